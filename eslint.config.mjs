@@ -1,0 +1,59 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Type-aware lint over every tsconfig. The import bans keep the architecture honest:
+ * Electron only in src/main and src/preload; no Node built-ins where code must run in
+ * a browser (src/renderer, src/shared).
+ */
+const nodeBuiltins = ['node:*', 'fs', 'path', 'crypto', 'child_process', 'os', 'http', 'net', 'stream'];
+
+export default tseslint.config(
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      'scratch/**',
+      'eslint.config.mjs',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      // Fastify handlers are async by contract (a returned value is the reply), awaited or not.
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/server/**', 'src/shared/**', 'src/renderer/**', 'src/cli/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'Electron belongs in src/main and src/preload only.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/renderer/**', 'src/shared/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'Electron belongs in src/main and src/preload only.' }],
+          patterns: [{ group: nodeBuiltins, message: 'This code runs in a browser: no Node built-ins.' }],
+        },
+      ],
+    },
+  },
+);

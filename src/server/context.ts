@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { openDatabase, type Db } from './db/connection';
+import { photoIntentsRepository } from './db/repositories/photo-intents';
+import { tokensRepository } from './db/repositories/tokens';
+import { usersRepository } from './db/repositories/users';
+import { visiteesRepository } from './db/repositories/visitees';
+import { visitorsRepository } from './db/repositories/visitors';
+import { logger } from './log';
+import { PhotoStore } from './photos/photo-store';
+import { authService, type AuthService } from './services/auth-service';
+import { photoService, type PhotoService } from './services/photo-service';
+import { visitorService, type VisitorService } from './services/visitor-service';
+
+const log = logger('context');
+
+export interface ContextOptions {
+  dataDir: string;
+  /** Milliseconds since the epoch; tests move it to expire tokens. */
+  now?: () => number;
+}
+
+/** Everything the API needs over one data directory: the database, the photo store, the services. */
+export interface AppContext {
+  dataDir: string;
+  db: Db;
+  store: PhotoStore;
+  auth: AuthService;
+  visitors: VisitorService;
+  photos: PhotoService;
+  repositories: {
+    users: ReturnType<typeof usersRepository>;
+    visitees: ReturnType<typeof visiteesRepository>;
+    visitors: ReturnType<typeof visitorsRepository>;
+  };
+  close(): void;
+}
+
+export const DATABASE_FILE = 'frontdesk.db';
+
+export async function openContext(options: ContextOptions): Promise<AppContext> {
+  const now = options.now ?? Date.now;
+  fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const db = openDatabase(path.join(options.dataDir, DATABASE_FILE));
+  try {
+    const store = new PhotoStore(options.dataDir);
+    await store.init();
+    const users = usersRepository(db);
+    const tokens = tokensRepository(db);
+    const visitees = visiteesRepository(db);
+    const visitors = visitorsRepository(db);
+    const intents = photoIntentsRepository(db);
+    await recoverInterruptedCheckIns(store, intents);
+    return {
+      dataDir: options.dataDir,
+      db,
+      store,
+      auth: authService({ users, tokens, now }),
+      visitors: visitorService({ visitors, visitees, intents, store, now }),
+      photos: photoService({ visitors, store }),
+      repositories: { users, visitees, visitors },
+      close: () => db.close(),
+    };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/**
+ * The start-up sweep. A crash during check-in can leave half-written files in tmp/ and
+ * whole files whose row never committed; their intents name them. Neither is visible
+ * to a client, and both are removed before the server accepts a request.
+ */
+export async function recoverInterruptedCheckIns(
+  store: PhotoStore,
+  intents: ReturnType<typeof photoIntentsRepository>,
+): Promise<void> {
+  const temporary = await store.clearTemporaryFiles();
+  const unfinished = intents.unfinished();
+  for (const intent of unfinished) {
+    await store.removePhoto(intent.visitor_id, intent.format);
+    intents.remove(intent.visitor_id);
+  }
+  if (temporary + unfinished.length > 0) {
+    log.warn(`removed ${temporary} temporary files and ${unfinished.length} interrupted check-ins`);
+  }
+}

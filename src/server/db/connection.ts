@@ -1,0 +1,30 @@
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { migrate } from './migrate';
+
+export type Db = Database.Database;
+
+/**
+ * Opens (creating if needed) the database and brings its schema up to date.
+ *
+ * synchronous=FULL: in WAL mode better-sqlite3 defaults to NORMAL, where a power cut
+ * can lose the last commits; a receptionist who saw "checked in" must find the visitor
+ * after the lights come back. busy_timeout: another process (a backup tool, a second
+ * CLI) holding the lock makes us wait and retry instead of failing at once.
+ */
+export function openDatabase(file: string): Db {
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, (version) =>
+      path.join(path.dirname(file), `${path.basename(file, '.db')}.v${version}-${Date.now()}.bak.db`),
+    );
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,70 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../api-error';
+import { logger } from '../log';
+
+const log = logger('http');
+
+/**
+ * The one place where anything thrown becomes a response. Clients get a JSON body
+ * from the contract's table; the details of an unexpected error go to the log only,
+ * never to the client.
+ */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const code = (error as FastifyError | NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return new ApiError('2400', 'The image is larger than 5 MiB.', { status: 413 });
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError('2400', 'The request body is too large.', { status: 413 });
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return new ApiError('2400', 'The form has too many fields.', { status: 413 });
+    case 'FST_FILES_LIMIT':
+      return new ApiError('2400', 'Send exactly one image.');
+    case 'FST_PROTO_VIOLATION':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_MP_PREMATURE_CLOSE':
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return new ApiError('2400', 'The request body could not be read.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError('2415', 'This endpoint does not accept that Content-Type.');
+    case 'FST_ERR_BAD_URL':
+      // Only path parameters can be badly encoded (a NUL, a lone %): no visitor has such an ID.
+      return new ApiError('3404', 'There is no visitor with that ID.');
+    case 'ENOSPC':
+    case 'EROFS':
+    case 'EDQUOT':
+    case 'EACCES':
+    case 'EPERM':
+    case 'EIO':
+    case 'SQLITE_BUSY':
+    case 'SQLITE_FULL':
+    case 'SQLITE_READONLY':
+    case 'SQLITE_IOERR':
+      return new ApiError('5501', 'The kiosk could not store the data right now; nothing was saved. Retry later.');
+    default:
+      return new ApiError('5501');
+  }
+}
+
+export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
+  return reply
+    .code(error.status)
+    .headers(error.headers)
+    .header('cache-control', 'no-store')
+    .type('application/json; charset=utf-8')
+    .send(error.toBody());
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error, request: FastifyRequest, reply) => {
+    const apiError = toApiError(error);
+    if (apiError.code === '5501') log.error({ err: error, url: request.url }, 'request failed');
+    // A client that is still sending a huge or broken body is cut off, not read to the end.
+    if (apiError.status === 413 || apiError.code === '2415') reply.header('connection', 'close');
+    return sendError(reply, apiError);
+  });
+}

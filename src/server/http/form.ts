@@ -1,0 +1,50 @@
+import type { FastifyRequest } from 'fastify';
+import { ApiError } from '../api-error';
+
+export interface SubmittedForm {
+  fields: Record<string, string>;
+  image?: Buffer;
+}
+
+/**
+ * Reads a form sent as multipart, urlencoded or JSON into plain strings. Multipart is
+ * streamed with hard limits (see the plugin's registration), so a huge body is cut off
+ * while it arrives; only the `image` part is ever buffered, up to its size limit.
+ */
+export async function readForm(request: FastifyRequest, options: { image: boolean }): Promise<SubmittedForm> {
+  if (!request.isMultipart()) return { fields: plainFields(request.body) };
+  const fields: Record<string, string> = {};
+  let image: Buffer | undefined;
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      if (!options.image || part.fieldname !== 'image') {
+        part.file.resume();
+        throw new ApiError('2400', `Unexpected file field "${part.fieldname}".`);
+      }
+      image = await part.toBuffer();
+    } else {
+      if (part.valueTruncated || part.fieldnameTruncated)
+        throw new ApiError('2400', `The field ${part.fieldname} is too long.`);
+      setOnce(fields, part.fieldname, String(part.value));
+    }
+  }
+  return image ? { fields, image } : { fields };
+}
+
+function plainFields(body: unknown): Record<string, string> {
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) throw new ApiError('2400', 'The request body must be a form.');
+  const fields: Record<string, string> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (typeof value === 'string') setOnce(fields, key, value);
+    else if (typeof value === 'number') setOnce(fields, key, String(value));
+    else throw new ApiError('2400', `The field ${key} must be a single text value.`);
+  }
+  return fields;
+}
+
+/** A field sent twice is ambiguous: which name did the client mean? Refuse rather than guess. */
+function setOnce(fields: Record<string, string>, key: string, value: string): void {
+  if (Object.hasOwn(fields, key)) throw new ApiError('2400', `The field ${key} was sent more than once.`);
+  fields[key] = value;
+}

@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../api-error';
+
+/**
+ * DNS-rebinding guard. A web page on the internet can make a browser on the kiosk send
+ * requests to 127.0.0.1 under the page's own host name; such a request carries that
+ * name in its Host header. Only the names this server is really reached by are served.
+ */
+export function registerHostGuard(app: FastifyInstance, allowedHosts: () => ReadonlySet<string>): void {
+  app.addHook('onRequest', async (request) => {
+    const host = request.headers.host?.toLowerCase();
+    if (!host || !allowedHosts().has(host)) {
+      throw new ApiError('2600', 'This server does not answer for that host name.', { status: 421 });
+    }
+  });
+}
+
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+
+export function hostNamesFor(boundHost: string, port: number, extra: readonly string[] = []): Set<string> {
+  const isLoopback = LOOPBACK_NAMES.includes(boundHost) || boundHost === '::1' || boundHost.startsWith('127.');
+  const names = isLoopback ? [...LOOPBACK_NAMES, boundHost] : [boundHost.includes(':') ? `[${boundHost}]` : boundHost];
+  return new Set([...names, ...extra].map((name) => `${name}:${port}`.toLowerCase()));
+}

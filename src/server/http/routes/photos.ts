@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../../api-error';
+import type { AppContext } from '../../context';
+import type { PhotoKind } from '../../photos/photo-store';
+
+/**
+ * A photo never changes under its visitor ID, so both sizes carry a strong ETag and may
+ * be kept for a year, but only in the private cache of the signed-in client.
+ */
+const CACHE_CONTROL = 'private, max-age=31536000, immutable';
+
+export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const missingId = async (): Promise<never> => {
+    throw new ApiError('3100', 'The visitor ID is missing from the path.');
+  };
+  const serve =
+    (kind: PhotoKind) =>
+    async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<FastifyReply> => {
+      const photo = await ctx.photos.find(request.params.id, kind);
+      reply.header('etag', photo.etag).header('cache-control', CACHE_CONTROL).header('vary', 'Authorization');
+      if (ifNoneMatch(request.headers['if-none-match'], photo.etag)) return reply.code(304).send();
+      reply.type(photo.contentType).header('content-length', photo.size);
+      // Thumbnails are small and hot: one read beats a stream's setup. Full photos stream.
+      if (kind === 'thumb') return reply.send(await fs.promises.readFile(photo.path));
+      return reply.send(fs.createReadStream(photo.path));
+    };
+
+  app.get('/v1/photo', missingId);
+  app.get('/v1/photo/thumb', missingId);
+  app.get('/v1/photo/:id', serve('original'));
+  app.get('/v1/photo/thumb/:id', serve('thumb'));
+}
+
+function ifNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header === '*' || header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag);
+}

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { rgbaToThumbHash } from 'thumbhash';
+import type { ImageFormat } from '../../shared/api-types';
+import { decodeBmp } from './bmp';
+import { sniffImageFormat } from './image-format';
+import { MediaError } from './media-error';
+import type { Sharp } from 'sharp';
+import { MAX_INPUT_PIXELS, sharp } from './sharp-policy';
+
+/**
+ * 320 px on the short side: a grid cell of about 160 CSS px on a 2× screen, the size
+ * photo libraries such as Immich preview at. Quality 80 with mozjpeg keeps a face
+ * sharp at about 15–25 KB.
+ */
+export const THUMB_SHORT_SIDE = 320;
+const THUMB_QUALITY = 80;
+/** ThumbHash encodes at most 100×100 pixels. */
+const THUMBHASH_SIDE = 100;
+
+export interface ProcessedPhoto {
+  format: ImageFormat;
+  /** Size as displayed, with EXIF orientation applied. */
+  width: number;
+  height: number;
+  thumb: Buffer;
+  thumbhash: Buffer;
+  etag: string;
+  thumbEtag: string;
+}
+
+/**
+ * Validates an upload by decoding it fully and derives everything the store keeps
+ * from that one decode: the thumbnail, its ThumbHash and the validators. Throws a
+ * MediaError for anything that is not a whole JPEG, PNG, WebP or BMP.
+ */
+export async function processPhoto(bytes: Buffer): Promise<ProcessedPhoto> {
+  const format = sniffImageFormat(bytes);
+  if (!format) throw new MediaError('unsupported', 'The image must be a JPEG, PNG, WebP or BMP file.');
+
+  const input =
+    format === 'bmp' ? bmpInput(bytes) : sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
+
+  let width: number;
+  let height: number;
+  let pixels: { data: Buffer; info: { width: number; height: number; channels: number } };
+  try {
+    const meta = await input.metadata();
+    if (format !== 'bmp' && meta.format !== format)
+      throw new MediaError('corrupt', 'The image is not what its bytes claim.');
+    width = meta.autoOrient.width;
+    height = meta.autoOrient.height;
+    pixels = await input
+      .autoOrient()
+      .resize(THUMB_SHORT_SIDE, THUMB_SHORT_SIDE, { fit: 'outside', withoutEnlargement: true })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw toMediaError(error);
+  }
+
+  const raw = { raw: { width: pixels.info.width, height: pixels.info.height, channels: 3 as const } };
+  const [thumb, small] = await Promise.all([
+    sharp(pixels.data, raw).jpeg({ quality: THUMB_QUALITY, mozjpeg: true }).toBuffer(),
+    sharp(pixels.data, raw)
+      .resize(THUMBHASH_SIDE, THUMBHASH_SIDE, { fit: 'inside' })
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true }),
+  ]);
+  const thumbhash = Buffer.from(rgbaToThumbHash(small.info.width, small.info.height, small.data));
+
+  return { format, width, height, thumb, thumbhash, etag: strongEtag(bytes), thumbEtag: strongEtag(thumb) };
+}
+
+function bmpInput(bytes: Buffer): Sharp {
+  const image = decodeBmp(bytes, MAX_INPUT_PIXELS);
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
+}
+
+/** A strong validator: the bytes under an ID never change, so their hash is their version. */
+function strongEtag(bytes: Buffer): string {
+  return `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
+}
+
+function toMediaError(error: unknown): MediaError {
+  if (error instanceof MediaError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/pixel limit/i.test(message)) return new MediaError('too-large', 'The image has too many pixels.');
+  return new MediaError('corrupt', 'The image could not be decoded; it may be truncated or damaged.');
+}

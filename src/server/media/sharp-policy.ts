@@ -1,0 +1,19 @@
+import sharp from 'sharp';
+
+/**
+ * Only the decoders of accepted formats may run on untrusted bytes: SVG, PDF, HEIF,
+ * TIFF and the rest are each a parser an attacker could aim at, and a client may not
+ * use them. BMP is decoded in JavaScript and reaches libvips as raw pixels.
+ */
+sharp.block({ operation: ['VipsForeignLoad'] });
+sharp.unblock({
+  operation: ['VipsForeignLoadJpegBuffer', 'VipsForeignLoadPngBuffer', 'VipsForeignLoadWebpBuffer'],
+});
+
+// A kiosk has few cores and much else to do; libvips' cache holds decoded images we never reuse.
+sharp.cache(false);
+
+/** About 100 megapixels: above any camera a reception desk meets, below an out-of-memory. */
+export const MAX_INPUT_PIXELS = 100_000_000;
+
+export { sharp };

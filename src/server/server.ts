@@ -1,0 +1,52 @@
+import type { AddressInfo } from 'node:net';
+import { openContext, type AppContext } from './context';
+import { buildApp } from './http/app';
+import { hostNamesFor } from './http/host-guard';
+
+export interface ServerOptions {
+  dataDir: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  rendererDir?: string;
+  /** Extra `name:port` values the Host header may carry (e.g. a LAN name). */
+  extraHostNames?: string[];
+  now?: () => number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  context: AppContext;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the embedded /v1 API: the same code under Electron's main process, the
+ * headless `serve` command, the tests and the benchmarks. It binds to loopback unless
+ * told otherwise: a reception kiosk's data is not for the rest of the network.
+ */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const context = await openContext({ dataDir: options.dataDir, ...(options.now ? { now: options.now } : {}) });
+  let allowed: ReadonlySet<string> = new Set();
+  try {
+    const app = await buildApp(context, { rendererDir: options.rendererDir, allowedHosts: () => allowed });
+    await app.listen({ host, port: options.port ?? 0 });
+    const { port } = app.server.address() as AddressInfo;
+    allowed = hostNamesFor(host, port, options.extraHostNames);
+    const urlHost = host.includes(':') ? `[${host}]` : host;
+    return {
+      url: `http://${urlHost}:${port}`,
+      port,
+      context,
+      close: async () => {
+        await app.close();
+        context.close();
+      },
+    };
+  } catch (error) {
+    context.close();
+    throw error;
+  }
+}

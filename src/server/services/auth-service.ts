@@ -1,0 +1,104 @@
+import { timingSafeEqual } from 'node:crypto';
+import { ApiError } from '../api-error';
+import type { TokensRepository } from '../db/repositories/tokens';
+import type { UsersRepository } from '../db/repositories/users';
+import { LoginThrottle } from '../security/login-throttle';
+import { decoyHash, hashPassword, verifyPassword } from '../security/passwords';
+import { hashToken, newAccessToken, TOKEN_LIFETIME_SECONDS } from '../security/tokens';
+
+export interface IssuedToken {
+  access_token: string;
+  expiry: number;
+}
+
+export interface LoginAttempt {
+  username: string;
+  password: string;
+  deviceInfo: string;
+  /** The client's address: failures are throttled per client as well as per username. */
+  client: string;
+}
+
+export const USERNAME_RULE = /^[\p{L}\p{N}._@-]{1,64}$/u;
+export const PASSWORD_MIN = 8;
+
+export function authService(deps: { users: UsersRepository; tokens: TokensRepository; now: () => number }) {
+  const { users, tokens, now } = deps;
+  const throttle = new LoginThrottle(now);
+
+  async function login(attempt: LoginAttempt): Promise<IssuedToken> {
+    const keys = [`user:${attempt.username.toLowerCase()}`, `client:${attempt.client}`];
+    const waitMs = throttle.retryAfterMs(keys);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      throw new ApiError('1142', `Too many failed sign-ins. Try again in ${seconds} s.`, {
+        status: 429,
+        headers: { 'retry-after': String(seconds) },
+      });
+    }
+    const user = users.findByUsername(attempt.username);
+    const ok = await verifyPassword(attempt.password, user?.password_hash ?? (await decoyHash()));
+    if (!user || !ok) {
+      throttle.recordFailure(keys);
+      throw new ApiError('1142');
+    }
+    throttle.recordSuccess(keys[0]!);
+    const token = newAccessToken();
+    const issuedAt = now();
+    const expiresAt = issuedAt + TOKEN_LIFETIME_SECONDS * 1000;
+    tokens.purgeExpiredBefore(issuedAt);
+    tokens.insert(hashToken(token), user.id, attempt.deviceInfo, issuedAt, expiresAt);
+    return { access_token: token, expiry: Math.floor(expiresAt / 1000) };
+  }
+
+  /** The user a token belongs to, or 1403 when it is unknown, expired or revoked. */
+  function authenticate(token: string): number {
+    const hash = hashToken(token);
+    const row = tokens.findByHash(hash);
+    // The index lookup already matched the hash; the constant-time compare is belt and braces.
+    if (!row || !timingSafeEqual(row.token_hash, hash) || row.revoked_at !== null || row.expires_at <= now()) {
+      throw new ApiError('1403');
+    }
+    return row.user_id;
+  }
+
+  function revoke(token: string): void {
+    tokens.revoke(hashToken(token), now());
+  }
+
+  async function createUser(username: string, password: string): Promise<number> {
+    checkCredentialsShape(username, password);
+    if (users.findByUsername(username)) throw new ApiError('2400', `A user named "${username}" already exists.`);
+    return users.insert(username, await hashPassword(password), now());
+  }
+
+  /** First-run set-up: creates the account only if there is none yet. */
+  async function createFirstUser(username: string, password: string): Promise<void> {
+    checkCredentialsShape(username, password);
+    if (users.count() > 0) throw new ApiError('1142', 'Frontdesk is already set up; sign in instead.', { status: 409 });
+    const hash = await hashPassword(password);
+    if (users.insertFirst(username, hash, now()) === null) {
+      throw new ApiError('1142', 'Frontdesk is already set up; sign in instead.', { status: 409 });
+    }
+  }
+
+  return {
+    login,
+    authenticate,
+    revoke,
+    createUser,
+    createFirstUser,
+    needsFirstUser: (): boolean => users.count() === 0,
+  };
+}
+
+function checkCredentialsShape(username: string, password: string): void {
+  if (!USERNAME_RULE.test(username)) {
+    throw new ApiError('2400', 'Username must be 1 to 64 letters, digits or . _ @ -');
+  }
+  if (password.length < PASSWORD_MIN) {
+    throw new ApiError('2400', `Password must be at least ${PASSWORD_MIN} characters.`);
+  }
+}
+
+export type AuthService = ReturnType<typeof authService>;

@@ -1,0 +1,129 @@
+import type { Visitor, Visitee } from '../../shared/api-types';
+import type { CheckInFields } from '../../shared/visitor-fields';
+import { ApiError } from '../api-error';
+import type { PhotoIntentsRepository } from '../db/repositories/photo-intents';
+import type { VisiteesRepository } from '../db/repositories/visitees';
+import type { VisitorsRepository } from '../db/repositories/visitors';
+import { isVisitorId, newVisitorId } from '../ids';
+import { MediaError } from '../media/media-error';
+import { processPhoto } from '../media/photo-processing';
+import type { PhotoStore } from '../photos/photo-store';
+import { decodeCursor, encodeCursor, toFtsQuery } from './log-search';
+import { toVisitor } from './visitor-view';
+
+export interface LogQuery {
+  q?: string | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+export function visitorService(deps: {
+  visitors: VisitorsRepository;
+  visitees: VisiteesRepository;
+  intents: PhotoIntentsRepository;
+  store: PhotoStore;
+  now: () => number;
+}) {
+  const { visitors, visitees, intents, store, now } = deps;
+
+  /**
+   * The check-in. Order matters for crash safety: (1) decode and check everything in
+   * memory, (2) commit an intent naming the files, (3) write the files durably,
+   * (4) commit the visitor, its photo and the intent's end in one transaction. A crash
+   * at any point leaves either a whole check-in or an intent that start-up cleans up.
+   */
+  async function checkIn(fields: CheckInFields, image: Buffer, userId: number): Promise<string> {
+    if (fields.visitee_no !== undefined && !visitees.exists(fields.visitee_no)) {
+      throw new ApiError('3404', `There is no visitee number ${fields.visitee_no}.`);
+    }
+    assertCardFree(fields.cardno);
+    const photo = await processPhotoOrThrow(image);
+
+    const visitorId = newVisitorId();
+    intents.add(visitorId, photo.format, now());
+    try {
+      await store.writePhoto(visitorId, photo.format, image, photo.thumb);
+      // A second desk may have handed out the same card while this photo was written.
+      assertCardFree(fields.cardno);
+      visitors.insert(
+        {
+          visitor_id: visitorId,
+          card_no: fields.cardno,
+          name: fields.name,
+          mobile: fields.mobile,
+          purpose: fields.purpose,
+          visitee_no: fields.visitee_no ?? null,
+          entry_at: now(),
+          created_by: userId,
+        },
+        {
+          format: photo.format,
+          width: photo.width,
+          height: photo.height,
+          bytes: image.length,
+          etag: photo.etag,
+          thumb_etag: photo.thumbEtag,
+          thumbhash: photo.thumbhash,
+        },
+      );
+    } catch (error) {
+      await store.removePhoto(visitorId, photo.format);
+      intents.remove(visitorId);
+      throw error;
+    }
+    return visitorId;
+  }
+
+  function assertCardFree(cardNo: number): void {
+    if (visitors.isCardOnSite(cardNo)) {
+      throw new ApiError('2301', `Card ${cardNo} is already given to a visitor on the premises.`);
+    }
+  }
+
+  function onSiteVisitor(visitorId: string): Visitor {
+    const record = isVisitorId(visitorId) ? visitors.onSiteById(visitorId) : undefined;
+    if (!record) throw new ApiError('3404', 'No visitor with that ID is on the premises.');
+    return toVisitor(record);
+  }
+
+  function recordExit(visitorId: string): void {
+    if (!isVisitorId(visitorId) || !visitors.recordExit(visitorId, now())) {
+      throw new ApiError('3404', 'No visitor with that ID is on the premises.');
+    }
+  }
+
+  function log(query: LogQuery): { visitors: Visitor[]; nextCursor: string | null } {
+    const before = query.cursor ? decodeCursor(query.cursor) : Number.MAX_SAFE_INTEGER;
+    const match = query.q ? toFtsQuery(query.q) : null;
+    // One extra row tells whether another page exists without a count(*).
+    const rows = match
+      ? visitors.searchPage(match, before, query.limit + 1)
+      : visitors.logPage(before, query.limit + 1);
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      visitors: page.map(toVisitor),
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last.seq) : null,
+    };
+  }
+
+  return {
+    checkIn,
+    onSite: (): Visitor[] => visitors.onSite().map(toVisitor),
+    onSiteVisitor,
+    recordExit,
+    log,
+    visitees: (): Visitee[] => visitees.list(),
+  };
+}
+
+async function processPhotoOrThrow(image: Buffer) {
+  try {
+    return await processPhoto(image);
+  } catch (error) {
+    if (!(error instanceof MediaError)) throw error;
+    throw new ApiError(error.problem === 'too-large' ? '2400' : '2415', error.message);
+  }
+}
+
+export type VisitorService = ReturnType<typeof visitorService>;
