@@ -7,7 +7,7 @@ import { ApiError } from '../api-error';
 import type { AppContext } from '../context';
 import { logger } from '../log';
 import { registerAuthentication } from './auth';
-import { registerErrorHandling, sendError, toApiError } from './errors';
+import { registerErrorHandling, sendError, toLoggedApiError } from './errors';
 import { registerHostGuard } from './host-guard';
 import { oauthRoutes } from './routes/oauth';
 import { photoRoutes } from './routes/photos';
@@ -35,8 +35,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
     // Errors the router raises before any route runs (a NUL in the path, a bad Content-Type).
-    frameworkErrors: (error, _request, reply) => {
-      void sendError(reply, toApiError(error));
+    frameworkErrors: (error, request, reply) => {
+      void sendError(reply, toLoggedApiError(error, request));
     },
   });
 

@@ -32,7 +32,8 @@ export function toApiError(error: unknown): ApiError {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiError('2415', 'This endpoint does not accept that Content-Type.');
     case 'FST_ERR_BAD_URL':
-      // Only path parameters can be badly encoded (a NUL, a lone %): no visitor has such an ID.
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      // Only path parameters can be badly encoded (a NUL, a lone %) or overlong: no visitor has such an ID.
       return new ApiError('3404', 'There is no visitor with that ID.');
     case 'ENOSPC':
     case 'EROFS':
@@ -45,9 +46,20 @@ export function toApiError(error: unknown): ApiError {
     case 'SQLITE_READONLY':
     case 'SQLITE_IOERR':
       return new ApiError('5501', 'The kiosk could not store the data right now; nothing was saved. Retry later.');
-    default:
+    default: {
+      // Anything else the framework refuses as the client's fault is a malformed request.
+      const status = (error as FastifyError | undefined)?.statusCode;
+      if (status !== undefined && status >= 400 && status < 500) return new ApiError('2400');
       return new ApiError('5501');
+    }
   }
+}
+
+/** toApiError, and the full story in the log when it is our fault rather than the client's. */
+export function toLoggedApiError(error: unknown, request: FastifyRequest): ApiError {
+  const apiError = toApiError(error);
+  if (apiError.code === '5501') log.error({ err: error, method: request.method, url: request.url }, 'request failed');
+  return apiError;
 }
 
 export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
@@ -61,8 +73,7 @@ export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request: FastifyRequest, reply) => {
-    const apiError = toApiError(error);
-    if (apiError.code === '5501') log.error({ err: error, url: request.url }, 'request failed');
+    const apiError = toLoggedApiError(error, request);
     // A client that is still sending a huge or broken body is cut off, not read to the end.
     if (apiError.status === 413 || apiError.code === '2415') reply.header('connection', 'close');
     return sendError(reply, apiError);

@@ -1,5 +1,5 @@
 /**
- * Slows password guessing, per username and per client address. The first few
+ * Slows password guessing for one key (a username, a client address). The first few
  * failures in a window are free (people mistype); after that each attempt must wait
  * twice as long as the last, up to a cap. A success clears the username's record.
  */
@@ -28,17 +28,10 @@ export class LoginThrottle {
     private readonly options: ThrottleOptions = DEFAULT_THROTTLE,
   ) {}
 
-  /** Milliseconds until any of the keys may try again; 0 when all may try now. */
-  retryAfterMs(keys: string[]): number {
-    return Math.max(0, ...keys.map((key) => this.waitFor(key)));
-  }
-
-  recordFailure(keys: string[]): void {
+  recordFailure(key: string): void {
     const now = this.now();
-    for (const key of keys) {
-      const record = this.current(key, now);
-      this.records.set(key, { failures: (record?.failures ?? 0) + 1, lastFailureAt: now });
-    }
+    const record = this.current(key, now);
+    this.records.set(key, { failures: (record?.failures ?? 0) + 1, lastFailureAt: now });
     this.prune(now);
   }
 
@@ -46,7 +39,8 @@ export class LoginThrottle {
     this.records.delete(key);
   }
 
-  private waitFor(key: string): number {
+  /** Milliseconds until the key may try again; 0 when it may try now. */
+  retryAfterMs(key: string): number {
     const now = this.now();
     const record = this.current(key, now);
     if (!record || record.failures < this.options.freeFailures) return 0;

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { ApiError } from '../api-error';
 import type { TokensRepository } from '../db/repositories/tokens';
 import type { UsersRepository } from '../db/repositories/users';
-import { LoginThrottle } from '../security/login-throttle';
+import { DEFAULT_THROTTLE, LoginThrottle } from '../security/login-throttle';
 import { decoyHash, hashPassword, verifyPassword } from '../security/passwords';
 import { hashToken, newAccessToken, TOKEN_LIFETIME_SECONDS } from '../security/tokens';
 
@@ -24,11 +24,14 @@ export const PASSWORD_MIN = 8;
 
 export function authService(deps: { users: UsersRepository; tokens: TokensRepository; now: () => number }) {
   const { users, tokens, now } = deps;
-  const throttle = new LoginThrottle(now);
+  // Per username: a few typos are free. Per client: more slack, since every desk app on
+  // this kiosk shares 127.0.0.1, but a sprayer trying many usernames is still slowed.
+  const userThrottle = new LoginThrottle(now, { ...DEFAULT_THROTTLE, freeFailures: 5 });
+  const clientThrottle = new LoginThrottle(now, { ...DEFAULT_THROTTLE, freeFailures: 20 });
 
   async function login(attempt: LoginAttempt): Promise<IssuedToken> {
-    const keys = [`user:${attempt.username.toLowerCase()}`, `client:${attempt.client}`];
-    const waitMs = throttle.retryAfterMs(keys);
+    const userKey = attempt.username.toLowerCase();
+    const waitMs = Math.max(userThrottle.retryAfterMs(userKey), clientThrottle.retryAfterMs(attempt.client));
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
       throw new ApiError('1142', `Too many failed sign-ins. Try again in ${seconds} s.`, {
@@ -39,10 +42,11 @@ export function authService(deps: { users: UsersRepository; tokens: TokensReposi
     const user = users.findByUsername(attempt.username);
     const ok = await verifyPassword(attempt.password, user?.password_hash ?? (await decoyHash()));
     if (!user || !ok) {
-      throttle.recordFailure(keys);
+      userThrottle.recordFailure(userKey);
+      clientThrottle.recordFailure(attempt.client);
       throw new ApiError('1142');
     }
-    throttle.recordSuccess(keys[0]!);
+    userThrottle.recordSuccess(userKey);
     const token = newAccessToken();
     const issuedAt = now();
     const expiresAt = issuedAt + TOKEN_LIFETIME_SECONDS * 1000;

@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server/server';
+
+export const STAFF = { username: 'reception', password: 'correct horse battery' };
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  token: string;
+  /** fetch against the server with the staff token unless `auth: false`. */
+  api(pathname: string, init?: RequestInit & { auth?: boolean | string }): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export function tempDataDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-test-'));
+}
+
+/** A real server on a real port over a fresh data folder, with one staff account signed in. */
+export async function startTestServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? tempDataDir();
+  const server = await startServer({ port: 0, ...options, dataDir });
+  if (server.context.auth.needsFirstUser()) await server.context.auth.createUser(STAFF.username, STAFF.password);
+  const api = (pathname: string, init: RequestInit & { auth?: boolean | string } = {}): Promise<Response> => {
+    const { auth = true, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (auth !== false) headers.set('authorization', `Token ${typeof auth === 'string' ? auth : token}`);
+    return fetch(server.url + pathname, { ...rest, headers });
+  };
+  const login = await fetch(`${server.url}/v1/oauth/`, {
+    method: 'POST',
+    body: new URLSearchParams(STAFF),
+  });
+  const token = ((await login.json()) as { data: { access_token: string } }).data.access_token;
+  return {
+    ...server,
+    dataDir,
+    token,
+    api,
+    stop: async () => {
+      await server.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface CheckInForm {
+  cardno?: string;
+  name?: string;
+  mobile?: string;
+  purpose?: string;
+  visitee_no?: string;
+  access_token?: string;
+}
+
+let nextCard = 1;
+
+/** A valid check-in form with a fresh card number; override any field, `undefined` leaves it out. */
+export function checkInForm(image: Buffer | null, overrides: CheckInForm = {}, fileName = 'photo.jpg'): FormData {
+  const fields: CheckInForm = {
+    cardno: String(nextCard++),
+    name: 'Ada Lovelace',
+    mobile: '+447700900123',
+    purpose: 'Meeting',
+    ...overrides,
+  };
+  const form = new FormData();
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) form.set(key, value);
+  if (image) form.set('image', new Blob([new Uint8Array(image)], { type: 'image/jpeg' }), fileName);
+  return form;
+}
+
+export async function errorCode(response: Response): Promise<string> {
+  const body = (await response.json()) as { success: boolean; errors?: { code: string } };
+  if (body.success !== false || !body.errors) throw new Error(`expected an error body, got ${JSON.stringify(body)}`);
+  return body.errors.code;
+}
+
+/** Every file under the data folder except the database's own, for "nothing was left behind" checks. */
+export function photoFiles(dataDir: string): string[] {
+  const root = path.join(dataDir, 'photos');
+  if (!fs.existsSync(root)) return [];
+  return (fs.readdirSync(root, { recursive: true }) as string[])
+    .filter((rel) => fs.statSync(path.join(root, rel)).isFile())
+    .sort();
+}
