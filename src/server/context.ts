@@ -32,6 +32,7 @@ export interface AppContext {
     users: ReturnType<typeof usersRepository>;
     visitees: ReturnType<typeof visiteesRepository>;
     visitors: ReturnType<typeof visitorsRepository>;
+    intents: ReturnType<typeof photoIntentsRepository>;
   };
   close(): void;
 }
@@ -58,7 +59,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       auth: authService({ users, tokens, now }),
       visitors: visitorService({ visitors, visitees, intents, store, now }),
       photos: photoService({ visitors, store }),
-      repositories: { users, visitees, visitors },
+      repositories: { users, visitees, visitors, intents },
       close: () => db.close(),
     };
   } catch (error) {

@@ -32,7 +32,7 @@ export type ErrorCode = keyof typeof ERROR_TABLE;
 
 export interface ApiErrorBody {
   success: false;
-  errors: { message: string; type: string; code: ErrorCode };
+  errors: { message: string; type: string; code: ErrorCode; field?: string };
 }
 
 export function isErrorCode(value: unknown): value is ErrorCode {

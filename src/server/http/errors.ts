@@ -14,7 +14,7 @@ export function toApiError(error: unknown): ApiError {
   const code = (error as FastifyError | NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'FST_REQ_FILE_TOO_LARGE':
-      return new ApiError('2400', 'The image is larger than 5 MiB.', { status: 413 });
+      return new ApiError('2400', 'The image is larger than 5 MiB.', { status: 413, field: 'image' });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError('2400', 'The request body is too large.', { status: 413 });
     case 'FST_PARTS_LIMIT':

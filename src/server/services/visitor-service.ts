@@ -34,7 +34,7 @@ export function visitorService(deps: {
    */
   async function checkIn(fields: CheckInFields, image: Buffer, userId: number): Promise<string> {
     if (fields.visitee_no !== undefined && !visitees.exists(fields.visitee_no)) {
-      throw new ApiError('3404', `There is no visitee number ${fields.visitee_no}.`);
+      throw new ApiError('3404', `There is no visitee number ${fields.visitee_no}.`, { field: 'visitee_no' });
     }
     assertCardFree(fields.cardno);
     const photo = await processPhotoOrThrow(image);
@@ -76,7 +76,9 @@ export function visitorService(deps: {
 
   function assertCardFree(cardNo: number): void {
     if (visitors.isCardOnSite(cardNo)) {
-      throw new ApiError('2301', `Card ${cardNo} is already given to a visitor on the premises.`);
+      throw new ApiError('2301', `Card ${cardNo} is already given to a visitor on the premises.`, {
+        field: 'cardno',
+      });
     }
   }
 
@@ -122,7 +124,7 @@ async function processPhotoOrThrow(image: Buffer) {
     return await processPhoto(image);
   } catch (error) {
     if (!(error instanceof MediaError)) throw error;
-    throw new ApiError(error.problem === 'too-large' ? '2400' : '2415', error.message);
+    throw new ApiError(error.problem === 'too-large' ? '2400' : '2415', error.message, { field: 'image' });
   }
 }
 

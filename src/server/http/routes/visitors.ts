@@ -31,9 +31,9 @@ export function visitorRoutes(app: FastifyInstance, ctx: AppContext): void {
     const checked = checkCheckInFields(fields);
     if (!checked.ok) {
       const first = checked.problems[0]!;
-      throw new ApiError(first.code, first.message);
+      throw new ApiError(first.code, first.message, { field: first.field });
     }
-    if (!image) throw new ApiError('2200', 'image is required.');
+    if (!image) throw new ApiError('2200', 'image is required.', { field: 'image' });
     const visitorId = await ctx.visitors.checkIn(checked.value, image, userId);
     return { success: true, visitor_id: visitorId };
   });

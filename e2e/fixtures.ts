@@ -1,0 +1,73 @@
+import { test as base, expect, type Page, type Request } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ARTIFACTS, CLI, E2E_STAFF, TEMPLATE_DIR } from './paths';
+
+export interface DeskServer {
+  url: string;
+  dataDir: string;
+}
+
+/** Starts `frontdesk serve` on a free port and resolves once it prints its address. */
+export async function startServe(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn('node', [CLI, 'serve', '--data-dir', dataDir, '--port', '0'], {
+    env: { ...process.env, FRONTDESK_LOG: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = /Frontdesk listening on (http:\/\/\S+)/.exec(seen);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code} before listening:\n${seen}`)));
+  });
+  return { url, child };
+}
+
+export const test = base.extend<{ desk: DeskServer; requests: Request[] }>({
+  // Playwright reads a fixture's dependencies from its destructuring pattern: none here.
+  // eslint-disable-next-line no-empty-pattern
+  desk: async ({}, use) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-e2e-'));
+    fs.cpSync(TEMPLATE_DIR, dataDir, { recursive: true });
+    const { url, child } = await startServe(dataDir);
+    await use({ url, dataDir });
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  },
+  /** Every request the page made, from the browser's own network log. */
+  requests: async ({ page }, use) => {
+    const seen: Request[] = [];
+    page.on('request', (request) => seen.push(request));
+    await use(seen);
+  },
+});
+
+export { expect };
+
+export async function signIn(page: Page, desk: DeskServer): Promise<void> {
+  await page.goto(desk.url);
+  await page.getByLabel('Username').fill(E2E_STAFF.username);
+  await page.getByLabel('Password').fill(E2E_STAFF.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: /On site now/ })).toBeVisible();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+}
+
+/** The API paths of thumbnail and full-photo requests seen so far. */
+export function photoRequests(requests: Request[]): { thumbs: string[]; full: string[] } {
+  const paths = requests.map((r) => new URL(r.url()).pathname);
+  return {
+    thumbs: paths.filter((p) => p.startsWith('/v1/photo/thumb/')),
+    full: paths.filter((p) => p.startsWith('/v1/photo/') && !p.startsWith('/v1/photo/thumb/')),
+  };
+}

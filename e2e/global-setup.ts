@@ -1,0 +1,27 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { CLI, E2E_STAFF, TEMPLATE_DIR } from './paths';
+
+/**
+ * Seeds one data folder with a few hundred visitors; every test gets its own copy of it
+ * (see fixtures.ts), so tests never see each other's check-ins and exits.
+ */
+export default function globalSetup(): void {
+  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build:app" first (npm run test:e2e does).`);
+  const chromium = process.env.FRONTDESK_CHROMIUM ?? '/usr/bin/chromium';
+  if (!fs.existsSync(chromium)) {
+    throw new Error(
+      `${chromium} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does.`,
+    );
+  }
+  fs.rmSync(TEMPLATE_DIR, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(TEMPLATE_DIR), { recursive: true });
+  const env = { ...process.env, FRONTDESK_LOG: 'warn' };
+  execFileSync('node', [CLI, 'seed', '--visitors', '300', '--data-dir', TEMPLATE_DIR], { env, stdio: 'pipe' });
+  execFileSync('node', [CLI, 'user', 'add', E2E_STAFF.username, '--data-dir', TEMPLATE_DIR], {
+    env,
+    input: `${E2E_STAFF.password}\n`,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}

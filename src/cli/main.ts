@@ -1,0 +1,127 @@
+import { Command, InvalidArgumentError } from 'commander';
+import path from 'node:path';
+import { openContext } from '../server/context';
+import { defaultDataDir } from '../server/data-dir';
+import { startServer } from '../server/server';
+import { readPassword } from './read-password';
+import { seedVisitors } from './seed/seed';
+
+/** The headless face of Frontdesk: the server without Electron, and the admin chores. */
+export function buildCli(rendererDir: string): Command {
+  const program = new Command('frontdesk')
+    .description('Frontdesk reception desk: headless server and administration')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('serve')
+    .description('start the /v1 API and the desk UI without Electron')
+    .option('--data-dir <dir>', 'where the database and photos live', defaultDataDir())
+    .option('--port <port>', 'port to listen on; 0 picks a free one', parsePort, 0)
+    .option('--host <host>', 'address to bind; keep loopback unless you mean it', '127.0.0.1')
+    .action(async (options: { dataDir: string; port: number; host: string }) => {
+      const server = await startServer({
+        dataDir: path.resolve(options.dataDir),
+        port: options.port,
+        host: options.host,
+        rendererDir,
+      });
+      await createAdminFromEnvironment(server.context);
+      console.log(`Frontdesk listening on ${server.url}`);
+      const stop = (): void => {
+        void server.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+
+  const user = program.command('user').description('staff accounts');
+  user
+    .command('add <username>')
+    .description('add a staff account; the password is read from standard input')
+    .requiredOption('--data-dir <dir>', 'the data directory')
+    .action(async (username: string, options: { dataDir: string }) => {
+      const password = await readPassword();
+      await withContext(options.dataDir, async (ctx) => {
+        await ctx.auth.createUser(username, password);
+        console.log(`Added staff account ${username}.`);
+      });
+    });
+
+  const visitee = program.command('visitee').description('people who can be visited');
+  visitee
+    .command('add')
+    .description('add a person who can be visited')
+    .requiredOption('--name <name>', 'their name')
+    .option('--email <email>', 'their e-mail address')
+    .requiredOption('--data-dir <dir>', 'the data directory')
+    .action(async (options: { name: string; email?: string; dataDir: string }) => {
+      const name = options.name.trim();
+      if (!name || name.length > 100) throw new InvalidArgumentError('--name must be 1 to 100 characters.');
+      await withContext(options.dataDir, async (ctx) => {
+        const number = ctx.repositories.visitees.insert(name, options.email ?? null);
+        console.log(`Added visitee ${number}: ${name}.`);
+      });
+    });
+
+  program
+    .command('seed')
+    .description('fill a data directory with realistic visitors and generated photos')
+    .requiredOption('--visitors <n>', 'how many visitors', parseCount)
+    .option('--without-photos', 'rows only (for very large benchmark data sets)')
+    .requiredOption('--data-dir <dir>', 'the data directory')
+    .action(async (options: { visitors: number; withoutPhotos?: boolean; dataDir: string }) => {
+      await withContext(options.dataDir, async (ctx) => {
+        const started = Date.now();
+        let lastReport = 0;
+        const summary = await seedVisitors(ctx, {
+          visitors: options.visitors,
+          withoutPhotos: options.withoutPhotos ?? false,
+          onProgress: (done, total) => {
+            if (Date.now() - lastReport > 2000 || done === total) {
+              lastReport = Date.now();
+              process.stderr.write(`seeded ${done}/${total}\n`);
+            }
+          },
+        });
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        console.log(
+          `Seeded ${summary.visitors} visitors (${summary.onSite} on site, ${summary.withPhoto} with photos) in ${seconds} s.`,
+        );
+      });
+    });
+
+  return program;
+}
+
+async function withContext(dataDir: string, work: (ctx: Awaited<ReturnType<typeof openContext>>) => Promise<void>) {
+  const ctx = await openContext({ dataDir: path.resolve(dataDir) });
+  try {
+    await work(ctx);
+  } finally {
+    ctx.close();
+  }
+}
+
+/** FRONTDESK_ADMIN_USER / FRONTDESK_ADMIN_PASSWORD create the first account of an empty data directory. */
+async function createAdminFromEnvironment(ctx: Awaited<ReturnType<typeof openContext>>): Promise<void> {
+  const username = process.env.FRONTDESK_ADMIN_USER;
+  const password = process.env.FRONTDESK_ADMIN_PASSWORD;
+  if (!username || !password || !ctx.auth.needsFirstUser()) return;
+  await ctx.auth.createFirstUser(username, password);
+  console.log(`Created the first staff account, ${username}.`);
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535.');
+  return port;
+}
+
+function parseCount(value: string): number {
+  const count = Number(value);
+  if (!/^\d+$/.test(value) || count < 1 || count > 10_000_000) {
+    throw new InvalidArgumentError('must be a whole number from 1 to 10000000.');
+  }
+  return count;
+}

@@ -1,0 +1,34 @@
+/**
+ * The whole surface the renderer may use from the Electron side, and nothing more.
+ * Browser mode has no bridge; the renderer falls back to browser storage.
+ */
+export interface StoredSession {
+  token: string;
+  /** UNIX seconds, as /v1/oauth/ answers. */
+  expiry: number;
+  username: string;
+}
+
+export interface FrontdeskBridge {
+  session: {
+    load(): Promise<StoredSession | null>;
+    save(session: StoredSession): Promise<void>;
+    clear(): Promise<void>;
+  };
+  /** Where the database and photos live, to show staff. */
+  dataDir(): Promise<string>;
+}
+
+/** Channel names, shared by preload and main so they cannot drift. */
+export const IPC = {
+  sessionLoad: 'session:load',
+  sessionSave: 'session:save',
+  sessionClear: 'session:clear',
+  dataDir: 'app:data-dir',
+} as const;
+
+declare global {
+  interface Window {
+    frontdesk?: FrontdeskBridge;
+  }
+}

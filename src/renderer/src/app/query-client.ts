@@ -1,0 +1,23 @@
+import { QueryCache, QueryClient } from '@tanstack/react-query';
+import { ApiRequestError } from '../lib/api';
+import { revokeObjectUrlsOnRemoval } from '../queries/photos';
+
+/** One client for the app: a rejected token anywhere signs the desk out. */
+export function createQueryClient(onAuthFailure: () => void): QueryClient {
+  const queryCache = new QueryCache({
+    onError: (error) => {
+      if (error instanceof ApiRequestError && error.isAuthFailure) onAuthFailure();
+    },
+  });
+  revokeObjectUrlsOnRemoval(queryCache);
+  return new QueryClient({
+    queryCache,
+    defaultOptions: {
+      queries: {
+        // Only a network failure is worth retrying; an API error answer will not change.
+        retry: (count, error) => error instanceof ApiRequestError && error.code === 'network' && count < 3,
+        refetchOnWindowFocus: true,
+      },
+    },
+  });
+}

@@ -1,0 +1,15 @@
+import { createContext, useContext } from 'react';
+import type { StoredSession } from '../../../preload/api';
+
+export interface Session extends StoredSession {
+  signOut: () => void;
+}
+
+export const SessionContext = createContext<Session | null>(null);
+
+/** The signed-in session; only rendered below the sign-in gate, so it is always there. */
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession outside a signed-in desk');
+  return session;
+}

@@ -1,0 +1,82 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { StoredSession } from '../../../../preload/api';
+import type { SetupStatusResponse, TokenResponse } from '../../../../shared/api-types';
+import { ApiRequestError, apiJson } from '../../lib/api';
+import { textField } from '../../lib/form';
+
+/**
+ * Sign-in, or on the first start of an empty data folder, the creation of the first
+ * staff account (which then signs straight in).
+ */
+export function SignIn({ onSignedIn }: { onSignedIn: (session: StoredSession) => Promise<void> }) {
+  const [firstRun, setFirstRun] = useState<boolean | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    apiJson<SetupStatusResponse>('/v1/oauth/setup')
+      .then((status) => setFirstRun(status.data.needs_first_user))
+      .catch(() => setFirstRun(false));
+  }, []);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const username = textField(form, 'username').trim();
+    const password = textField(form, 'password');
+    if (firstRun && password !== textField(form, 'confirm')) {
+      setError('The two passwords differ.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const credentials = new URLSearchParams({ username, password, 'device-info': 'Frontdesk desk' });
+      if (firstRun) await apiJson('/v1/oauth/setup', { method: 'POST', body: credentials });
+      const { data } = await apiJson<TokenResponse>('/v1/oauth/', { method: 'POST', body: credentials });
+      await onSignedIn({ token: data.access_token, expiry: data.expiry, username });
+    } catch (caught) {
+      setError(caught instanceof ApiRequestError ? caught.message : 'Sign-in failed.');
+      setBusy(false);
+    }
+  }
+
+  if (firstRun === null) return <div className="splash" aria-busy="true" />;
+  return (
+    <main className="sign-in">
+      <form className="sign-in-card" onSubmit={(event) => void submit(event)} aria-describedby="sign-in-error">
+        <h1>
+          <span className="brand-mark" aria-hidden="true" />
+          Frontdesk
+        </h1>
+        <p className="hint">{firstRun ? 'Create the first staff account for this desk.' : 'Staff sign-in'}</p>
+        <label>
+          Username
+          <input name="username" autoComplete="username" required autoFocus maxLength={64} />
+        </label>
+        <label>
+          Password
+          <input
+            name="password"
+            type="password"
+            autoComplete={firstRun ? 'new-password' : 'current-password'}
+            required
+            minLength={firstRun ? 8 : 1}
+          />
+        </label>
+        {firstRun && (
+          <label>
+            Repeat password
+            <input name="confirm" type="password" autoComplete="new-password" required minLength={8} />
+          </label>
+        )}
+        <p id="sign-in-error" className="form-error" role="alert">
+          {error}
+        </p>
+        <button className="primary" type="submit" disabled={busy}>
+          {firstRun ? 'Create account and sign in' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}

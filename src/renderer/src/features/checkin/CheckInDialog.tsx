@@ -1,0 +1,141 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import type { AddVisitorResponse } from '../../../../shared/api-types';
+import { checkCheckInFields, NAME_MAX, PURPOSE_MAX, type CheckInField } from '../../../../shared/visitor-fields';
+import { useSession } from '../../app/session';
+import { ApiRequestError, apiJson } from '../../lib/api';
+import { textField } from '../../lib/form';
+import { Dialog } from '../../lib/Dialog';
+import { visitorKeys } from '../../queries/visitors';
+import { PhotoCapture } from './PhotoCapture';
+import { VisiteePicker } from './VisiteePicker';
+
+type Problems = Partial<Record<CheckInField | 'form', string>>;
+
+const PURPOSES = ['Meeting', 'Delivery', 'Interview', 'Contractor', 'Maintenance', 'Training'];
+
+/**
+ * The check-in form. It checks its fields with the same schema the server uses, so a
+ * mistake is shown before anything is sent; whatever the server still refuses is shown
+ * beside the field it names.
+ */
+export function CheckInDialog({ onClose, onCheckedIn }: { onClose: () => void; onCheckedIn: () => void }) {
+  const { token } = useSession();
+  const queryClient = useQueryClient();
+  const [problems, setProblems] = useState<Problems>({});
+  const [photo, setPhoto] = useState<Blob | null>(null);
+  const [visiteeNo, setVisiteeNo] = useState<number | null>(null);
+
+  const checkIn = useMutation({
+    mutationFn: (form: FormData) => apiJson<AddVisitorResponse>('/v1/add/', { method: 'POST', token, body: form }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: visitorKeys.all });
+      onCheckedIn();
+    },
+    onError: (error) => {
+      if (error instanceof ApiRequestError && error.field) setProblems({ [error.field]: error.message });
+      else setProblems({ form: error.message });
+    },
+  });
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const raw = {
+      cardno: textField(data, 'cardno').trim(),
+      name: textField(data, 'name'),
+      // People type spaces and dashes in phone numbers; the API wants digits.
+      mobile: textField(data, 'mobile').replace(/[\s\-().]/g, ''),
+      purpose: textField(data, 'purpose'),
+      visitee_no: visiteeNo === null ? '' : String(visiteeNo),
+    };
+    const checked = checkCheckInFields(raw);
+    const found: Problems = {};
+    if (!checked.ok) for (const problem of checked.problems) found[problem.field] ??= problem.message;
+    if (!photo) found.image = 'Take a photo or choose a picture file.';
+    setProblems(found);
+    if (Object.keys(found).length > 0 || !photo) return;
+
+    const form = new FormData();
+    for (const [key, value] of Object.entries(raw)) if (value !== '') form.set(key, value);
+    form.set('image', photo, 'photo');
+    checkIn.mutate(form);
+  }
+
+  const fieldError = (field: CheckInField) =>
+    problems[field] ? (
+      <span className="field-error" id={`${field}-error`} role="alert">
+        {problems[field]}
+      </span>
+    ) : null;
+  const described = (field: CheckInField) =>
+    problems[field] ? { 'aria-invalid': true, 'aria-describedby': `${field}-error` } : {};
+
+  return (
+    <Dialog title="Check in a visitor" onClose={onClose} className="check-in">
+      <form onSubmit={submit} noValidate>
+        <div className="check-in-grid">
+          <div className="fields">
+            <label>
+              Full name
+              <input name="name" autoComplete="off" maxLength={NAME_MAX} autoFocus {...described('name')} />
+              {fieldError('name')}
+            </label>
+            <div className="row">
+              <label>
+                Card number
+                <input name="cardno" inputMode="numeric" autoComplete="off" maxLength={4} {...described('cardno')} />
+                {fieldError('cardno')}
+              </label>
+              <label>
+                Mobile
+                <input
+                  name="mobile"
+                  type="tel"
+                  autoComplete="off"
+                  placeholder="+44 7700 900123"
+                  {...described('mobile')}
+                />
+                {fieldError('mobile')}
+              </label>
+            </div>
+            <label>
+              Purpose
+              <input
+                name="purpose"
+                list="purposes"
+                autoComplete="off"
+                maxLength={PURPOSE_MAX}
+                {...described('purpose')}
+              />
+              <datalist id="purposes">
+                {PURPOSES.map((p) => (
+                  <option key={p} value={p} />
+                ))}
+              </datalist>
+              {fieldError('purpose')}
+            </label>
+            <VisiteePicker value={visiteeNo} onChange={setVisiteeNo} error={problems.visitee_no} />
+          </div>
+          <div className="photo-field">
+            <PhotoCapture value={photo} onChange={setPhoto} error={problems.image} />
+          </div>
+        </div>
+        {problems.form && (
+          <p className="form-error" role="alert">
+            {problems.form}
+          </p>
+        )}
+        <div className="dialog-actions">
+          <span className="spacer" />
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary big" disabled={checkIn.isPending}>
+            {checkIn.isPending ? 'Checking in…' : 'Check in'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

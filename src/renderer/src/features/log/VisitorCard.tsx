@@ -1,0 +1,53 @@
+import type { CSSProperties } from 'react';
+import type { Visitor } from '../../../../shared/api-types';
+import { shortTime } from '../../lib/format';
+import { Thumbnail } from './Thumbnail';
+
+interface Props {
+  visitor: Visitor;
+  showExitTime: boolean;
+  position: number;
+  setSize: number;
+  style: CSSProperties;
+  onOpen: () => void;
+  onExit: () => void;
+}
+
+export function VisitorCard({ visitor, showExitTime, position, setSize, style, onOpen, onExit }: Props) {
+  const onPremises = visitor.exit_time === null;
+  return (
+    <li
+      className="card"
+      style={style}
+      aria-posinset={position}
+      aria-setsize={setSize}
+      data-visitor-id={visitor.visitor_id}
+    >
+      <button
+        type="button"
+        className="card-open"
+        onClick={onOpen}
+        aria-label={`Open ${visitor.name}, card ${visitor.card_no}`}
+      >
+        <Thumbnail visitor={visitor} />
+        <span className="card-text">
+          <span className="name">{visitor.name}</span>
+          <span className="detail">
+            <span className="card-no">#{visitor.card_no}</span> · {visitor.purpose}
+          </span>
+          <span className="detail">{visitor.visitee_name ? `Visiting ${visitor.visitee_name}` : 'No host given'}</span>
+          <span className="times">
+            In {shortTime(visitor.entry_time)}
+            {showExitTime &&
+              (onPremises ? <span className="on-site-badge">on site</span> : ` · Out ${shortTime(visitor.exit_time!)}`)}
+          </span>
+        </span>
+      </button>
+      {onPremises && (
+        <button type="button" className="card-exit" onClick={onExit} aria-label={`Record exit of ${visitor.name}`}>
+          Exit
+        </button>
+      )}
+    </li>
+  );
+}

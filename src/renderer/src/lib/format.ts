@@ -1,0 +1,17 @@
+/** "2026-11-27 09:05:00" → "09:05" today, "27 Nov 09:05" otherwise: what a busy desk scans for. */
+export function shortTime(wallClock: string, today = new Date()): string {
+  const [date = '', time = ''] = wallClock.split(' ');
+  const hm = time.slice(0, 5);
+  const [y, m, d] = date.split('-').map(Number);
+  if (y === today.getFullYear() && m === today.getMonth() + 1 && d === today.getDate()) return hm;
+  const month = new Date(y ?? 1970, (m ?? 1) - 1, d ?? 1).toLocaleString(undefined, { month: 'short' });
+  const year = y === today.getFullYear() ? '' : ` ${y}`;
+  return `${d} ${month}${year} ${hm}`;
+}
+
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/u).filter(Boolean);
+  const first = parts[0]?.[0] ?? '?';
+  const last = parts.length > 1 ? (parts.at(-1)?.[0] ?? '') : '';
+  return (first + last).toLocaleUpperCase();
+}

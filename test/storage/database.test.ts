@@ -1,0 +1,124 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/server/db/connection';
+import { DatabaseFromTheFutureError } from '../../src/server/db/migrate';
+import { MIGRATIONS } from '../../src/server/db/migrations';
+import { visitorsRepository } from '../../src/server/db/repositories/visitors';
+import { tempDataDir } from '../helpers/server';
+
+describe('the database', () => {
+  const dirs: string[] = [];
+  const fresh = (): string => {
+    const dir = tempDataDir();
+    dirs.push(dir);
+    return path.join(dir, 'frontdesk.db');
+  };
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens in WAL mode with synchronous=FULL and foreign keys on', () => {
+    const db = openDatabase(fresh());
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+  });
+
+  it('applies every migration and records the version', () => {
+    const db = openDatabase(fresh());
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
+    expect(tables).toEqual(
+      expect.arrayContaining(['users', 'tokens', 'visitees', 'visitors', 'photos', 'photo_intents']),
+    );
+    db.close();
+  });
+
+  it('refuses a database from a newer version of the app, and leaves it untouched', () => {
+    const file = fresh();
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    raw.close();
+    expect(() => openDatabase(file)).toThrow(DatabaseFromTheFutureError);
+    const again = new Database(file);
+    expect(again.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length + 1);
+    again.close();
+  });
+
+  it('reopens an up-to-date database without migrating or backing up', () => {
+    const file = fresh();
+    openDatabase(file).close();
+    openDatabase(file).close();
+    expect(fs.readdirSync(path.dirname(file)).filter((name) => name.endsWith('.bak.db'))).toEqual([]);
+  });
+
+  describe('query plans of the hot queries', () => {
+    const plan = (db: Database.Database, sql: string, ...params: unknown[]): string =>
+      db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(...params)
+        .map((row) => (row as { detail: string }).detail)
+        .join('\n');
+
+    it('reads visitors on the premises through the partial index', () => {
+      const db = openDatabase(fresh());
+      const detail = plan(db, 'SELECT seq FROM visitors WHERE exit_at IS NULL ORDER BY seq');
+      expect(detail).toContain('visitors_on_site');
+      expect(detail).not.toContain('TEMP B-TREE');
+      db.close();
+    });
+
+    it('pages the log by primary key, newest first, without sorting', () => {
+      const db = openDatabase(fresh());
+      const detail = plan(db, 'SELECT * FROM visitors WHERE seq < ? ORDER BY seq DESC LIMIT 50', 1000);
+      expect(detail).toMatch(/SEARCH v?isitors USING INTEGER PRIMARY KEY \(rowid<\?\)/);
+      expect(detail).not.toContain('TEMP B-TREE');
+      db.close();
+    });
+
+    it('searches through the full-text index', () => {
+      const db = openDatabase(fresh());
+      const detail = plan(
+        db,
+        'SELECT rowid FROM visitors_fts WHERE visitors_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT 50',
+        '"jo"*',
+        1000,
+      );
+      expect(detail).toMatch(/VIRTUAL TABLE INDEX/);
+      db.close();
+    });
+
+    it('finds a card on the premises through its unique partial index', () => {
+      const db = openDatabase(fresh());
+      const detail = plan(db, 'SELECT 1 FROM visitors WHERE card_no = ? AND exit_at IS NULL', 5);
+      expect(detail).toContain('visitors_card_on_site');
+      db.close();
+    });
+  });
+
+  it('keeps the search index in step with visitors', () => {
+    const db = openDatabase(fresh());
+    const visitors = visitorsRepository(db);
+    visitors.insert(
+      {
+        visitor_id: 'A'.repeat(22),
+        card_no: 3,
+        name: 'Émile Zola',
+        mobile: '5551234',
+        purpose: 'Interview',
+        visitee_no: null,
+        entry_at: 1,
+        created_by: null,
+      },
+      null,
+    );
+    expect(visitors.searchPage('"emile"*', Number.MAX_SAFE_INTEGER, 10).map((v) => v.name)).toEqual(['Émile Zola']);
+    db.prepare('DELETE FROM visitors').run();
+    expect(visitors.searchPage('"emile"*', Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+    db.close();
+  });
+});

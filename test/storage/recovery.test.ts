@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openContext } from '../../src/server/context';
+import { newVisitorId } from '../../src/server/ids';
+import { PhotoStore } from '../../src/server/photos/photo-store';
+import { makeImage } from '../helpers/images';
+import { photoFiles, tempDataDir } from '../helpers/server';
+
+describe('start-up recovery of interrupted check-ins', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('removes the files of a check-in whose row never committed, and half-written temporary files', async () => {
+    const dataDir = tempDataDir();
+    dirs.push(dataDir);
+    const first = await openContext({ dataDir });
+    const image = await makeImage('jpeg', 320, 240);
+
+    // A whole check-in that committed: must survive.
+    const host = first.repositories.visitees.insert('Host', null);
+    const staff = first.repositories.users.insert('staff', 'not-a-real-hash', 0);
+    const kept = await first.visitors.checkIn(
+      { cardno: 1, name: 'Kept', mobile: '1234567', purpose: 'Meeting', visitee_no: host },
+      image,
+      staff,
+    );
+    // A crash after the files were renamed into place but before the row committed.
+    const orphan = newVisitorId();
+    first.db
+      .prepare('INSERT INTO photo_intents (visitor_id, format, created_at) VALUES (?, ?, ?)')
+      .run(orphan, 'jpeg', 0);
+    await first.store.writePhoto(orphan, 'jpeg', image, image);
+    // A crash in the middle of writing a temporary file.
+    fs.writeFileSync(path.join(dataDir, 'photos', 'tmp', 'half-written.jpg.abc.tmp'), image.subarray(0, 100));
+    first.close();
+
+    const second = await openContext({ dataDir });
+    const files = photoFiles(dataDir);
+    expect(files.some((file) => file.includes(orphan))).toBe(false);
+    expect(files.filter((file) => file.includes(kept))).toHaveLength(2);
+    expect(files.filter((file) => file.startsWith('tmp'))).toEqual([]);
+    expect(second.db.prepare('SELECT count(*) AS n FROM photo_intents').get()).toEqual({ n: 0 });
+    expect((await second.photos.find(kept, 'original')).size).toBe(image.length);
+    second.close();
+  });
+
+  it('refuses to make a path from anything but a visitor ID', () => {
+    const store = new PhotoStore(tempDataDir());
+    dirs.push(path.dirname(store.root));
+    for (const bad of ['../../../etc/passwd', 'a/b', '', 'A'.repeat(21) + '\0']) {
+      expect(() => store.pathOf(bad, 'original', 'jpeg')).toThrow();
+    }
+  });
+});
