@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CLI, E2E_STAFF, TEMPLATE_DIR } from './paths';
+import { findElectronBinary } from '../src/main/electron-binary';
+import { CLI, E2E_STAFF, ROOT, TEMPLATE_DIR } from './paths';
 
 /**
  * Seeds one data folder with a few hundred visitors; every test gets its own copy of it
@@ -15,6 +16,8 @@ export default function globalSetup(): void {
       `${chromium} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does.`,
     );
   }
+  const electron = findElectronBinary(ROOT);
+  if ('missing' in electron) console.log(`Electron specs will be skipped: ${electron.missing}.`);
   fs.rmSync(TEMPLATE_DIR, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(TEMPLATE_DIR), { recursive: true });
   const env = { ...process.env, FRONTDESK_LOG: 'warn' };

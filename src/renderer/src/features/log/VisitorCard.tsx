@@ -23,12 +23,7 @@ export function VisitorCard({ visitor, showExitTime, position, setSize, style, o
       aria-setsize={setSize}
       data-visitor-id={visitor.visitor_id}
     >
-      <button
-        type="button"
-        className="card-open"
-        onClick={onOpen}
-        aria-label={`Open ${visitor.name}, card ${visitor.card_no}`}
-      >
+      <button type="button" className="card-open" onClick={onOpen}>
         <Thumbnail visitor={visitor} />
         <span className="card-text">
           <span className="name">{visitor.name}</span>
