@@ -36,6 +36,15 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node scripts: no type information to lint with.
+    files: ['**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: 'readonly', console: 'readonly' },
+    },
+  },
+  {
     files: ['src/server/**', 'src/shared/**', 'src/renderer/**', 'src/cli/**'],
     rules: {
       'no-restricted-imports': [

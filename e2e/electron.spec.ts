@@ -24,24 +24,24 @@ test.describe('the Electron app', () => {
       args: [ROOT, '--data-dir', dataDir, '--no-sandbox'],
     });
     try {
-      const window = await app.firstWindow();
-      await expect(window.getByText('Create the first staff account for this desk.')).toBeVisible();
-      const surface = await window.evaluate(() => ({
+      const desk = await app.firstWindow();
+      await expect(desk.getByText('Create the first staff account for this desk.')).toBeVisible();
+      const surface = await desk.evaluate(() => ({
         require: typeof (globalThis as { require?: unknown }).require,
         process: typeof (globalThis as { process?: unknown }).process,
         bridge: Object.keys(window.frontdesk ?? {}).sort(),
       }));
       expect(surface).toEqual({ require: 'undefined', process: 'undefined', bridge: ['dataDir', 'session'] });
-      expect(await window.evaluate(() => window.frontdesk!.dataDir())).toBe(dataDir);
+      expect(await desk.evaluate(() => window.frontdesk!.dataDir())).toBe(dataDir);
 
-      const before = window.url();
-      await window.evaluate(() => {
+      const before = desk.url();
+      await desk.evaluate(() => {
         window.location.href = 'https://example.com/';
       });
       // Had the navigation gone ahead, this round trip would fail with a destroyed context.
-      expect(await window.evaluate(() => document.title)).toBe('Frontdesk');
-      expect(window.url()).toBe(before);
-      await window.evaluate(() => window.open('https://example.com/'));
+      expect(await desk.evaluate(() => document.title)).toBe('Frontdesk');
+      expect(desk.url()).toBe(before);
+      await desk.evaluate(() => window.open('https://example.com/'));
       expect(app.windows()).toHaveLength(1);
     } finally {
       await app.close();
