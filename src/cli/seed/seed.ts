@@ -25,7 +25,9 @@ export interface SeedSummary {
 
 const DAY = 24 * 60 * 60 * 1000;
 const HISTORY_DAYS = 120;
-const BATCH = 64;
+/** Photos are written a batch at a time; rows alone go in far larger transactions. */
+const PHOTO_BATCH = 64;
+const ROW_BATCH = 5000;
 /** Card numbers run from 1 to 9999 and each is in one pocket at a time. */
 const MAX_ON_SITE = 9999;
 
@@ -46,9 +48,10 @@ export async function seedVisitors(ctx: AppContext, options: SeedOptions): Promi
   const visiteeNos = ensureVisitees(ctx);
   const plan = planVisitors(options.visitors, random, now, visiteeNos, !options.withoutPhotos);
 
+  const batchSize = options.withoutPhotos ? ROW_BATCH : PHOTO_BATCH;
   let done = 0;
-  for (let start = 0; start < plan.length; start += BATCH) {
-    const batch = plan.slice(start, start + BATCH);
+  for (let start = 0; start < plan.length; start += batchSize) {
+    const batch = plan.slice(start, start + batchSize);
     const rows = await Promise.all(batch.map((planned) => preparePhoto(planned)));
     for (const row of rows) if (row.photo) ctx.repositories.intents.add(row.visitor.visitor_id, row.photo.format, now);
     await Promise.all(

@@ -35,15 +35,46 @@ export class PhotoStore {
     return path.join(this.root, dir, visitorId.slice(0, 2), visitorId.slice(2, 4), file);
   }
 
-  /** Writes both files of a check-in; on any failure removes whatever it wrote. */
-  async writePhoto(visitorId: string, format: ImageFormat, original: Buffer, thumb: Buffer): Promise<void> {
+  /**
+   * Writes both files of a check-in to tmp/ and flushes them. Nothing is visible until
+   * `place`; a crash before it leaves only tmp/ files, which start-up removes.
+   */
+  async stage(visitorId: string, format: ImageFormat, original: Buffer, thumb: Buffer): Promise<StagedPhoto> {
+    const targets = [this.pathOf(visitorId, 'original', format), this.pathOf(visitorId, 'thumb', format)];
+    const tmps = targets.map((target) => path.join(this.tmpDir, `${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`));
     try {
-      await this.writeAtomically(this.pathOf(visitorId, 'original', format), original);
-      await this.writeAtomically(this.pathOf(visitorId, 'thumb', format), thumb);
+      await Promise.all([writeDurably(tmps[0]!, original), writeDurably(tmps[1]!, thumb)]);
     } catch (error) {
-      await this.removePhoto(visitorId, format);
+      await Promise.all(tmps.map((tmp) => fs.rm(tmp, { force: true })));
       throw error;
     }
+    return { visitorId, format, moves: targets.map((target, i) => ({ tmp: tmps[i]!, target })) };
+  }
+
+  async unstage(staged: StagedPhoto): Promise<void> {
+    await Promise.all(staged.moves.map(({ tmp }) => fs.rm(tmp, { force: true })));
+  }
+
+  /** Renames staged files into place and flushes their folders. Removes them all on failure. */
+  async place(staged: StagedPhoto): Promise<void> {
+    try {
+      await Promise.all(
+        staged.moves.map(async ({ tmp, target }) => {
+          await fs.mkdir(path.dirname(target), { recursive: true });
+          await fs.rename(tmp, target);
+          await syncDirectory(path.dirname(target));
+        }),
+      );
+    } catch (error) {
+      await this.unstage(staged);
+      await this.removePhoto(staged.visitorId, staged.format);
+      throw error;
+    }
+  }
+
+  /** stage then place: both files of a check-in, whole or not at all. */
+  async writePhoto(visitorId: string, format: ImageFormat, original: Buffer, thumb: Buffer): Promise<void> {
+    await this.place(await this.stage(visitorId, format, original, thumb));
   }
 
   async removePhoto(visitorId: string, format: ImageFormat): Promise<void> {
@@ -58,25 +89,21 @@ export class PhotoStore {
     await Promise.all(names.map((name) => fs.rm(path.join(this.tmpDir, name), { force: true, recursive: true })));
     return names.length;
   }
+}
 
-  private async writeAtomically(target: string, bytes: Buffer): Promise<void> {
-    const tmp = path.join(this.tmpDir, `${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-    const dir = path.dirname(target);
-    await fs.mkdir(dir, { recursive: true });
-    const handle = await fs.open(tmp, 'wx', 0o600);
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await fs.rename(tmp, target);
-    } catch (error) {
-      await fs.rm(tmp, { force: true });
-      throw error;
-    }
-    await syncDirectory(dir);
+export interface StagedPhoto {
+  visitorId: string;
+  format: ImageFormat;
+  moves: { tmp: string; target: string }[];
+}
+
+async function writeDurably(file: string, bytes: Buffer): Promise<void> {
+  const handle = await fs.open(file, 'wx', 0o600);
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { ApiError } from '../api-error';
-import type { TokensRepository } from '../db/repositories/tokens';
+import type { TokenRow, TokensRepository } from '../db/repositories/tokens';
 import type { UsersRepository } from '../db/repositories/users';
 import { DEFAULT_THROTTLE, LoginThrottle } from '../security/login-throttle';
 import { decoyHash, hashPassword, verifyPassword } from '../security/passwords';
@@ -55,10 +55,30 @@ export function authService(deps: { users: UsersRepository; tokens: TokensReposi
     return { access_token: token, expiry: Math.floor(expiresAt / 1000) };
   }
 
+  /**
+   * Every request is authenticated, and a grid of thumbnails is many requests: known
+   * tokens are remembered. Revocation goes through this service and forgets at once;
+   * expiry is checked on every use.
+   */
+  const known = new Map<string, TokenRow>();
+  const KNOWN_MAX = 1000;
+
+  function lookUp(hash: Buffer): TokenRow | undefined {
+    const key = hash.toString('base64');
+    const cached = known.get(key);
+    if (cached) return cached;
+    const row = tokens.findByHash(hash);
+    if (row) {
+      if (known.size >= KNOWN_MAX) known.delete(known.keys().next().value!);
+      known.set(key, row);
+    }
+    return row;
+  }
+
   /** The user a token belongs to, or 1403 when it is unknown, expired or revoked. */
   function authenticate(token: string): number {
     const hash = hashToken(token);
-    const row = tokens.findByHash(hash);
+    const row = lookUp(hash);
     // The index lookup already matched the hash; the constant-time compare is belt and braces.
     if (!row || !timingSafeEqual(row.token_hash, hash) || row.revoked_at !== null || row.expires_at <= now()) {
       throw new ApiError('1403');
@@ -67,7 +87,9 @@ export function authService(deps: { users: UsersRepository; tokens: TokensReposi
   }
 
   function revoke(token: string): void {
-    tokens.revoke(hashToken(token), now());
+    const hash = hashToken(token);
+    tokens.revoke(hash, now());
+    known.delete(hash.toString('base64'));
   }
 
   async function createUser(username: string, password: string): Promise<number> {

@@ -1,36 +1,54 @@
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
+import { promisify } from 'node:util';
 import { ApiError } from '../api-error';
 import type { VisitorsRepository } from '../db/repositories/visitors';
 import { isVisitorId } from '../ids';
 import { CONTENT_TYPE } from '../media/image-format';
 import type { PhotoKind, PhotoStore } from '../photos/photo-store';
 
+// The callback APIs, promisified: on the grid's hot path they cost a third of what
+// fs/promises' FileHandle does per file (measured with --cpu-prof under autocannon).
+const readFile = promisify(fs.readFile);
+const open = promisify(fs.open);
+
 export interface PhotoFile {
-  path: string;
   contentType: string;
   etag: string;
-  size: number;
+  path: string;
 }
 
 /**
- * Finds a visitor's photo on disk. Photos stay after the visitor leaves (the log shows
- * history); 4515 means the visitor exists but the image does not (never taken, or removed).
+ * Finds a visitor's photo. Photos stay after the visitor leaves (the log shows
+ * history); 4515 means the visitor exists but the image does not (never taken, or
+ * removed). The disk is not touched until the bytes are needed: an ETag match needs none.
  */
 export function photoService(deps: { visitors: VisitorsRepository; store: PhotoStore }) {
   return {
-    async find(visitorId: string, kind: PhotoKind): Promise<PhotoFile> {
+    find(visitorId: string, kind: PhotoKind): PhotoFile {
       // Checked before any query or path: "../" and friends never reach the disk.
-      const record = isVisitorId(visitorId) ? deps.visitors.byId(visitorId) : undefined;
-      if (!record) throw new ApiError('3404', 'There is no visitor with that ID.');
-      if (!record.photo_format || !record.photo_etag || !record.thumb_etag) throw new ApiError('4515');
-      const path = deps.store.pathOf(visitorId, kind, record.photo_format);
-      const stat = await fs.stat(path).catch(() => null);
-      if (!stat?.isFile()) throw new ApiError('4515');
+      const photo = isVisitorId(visitorId) ? deps.visitors.photoOf(visitorId) : undefined;
+      if (!photo) throw new ApiError('3404', 'There is no visitor with that ID.');
+      if (!photo.format || !photo.etag || !photo.thumb_etag) throw new ApiError('4515');
+      const path = deps.store.pathOf(visitorId, kind, photo.format);
       return kind === 'thumb'
-        ? { path, contentType: 'image/jpeg', etag: record.thumb_etag, size: stat.size }
-        : { path, contentType: CONTENT_TYPE[record.photo_format], etag: record.photo_etag, size: stat.size };
+        ? { contentType: 'image/jpeg', etag: photo.thumb_etag, path }
+        : { contentType: CONTENT_TYPE[photo.format], etag: photo.etag, path };
+    },
+
+    /** The whole file (thumbnails: small and hot). */
+    read: (file: PhotoFile): Promise<Buffer> => readFile(file.path).catch(missingIs4515),
+
+    /** A stream of the file and its size (full photos: up to 5 MiB, never buffered whole). */
+    async stream(file: PhotoFile): Promise<{ stream: fs.ReadStream; size: number }> {
+      const fd = await open(file.path, 'r').catch(missingIs4515);
+      const size = fs.fstatSync(fd).size;
+      return { stream: fs.createReadStream('', { fd }), size };
     },
   };
+}
+
+function missingIs4515(error: NodeJS.ErrnoException): never {
+  throw error.code === 'ENOENT' ? new ApiError('4515') : error;
 }
 
 export type PhotoService = ReturnType<typeof photoService>;

@@ -28,9 +28,10 @@ export function visitorService(deps: {
 
   /**
    * The check-in. Order matters for crash safety: (1) decode and check everything in
-   * memory, (2) commit an intent naming the files, (3) write the files durably,
-   * (4) commit the visitor, its photo and the intent's end in one transaction. A crash
-   * at any point leaves either a whole check-in or an intent that start-up cleans up.
+   * memory, (2) commit an intent naming the files, while the files are written and
+   * flushed under temporary names, (3) rename them into place, (4) commit the visitor,
+   * its photo and the intent's end in one transaction. A crash at any point leaves
+   * either a whole check-in or an intent and temporary files that start-up removes.
    */
   async function checkIn(fields: CheckInFields, image: Buffer, userId: number): Promise<string> {
     if (fields.visitee_no !== undefined && !visitees.exists(fields.visitee_no)) {
@@ -40,9 +41,17 @@ export function visitorService(deps: {
     const photo = await processPhotoOrThrow(image);
 
     const visitorId = newVisitorId();
-    intents.add(visitorId, photo.format, now());
+    // The flushes of the files and of the intent overlap: the files wait on the disk in
+    // the thread pool while the intent's commit waits on it here.
+    const staging = store.stage(visitorId, photo.format, image, photo.thumb);
     try {
-      await store.writePhoto(visitorId, photo.format, image, photo.thumb);
+      intents.add(visitorId, photo.format, now());
+    } catch (error) {
+      await staging.then((staged) => store.unstage(staged), () => undefined);
+      throw error;
+    }
+    try {
+      await store.place(await staging);
       // A second desk may have handed out the same card while this photo was written.
       assertCardFree(fields.cardno);
       visitors.insert(

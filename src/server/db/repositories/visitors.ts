@@ -22,6 +22,12 @@ export interface VisitorRecord {
   thumbhash: Buffer | null;
 }
 
+export interface PhotoRecord {
+  format: ImageFormat | null;
+  etag: string | null;
+  thumb_etag: string | null;
+}
+
 export interface NewVisitor {
   visitor_id: string;
   card_no: number;
@@ -59,6 +65,11 @@ export function visitorsRepository(db: Db) {
     `${SELECT_VISITOR} WHERE v.visitor_id = ? AND v.exit_at IS NULL`,
   );
   const byId = db.prepare<[string], VisitorRecord>(`${SELECT_VISITOR} WHERE v.visitor_id = ?`);
+  // The hot path of the grid: one index probe and one primary-key probe, nothing else.
+  const photoOf = db.prepare<[string], PhotoRecord>(
+    `SELECT p.format, p.etag, p.thumb_etag FROM visitors v LEFT JOIN photos p ON p.visitor_seq = v.seq
+      WHERE v.visitor_id = ?`,
+  );
   const logPage = db.prepare<[number, number], VisitorRecord>(
     `${SELECT_VISITOR} WHERE v.seq < ? ORDER BY v.seq DESC LIMIT ?`,
   );
@@ -124,6 +135,8 @@ export function visitorsRepository(db: Db) {
     onSite: (): VisitorRecord[] => onSite.all(),
     onSiteById: (visitorId: string): VisitorRecord | undefined => onSiteById.get(visitorId),
     byId: (visitorId: string): VisitorRecord | undefined => byId.get(visitorId),
+    /** The visitor's photo metadata; undefined when there is no such visitor, nulls when no photo. */
+    photoOf: (visitorId: string): PhotoRecord | undefined => photoOf.get(visitorId),
     logPage: (beforeSeq: number, limit: number): VisitorRecord[] => logPage.all(beforeSeq, limit),
     searchPage: (match: string, beforeSeq: number, limit: number): VisitorRecord[] =>
       searchPage.all(match, beforeSeq, limit),

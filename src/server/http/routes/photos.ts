@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
@@ -17,13 +16,13 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
   const serve =
     (kind: PhotoKind) =>
     async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<FastifyReply> => {
-      const photo = await ctx.photos.find(request.params.id, kind);
+      const photo = ctx.photos.find(request.params.id, kind);
       reply.header('etag', photo.etag).header('cache-control', CACHE_CONTROL).header('vary', 'Authorization');
       if (ifNoneMatch(request.headers['if-none-match'], photo.etag)) return reply.code(304).send();
-      reply.type(photo.contentType).header('content-length', photo.size);
-      // Thumbnails are small and hot: one read beats a stream's setup. Full photos stream.
-      if (kind === 'thumb') return reply.send(await fs.promises.readFile(photo.path));
-      return reply.send(fs.createReadStream(photo.path));
+      reply.type(photo.contentType);
+      if (kind === 'thumb') return reply.send(await ctx.photos.read(photo));
+      const { stream, size } = await ctx.photos.stream(photo);
+      return reply.header('content-length', size).send(stream);
     };
 
   app.get('/v1/photo', missingId);

@@ -1,0 +1,102 @@
+import sharp from 'sharp';
+import { encodePhoto } from '../src/cli/seed/encode-photo';
+import { portraitPixels } from '../src/cli/seed/portrait';
+import { openContext } from '../src/server/context';
+import { BENCH_STAFF, log, median, round, signIn, startServe, tempDir } from './lib';
+
+/** A 12-megapixel camera-like JPEG: photographic noise and gradients, about 3–4 MB. */
+export async function cameraJpeg(): Promise<Buffer> {
+  const width = 4000;
+  const height = 3000;
+  return encodePhoto('jpeg', portraitPixels(width, height, 12), width, height);
+}
+
+/** The floor: sharp alone making the same thumbnail from the same bytes, in this process. */
+function bareThumbnail(bytes: Buffer): Promise<Buffer> {
+  return sharp(bytes)
+    .autoOrient()
+    .resize(320, 320, { fit: 'outside', withoutEnlargement: true })
+    .jpeg({ quality: 80, mozjpeg: true })
+    .toBuffer();
+}
+
+export interface CheckInResult {
+  image_bytes: number;
+  rounds: number;
+  checkin_median_ms: number;
+  bare_sharp_median_ms: number;
+  ratio: number;
+  per_second: Record<string, number>;
+  server_peak_rss_mib: number;
+}
+
+export async function benchCheckIn(quick: boolean): Promise<CheckInResult> {
+  const dataDir = tempDir('checkin');
+  const ctx = await openContext({ dataDir });
+  await ctx.auth.createUser(BENCH_STAFF.username, BENCH_STAFF.password);
+  ctx.close();
+  const server = await startServe(dataDir);
+  try {
+    const token = await signIn(server.url, BENCH_STAFF.username, BENCH_STAFF.password);
+    const image = await cameraJpeg();
+    log(`check-in: ${(image.length / 1e6).toFixed(2)} MB, 4000×3000 JPEG`);
+    let card = 1;
+    const checkIn = async (): Promise<number> => {
+      const form = new FormData();
+      form.set('cardno', String(card++));
+      form.set('name', 'Bench Visitor');
+      form.set('mobile', '+447700900123');
+      form.set('purpose', 'Benchmark');
+      form.set('image', new Blob([new Uint8Array(image)], { type: 'image/jpeg' }), 'camera.jpg');
+      const started = performance.now();
+      const response = await fetch(`${server.url}/v1/add/`, {
+        method: 'POST',
+        body: form,
+        headers: { authorization: `Token ${token}` },
+      });
+      if (response.status !== 200) throw new Error(`check-in failed: ${await response.text()}`);
+      return performance.now() - started;
+    };
+    const bare = async (): Promise<number> => {
+      const started = performance.now();
+      await bareThumbnail(image);
+      return performance.now() - started;
+    };
+
+    await checkIn(); // warm both paths up before measuring
+    await bare();
+    const rounds = quick ? 3 : 15;
+    const ours: number[] = [];
+    const floor: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      ours.push(await checkIn());
+      floor.push(await bare());
+    }
+
+    const perSecond: Record<string, number> = {};
+    for (const clients of [1, 2, 8]) {
+      const total = quick ? 8 : 32;
+      let next = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: clients }, async () => {
+          while (next++ < total) await checkIn();
+        }),
+      );
+      perSecond[`clients_${clients}`] = round(total / ((performance.now() - started) / 1000));
+    }
+    const result = {
+      image_bytes: image.length,
+      rounds,
+      checkin_median_ms: round(median(ours)),
+      bare_sharp_median_ms: round(median(floor)),
+      ratio: round(median(ours) / median(floor)),
+      per_second: perSecond,
+      server_peak_rss_mib: server.peakRssMiB(),
+    };
+    log(`check-in: ${JSON.stringify(result)}`);
+    return result;
+  } finally {
+    await server.stop();
+  }
+}

@@ -1,0 +1,116 @@
+import { chromium } from '@playwright/test';
+import { BENCH_STAFF, log, round, signIn, startServe } from './lib';
+
+export interface GridResult {
+  visitors: number;
+  viewport: string;
+  visible_cards: number;
+  rendered_cards: number;
+  thumb_requests_first_screen: number;
+  full_requests_first_screen: number;
+  ms_from_log_data_to_first_row_visible: number;
+  history_dom_nodes_after_scroll_to_end: number;
+  history_js_heap_mib_after_scroll_to_end: number;
+  history_cards_loaded: number;
+}
+
+/**
+ * Resolves with performance.now() once every card of the grid's first row shows its
+ * decoded thumbnail (or its initials). A string, because the TypeScript runner rewrites
+ * named functions with a helper that does not exist in the page.
+ */
+const FIRST_ROW_DECODED = `new Promise((resolve) => {
+  const check = () => {
+    const cards = [...document.querySelectorAll('.card')];
+    const top = Math.min(...cards.map((c) => c.getBoundingClientRect().top));
+    const row = cards.filter((c) => c.getBoundingClientRect().top === top);
+    const ready = row.length > 0 && row.every((card) => {
+      const img = card.querySelector('img.thumb');
+      return !card.querySelector('.photo:not(.initials)') || (img && img.complete && img.naturalWidth > 0);
+    });
+    if (ready) resolve(performance.now());
+    else requestAnimationFrame(check);
+  };
+  check();
+})`;
+
+/**
+ * The grid as a person sees it, in Debian's Chromium: what the first screen costs, how
+ * soon faces appear once the list has arrived, and what the whole history costs once
+ * scrolled to its end.
+ */
+export async function benchGrid(dataDir: string, visitors: number): Promise<GridResult> {
+  const server = await startServe(dataDir);
+  const browser = await chromium.launch({
+    executablePath: process.env.FRONTDESK_CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--enable-precise-memory-info',
+      '--js-flags=--expose-gc',
+    ],
+  });
+  try {
+    const token = await signIn(server.url, BENCH_STAFF.username, BENCH_STAFF.password);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.addInitScript((session) => localStorage.setItem('frontdesk.session', session), JSON.stringify({ token, expiry: 2e9, username: BENCH_STAFF.username }));
+    const paths: string[] = [];
+    page.on('request', (request) => paths.push(new URL(request.url()).pathname));
+
+    await page.goto(server.url);
+    // Wait until every thumbnail of the first row has been decoded, and note when.
+    const firstRowAt = await page.evaluate<number>(FIRST_ROW_DECODED);
+    const logDataAt = await page.evaluate(() => {
+      const entry = performance.getEntriesByType('resource').find((e) => new URL(e.name).pathname === '/v1/get/');
+      return (entry as PerformanceResourceTiming | undefined)?.responseEnd ?? 0;
+    });
+    await page.waitForLoadState('networkidle');
+    const visibleCards = await page.evaluate(
+      () =>
+        [...document.querySelectorAll('.card')].filter((c) => {
+          const r = c.getBoundingClientRect();
+          return r.bottom > 0 && r.top < window.innerHeight;
+        }).length,
+    );
+    const renderedCards = await page.locator('.card').count();
+    const thumbs = paths.filter((p) => p.startsWith('/v1/photo/thumb/')).length;
+    const full = paths.filter((p) => p.startsWith('/v1/photo/') && !p.startsWith('/v1/photo/thumb/')).length;
+
+    await page.getByRole('button', { name: 'History' }).click();
+    await page.locator('.card').first().waitFor();
+    let loaded = 0;
+    for (let guard = 0; guard < 1000; guard++) {
+      await page.locator('.grid-scroll').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+      const label = await page.getByRole('list').getAttribute('aria-label');
+      const now = Number(label?.split(' ')[0] ?? 0);
+      if (now === loaded && now >= visitors) break;
+      loaded = now;
+      await page.waitForTimeout(50);
+    }
+    await page.waitForLoadState('networkidle');
+    const after = await page.evaluate(() => {
+      (window as unknown as { gc?: () => void }).gc?.();
+      const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+      return { nodes: document.getElementsByTagName('*').length, heap: memory?.usedJSHeapSize ?? 0 };
+    });
+    const result: GridResult = {
+      visitors,
+      viewport: '1280x800',
+      visible_cards: visibleCards,
+      rendered_cards: renderedCards,
+      thumb_requests_first_screen: thumbs,
+      full_requests_first_screen: full,
+      ms_from_log_data_to_first_row_visible: round(firstRowAt - logDataAt, 1),
+      history_dom_nodes_after_scroll_to_end: after.nodes,
+      history_js_heap_mib_after_scroll_to_end: round(after.heap / 1024 / 1024, 1),
+      history_cards_loaded: loaded,
+    };
+    log(`grid: ${JSON.stringify(result)}`);
+    return result;
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}

@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..');
+export const CLI = path.join(ROOT, 'out/main/cli.js');
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
+
+export function tempDir(label: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `frontdesk-bench-${label}-`));
+}
+
+export interface ServeProcess {
+  url: string;
+  child: ChildProcess;
+  /** Peak resident set size so far (VmHWM), in MiB. */
+  peakRssMiB(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real headless server in its own process, as a kiosk runs it. BENCH_SERVER_NODE_ARGS
+ * passes flags to its Node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
+ */
+export async function startServe(dataDir: string, env: Record<string, string> = {}): Promise<ServeProcess> {
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve', '--data-dir', dataDir, '--port', '0'], {
+    env: { ...process.env, FRONTDESK_LOG: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /Frontdesk listening on (\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${out}`)));
+  });
+  return {
+    url,
+    child,
+    peakRssMiB: () => peakRss(child.pid!),
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+export function peakRss(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return round(kb / 1024, 1);
+}
+
+export async function signIn(url: string, username: string, password: string): Promise<string> {
+  const response = await fetch(`${url}/v1/oauth/`, { method: 'POST', body: new URLSearchParams({ username, password }) });
+  const body = (await response.json()) as { data: { access_token: string } };
+  return body.data.access_token;
+}
+
+export const BENCH_STAFF = { username: 'bench', password: 'benchmark password' };
+
+export function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}

@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchCheckIn } from './checkin';
+import { benchGrid } from './grid';
+import { log, tempDir } from './lib';
+import { benchLogScaling } from './log-scaling';
+import { benchServing } from './serving';
+import { toMarkdown } from './report';
+
+/**
+ * `npm run bench`: every figure that decides anything is measured beside its floor in
+ * the same run, alternating, as medians. `--quick` runs every part at small sizes, so
+ * the test suite can keep the harness honest without waiting for it.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } } });
+  const quick = values.quick;
+  const outDir = values.out ?? path.join(__dirname);
+  const started = Date.now();
+  log(`mode: ${quick ? 'quick' : 'full'}`);
+
+  const checkIn = await benchCheckIn(quick);
+  const servingDir = tempDir('serving');
+  const serving = await benchServing(quick, servingDir);
+  const grid = await benchGrid(servingDir, serving.visitors);
+  const logScaling = await benchLogScaling(quick);
+
+  const results = {
+    mode: quick ? 'quick' : 'full',
+    date: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      cpu_model: os.cpus()[0]?.model ?? 'unknown',
+      memory_gib: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+    },
+    seconds: Math.round((Date.now() - started) / 1000),
+    check_in: checkIn,
+    serving,
+    grid,
+    log_scaling: logScaling,
+  };
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(path.join(outDir, 'results.md'), toMarkdown(results));
+  log(`wrote ${path.join(outDir, 'results.json')} and results.md in ${results.seconds} s`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

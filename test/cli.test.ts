@@ -1,0 +1,100 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openContext } from '../src/server/context';
+import { tempDataDir } from './helpers/server';
+
+/** The command line as a user runs it: a real process over a real data folder. */
+const CLI = ['--import', 'tsx', path.resolve(__dirname, '../src/cli/index.ts')];
+
+function cli(args: string[], input?: string) {
+  return spawnSync(process.execPath, [...CLI, ...args], {
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, FRONTDESK_LOG: 'silent' },
+    timeout: 120_000,
+  });
+}
+
+describe('the frontdesk command line', () => {
+  const dataDir = tempDataDir();
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('adds a staff account with the password from standard input', async () => {
+    const result = cli(['user', 'add', 'night-shift', '--data-dir', dataDir], 'a very long password\n');
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('Added staff account night-shift.');
+    const ctx = await openContext({ dataDir });
+    const token = await ctx.auth.login({
+      username: 'night-shift',
+      password: 'a very long password',
+      deviceInfo: 'test',
+      client: 'test',
+    });
+    expect(token.access_token).toBeTruthy();
+    ctx.close();
+  });
+
+  it('adds a visitee', () => {
+    const result = cli(['visitee', 'add', '--name', 'Grace Hopper', '--email', 'grace@example.com', '--data-dir', dataDir]);
+    expect(result.stdout).toMatch(/Added visitee \d+: Grace Hopper\./);
+  });
+
+  it('seeds realistic visitors: a third on site, varied names, photos in several formats', async () => {
+    const result = cli(['seed', '--visitors', '150', '--data-dir', dataDir]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/Seeded 150 visitors \(50 on site, \d+ with photos\)/);
+    const ctx = await openContext({ dataDir });
+    const formats = ctx.db.prepare('SELECT format, count(*) AS n FROM photos GROUP BY format').all() as { format: string }[];
+    expect(formats.map((f) => f.format).sort()).toEqual(['bmp', 'jpeg', 'png', 'webp']);
+    const onSite = ctx.visitors.onSite();
+    expect(onSite).toHaveLength(50);
+    expect(new Set(onSite.map((v) => v.card_no)).size).toBe(50);
+    expect(new Set(ctx.visitors.log({ limit: 150 }).visitors.map((v) => v.name)).size).toBeGreaterThan(60);
+    ctx.close();
+  });
+
+  it.each([
+    [['bogus']],
+    [['seed', '--data-dir', 'x']],
+    [['seed', '--visitors', 'many', '--data-dir', 'x']],
+    [['serve', '--port', '70000']],
+    [['user', 'add']],
+  ])('prints usage and exits non-zero for %j', (args) => {
+    const result = cli(args);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/error|Usage/);
+  });
+
+  it('serves, creates the first account from the environment, and says where it listens', async () => {
+    const fresh = tempDataDir();
+    const child = spawn(process.execPath, [...CLI, 'serve', '--data-dir', fresh, '--port', '0'], {
+      env: {
+        ...process.env,
+        FRONTDESK_LOG: 'silent',
+        FRONTDESK_ADMIN_USER: 'admin',
+        FRONTDESK_ADMIN_PASSWORD: 'first password here',
+      },
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /^Frontdesk listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
+          if (match) resolve(match[1]!);
+        });
+        child.once('exit', () => reject(new Error(out)));
+      });
+      const response = await fetch(`${url}/v1/oauth/`, {
+        method: 'POST',
+        body: new URLSearchParams({ username: 'admin', password: 'first password here' }),
+      });
+      expect(response.status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+      fs.rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+});
