@@ -55,7 +55,10 @@ export async function benchGrid(dataDir: string, visitors: number): Promise<Grid
   try {
     const token = await signIn(server.url, BENCH_STAFF.username, BENCH_STAFF.password);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.addInitScript((session) => localStorage.setItem('frontdesk.session', session), JSON.stringify({ token, expiry: 2e9, username: BENCH_STAFF.username }));
+    await page.addInitScript(
+      (session) => localStorage.setItem('frontdesk.session', session),
+      JSON.stringify({ token, expiry: 2e9, username: BENCH_STAFF.username }),
+    );
     const paths: string[] = [];
     page.on('request', (request) => paths.push(new URL(request.url()).pathname));
 

@@ -68,7 +68,10 @@ export function peakRss(pid: number): number {
 }
 
 export async function signIn(url: string, username: string, password: string): Promise<string> {
-  const response = await fetch(`${url}/v1/oauth/`, { method: 'POST', body: new URLSearchParams({ username, password }) });
+  const response = await fetch(`${url}/v1/oauth/`, {
+    method: 'POST',
+    body: new URLSearchParams({ username, password }),
+  });
   const body = (await response.json()) as { data: { access_token: string } };
   return body.data.access_token;
 }

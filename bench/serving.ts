@@ -27,10 +27,14 @@ function runLoad(url: string, paths: string[], headers: Record<string, string>, 
 }
 
 async function startStatic(dataDir: string, formatsFile: string): Promise<{ url: string; stop(): void; pid: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'static-server.ts'), dataDir, formatsFile], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, 'static-server.ts'), dataDir, formatsFile],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const port = await new Promise<string>((resolve) => {
     child.stdout.on('data', (chunk: Buffer) => {
       const match = /listening (\d+)/.exec(chunk.toString());
@@ -87,12 +91,45 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
     const auth = { authorization: `Token ${token}` };
     const rounds = quick ? 1 : 3;
     const seconds = quick ? 3 : 10;
-    const runs = { thumbOurs: [] as LoadFigures[], thumbFloor: [] as LoadFigures[], fullOurs: [] as LoadFigures[], fullFloor: [] as LoadFigures[] };
+    const runs = {
+      thumbOurs: [] as LoadFigures[],
+      thumbFloor: [] as LoadFigures[],
+      fullOurs: [] as LoadFigures[],
+      fullFloor: [] as LoadFigures[],
+    };
     for (let i = 0; i < rounds; i++) {
-      runs.thumbOurs.push(runLoad(server.url, ids.map((id) => `/v1/photo/thumb/${id}`), auth, seconds));
-      runs.thumbFloor.push(runLoad(floor.url, ids.map((id) => `/thumb/${id}`), {}, seconds));
-      runs.fullOurs.push(runLoad(server.url, ids.map((id) => `/v1/photo/${id}`), auth, seconds));
-      runs.fullFloor.push(runLoad(floor.url, ids.map((id) => `/original/${id}`), {}, seconds));
+      runs.thumbOurs.push(
+        runLoad(
+          server.url,
+          ids.map((id) => `/v1/photo/thumb/${id}`),
+          auth,
+          seconds,
+        ),
+      );
+      runs.thumbFloor.push(
+        runLoad(
+          floor.url,
+          ids.map((id) => `/thumb/${id}`),
+          {},
+          seconds,
+        ),
+      );
+      runs.fullOurs.push(
+        runLoad(
+          server.url,
+          ids.map((id) => `/v1/photo/${id}`),
+          auth,
+          seconds,
+        ),
+      );
+      runs.fullFloor.push(
+        runLoad(
+          floor.url,
+          ids.map((id) => `/original/${id}`),
+          {},
+          seconds,
+        ),
+      );
     }
     const thumb = { ours: medianFigures(runs.thumbOurs), floor: medianFigures(runs.thumbFloor) };
     const full = { ours: medianFigures(runs.fullOurs), floor: medianFigures(runs.fullFloor) };

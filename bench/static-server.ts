@@ -9,7 +9,10 @@ import { PhotoStore } from '../src/server/photos/photo-store';
  * process, like the real server, so both are measured the same way.
  */
 const dataDir = process.argv[2]!;
-const formats = JSON.parse(fs.readFileSync(process.argv[3]!, 'utf8')) as Record<string, 'jpeg' | 'png' | 'webp' | 'bmp'>;
+const formats = JSON.parse(fs.readFileSync(process.argv[3]!, 'utf8')) as Record<
+  string,
+  'jpeg' | 'png' | 'webp' | 'bmp'
+>;
 const store = new PhotoStore(dataDir);
 
 const server = http.createServer((request, response) => {

@@ -37,7 +37,16 @@ describe('the frontdesk command line', () => {
   });
 
   it('adds a visitee', () => {
-    const result = cli(['visitee', 'add', '--name', 'Grace Hopper', '--email', 'grace@example.com', '--data-dir', dataDir]);
+    const result = cli([
+      'visitee',
+      'add',
+      '--name',
+      'Grace Hopper',
+      '--email',
+      'grace@example.com',
+      '--data-dir',
+      dataDir,
+    ]);
     expect(result.stdout).toMatch(/Added visitee \d+: Grace Hopper\./);
   });
 
@@ -46,7 +55,9 @@ describe('the frontdesk command line', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/Seeded 150 visitors \(50 on site, \d+ with photos\)/);
     const ctx = await openContext({ dataDir });
-    const formats = ctx.db.prepare('SELECT format, count(*) AS n FROM photos GROUP BY format').all() as { format: string }[];
+    const formats = ctx.db.prepare('SELECT format, count(*) AS n FROM photos GROUP BY format').all() as {
+      format: string;
+    }[];
     expect(formats.map((f) => f.format).sort()).toEqual(['bmp', 'jpeg', 'png', 'webp']);
     const onSite = ctx.visitors.onSite();
     expect(onSite).toHaveLength(50);

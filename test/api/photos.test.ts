@@ -21,7 +21,7 @@ describe('GET /v1/photo/<id> and /v1/photo/thumb/<id>', () => {
     const response = await server.api(prefix + id);
     expect(response.status).toBe(200);
     const etag = response.headers.get('etag')!;
-    expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    expect(etag).toMatch(/^"[A-Za-z0-9_.-]+"$/);
     expect(response.headers.get('cache-control')).toBe('private, max-age=31536000, immutable');
     expect(Number(response.headers.get('content-length'))).toBe((await response.arrayBuffer()).byteLength);
 

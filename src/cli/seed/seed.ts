@@ -139,8 +139,6 @@ async function preparePhoto(
       width: processed.width,
       height: processed.height,
       bytes: original.length,
-      etag: processed.etag,
-      thumb_etag: processed.thumbEtag,
       thumbhash: processed.thumbhash,
     },
     files: { original, thumb: processed.thumb },

@@ -41,7 +41,9 @@ export class PhotoStore {
    */
   async stage(visitorId: string, format: ImageFormat, original: Buffer, thumb: Buffer): Promise<StagedPhoto> {
     const targets = [this.pathOf(visitorId, 'original', format), this.pathOf(visitorId, 'thumb', format)];
-    const tmps = targets.map((target) => path.join(this.tmpDir, `${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`));
+    const tmps = targets.map((target) =>
+      path.join(this.tmpDir, `${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`),
+    );
     try {
       await Promise.all([writeDurably(tmps[0]!, original), writeDurably(tmps[1]!, thumb)]);
     } catch (error) {

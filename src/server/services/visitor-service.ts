@@ -47,7 +47,10 @@ export function visitorService(deps: {
     try {
       intents.add(visitorId, photo.format, now());
     } catch (error) {
-      await staging.then((staged) => store.unstage(staged), () => undefined);
+      await staging.then(
+        (staged) => store.unstage(staged),
+        () => undefined,
+      );
       throw error;
     }
     try {
@@ -70,8 +73,6 @@ export function visitorService(deps: {
           width: photo.width,
           height: photo.height,
           bytes: image.length,
-          etag: photo.etag,
-          thumb_etag: photo.thumbEtag,
           thumbhash: photo.thumbhash,
         },
       );

@@ -50,8 +50,6 @@ CREATE TABLE photos (
   width       INTEGER NOT NULL,
   height      INTEGER NOT NULL,
   bytes       INTEGER NOT NULL,
-  etag        TEXT NOT NULL,
-  thumb_etag  TEXT NOT NULL,
   thumbhash   BLOB NOT NULL
 ) STRICT;
 

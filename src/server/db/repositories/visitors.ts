@@ -17,15 +17,11 @@ export interface VisitorRecord {
   photo_width: number | null;
   photo_height: number | null;
   photo_bytes: number | null;
-  photo_etag: string | null;
-  thumb_etag: string | null;
   thumbhash: Buffer | null;
 }
 
 export interface PhotoRecord {
   format: ImageFormat | null;
-  etag: string | null;
-  thumb_etag: string | null;
 }
 
 export interface NewVisitor {
@@ -45,8 +41,6 @@ export interface NewPhoto {
   width: number;
   height: number;
   bytes: number;
-  etag: string;
-  thumb_etag: string;
   thumbhash: Buffer;
 }
 
@@ -54,7 +48,7 @@ const SELECT_VISITOR = `
   SELECT v.seq, v.visitor_id, v.card_no, v.name, v.mobile, v.purpose, v.visitee_no,
          e.name AS visitee_name, v.entry_at, v.exit_at,
          p.format AS photo_format, p.width AS photo_width, p.height AS photo_height,
-         p.bytes AS photo_bytes, p.etag AS photo_etag, p.thumb_etag, p.thumbhash
+         p.bytes AS photo_bytes, p.thumbhash
     FROM visitors v
     LEFT JOIN visitees e ON e.visitee_no = v.visitee_no
     LEFT JOIN photos p ON p.visitor_seq = v.seq`;
@@ -67,7 +61,7 @@ export function visitorsRepository(db: Db) {
   const byId = db.prepare<[string], VisitorRecord>(`${SELECT_VISITOR} WHERE v.visitor_id = ?`);
   // The hot path of the grid: one index probe and one primary-key probe, nothing else.
   const photoOf = db.prepare<[string], PhotoRecord>(
-    `SELECT p.format, p.etag, p.thumb_etag FROM visitors v LEFT JOIN photos p ON p.visitor_seq = v.seq
+    `SELECT p.format FROM visitors v LEFT JOIN photos p ON p.visitor_seq = v.seq
       WHERE v.visitor_id = ?`,
   );
   const logPage = db.prepare<[number, number], VisitorRecord>(
@@ -89,9 +83,8 @@ export function visitorsRepository(db: Db) {
     `INSERT INTO visitors (visitor_id, card_no, name, mobile, purpose, visitee_no, entry_at, exit_at, created_by)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertPhoto = db.prepare<[number, string, number, number, number, string, string, Buffer]>(
-    `INSERT INTO photos (visitor_seq, format, width, height, bytes, etag, thumb_etag, thumbhash)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  const insertPhoto = db.prepare<[number, string, number, number, number, Buffer]>(
+    `INSERT INTO photos (visitor_seq, format, width, height, bytes, thumbhash) VALUES (?, ?, ?, ?, ?, ?)`,
   );
   const deleteIntent = db.prepare<[string]>('DELETE FROM photo_intents WHERE visitor_id = ?');
   const exit = db.prepare<[number, string]>('UPDATE visitors SET exit_at = ? WHERE visitor_id = ? AND exit_at IS NULL');
@@ -111,16 +104,7 @@ export function visitorsRepository(db: Db) {
       ).lastInsertRowid,
     );
     if (photo) {
-      insertPhoto.run(
-        seq,
-        photo.format,
-        photo.width,
-        photo.height,
-        photo.bytes,
-        photo.etag,
-        photo.thumb_etag,
-        photo.thumbhash,
-      );
+      insertPhoto.run(seq, photo.format, photo.width, photo.height, photo.bytes, photo.thumbhash);
       deleteIntent.run(visitor.visitor_id);
     }
     return seq;

@@ -1,0 +1,32 @@
+// The test suite runs `npm run bench -- --quick` to keep the harness working. This checks
+// that the run produced every figure as a number; it says nothing about how fast they are.
+import fs from 'node:fs';
+
+const file = process.argv[2];
+const results = JSON.parse(fs.readFileSync(file, 'utf8'));
+const missing = [];
+function walk(value, path) {
+  if (value === null || value === undefined || Number.isNaN(value)) missing.push(path);
+  else if (typeof value === 'object') for (const [key, inner] of Object.entries(value)) walk(inner, `${path}.${key}`);
+}
+walk(results, 'results');
+const required = [
+  results.check_in?.checkin_median_ms,
+  results.check_in?.bare_sharp_median_ms,
+  results.check_in?.per_second?.clients_8,
+  results.serving?.thumb?.ours?.requests_per_second,
+  results.serving?.thumb?.floor?.requests_per_second,
+  results.serving?.full?.ours?.p99_ms,
+  results.serving?.server_peak_rss_mib,
+  results.grid?.thumb_requests_first_screen,
+  results.grid?.ms_from_log_data_to_first_row_visible,
+  results.grid?.history_dom_nodes_after_scroll_to_end,
+  results.log_scaling?.sizes?.[1]?.search_common_ms,
+  results.log_scaling?.growth?.first_page_ms,
+];
+if (required.some((value) => typeof value !== 'number')) missing.push('a required figure is not a number');
+if (missing.length > 0) {
+  console.error(`bench: figures missing: ${missing.join(', ')}`);
+  process.exit(1);
+}
+console.log(`bench: every figure present in ${file}`);
