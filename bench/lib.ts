@@ -43,7 +43,7 @@ export async function startServe(dataDir: string, env: Record<string, string> = 
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /Frontdesk listening on (\S+)/.exec(out);
       if (match) resolve(match[1]!);
