@@ -20,7 +20,7 @@ function bareThumbnail(bytes: Buffer): Promise<Buffer> {
     .toBuffer();
 }
 
-async function multipartBody(card: number, image: Buffer): Promise<{ body: Uint8Array; contentType: string }> {
+async function multipartBody(card: number, image: Buffer): Promise<{ body: ArrayBuffer; contentType: string }> {
   const form = new FormData();
   form.set('cardno', String(card));
   form.set('name', 'Bench Visitor');
@@ -28,7 +28,7 @@ async function multipartBody(card: number, image: Buffer): Promise<{ body: Uint8
   form.set('purpose', 'Benchmark');
   form.set('image', new Blob([new Uint8Array(image)], { type: 'image/jpeg' }), 'camera.jpg');
   const request = new Request('http://encoder.invalid/', { method: 'POST', body: form });
-  return { body: new Uint8Array(await request.arrayBuffer()), contentType: request.headers.get('content-type')! };
+  return { body: await request.arrayBuffer(), contentType: request.headers.get('content-type')! };
 }
 
 export interface CheckInResult {
