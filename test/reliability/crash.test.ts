@@ -1,0 +1,16 @@
+import fs from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDataDir } from '../helpers/server';
+import { runCrashTorture } from './crash-harness';
+
+describe('crash safety', () => {
+  const dataDir = tempDataDir();
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('loses no acknowledged check-in or exit and leaves no stray file across SIGKILLs', async () => {
+    // The short run; `npm run torture` kills it many more times.
+    const report = await runCrashTorture({ dataDir, kills: 6 });
+    expect(report.problems).toEqual([]);
+    expect(report.acknowledgedCheckIns).toBeGreaterThan(5);
+  }, 180_000);
+});

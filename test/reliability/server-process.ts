@@ -1,0 +1,43 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const ENTRY = path.resolve(__dirname, '../../src/cli/index.ts');
+
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  pid: number;
+}
+
+/** The headless server as its own process (from source, through tsx), so it can be killed for real. */
+export async function spawnServer(dataDir: string): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'serve', '--data-dir', dataDir, '--port', '0'], {
+    env: { ...process.env, FRONTDESK_LOG: 'silent' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Frontdesk listening on (\S+)/.exec(output);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code, signal) =>
+      reject(new Error(`server exited (${code ?? signal}) before listening:\n${output}`)),
+    );
+  });
+  return { url, child, pid: child.pid! };
+}
+
+export async function killHard(server: ServerProcess): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.kill('SIGKILL');
+  await exited;
+}
+
+export function peakRssMiB(pid: number, readStatus: (pid: number) => string): number {
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(readStatus(pid))?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
