@@ -94,7 +94,7 @@ export async function runLoad(options: { dataDir: string; clients: number; secon
     const page = (await (
       await timed('verify', `/v1/log/?limit=200${cursor ? `&cursor=${cursor}` : ''}`)
     ).json()) as VisitorLogResponse;
-    for (const visitor of page.data as Visitor[]) logged.add(visitor.visitor_id);
+    for (const visitor of page.data) logged.add(visitor.visitor_id);
     cursor = page.next_cursor ?? '';
   } while (cursor);
   for (const id of acknowledged) if (!logged.has(id)) lostWrites++;
