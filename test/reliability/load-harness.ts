@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { openContext } from '../../src/server/context';
-import type { Visitor, VisitorLogResponse } from '../../src/shared/api-types';
+import type { VisitorLogResponse } from '../../src/shared/api-types';
 import { makeImage } from '../helpers/images';
 import { STAFF } from '../helpers/server';
 import { killHard, peakRssMiB, spawnServer } from './server-process';

@@ -35,6 +35,17 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
     // Errors the router raises before any route runs (a NUL in the path, a bad Content-Type).
+    // Malformed HTTP itself (a body longer or shorter than announced, bad framing): still the contract's JSON.
+    clientErrorHandler: (_error, socket) => {
+      const body = JSON.stringify(new ApiError('2400', 'The request could not be read.').toBody());
+      if (socket.writable) {
+        socket.end(
+          `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n` +
+            `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      }
+      socket.destroy();
+    },
     frameworkErrors: (error, request, reply) => {
       void sendError(reply, toLoggedApiError(error, request));
     },
@@ -49,7 +60,9 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   await app.register(multipart, {
     throwFileSizeLimit: true,
     limits: {
-      fileSize: IMAGE_MAX_BYTES,
+      // One byte over the limit reaches readForm, which refuses at once; at exactly the
+      // limit busboy would stop delivering and wait, silently, for a part that may never end.
+      fileSize: IMAGE_MAX_BYTES + 1,
       files: 1,
       fields: 20,
       parts: 21,

@@ -72,6 +72,11 @@ export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
+  // A client still sending a body we refused is cut off once the answer is out, so a
+  // flood costs the server nothing more than the answer.
+  app.addHook('onResponse', async (request) => {
+    if (!request.raw.complete && request.raw.socket && !request.raw.socket.destroyed) request.raw.socket.destroy();
+  });
   app.setErrorHandler((error, request: FastifyRequest, reply) => {
     const apiError = toLoggedApiError(error, request);
     // A client that is still sending a huge or broken body is cut off, not read to the end.

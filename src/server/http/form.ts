@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { IMAGE_MAX_BYTES } from '../../shared/visitor-fields';
 import { ApiError } from '../api-error';
 
 export interface SubmittedForm {
@@ -21,7 +22,7 @@ export async function readForm(request: FastifyRequest, options: { image: boolea
         part.file.resume();
         throw new ApiError('2400', `Unexpected file field "${part.fieldname}".`);
       }
-      image = await part.toBuffer();
+      image = await readLimited(part.file, IMAGE_MAX_BYTES);
     } else {
       if (part.valueTruncated || part.fieldnameTruncated)
         throw new ApiError('2400', `The field ${part.fieldname} is too long.`);
@@ -29,6 +30,21 @@ export async function readForm(request: FastifyRequest, options: { image: boolea
     }
   }
   return image ? { fields, image } : { fields };
+}
+
+/**
+ * Collects the image part, failing the moment it passes the limit: a part that never
+ * ends (a flood with no closing boundary) must not be read to its end first.
+ */
+async function readLimited(stream: AsyncIterable<Buffer>, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > limit) throw new ApiError('2400', 'The image is larger than 5 MiB.', { status: 413, field: 'image' });
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
 }
 
 function plainFields(body: unknown): Record<string, string> {

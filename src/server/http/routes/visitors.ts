@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   LOG_PAGE_DEFAULT,
@@ -8,7 +8,7 @@ import {
   type VisitorListResponse,
   type VisitorLogResponse,
 } from '../../../shared/api-types';
-import { checkCheckInFields } from '../../../shared/visitor-fields';
+import { checkCheckInFields, IMAGE_MAX_BYTES } from '../../../shared/visitor-fields';
 import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
 import { userFromHeaderOrForm } from '../auth';
@@ -24,19 +24,35 @@ const missingId = async (): Promise<never> => {
   throw new ApiError('3100', 'The visitor ID is missing from the path.');
 };
 
+/** The photo's limit plus room for the text fields and the multipart framing. */
+const ADD_BODY_MAX = IMAGE_MAX_BYTES + 64 * 1024;
+
+/** A body that announces more than a check-in can be is refused before a byte of it is read. */
+async function refuseOversizedBody(request: FastifyRequest): Promise<void> {
+  if (Number(request.headers['content-length'] ?? 0) > ADD_BODY_MAX) {
+    throw new ApiError('2400', 'The request is larger than a check-in can be (the image may be at most 5 MiB).', {
+      status: 413,
+    });
+  }
+}
+
 export function visitorRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.post('/v1/add', { config: { auth: 'form' } }, async (request): Promise<AddVisitorResponse> => {
-    const { fields, image } = await readForm(request, { image: true });
-    const userId = userFromHeaderOrForm(request, ctx.auth, fields);
-    const checked = checkCheckInFields(fields);
-    if (!checked.ok) {
-      const first = checked.problems[0]!;
-      throw new ApiError(first.code, first.message, { field: first.field });
-    }
-    if (!image) throw new ApiError('2200', 'image is required.', { field: 'image' });
-    const visitorId = await ctx.visitors.checkIn(checked.value, image, userId);
-    return { success: true, visitor_id: visitorId };
-  });
+  app.post(
+    '/v1/add',
+    { config: { auth: 'form' }, onRequest: refuseOversizedBody },
+    async (request): Promise<AddVisitorResponse> => {
+      const { fields, image } = await readForm(request, { image: true });
+      const userId = userFromHeaderOrForm(request, ctx.auth, fields);
+      const checked = checkCheckInFields(fields);
+      if (!checked.ok) {
+        const first = checked.problems[0]!;
+        throw new ApiError(first.code, first.message, { field: first.field });
+      }
+      if (!image) throw new ApiError('2200', 'image is required.', { field: 'image' });
+      const visitorId = await ctx.visitors.checkIn(checked.value, image, userId);
+      return { success: true, visitor_id: visitorId };
+    },
+  );
 
   app.get('/v1/get', async (): Promise<VisitorListResponse> => ({ success: true, data: ctx.visitors.onSite() }));
 
