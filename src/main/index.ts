@@ -1,8 +1,7 @@
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, session } from 'electron';
 import path from 'node:path';
-import { IPC } from '../preload/api';
 import { startServer, type RunningServer } from '../server/server';
-import { registerSessionStore } from './session-store';
+import { registerIpc } from './ipc';
 import { lockDownNavigation, lockDownSession, secureWebPreferences } from './window-security';
 
 /**
@@ -22,8 +21,7 @@ async function createWindow(): Promise<void> {
   server = await startServer({ dataDir, port: 0, rendererDir: path.join(__dirname, '../renderer') });
   const origin = new URL(server.url).origin;
   lockDownSession(session.defaultSession, origin);
-  registerSessionStore(app.getPath('userData'));
-  ipcMain.handle(IPC.dataDir, () => dataDir);
+  registerIpc({ userDataDir: app.getPath('userData'), dataDir, appOrigin: origin });
 
   const window = new BrowserWindow({
     width: 1280,

@@ -1,52 +1,28 @@
 import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
+import { isAllowedNavigation, isAllowedPermission, WEB_PREFERENCES } from './security-policy';
 
-/**
- * Every security setting of the desk window in one place, so a test can check them item
- * by item against Electron's security checklist.
- */
 export function secureWebPreferences(preload: string): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
-  return {
-    preload,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    spellcheck: false,
-  };
+  return { ...WEB_PREFERENCES, preload };
 }
 
-/** Only the embedded server's own origin may be shown, and only it may use the camera. */
+/** Only the embedded server's own origin may use the camera; every other request is refused. */
 export function lockDownSession(session: Session, appOrigin: string): void {
-  session.setPermissionRequestHandler((webContents, permission, callback, details) => {
-    const origin = safeOrigin(details.requestingUrl);
-    callback(permission === 'media' && origin === appOrigin && webContents.getURL().startsWith(appOrigin));
+  session.setPermissionRequestHandler((_webContents, permission, callback, details) => {
+    callback(isAllowedPermission(permission, details.requestingUrl, appOrigin));
   });
-  session.setPermissionCheckHandler((_webContents, permission, requestingOrigin) => {
-    return permission === 'media' && safeOrigin(requestingOrigin) === appOrigin;
-  });
+  session.setPermissionCheckHandler((_webContents, permission, requestingOrigin) =>
+    isAllowedPermission(permission, requestingOrigin, appOrigin),
+  );
 }
 
+/** No navigation away, no redirects away, no webviews, no new windows (checklist items 12–14). */
 export function lockDownNavigation(contents: WebContents, appOrigin: string): void {
   contents.on('will-navigate', (event, url) => {
-    if (safeOrigin(url) !== appOrigin) event.preventDefault();
+    if (!isAllowedNavigation(url, appOrigin)) event.preventDefault();
   });
   contents.on('will-redirect', (event, url) => {
-    if (safeOrigin(url) !== appOrigin) event.preventDefault();
+    if (!isAllowedNavigation(url, appOrigin)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-}
-
-function safeOrigin(url: string): string | null {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return null;
-  }
 }

@@ -1,8 +1,9 @@
-import { ipcMain, safeStorage } from 'electron';
+import { ipcMain, safeStorage, type IpcMainInvokeEvent } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { IPC, type StoredSession } from '../preload/api';
+import { isTrustedSender } from './security-policy';
 
 const storedSessionSchema = z.object({
   token: z.string().min(20).max(200),
@@ -11,14 +12,24 @@ const storedSessionSchema = z.object({
 });
 
 /**
- * Keeps the desk's session between launches, encrypted with the OS keychain
+ * Every IPC handler of the main process, each answering only the app's own page
+ * (checklist item 17) and validating its argument again.
+ *
+ * The session is kept between launches, encrypted with the OS keychain
  * (safeStorage). Where no keychain is available the session is not persisted at all:
  * staff sign in again rather than leave a usable token in a plain file.
  */
-export function registerSessionStore(userDataDir: string): void {
+export function registerIpc(options: { userDataDir: string; dataDir: string; appOrigin: string }): void {
+  const { userDataDir, dataDir, appOrigin } = options;
   const file = path.join(userDataDir, 'session.bin');
+  const handle = <T>(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => T): void => {
+    ipcMain.handle(channel, (event, ...args) => {
+      if (!isTrustedSender(event.senderFrame?.url, appOrigin)) throw new Error('IPC from an untrusted frame');
+      return listener(event, ...args);
+    });
+  };
 
-  ipcMain.handle(IPC.sessionLoad, (): StoredSession | null => {
+  handle(IPC.sessionLoad, (): StoredSession | null => {
     if (!safeStorage.isEncryptionAvailable() || !fs.existsSync(file)) return null;
     try {
       const parsed = storedSessionSchema.safeParse(JSON.parse(safeStorage.decryptString(fs.readFileSync(file))));
@@ -28,13 +39,15 @@ export function registerSessionStore(userDataDir: string): void {
     }
   });
 
-  ipcMain.handle(IPC.sessionSave, (_event, value: unknown) => {
+  handle(IPC.sessionSave, (_event, value: unknown) => {
     const session = storedSessionSchema.parse(value);
     if (!safeStorage.isEncryptionAvailable()) return;
     fs.writeFileSync(file, safeStorage.encryptString(JSON.stringify(session)), { mode: 0o600 });
   });
 
-  ipcMain.handle(IPC.sessionClear, () => {
+  handle(IPC.sessionClear, () => {
     fs.rmSync(file, { force: true });
   });
+
+  handle(IPC.dataDir, () => dataDir);
 }
