@@ -23,7 +23,7 @@ export function registerIpc(options: { userDataDir: string; dataDir: string; app
   const { userDataDir, dataDir, appOrigin } = options;
   const file = path.join(userDataDir, 'session.bin');
   const handle = <T>(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => T): void => {
-    ipcMain.handle(channel, (event, ...args) => {
+    ipcMain.handle(channel, (event, ...args: unknown[]) => {
       if (!isTrustedSender(event.senderFrame?.url, appOrigin)) throw new Error('IPC from an untrusted frame');
       return listener(event, ...args);
     });
