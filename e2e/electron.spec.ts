@@ -31,7 +31,11 @@ test.describe('the Electron app', () => {
         process: typeof (globalThis as { process?: unknown }).process,
         bridge: Object.keys(window.frontdesk ?? {}).sort(),
       }));
-      expect(surface).toEqual({ require: 'undefined', process: 'undefined', bridge: ['dataDir', 'session'] });
+      expect(surface).toEqual({
+        require: 'undefined',
+        process: 'undefined',
+        bridge: ['dataDir', 'kiosk', 'quit', 'session'],
+      });
       expect(await desk.evaluate(() => window.frontdesk!.dataDir())).toBe(dataDir);
 
       const before = desk.url();
@@ -45,6 +49,39 @@ test.describe('the Electron app', () => {
       expect(app.windows()).toHaveLength(1);
     } finally {
       await app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('kiosk mode: full screen, no menu, and closing takes a staff sign-in', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-kiosk-'));
+    const app = await electron.launch({
+      executablePath: 'path' in binary ? binary.path : undefined,
+      args: [ROOT, '--data-dir', dataDir, '--kiosk', '--no-sandbox'],
+    });
+    try {
+      const desk = await app.firstWindow();
+      await desk.getByLabel('Username').fill('kiosk-admin');
+      await desk.getByLabel('Password', { exact: true }).fill('kiosk password 1');
+      await desk.getByLabel('Repeat password').fill('kiosk password 1');
+      await desk.getByRole('button', { name: 'Create account and sign in' }).click();
+      await expect(desk.getByRole('button', { name: /On site now/ })).toBeVisible();
+      const state = await app.evaluate(({ BrowserWindow, Menu }) => {
+        const window = BrowserWindow.getAllWindows()[0]!;
+        return { kiosk: window.isKiosk(), menu: Menu.getApplicationMenu() === null };
+      });
+      expect(state).toEqual({ kiosk: true, menu: true });
+      await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.close());
+      expect(app.windows()).toHaveLength(1);
+      expect(await desk.evaluate(() => window.frontdesk!.quit({ username: 'kiosk-admin', password: 'wrong' }))).toBe(
+        false,
+      );
+      expect(app.windows()).toHaveLength(1);
+      const closed = app.waitForEvent('close');
+      await desk.evaluate(() => window.frontdesk!.quit({ username: 'kiosk-admin', password: 'kiosk password 1' }));
+      await closed;
+    } finally {
+      await app.close().catch(() => undefined);
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });

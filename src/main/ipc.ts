@@ -19,7 +19,15 @@ const storedSessionSchema = z.object({
  * (safeStorage). Where no keychain is available the session is not persisted at all:
  * staff sign in again rather than leave a usable token in a plain file.
  */
-export function registerIpc(options: { userDataDir: string; dataDir: string; appOrigin: string }): void {
+const quitSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
+
+export function registerIpc(options: {
+  userDataDir: string;
+  dataDir: string;
+  appOrigin: string;
+  kiosk: boolean;
+  quitWithCredentials: (username: string, password: string) => Promise<void>;
+}): void {
   const { userDataDir, dataDir, appOrigin } = options;
   const file = path.join(userDataDir, 'session.bin');
   const handle = <T>(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => T): void => {
@@ -50,4 +58,14 @@ export function registerIpc(options: { userDataDir: string; dataDir: string; app
   });
 
   handle(IPC.dataDir, () => dataDir);
+  handle(IPC.kiosk, () => options.kiosk);
+  handle(IPC.quit, async (_event, value: unknown) => {
+    const { username, password } = quitSchema.parse(value);
+    try {
+      await options.quitWithCredentials(username, password);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }

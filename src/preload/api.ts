@@ -17,6 +17,10 @@ export interface FrontdeskBridge {
   };
   /** Where the database and photos live, to show staff. */
   dataDir(): Promise<string>;
+  /** Whether the desk runs as a kiosk (full screen, closed only by staff). */
+  kiosk(): Promise<boolean>;
+  /** Closes a kiosk after checking a staff account; false when the credentials are wrong. */
+  quit(credentials: { username: string; password: string }): Promise<boolean>;
 }
 
 /** Channel names, shared by preload and main so they cannot drift. */
@@ -25,6 +29,8 @@ export const IPC = {
   sessionSave: 'session:save',
   sessionClear: 'session:clear',
   dataDir: 'app:data-dir',
+  kiosk: 'app:kiosk',
+  quit: 'app:quit',
 } as const;
 
 declare global {

@@ -9,6 +9,9 @@ const bridge = {
     clear: () => ipcRenderer.invoke(IPC.sessionClear) as Promise<void>,
   },
   dataDir: () => ipcRenderer.invoke(IPC.dataDir) as Promise<string>,
+  kiosk: () => ipcRenderer.invoke(IPC.kiosk) as Promise<boolean>,
+  quit: (credentials: { username: string; password: string }) =>
+    ipcRenderer.invoke(IPC.quit, credentials) as Promise<boolean>,
 } satisfies FrontdeskBridge;
 
 contextBridge.exposeInMainWorld('frontdesk', bridge);

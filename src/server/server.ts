@@ -12,6 +12,7 @@ export interface ServerOptions {
   /** Extra `name:port` values the Host header may carry (e.g. a LAN name). */
   extraHostNames?: string[];
   now?: () => number;
+  sqliteBinding?: string | undefined;
 }
 
 export interface RunningServer {
@@ -28,7 +29,11 @@ export interface RunningServer {
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
-  const context = await openContext({ dataDir: options.dataDir, ...(options.now ? { now: options.now } : {}) });
+  const context = await openContext({
+    dataDir: options.dataDir,
+    sqliteBinding: options.sqliteBinding,
+    ...(options.now ? { now: options.now } : {}),
+  });
   let allowed: ReadonlySet<string> = new Set();
   try {
     const app = await buildApp(context, { rendererDir: options.rendererDir, allowedHosts: () => allowed });

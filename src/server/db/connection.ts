@@ -12,8 +12,8 @@ export type Db = Database.Database;
  * after the lights come back. busy_timeout: another process (a backup tool, a second
  * CLI) holding the lock makes us wait and retry instead of failing at once.
  */
-export function openDatabase(file: string): Db {
-  const db = new Database(file);
+export function openDatabase(file: string, options: { nativeBinding?: string | undefined } = {}): Db {
+  const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');

@@ -29,7 +29,8 @@ export function authService(deps: { users: UsersRepository; tokens: TokensReposi
   const userThrottle = new LoginThrottle(now, { ...DEFAULT_THROTTLE, freeFailures: 5 });
   const clientThrottle = new LoginThrottle(now, { ...DEFAULT_THROTTLE, freeFailures: 20 });
 
-  async function login(attempt: LoginAttempt): Promise<IssuedToken> {
+  /** Checks a username and password, throttled; throws 1142 (or 1142 with 429 while throttled). */
+  async function verifyCredentials(attempt: Omit<LoginAttempt, 'deviceInfo'>): Promise<number> {
     const userKey = attempt.username.toLowerCase();
     const waitMs = Math.max(userThrottle.retryAfterMs(userKey), clientThrottle.retryAfterMs(attempt.client));
     if (waitMs > 0) {
@@ -47,11 +48,16 @@ export function authService(deps: { users: UsersRepository; tokens: TokensReposi
       throw new ApiError('1142');
     }
     userThrottle.recordSuccess(userKey);
+    return user.id;
+  }
+
+  async function login(attempt: LoginAttempt): Promise<IssuedToken> {
+    const userId = await verifyCredentials(attempt);
     const token = newAccessToken();
     const issuedAt = now();
     const expiresAt = issuedAt + TOKEN_LIFETIME_SECONDS * 1000;
     tokens.purgeExpiredBefore(issuedAt);
-    tokens.insert(hashToken(token), user.id, attempt.deviceInfo, issuedAt, expiresAt);
+    tokens.insert(hashToken(token), userId, attempt.deviceInfo, issuedAt, expiresAt);
     return { access_token: token, expiry: Math.floor(expiresAt / 1000) };
   }
 
@@ -110,6 +116,7 @@ export function authService(deps: { users: UsersRepository; tokens: TokensReposi
 
   return {
     login,
+    verifyCredentials,
     authenticate,
     revoke,
     createUser,

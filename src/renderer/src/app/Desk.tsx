@@ -2,6 +2,7 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useDeferredValue, useState } from 'react';
 import type { Visitor } from '../../../shared/api-types';
 import { CheckInDialog } from '../features/checkin/CheckInDialog';
+import { DeskMenu } from '../features/desk/DeskMenu';
 import { ExitDialog } from '../features/log/ExitDialog';
 import { VisitorGrid } from '../features/log/VisitorGrid';
 import { PhotoViewer } from '../features/viewer/PhotoViewer';
@@ -49,9 +50,7 @@ export function Desk() {
           <button type="button" className="primary big" onClick={() => setCheckingIn(true)}>
             + Check in visitor
           </button>
-          <button type="button" className="quiet" onClick={session.signOut} title={`Signed in as ${session.username}`}>
-            Sign out
-          </button>
+          <DeskMenu />
         </div>
       </header>
 

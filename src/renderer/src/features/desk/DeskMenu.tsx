@@ -1,0 +1,84 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useSession } from '../../app/session';
+import { Dialog } from '../../lib/Dialog';
+import { textField } from '../../lib/form';
+
+/**
+ * Who is signed in, where this desk keeps its data, sign-out, and on a kiosk the only
+ * way to close it: a staff sign-in.
+ */
+export function DeskMenu() {
+  const session = useSession();
+  const [open, setOpen] = useState(false);
+  const [info, setInfo] = useState<{ dataDir: string; kiosk: boolean } | null>(null);
+  const [closing, setClosing] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const bridge = window.frontdesk;
+    if (!bridge) return;
+    void Promise.all([bridge.dataDir(), bridge.kiosk()]).then(([dataDir, kiosk]) => setInfo({ dataDir, kiosk }));
+  }, []);
+
+  async function closeKiosk(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const ok = await window.frontdesk?.quit({
+      username: textField(form, 'username'),
+      password: textField(form, 'password'),
+    });
+    if (!ok) setError('Wrong username or password.');
+  }
+
+  return (
+    <>
+      <button type="button" className="quiet" onClick={() => setOpen(true)}>
+        {session.username}
+      </button>
+      {open && (
+        <Dialog title="This desk" onClose={() => setOpen(false)} className="confirm">
+          <dl className="viewer-details">
+            <dt>Signed in</dt>
+            <dd>{session.username}</dd>
+            <dt>Data folder</dt>
+            <dd>{info?.dataDir ?? 'On the server this browser is connected to'}</dd>
+          </dl>
+          {closing && (
+            <form className="fields kiosk-close" onSubmit={(event) => void closeKiosk(event)}>
+              <label>
+                Staff username
+                <input name="username" autoComplete="username" required />
+              </label>
+              <label>
+                Password
+                <input name="password" type="password" autoComplete="current-password" required />
+              </label>
+              {error && (
+                <p className="form-error" role="alert">
+                  {error}
+                </p>
+              )}
+              <button type="submit" className="primary danger">
+                Close Frontdesk
+              </button>
+            </form>
+          )}
+          <div className="dialog-actions">
+            {info?.kiosk && !closing && (
+              <button type="button" onClick={() => setClosing(true)}>
+                Close the kiosk…
+              </button>
+            )}
+            <span className="spacer" />
+            <button type="button" onClick={session.signOut}>
+              Sign out
+            </button>
+            <button type="button" className="primary" onClick={() => setOpen(false)} autoFocus>
+              Done
+            </button>
+          </div>
+        </Dialog>
+      )}
+    </>
+  );
+}
