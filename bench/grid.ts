@@ -1,4 +1,5 @@
 import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 import { BENCH_STAFF, log, round, signIn, startServe } from './lib';
 
 export interface GridResult {
@@ -42,15 +43,8 @@ const FIRST_ROW_DECODED = `new Promise((resolve) => {
 export async function benchGrid(dataDir: string, visitors: number): Promise<GridResult> {
   const server = await startServe(dataDir);
   const browser = await chromium.launch({
-    executablePath: process.env.FRONTDESK_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--enable-precise-memory-info',
-      '--js-flags=--expose-gc',
-    ],
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--expose-gc'],
   });
   try {
     const token = await signIn(server.url, BENCH_STAFF.username, BENCH_STAFF.password);

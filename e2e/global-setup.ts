@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { findElectronBinary } from '../src/main/electron-binary';
+import { CHROMIUM_PATH } from './chromium';
 import { CLI, E2E_STAFF, ROOT, TEMPLATE_DIR } from './paths';
 
 /**
@@ -10,10 +11,9 @@ import { CLI, E2E_STAFF, ROOT, TEMPLATE_DIR } from './paths';
  */
 export default function globalSetup(): void {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build:app" first (npm run test:e2e does).`);
-  const chromium = process.env.FRONTDESK_CHROMIUM ?? '/usr/bin/chromium';
-  if (!fs.existsSync(chromium)) {
+  if (!fs.existsSync(CHROMIUM_PATH)) {
     throw new Error(
-      `${chromium} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does.`,
+      `${CHROMIUM_PATH} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does.`,
     );
   }
   const electron = findElectronBinary(ROOT);

@@ -20,23 +20,23 @@ export const cardnoSchema = z
   .transform(Number)
   .refine((n) => n >= 1 && n <= 9999, 'Card number must be from 1 to 9999.');
 
-export const nameSchema = z
-  .string()
-  .trim()
-  .min(1, 'Name must not be empty.')
-  .max(NAME_MAX, `Name must be at most ${NAME_MAX} characters.`)
-  .regex(PRINTABLE, 'Name must not contain control characters.');
+/** Required printable text of bounded length, trimmed: a name, a purpose. */
+function boundedText(label: string, max: number) {
+  return z
+    .string()
+    .trim()
+    .min(1, `${label} must not be empty.`)
+    .max(max, `${label} must be at most ${max} characters.`)
+    .regex(PRINTABLE, `${label} must not contain control characters.`);
+}
+
+export const nameSchema = boundedText('Name', NAME_MAX);
 
 export const mobileSchema = z
   .string()
   .regex(/^\+?\d{6,15}$/, 'Mobile number must be an optional + and then 6 to 15 digits.');
 
-export const purposeSchema = z
-  .string()
-  .trim()
-  .min(1, 'Purpose must not be empty.')
-  .max(PURPOSE_MAX, `Purpose must be at most ${PURPOSE_MAX} characters.`)
-  .regex(PRINTABLE, 'Purpose must not contain control characters.');
+export const purposeSchema = boundedText('Purpose', PURPOSE_MAX);
 
 export const visiteeNoSchema = z
   .string()
