@@ -16,7 +16,9 @@ export async function cameraJpeg(): Promise<Buffer> {
     state = (state * 1664525 + 1013904223) >>> 0;
     pixels[i] = Math.min(255, Math.max(0, pixels[i]! + ((state >>> 24) % 33) - 16));
   }
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 /** The floor: sharp alone making the same thumbnail from the same bytes, in this process. */

@@ -19,7 +19,12 @@ export function buildCli(rendererDir: string): Command {
     .option('--data-dir <dir>', 'where the database and photos live', defaultDataDir())
     .option('--port <port>', 'port to listen on; 0 picks a free one', parsePort, 0)
     .option('--host <host>', 'address to bind; keep loopback unless you mean it', '127.0.0.1')
-    .action(async (options: { dataDir: string; port: number; host: string }) => {
+    .option(
+      '--photo-retention-days <days>',
+      'delete photos of visitors who left more than this many days ago',
+      parseCount,
+    )
+    .action(async (options: { dataDir: string; port: number; host: string; photoRetentionDays?: number }) => {
       const server = await startServer({
         dataDir: path.resolve(options.dataDir),
         port: options.port,
@@ -27,6 +32,11 @@ export function buildCli(rendererDir: string): Command {
         rendererDir,
       });
       await createAdminFromEnvironment(server.context);
+      const days = options.photoRetentionDays;
+      if (days !== undefined) {
+        await server.context.purgePhotos(days);
+        setInterval(() => void server.context.purgePhotos(days), 24 * 60 * 60 * 1000).unref();
+      }
       console.log(`Frontdesk listening on ${server.url}`);
       const stop = (): void => {
         void server.close().then(() => process.exit(0));
@@ -45,6 +55,19 @@ export function buildCli(rendererDir: string): Command {
       await withContext(options.dataDir, async (ctx) => {
         await ctx.auth.createUser(username, password);
         console.log(`Added staff account ${username}.`);
+      });
+    });
+
+  const photos = program.command('photos').description("visitors' photos");
+  photos
+    .command('purge')
+    .description('delete the photos of visitors who left more than N days ago (their visits stay in the log)')
+    .requiredOption('--older-than-days <days>', 'how many days after the visitor left', parseCount)
+    .requiredOption('--data-dir <dir>', 'the data directory')
+    .action(async (options: { olderThanDays: number; dataDir: string }) => {
+      await withContext(options.dataDir, async (ctx) => {
+        const purged = await ctx.purgePhotos(options.olderThanDays);
+        console.log(`Deleted the photos of ${purged} visitors.`);
       });
     });
 

@@ -10,6 +10,7 @@ import { logger } from './log';
 import { PhotoStore } from './photos/photo-store';
 import { authService, type AuthService } from './services/auth-service';
 import { photoService, type PhotoService } from './services/photo-service';
+import { purgeExpiredPhotos } from './services/retention';
 import { visitorService, type VisitorService } from './services/visitor-service';
 
 const log = logger('context');
@@ -36,6 +37,8 @@ export interface AppContext {
     visitors: ReturnType<typeof visitorsRepository>;
     intents: ReturnType<typeof photoIntentsRepository>;
   };
+  /** Deletes the photos of visitors who left more than `days` ago; returns how many. */
+  purgePhotos(days: number): Promise<number>;
   close(): void;
 }
 
@@ -62,6 +65,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       visitors: visitorService({ visitors, visitees, intents, store, now }),
       photos: photoService({ visitors, store }),
       repositories: { users, visitees, visitors, intents },
+      purgePhotos: (days) => purgeExpiredPhotos({ visitors, store, now }, days),
       close: () => db.close(),
     };
   } catch (error) {

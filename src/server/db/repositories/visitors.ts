@@ -87,6 +87,12 @@ export function visitorsRepository(db: Db) {
     `INSERT INTO photos (visitor_seq, format, width, height, bytes, thumbhash) VALUES (?, ?, ?, ?, ?, ?)`,
   );
   const deleteIntent = db.prepare<[string]>('DELETE FROM photo_intents WHERE visitor_id = ?');
+  // A daily chore over visitors who left: a scan is fine, and no index slows every check-in.
+  const expiredPhotos = db.prepare<[number, number], { seq: number; visitor_id: string; format: ImageFormat }>(
+    `SELECT v.seq, v.visitor_id, p.format FROM photos p JOIN visitors v ON v.seq = p.visitor_seq
+      WHERE v.exit_at IS NOT NULL AND v.exit_at < ? LIMIT ?`,
+  );
+  const deletePhoto = db.prepare<[number]>('DELETE FROM photos WHERE visitor_seq = ?');
   const exit = db.prepare<[number, string]>('UPDATE visitors SET exit_at = ? WHERE visitor_id = ? AND exit_at IS NULL');
 
   const insertOne = (visitor: NewVisitor, photo: NewPhoto | null): number => {
@@ -129,6 +135,11 @@ export function visitorsRepository(db: Db) {
     insert: (visitor: NewVisitor, photo: NewPhoto | null): number => insert(visitor, photo),
     /** Many visitors in one transaction: the seeder's and the benchmarks' bulk path. */
     insertMany: (rows: { visitor: NewVisitor; photo: NewPhoto | null }[]): void => insertMany(rows),
+    /** Photos of visitors who left before `cutoff`, a batch at a time. */
+    expiredPhotos: (cutoff: number, limit: number) => expiredPhotos.all(cutoff, limit),
+    deletePhotoRow: (seq: number): void => {
+      deletePhoto.run(seq);
+    },
     /** Returns false when there is no such visitor on the premises. */
     recordExit: (visitorId: string, now: number): boolean => exit.run(now, visitorId).changes === 1,
   };
