@@ -6,7 +6,7 @@ const DAY = 24 * 60 * 60 * 1000;
 
 describe('photo retention', () => {
   let server: TestServer;
-  let clock = Date.now();
+  const clock = Date.now();
   beforeAll(async () => {
     server = await startTestServer({ now: () => clock });
   });
