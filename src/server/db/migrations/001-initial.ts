@@ -65,7 +65,7 @@ CREATE TABLE photo_intents (
 -- is copied in at check-in so "who came to see Alice" is one index look-up.
 CREATE VIRTUAL TABLE visitors_fts USING fts5(
   name, purpose, mobile, card_no, visitee,
-  content = '', contentless_delete = 1,
+  content = '', contentless_delete = 1, prefix = '2 3',
   tokenize = 'unicode61 remove_diacritics 2'
 );
 
