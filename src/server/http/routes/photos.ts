@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
 import type { PhotoKind } from '../../photos/photo-store';
+import { missingVisitorId } from './missing-id';
 
 /**
  * A photo never changes under its visitor ID, so both sizes carry a strong ETag and may
@@ -10,9 +10,6 @@ import type { PhotoKind } from '../../photos/photo-store';
 const CACHE_CONTROL = 'private, max-age=31536000, immutable';
 
 export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const missingId = async (): Promise<never> => {
-    throw new ApiError('3100', 'The visitor ID is missing from the path.');
-  };
   const serve =
     (kind: PhotoKind) =>
     async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<FastifyReply> => {
@@ -25,8 +22,8 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
       return reply.header('content-length', size).send(stream);
     };
 
-  app.get('/v1/photo', missingId);
-  app.get('/v1/photo/thumb', missingId);
+  app.get('/v1/photo', missingVisitorId);
+  app.get('/v1/photo/thumb', missingVisitorId);
   app.get('/v1/photo/:id', serve('original'));
   app.get('/v1/photo/thumb/:id', serve('thumb'));
 }

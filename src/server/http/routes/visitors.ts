@@ -13,16 +13,13 @@ import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
 import { userFromHeaderOrForm } from '../auth';
 import { readForm } from '../form';
+import { missingVisitorId } from './missing-id';
 
 const logQuerySchema = z.object({
   q: z.string().max(100, 'Search text must be at most 100 characters.').optional(),
   cursor: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(LOG_PAGE_MAX).default(LOG_PAGE_DEFAULT),
 });
-
-const missingId = async (): Promise<never> => {
-  throw new ApiError('3100', 'The visitor ID is missing from the path.');
-};
 
 /** The photo's limit plus room for the text fields and the multipart framing. */
 const ADD_BODY_MAX = IMAGE_MAX_BYTES + 64 * 1024;
@@ -66,7 +63,7 @@ export function visitorRoutes(app: FastifyInstance, ctx: AppContext): void {
     data: [ctx.visitors.onSiteVisitor(request.params.id)],
   }));
 
-  app.route({ method: ['GET', 'POST'], url: '/v1/exit', handler: missingId });
+  app.route({ method: ['GET', 'POST'], url: '/v1/exit', handler: missingVisitorId });
   app.route<{ Params: { id: string } }>({
     method: ['GET', 'POST'],
     url: '/v1/exit/:id',
