@@ -19,8 +19,17 @@ export function percentile(values: number[], p: number): number {
 
 export const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
 
+const created: string[] = [];
+
+/** A scratch folder for one part of the run; all of them are removed when the run ends. */
 export function tempDir(label: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `frontdesk-bench-${label}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `frontdesk-bench-${label}-`));
+  created.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 export interface ServeProcess {

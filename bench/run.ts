@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchCheckIn } from './checkin';
 import { benchGrid } from './grid';
-import { log, tempDir } from './lib';
+import { log, removeTempDirs, tempDir } from './lib';
 import { benchLogScaling } from './log-scaling';
 import { benchServing } from './serving';
 import { toMarkdown } from './report';
@@ -49,7 +49,9 @@ async function main(): Promise<void> {
   log(`wrote ${path.join(outDir, 'results.json')} and results.md in ${results.seconds} s`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(removeTempDirs);
