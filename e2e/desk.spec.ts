@@ -210,3 +210,17 @@ test('is usable at 1920×1080 too', async ({ page, desk }) => {
   await page.waitForLoadState('networkidle');
   await screenshot(page, '09-on-site-1080p');
 });
+
+test('signs out from the desk menu, which revokes the token', async ({ page, desk }) => {
+  await signIn(page, desk);
+  const token = await pageToken(page);
+  await page.getByRole('button', { name: 'reception' }).click();
+  const menu = page.getByRole('dialog', { name: 'This desk' });
+  await expect(menu.getByText('Data folder')).toBeVisible();
+  await screenshot(page, '10-desk-menu');
+  await menu.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await expect
+    .poll(async () => (await fetch(`${desk.url}/v1/get/`, { headers: { authorization: `Token ${token}` } })).status)
+    .toBe(401);
+});
