@@ -43,6 +43,8 @@ export interface VisitorLogResponse {
   data: Visitor[];
   /** Pass as `cursor` to get the next, older page; null on the last page. */
   next_cursor: string | null;
+  /** With `on_site=1`: how many visitors are on the premises in all. */
+  on_site_count?: number;
 }
 
 export interface VisiteeListResponse {

@@ -91,6 +91,21 @@ describe('visitors on the premises, exits and the log', () => {
     expect(seen.find((v) => v.visitor_id === ids[3])!.exit_time).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
   });
 
+  it('pages through the visitors on the premises, newest first, with their count', async () => {
+    const onSite = (await json<{ data: Visitor[] }>('/v1/get/')).data.map((v) => v.visitor_id).reverse();
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: VisitorLogResponse = await json(`/v1/log/?on_site=1&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.on_site_count).toBe(onSite.length);
+      expect(page.data.every((v) => v.exit_time === null)).toBe(true);
+      seen.push(...page.data.map((v) => v.visitor_id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual(onSite);
+    expect(await errorCode(await server.api('/v1/log/?on_site=1&q=john'))).toBe('2400');
+  });
+
   it.each([
     ['joh', ['Johanna Schmidt', 'John Smith']],
     ['john', ['John Smith']],
@@ -108,7 +123,7 @@ describe('visitors on the premises, exits and the log', () => {
   });
 
   it('answers 2400 for a bad cursor or limit', async () => {
-    for (const query of ['cursor=bogus', 'limit=0', 'limit=201', 'limit=abc', `q=${'x'.repeat(101)}`]) {
+    for (const query of ['cursor=bogus', 'limit=0', 'limit=201', 'limit=abc', `q=${'x'.repeat(101)}`, 'on_site=yes']) {
       expect(await errorCode(await server.api(`/v1/log/?${query}`))).toBe('2400');
     }
   });

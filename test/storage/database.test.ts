@@ -72,6 +72,18 @@ describe('the database', () => {
       db.close();
     });
 
+    it('pages the visitors on the premises through the partial index, newest first, without sorting', () => {
+      const db = openDatabase(fresh());
+      const detail = plan(
+        db,
+        'SELECT seq FROM visitors WHERE exit_at IS NULL AND seq < ? ORDER BY seq DESC LIMIT 50',
+        9,
+      );
+      expect(detail).toContain('visitors_on_site');
+      expect(detail).not.toContain('TEMP B-TREE');
+      db.close();
+    });
+
     it('pages the log by primary key, newest first, without sorting', () => {
       const db = openDatabase(fresh());
       const detail = plan(db, 'SELECT * FROM visitors WHERE seq < ? ORDER BY seq DESC LIMIT 50', 1000);

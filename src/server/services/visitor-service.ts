@@ -13,6 +13,8 @@ import { toVisitor } from './visitor-view';
 
 export interface LogQuery {
   q?: string | undefined;
+  /** Only visitors on the premises: a busy site's "On site now", a page at a time. */
+  on_site?: boolean | undefined;
   cursor?: string | undefined;
   limit: number;
 }
@@ -104,18 +106,22 @@ export function visitorService(deps: {
     }
   }
 
-  function log(query: LogQuery): { visitors: Visitor[]; nextCursor: string | null } {
+  function log(query: LogQuery): { visitors: Visitor[]; nextCursor: string | null; onSiteCount?: number } {
     const before = query.cursor ? decodeCursor(query.cursor) : Number.MAX_SAFE_INTEGER;
     const match = query.q ? toFtsQuery(query.q) : null;
+    if (match && query.on_site) throw new ApiError('2400', 'Search covers the whole log; leave out on_site.');
     // One extra row tells whether another page exists without a count(*).
     const rows = match
       ? visitors.searchPage(match, before, query.limit + 1)
-      : visitors.logPage(before, query.limit + 1);
+      : query.on_site
+        ? visitors.onSitePage(before, query.limit + 1)
+        : visitors.logPage(before, query.limit + 1);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return {
       visitors: page.map(toVisitor),
       nextCursor: rows.length > query.limit && last ? encodeCursor(last.seq) : null,
+      ...(query.on_site ? { onSiteCount: visitors.onSiteCount() } : {}),
     };
   }
 

@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { useDeferredValue, useState } from 'react';
 import type { Visitor } from '../../../shared/api-types';
 import { CheckInDialog } from '../features/checkin/CheckInDialog';
@@ -21,9 +21,10 @@ export function Desk() {
   const [leaving, setLeaving] = useState<Visitor | null>(null);
   const [checkingIn, setCheckingIn] = useState(false);
 
-  const onSite = useQuery(onSiteQuery(session.token));
+  const onSite = useInfiniteQuery(onSiteQuery(session.token));
   const history = useInfiniteQuery({ ...logQuery(session.token, q), enabled: view === 'history' });
-  const visitors = (view === 'on-site' ? onSite.data : history.data) ?? [];
+  const shown = view === 'on-site' ? onSite : history;
+  const visitors = (view === 'on-site' ? onSite.data?.visitors : history.data) ?? [];
   const loading = view === 'on-site' ? onSite.isPending : history.isPending;
   const failed = view === 'on-site' ? onSite.error : history.error;
   const opened = openIndex === null ? undefined : visitors[openIndex];
@@ -38,8 +39,8 @@ export function Desk() {
         <nav className="tabs" aria-label="Visitor log">
           <button type="button" aria-pressed={view === 'on-site'} onClick={() => setView('on-site')}>
             On site now
-            <span className="count" aria-label={`${onSite.data?.length ?? 0} visitors`}>
-              {onSite.data?.length ?? '–'}
+            <span className="count" aria-label={`${onSite.data?.count ?? 0} visitors`}>
+              {onSite.data?.count ?? '–'}
             </span>
           </button>
           <button type="button" aria-pressed={view === 'history'} onClick={() => setView('history')}>
@@ -87,8 +88,8 @@ export function Desk() {
           }
           onOpen={setOpenIndex}
           onExit={setLeaving}
-          hasMore={view === 'history' && history.hasNextPage}
-          loadMore={() => void history.fetchNextPage()}
+          hasMore={shown.hasNextPage}
+          loadMore={() => void shown.fetchNextPage()}
         />
       </main>
 

@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import type { VisiteeListResponse, Visitor, VisitorListResponse, VisitorLogResponse } from '../../../shared/api-types';
+import type { VisiteeListResponse, Visitor, VisitorLogResponse } from '../../../shared/api-types';
 import { apiJson } from '../lib/api';
 
 /**
@@ -15,14 +15,26 @@ export const visitorKeys = {
 /** Another desk (or a script) may check people in and out: refresh while the log is open. */
 export const LIVE_REFRESH_MS = 3000;
 
+function logPage(token: string, filter: Record<string, string>, cursor: string, signal: AbortSignal) {
+  const params = new URLSearchParams({ limit: '60', ...filter });
+  if (cursor) params.set('cursor', cursor);
+  return apiJson<VisitorLogResponse>(`/v1/log/?${params.toString()}`, { token, signal });
+}
+
+/**
+ * Whoever is on the premises, newest arrival first, a page at a time: a busy site can
+ * have thousands on site, and the first screen should not wait for all of them.
+ */
 export function onSiteQuery(token: string) {
-  return queryOptions({
+  return infiniteQueryOptions({
     queryKey: visitorKeys.onSite(),
-    queryFn: async ({ signal }) => {
-      const body = await apiJson<VisitorListResponse>('/v1/get/', { token, signal });
-      // The API lists oldest first; the desk shows whoever just arrived at the top.
-      return body.data.slice().reverse();
-    },
+    queryFn: ({ signal, pageParam }) => logPage(token, { on_site: '1' }, pageParam, signal),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    select: (data) => ({
+      visitors: data.pages.flatMap((page) => page.data),
+      count: data.pages[0]?.on_site_count ?? 0,
+    }),
     refetchInterval: LIVE_REFRESH_MS,
   });
 }
@@ -30,12 +42,7 @@ export function onSiteQuery(token: string) {
 export function logQuery(token: string, q: string) {
   return infiniteQueryOptions({
     queryKey: visitorKeys.log(q),
-    queryFn: ({ signal, pageParam }) => {
-      const params = new URLSearchParams({ limit: '60' });
-      if (q) params.set('q', q);
-      if (pageParam) params.set('cursor', pageParam);
-      return apiJson<VisitorLogResponse>(`/v1/log/?${params.toString()}`, { token, signal });
-    },
+    queryFn: ({ signal, pageParam }) => logPage(token, q ? { q } : {}, pageParam, signal),
     initialPageParam: '',
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     select: (data) => data.pages.flatMap((page) => page.data),

@@ -64,6 +64,10 @@ export function visitorsRepository(db: Db) {
     `SELECT p.format FROM visitors v LEFT JOIN photos p ON p.visitor_seq = v.seq
       WHERE v.visitor_id = ?`,
   );
+  const onSitePage = db.prepare<[number, number], VisitorRecord>(
+    `${SELECT_VISITOR} WHERE v.exit_at IS NULL AND v.seq < ? ORDER BY v.seq DESC LIMIT ?`,
+  );
+  const onSiteCount = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM visitors WHERE exit_at IS NULL');
   const logPage = db.prepare<[number, number], VisitorRecord>(
     `${SELECT_VISITOR} WHERE v.seq < ? ORDER BY v.seq DESC LIMIT ?`,
   );
@@ -128,6 +132,8 @@ export function visitorsRepository(db: Db) {
     /** The visitor's photo metadata; undefined when there is no such visitor, nulls when no photo. */
     photoOf: (visitorId: string): PhotoRecord | undefined => photoOf.get(visitorId),
     logPage: (beforeSeq: number, limit: number): VisitorRecord[] => logPage.all(beforeSeq, limit),
+    onSitePage: (beforeSeq: number, limit: number): VisitorRecord[] => onSitePage.all(beforeSeq, limit),
+    onSiteCount: (): number => onSiteCount.get()!.n,
     searchPage: (match: string, beforeSeq: number, limit: number): VisitorRecord[] =>
       searchPage.all(match, beforeSeq, limit),
     isCardOnSite: (cardNo: number): boolean => cardOnSite.get(cardNo) !== undefined,

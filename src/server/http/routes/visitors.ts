@@ -19,6 +19,10 @@ const logQuerySchema = z.object({
   q: z.string().max(100, 'Search text must be at most 100 characters.').optional(),
   cursor: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(LOG_PAGE_MAX).default(LOG_PAGE_DEFAULT),
+  on_site: z
+    .enum(['0', '1'])
+    .optional()
+    .transform((value) => value === '1'),
 });
 
 /** The photo's limit plus room for the text fields and the multipart framing. */
@@ -78,6 +82,11 @@ export function visitorRoutes(app: FastifyInstance, ctx: AppContext): void {
     const parsed = logQuerySchema.safeParse(request.query);
     if (!parsed.success) throw new ApiError('2400', parsed.error.issues[0]?.message);
     const page = ctx.visitors.log(parsed.data);
-    return { success: true, data: page.visitors, next_cursor: page.nextCursor };
+    return {
+      success: true,
+      data: page.visitors,
+      next_cursor: page.nextCursor,
+      ...(page.onSiteCount === undefined ? {} : { on_site_count: page.onSiteCount }),
+    };
   });
 }

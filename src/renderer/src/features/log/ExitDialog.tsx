@@ -1,9 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { Visitor } from '../../../../shared/api-types';
+import type { InfiniteData } from '@tanstack/react-query';
+import type { Visitor, VisitorLogResponse } from '../../../../shared/api-types';
 import { useSession } from '../../app/session';
 import { apiJson } from '../../lib/api';
 import { Dialog } from '../../lib/Dialog';
 import { visitorKeys } from '../../queries/visitors';
+
+type OnSitePages = InfiniteData<VisitorLogResponse, string>;
 
 /**
  * Confirms and records an exit. The visitor leaves "On site now" at once (optimistic);
@@ -16,9 +19,18 @@ export function ExitDialog({ visitor, onClose }: { visitor: Visitor; onClose: ()
     mutationFn: () => apiJson(`/v1/exit/${visitor.visitor_id}`, { method: 'POST', token }),
     onMutate: async () => {
       await queryClient.cancelQueries({ queryKey: visitorKeys.onSite() });
-      const previous = queryClient.getQueryData<Visitor[]>(visitorKeys.onSite());
-      queryClient.setQueryData<Visitor[]>(visitorKeys.onSite(), (list) =>
-        list?.filter((v) => v.visitor_id !== visitor.visitor_id),
+      const previous = queryClient.getQueryData<OnSitePages>(visitorKeys.onSite());
+      queryClient.setQueryData<OnSitePages>(visitorKeys.onSite(), (data) =>
+        data
+          ? {
+              ...data,
+              pages: data.pages.map((page) => ({
+                ...page,
+                data: page.data.filter((v) => v.visitor_id !== visitor.visitor_id),
+                ...(page.on_site_count === undefined ? {} : { on_site_count: page.on_site_count - 1 }),
+              })),
+            }
+          : data,
       );
       return { previous };
     },
