@@ -9,6 +9,7 @@ export interface GridResult {
   rendered_cards: number;
   thumb_requests_first_screen: number;
   full_requests_first_screen: number;
+  /** From the arrival of the first page of "On site now" to the first row of decoded thumbnails. */
   ms_from_log_data_to_first_row_visible: number;
   history_dom_nodes_after_scroll_to_end: number;
   history_js_heap_mib_after_scroll_to_end: number;
@@ -60,7 +61,7 @@ export async function benchGrid(dataDir: string, visitors: number): Promise<Grid
     // Wait until every thumbnail of the first row has been decoded, and note when.
     const firstRowAt = await page.evaluate<number>(FIRST_ROW_DECODED);
     const logDataAt = await page.evaluate(() => {
-      const entry = performance.getEntriesByType('resource').find((e) => new URL(e.name).pathname === '/v1/get/');
+      const entry = performance.getEntriesByType('resource').find((e) => new URL(e.name).pathname === '/v1/log/');
       return (entry as PerformanceResourceTiming | undefined)?.responseEnd ?? 0;
     });
     await page.waitForLoadState('networkidle');
