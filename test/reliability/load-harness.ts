@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { openContext } from '../../src/server/context';
 import type { VisitorLogResponse } from '../../src/shared/api-types';
 import { makeImage } from '../helpers/images';
@@ -85,7 +84,7 @@ export async function runLoad(options: { dataDir: string; clients: number; secon
     }
   };
   await Promise.all(Array.from({ length: options.clients }, client));
-  const peak = peakRssMiB(server.pid, (pid) => fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  const peak = peakRssMiB(server.pid);
 
   let lostWrites = 0;
   const logged = new Set<string>();

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 const ENTRY = path.resolve(__dirname, '../../src/cli/index.ts');
@@ -37,7 +38,8 @@ export async function killHard(server: ServerProcess): Promise<void> {
   await exited;
 }
 
-export function peakRssMiB(pid: number, readStatus: (pid: number) => string): number {
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(readStatus(pid))?.[1] ?? 0);
+/** Peak resident set size (VmHWM) of a live process, in MiB. */
+export function peakRssMiB(pid: number): number {
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
   return Math.round(kb / 1024);
 }

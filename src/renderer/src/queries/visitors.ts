@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import type { VisiteeListResponse, Visitor, VisitorLogResponse } from '../../../shared/api-types';
+import type { VisiteeListResponse, VisitorLogResponse } from '../../../shared/api-types';
 import { apiJson } from '../lib/api';
 
 /**
@@ -57,5 +57,3 @@ export function visiteesQuery(token: string) {
     staleTime: 5 * 60 * 1000,
   });
 }
-
-export type { Visitor };
