@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { openContext, type AppContext } from './context';
-import { buildApp } from './http/app';
+import { buildApp, type RequestTimeouts, type RouteSummary } from './http/app';
 import { hostNamesFor } from './http/host-guard';
 
 export interface ServerOptions {
@@ -9,6 +9,7 @@ export interface ServerOptions {
   /** 0 picks a free port. */
   port?: number;
   rendererDir?: string;
+  timeouts?: Partial<RequestTimeouts>;
   /** Extra `name:port` values the Host header may carry (e.g. a LAN name). */
   extraHostNames?: string[];
   now?: () => number;
@@ -19,6 +20,8 @@ export interface RunningServer {
   url: string;
   port: number;
   context: AppContext;
+  /** Every registered route with its auth mode: what the route-walking tests walk. */
+  routes: () => RouteSummary[];
   close(): Promise<void>;
 }
 
@@ -36,7 +39,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   let allowed: ReadonlySet<string> = new Set();
   try {
-    const app = await buildApp(context, { rendererDir: options.rendererDir, allowedHosts: () => allowed });
+    const { app, routes } = await buildApp(context, {
+      rendererDir: options.rendererDir,
+      allowedHosts: () => allowed,
+      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+    });
     await app.listen({ host, port: options.port ?? 0 });
     const { port } = app.server.address() as AddressInfo;
     allowed = hostNamesFor(host, port, options.extraHostNames);
@@ -45,6 +52,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       url: `http://${urlHost}:${port}`,
       port,
       context,
+      routes,
       close: async () => {
         await app.close();
         context.close();

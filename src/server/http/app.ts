@@ -1,24 +1,42 @@
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import http from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { IMAGE_MAX_BYTES } from '../../shared/visitor-fields';
 import { ApiError } from '../api-error';
 import type { AppContext } from '../context';
 import { logger } from '../log';
-import { registerAuthentication } from './auth';
+import { authModeOf, registerAuthentication, type AuthMode } from './auth';
+import { registerCrossSiteGuard } from './cross-site-guard';
 import { registerErrorHandling, sendError, toLoggedApiError } from './errors';
 import { registerHostGuard } from './host-guard';
 import { oauthRoutes } from './routes/oauth';
 import { photoRoutes } from './routes/photos';
 import { visitorRoutes } from './routes/visitors';
+import { normaliseRequestTarget } from './request-target';
 import { registerSecurityHeaders } from './security-headers';
 
 export interface AppOptions {
   /** The built renderer to serve at `/`, so the UI and the API share one origin. */
   rendererDir?: string | undefined;
   allowedHosts: () => ReadonlySet<string>;
+  timeouts?: Partial<RequestTimeouts>;
 }
+
+export interface RequestTimeouts {
+  /** A whole request, body included, must arrive within this (slow-body attacks). */
+  requestMs: number;
+  /** A connection that sends nothing and receives nothing for this long is closed. */
+  idleMs: number;
+}
+
+/**
+ * The kiosk's clients are on the same machine or its LAN: a 5 MiB photo arrives in well
+ * under a second. A minute is generous to a slow network and still frees a connection
+ * that trickles a byte at a time; 30 s of silence means nobody is there.
+ */
+export const DEFAULT_TIMEOUTS: RequestTimeouts = { requestMs: 60_000, idleMs: 30_000 };
 
 /** Per-request lines only when debugging: a grid of thumbnails would flood the log. */
 function httpLogger(): FastifyBaseLogger {
@@ -27,20 +45,51 @@ function httpLogger(): FastifyBaseLogger {
   return log;
 }
 
-export async function buildApp(ctx: AppContext, options: AppOptions): Promise<FastifyInstance> {
+/** A registered route as the walking tests and the API document see it. */
+export interface RouteSummary {
+  method: string;
+  url: string;
+  auth: AuthMode;
+}
+
+export interface BuiltApp {
+  app: FastifyInstance;
+  /** Every route registered, HEAD twins included, read after registration ends. */
+  routes: () => RouteSummary[];
+}
+
+export async function buildApp(ctx: AppContext, options: AppOptions): Promise<BuiltApp> {
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const app = Fastify({
     loggerInstance: httpLogger(),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+    rewriteUrl: (request) => normaliseRequestTarget(request.url ?? '/'),
+    // Node checks requestTimeout only every connectionsCheckingInterval (30 s by default):
+    // check often enough that the deadline means what it says.
+    serverFactory: (handler) =>
+      http.createServer(
+        {
+          requestTimeout: timeouts.requestMs,
+          headersTimeout: Math.min(timeouts.requestMs, 20_000),
+          connectionsCheckingInterval: Math.max(100, Math.min(1000, timeouts.requestMs / 4)),
+        },
+        handler,
+      ),
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.idleMs,
     // Sign-in forms are tiny; the only large body, the photo, is multipart with its own limit.
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
     // Errors the router raises before any route runs (a NUL in the path, a bad Content-Type).
     // Malformed HTTP itself (a body longer or shorter than announced, bad framing): still the contract's JSON.
-    clientErrorHandler: (_error, socket) => {
-      const body = JSON.stringify(new ApiError('2400', 'The request could not be read.').toBody());
+    clientErrorHandler: (error, socket) => {
+      const timedOut = (error as NodeJS.ErrnoException).code === 'ERR_HTTP_REQUEST_TIMEOUT';
+      const status = timedOut ? '408 Request Timeout' : '400 Bad Request';
+      const message = timedOut ? 'The request took too long to arrive.' : 'The request could not be read.';
+      const body = JSON.stringify(new ApiError('2400', message).toBody());
       if (socket.writable) {
         socket.end(
-          `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n` +
+          `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\n` +
             `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
         );
       }
@@ -51,9 +100,16 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
     },
   });
 
+  // Kept by reference: scopes' own onRoute hooks (the renderer's files) set their config after this one runs.
+  const registered: RouteOptions[] = [];
+  app.addHook('onRoute', (route) => {
+    registered.push(route);
+  });
+
   registerHostGuard(app, options.allowedHosts);
   registerSecurityHeaders(app);
   registerErrorHandling(app);
+  registerCrossSiteGuard(app, options.allowedHosts);
   registerAuthentication(app, ctx.auth);
 
   await app.register(formbody, { bodyLimit: 64 * 1024 });
@@ -76,18 +132,31 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   visitorRoutes(app, ctx);
   photoRoutes(app, ctx);
 
-  if (options.rendererDir) {
-    await app.register(fastifyStatic, { root: options.rendererDir, wildcard: false, index: 'index.html' });
+  const rendererDir = options.rendererDir;
+  if (rendererDir) {
+    // The renderer's own files hold no data: the one scope whose routes are open to all.
+    await app.register(async (files) => {
+      files.addHook('onRoute', (route) => {
+        route.config = { ...route.config, auth: 'none' };
+      });
+      await files.register(fastifyStatic, { root: rendererDir, wildcard: false, index: 'index.html' });
+    });
   }
   app.setNotFoundHandler(async (request, reply) => {
-    const isApi = request.url === '/v1' || request.url.startsWith('/v1/');
-    // The renderer routes on the client: any other page path gets the app's shell.
-    if (!isApi && options.rendererDir && request.method === 'GET') return reply.sendFile('index.html');
+    // The renderer routes on the client: any other page path gets the app's shell
+    // (authModeOf let only such page loads through without a token).
+    if (rendererDir && authModeOf(request) === 'none') return reply.sendFile('index.html');
     return sendError(
       reply,
       new ApiError('2600', `There is no endpoint ${request.method} ${request.url.split('?')[0]}.`),
     );
   });
 
-  return app;
+  return {
+    app,
+    routes: () =>
+      registered.flatMap((route) =>
+        [route.method].flat().map((method) => ({ method, url: route.url, auth: route.config?.auth ?? 'token' })),
+      ),
+  };
 }

@@ -1,11 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../api-error';
 import type { AuthService } from '../services/auth-service';
+import { isApiPath } from './request-target';
+
+export type AuthMode = 'token' | 'none' | 'form';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** `none`: open to all (only sign-in and first-run set-up); `form`: also accepts the form field `access_token`. */
-    auth?: 'none' | 'form';
+    /**
+     * Who may call the route. Unset means `token`: a route is closed unless it says
+     * otherwise. `none`: open to all (sign-in, first-run set-up, the API document, the
+     * renderer's files); `form`: the token may also come as the form field `access_token`.
+     */
+    auth?: AuthMode;
   }
   interface FastifyRequest {
     userId?: number;
@@ -25,14 +32,25 @@ export function tokenFromHeader(request: FastifyRequest): string | undefined {
 }
 
 /**
- * Every /v1 request, including one for a path that does not exist, must carry a valid
- * token before anything else is looked at, unless its route opts out. Routes that take
- * the token from the form authenticate in the handler, once the form has been read.
+ * The route's own word decides, never the URL's text: the router and a string test can
+ * disagree about what a path means (`/%761/get` is `/v1/get` to the router). A request
+ * that matches no route is closed too, unless it is a page load outside the API, which
+ * gets the renderer's shell and no data.
+ */
+export function authModeOf(request: FastifyRequest): AuthMode {
+  if (!request.is404) return request.routeOptions.config.auth ?? 'token';
+  const pageLoad = (request.method === 'GET' || request.method === 'HEAD') && !isApiPath(request.url);
+  return pageLoad ? 'none' : 'token';
+}
+
+/**
+ * Every request must carry a valid token before anything else is looked at, unless its
+ * route opts out. Routes that take the token from the form authenticate while reading it
+ * (`readForm`), before any file part is buffered.
  */
 export function registerAuthentication(app: FastifyInstance, auth: AuthService): void {
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/v1/') && request.url !== '/v1') return;
-    const mode = request.routeOptions.config.auth;
+    const mode = authModeOf(request);
     if (mode === 'none') return;
     const token = tokenFromHeader(request);
     if (token === undefined) {
@@ -42,16 +60,4 @@ export function registerAuthentication(app: FastifyInstance, auth: AuthService):
     request.userId = auth.authenticate(token);
     request.accessToken = token;
   });
-}
-
-/** For a route with `auth: 'form'`: the user from the header (already checked) or the form field. */
-export function userFromHeaderOrForm(
-  request: FastifyRequest,
-  auth: AuthService,
-  fields: Record<string, string>,
-): number {
-  if (request.userId !== undefined) return request.userId;
-  const token = fields.access_token;
-  if (!token) throw new ApiError('1190');
-  return auth.authenticate(token);
 }

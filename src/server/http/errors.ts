@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../api-error';
 import { logger } from '../log';
@@ -71,16 +72,38 @@ export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
     .send(error.toBody());
 }
 
+/**
+ * How long, and how much, a refused body is still read and thrown away after the answer.
+ * Closing a socket that has unread bytes waiting makes the kernel send a reset, and a
+ * reset can destroy the answer in the client's buffers before the client reads it: the
+ * client would see ECONNRESET instead of the 413. So the server says its piece, closes
+ * its side, and discards what is still in flight (bounded, never buffered) until the
+ * client stops, as nginx's lingering close does.
+ */
+const LINGER_MS = 2000;
+const LINGER_MAX_BYTES = 32 * 1024 * 1024;
+
+function closeAfterDiscarding(raw: IncomingMessage): void {
+  const socket = raw.socket;
+  let discarded = 0;
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+  raw.unpipe();
+  raw.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > LINGER_MAX_BYTES) socket.destroy();
+  });
+  raw.resume();
+  socket.end();
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
-  // A client still sending a body we refused is cut off once the answer is out, so a
-  // flood costs the server nothing more than the answer.
+  // A request answered before its body was read (refused, too large, not authenticated):
+  // the connection is not kept for another request, and the rest of the body is never read.
   app.addHook('onResponse', async (request) => {
-    if (!request.raw.complete && request.raw.socket && !request.raw.socket.destroyed) request.raw.socket.destroy();
+    const raw = request.raw;
+    if (!raw.complete && raw.socket && !raw.socket.destroyed) closeAfterDiscarding(raw);
   });
-  app.setErrorHandler((error, request: FastifyRequest, reply) => {
-    const apiError = toLoggedApiError(error, request);
-    // A client that is still sending a huge or broken body is cut off, not read to the end.
-    if (apiError.status === 413 || apiError.code === '2415') reply.header('connection', 'close');
-    return sendError(reply, apiError);
-  });
+  app.setErrorHandler((error, request: FastifyRequest, reply) => sendError(reply, toLoggedApiError(error, request)));
 }

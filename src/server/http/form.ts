@@ -7,17 +7,39 @@ export interface SubmittedForm {
   image?: Buffer;
 }
 
+export interface FormOptions {
+  image: boolean;
+  /**
+   * For a route with `auth: 'form'` called without an Authorization header: checks the
+   * `access_token` field the moment it arrives. A file part that comes before a valid
+   * token is refused with 1190 unread, so no one buffers an image without a token.
+   */
+  authenticate?: (token: string) => number;
+}
+
 /**
  * Reads a form sent as multipart, urlencoded or JSON into plain strings. Multipart is
  * streamed with hard limits (see the plugin's registration), so a huge body is cut off
  * while it arrives; only the `image` part is ever buffered, up to its size limit.
  */
-export async function readForm(request: FastifyRequest, options: { image: boolean }): Promise<SubmittedForm> {
-  if (!request.isMultipart()) return { fields: plainFields(request.body) };
+export async function readForm(request: FastifyRequest, options: FormOptions): Promise<SubmittedForm> {
+  const mustAuthenticate = options.authenticate !== undefined && request.userId === undefined;
+  const authenticateWith = (token: string | undefined): void => {
+    if (!mustAuthenticate || request.userId !== undefined) return;
+    if (!token) throw new ApiError('1190');
+    request.userId = options.authenticate!(token);
+    request.accessToken = token;
+  };
+  if (!request.isMultipart()) {
+    const fields = plainFields(request.body);
+    authenticateWith(fields.access_token);
+    return { fields };
+  }
   const fields: Record<string, string> = {};
   let image: Buffer | undefined;
   for await (const part of request.parts()) {
     if (part.type === 'file') {
+      authenticateWith(undefined);
       if (!options.image || part.fieldname !== 'image') {
         part.file.resume();
         throw new ApiError('2400', `Unexpected file field "${part.fieldname}".`);
@@ -27,8 +49,10 @@ export async function readForm(request: FastifyRequest, options: { image: boolea
       if (part.valueTruncated || part.fieldnameTruncated)
         throw new ApiError('2400', `The field ${part.fieldname} is too long.`);
       setOnce(fields, part.fieldname, String(part.value));
+      if (part.fieldname === 'access_token') authenticateWith(fields.access_token);
     }
   }
+  authenticateWith(undefined);
   return image ? { fields, image } : { fields };
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error';
+import { isOriginForm } from './request-target';
 
 /**
  * DNS-rebinding guard. A web page on the internet can make a browser on the kiosk send
@@ -8,6 +9,9 @@ import { ApiError } from '../api-error';
  */
 export function registerHostGuard(app: FastifyInstance, allowedHosts: () => ReadonlySet<string>): void {
   app.addHook('onRequest', async (request) => {
+    if (!isOriginForm(request.originalUrl)) {
+      throw new ApiError('2400', 'Send the path alone ("GET /v1/get"), not a full URL.');
+    }
     const host = request.headers.host?.toLowerCase();
     if (!host || !allowedHosts().has(host)) {
       throw new ApiError('2600', 'This server does not answer for that host name.', { status: 421 });

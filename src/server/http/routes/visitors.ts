@@ -11,7 +11,6 @@ import {
 import { checkCheckInFields, IMAGE_MAX_BYTES } from '../../../shared/visitor-fields';
 import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
-import { userFromHeaderOrForm } from '../auth';
 import { readForm } from '../form';
 import { missingVisitorId } from './missing-id';
 
@@ -42,15 +41,14 @@ export function visitorRoutes(app: FastifyInstance, ctx: AppContext): void {
     '/v1/add',
     { config: { auth: 'form' }, onRequest: refuseOversizedBody },
     async (request): Promise<AddVisitorResponse> => {
-      const { fields, image } = await readForm(request, { image: true });
-      const userId = userFromHeaderOrForm(request, ctx.auth, fields);
+      const { fields, image } = await readForm(request, { image: true, authenticate: ctx.auth.authenticate });
       const checked = checkCheckInFields(fields);
       if (!checked.ok) {
         const first = checked.problems[0]!;
         throw new ApiError(first.code, first.message, { field: first.field });
       }
       if (!image) throw new ApiError('2200', 'image is required.', { field: 'image' });
-      const visitorId = await ctx.visitors.checkIn(checked.value, image, userId);
+      const visitorId = await ctx.visitors.checkIn(checked.value, image, request.userId!);
       return { success: true, visitor_id: visitorId };
     },
   );

@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../api-error';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A web page anywhere can make the kiosk's browser POST a form to 127.0.0.1 (no CORS
+ * preflight for a form), for instance to claim the first-run account before staff do.
+ * Requests that carry an Authorization header cannot be sent that way; the others (sign-in,
+ * set-up, a check-in with its token in the form) are refused when the browser says they
+ * come from another site. Clients that are not browsers send neither header and pass.
+ */
+export function registerCrossSiteGuard(app: FastifyInstance, allowedHosts: () => ReadonlySet<string>): void {
+  app.addHook('onRequest', async (request) => {
+    if (SAFE_METHODS.has(request.method) || request.headers.authorization !== undefined) return;
+    const fetchSite = request.headers['sec-fetch-site'];
+    if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') refuse();
+    const origin = request.headers.origin;
+    if (origin !== undefined && !allowedHosts().has(hostOf(origin))) refuse();
+  });
+}
+
+function hostOf(origin: string): string {
+  try {
+    const url = new URL(origin);
+    if (url.protocol !== 'http:') return '';
+    return (url.port ? url.host : `${url.host}:80`).toLowerCase();
+  } catch {
+    return ''; // `null` (a sandboxed frame, a file) and anything unparsable
+  }
+}
+
+function refuse(): never {
+  throw new ApiError('2400', 'Requests from another web site are refused.', { status: 403 });
+}
