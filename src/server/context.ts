@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase, type Db } from './db/connection';
 import { photoIntentsRepository } from './db/repositories/photo-intents';
@@ -6,6 +5,7 @@ import { tokensRepository } from './db/repositories/tokens';
 import { usersRepository } from './db/repositories/users';
 import { visiteesRepository } from './db/repositories/visitees';
 import { visitorsRepository } from './db/repositories/visitors';
+import { createOwnerOnlyDir } from './file-modes';
 import { logger } from './log';
 import { PhotoStore } from './photos/photo-store';
 import { authService, type AuthService } from './services/auth-service';
@@ -46,7 +46,7 @@ export const DATABASE_FILE = 'frontdesk.db';
 
 export async function openContext(options: ContextOptions): Promise<AppContext> {
   const now = options.now ?? Date.now;
-  fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  createOwnerOnlyDir(options.dataDir);
   const db = openDatabase(path.join(options.dataDir, DATABASE_FILE), { nativeBinding: options.sqliteBinding });
   try {
     const store = new PhotoStore(options.dataDir);

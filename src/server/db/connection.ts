@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
+import fs from 'node:fs';
 import path from 'node:path';
+import { createOwnerOnlyFile, OWNER_ONLY_FILE } from '../file-modes';
 import { migrate } from './migrate';
 
 export type Db = Database.Database;
@@ -13,9 +15,15 @@ export type Db = Database.Database;
  * CLI) holding the lock makes us wait and retry instead of failing at once.
  */
 export function openDatabase(file: string, options: { nativeBinding?: string | undefined } = {}): Db {
+  createOwnerOnlyFile(file);
   const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   try {
     db.pragma('journal_mode = WAL');
+    // SQLite gives -wal and -shm the database file's mode when it creates them; files
+    // left by an older version or another tool are put right here.
+    for (const suffix of ['-wal', '-shm']) {
+      if (fs.existsSync(file + suffix)) fs.chmodSync(file + suffix, OWNER_ONLY_FILE);
+    }
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');

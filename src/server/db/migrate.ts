@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations';
+import { createOwnerOnlyFile } from '../file-modes';
 import { logger } from '../log';
 
 const log = logger('migrate');
@@ -22,6 +23,8 @@ export function migrate(db: Database.Database, backupPath: (fromVersion: number)
   if (current === MIGRATIONS.length) return;
   if (current > 0) {
     const target = backupPath(current);
+    // VACUUM INTO fills an empty file, which keeps the owner-only mode given here.
+    createOwnerOnlyFile(target);
     db.prepare('VACUUM INTO ?').run(target);
     log.info(`backed up schema version ${current} to ${target}`);
   }

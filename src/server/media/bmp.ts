@@ -9,14 +9,45 @@ export interface RawImage {
 }
 
 /**
- * libvips has no BMP loader, so BMP is decoded here to raw RGB. The pixel count is
- * read from the header and checked before decoding, because the decoder allocates
- * width × height × 4 bytes up front: a 20-byte header could otherwise ask for 10 GB.
+ * The decoder holds the whole image twice in memory (RGBA, then RGB): 7 bytes a pixel,
+ * 56 MB at this cap. An uncompressed 24-bit BMP under the 5 MiB upload limit has at
+ * most 1.7 MP, and a webcam's BMP is 2 MP or less, so the cap refuses no real photo.
+ */
+export const BMP_MAX_PIXELS = 8_000_000;
+
+/**
+ * Run-length encoding can declare a huge image in a few bytes (a 60-byte RLE8 file can
+ * claim 10000×10000). Pixels beyond what this many per byte of file could encode are
+ * refused before anything is allocated; a photo never compresses that well under RLE.
+ */
+const RLE_MAX_PIXELS_PER_BYTE = 32;
+
+const BI_RLE8 = 1;
+const BI_RLE4 = 2;
+const BI_BITFIELDS = 3;
+
+/**
+ * libvips has no BMP loader, so BMP is decoded here to raw RGB. The header's size is
+ * checked against the caps and against the file's own length before decoding, because
+ * the decoder allocates width × height × 4 bytes up front: a 20-byte header could
+ * otherwise ask for 10 GB.
  */
 export function decodeBmp(bytes: Buffer, maxPixels: number): RawImage {
-  const { width, height } = bmpHeaderSize(bytes);
+  const { width, height, bitsPerPixel, compression, dataOffset } = bmpHeader(bytes);
   if (width < 1 || height < 1) throw new MediaError('corrupt', 'The BMP header declares an empty image.');
-  if (width * height > maxPixels) throw new MediaError('too-large', 'The image has too many pixels.');
+  const pixels = width * height;
+  if (pixels > Math.min(maxPixels, BMP_MAX_PIXELS)) throw new MediaError('too-large', 'The image has too many pixels.');
+  if (compression === BI_RLE8 || compression === BI_RLE4) {
+    if (pixels > bytes.length * RLE_MAX_PIXELS_PER_BYTE) {
+      throw new MediaError('too-large', 'The BMP file declares far more pixels than it holds.');
+    }
+  } else if ((compression === 0 || compression === BI_BITFIELDS) && bitsPerPixel > 0) {
+    // Uncompressed rows are padded to 4 bytes: the file must hold every one of them.
+    const rowBytes = Math.ceil((width * bitsPerPixel) / 32) * 4;
+    if (rowBytes * height > bytes.length - dataOffset) {
+      throw new MediaError('corrupt', 'The BMP file is shorter than the image it declares.');
+    }
+  }
   let decoded;
   try {
     decoded = decode(bytes, { toRGBA: true });
@@ -43,9 +74,33 @@ function dropAlpha(rgba: Buffer, pixelCount: number): Buffer {
   return rgb;
 }
 
-function bmpHeaderSize(bytes: Buffer): { width: number; height: number } {
+interface BmpHeader {
+  width: number;
+  height: number;
+  bitsPerPixel: number;
+  compression: number;
+  dataOffset: number;
+}
+
+function bmpHeader(bytes: Buffer): BmpHeader {
+  const dataOffset = bytes.readUInt32LE(10);
   const dibSize = bytes.readUInt32LE(14);
-  if (dibSize === 12) return { width: bytes.readUInt16LE(18), height: bytes.readUInt16LE(20) };
-  // A negative height marks a top-down bitmap; the size is its absolute value.
-  return { width: bytes.readInt32LE(18), height: Math.abs(bytes.readInt32LE(22)) };
+  if (dibSize === 12) {
+    return {
+      width: bytes.readUInt16LE(18),
+      height: bytes.readUInt16LE(20),
+      bitsPerPixel: bytes.readUInt16LE(24),
+      compression: 0,
+      dataOffset,
+    };
+  }
+  if (bytes.length < 34) throw new MediaError('corrupt', 'The BMP header is truncated.');
+  return {
+    width: bytes.readInt32LE(18),
+    // A negative height marks a top-down bitmap; the size is its absolute value.
+    height: Math.abs(bytes.readInt32LE(22)),
+    bitsPerPixel: bytes.readUInt16LE(28),
+    compression: bytes.readUInt32LE(30),
+    dataOffset,
+  };
 }

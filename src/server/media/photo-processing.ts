@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { rgbaToThumbHash } from 'thumbhash';
 import type { ImageFormat } from '../../shared/api-types';
 import { decodeBmp } from './bmp';
@@ -26,11 +27,28 @@ export interface ProcessedPhoto {
 }
 
 /**
+ * Decoding is where a check-in's memory goes (a 12 MP JPEG is ~36 MB of pixels while it
+ * shrinks). Two at a time keep both cores busy on a kiosk; more only add memory. Uploads
+ * beyond that wait their turn, and past a bounded queue are turned away to retry, so a
+ * burst of check-ins cannot grow the process without limit.
+ */
+const DECODES_AT_ONCE = 2;
+export const DECODES_WAITING_MAX = 64;
+const decoding = pLimit(DECODES_AT_ONCE);
+
+/**
  * Validates an upload by decoding it fully and derives everything the store keeps
  * from that one decode: the thumbnail and its ThumbHash. Throws a
  * MediaError for anything that is not a whole JPEG, PNG, WebP or BMP.
  */
-export async function processPhoto(bytes: Buffer): Promise<ProcessedPhoto> {
+export function processPhoto(bytes: Buffer): Promise<ProcessedPhoto> {
+  if (decoding.pendingCount >= DECODES_WAITING_MAX) {
+    return Promise.reject(new MediaError('busy', 'The kiosk is busy with other photos; retry in a moment.'));
+  }
+  return decoding(() => decodePhoto(bytes));
+}
+
+async function decodePhoto(bytes: Buffer): Promise<ProcessedPhoto> {
   const format = sniffImageFormat(bytes);
   if (!format) throw new MediaError('unsupported', 'The image must be a JPEG, PNG, WebP or BMP file.');
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageFormat } from '../../shared/api-types';
+import { createOwnerOnlyDir, OWNER_ONLY_DIR, OWNER_ONLY_FILE } from '../file-modes';
 import { isVisitorId } from '../ids';
 
 const EXTENSION: Record<ImageFormat, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', bmp: 'bmp' };
@@ -23,8 +24,14 @@ export class PhotoStore {
     this.tmpDir = path.join(this.root, 'tmp');
   }
 
+  /**
+   * The store's own folders are 0700 whatever they were before: with `photos/` closed,
+   * nothing below it can be reached by another user, however old its mode.
+   */
   async init(): Promise<void> {
-    await fs.mkdir(this.tmpDir, { recursive: true });
+    for (const dir of [this.root, this.tmpDir, path.join(this.root, 'originals'), path.join(this.root, 'thumbs')]) {
+      createOwnerOnlyDir(dir);
+    }
   }
 
   pathOf(visitorId: string, kind: PhotoKind, format: ImageFormat): string {
@@ -62,7 +69,7 @@ export class PhotoStore {
     try {
       await Promise.all(
         staged.moves.map(async ({ tmp, target }) => {
-          await fs.mkdir(path.dirname(target), { recursive: true });
+          await fs.mkdir(path.dirname(target), { recursive: true, mode: OWNER_ONLY_DIR });
           await fs.rename(tmp, target);
           await syncDirectory(path.dirname(target));
         }),
@@ -100,7 +107,7 @@ export interface StagedPhoto {
 }
 
 async function writeDurably(file: string, bytes: Buffer): Promise<void> {
-  const handle = await fs.open(file, 'wx', 0o600);
+  const handle = await fs.open(file, 'wx', OWNER_ONLY_FILE);
   try {
     await handle.writeFile(bytes);
     await handle.sync();

@@ -15,6 +15,13 @@ export const DEFAULT_THROTTLE: ThrottleOptions = {
   maxDelayMs: 15 * 60 * 1000,
 };
 
+/** Per client address: see authService for why the cap is a minute. */
+export const CLIENT_THROTTLE: ThrottleOptions = {
+  freeFailures: 20,
+  windowMs: 5 * 60 * 1000,
+  maxDelayMs: 60 * 1000,
+};
+
 interface Record {
   failures: number;
   lastFailureAt: number;
@@ -37,6 +44,14 @@ export class LoginThrottle {
 
   recordSuccess(key: string): void {
     this.records.delete(key);
+  }
+
+  /** Takes back one failure counted ahead of a check that then succeeded. */
+  forgiveOne(key: string): void {
+    const record = this.records.get(key);
+    if (!record) return;
+    if (record.failures <= 1) this.records.delete(key);
+    else record.failures -= 1;
   }
 
   /** Milliseconds until the key may try again; 0 when it may try now. */

@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /**
@@ -10,14 +11,23 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 const COST = { N: 2 ** 14, r: 8, p: 5 };
 const KEY_LENGTH = 32;
 
+/**
+ * scrypt runs on libuv's thread pool, which photo reads and sharp's callbacks share: a
+ * flood of sign-ins must not fill it. At most two hashes run at once; the rest queue.
+ */
+const hashing = pLimit(2);
+
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   // maxmem must exceed 128 * N * r bytes; hashes stored at N=2^17 need more than Node's 32 MiB default.
   const maxmem = 256 * 1024 * 1024;
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { ...options, maxmem }, (error, key) =>
-      error ? reject(error) : resolve(key),
-    );
-  });
+  return hashing(
+    () =>
+      new Promise<Buffer>((resolve, reject) => {
+        scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { ...options, maxmem }, (error, key) =>
+          error ? reject(error) : resolve(key),
+        );
+      }),
+  );
 }
 
 export async function hashPassword(password: string): Promise<string> {

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { ApiError } from '../api-error';
 import type { TokenRow, TokensRepository } from '../db/repositories/tokens';
 import type { UsersRepository } from '../db/repositories/users';
-import { DEFAULT_THROTTLE, LoginThrottle } from '../security/login-throttle';
+import { CLIENT_THROTTLE, DEFAULT_THROTTLE, LoginThrottle } from '../security/login-throttle';
 import { decoyHash, hashPassword, verifyPassword } from '../security/passwords';
 import { hashToken, newAccessToken, TOKEN_LIFETIME_SECONDS } from '../security/tokens';
 
@@ -24,10 +24,12 @@ export const PASSWORD_MIN = 8;
 
 export function authService(deps: { users: UsersRepository; tokens: TokensRepository; now: () => number }) {
   const { users, tokens, now } = deps;
-  // Per username: a few typos are free. Per client: more slack, since every desk app on
-  // this kiosk shares 127.0.0.1, but a sprayer trying many usernames is still slowed.
+  // Per username: a few typos are free, then waits double up to 15 minutes. Per client:
+  // more slack and a one-minute cap, because every desk app on this kiosk shares
+  // 127.0.0.1: a sprayer trying many usernames is slowed, but a local process cannot lock
+  // every account out of the desk for long.
   const userThrottle = new LoginThrottle(now, { ...DEFAULT_THROTTLE, freeFailures: 5 });
-  const clientThrottle = new LoginThrottle(now, { ...DEFAULT_THROTTLE, freeFailures: 20 });
+  const clientThrottle = new LoginThrottle(now, CLIENT_THROTTLE);
 
   /** Checks a username and password, throttled; throws 1142 (or 1142 with 429 while throttled). */
   async function verifyCredentials(attempt: Omit<LoginAttempt, 'deviceInfo'>): Promise<number> {
@@ -40,14 +42,15 @@ export function authService(deps: { users: UsersRepository; tokens: TokensReposi
         headers: { 'retry-after': String(seconds) },
       });
     }
+    // Counted as a failure before the check starts, so a hundred guesses sent at once see
+    // each other: only the free ones ever reach scrypt. A success takes it back.
+    userThrottle.recordFailure(userKey);
+    clientThrottle.recordFailure(attempt.client);
     const user = users.findByUsername(attempt.username);
     const ok = await verifyPassword(attempt.password, user?.password_hash ?? (await decoyHash()));
-    if (!user || !ok) {
-      userThrottle.recordFailure(userKey);
-      clientThrottle.recordFailure(attempt.client);
-      throw new ApiError('1142');
-    }
+    if (!user || !ok) throw new ApiError('1142');
     userThrottle.recordSuccess(userKey);
+    clientThrottle.forgiveOne(attempt.client);
     return user.id;
   }
 
@@ -63,13 +66,20 @@ export function authService(deps: { users: UsersRepository; tokens: TokensReposi
 
   /**
    * Every request is authenticated, and a grid of thumbnails is many requests: known
-   * tokens are remembered. Revocation goes through this service and forgets at once;
-   * expiry is checked on every use.
+   * tokens are remembered. Revocation here forgets at once; a change made by another
+   * process (the CLI, a second desk on the same folder) moves SQLite's data_version, and
+   * the memory is dropped on the next request. Expiry is checked on every use.
    */
   const known = new Map<string, TokenRow>();
   const KNOWN_MAX = 1000;
+  let knownAsOf = tokens.dataVersion();
 
   function lookUp(hash: Buffer): TokenRow | undefined {
+    const version = tokens.dataVersion();
+    if (version !== knownAsOf) {
+      known.clear();
+      knownAsOf = version;
+    }
     const key = hash.toString('base64');
     const cached = known.get(key);
     if (cached) return cached;

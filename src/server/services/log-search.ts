@@ -1,14 +1,31 @@
 import { ApiError } from '../api-error';
 
 /**
+ * better-sqlite3 is synchronous and has no progress handler to stop a query midway, so
+ * a search's cost is bounded by its shape instead: each prefix term is a scan of the
+ * index's terms (a one-letter one, with no prefix index, the widest), and the server
+ * waits while it runs. Six distinct words are more than anyone types into a desk's search.
+ */
+export const SEARCH_TERMS_MAX = 6;
+
+/**
  * Turns what a receptionist types into an FTS5 query: every word must match the start
  * of a word in the name, purpose, mobile, card number or visitee ("jo sm" finds John
- * Smith). Words are quoted, so FTS5 syntax typed by a user is just text.
+ * Smith). Words are quoted, so FTS5 syntax typed by a user is just text. A word that
+ * starts another word of the query adds nothing ("a al alice" is "alice") and is dropped.
  */
 export function toFtsQuery(text: string): string | null {
-  const words = text.normalize('NFC').match(/[\p{L}\p{N}]+/gu);
+  const words = text
+    .normalize('NFC')
+    .toLowerCase()
+    .match(/[\p{L}\p{N}]+/gu);
   if (!words) return null;
-  return words.map((word) => `"${word}"*`).join(' ');
+  const distinct = [...new Set(words)];
+  const needed = distinct.filter((word) => !distinct.some((other) => other !== word && other.startsWith(word)));
+  if (needed.length > SEARCH_TERMS_MAX) {
+    throw new ApiError('2400', `Search with at most ${SEARCH_TERMS_MAX} different words.`, { field: 'q' });
+  }
+  return needed.map((word) => `"${word}"*`).join(' ');
 }
 
 /** Cursors are opaque to clients; inside, the `seq` the next page starts below. */

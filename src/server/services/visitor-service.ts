@@ -140,7 +140,15 @@ async function processPhotoOrThrow(image: Buffer) {
     return await processPhoto(image);
   } catch (error) {
     if (!(error instanceof MediaError)) throw error;
-    throw new ApiError(error.problem === 'too-large' ? '2400' : '2415', error.message, { field: 'image' });
+    switch (error.problem) {
+      case 'busy':
+        throw new ApiError('5501', error.message, { headers: { 'retry-after': '1' } });
+      case 'too-large':
+        throw new ApiError('2400', error.message, { field: 'image' });
+      case 'unsupported':
+      case 'corrupt':
+        throw new ApiError('2415', error.message, { field: 'image' });
+    }
   }
 }
 

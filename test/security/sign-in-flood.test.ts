@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeImage } from '../helpers/images';
+import { checkInForm, STAFF, startTestServer, type TestServer } from '../helpers/server';
+
+function signIn(server: TestServer, username: string, password: string): Promise<Response> {
+  return fetch(`${server.url}/v1/oauth/`, { method: 'POST', body: new URLSearchParams({ username, password }) });
+}
+
+describe('a flood of sign-ins', () => {
+  let server: TestServer;
+  // A clock that stands still: the throttle's waits never run out during a test, however slow the machine.
+  let clock = Date.now();
+  beforeAll(async () => {
+    server = await startTestServer({ now: () => clock });
+  });
+  afterAll(() => server.stop());
+
+  it('checks only the free attempts when a hundred wrong passwords arrive at once', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, () => signIn(server, STAFF.username, 'not the password')),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(95);
+    for (const answer of answers.filter((candidate) => candidate.status === 429)) {
+      expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+  });
+
+  it('locks the desk out for at most a minute when one client sprays usernames', async () => {
+    clock += 60 * 60 * 1000; // a new hour: earlier failures are forgotten
+    const sprayed = await Promise.all(Array.from({ length: 40 }, (_, i) => signIn(server, `nobody-${i}`, 'guess')));
+    expect(sprayed.filter((answer) => answer.status === 401)).toHaveLength(20);
+    const locked = await signIn(server, STAFF.username, STAFF.password);
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    clock += 61 * 1000;
+    expect((await signIn(server, STAFF.username, STAFF.password)).status).toBe(200);
+  });
+});
+
+describe('password hashing and the thread pool', () => {
+  let server: TestServer;
+  let thumb: string;
+  beforeAll(async () => {
+    server = await startTestServer();
+    const response = await server.api('/v1/add/', { method: 'POST', body: checkInForm(await makeImage('jpeg')) });
+    thumb = `/v1/photo/thumb/${((await response.json()) as { visitor_id: string }).visitor_id}`;
+  });
+  afterAll(() => server.stop());
+
+  it('serves a thumbnail while twenty sign-ins are being checked, not after them', async () => {
+    let answered = 0;
+    const flood = Array.from({ length: 20 }, (_, i) =>
+      signIn(server, `flood-${i}`, 'wrong password').then((answer) => {
+        answered++;
+        return answer.status;
+      }),
+    );
+    const photo = await server.api(thumb, { headers: { 'cache-control': 'no-cache' } });
+    const answeredBeforeThumbnail = answered;
+    expect(photo.status).toBe(200);
+    expect(await Promise.all(flood)).toEqual(Array.from({ length: 20 }, () => 401));
+    // Two hashes run at a time, so the thumbnail's file read finds a free thread at once.
+    // With every scrypt on the shared pool it waited behind nearly all of them.
+    expect(answeredBeforeThumbnail).toBeLessThan(10);
+  });
+});
