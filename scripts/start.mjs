@@ -48,31 +48,7 @@ if (!binary && fs.existsSync(path.join(electronPkg, 'install.js'))) {
   why = 'the electron package is not installed';
 }
 
-/**
- * better-sqlite3 for Electron's ABI, built once into its own folder so that the Node
- * build the tests use is never replaced (src/main/runtime.ts loads it). Prebuilt
- * binaries first; compiling against Electron's headers if there are none.
- */
-function ensureElectronAddon() {
-  const version = JSON.parse(fs.readFileSync(path.join(electronPkg, 'package.json'), 'utf8')).version;
-  const target = path.join(root, 'node_modules', '.frontdesk-electron', `better_sqlite3-electron-${version}.node`);
-  if (fs.existsSync(target)) return;
-  const work = path.join(root, 'node_modules', '.frontdesk-electron', 'better-sqlite3');
-  fs.rmSync(work, { recursive: true, force: true });
-  fs.cpSync(path.join(root, 'node_modules', 'better-sqlite3'), work, { recursive: true });
-  fs.rmSync(path.join(work, 'build'), { recursive: true, force: true });
-  const bin = (name) => path.join(root, 'node_modules', '.bin', name);
-  const built =
-    run(bin('prebuild-install'), ['--runtime', 'electron', '--target', version], { cwd: work }).status === 0 ||
-    run(bin('node-gyp'), ['rebuild', '--release', `--target=${version}`, '--dist-url=https://electronjs.org/headers'], {
-      cwd: work,
-    }).status === 0;
-  if (!built) throw new Error('could not build better-sqlite3 for Electron');
-  fs.copyFileSync(path.join(work, 'build', 'Release', 'better_sqlite3.node'), target);
-}
-
 if (binary) {
-  ensureElectronAddon();
   const child = spawn(binary, [root, ...passThrough], { cwd: root, stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {

@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { electronAddonPath, parseLaunchArgs, sqliteBinding } from '../src/main/runtime';
+import { parseLaunchArgs } from '../src/main/runtime';
 import { userDataDir } from '../src/server/data-dir';
 
 describe('the desktop runtime', () => {
@@ -18,19 +19,33 @@ describe('the desktop runtime', () => {
     });
   });
 
-  it('loads the Node build of better-sqlite3 under Node and in a packaged app, the Electron build from a checkout', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-runtime-'));
+  it('loads better-sqlite3 from its Node-API prebuild, laid out as in a packaged app, with nothing compiled', () => {
+    const installed = path.dirname(require.resolve('better-sqlite3/package.json'));
+    // npm's implicit node-gyp step is denied (allowScripts): no build of ours may exist.
+    expect(fs.existsSync(path.join(installed, 'build'))).toBe(false);
+    const unpacked = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-asar-unpacked-'));
     try {
-      expect(sqliteBinding({ root, electronVersion: undefined, packaged: false })).toBeUndefined();
-      expect(sqliteBinding({ root, electronVersion: '45.5.0', packaged: false })).toBeUndefined(); // not built yet
-      const addon = electronAddonPath(root, '45.5.0');
-      fs.mkdirSync(path.dirname(addon), { recursive: true });
-      fs.writeFileSync(addon, '');
-      expect(sqliteBinding({ root, electronVersion: '45.5.0', packaged: false })).toBe(addon);
-      expect(sqliteBinding({ root, electronVersion: '45.5.0', packaged: true })).toBeUndefined();
-      expect(sqliteBinding({ root, electronVersion: '46.0.0', packaged: false })).toBeUndefined(); // another ABI
+      // electron-builder keeps **/*.node outside the asar archive; the package's JavaScript
+      // resolves its prebuild next to it, as it does in resources/app.asar.unpacked.
+      const target = path.join(unpacked, 'node_modules', 'better-sqlite3');
+      for (const part of ['package.json', 'lib', 'prebuilds']) {
+        fs.cpSync(path.join(installed, part), path.join(target, part), { recursive: true });
+      }
+      const script = `
+        const Database = require(${JSON.stringify(target)});
+        const db = new Database(':memory:');
+        const addon = Object.keys(require.cache).find((file) => file.endsWith('.node'));
+        console.log(JSON.stringify({ addon, version: db.prepare('select sqlite_version() v').get().v }));`;
+      const output = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as {
+        addon: string;
+        version: string;
+      };
+      expect(output.version).toMatch(/^3\.\d+\.\d+$/);
+      expect(path.relative(target, output.addon)).toBe(
+        path.join('prebuilds', `${process.platform}-${process.arch}.node`),
+      );
     } finally {
-      fs.rmSync(root, { recursive: true, force: true });
+      fs.rmSync(unpacked, { recursive: true, force: true });
     }
   });
 
@@ -63,8 +78,8 @@ describe('the installer configuration', () => {
     expect(fs.existsSync(path.resolve(__dirname, '..', config.linux.icon))).toBe(true);
   });
 
-  it('rebuilds native modules for Electron and keeps them outside the asar archive', () => {
-    expect(config.npmRebuild).toBe(true);
+  it('packages the Node-API addon as installed (it runs unchanged under Electron), outside the asar archive', () => {
+    expect(config.npmRebuild).toBe(false);
     expect(config.asarUnpack).toContain('**/*.node');
     expect(config.files).toContain('out/**');
   });

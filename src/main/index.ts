@@ -2,7 +2,7 @@ import { app, BrowserWindow, Menu, session } from 'electron';
 import path from 'node:path';
 import { startServer, type RunningServer } from '../server/server';
 import { registerIpc } from './ipc';
-import { parseLaunchArgs, sqliteBinding } from './runtime';
+import { parseLaunchArgs } from './runtime';
 import { loadWindowState, saveWindowState } from './window-state';
 import { lockDownNavigation, lockDownSession, secureWebPreferences } from './window-security';
 
@@ -21,11 +21,6 @@ async function createWindow(): Promise<void> {
     dataDir,
     port: 0,
     rendererDir: path.join(__dirname, '../renderer'),
-    sqliteBinding: sqliteBinding({
-      root: app.getAppPath(),
-      electronVersion: process.versions.electron,
-      packaged: app.isPackaged,
-    }),
   });
   const running = server;
   const origin = new URL(running.url).origin;

@@ -19,8 +19,6 @@ export interface ContextOptions {
   dataDir: string;
   /** Milliseconds since the epoch; tests move it to expire tokens. */
   now?: () => number;
-  /** better-sqlite3's addon built for another runtime (Electron from a development checkout). */
-  sqliteBinding?: string | undefined;
 }
 
 /** Everything the API needs over one data directory: the database, the photo store, the services. */
@@ -47,7 +45,7 @@ export const DATABASE_FILE = 'frontdesk.db';
 export async function openContext(options: ContextOptions): Promise<AppContext> {
   const now = options.now ?? Date.now;
   createOwnerOnlyDir(options.dataDir);
-  const db = openDatabase(path.join(options.dataDir, DATABASE_FILE), { nativeBinding: options.sqliteBinding });
+  const db = openDatabase(path.join(options.dataDir, DATABASE_FILE));
   try {
     const store = new PhotoStore(options.dataDir);
     await store.init();

@@ -13,7 +13,6 @@ export interface ServerOptions {
   /** Extra `name:port` values the Host header may carry (e.g. a LAN name). */
   extraHostNames?: string[];
   now?: () => number;
-  sqliteBinding?: string | undefined;
 }
 
 export interface RunningServer {
@@ -34,7 +33,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const host = options.host ?? '127.0.0.1';
   const context = await openContext({
     dataDir: options.dataDir,
-    sqliteBinding: options.sqliteBinding,
     ...(options.now ? { now: options.now } : {}),
   });
   let allowed: ReadonlySet<string> = new Set();

@@ -14,9 +14,9 @@ export type Db = Database.Database;
  * after the lights come back. busy_timeout: another process (a backup tool, a second
  * CLI) holding the lock makes us wait and retry instead of failing at once.
  */
-export function openDatabase(file: string, options: { nativeBinding?: string | undefined } = {}): Db {
+export function openDatabase(file: string): Db {
   createOwnerOnlyFile(file);
-  const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');
     // SQLite gives -wal and -shm the database file's mode when it creates them; files
