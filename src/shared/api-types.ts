@@ -1,65 +1,95 @@
-/** Shapes of the /v1 success bodies, shared by the server (which builds them) and the renderer. */
+import { z } from 'zod';
+import { ERROR_TABLE, type ErrorCode } from './errors';
 
-export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'bmp';
+/**
+ * The /v1 bodies as zod schemas: the server's serializer checks every answer against
+ * them, the API document (GET /v1/openapi.json) is generated from them, and the
+ * renderer's types are inferred from them. One description, three uses.
+ */
 
-export interface Visitor {
-  /** Opaque, URL-safe, 128 random bits; never reused. */
-  visitor_id: string;
-  card_no: number;
-  name: string;
-  mobile: string;
-  purpose: string;
-  visitee_no: number | null;
-  visitee_name: string | null;
-  /** Local wall-clock time, `YYYY-MM-DD HH:MM:SS`. */
-  entry_time: string;
-  exit_time: string | null;
-  /** Whether /v1/photo/<id> can answer with an image right now. */
-  has_photo: boolean;
-  /** Pixel size of the full photo as displayed (EXIF orientation applied). */
-  photo_width: number | null;
-  photo_height: number | null;
-  /** Base64 ThumbHash of the photo: a blurred placeholder to paint before any image arrives. */
-  thumbhash: string | null;
-}
+export const IMAGE_FORMATS = ['jpeg', 'png', 'webp', 'bmp'] as const;
+export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 
-export interface Visitee {
-  visitee_no: number;
-  name: string;
-}
+const localTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/)
+  .describe('Local wall-clock time, YYYY-MM-DD HH:MM:SS.');
 
-export interface TokenResponse {
-  success: true;
-  data: { access_token: string; expiry: number };
-}
+export const visitorIdSchema = z
+  .string()
+  .describe('Opaque, URL-safe, at least 128 random bits; never reused.')
+  .meta({ example: 'Xq3vTLb0W9l2m5rjY8eVdA' });
 
-export interface VisitorListResponse {
-  success: true;
-  data: Visitor[];
-}
+export const visitorSchema = z
+  .object({
+    visitor_id: visitorIdSchema,
+    card_no: z.number().int().min(1).max(9999),
+    name: z.string(),
+    mobile: z.string(),
+    purpose: z.string(),
+    visitee_no: z.number().int().nullable(),
+    visitee_name: z.string().nullable(),
+    entry_time: localTime,
+    exit_time: localTime.nullable(),
+    has_photo: z.boolean().describe('Whether /v1/photo/<id> can answer with an image right now.'),
+    photo_width: z.number().int().nullable().describe('Width of the full photo as displayed (EXIF applied).'),
+    photo_height: z.number().int().nullable().describe('Height of the full photo as displayed (EXIF applied).'),
+    thumbhash: z
+      .string()
+      .nullable()
+      .describe('Base64 ThumbHash: a blurred placeholder to paint before any image arrives.'),
+  })
+  .meta({ id: 'Visitor' });
+export type Visitor = z.infer<typeof visitorSchema>;
 
-export interface VisitorLogResponse {
-  success: true;
-  data: Visitor[];
-  /** Pass as `cursor` to get the next, older page; null on the last page. */
-  next_cursor: string | null;
-  /** With `on_site=1`: how many visitors are on the premises in all. */
-  on_site_count?: number;
-}
+export const visiteeSchema = z.object({ visitee_no: z.number().int(), name: z.string() }).meta({ id: 'Visitee' });
+export type Visitee = z.infer<typeof visiteeSchema>;
 
-export interface VisiteeListResponse {
-  success: true;
-  data: Visitee[];
-}
+export const okResponseSchema = z.object({ success: z.literal(true) });
 
-export interface AddVisitorResponse {
-  success: true;
-  visitor_id: string;
-}
+export const tokenResponseSchema = z.object({
+  success: z.literal(true),
+  data: z.object({
+    access_token: z.string(),
+    expiry: z.number().int().describe('UNIX time in seconds; tokens live 30 days.'),
+  }),
+});
+export type TokenResponse = z.infer<typeof tokenResponseSchema>;
 
-export interface SetupStatusResponse {
-  success: true;
-  data: { needs_first_user: boolean };
+export const visitorListResponseSchema = z.object({ success: z.literal(true), data: z.array(visitorSchema) });
+export type VisitorListResponse = z.infer<typeof visitorListResponseSchema>;
+
+export const visitorLogResponseSchema = z.object({
+  success: z.literal(true),
+  data: z.array(visitorSchema),
+  next_cursor: z.string().nullable().describe('Pass as `cursor` for the next, older page; null on the last page.'),
+  on_site_count: z.number().int().optional().describe('With on_site=1: how many visitors are on the premises.'),
+});
+export type VisitorLogResponse = z.infer<typeof visitorLogResponseSchema>;
+
+export const visiteeListResponseSchema = z.object({ success: z.literal(true), data: z.array(visiteeSchema) });
+export type VisiteeListResponse = z.infer<typeof visiteeListResponseSchema>;
+
+export const addVisitorResponseSchema = z.object({ success: z.literal(true), visitor_id: visitorIdSchema });
+export type AddVisitorResponse = z.infer<typeof addVisitorResponseSchema>;
+
+export const setupStatusResponseSchema = z.object({
+  success: z.literal(true),
+  data: z.object({ needs_first_user: z.boolean() }),
+});
+export type SetupStatusResponse = z.infer<typeof setupStatusResponseSchema>;
+
+/** The error body of the contract, with exactly the codes a given answer may carry. */
+export function errorBodySchema(codes: readonly ErrorCode[]) {
+  return z.object({
+    success: z.literal(false),
+    errors: z.object({
+      message: z.string(),
+      type: z.enum([...new Set(codes.map((code) => ERROR_TABLE[code].type))] as [string, ...string[]]),
+      code: z.enum(codes as [ErrorCode, ...ErrorCode[]]),
+      field: z.string().optional().describe('The form field at fault, when there is one.'),
+    }),
+  });
 }
 
 export const LOG_PAGE_DEFAULT = 50;

@@ -7,7 +7,14 @@ import { startTestServer, type TestServer } from '../helpers/server';
 const SAMPLE_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 /** The only routes anyone may call without a token. A new entry here is a decision, not an accident. */
-const OPEN_ROUTES = ['POST /v1/oauth', 'GET /v1/oauth/setup', 'HEAD /v1/oauth/setup', 'POST /v1/oauth/setup'];
+const OPEN_ROUTES = [
+  'POST /v1/oauth',
+  'GET /v1/oauth/setup',
+  'HEAD /v1/oauth/setup',
+  'POST /v1/oauth/setup',
+  'GET /v1/openapi.json',
+  'HEAD /v1/openapi.json',
+];
 
 function concrete(url: string): string {
   return url.replace(/:[A-Za-z_]+/g, SAMPLE_ID);

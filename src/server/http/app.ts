@@ -11,6 +11,7 @@ import { authModeOf, registerAuthentication, type AuthMode } from './auth';
 import { registerCrossSiteGuard } from './cross-site-guard';
 import { registerErrorHandling, sendError, toLoggedApiError } from './errors';
 import { registerHostGuard } from './host-guard';
+import { registerApiDocument } from './openapi';
 import { oauthRoutes } from './routes/oauth';
 import { photoRoutes } from './routes/photos';
 import { visitorRoutes } from './routes/visitors';
@@ -112,6 +113,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
   registerCrossSiteGuard(app, options.allowedHosts);
   registerAuthentication(app, ctx.auth);
 
+  // Before any route: the document is collected from the routes as they register.
+  await registerApiDocument(app);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   await app.register(multipart, {
     throwFileSizeLimit: true,

@@ -32,6 +32,12 @@ export function toApiError(error: unknown): ApiError {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiError('2415', 'This endpoint does not accept that Content-Type.');
+    case 'FST_ERR_VALIDATION': {
+      // A query string or path parameter that its zod schema refused: its first message.
+      const issue = (error as FastifyError).validation?.[0];
+      const field = issue?.instancePath.replace(/^\//, '') || undefined;
+      return new ApiError('2400', issue?.message ?? 'The request has a value in a wrong format.', { field });
+    }
     case 'FST_ERR_BAD_URL':
     case 'FST_ERR_MAX_PARAM_LENGTH':
       // Only path parameters can be badly encoded (a NUL, a lone %) or overlong: no visitor has such an ID.
@@ -64,12 +70,16 @@ export function toLoggedApiError(error: unknown, request: FastifyRequest): ApiEr
 }
 
 export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
-  return reply
-    .code(error.status)
-    .headers(error.headers)
-    .header('cache-control', 'no-store')
-    .type('application/json; charset=utf-8')
-    .send(error.toBody());
+  return (
+    reply
+      .code(error.status)
+      .headers(error.headers)
+      .header('cache-control', 'no-store')
+      .type('application/json; charset=utf-8')
+      // Written here, not by the route's serializer: an error must reach the client even
+      // if a route's document forgot its code (the API tests catch that against the document).
+      .send(JSON.stringify(error.toBody()))
+  );
 }
 
 /**

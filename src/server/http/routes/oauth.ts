@@ -1,39 +1,100 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import {
+  okResponseSchema,
+  setupStatusResponseSchema,
+  tokenResponseSchema,
+  type SetupStatusResponse,
+  type TokenResponse,
+} from '../../../shared/api-types';
 import { loginFieldsSchema } from '../../../shared/visitor-fields';
-import type { SetupStatusResponse, TokenResponse } from '../../../shared/api-types';
 import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
 import { readForm } from '../form';
+import { routeSchema } from '../openapi';
+
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'application/json'];
+const TAGS = ['Sign-in'];
 
 export function oauthRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.post('/v1/oauth', { config: { auth: 'none' } }, async (request): Promise<TokenResponse> => {
-    const { fields } = await readForm(request, { image: false });
-    if (!fields.username || !fields.password) throw new ApiError('1157');
-    const parsed = loginFieldsSchema.safeParse(fields);
-    if (!parsed.success) throw new ApiError('2400', parsed.error.issues[0]?.message);
-    const data = await ctx.auth.login({
-      username: parsed.data.username,
-      password: parsed.data.password,
-      deviceInfo: parsed.data['device-info'] ?? request.headers['user-agent']?.slice(0, 200) ?? 'Unknown',
-      client: request.ip,
-    });
-    return { success: true, data };
-  });
+  app.post(
+    '/v1/oauth',
+    {
+      config: { auth: 'none' },
+      schema: routeSchema({
+        summary: 'Get an access token',
+        description:
+          'Tokens live 30 days. Failed sign-ins are throttled per username (5 free, then doubling waits up to ' +
+          '15 minutes) and per client (20 free, waits capped at one minute): 1142 with status 429 and Retry-After.',
+        tags: TAGS,
+        auth: 'none',
+        form: { schema: loginFieldsSchema, types: FORM_TYPES },
+        success: { schema: tokenResponseSchema },
+        errors: { 400: ['1157'], 401: ['1142'], 429: ['1142'] },
+      }),
+    },
+    async (request): Promise<TokenResponse> => {
+      const { fields } = await readForm(request, { image: false });
+      if (!fields.username || !fields.password) throw new ApiError('1157');
+      const parsed = loginFieldsSchema.safeParse(fields);
+      if (!parsed.success) throw new ApiError('2400', parsed.error.issues[0]?.message);
+      const data = await ctx.auth.login({
+        username: parsed.data.username,
+        password: parsed.data.password,
+        deviceInfo: parsed.data['device-info'] ?? request.headers['user-agent']?.slice(0, 200) ?? 'Unknown',
+        client: request.ip,
+      });
+      return { success: true, data };
+    },
+  );
 
-  app.post('/v1/oauth/revoke', async (request) => {
-    ctx.auth.revoke(request.accessToken!);
-    return { success: true };
-  });
+  app.post(
+    '/v1/oauth/revoke',
+    {
+      schema: routeSchema({ summary: 'End the token used', tags: TAGS, success: { schema: okResponseSchema } }),
+    },
+    async (request) => {
+      ctx.auth.revoke(request.accessToken!);
+      return { success: true };
+    },
+  );
 
   // First-run set-up: open only while the data directory has no staff account at all.
-  app.get('/v1/oauth/setup', { config: { auth: 'none' } }, async (): Promise<SetupStatusResponse> => {
-    return { success: true, data: { needs_first_user: ctx.auth.needsFirstUser() } };
-  });
+  app.get(
+    '/v1/oauth/setup',
+    {
+      config: { auth: 'none' },
+      schema: routeSchema({
+        summary: 'Whether the desk still needs its first staff account',
+        tags: TAGS,
+        auth: 'none',
+        success: { schema: setupStatusResponseSchema },
+      }),
+    },
+    async (): Promise<SetupStatusResponse> => {
+      return { success: true, data: { needs_first_user: ctx.auth.needsFirstUser() } };
+    },
+  );
 
-  app.post('/v1/oauth/setup', { config: { auth: 'none' } }, async (request) => {
-    const { fields } = await readForm(request, { image: false });
-    if (!fields.username || !fields.password) throw new ApiError('1157');
-    await ctx.auth.createFirstUser(fields.username, fields.password);
-    return { success: true };
-  });
+  app.post(
+    '/v1/oauth/setup',
+    {
+      config: { auth: 'none' },
+      schema: routeSchema({
+        summary: 'Create the first staff account',
+        description: 'Only while there is no account at all; refused from other web sites (403).',
+        tags: TAGS,
+        auth: 'none',
+        form: { schema: z.object({ username: z.string(), password: z.string() }), types: FORM_TYPES },
+        success: { schema: okResponseSchema },
+        errors: { 400: ['1157'], 409: ['1142'] },
+      }),
+    },
+    async (request) => {
+      const { fields } = await readForm(request, { image: false });
+      if (!fields.username || !fields.password) throw new ApiError('1157');
+      await ctx.auth.createFirstUser(fields.username, fields.password);
+      return { success: true };
+    },
+  );
 }

@@ -1,13 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { visitorIdSchema } from '../../../shared/api-types';
+import { CONTENT_TYPE } from '../../media/image-format';
 import type { AppContext } from '../../context';
 import type { PhotoKind } from '../../photos/photo-store';
-import { missingVisitorId } from './missing-id';
+import { routeSchema } from '../openapi';
+import { missingIdSchema, missingVisitorId } from './missing-id';
 
 /**
  * A photo never changes under its visitor ID, so both sizes carry a strong ETag and may
  * be kept for a year, but only in the private cache of the signed-in client.
  */
 const CACHE_CONTROL = 'private, max-age=31536000, immutable';
+const TAGS = ['Photos'];
+const params = z.object({ id: visitorIdSchema });
 
 export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
   const serve =
@@ -22,10 +28,26 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
       return reply.header('content-length', size).send(stream);
     };
 
-  app.get('/v1/photo', missingVisitorId);
-  app.get('/v1/photo/thumb', missingVisitorId);
-  app.get('/v1/photo/:id', serve('original'));
-  app.get('/v1/photo/thumb/:id', serve('thumb'));
+  const photoSchema = (summary: string, media: readonly string[]) =>
+    routeSchema({
+      summary,
+      description:
+        'Strong ETag, If-None-Match answered with 304, `Cache-Control: private, max-age=31536000, immutable`.',
+      tags: TAGS,
+      params,
+      success: { media },
+      empty: { 304: 'Not modified: the ETag in If-None-Match is current.' },
+      errors: { 404: ['3404', '4515'] },
+    });
+
+  app.get('/v1/photo', { schema: missingIdSchema(TAGS) }, missingVisitorId);
+  app.get('/v1/photo/thumb', { schema: missingIdSchema(TAGS) }, missingVisitorId);
+  app.get(
+    '/v1/photo/:id',
+    { schema: photoSchema('The full photo, as uploaded', Object.values(CONTENT_TYPE)) },
+    serve('original'),
+  );
+  app.get('/v1/photo/thumb/:id', { schema: photoSchema('The JPEG thumbnail', ['image/jpeg']) }, serve('thumb'));
 }
 
 function ifNoneMatch(header: string | undefined, etag: string): boolean {

@@ -1,18 +1,26 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  addVisitorResponseSchema,
   LOG_PAGE_DEFAULT,
   LOG_PAGE_MAX,
+  okResponseSchema,
+  visiteeListResponseSchema,
+  visitorIdSchema,
+  visitorListResponseSchema,
+  visitorLogResponseSchema,
   type AddVisitorResponse,
   type VisiteeListResponse,
   type VisitorListResponse,
   type VisitorLogResponse,
 } from '../../../shared/api-types';
-import { checkCheckInFields, IMAGE_MAX_BYTES } from '../../../shared/visitor-fields';
+import { checkCheckInFields, checkInFieldsSchema, IMAGE_MAX_BYTES } from '../../../shared/visitor-fields';
 import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
 import { readForm } from '../form';
-import { missingVisitorId } from './missing-id';
+import { routeSchema } from '../openapi';
+import { missingIdSchema, missingVisitorId } from './missing-id';
 
 const logQuerySchema = z.object({
   q: z.string().max(100, 'Search text must be at most 100 characters.').optional(),
@@ -23,6 +31,13 @@ const logQuerySchema = z.object({
     .optional()
     .transform((value) => value === '1'),
 });
+
+const checkInFormSchema = checkInFieldsSchema.extend({
+  image: z.string().describe('The photo: JPEG, PNG, WebP or BMP by content, at most 5 MiB.').meta({ format: 'binary' }),
+  access_token: z.string().optional().describe('The token, for clients that cannot send the Authorization header.'),
+});
+
+const params = z.object({ id: visitorIdSchema });
 
 /** The photo's limit plus room for the text fields and the multipart framing. */
 const ADD_BODY_MAX = IMAGE_MAX_BYTES + 64 * 1024;
@@ -36,10 +51,27 @@ async function refuseOversizedBody(request: FastifyRequest): Promise<void> {
   }
 }
 
-export function visitorRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext): void {
+  const app = untyped.withTypeProvider<ZodTypeProvider>();
+  const TAGS = ['Visitors'];
+
   app.post(
     '/v1/add',
-    { config: { auth: 'form' }, onRequest: refuseOversizedBody },
+    {
+      config: { auth: 'form' },
+      onRequest: refuseOversizedBody,
+      schema: routeSchema({
+        summary: 'Check a visitor in',
+        description:
+          'The token comes in the Authorization header or, for old clients, as the form field `access_token` ' +
+          'before the image part. 5501 with Retry-After when the kiosk is busy decoding other photos.',
+        tags: TAGS,
+        auth: 'form',
+        form: { schema: checkInFormSchema, types: ['multipart/form-data'] },
+        success: { schema: addVisitorResponseSchema },
+        errors: { 400: ['2200', '2301', '2302', '2303'], 404: ['3404'] },
+      }),
+    },
     async (request): Promise<AddVisitorResponse> => {
       const { fields, image } = await readForm(request, { image: true, authenticate: ctx.auth.authenticate });
       const checked = checkCheckInFields(fields);
@@ -53,38 +85,86 @@ export function visitorRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   );
 
-  app.get('/v1/get', async (): Promise<VisitorListResponse> => ({ success: true, data: ctx.visitors.onSite() }));
+  app.get(
+    '/v1/get',
+    {
+      schema: routeSchema({
+        summary: 'Visitors on the premises, oldest first',
+        tags: TAGS,
+        success: { schema: visitorListResponseSchema },
+      }),
+    },
+    async (): Promise<VisitorListResponse> => ({ success: true, data: ctx.visitors.onSite() }),
+  );
 
-  app.get('/v1/get/visitee', async (): Promise<VisiteeListResponse> => ({
-    success: true,
-    data: ctx.visitors.visitees(),
-  }));
+  app.get(
+    '/v1/get/visitee',
+    {
+      schema: routeSchema({
+        summary: 'People who can be visited',
+        tags: TAGS,
+        success: { schema: visiteeListResponseSchema },
+      }),
+    },
+    async (): Promise<VisiteeListResponse> => ({ success: true, data: ctx.visitors.visitees() }),
+  );
 
-  app.get<{ Params: { id: string } }>('/v1/get/:id', async (request): Promise<VisitorListResponse> => ({
-    success: true,
-    data: [ctx.visitors.onSiteVisitor(request.params.id)],
-  }));
+  app.get(
+    '/v1/get/:id',
+    {
+      schema: routeSchema({
+        summary: 'One visitor on the premises',
+        tags: TAGS,
+        params,
+        success: { schema: visitorListResponseSchema },
+        errors: { 404: ['3404'] },
+      }),
+    },
+    async (request): Promise<VisitorListResponse> => ({
+      success: true,
+      data: [ctx.visitors.onSiteVisitor(request.params.id)],
+    }),
+  );
 
-  app.route({ method: ['GET', 'POST'], url: '/v1/exit', handler: missingVisitorId });
-  app.route<{ Params: { id: string } }>({
+  app.route({ method: ['GET', 'POST'], url: '/v1/exit', schema: missingIdSchema(TAGS), handler: missingVisitorId });
+  app.route({
     method: ['GET', 'POST'],
     url: '/v1/exit/:id',
+    schema: routeSchema({
+      summary: 'Record that a visitor left',
+      tags: TAGS,
+      params,
+      success: { schema: okResponseSchema },
+      errors: { 404: ['3404'] },
+    }),
     handler: async (request) => {
       ctx.visitors.recordExit(request.params.id);
-      return { success: true };
+      return { success: true as const };
     },
   });
 
   // Frontdesk's addition: everyone, newest first, with cursor pagination and search.
-  app.get('/v1/log', async (request): Promise<VisitorLogResponse> => {
-    const parsed = logQuerySchema.safeParse(request.query);
-    if (!parsed.success) throw new ApiError('2400', parsed.error.issues[0]?.message);
-    const page = ctx.visitors.log(parsed.data);
-    return {
-      success: true,
-      data: page.visitors,
-      next_cursor: page.nextCursor,
-      ...(page.onSiteCount === undefined ? {} : { on_site_count: page.onSiteCount }),
-    };
-  });
+  app.get(
+    '/v1/log',
+    {
+      schema: routeSchema({
+        summary: 'The visitor log: everyone, newest first',
+        description:
+          '`q` matches word prefixes of name, purpose, mobile, card number and the visitee (at most 6 different ' +
+          'words); `on_site=1` pages only the visitors on the premises and adds `on_site_count`.',
+        tags: TAGS,
+        querystring: logQuerySchema,
+        success: { schema: visitorLogResponseSchema },
+      }),
+    },
+    async (request): Promise<VisitorLogResponse> => {
+      const page = ctx.visitors.log(request.query);
+      return {
+        success: true,
+        data: page.visitors,
+        next_cursor: page.nextCursor,
+        ...(page.onSiteCount === undefined ? {} : { on_site_count: page.onSiteCount }),
+      };
+    },
+  );
 }
