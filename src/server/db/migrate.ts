@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { Migration } from './migration';
 import { MIGRATIONS } from './migrations';
 import { createOwnerOnlyFile } from '../file-modes';
 import { logger } from '../log';
@@ -11,16 +12,30 @@ export class DatabaseFromTheFutureError extends Error {
   }
 }
 
+/** Versions must run 1, 2, 3…: a gap or a repeat is a programming error, found at start-up. */
+export function assertMonotonic(migrations: readonly Migration[]): void {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new Error(`Migration ${migration.name} has version ${migration.version}; expected ${index + 1}.`);
+    }
+  });
+}
+
 /**
  * Brings the schema to the latest version, one migration per transaction, each setting
  * user_version so a crash leaves the database at a whole version. A database that
  * already has data is copied aside first (`VACUUM INTO`), so a failed upgrade on a
  * kiosk can be undone by hand.
  */
-export function migrate(db: Database.Database, backupPath: (fromVersion: number) => string): void {
+export function migrate(
+  db: Database.Database,
+  backupPath: (fromVersion: number) => string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): void {
+  assertMonotonic(migrations);
   const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) throw new DatabaseFromTheFutureError(current, MIGRATIONS.length);
-  if (current === MIGRATIONS.length) return;
+  if (current > migrations.length) throw new DatabaseFromTheFutureError(current, migrations.length);
+  if (current === migrations.length) return;
   if (current > 0) {
     const target = backupPath(current);
     // VACUUM INTO fills an empty file, which keeps the owner-only mode given here.
@@ -28,12 +43,11 @@ export function migrate(db: Database.Database, backupPath: (fromVersion: number)
     db.prepare('VACUUM INTO ?').run(target);
     log.info(`backed up schema version ${current} to ${target}`);
   }
-  for (let version = current + 1; version <= MIGRATIONS.length; version++) {
-    const migration = MIGRATIONS[version - 1]!;
+  for (const migration of migrations.slice(current)) {
     db.transaction(() => {
-      db.exec(migration.sql);
-      db.pragma(`user_version = ${version}`);
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
     })();
-    log.info(`applied ${migration.name}`);
+    log.info(`applied ${migration.version} ${migration.name}`);
   }
 }

@@ -2,7 +2,9 @@
  * The first schema. Times are UNIX milliseconds (formatted to local wall-clock strings
  * only at the API edge); `seq` is the visitor's place in entry order and the log cursor.
  */
-export const initial = `
+import type { Migration } from '../migration';
+
+const SCHEMA = `
 CREATE TABLE users (
   id            INTEGER PRIMARY KEY,
   username      TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -79,3 +81,5 @@ CREATE TRIGGER visitors_fts_delete AFTER DELETE ON visitors BEGIN
   DELETE FROM visitors_fts WHERE rowid = old.seq;
 END;
 `;
+
+export const initial: Migration = { version: 1, name: 'initial', up: (db) => db.exec(SCHEMA) };

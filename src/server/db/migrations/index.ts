@@ -1,4 +1,6 @@
+import type { Migration } from '../migration';
 import { initial } from './001-initial';
+import { roles } from './002-roles';
 
 /** Every schema version in order; version N is `MIGRATIONS[N - 1]`. Append, never edit. */
-export const MIGRATIONS: readonly { name: string; sql: string }[] = [{ name: '001-initial', sql: initial }];
+export const MIGRATIONS: readonly Migration[] = [initial, roles];

@@ -1,0 +1,11 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * One schema version. `up` runs inside the transaction that also sets user_version, so a
+ * step is applied whole or not at all; it may move data in TypeScript, not only run SQL.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}

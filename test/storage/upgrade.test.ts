@@ -1,0 +1,149 @@
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASE_FILE } from '../../src/server/context';
+import { assertMonotonic, migrate } from '../../src/server/db/migrate';
+import { MIGRATIONS } from '../../src/server/db/migrations';
+import { startServer, type RunningServer } from '../../src/server/server';
+import { photoFiles, tempDataDir } from '../helpers/server';
+
+const FIXTURE = path.resolve(__dirname, '../fixtures/v1-data');
+
+function snapshot(file: string) {
+  const db = new Database(file, { readonly: true });
+  try {
+    return {
+      version: db.pragma('user_version', { simple: true }) as number,
+      visitors: db.prepare('SELECT * FROM visitors ORDER BY seq').all(),
+      photos: db.prepare('SELECT * FROM photos ORDER BY visitor_seq').all(),
+      visitees: db.prepare('SELECT * FROM visitees ORDER BY visitee_no').all(),
+      users: db.prepare('SELECT id, username, password_hash, created_at FROM users ORDER BY id').all(),
+      integrity: db.pragma('integrity_check', { simple: true }) as string,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+const sha256 = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+describe('upgrading a data folder written at schema version 1', () => {
+  let dataDir: string;
+  let before: ReturnType<typeof snapshot>;
+  let filesBefore: Record<string, string>;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    dataDir = tempDataDir();
+    fs.cpSync(FIXTURE, dataDir, { recursive: true });
+    before = snapshot(path.join(dataDir, DATABASE_FILE));
+    filesBefore = Object.fromEntries(
+      photoFiles(dataDir).map((rel) => [rel, sha256(path.join(dataDir, 'photos', rel))]),
+    );
+    server = await startServer({ port: 0, dataDir });
+  });
+  afterAll(async () => {
+    await server.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts from a real version-1 folder with visitors and photos', () => {
+    expect(before.version).toBe(1);
+    expect(before.visitors).toHaveLength(12);
+    expect(Object.keys(filesBefore)).toHaveLength(24);
+  });
+
+  it('brings the schema to the current version with integrity intact', () => {
+    const after = snapshot(path.join(dataDir, DATABASE_FILE));
+    expect(after.version).toBe(MIGRATIONS.length);
+    expect(after.integrity).toBe('ok');
+  });
+
+  it('keeps every row as it was', () => {
+    const after = snapshot(path.join(dataDir, DATABASE_FILE));
+    expect(after.visitors).toEqual(before.visitors);
+    expect(after.photos).toEqual(before.photos);
+    expect(after.visitees).toEqual(before.visitees);
+    expect(after.users).toEqual(before.users);
+  });
+
+  it('keeps every photo file byte for byte, and serves them', async () => {
+    const after = Object.fromEntries(
+      photoFiles(dataDir).map((rel) => [rel, sha256(path.join(dataDir, 'photos', rel))]),
+    );
+    expect(after).toEqual(filesBefore);
+    const login = await fetch(`${server.url}/v1/oauth/`, {
+      method: 'POST',
+      body: new URLSearchParams({ username: 'reception', password: 'a long password' }),
+    });
+    const token = ((await login.json()) as { data: { access_token: string } }).data.access_token;
+    const headers = { authorization: `Token ${token}` };
+    const log = (await (await fetch(`${server.url}/v1/log/?limit=200`, { headers })).json()) as {
+      data: { visitor_id: string; has_photo: boolean }[];
+    };
+    expect(log.data).toHaveLength(12);
+    for (const visitor of log.data) {
+      expect(visitor.has_photo).toBe(true);
+      const thumb = await fetch(`${server.url}/v1/photo/thumb/${visitor.visitor_id}`, { headers });
+      expect(thumb.status).toBe(200);
+      const bytes = Buffer.from(await thumb.arrayBuffer());
+      expect(
+        filesBefore[
+          path.join(
+            'thumbs',
+            visitor.visitor_id.slice(0, 2),
+            visitor.visitor_id.slice(2, 4),
+            `${visitor.visitor_id}.jpg`,
+          )
+        ],
+      ).toBe(createHash('sha256').update(bytes).digest('hex'));
+    }
+  });
+
+  it('makes the account that set the desk up its admin', () => {
+    const db = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true });
+    expect(db.prepare('SELECT username, role, active FROM users').all()).toEqual([
+      { username: 'reception', role: 'admin', active: 1 },
+    ]);
+    db.close();
+  });
+
+  it('leaves a copy of the version-1 database beside it that opens and is whole', () => {
+    const backups = fs.readdirSync(dataDir).filter((name) => /^frontdesk\.v1-\d+\.bak\.db$/.test(name));
+    expect(backups).toHaveLength(1);
+    const backup = snapshot(path.join(dataDir, backups[0]!));
+    expect(backup.version).toBe(1);
+    expect(backup.integrity).toBe('ok');
+    expect(backup.visitors).toEqual(before.visitors);
+    expect((fs.statSync(path.join(dataDir, backups[0]!)).mode & 0o777).toString(8)).toBe('600');
+  });
+});
+
+describe('the migration list', () => {
+  it('numbers its steps 1, 2, 3… with no gap or repeat', () => {
+    expect(() => assertMonotonic(MIGRATIONS)).not.toThrow();
+    const skipping = [MIGRATIONS[0]!, { ...MIGRATIONS[0]!, version: 3, name: 'skips-two' }];
+    expect(() => assertMonotonic(skipping)).toThrow(/expected 2/);
+  });
+
+  it('applies a failing step not at all: the version and the schema stay as they were', () => {
+    const dir = tempDataDir();
+    const db = new Database(path.join(dir, 'x.db'));
+    const failing = {
+      version: 2,
+      name: 'fails',
+      up: (raw: Database.Database) => {
+        raw.exec('CREATE TABLE half_done (x)');
+        throw new Error('step failed');
+      },
+    };
+    migrate(db, () => path.join(dir, 'backup.db'), [MIGRATIONS[0]!]);
+    expect(() => migrate(db, () => path.join(dir, 'backup2.db'), [MIGRATIONS[0]!, failing])).toThrow('step failed');
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'half_done'").get()).toEqual({ n: 0 });
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
