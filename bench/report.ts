@@ -1,3 +1,4 @@
+import type { AttackResult } from './attacks';
 import type { CheckInResult } from './checkin';
 import type { GridResult } from './grid';
 import type { LogScalingResult } from './log-scaling';
@@ -8,21 +9,20 @@ export interface BenchResults {
   date: string;
   machine: { cpus: number; cpu_model: string; memory_gib: number; node: string; platform: string };
   seconds: number;
-  check_in: CheckInResult;
-  serving: ServingResult;
-  grid: GridResult;
-  log_scaling: LogScalingResult;
+  /** Each part is absent when `--only` left it out. */
+  check_in?: CheckInResult | undefined;
+  serving?: ServingResult | undefined;
+  grid?: GridResult | undefined;
+  log_scaling?: LogScalingResult | undefined;
+  attacks?: AttackResult | undefined;
 }
 
 const verdict = (ok: boolean): string => (ok ? 'met' : '**not met**');
 
-/** The table for BENCHMARKS.md: each figure beside its floor and its target. */
-export function toMarkdown(r: BenchResults): string {
-  const c = r.check_in;
-  const s = r.serving;
-  const g = r.grid;
-  const largest = r.log_scaling.sizes.at(-1)!;
-  const rows = [
+type Row = string[];
+
+function checkInRows(c: CheckInResult): Row[] {
+  return [
     [
       'Check-in of a 12 MP JPEG, median',
       `${c.checkin_median_ms} ms`,
@@ -44,6 +44,11 @@ export function toMarkdown(r: BenchResults): string {
       '',
       '',
     ],
+  ];
+}
+
+function servingRows(s: ServingResult): Row[] {
+  return [
     [
       'Thumbnails, req/s (32 connections)',
       `${s.thumb.ours.requests_per_second}`,
@@ -79,12 +84,18 @@ export function toMarkdown(r: BenchResults): string {
       '',
       `< 200 MiB: ${verdict(s.server_peak_rss_mib < 200)}`,
     ],
+  ];
+}
+
+function logRows(l: LogScalingResult): Row[] {
+  const largest = l.sizes.at(-1)!;
+  return [
     ...(['first_page_ms', 'deep_page_ms', 'search_common_ms', 'search_rare_ms'] as const).map((key) => [
-      `Log ${key.replace(/_ms$/, '').replace(/_/g, ' ')} at ${r.log_scaling.sizes.map((x) => x.visitors.toLocaleString('en')).join(' / ')}`,
-      r.log_scaling.sizes.map((x) => `${x[key]} ms`).join(' / '),
+      `Log ${key.replace(/_ms$/, '').replace(/_/g, ' ')} at ${l.sizes.map((x) => x.visitors.toLocaleString('en')).join(' / ')}`,
+      l.sizes.map((x) => `${x[key]} ms`).join(' / '),
       '',
-      `${r.log_scaling.growth[key]}×`,
-      `≤ 1.5× and < 10 ms: ${verdict((r.log_scaling.growth[key] ?? 99) <= 1.5 && largest[key] < 10)}`,
+      `${l.growth[key]}×`,
+      `≤ 1.5× and < 10 ms: ${verdict((l.growth[key] ?? 99) <= 1.5 && largest[key] < 10)}`,
     ]),
     [
       'Server peak RSS with the largest log open',
@@ -93,6 +104,11 @@ export function toMarkdown(r: BenchResults): string {
       '',
       `< 200 MiB: ${verdict(largest.server_peak_rss_mib < 200)}`,
     ],
+  ];
+}
+
+function gridRows(g: GridResult): Row[] {
+  return [
     [
       'Grid first screen: thumbnail / full-photo requests',
       `${g.thumb_requests_first_screen} / ${g.full_requests_first_screen}`,
@@ -114,6 +130,36 @@ export function toMarkdown(r: BenchResults): string {
       '',
       '',
     ],
+  ];
+}
+
+function attackRows(a: AttackResult): Row[] {
+  return [
+    [
+      `Thumbnail while ${a.flood_sign_ins} wrong sign-ins are in flight, median`,
+      `${a.thumb_during_flood_median_ms} ms`,
+      `quiet ${a.thumb_quiet_median_ms} ms`,
+      '',
+      '',
+    ],
+    ...Object.entries(a.upload_peak_rss_mib).map(([format, mib]) => [
+      `Server peak RSS, ${a.concurrent_uploads} concurrent worst-case ${format} uploads`,
+      `${mib} MiB`,
+      `answers: ${a.upload_statuses[format]}`,
+      '',
+      `< 200 MiB: ${verdict(mib < 200)}`,
+    ]),
+  ];
+}
+
+/** The table for BENCHMARKS.md: each figure beside its floor and its target. */
+export function toMarkdown(r: BenchResults): string {
+  const rows = [
+    ...(r.check_in ? checkInRows(r.check_in) : []),
+    ...(r.serving ? servingRows(r.serving) : []),
+    ...(r.log_scaling ? logRows(r.log_scaling) : []),
+    ...(r.grid ? gridRows(r.grid) : []),
+    ...(r.attacks ? attackRows(r.attacks) : []),
   ];
   const table = [
     '| figure | Frontdesk | floor | ratio | target |',

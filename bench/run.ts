@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchAttacks } from './attacks';
 import { benchCheckIn } from './checkin';
 import { benchGrid } from './grid';
 import { log, removeTempDirs, tempDir } from './lib';
@@ -15,17 +16,22 @@ import { toMarkdown } from './report';
  * the test suite can keep the harness honest without waiting for it.
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, only: { type: 'string' } },
+  });
   const quick = values.quick;
+  // `--only attacks` (or check_in, serving, log_scaling; grid needs serving) runs one part.
+  const run = (part: string): boolean => values.only === undefined || values.only.split(',').includes(part);
   const outDir = values.out ?? path.join(__dirname);
   const started = Date.now();
   log(`mode: ${quick ? 'quick' : 'full'}`);
 
-  const checkIn = await benchCheckIn(quick);
+  const checkIn = run('check_in') ? await benchCheckIn(quick) : undefined;
   const servingDir = tempDir('serving');
-  const serving = await benchServing(quick, servingDir);
-  const grid = await benchGrid(servingDir, serving.visitors);
-  const logScaling = await benchLogScaling(quick);
+  const serving = run('serving') || run('grid') ? await benchServing(quick, servingDir) : undefined;
+  const grid = run('grid') && serving ? await benchGrid(servingDir, serving.visitors) : undefined;
+  const logScaling = run('log_scaling') ? await benchLogScaling(quick) : undefined;
+  const attacks = run('attacks') ? await benchAttacks(quick) : undefined;
 
   const results = {
     mode: quick ? 'quick' : 'full',
@@ -42,6 +48,7 @@ async function main(): Promise<void> {
     serving,
     grid,
     log_scaling: logScaling,
+    attacks,
   };
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

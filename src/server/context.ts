@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { openDatabase, type Db } from './db/connection';
+import { dataVersionReader, openDatabase, type Db } from './db/connection';
 import { photoIntentsRepository } from './db/repositories/photo-intents';
 import { tokensRepository } from './db/repositories/tokens';
 import { usersRepository } from './db/repositories/users';
@@ -9,6 +9,7 @@ import { createOwnerOnlyDir } from './file-modes';
 import { logger } from './log';
 import { PhotoStore } from './photos/photo-store';
 import { authService, type AuthService } from './services/auth-service';
+import { deskEvents, type DeskEvents } from './services/desk-events';
 import { photoService, type PhotoService } from './services/photo-service';
 import { purgeExpiredPhotos } from './services/retention';
 import { visitorService, type VisitorService } from './services/visitor-service';
@@ -29,6 +30,8 @@ export interface AppContext {
   auth: AuthService;
   visitors: VisitorService;
   photos: PhotoService;
+  /** What changed, for GET /v1/events. */
+  events: DeskEvents;
   repositories: {
     users: ReturnType<typeof usersRepository>;
     visitees: ReturnType<typeof visiteesRepository>;
@@ -55,16 +58,22 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
     const visitors = visitorsRepository(db);
     const intents = photoIntentsRepository(db);
     await recoverInterruptedCheckIns(store, intents);
+    const dataVersion = dataVersionReader(db);
+    const events = deskEvents({ externalChangeCounter: dataVersion });
     return {
       dataDir: options.dataDir,
       db,
       store,
-      auth: authService({ users, tokens, now }),
-      visitors: visitorService({ visitors, visitees, intents, store, now }),
+      auth: authService({ users, tokens, now, dataVersion }),
+      visitors: visitorService({ visitors, visitees, intents, store, now, events }),
+      events,
       photos: photoService({ visitors, store }),
       repositories: { users, visitees, visitors, intents },
       purgePhotos: (days) => purgeExpiredPhotos({ visitors, store, now }, days),
-      close: () => db.close(),
+      close: () => {
+        events.close();
+        db.close();
+      },
     };
   } catch (error) {
     db.close();

@@ -36,3 +36,12 @@ export function openDatabase(file: string): Db {
     throw error;
   }
 }
+
+/**
+ * SQLite's data_version for this connection: it moves whenever another connection (another
+ * process on the same file) commits, and never for this connection's own writes.
+ */
+export function dataVersionReader(db: Db): () => number {
+  const statement = db.prepare<[], number>('PRAGMA data_version').pluck();
+  return () => statement.get()!;
+}

@@ -12,6 +12,7 @@ import { registerCrossSiteGuard } from './cross-site-guard';
 import { registerErrorHandling, sendError, toLoggedApiError } from './errors';
 import { registerHostGuard } from './host-guard';
 import { registerApiDocument } from './openapi';
+import { eventRoutes } from './routes/events';
 import { oauthRoutes } from './routes/oauth';
 import { photoRoutes } from './routes/photos';
 import { visitorRoutes } from './routes/visitors';
@@ -134,6 +135,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
   oauthRoutes(app, ctx);
   visitorRoutes(app, ctx);
   photoRoutes(app, ctx);
+  eventRoutes(app, ctx);
 
   const rendererDir = options.rendererDir;
   if (rendererDir) {

@@ -22,8 +22,14 @@ export interface LoginAttempt {
 export const USERNAME_RULE = /^[\p{L}\p{N}._@-]{1,64}$/u;
 export const PASSWORD_MIN = 8;
 
-export function authService(deps: { users: UsersRepository; tokens: TokensRepository; now: () => number }) {
-  const { users, tokens, now } = deps;
+export function authService(deps: {
+  users: UsersRepository;
+  tokens: TokensRepository;
+  now: () => number;
+  /** SQLite's data_version: moves when another process commits. */
+  dataVersion: () => number;
+}) {
+  const { users, tokens, now, dataVersion } = deps;
   // Per username: a few typos are free, then waits double up to 15 minutes. Per client:
   // more slack and a one-minute cap, because every desk app on this kiosk shares
   // 127.0.0.1: a sprayer trying many usernames is slowed, but a local process cannot lock
@@ -72,10 +78,10 @@ export function authService(deps: { users: UsersRepository; tokens: TokensReposi
    */
   const known = new Map<string, TokenRow>();
   const KNOWN_MAX = 1000;
-  let knownAsOf = tokens.dataVersion();
+  let knownAsOf = dataVersion();
 
   function lookUp(hash: Buffer): TokenRow | undefined {
-    const version = tokens.dataVersion();
+    const version = dataVersion();
     if (version !== knownAsOf) {
       known.clear();
       knownAsOf = version;

@@ -8,6 +8,7 @@ import { isVisitorId, newVisitorId } from '../ids';
 import { MediaError } from '../media/media-error';
 import { processPhoto } from '../media/photo-processing';
 import type { PhotoStore } from '../photos/photo-store';
+import type { DeskEvents } from './desk-events';
 import { decodeCursor, encodeCursor, toFtsQuery } from './log-search';
 import { toVisitor } from './visitor-view';
 
@@ -25,8 +26,15 @@ export function visitorService(deps: {
   intents: PhotoIntentsRepository;
   store: PhotoStore;
   now: () => number;
+  events: DeskEvents;
 }) {
-  const { visitors, visitees, intents, store, now } = deps;
+  const { visitors, visitees, intents, store, now, events } = deps;
+
+  /** Tells every open desk, with the visitor as the log now shows it. */
+  function announce(type: 'visitor.checkin' | 'visitor.exit', visitorId: string): void {
+    const record = visitors.byId(visitorId);
+    if (record) events.publish({ type, visitor_id: visitorId, visitor: toVisitor(record) });
+  }
 
   /**
    * The check-in. Order matters for crash safety: (1) decode and check everything in
@@ -83,6 +91,7 @@ export function visitorService(deps: {
       intents.remove(visitorId);
       throw error;
     }
+    announce('visitor.checkin', visitorId);
     return visitorId;
   }
 
@@ -104,6 +113,7 @@ export function visitorService(deps: {
     if (!isVisitorId(visitorId) || !visitors.recordExit(visitorId, now())) {
       throw new ApiError('3404', 'No visitor with that ID is on the premises.');
     }
+    announce('visitor.exit', visitorId);
   }
 
   function log(query: LogQuery): { visitors: Visitor[]; nextCursor: string | null; onSiteCount?: number } {

@@ -19,8 +19,6 @@ export function tokensRepository(db: Db) {
   );
   // Expired tokens are useless; keep the table from growing for ever on a busy kiosk.
   const purge = db.prepare<[number]>('DELETE FROM tokens WHERE expires_at < ?');
-  // Moves whenever another connection (another process) commits to the database.
-  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
 
   return {
     insert: (hash: Buffer, userId: number, deviceInfo: string, now: number, expiresAt: number): void => {
@@ -31,7 +29,6 @@ export function tokensRepository(db: Db) {
       revoke.run(now, hash);
     },
     purgeExpiredBefore: (cutoff: number): number => purge.run(cutoff).changes,
-    dataVersion: (): number => dataVersion.get()!,
   };
 }
 

@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify';
+import { EVENTS_KEEPALIVE_MS, type DeskEvent } from '../../../shared/events';
+import type { AppContext } from '../../context';
+import { routeSchema } from '../openapi';
+
+/**
+ * GET /v1/events: Server-Sent Events for every change an open desk shows (shared/API.md,
+ * Live updates). The token is checked again before every write, so a stream ends as soon
+ * as its token is revoked or its account deactivated, by this process or another.
+ */
+export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const open = new Set<() => void>();
+  // Streams never go idle, so the server's close would wait for them: end them first.
+  app.addHook('preClose', async () => {
+    for (const end of open) end();
+  });
+
+  app.get(
+    '/v1/events',
+    {
+      schema: routeSchema({
+        summary: 'Live updates as Server-Sent Events',
+        description:
+          'One event per check-in (`visitor.checkin`) and exit (`visitor.exit`), with the visitor in its JSON ' +
+          '`data`, within a second of the change; `log.changed` when another process changed the data (re-read). ' +
+          `A comment line at least every ${EVENTS_KEEPALIVE_MS / 1000} s. A client that reconnects re-reads the log.`,
+        tags: ['Live updates'],
+        success: { media: ['text/event-stream'] },
+      }),
+    },
+    async (request, reply) => {
+      const token = request.accessToken!;
+      const valid = (): boolean => {
+        try {
+          ctx.auth.authenticate(token);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        connection: 'keep-alive',
+      });
+      raw.write(': connected\n\n');
+
+      const write = (text: string): void => {
+        if (valid()) raw.write(text);
+        else end();
+      };
+      const unsubscribe = ctx.events.subscribe((event: DeskEvent) =>
+        write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`),
+      );
+      const keepAlive = setInterval(() => write(': keep-alive\n\n'), EVENTS_KEEPALIVE_MS);
+      let ended = false;
+      function end(): void {
+        if (ended) return;
+        ended = true;
+        clearInterval(keepAlive);
+        unsubscribe();
+        open.delete(end);
+        raw.end();
+      }
+      open.add(end);
+      request.raw.socket.once('close', end);
+    },
+  );
+}

@@ -1,0 +1,53 @@
+import type { DeskEvent } from '../../shared/events';
+
+type Listener = (event: DeskEvent) => void;
+
+/**
+ * The in-process bus behind GET /v1/events: services publish what changed, each open
+ * stream listens. A change made by another process on the same data folder (a second
+ * desk, the CLI) is seen through SQLite's data_version, checked once a second, and
+ * published as `log.changed`.
+ */
+export function deskEvents(deps: { externalChangeCounter: () => number; pollMs?: number }) {
+  const listeners = new Set<Listener>();
+  let seen = deps.externalChangeCounter();
+  let timer: NodeJS.Timeout | undefined;
+
+  function publish(event: DeskEvent): void {
+    for (const listener of listeners) listener(event);
+  }
+
+  function pollForeignChanges(): void {
+    const now = deps.externalChangeCounter();
+    if (now === seen) return;
+    seen = now;
+    publish({ type: 'log.changed' });
+  }
+
+  return {
+    publish,
+    /** Listens until the returned function is called. Polling runs only while someone listens. */
+    subscribe(listener: Listener): () => void {
+      listeners.add(listener);
+      if (!timer) {
+        seen = deps.externalChangeCounter();
+        timer = setInterval(pollForeignChanges, deps.pollMs ?? 1000);
+        timer.unref();
+      }
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && timer) {
+          clearInterval(timer);
+          timer = undefined;
+        }
+      };
+    },
+    close(): void {
+      listeners.clear();
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}
+
+export type DeskEvents = ReturnType<typeof deskEvents>;

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { visitorIdSchema, visitorSchema } from './api-types';
+
+/**
+ * What GET /v1/events sends (shared/API.md, Live updates): one Server-Sent Event per
+ * change, its `event:` line the type and its `data:` line this JSON. A check-in and an
+ * exit carry the visitor as the log shows it, so a desk updates without asking again;
+ * `log.changed` says only that another process changed the data: re-read.
+ */
+export const deskEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('visitor.checkin'), visitor_id: visitorIdSchema, visitor: visitorSchema }),
+  z.object({ type: z.literal('visitor.exit'), visitor_id: visitorIdSchema, visitor: visitorSchema }),
+  z.object({ type: z.literal('log.changed') }),
+]);
+
+export type DeskEvent = z.infer<typeof deskEventSchema>;
+export type DeskEventType = DeskEvent['type'];
+
+/** The server sends a comment at least this often, so proxies and the client know the stream is alive. */
+export const EVENTS_KEEPALIVE_MS = 15_000;
