@@ -2,6 +2,10 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 import { BENCH_STAFF, log, round, signIn, startServe } from './lib';
 
+/** Every rendered card shows its thumbnail or its initials. */
+const THUMBNAILS_SETTLED = (): boolean =>
+  document.querySelectorAll('.card:not(:has(img.thumb)):not(:has(.initials))').length === 0;
+
 export interface GridResult {
   visitors: number;
   viewport: string;
@@ -64,7 +68,8 @@ export async function benchGrid(dataDir: string, visitors: number): Promise<Grid
       const entry = performance.getEntriesByType('resource').find((e) => new URL(e.name).pathname === '/v1/log/');
       return (entry as PerformanceResourceTiming | undefined)?.responseEnd ?? 0;
     });
-    await page.waitForLoadState('networkidle');
+    // Not "network idle": the desk keeps its live-updates stream open.
+    await page.waitForFunction(THUMBNAILS_SETTLED);
     const visibleCards = await page.evaluate(
       () =>
         [...document.querySelectorAll('.card')].filter((c) => {
@@ -87,7 +92,7 @@ export async function benchGrid(dataDir: string, visitors: number): Promise<Grid
       loaded = now;
       await page.waitForTimeout(50);
     }
-    await page.waitForLoadState('networkidle');
+    await page.waitForFunction(THUMBNAILS_SETTLED);
     const after = await page.evaluate(() => {
       (window as unknown as { gc?: () => void }).gc?.();
       const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;

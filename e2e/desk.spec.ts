@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Visitor } from '../src/shared/api-types';
 import { makeImage } from '../test/helpers/images';
 import { allVisitors, apiGet, pageToken } from './api';
-import { expect, photoRequests, screenshot, signIn, test } from './fixtures';
+import { expect, photoRequests, screenshot, signIn, test, thumbnailsSettled } from './fixtures';
 
 async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
@@ -22,7 +22,7 @@ test('signs in and shows the log as a grid of thumbnails, without any full photo
   await signIn(page, desk);
   const cards = page.locator('.card');
   await expect(page.locator('.card img.thumb').first()).toBeVisible();
-  await page.waitForLoadState('networkidle');
+  await thumbnailsSettled(page);
   await screenshot(page, '02-on-site');
   await expectNoSeriousA11yViolations(page);
 
@@ -207,7 +207,7 @@ test('is usable at 1920×1080 too', async ({ page, desk }) => {
   await page.setViewportSize({ width: 1920, height: 1080 });
   await signIn(page, desk);
   await expect(page.locator('.card img.thumb').first()).toBeVisible();
-  await page.waitForLoadState('networkidle');
+  await thumbnailsSettled(page);
   await screenshot(page, '09-on-site-1080p');
 });
 

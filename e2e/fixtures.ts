@@ -71,3 +71,12 @@ export function photoRequests(requests: Request[]): { thumbs: string[]; full: st
     full: paths.filter((p) => p.startsWith('/v1/photo/') && !p.startsWith('/v1/photo/thumb/')),
   };
 }
+
+/**
+ * Every rendered card shows its thumbnail (or initials). Not "network idle": the desk
+ * keeps its live-updates stream open, so the network is never idle.
+ */
+export async function thumbnailsSettled(page: Page): Promise<void> {
+  await expect(page.locator('.card img.thumb').first()).toBeVisible();
+  await expect(page.locator('.card:not(:has(img.thumb)):not(:has(.initials))')).toHaveCount(0);
+}

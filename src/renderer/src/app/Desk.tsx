@@ -1,33 +1,68 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
-import { useDeferredValue, useState } from 'react';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useDeferredValue, useEffect, useRef, useState } from 'react';
 import type { Visitor } from '../../../shared/api-types';
 import { CheckInDialog } from '../features/checkin/CheckInDialog';
 import { DeskMenu } from '../features/desk/DeskMenu';
+import { DensityPicker, useDensity } from '../features/log/density';
 import { ExitDialog } from '../features/log/ExitDialog';
 import { VisitorGrid } from '../features/log/VisitorGrid';
 import { PhotoViewer } from '../features/viewer/PhotoViewer';
+import { useLiveUpdates } from '../queries/live';
+import { findCachedVisitor } from '../queries/visitor-cache';
 import { logQuery, onSiteQuery } from '../queries/visitors';
 import { useSession } from './session';
 
 type View = 'on-site' | 'history';
 
+/** Typing in a field must never trigger a desk shortcut. */
+function isTyping(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))
+  );
+}
+
 /** The reception desk: the visitor log, and the dialogs that act on it. */
 export function Desk() {
   const session = useSession();
+  const client = useQueryClient();
+  const live = useLiveUpdates(session.token);
+  const [density, setDensity] = useDensity();
   const [view, setView] = useState<View>('on-site');
   const [search, setSearch] = useState('');
   const q = useDeferredValue(search.trim());
-  const [openIndex, setOpenIndex] = useState<number | null>(null);
+  // The viewer holds a person, never a place in a list that other desks keep changing.
+  const [opened, setOpened] = useState<Visitor | null>(null);
   const [leaving, setLeaving] = useState<Visitor | null>(null);
   const [checkingIn, setCheckingIn] = useState(false);
+  const searchRef = useRef<HTMLInputElement>(null);
 
-  const onSite = useInfiniteQuery(onSiteQuery(session.token));
-  const history = useInfiniteQuery({ ...logQuery(session.token, q), enabled: view === 'history' });
+  const onSite = useInfiniteQuery(onSiteQuery(session.token, live));
+  const history = useInfiniteQuery({ ...logQuery(session.token, q, live), enabled: view === 'history' });
   const shown = view === 'on-site' ? onSite : history;
   const visitors = (view === 'on-site' ? onSite.data?.visitors : history.data) ?? [];
   const loading = view === 'on-site' ? onSite.isPending : history.isPending;
   const failed = view === 'on-site' ? onSite.error : history.error;
-  const opened = openIndex === null ? undefined : visitors[openIndex];
+
+  const openIndex = opened ? visitors.findIndex((visitor) => visitor.visitor_id === opened.visitor_id) : -1;
+  // The freshest copy of the opened person: from the list, else from any cached list (they
+  // may have left it), else as they were when opened.
+  const openedNow = opened ? (visitors[openIndex] ?? findCachedVisitor(client, opened.visitor_id) ?? opened) : null;
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
+      if (document.querySelector('dialog[open]')) return;
+      if (event.key === 'n' || event.key === 'N') setCheckingIn(true);
+      else if (event.key === '/') {
+        setView('history');
+        // The search field exists once History renders.
+        requestAnimationFrame(() => searchRef.current?.focus());
+      } else return;
+      event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   return (
     <div className="desk">
@@ -48,7 +83,20 @@ export function Desk() {
           </button>
         </nav>
         <div className="topbar-actions">
-          <button type="button" className="primary big" onClick={() => setCheckingIn(true)}>
+          <span
+            className={`live-dot ${live ? 'on' : ''}`}
+            role="status"
+            title={live ? 'Live: changes from other desks appear at once' : 'Reconnecting: checking every few seconds'}
+            aria-label={live ? 'Live updates on' : 'Live updates reconnecting'}
+          />
+          <DensityPicker value={density} onChange={setDensity} />
+          <button
+            type="button"
+            className="primary big"
+            onClick={() => setCheckingIn(true)}
+            aria-keyshortcuts="N"
+            title="Check in a visitor (N)"
+          >
             + Check in visitor
           </button>
           <DeskMenu />
@@ -58,9 +106,11 @@ export function Desk() {
       {view === 'history' && (
         <div className="searchbar">
           <input
+            ref={searchRef}
             type="search"
             aria-label="Search visitors by name, card, mobile, purpose or person visited"
-            placeholder="Search name, card, mobile, purpose or person visited"
+            aria-keyshortcuts="/"
+            placeholder="Search name, card, mobile, purpose or person visited  ( / )"
             value={search}
             onChange={(event) => setSearch(event.target.value)}
           />
@@ -74,8 +124,9 @@ export function Desk() {
           </p>
         ) : null}
         <VisitorGrid
-          key={view}
+          key={`${view}-${density}`}
           visitors={visitors}
+          density={density}
           showExitTime={view === 'history'}
           emptyText={
             loading
@@ -86,21 +137,32 @@ export function Desk() {
                   ? `No visitor matches “${q}”.`
                   : 'No visitors yet.'
           }
-          onOpen={setOpenIndex}
+          onOpen={setOpened}
           onExit={setLeaving}
           hasMore={shown.hasNextPage}
-          loadMore={() => void shown.fetchNextPage()}
+          loadMore={() => {
+            // One page at a time: a scroll event storm must not queue the same page twice.
+            if (!shown.isFetchingNextPage) void shown.fetchNextPage();
+          }}
         />
       </main>
 
-      {opened && (
+      {openedNow && (
         <PhotoViewer
-          visitor={opened}
-          position={{ index: openIndex!, total: visitors.length }}
-          onMove={(delta) =>
-            setOpenIndex((i) => (i === null ? i : Math.min(Math.max(i + delta, 0), visitors.length - 1)))
+          visitor={openedNow}
+          position={
+            openIndex >= 0
+              ? {
+                  index: openIndex,
+                  total: view === 'on-site' ? (onSite.data?.count ?? visitors.length) : visitors.length,
+                }
+              : null
           }
-          onClose={() => setOpenIndex(null)}
+          onMove={(delta) => {
+            const next = openIndex >= 0 ? visitors[openIndex + delta] : undefined;
+            if (next) setOpened(next);
+          }}
+          onClose={() => setOpened(null)}
           onExit={setLeaving}
         />
       )}

@@ -59,6 +59,11 @@ export async function apiJson<T>(path: string, options: RequestOptions = {}): Pr
   return (await (await request(path, options)).json()) as T;
 }
 
+/** An answer whose body the caller reads as it arrives (the events stream). */
+export function openStream(path: string, options: RequestOptions = {}): Promise<Response> {
+  return request(path, options);
+}
+
 export async function apiBlob(path: string, options: RequestOptions = {}): Promise<Blob> {
   return (await request(path, options)).blob();
 }

@@ -9,11 +9,16 @@ import { apiJson } from '../lib/api';
 export const visitorKeys = {
   all: ['visitors'] as const,
   onSite: () => [...visitorKeys.all, 'on-site'] as const,
-  log: (q: string) => [...visitorKeys.all, 'log', q] as const,
+  /** The whole log and every search of it. */
+  logs: () => [...visitorKeys.all, 'log'] as const,
+  log: (q: string) => [...visitorKeys.logs(), q] as const,
 };
 
-/** Another desk (or a script) may check people in and out: refresh while the log is open. */
-export const LIVE_REFRESH_MS = 3000;
+/**
+ * Changes arrive pushed through GET /v1/events (queries/live.ts); only while that stream
+ * is down does the desk look for them itself, at this pace, and only on the first page.
+ */
+export const FALLBACK_REFRESH_MS = 5000;
 
 function logPage(token: string, filter: Record<string, string>, cursor: string, signal: AbortSignal) {
   const params = new URLSearchParams({ limit: '60', ...filter });
@@ -25,7 +30,7 @@ function logPage(token: string, filter: Record<string, string>, cursor: string, 
  * Whoever is on the premises, newest arrival first, a page at a time: a busy site can
  * have thousands on site, and the first screen should not wait for all of them.
  */
-export function onSiteQuery(token: string) {
+export function onSiteQuery(token: string, live: boolean) {
   return infiniteQueryOptions({
     queryKey: visitorKeys.onSite(),
     queryFn: ({ signal, pageParam }) => logPage(token, { on_site: '1' }, pageParam, signal),
@@ -35,18 +40,18 @@ export function onSiteQuery(token: string) {
       visitors: data.pages.flatMap((page) => page.data),
       count: data.pages[0]?.on_site_count ?? 0,
     }),
-    refetchInterval: LIVE_REFRESH_MS,
+    refetchInterval: live ? false : FALLBACK_REFRESH_MS,
   });
 }
 
-export function logQuery(token: string, q: string) {
+export function logQuery(token: string, q: string, live: boolean) {
   return infiniteQueryOptions({
     queryKey: visitorKeys.log(q),
     queryFn: ({ signal, pageParam }) => logPage(token, q ? { q } : {}, pageParam, signal),
     initialPageParam: '',
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     select: (data) => data.pages.flatMap((page) => page.data),
-    refetchInterval: LIVE_REFRESH_MS,
+    refetchInterval: live ? false : FALLBACK_REFRESH_MS,
   });
 }
 

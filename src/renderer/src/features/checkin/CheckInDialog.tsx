@@ -1,12 +1,10 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import type { AddVisitorResponse } from '../../../../shared/api-types';
 import { checkCheckInFields, NAME_MAX, PURPOSE_MAX, type CheckInField } from '../../../../shared/visitor-fields';
 import { useSession } from '../../app/session';
-import { ApiRequestError, apiJson } from '../../lib/api';
+import { ApiRequestError } from '../../lib/api';
 import { textField } from '../../lib/form';
 import { Dialog } from '../../lib/Dialog';
-import { visitorKeys } from '../../queries/visitors';
+import { useCheckIn } from '../../queries/mutations';
 import { PhotoCapture } from './PhotoCapture';
 import { VisiteePicker } from './VisiteePicker';
 
@@ -21,17 +19,12 @@ const PURPOSES = ['Meeting', 'Delivery', 'Interview', 'Contractor', 'Maintenance
  */
 export function CheckInDialog({ onClose, onCheckedIn }: { onClose: () => void; onCheckedIn: () => void }) {
   const { token } = useSession();
-  const queryClient = useQueryClient();
   const [problems, setProblems] = useState<Problems>({});
   const [photo, setPhoto] = useState<Blob | null>(null);
   const [visiteeNo, setVisiteeNo] = useState<number | null>(null);
 
-  const checkIn = useMutation({
-    mutationFn: (form: FormData) => apiJson<AddVisitorResponse>('/v1/add/', { method: 'POST', token, body: form }),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: visitorKeys.all });
-      onCheckedIn();
-    },
+  const checkIn = useCheckIn(token, {
+    onSuccess: onCheckedIn,
     onError: (error) => {
       if (error instanceof ApiRequestError && error.field) setProblems({ [error.field]: error.message });
       else setProblems({ form: error.message });

@@ -1,43 +1,12 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { InfiniteData } from '@tanstack/react-query';
-import type { Visitor, VisitorLogResponse } from '../../../../shared/api-types';
+import type { Visitor } from '../../../../shared/api-types';
 import { useSession } from '../../app/session';
-import { apiJson } from '../../lib/api';
 import { Dialog } from '../../lib/Dialog';
-import { visitorKeys } from '../../queries/visitors';
+import { useRecordExit } from '../../queries/mutations';
 
-type OnSitePages = InfiniteData<VisitorLogResponse, string>;
-
-/**
- * Confirms and records an exit. The visitor leaves "On site now" at once (optimistic);
- * if the server refuses, they come back and the message says why.
- */
+/** Confirms and records an exit (the optimistic update lives with the mutation, in queries/). */
 export function ExitDialog({ visitor, onClose }: { visitor: Visitor; onClose: () => void }) {
   const { token } = useSession();
-  const queryClient = useQueryClient();
-  const exit = useMutation({
-    mutationFn: () => apiJson(`/v1/exit/${visitor.visitor_id}`, { method: 'POST', token }),
-    onMutate: async () => {
-      await queryClient.cancelQueries({ queryKey: visitorKeys.onSite() });
-      const previous = queryClient.getQueryData<OnSitePages>(visitorKeys.onSite());
-      queryClient.setQueryData<OnSitePages>(visitorKeys.onSite(), (data) =>
-        data
-          ? {
-              ...data,
-              pages: data.pages.map((page) => ({
-                ...page,
-                data: page.data.filter((v) => v.visitor_id !== visitor.visitor_id),
-                ...(page.on_site_count === undefined ? {} : { on_site_count: page.on_site_count - 1 }),
-              })),
-            }
-          : data,
-      );
-      return { previous };
-    },
-    onError: (_error, _vars, context) => queryClient.setQueryData(visitorKeys.onSite(), context?.previous),
-    onSuccess: onClose,
-    onSettled: () => queryClient.invalidateQueries({ queryKey: visitorKeys.all }),
-  });
+  const exit = useRecordExit(token, visitor.visitor_id, onClose);
 
   return (
     <Dialog title={`Record exit of ${visitor.name}?`} onClose={onClose} className="confirm">

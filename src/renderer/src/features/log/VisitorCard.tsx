@@ -5,23 +5,25 @@ import { Thumbnail } from './Thumbnail';
 
 interface Props {
   visitor: Visitor;
+  /** Place in the list, for keyboard movement; the card's identity is the visitor's ID. */
+  index: number;
   showExitTime: boolean;
-  position: number;
   setSize: number;
   style: CSSProperties;
   onOpen: () => void;
   onExit: () => void;
 }
 
-export function VisitorCard({ visitor, showExitTime, position, setSize, style, onOpen, onExit }: Props) {
+export function VisitorCard({ visitor, index, showExitTime, setSize, style, onOpen, onExit }: Props) {
   const onPremises = visitor.exit_time === null;
   return (
     <li
       className="card"
       style={style}
-      aria-posinset={position}
+      aria-posinset={index + 1}
       aria-setsize={setSize}
       data-visitor-id={visitor.visitor_id}
+      data-index={index}
     >
       <button type="button" className="card-open" onClick={onOpen}>
         <Thumbnail visitor={visitor} />

@@ -1,14 +1,16 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import type { Visitor } from '../../../../shared/api-types';
+import type { Density } from './density';
 import { VisitorCard } from './VisitorCard';
 import { GRID_GAP, useGridLayout } from './useGridLayout';
 
 interface Props {
   visitors: Visitor[];
+  density: Density;
   showExitTime: boolean;
   emptyText: string;
-  onOpen: (index: number) => void;
+  onOpen: (visitor: Visitor) => void;
   onExit: (visitor: Visitor) => void;
   hasMore: boolean;
   loadMore: () => void;
@@ -19,9 +21,9 @@ interface Props {
  * DOM, so 10,000 visitors cost what a screenful costs, and only those cards ask for
  * their thumbnails.
  */
-export function VisitorGrid({ visitors, showExitTime, emptyText, onOpen, onExit, hasMore, loadMore }: Props) {
+export function VisitorGrid({ visitors, density, showExitTime, emptyText, onOpen, onExit, hasMore, loadMore }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const layout = useGridLayout(scrollRef);
+  const layout = useGridLayout(scrollRef, density);
   const rowCount = Math.ceil(visitors.length / layout.columns);
   const virtualizer = useVirtualizer({
     count: rowCount,
@@ -40,13 +42,43 @@ export function VisitorGrid({ visitors, showExitTime, emptyText, onOpen, onExit,
     if (hasMore && lastRow >= rowCount - 3) loadMore();
   }, [hasMore, lastRow, rowCount, loadMore]);
 
+  /**
+   * Arrow keys move between cards (Home and End to the ends), scrolling the card into
+   * view first: in a virtualized grid the card to focus may not exist yet.
+   */
+  function moveFocus(event: React.KeyboardEvent<HTMLUListElement>): void {
+    const from = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
+    if (!from || !(event.target as HTMLElement).classList.contains('card-open')) return;
+    const index = Number(from.dataset.index);
+    const steps: Record<string, number> = {
+      ArrowLeft: -1,
+      ArrowRight: 1,
+      ArrowUp: -layout.columns,
+      ArrowDown: layout.columns,
+      Home: -index,
+      End: visitors.length - 1 - index,
+    };
+    const step = steps[event.key];
+    if (step === undefined) return;
+    event.preventDefault();
+    const target = Math.min(Math.max(index + step, 0), visitors.length - 1);
+    virtualizer.scrollToIndex(Math.floor(target / layout.columns));
+    const focus = (tries: number): void => {
+      const card = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${target}"] .card-open`);
+      if (card) card.focus();
+      else if (tries > 0) requestAnimationFrame(() => focus(tries - 1));
+    };
+    focus(10);
+  }
+
   return (
     <div className="grid-scroll" ref={scrollRef} tabIndex={-1}>
       {visitors.length === 0 ? (
         <p className="empty">{emptyText}</p>
       ) : (
         <ul
-          className="grid"
+          className={`grid density-${density}`}
+          onKeyDown={moveFocus}
           aria-label={`${visitors.length} visitors`}
           style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
         >
@@ -57,8 +89,8 @@ export function VisitorGrid({ visitors, showExitTime, emptyText, onOpen, onExit,
                 <VisitorCard
                   key={visitor.visitor_id}
                   visitor={visitor}
+                  index={index}
                   showExitTime={showExitTime}
-                  position={index + 1}
                   setSize={visitors.length}
                   style={{
                     position: 'absolute',
@@ -67,7 +99,7 @@ export function VisitorGrid({ visitors, showExitTime, emptyText, onOpen, onExit,
                     width: layout.cardWidth,
                     height: layout.rowHeight - GRID_GAP,
                   }}
-                  onOpen={() => onOpen(index)}
+                  onOpen={() => onOpen(visitor)}
                   onExit={() => onExit(visitor)}
                 />
               );

@@ -1,32 +1,22 @@
-import { useQuery } from '@tanstack/react-query';
 import type { Visitor } from '../../../../shared/api-types';
-import { useSession } from '../../app/session';
 import { Dialog } from '../../lib/Dialog';
-import { initials } from '../../lib/format';
-import { fullPhotoQuery, thumbQuery } from '../../queries/photos';
-import { usePlaceholder } from '../log/Thumbnail';
+import { shortTime } from '../../lib/format';
+import { ZoomablePhoto } from './ZoomablePhoto';
 
 interface Props {
   visitor: Visitor;
-  position: { index: number; total: number };
+  /** Where the visitor stands in the list shown now; null when they are no longer in it. */
+  position: { index: number; total: number } | null;
   onMove: (delta: -1 | 1) => void;
   onClose: () => void;
   onExit: (visitor: Visitor) => void;
 }
 
 /**
- * The one place a full photo is loaded: the thumbnail (already in the cache from the
- * grid) is shown at once, scaled up, and the full photo replaces it when it arrives.
+ * A visitor, opened from the log. It follows the person, not a place in the list: if
+ * they leave the list (signed out at another desk), the viewer says so and stays on them.
  */
 export function PhotoViewer({ visitor, position, onMove, onClose, onExit }: Props) {
-  const { token } = useSession();
-  const hasPhoto = visitor.has_photo;
-  const thumb = useQuery({ ...thumbQuery(token, visitor.visitor_id), enabled: hasPhoto });
-  const full = useQuery({ ...fullPhotoQuery(token, visitor.visitor_id), enabled: hasPhoto });
-  const placeholder = usePlaceholder(visitor.thumbhash);
-  const shown = full.data ?? thumb.data ?? placeholder;
-  const unavailable = !hasPhoto || (full.isError && thumb.isError);
-
   return (
     <Dialog
       title={visitor.name}
@@ -39,30 +29,15 @@ export function PhotoViewer({ visitor, position, onMove, onClose, onExit }: Prop
         event.preventDefault();
       }}
     >
+      {position === null && (
+        <p className="notice" role="status">
+          {visitor.exit_time
+            ? `${visitor.name} left at ${shortTime(visitor.exit_time)} and is no longer in this list.`
+            : `${visitor.name} is no longer in this list.`}
+        </p>
+      )}
       <div className="viewer-body">
-        <figure className="viewer-photo" aria-busy={hasPhoto && !full.data}>
-          {unavailable ? (
-            <div className="photo initials large" role="img" aria-label={`No photo of ${visitor.name}`}>
-              {initials(visitor.name)}
-            </div>
-          ) : (
-            shown && (
-              <img
-                key={visitor.visitor_id}
-                src={shown}
-                alt={`Photo of ${visitor.name}`}
-                data-quality={full.data ? 'full' : 'preview'}
-                className={full.data ? 'full' : 'preview'}
-              />
-            )
-          )}
-          {hasPhoto && !full.data && !full.isError && (
-            <figcaption className="loading-note">Loading full photo…</figcaption>
-          )}
-          {hasPhoto && full.isError && !unavailable && (
-            <figcaption className="loading-note">The full photo is not available.</figcaption>
-          )}
-        </figure>
+        <ZoomablePhoto key={visitor.visitor_id} visitor={visitor} />
         <dl className="viewer-details">
           <dt>Card</dt>
           <dd>#{visitor.card_no}</dd>
@@ -79,16 +54,23 @@ export function PhotoViewer({ visitor, position, onMove, onClose, onExit }: Prop
         </dl>
       </div>
       <div className="dialog-actions">
-        <button type="button" onClick={() => onMove(-1)} disabled={position.index === 0} aria-label="Previous visitor">
+        <button
+          type="button"
+          onClick={() => onMove(-1)}
+          disabled={!position || position.index === 0}
+          aria-label="Previous visitor"
+        >
           ←
         </button>
-        <span className="position">
-          {position.index + 1} of {position.total}
-        </span>
+        {position && (
+          <span className="position">
+            {position.index + 1} of {position.total}
+          </span>
+        )}
         <button
           type="button"
           onClick={() => onMove(1)}
-          disabled={position.index >= position.total - 1}
+          disabled={!position || position.index >= position.total - 1}
           aria-label="Next visitor"
         >
           →

@@ -1,0 +1,44 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { AddVisitorResponse } from '../../../shared/api-types';
+import { apiJson } from '../lib/api';
+import { removeFromOnSite, type LogPages } from './visitor-cache';
+import { visitorKeys } from './visitors';
+
+/**
+ * Records an exit. The visitor leaves "On site now" at once; if the server refuses, they
+ * come back and the error says why. The events stream then brings the exit time.
+ */
+export function useRecordExit(token: string, visitorId: string, onDone: () => void) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => apiJson(`/v1/exit/${visitorId}`, { method: 'POST', token }),
+    onMutate: async () => {
+      await client.cancelQueries({ queryKey: visitorKeys.onSite() });
+      const previous = client.getQueryData<LogPages>(visitorKeys.onSite());
+      removeFromOnSite(client, visitorId);
+      return { previous };
+    },
+    onError: (_error, _vars, context) => {
+      client.setQueryData(visitorKeys.onSite(), context?.previous);
+      void client.invalidateQueries({ queryKey: visitorKeys.onSite() });
+    },
+    onSuccess: () => {
+      // History shows the exit time: mark it stale (it refetches when shown, if the event has not come).
+      void client.invalidateQueries({ queryKey: visitorKeys.logs() });
+      onDone();
+    },
+  });
+}
+
+/** Checks a visitor in; the log is re-read so the newcomer shows with the server's own view of them. */
+export function useCheckIn(token: string, handlers: { onSuccess: () => void; onError: (error: Error) => void }) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (form: FormData) => apiJson<AddVisitorResponse>('/v1/add/', { method: 'POST', token, body: form }),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: visitorKeys.all });
+      handlers.onSuccess();
+    },
+    onError: handlers.onError,
+  });
+}
