@@ -6,6 +6,7 @@ import tseslint from 'typescript-eslint';
  * Electron only in src/main and src/preload; no Node built-ins where code must run in
  * a browser (src/renderer, src/shared).
  */
+const electron = { name: 'electron', message: 'Electron belongs in src/main and src/preload only.' };
 const nodeBuiltins = ['node:*', 'fs', 'path', 'crypto', 'child_process', 'os', 'http', 'net', 'stream'];
 
 export default tseslint.config(
@@ -45,22 +46,36 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/server/**', 'src/shared/**', 'src/renderer/**', 'src/cli/**'],
+    // The server runs headless (serve, tests, benchmarks): nothing of Electron's side.
+    files: ['src/server/**', 'src/cli/**'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'Electron belongs in src/main and src/preload only.' }] },
+        {
+          paths: [electron],
+          patterns: [
+            { group: ['**/main/**', '**/preload/**'], message: 'The server never imports Electron-side code.' },
+          ],
+        },
       ],
     },
   },
   {
+    // Browser code and code both sides share: no Node, no Electron, no server or main internals.
     files: ['src/renderer/**', 'src/shared/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'Electron belongs in src/main and src/preload only.' }],
-          patterns: [{ group: nodeBuiltins, message: 'This code runs in a browser: no Node built-ins.' }],
+          paths: [electron],
+          patterns: [
+            { group: nodeBuiltins, message: 'This code runs in a browser: no Node built-ins.' },
+            {
+              group: ['**/server/**', '**/main/**', '**/preload/**', '**/cli/**'],
+              message:
+                'The renderer and shared code talk to the server over HTTP and to main over the typed bridge in src/shared only.',
+            },
+          ],
         },
       ],
     },

@@ -26,8 +26,8 @@ async function worstUploads(): Promise<Record<string, Buffer>> {
     jpeg: await solid(10_000, 9_990).jpeg({ quality: 50 }).toBuffer(),
     png: await solid(10_000, 9_990).png({ compressionLevel: 9 }).toBuffer(),
     webp: await solid(10_000, 9_990).webp({ quality: 50 }).toBuffer(),
-    // Just under the BMP cap, one bit a pixel: a 1 MB file that decodes to 8 megapixels.
-    bmp: oneBitBmp(3264, 2448),
+    // Just under the BMP cap, one bit a pixel: a 0.5 MB file that decodes to 4 megapixels.
+    bmp: oneBitBmp(2448, 1632),
     // A few bytes declaring 100 megapixels: refused before anything is allocated.
     bmp_rle_bomb: rle8Bomb(10_000, 10_000),
   };

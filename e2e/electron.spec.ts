@@ -34,9 +34,12 @@ test.describe('the Electron app', () => {
       expect(surface).toEqual({
         require: 'undefined',
         process: 'undefined',
-        bridge: ['dataDir', 'kiosk', 'quit', 'session'],
+        bridge: ['invoke'],
       });
-      expect(await desk.evaluate(() => window.frontdesk!.dataDir())).toBe(dataDir);
+      expect(await desk.evaluate(() => window.frontdesk!.invoke('app:data-dir', undefined))).toEqual({
+        ok: true,
+        value: dataDir,
+      });
 
       const before = desk.url();
       await desk.evaluate(() => {
@@ -73,12 +76,15 @@ test.describe('the Electron app', () => {
       expect(state).toEqual({ kiosk: true, menu: true });
       await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.close());
       expect(app.windows()).toHaveLength(1);
-      expect(await desk.evaluate(() => window.frontdesk!.quit({ username: 'kiosk-admin', password: 'wrong' }))).toBe(
-        false,
+      const refused = await desk.evaluate(() =>
+        window.frontdesk!.invoke('app:quit', { username: 'kiosk-admin', password: 'wrong' }),
       );
+      expect(refused).toMatchObject({ ok: false, error: { code: '1142' } });
       expect(app.windows()).toHaveLength(1);
       const closed = app.waitForEvent('close');
-      await desk.evaluate(() => window.frontdesk!.quit({ username: 'kiosk-admin', password: 'kiosk password 1' }));
+      await desk.evaluate(() =>
+        window.frontdesk!.invoke('app:quit', { username: 'kiosk-admin', password: 'kiosk password 1' }),
+      );
       await closed;
     } finally {
       await app.close().catch(() => undefined);

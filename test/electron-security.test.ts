@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   isAllowedNavigation,
   isAllowedPermission,
+  sessionPersistence,
   isTrustedSender,
   WEB_PREFERENCES,
 } from '../src/main/security-policy';
@@ -41,6 +42,20 @@ describe("Electron's security checklist", () => {
     ]) {
       expect(isAllowedPermission('media', url, APP)).toBe(false);
     }
+    // The camera, never the microphone: a media request must ask for video alone.
+    expect(isAllowedPermission('media', `${APP}/`, APP, ['video'])).toBe(true);
+    expect(isAllowedPermission('media', `${APP}/`, APP, ['audio'])).toBe(false);
+    expect(isAllowedPermission('media', `${APP}/`, APP, ['video', 'audio'])).toBe(false);
+    expect(isAllowedPermission('media', `${APP}/`, APP, [])).toBe(false);
+  });
+
+  it('keeps a session on disk only behind a real keyring, never behind basic_text', () => {
+    expect(sessionPersistence({ encryptionAvailable: true, backend: 'gnome_libsecret' })).toBe('keyring');
+    expect(sessionPersistence({ encryptionAvailable: true, backend: 'kwallet5' })).toBe('keyring');
+    expect(sessionPersistence({ encryptionAvailable: true, backend: 'os' })).toBe('keyring');
+    expect(sessionPersistence({ encryptionAvailable: true, backend: 'basic_text' })).toBe('memory');
+    expect(sessionPersistence({ encryptionAvailable: true, backend: 'unknown' })).toBe('memory');
+    expect(sessionPersistence({ encryptionAvailable: false, backend: 'gnome_libsecret' })).toBe('memory');
   });
 
   it('6, 8, 9, 10: web security on, no insecure content, no experimental or Blink features', () => {

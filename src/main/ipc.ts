@@ -1,71 +1,100 @@
-import { ipcMain, safeStorage, type IpcMainInvokeEvent } from 'electron';
+import { ipcMain, safeStorage } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
-import { IPC, type StoredSession } from '../preload/api';
-import { isTrustedSender } from './security-policy';
+import { ZodError } from 'zod';
+import {
+  IPC_CHANNELS,
+  quitCredentialsSchema,
+  storedSessionSchema,
+  type IpcError,
+  type IpcHandlers,
+  type IpcResult,
+} from '../shared/ipc';
+import { isTrustedSender, sessionPersistence } from './security-policy';
 
-const storedSessionSchema = z.object({
-  token: z.string().min(20).max(200),
-  expiry: z.number().int().positive(),
-  username: z.string().min(1).max(64),
-});
-
-/**
- * Every IPC handler of the main process, each answering only the app's own page
- * (checklist item 17) and validating its argument again.
- *
- * The session is kept between launches, encrypted with the OS keychain
- * (safeStorage). Where no keychain is available the session is not persisted at all:
- * staff sign in again rather than leave a usable token in a plain file.
- */
-const quitSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
-
-export function registerIpc(options: {
+export interface IpcOptions {
   userDataDir: string;
   dataDir: string;
   appOrigin: string;
   kiosk: boolean;
   quitWithCredentials: (username: string, password: string) => Promise<void>;
-}): void {
-  const { userDataDir, dataDir, appOrigin } = options;
-  const file = path.join(userDataDir, 'session.bin');
-  const handle = <T>(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => T): void => {
-    ipcMain.handle(channel, (event, ...args: unknown[]) => {
-      if (!isTrustedSender(event.senderFrame?.url, appOrigin)) throw new Error('IPC from an untrusted frame');
-      return listener(event, ...args);
-    });
-  };
+}
 
-  handle(IPC.sessionLoad, (): StoredSession | null => {
-    if (!safeStorage.isEncryptionAvailable() || !fs.existsSync(file)) return null;
-    try {
-      const parsed = storedSessionSchema.safeParse(JSON.parse(safeStorage.decryptString(fs.readFileSync(file))));
-      return parsed.success ? parsed.data : null;
-    } catch {
-      return null;
-    }
-  });
+/**
+ * The main process's answer to each channel of the shared contract.
+ *
+ * The session is kept between launches only where safeStorage encrypts with a real OS
+ * keyring. On Linux without one, Electron falls back to `basic_text`, a key hard-coded
+ * in Chromium: a file "encrypted" that way is a usable token in the clear, so the
+ * session then lives in memory only and staff sign in again after a restart.
+ */
+export function ipcHandlers(options: IpcOptions): IpcHandlers {
+  const file = path.join(options.userDataDir, 'session.bin');
+  let inMemory: unknown = null;
+  const persist = (): boolean =>
+    sessionPersistence({
+      encryptionAvailable: safeStorage.isEncryptionAvailable(),
+      backend: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os',
+    }) === 'keyring';
 
-  handle(IPC.sessionSave, (_event, value: unknown) => {
-    const session = storedSessionSchema.parse(value);
-    if (!safeStorage.isEncryptionAvailable()) return;
-    fs.writeFileSync(file, safeStorage.encryptString(JSON.stringify(session)), { mode: 0o600 });
-  });
-
-  handle(IPC.sessionClear, () => {
-    fs.rmSync(file, { force: true });
-  });
-
-  handle(IPC.dataDir, () => dataDir);
-  handle(IPC.kiosk, () => options.kiosk);
-  handle(IPC.quit, async (_event, value: unknown) => {
-    const { username, password } = quitSchema.parse(value);
-    try {
+  return {
+    'session:load': () => {
+      if (!persist()) return storedSessionSchema.nullable().catch(null).parse(inMemory);
+      if (!fs.existsSync(file)) return null;
+      try {
+        return storedSessionSchema.parse(JSON.parse(safeStorage.decryptString(fs.readFileSync(file))));
+      } catch {
+        return null;
+      }
+    },
+    'session:save': (arg) => {
+      const session = storedSessionSchema.parse(arg);
+      if (!persist()) {
+        inMemory = session;
+        return undefined;
+      }
+      fs.writeFileSync(file, safeStorage.encryptString(JSON.stringify(session)), { mode: 0o600 });
+      return undefined;
+    },
+    'session:clear': () => {
+      inMemory = null;
+      fs.rmSync(file, { force: true });
+      return undefined;
+    },
+    'app:data-dir': () => options.dataDir,
+    'app:kiosk': () => options.kiosk,
+    'app:quit': async (arg) => {
+      const { username, password } = quitCredentialsSchema.parse(arg);
       await options.quitWithCredentials(username, password);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+      return undefined;
+    },
+  };
+}
+
+/** What crosses back when a handler fails: a code the renderer can act on and words it can show. */
+export function toIpcError(error: unknown): IpcError {
+  if (error instanceof ZodError) return { code: 'invalid', message: 'The request to the desk was malformed.' };
+  const code = (error as { code?: unknown } | null)?.code;
+  // The server's own errors (ApiError) carry a contract code and a message meant for people.
+  if (typeof code === 'string' && /^\d{4}$/.test(code) && error instanceof Error) {
+    return { code, message: error.message };
+  }
+  return { code: 'internal', message: 'The desk could not do that.' };
+}
+
+/** Answers every channel, only for the app's own frames (checklist item 17), always as a result value. */
+export function registerIpc(options: IpcOptions): void {
+  const handlers = ipcHandlers(options);
+  for (const channel of IPC_CHANNELS) {
+    ipcMain.handle(channel, async (event, arg: unknown): Promise<IpcResult<unknown>> => {
+      if (!isTrustedSender(event.senderFrame?.url, options.appOrigin)) {
+        return { ok: false, error: { code: 'untrusted', message: 'IPC from an untrusted frame.' } };
+      }
+      try {
+        return { ok: true, value: await handlers[channel](arg) };
+      } catch (error) {
+        return { ok: false, error: toIpcError(error) };
+      }
+    });
+  }
 }

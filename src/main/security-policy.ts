@@ -28,9 +28,28 @@ export function originOf(url: string): string | null {
   }
 }
 
-/** Item 5: only the app's own page may ask for anything, and only for the camera. */
-export function isAllowedPermission(permission: string, requestingUrl: string, appOrigin: string): boolean {
-  return permission === 'media' && originOf(requestingUrl) === appOrigin;
+/**
+ * Item 5: only the app's own page may ask for anything, and only for the camera. Electron
+ * reports camera and microphone alike as `media`: a request that names its media types
+ * must ask for video alone (the desk never records sound).
+ */
+export function isAllowedPermission(
+  permission: string,
+  requestingUrl: string,
+  appOrigin: string,
+  mediaTypes?: readonly string[],
+): boolean {
+  if (permission !== 'media' || originOf(requestingUrl) !== appOrigin) return false;
+  return mediaTypes === undefined || (mediaTypes.length > 0 && mediaTypes.every((type) => type === 'video'));
+}
+
+/**
+ * Where the session may be kept between launches. Only a real OS keyring protects a token
+ * at rest: Linux without one falls back to `basic_text`, a key hard-coded in Chromium.
+ */
+export function sessionPersistence(store: { encryptionAvailable: boolean; backend: string }): 'keyring' | 'memory' {
+  if (!store.encryptionAvailable) return 'memory';
+  return store.backend === 'basic_text' || store.backend === 'unknown' ? 'memory' : 'keyring';
 }
 
 /** Item 13: the window shows the embedded server's pages and nothing else. */

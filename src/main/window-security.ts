@@ -8,10 +8,11 @@ export function secureWebPreferences(preload: string): NonNullable<BrowserWindow
 /** Only the embedded server's own origin may use the camera; every other request is refused. */
 export function lockDownSession(session: Session, appOrigin: string): void {
   session.setPermissionRequestHandler((_webContents, permission, callback, details) => {
-    callback(isAllowedPermission(permission, details.requestingUrl, appOrigin));
+    const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : undefined;
+    callback(isAllowedPermission(permission, details.requestingUrl, appOrigin, mediaTypes));
   });
-  session.setPermissionCheckHandler((_webContents, permission, requestingOrigin) =>
-    isAllowedPermission(permission, requestingOrigin, appOrigin),
+  session.setPermissionCheckHandler((_webContents, permission, requestingOrigin, details) =>
+    isAllowedPermission(permission, requestingOrigin, appOrigin, details.mediaType ? [details.mediaType] : undefined),
   );
 }
 

@@ -1,17 +1,17 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { IPC, type FrontdeskBridge, type StoredSession } from './api';
+import { IPC_CHANNELS, type FrontdeskBridge, type IpcChannel } from '../shared/ipc';
 
-/** The typed bridge: each method is one IPC call whose argument main validates again. */
+const known = new Set<string>(IPC_CHANNELS);
+
+/**
+ * The typed bridge and nothing more: one call per channel of the shared contract, whose
+ * argument main validates again. A channel outside the contract is refused here.
+ */
 const bridge = {
-  session: {
-    load: () => ipcRenderer.invoke(IPC.sessionLoad) as Promise<StoredSession | null>,
-    save: (session: StoredSession) => ipcRenderer.invoke(IPC.sessionSave, session) as Promise<void>,
-    clear: () => ipcRenderer.invoke(IPC.sessionClear) as Promise<void>,
-  },
-  dataDir: () => ipcRenderer.invoke(IPC.dataDir) as Promise<string>,
-  kiosk: () => ipcRenderer.invoke(IPC.kiosk) as Promise<boolean>,
-  quit: (credentials: { username: string; password: string }) =>
-    ipcRenderer.invoke(IPC.quit, credentials) as Promise<boolean>,
+  invoke: (channel: IpcChannel, arg: unknown) =>
+    known.has(channel)
+      ? ipcRenderer.invoke(channel, arg)
+      : Promise.resolve({ ok: false, error: { code: 'invalid', message: `No such channel ${channel}.` } }),
 } satisfies FrontdeskBridge;
 
 contextBridge.exposeInMainWorld('frontdesk', bridge);

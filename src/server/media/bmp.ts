@@ -9,11 +9,13 @@ export interface RawImage {
 }
 
 /**
- * The decoder holds the whole image twice in memory (RGBA, then RGB): 7 bytes a pixel,
- * 56 MB at this cap. An uncompressed 24-bit BMP under the 5 MiB upload limit has at
- * most 1.7 MP, and a webcam's BMP is 2 MP or less, so the cap refuses no real photo.
+ * The decoder holds the whole image twice in memory (RGBA, then RGB), and sharp a third
+ * raw copy: about 10 bytes a pixel, 40 MB at this cap (measured: 8 concurrent uploads of
+ * an 8 MP 1-bit BMP took the server to 292 MiB; see docs/RELIABILITY.md). An uncompressed
+ * 24-bit BMP under the 5 MiB upload limit has at most 1.7 MP, and a webcam's BMP is
+ * 2 MP or less, so the cap refuses no real photo.
  */
-export const BMP_MAX_PIXELS = 8_000_000;
+export const BMP_MAX_PIXELS = 4_000_000;
 
 /**
  * Run-length encoding can declare a huge image in a few bytes (a 60-byte RLE8 file can

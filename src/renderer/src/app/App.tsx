@@ -1,6 +1,6 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { StoredSession } from '../../../preload/api';
+import type { StoredSession } from '../../../shared/ipc';
 import { apiJson } from '../lib/api';
 import { clearSession, loadSession, saveSession } from '../lib/session-store';
 import { SignIn } from '../features/auth/SignIn';

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { StoredSession } from '../../../preload/api';
+import type { StoredSession } from '../../../shared/ipc';
 
 export interface Session extends StoredSession {
   signOut: () => void;

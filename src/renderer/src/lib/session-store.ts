@@ -1,37 +1,35 @@
-import type { StoredSession } from '../../../preload/api';
+import { storedSessionSchema, type StoredSession } from '../../../shared/ipc';
+import { callMain, hasBridge } from './bridge';
 
 /**
- * Where the access token lives between launches: in Electron, encrypted by the main
- * process with the OS keychain (safeStorage); in a plain browser, in localStorage.
- * An expired session is never handed back.
+ * Where the access token lives between launches: in Electron, with the main process
+ * (encrypted with the OS keyring, or in memory only where there is none); in a plain
+ * browser, in localStorage. An expired session is never handed back.
  */
 const KEY = 'frontdesk.session';
 
 export async function loadSession(): Promise<StoredSession | null> {
-  const session = window.frontdesk ? await window.frontdesk.session.load() : parse(localStorage.getItem(KEY));
+  const session = hasBridge() ? await callMain('session:load', undefined) : parse(localStorage.getItem(KEY));
   if (!session || session.expiry * 1000 <= Date.now()) return null;
   return session;
 }
 
 export async function saveSession(session: StoredSession): Promise<void> {
-  if (window.frontdesk) await window.frontdesk.session.save(session);
+  if (hasBridge()) await callMain('session:save', session);
   else localStorage.setItem(KEY, JSON.stringify(session));
 }
 
 export async function clearSession(): Promise<void> {
-  if (window.frontdesk) await window.frontdesk.session.clear();
+  if (hasBridge()) await callMain('session:clear', undefined);
   else localStorage.removeItem(KEY);
 }
 
 function parse(text: string | null): StoredSession | null {
   if (!text) return null;
   try {
-    const value = JSON.parse(text) as Partial<StoredSession>;
-    if (typeof value.token === 'string' && typeof value.expiry === 'number' && typeof value.username === 'string') {
-      return { token: value.token, expiry: value.expiry, username: value.username };
-    }
+    // The same rule main applies to what it stores: one schema, in src/shared.
+    return storedSessionSchema.nullable().catch(null).parse(JSON.parse(text));
   } catch {
-    // A damaged entry is treated as signed out.
+    return null; // A damaged entry is treated as signed out.
   }
-  return null;
 }

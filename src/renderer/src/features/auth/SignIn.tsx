@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { StoredSession } from '../../../../preload/api';
+import type { StoredSession } from '../../../../shared/ipc';
 import type { SetupStatusResponse, TokenResponse } from '../../../../shared/api-types';
 import { ApiRequestError, apiJson } from '../../lib/api';
 import { textField } from '../../lib/form';

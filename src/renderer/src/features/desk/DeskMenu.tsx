@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useSession } from '../../app/session';
 import { Dialog } from '../../lib/Dialog';
+import { callMain, hasBridge } from '../../lib/bridge';
 import { textField } from '../../lib/form';
 
 /**
@@ -15,19 +16,21 @@ export function DeskMenu() {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    const bridge = window.frontdesk;
-    if (!bridge) return;
-    void Promise.all([bridge.dataDir(), bridge.kiosk()]).then(([dataDir, kiosk]) => setInfo({ dataDir, kiosk }));
+    if (!hasBridge()) return;
+    void Promise.all([callMain('app:data-dir', undefined), callMain('app:kiosk', undefined)]).then(([dataDir, kiosk]) =>
+      setInfo({ dataDir, kiosk }),
+    );
   }, []);
 
   async function closeKiosk(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const ok = await window.frontdesk?.quit({
-      username: textField(form, 'username'),
-      password: textField(form, 'password'),
-    });
-    if (!ok) setError('Wrong username or password.');
+    try {
+      await callMain('app:quit', { username: textField(form, 'username'), password: textField(form, 'password') });
+    } catch (problem) {
+      // "Wrong username or password." or "Too many failed sign-ins. Try again in 30 s.": main's own words.
+      setError(problem instanceof Error ? problem.message : String(problem));
+    }
   }
 
   return (

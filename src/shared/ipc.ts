@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/**
+ * The contract between the renderer and Electron's main process: one map of channels to
+ * their argument and answer. Main's handlers and the preload bridge are both typed from
+ * it (Actual Budget's handler map), and every answer crosses as a result value, never as
+ * a thrown error that IPC would flatten into "Error invoking remote method".
+ */
+
+export const storedSessionSchema = z.object({
+  token: z.string().min(20).max(200),
+  /** UNIX seconds, as /v1/oauth/ answers. */
+  expiry: z.number().int().positive(),
+  username: z.string().min(1).max(64),
+});
+export type StoredSession = z.infer<typeof storedSessionSchema>;
+
+export const quitCredentialsSchema = z.object({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(1024),
+});
+export type QuitCredentials = z.infer<typeof quitCredentialsSchema>;
+
+export interface IpcContract {
+  'session:load': { arg: undefined; value: StoredSession | null };
+  'session:save': { arg: StoredSession; value: undefined };
+  'session:clear': { arg: undefined; value: undefined };
+  /** Where the database and photos live, to show staff. */
+  'app:data-dir': { arg: undefined; value: string };
+  /** Whether the desk runs as a kiosk (full screen, closed only by staff). */
+  'app:kiosk': { arg: undefined; value: boolean };
+  /** Closes a kiosk after checking a staff account. */
+  'app:quit': { arg: QuitCredentials; value: undefined };
+}
+
+export type IpcChannel = keyof IpcContract;
+export const IPC_CHANNELS = [
+  'session:load',
+  'session:save',
+  'session:clear',
+  'app:data-dir',
+  'app:kiosk',
+  'app:quit',
+] as const satisfies readonly IpcChannel[];
+
+export interface IpcError {
+  /** A contract code (`1142`: wrong credentials or too many attempts), or `invalid`, `untrusted`, `internal`. */
+  code: string;
+  message: string;
+}
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+/**
+ * Main's side: each handler receives its argument as `unknown` (the renderer is not
+ * trusted, so every handler validates) and answers the contract's value.
+ */
+export type IpcHandlers = {
+  [C in IpcChannel]: (arg: unknown) => IpcContract[C]['value'] | Promise<IpcContract[C]['value']>;
+};
+
+/** The renderer's side: the one function the preload exposes. */
+export interface FrontdeskBridge {
+  invoke<C extends IpcChannel>(channel: C, arg: IpcContract[C]['arg']): Promise<IpcResult<IpcContract[C]['value']>>;
+}
+
+declare global {
+  interface Window {
+    frontdesk?: FrontdeskBridge;
+  }
+}
