@@ -30,7 +30,6 @@ describe('the frontdesk command line', () => {
       username: 'night-shift',
       password: 'a very long password',
       deviceInfo: 'test',
-      client: 'test',
     });
     expect(token.access_token).toBeTruthy();
     ctx.close();

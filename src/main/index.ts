@@ -32,7 +32,7 @@ async function createWindow(): Promise<void> {
     kiosk: launch.kiosk,
     // Closing a kiosk takes a staff sign-in: a visitor at the desk cannot end it.
     quitWithCredentials: async (username, password) => {
-      await running.context.auth.verifyCredentials({ username, password, client: 'kiosk' });
+      await running.context.auth.verifyCredentials({ username, password });
       allowQuit = true;
       app.quit();
     },

@@ -20,6 +20,8 @@ describe('state-changing requests from another web site', () => {
     { origin: 'https://127.0.0.1' },
     { 'sec-fetch-site': 'cross-site' },
     { 'sec-fetch-site': 'same-site' },
+    // A browser may attach cached HTTP credentials by itself: an Authorization header proves nothing.
+    { origin: 'http://evil.example', authorization: 'Basic ZXZpbDpldmls' },
   ])('refuses the first-run set-up sent with %o, and creates no account', async (headers) => {
     const response = await setUp(headers);
     expect(response.status).toBe(403);

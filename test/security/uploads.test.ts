@@ -1,5 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JPEG_MAX_SCANS, jpegScanCount } from '../../src/server/media/image-format';
+import { makeImage } from '../helpers/images';
 import { checkInForm, errorCode, startTestServer, type TestServer } from '../helpers/server';
 
 /** A BMP whose header declares width × height, compressed with RLE8, holding only "end of bitmap". */
@@ -79,15 +81,49 @@ describe('uploads from clients that misbehave', () => {
   afterAll(() => server.stop());
 
   it.each([
-    [10_000, 10_000],
-    [1900, 1900], // under the BMP cap: refused because 60 bytes cannot hold it
-  ])('refuses an RLE8 BMP of a few bytes that declares %i×%i pixels', async (width, height) => {
+    [10_000, 10_000, 400, '2400'], // more pixels than any BMP may have
+    [1900, 1900, 415, '2415'], // under the cap, but run-length encoded: never decoded
+    [8_000_000, -1, 400, '2400'], // bottom-up, the shape whose escape codes froze the decoder
+  ])('refuses an RLE8 BMP of a few bytes that declares %i×%i pixels', async (width, height, status, code) => {
     const bomb = rleBombBmp(width, height);
     expect(bomb.length).toBe(60);
     const response = await server.api('/v1/add/', { method: 'POST', body: checkInForm(bomb, {}, 'bomb.bmp') });
-    expect(response.status).toBe(400);
-    expect(await errorCode(response)).toBe('2400');
+    expect(response.status).toBe(status);
+    expect(await errorCode(response)).toBe(code);
     expect(server.context.visitors.onSite()).toEqual([]);
+  });
+
+  it('refuses a JPEG with far more scans than a camera writes, before decoding it', async () => {
+    const jpeg = await makeImage('jpeg', 64, 64);
+    // An APP15 segment full of start-of-scan markers, inserted after the SOI marker.
+    const markers = Buffer.alloc(2 * (JPEG_MAX_SCANS + 1));
+    for (let i = 0; i < markers.length; i += 2) markers.set([0xff, 0xda], i);
+    const segment = Buffer.concat([Buffer.from([0xff, 0xef]), Buffer.alloc(2), markers]);
+    segment.writeUInt16BE(segment.length - 2, 2);
+    const bomb = Buffer.concat([jpeg.subarray(0, 2), segment, jpeg.subarray(2)]);
+    expect(jpegScanCount(jpeg)).toBeLessThan(10);
+    const response = await server.api('/v1/add/', { method: 'POST', body: checkInForm(bomb) });
+    expect(response.status).toBe(415);
+    expect(await errorCode(response)).toBe('2415');
+  });
+
+  it('answers a malformed form with 1190 without a token and 2400 with one, never 5501', async () => {
+    for (const body of ['--x\r\nContent-Disposition: form-data; name="cardno"\r\n\r\n7', 'no boundary at all']) {
+      for (const [auth, status, code] of [
+        [false, 401, '1190'],
+        [true, 400, '2400'],
+      ] as const) {
+        const response = await server.api('/v1/add/', {
+          method: 'POST',
+          auth,
+          headers: {
+            'content-type': body.startsWith('--') ? 'multipart/form-data; boundary=x' : 'multipart/form-data',
+          },
+          body,
+        });
+        expect([response.status, await errorCode(response)]).toEqual([status, code]);
+      }
+    }
   });
 
   it('answers 1190 to a check-in without a token before reading its image', async () => {

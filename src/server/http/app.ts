@@ -1,16 +1,18 @@
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { IMAGE_MAX_BYTES } from '../../shared/visitor-fields';
 import { ApiError } from '../api-error';
 import type { AppContext } from '../context';
 import { logger } from '../log';
-import { authModeOf, registerAuthentication, type AuthMode } from './auth';
+import { authModeOf, registerAuthentication, tokenRefusal, type AuthMode } from './auth';
 import { registerCrossSiteGuard } from './cross-site-guard';
 import { registerErrorHandling, sendError, toLoggedApiError } from './errors';
-import { registerHostGuard } from './host-guard';
+import { hostRefusal, registerHostGuard } from './host-guard';
 import { registerApiDocument } from './openapi';
 import { eventRoutes } from './routes/events';
 import { oauthRoutes } from './routes/oauth';
@@ -40,6 +42,8 @@ export interface RequestTimeouts {
  */
 export const DEFAULT_TIMEOUTS: RequestTimeouts = { requestMs: 60_000, idleMs: 30_000 };
 
+const MAX_CONNECTIONS = 512;
+
 /** Per-request lines only when debugging: a grid of thumbnails would flood the log. */
 function httpLogger(): FastifyBaseLogger {
   const log = logger('http');
@@ -68,15 +72,26 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
     rewriteUrl: (request) => normaliseRequestTarget(request.url ?? '/'),
     // Node checks requestTimeout only every connectionsCheckingInterval (30 s by default):
     // check often enough that the deadline means what it says.
-    serverFactory: (handler) =>
-      http.createServer(
+    serverFactory: (handler) => {
+      const server = http.createServer(
         {
           requestTimeout: timeouts.requestMs,
           headersTimeout: Math.min(timeouts.requestMs, 20_000),
           connectionsCheckingInterval: Math.max(100, Math.min(1000, timeouts.requestMs / 4)),
         },
         handler,
-      ),
+      );
+      // A desk needs a handful of connections; thousands held open by one local process
+      // would exhaust memory and file descriptors. Past this, new ones are dropped at once.
+      server.maxConnections = MAX_CONNECTIONS;
+      // Node would answer an unknown Expect header with an empty 417: the contract wants JSON.
+      server.on('checkExpectation', (_request, response) => {
+        const body = JSON.stringify(new ApiError('2400', 'Unsupported Expect header.').toBody());
+        response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+        response.end(body);
+      });
+      return server;
+    },
     requestTimeout: timeouts.requestMs,
     connectionTimeout: timeouts.idleMs,
     // Sign-in forms are tiny; the only large body, the photo, is multipart with its own limit.
@@ -98,7 +113,9 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
       socket.destroy();
     },
     frameworkErrors: (error, request, reply) => {
-      void sendError(reply, toLoggedApiError(error, request));
+      // No hook has run for these: the Host and the token are still checked first.
+      const refusal = hostRefusal(request, options.allowedHosts) ?? tokenRefusal(request, ctx.auth);
+      void sendError(reply, refusal ?? toLoggedApiError(error, request));
     },
   });
 
@@ -147,10 +164,14 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
       await files.register(fastifyStatic, { root: rendererDir, wildcard: false, index: 'index.html' });
     });
   }
+  // The renderer routes on the client: a page path it knows (no file extension) gets the
+  // app's shell; authModeOf let only such page loads through without a token.
+  const shell = rendererDir ? fs.readFileSync(path.join(rendererDir, 'index.html')) : undefined;
   app.setNotFoundHandler(async (request, reply) => {
-    // The renderer routes on the client: any other page path gets the app's shell
-    // (authModeOf let only such page loads through without a token).
-    if (rendererDir && authModeOf(request) === 'none') return reply.sendFile('index.html');
+    const pathname = request.url.split('?')[0]!;
+    if (shell && authModeOf(request) === 'none' && !/\.[a-z0-9]+$/i.test(pathname)) {
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(shell);
+    }
     return sendError(
       reply,
       new ApiError('2600', `There is no endpoint ${request.method} ${request.url.split('?')[0]}.`),

@@ -44,6 +44,21 @@ export function authModeOf(request: FastifyRequest): AuthMode {
 }
 
 /**
+ * For a request the router refused before any hook could run (a path that cannot be
+ * decoded, a parameter too long): the token is still checked first, as everywhere.
+ */
+export function tokenRefusal(request: FastifyRequest, auth: AuthService): ApiError | undefined {
+  try {
+    const token = tokenFromHeader(request);
+    if (token === undefined) return new ApiError('1190');
+    auth.authenticate(token);
+    return undefined;
+  } catch (error) {
+    return error instanceof ApiError ? error : new ApiError('1403');
+  }
+}
+
+/**
  * Every request must carry a valid token before anything else is looked at, unless its
  * route opts out. Routes that take the token from the form authenticate while reading it
  * (`readForm`), before any file part is buffered.

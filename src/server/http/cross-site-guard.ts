@@ -6,13 +6,14 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * A web page anywhere can make the kiosk's browser POST a form to 127.0.0.1 (no CORS
  * preflight for a form), for instance to claim the first-run account before staff do.
- * Requests that carry an Authorization header cannot be sent that way; the others (sign-in,
- * set-up, a check-in with its token in the form) are refused when the browser says they
- * come from another site. Clients that are not browsers send neither header and pass.
+ * Every state-changing request is refused when the browser says it comes from another
+ * site, with or without an Authorization header (a browser can attach cached HTTP
+ * credentials by itself). The desk's own page is same-origin; clients that are not
+ * browsers send neither header and pass.
  */
 export function registerCrossSiteGuard(app: FastifyInstance, allowedHosts: () => ReadonlySet<string>): void {
   app.addHook('onRequest', async (request) => {
-    if (SAFE_METHODS.has(request.method) || request.headers.authorization !== undefined) return;
+    if (SAFE_METHODS.has(request.method)) return;
     const fetchSite = request.headers['sec-fetch-site'];
     if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') refuse();
     const origin = request.headers.origin;

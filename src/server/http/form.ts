@@ -37,6 +37,27 @@ export async function readForm(request: FastifyRequest, options: FormOptions): P
   }
   const fields: Record<string, string> = {};
   let image: Buffer | undefined;
+  try {
+    image = await readParts(request, options, fields, authenticateWith);
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    // A form that breaks off or has no boundary: the client's fault, after the token's.
+    authenticateWith(undefined);
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('FST_')) throw error;
+    throw new ApiError('2400', 'The form could not be read: it is malformed or was cut off.');
+  }
+  authenticateWith(undefined);
+  return image ? { fields, image } : { fields };
+}
+
+async function readParts(
+  request: FastifyRequest,
+  options: FormOptions,
+  fields: Record<string, string>,
+  authenticateWith: (token: string | undefined) => void,
+): Promise<Buffer | undefined> {
+  let image: Buffer | undefined;
   for await (const part of request.parts()) {
     if (part.type === 'file') {
       authenticateWith(undefined);
@@ -52,8 +73,7 @@ export async function readForm(request: FastifyRequest, options: FormOptions): P
       if (part.fieldname === 'access_token') authenticateWith(fields.access_token);
     }
   }
-  authenticateWith(undefined);
-  return image ? { fields, image } : { fields };
+  return image;
 }
 
 /**

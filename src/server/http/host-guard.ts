@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../api-error';
 import { isOriginForm } from './request-target';
 
@@ -9,14 +9,21 @@ import { isOriginForm } from './request-target';
  */
 export function registerHostGuard(app: FastifyInstance, allowedHosts: () => ReadonlySet<string>): void {
   app.addHook('onRequest', async (request) => {
-    if (!isOriginForm(request.originalUrl)) {
-      throw new ApiError('2400', 'Send the path alone ("GET /v1/get"), not a full URL.');
-    }
-    const host = request.headers.host?.toLowerCase();
-    if (!host || !allowedHosts().has(host)) {
-      throw new ApiError('2600', 'This server does not answer for that host name.', { status: 421 });
-    }
+    const refusal = hostRefusal(request, allowedHosts);
+    if (refusal) throw refusal;
   });
+}
+
+/** The guard's decision, also asked by the router's own error path, which runs before any hook. */
+export function hostRefusal(request: FastifyRequest, allowedHosts: () => ReadonlySet<string>): ApiError | undefined {
+  if (!isOriginForm(request.originalUrl)) {
+    return new ApiError('2400', 'Send the path alone ("GET /v1/get"), not a full URL.');
+  }
+  const host = request.headers.host?.toLowerCase();
+  if (!host || !allowedHosts().has(host)) {
+    return new ApiError('2600', 'This server does not answer for that host name.', { status: 421 });
+  }
+  return undefined;
 }
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];

@@ -17,38 +17,30 @@ export interface RawImage {
  */
 export const BMP_MAX_PIXELS = 4_000_000;
 
-/**
- * Run-length encoding can declare a huge image in a few bytes (a 60-byte RLE8 file can
- * claim 10000×10000). Pixels beyond what this many per byte of file could encode are
- * refused before anything is allocated; a photo never compresses that well under RLE.
- */
-const RLE_MAX_PIXELS_PER_BYTE = 32;
-
-const BI_RLE8 = 1;
-const BI_RLE4 = 2;
+const BI_RGB = 0;
 const BI_BITFIELDS = 3;
 
 /**
- * libvips has no BMP loader, so BMP is decoded here to raw RGB. The header's size is
- * checked against the caps and against the file's own length before decoding, because
- * the decoder allocates width × height × 4 bytes up front: a 20-byte header could
- * otherwise ask for 10 GB.
+ * libvips has no BMP loader, so BMP is decoded here to raw RGB. The header is checked
+ * before decoding (size against the cap and against the file's own length, compression)
+ * because the decoder allocates width × height × 4 bytes up front: a 20-byte header could
+ * otherwise ask for 10 GB. Decoding an uncompressed bitmap is linear in its bytes.
  */
 export function decodeBmp(bytes: Buffer, maxPixels: number): RawImage {
   const { width, height, bitsPerPixel, compression, dataOffset } = bmpHeader(bytes);
   if (width < 1 || height < 1) throw new MediaError('corrupt', 'The BMP header declares an empty image.');
   const pixels = width * height;
   if (pixels > Math.min(maxPixels, BMP_MAX_PIXELS)) throw new MediaError('too-large', 'The image has too many pixels.');
-  if (compression === BI_RLE8 || compression === BI_RLE4) {
-    if (pixels > bytes.length * RLE_MAX_PIXELS_PER_BYTE) {
-      throw new MediaError('too-large', 'The BMP file declares far more pixels than it holds.');
-    }
-  } else if ((compression === 0 || compression === BI_BITFIELDS) && bitsPerPixel > 0) {
-    // Uncompressed rows are padded to 4 bytes: the file must hold every one of them.
-    const rowBytes = Math.ceil((width * bitsPerPixel) / 32) * 4;
-    if (rowBytes * height > bytes.length - dataOffset) {
-      throw new MediaError('corrupt', 'The BMP file is shorter than the image it declares.');
-    }
+  // Run-length encoded BMPs (RLE4, RLE8) are palette graphics, never camera photos, and
+  // their decoder is JavaScript on the server's one thread: a few escape codes make it
+  // loop for minutes while every other request waits. Only uncompressed bitmaps are read.
+  if (compression !== BI_RGB && compression !== BI_BITFIELDS) {
+    throw new MediaError('unsupported', 'Compressed BMP files are not accepted; save the photo as JPEG or PNG.');
+  }
+  // Uncompressed rows are padded to 4 bytes: the file must hold every one of them.
+  const rowBytes = Math.ceil((width * bitsPerPixel) / 32) * 4;
+  if (bitsPerPixel < 1 || rowBytes * height > bytes.length - dataOffset) {
+    throw new MediaError('corrupt', 'The BMP file is shorter than the image it declares.');
   }
   let decoded;
   try {

@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import { rgbaToThumbHash } from 'thumbhash';
 import type { ImageFormat } from '../../shared/api-types';
 import { decodeBmp } from './bmp';
-import { sniffImageFormat } from './image-format';
+import { JPEG_MAX_SCANS, jpegScanCount, sniffImageFormat } from './image-format';
 import { MediaError } from './media-error';
 import type { Sharp } from 'sharp';
 import { MAX_INPUT_PIXELS, sharp } from './sharp-policy';
@@ -51,6 +51,9 @@ export function processPhoto(bytes: Buffer): Promise<ProcessedPhoto> {
 async function decodePhoto(bytes: Buffer): Promise<ProcessedPhoto> {
   const format = sniffImageFormat(bytes);
   if (!format) throw new MediaError('unsupported', 'The image must be a JPEG, PNG, WebP or BMP file.');
+  if (format === 'jpeg' && jpegScanCount(bytes) > JPEG_MAX_SCANS) {
+    throw new MediaError('corrupt', 'The JPEG file has far more scans than any camera writes.');
+  }
 
   const input =
     format === 'bmp' ? bmpInput(bytes) : sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });

@@ -13,7 +13,11 @@ sharp.unblock({
 // A kiosk has few cores and much else to do; libvips' cache holds decoded images we never reuse.
 sharp.cache(false);
 
-/** About 100 megapixels: above any camera a reception desk meets, below an out-of-memory. */
-export const MAX_INPUT_PIXELS = 100_000_000;
+/**
+ * 50 megapixels: above any camera a reception desk meets (a phone's default photo is
+ * 12 MP), and a progressive JPEG of that size, which must be held whole while it decodes,
+ * costs about 290 MB rather than the 575 MB measured at 100 MP.
+ */
+export const MAX_INPUT_PIXELS = 50_000_000;
 
 export { sharp };

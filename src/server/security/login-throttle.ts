@@ -15,13 +15,6 @@ export const DEFAULT_THROTTLE: ThrottleOptions = {
   maxDelayMs: 15 * 60 * 1000,
 };
 
-/** Per client address: see authService for why the cap is a minute. */
-export const CLIENT_THROTTLE: ThrottleOptions = {
-  freeFailures: 20,
-  windowMs: 5 * 60 * 1000,
-  maxDelayMs: 60 * 1000,
-};
-
 interface Record {
   failures: number;
   lastFailureAt: number;

@@ -14,11 +14,21 @@ const KEY_LENGTH = 32;
 
 /**
  * scrypt runs on libuv's thread pool, which photo reads and sharp's callbacks share: a
- * flood of sign-ins must not fill it. At most two hashes run at once; the rest queue.
+ * flood of sign-ins must not fill it. At most two hashes run at once; a bounded number
+ * wait, and past that a sign-in is turned away to retry, so a flood from any number of
+ * local addresses costs a fixed amount of memory and never more than two threads.
  */
 const hashing = pLimit(2);
+export const HASHES_WAITING_MAX = 16;
+
+export class PasswordQueueFullError extends Error {
+  constructor() {
+    super('Too many password checks are waiting.');
+  }
+}
 
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+  if (hashing.pendingCount >= HASHES_WAITING_MAX) return Promise.reject(new PasswordQueueFullError());
   // maxmem must exceed 128 * N * r bytes; hashes stored at N=2^17 need more than Node's 32 MiB default.
   const maxmem = 256 * 1024 * 1024;
   return hashing(

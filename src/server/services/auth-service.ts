@@ -2,8 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { ApiError } from '../api-error';
 import type { TokenRow, TokensRepository } from '../db/repositories/tokens';
 import type { UsersRepository } from '../db/repositories/users';
-import { CLIENT_THROTTLE, DEFAULT_THROTTLE, LoginThrottle } from '../security/login-throttle';
-import { decoyHash, hashPassword, verifyPassword } from '../security/passwords';
+import { DEFAULT_THROTTLE, LoginThrottle } from '../security/login-throttle';
+import { decoyHash, hashPassword, PasswordQueueFullError, verifyPassword } from '../security/passwords';
 import { hashToken, newAccessToken, TOKEN_LIFETIME_SECONDS } from '../security/tokens';
 
 export interface IssuedToken {
@@ -15,8 +15,6 @@ export interface LoginAttempt {
   username: string;
   password: string;
   deviceInfo: string;
-  /** The client's address: failures are throttled per client as well as per username. */
-  client: string;
 }
 
 export const USERNAME_RULE = /^[\p{L}\p{N}._@-]{1,64}$/u;
@@ -30,17 +28,19 @@ export function authService(deps: {
   dataVersion: () => number;
 }) {
   const { users, tokens, now, dataVersion } = deps;
-  // Per username: a few typos are free, then waits double up to 15 minutes. Per client:
-  // more slack and a one-minute cap, because every desk app on this kiosk shares
-  // 127.0.0.1: a sprayer trying many usernames is slowed, but a local process cannot lock
-  // every account out of the desk for long.
+  // Per username: a few typos are free, then waits double up to 15 minutes. There is no
+  // per-address limit: every desk on this kiosk signs in from 127.0.0.1, and any local
+  // process can pick any 127.x.y.z source address, so such a limit could not tell the desk
+  // from an attacker and would only lock the desk out. What a flood of guesses at many
+  // usernames costs is bounded instead by the password-check queue (passwords.ts).
   const userThrottle = new LoginThrottle(now, { ...DEFAULT_THROTTLE, freeFailures: 5 });
-  const clientThrottle = new LoginThrottle(now, CLIENT_THROTTLE);
 
   /** Checks a username and password, throttled; throws 1142 (or 1142 with 429 while throttled). */
   async function verifyCredentials(attempt: Omit<LoginAttempt, 'deviceInfo'>): Promise<number> {
-    const userKey = attempt.username.toLowerCase();
-    const waitMs = Math.max(userThrottle.retryAfterMs(userKey), clientThrottle.retryAfterMs(attempt.client));
+    // No account can have such a name: answered at once, and never kept as a throttle key.
+    if (!USERNAME_RULE.test(attempt.username)) throw new ApiError('1142');
+    const userKey = throttleKey(attempt.username);
+    const waitMs = userThrottle.retryAfterMs(userKey);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
       throw new ApiError('1142', `Too many failed sign-ins. Try again in ${seconds} s.`, {
@@ -51,12 +51,20 @@ export function authService(deps: {
     // Counted as a failure before the check starts, so a hundred guesses sent at once see
     // each other: only the free ones ever reach scrypt. A success takes it back.
     userThrottle.recordFailure(userKey);
-    clientThrottle.recordFailure(attempt.client);
     const user = users.findByUsername(attempt.username);
-    const ok = await verifyPassword(attempt.password, user?.password_hash ?? (await decoyHash()));
+    let ok: boolean;
+    try {
+      ok = await verifyPassword(attempt.password, user?.password_hash ?? (await decoyHash()));
+    } catch (error) {
+      if (!(error instanceof PasswordQueueFullError)) throw error;
+      userThrottle.forgiveOne(userKey);
+      throw new ApiError('1142', 'The desk is busy checking other sign-ins; try again in a moment.', {
+        status: 429,
+        headers: { 'retry-after': '1' },
+      });
+    }
     if (!user || !ok) throw new ApiError('1142');
     userThrottle.recordSuccess(userKey);
-    clientThrottle.forgiveOne(attempt.client);
     return user.id;
   }
 
@@ -139,6 +147,14 @@ export function authService(deps: {
     createFirstUser,
     needsFirstUser: (): boolean => users.count() === 0,
   };
+}
+
+/**
+ * The database compares usernames with COLLATE NOCASE, which folds ASCII letters only:
+ * the throttle folds the same way, so "\u212Aiosk" (Kelvin sign) is not "kiosk" here either.
+ */
+function throttleKey(username: string): string {
+  return username.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
 }
 
 function checkCredentialsShape(username: string, password: string): void {

@@ -25,7 +25,7 @@ export function oauthRoutes(app: FastifyInstance, ctx: AppContext): void {
         summary: 'Get an access token',
         description:
           'Tokens live 30 days. Failed sign-ins are throttled per username (5 free, then doubling waits up to ' +
-          '15 minutes) and per client (20 free, waits capped at one minute): 1142 with status 429 and Retry-After.',
+          '15 minutes): 1142 with status 429 and Retry-After, as when the desk is busy checking other sign-ins.',
         tags: TAGS,
         auth: 'none',
         form: { schema: loginFieldsSchema, types: FORM_TYPES },
@@ -42,7 +42,6 @@ export function oauthRoutes(app: FastifyInstance, ctx: AppContext): void {
         username: parsed.data.username,
         password: parsed.data.password,
         deviceInfo: parsed.data['device-info'] ?? request.headers['user-agent']?.slice(0, 200) ?? 'Unknown',
-        client: request.ip,
       });
       return { success: true, data };
     },
