@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest } from '../helpers/raw-http';
+
+const codeOf = (body: string): string | undefined => (JSON.parse(body) as { errors?: { code?: string } }).errors?.code;
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server';
 
 describe('answers at the edges of HTTP, with a renderer to serve', () => {
@@ -26,9 +28,9 @@ describe('answers at the edges of HTTP, with a renderer to serve', () => {
   it('checks the token first even where the router refuses the path itself', async () => {
     for (const target of ['/v1/get%', `/v1/photo/${'A'.repeat(300)}`]) {
       const anonymous = await rawRequest(server.port, 'GET', target);
-      expect([target, anonymous.status, JSON.parse(anonymous.body).errors.code]).toEqual([target, 401, '1190']);
+      expect([target, anonymous.status, codeOf(anonymous.body)]).toEqual([target, 401, '1190']);
       const signedIn = await rawRequest(server.port, 'GET', target, { authorization: `Token ${server.token}` });
-      expect(JSON.parse(signedIn.body).errors.code).toBe('3404');
+      expect(codeOf(signedIn.body)).toBe('3404');
     }
   });
 
