@@ -22,10 +22,10 @@ async function worstUploads(): Promise<Record<string, Buffer>> {
   const solid = (width: number, height: number) =>
     sharp({ create: { width, height, channels: 3, background: { r: 180, g: 150, b: 120 } } });
   return {
-    // Just under the 100-megapixel input limit.
-    jpeg: await solid(10_000, 9_990).jpeg({ quality: 50 }).toBuffer(),
-    png: await solid(10_000, 9_990).png({ compressionLevel: 9 }).toBuffer(),
-    webp: await solid(10_000, 9_990).webp({ quality: 50 }).toBuffer(),
+    // Just under the 50-megapixel input limit; progressive JPEG is the costly kind (held whole).
+    jpeg: await solid(7_000, 7_000).jpeg({ quality: 50, progressive: true }).toBuffer(),
+    png: await solid(7_000, 7_000).png({ compressionLevel: 9 }).toBuffer(),
+    webp: await solid(7_000, 7_000).webp({ quality: 50 }).toBuffer(),
     // Just under the BMP cap, one bit a pixel: a 0.5 MB file that decodes to 4 megapixels.
     bmp: oneBitBmp(2448, 1632),
     // A few bytes declaring 100 megapixels: refused before anything is allocated.
