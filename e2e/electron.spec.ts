@@ -21,7 +21,8 @@ test.describe('the Electron app', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-electron-'));
     const app = await electron.launch({
       executablePath: 'path' in binary ? binary.path : undefined,
-      args: [ROOT, '--data-dir', dataDir, '--no-sandbox'],
+      // Its own per-user folder: never the session, window state or instance lock of a live desk.
+      args: [ROOT, '--data-dir', dataDir, `--user-data-dir=${path.join(dataDir, 'electron')}`, '--no-sandbox'],
     });
     try {
       const desk = await app.firstWindow();
@@ -60,7 +61,14 @@ test.describe('the Electron app', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-kiosk-'));
     const app = await electron.launch({
       executablePath: 'path' in binary ? binary.path : undefined,
-      args: [ROOT, '--data-dir', dataDir, '--kiosk', '--no-sandbox'],
+      args: [
+        ROOT,
+        '--data-dir',
+        dataDir,
+        `--user-data-dir=${path.join(dataDir, 'electron')}`,
+        '--kiosk',
+        '--no-sandbox',
+      ],
     });
     try {
       const desk = await app.firstWindow();

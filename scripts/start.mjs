@@ -49,8 +49,27 @@ if (!binary && fs.existsSync(path.join(electronPkg, 'install.js'))) {
 }
 
 if (binary) {
-  const child = spawn(binary, [root, ...passThrough], { cwd: root, stdio: 'inherit' });
-  child.on('exit', (code) => process.exit(code ?? 0));
+  const child = spawn(binary, [root, ...passThrough], { cwd: root, stdio: ['inherit', 'inherit', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+    process.stderr.write(chunk);
+  });
+  child.on('exit', (code, signal) => {
+    if (code === 0) process.exit(0);
+    // A crash is a failure with its reason, never a quiet exit 0.
+    console.error(`Frontdesk: Electron ${signal ? `was ended by ${signal}` : `exited with code ${code}`}.`);
+    if (/sandbox/i.test(stderr)) {
+      // Ubuntu 23.10+ restricts the unprivileged user namespaces Chromium's sandbox needs
+      // (electron/electron#42510). Fix the sandbox; never run without it.
+      console.error(
+        "Frontdesk: Chromium's sandbox could not start. Give the helper its rights once:\n" +
+          '  sudo chown root node_modules/electron/dist/chrome-sandbox && sudo chmod 4755 node_modules/electron/dist/chrome-sandbox\n' +
+          'or allow user namespaces for Electron with an AppArmor profile (see README, "The desktop app").',
+      );
+    }
+    process.exit(code || 1);
+  });
 } else {
   console.log(
     `Frontdesk: the Electron runtime could not be downloaded (${why}); starting the same desk in browser mode: open the address below.`,

@@ -1,8 +1,9 @@
-import { app, BrowserWindow, Menu, session } from 'electron';
+import { app, BrowserWindow, Menu, screen, session } from 'electron';
+import fs from 'node:fs';
 import path from 'node:path';
 import { startServer, type RunningServer } from '../server/server';
 import { registerIpc } from './ipc';
-import { parseLaunchArgs } from './runtime';
+import { boundsOnScreen, loginItemPlan, parseLaunchArgs } from './runtime';
 import { loadWindowState, saveWindowState } from './window-state';
 import { lockDownNavigation, lockDownSession, secureWebPreferences } from './window-security';
 
@@ -13,8 +14,32 @@ import { lockDownNavigation, lockDownSession, secureWebPreferences } from './win
 let server: RunningServer | undefined;
 let allowQuit = false;
 
+const launch = parseLaunchArgs(process.argv);
+for (const problem of launch.problems) console.error(`Frontdesk: ${problem}; the argument is ignored.`);
+// Before anything reads it (the single-instance lock among them): a test or a second desk
+// on one machine keeps its session and window state apart.
+if (launch.userDataDir) app.setPath('userData', launch.userDataDir);
+
+/** A packaged kiosk starts again after a reboot, with the same flags, on every platform. */
+function registerStartAtLogin(dataDir: string): void {
+  const plan = loginItemPlan({
+    platform: process.platform,
+    packaged: app.isPackaged,
+    kiosk: launch.kiosk,
+    // An AppImage runs from a temporary mount: start the AppImage file itself.
+    executable: process.env.APPIMAGE ?? process.execPath,
+    dataDir: launch.dataDir ? dataDir : undefined,
+    configHome: process.env.XDG_CONFIG_HOME ?? path.join(app.getPath('home'), '.config'),
+  });
+  if (plan.kind === 'xdg-autostart') {
+    fs.mkdirSync(path.dirname(plan.file), { recursive: true });
+    fs.writeFileSync(plan.file, plan.contents);
+  } else if (plan.kind === 'login-item') {
+    app.setLoginItemSettings({ openAtLogin: true, args: plan.args });
+  }
+}
+
 async function createWindow(): Promise<void> {
-  const launch = parseLaunchArgs(process.argv);
   const userData = app.getPath('userData');
   const dataDir = path.resolve(launch.dataDir ?? path.join(userData, 'data'));
   server = await startServer({
@@ -38,7 +63,12 @@ async function createWindow(): Promise<void> {
     },
   });
 
-  const saved = launch.kiosk ? null : loadWindowState(userData);
+  const stored = launch.kiosk ? null : loadWindowState(userData);
+  const onScreen = boundsOnScreen(
+    stored,
+    screen.getAllDisplays().map((display) => display.workArea),
+  );
+  const saved = stored && onScreen ? stored : null;
   const window = new BrowserWindow({
     width: saved?.width ?? 1280,
     height: saved?.height ?? 800,
@@ -52,7 +82,11 @@ async function createWindow(): Promise<void> {
     kiosk: launch.kiosk,
     fullscreen: launch.kiosk,
     autoHideMenuBar: true,
-    webPreferences: secureWebPreferences(path.join(__dirname, '../preload/index.js')),
+    webPreferences: {
+      ...secureWebPreferences(path.join(__dirname, '../preload/index.js')),
+      // A packaged desk is not a place to inspect visitors' data from.
+      devTools: !app.isPackaged,
+    },
   });
   if (saved?.maximized) window.maximize();
   lockDownNavigation(window.webContents, origin);
@@ -66,7 +100,7 @@ async function createWindow(): Promise<void> {
   });
   if (launch.kiosk) {
     Menu.setApplicationMenu(null);
-    app.setLoginItemSettings({ openAtLogin: true, args: ['--kiosk'] });
+    registerStartAtLogin(dataDir);
   }
   await window.loadURL(`${origin}/`);
 }
@@ -85,8 +119,13 @@ if (!app.requestSingleInstanceLock()) {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => {
-    void server?.close();
+  // The database is closed cleanly (WAL checkpointed) before the process ends.
+  app.on('will-quit', (event) => {
+    const running = server;
+    if (!running) return;
+    server = undefined;
+    event.preventDefault();
+    void running.close().finally(() => app.quit());
   });
   app
     .whenReady()

@@ -2,14 +2,8 @@ import { ipcMain, safeStorage } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ZodError } from 'zod';
-import {
-  IPC_CHANNELS,
-  quitCredentialsSchema,
-  storedSessionSchema,
-  type IpcError,
-  type IpcHandlers,
-  type IpcResult,
-} from '../shared/ipc';
+import { IPC_CHANNELS, type IpcError, type IpcHandlers, type IpcResult } from '../shared/ipc';
+import { quitCredentialsSchema, storedSessionSchema } from '../shared/ipc-schemas';
 import { isTrustedSender, sessionPersistence } from './security-policy';
 
 export interface IpcOptions {

@@ -1,25 +1,16 @@
-import { z } from 'zod';
+import type { QuitCredentials, StoredSession } from './ipc-schemas';
+
+export type { QuitCredentials, StoredSession };
 
 /**
  * The contract between the renderer and Electron's main process: one map of channels to
  * their argument and answer. Main's handlers and the preload bridge are both typed from
  * it (Actual Budget's handler map), and every answer crosses as a result value, never as
  * a thrown error that IPC would flatten into "Error invoking remote method".
+ *
+ * No runtime import here: the sandboxed preload bundles this file and may require
+ * nothing but 'electron'. The schemas that check arguments live in ipc-schemas.ts.
  */
-
-export const storedSessionSchema = z.object({
-  token: z.string().min(20).max(200),
-  /** UNIX seconds, as /v1/oauth/ answers. */
-  expiry: z.number().int().positive(),
-  username: z.string().min(1).max(64),
-});
-export type StoredSession = z.infer<typeof storedSessionSchema>;
-
-export const quitCredentialsSchema = z.object({
-  username: z.string().min(1).max(64),
-  password: z.string().min(1).max(1024),
-});
-export type QuitCredentials = z.infer<typeof quitCredentialsSchema>;
 
 export interface IpcContract {
   'session:load': { arg: undefined; value: StoredSession | null };

@@ -1,4 +1,4 @@
-import { storedSessionSchema, type StoredSession } from '../../../shared/ipc';
+import { storedSessionSchema, type StoredSession } from '../../../shared/ipc-schemas';
 import { callMain, hasBridge } from './bridge';
 
 /**
