@@ -10,6 +10,17 @@ import { ERROR_TABLE, type ErrorCode } from './errors';
 export const IMAGE_FORMATS = ['jpeg', 'png', 'webp', 'bmp'] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 
+/** The media type of each accepted format: what photos are served as, and what the file picker offers. */
+export const IMAGE_CONTENT_TYPES: Record<ImageFormat, string> = {
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  bmp: 'image/bmp',
+};
+
+/** The accepted formats as people read them. */
+export const IMAGE_FORMATS_LABEL = 'JPEG, PNG, WebP or BMP';
+
 const localTime = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/)

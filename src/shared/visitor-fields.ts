@@ -13,6 +13,8 @@ const PRINTABLE = /^[^\p{Cc}\p{Cf}\p{Co}\p{Cs}]*$/u;
 export const NAME_MAX = 50;
 export const PURPOSE_MAX = 50;
 export const IMAGE_MAX_BYTES = 5 * 1024 * 1024;
+/** The limit as people read it, in every message that names it. */
+export const IMAGE_MAX_LABEL = `${IMAGE_MAX_BYTES / 1024 / 1024} MiB`;
 
 export const cardnoSchema = z
   .string()

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../api-error';
 import { logger } from '../log';
+import { imageTooLarge } from './form';
 
 const log = logger('http');
 
@@ -15,7 +16,7 @@ export function toApiError(error: unknown): ApiError {
   const code = (error as FastifyError | NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'FST_REQ_FILE_TOO_LARGE':
-      return new ApiError('2400', 'The image is larger than 5 MiB.', { status: 413, field: 'image' });
+      return imageTooLarge();
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError('2400', 'The request body is too large.', { status: 413 });
     case 'FST_PARTS_LIMIT':

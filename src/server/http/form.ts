@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { IMAGE_MAX_BYTES } from '../../shared/visitor-fields';
+import { IMAGE_MAX_BYTES, IMAGE_MAX_LABEL } from '../../shared/visitor-fields';
 import { ApiError } from '../api-error';
 
 export interface SubmittedForm {
@@ -85,10 +85,15 @@ async function readLimited(stream: AsyncIterable<Buffer>, limit: number): Promis
   let size = 0;
   for await (const chunk of stream) {
     size += chunk.length;
-    if (size > limit) throw new ApiError('2400', 'The image is larger than 5 MiB.', { status: 413, field: 'image' });
+    if (size > limit) throw imageTooLarge();
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, size);
+}
+
+/** The one answer to an image over the limit, wherever the limit is found. */
+export function imageTooLarge(): ApiError {
+  return new ApiError('2400', `The image is larger than ${IMAGE_MAX_LABEL}.`, { status: 413, field: 'image' });
 }
 
 function plainFields(body: unknown): Record<string, string> {

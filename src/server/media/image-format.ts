@@ -25,13 +25,6 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 /** BITMAPCOREHEADER, INFOHEADER, V2, V3, V4, V5: the DIB headers Windows has ever written. */
 const BMP_DIB_HEADER_SIZES = new Set([12, 40, 52, 56, 108, 124]);
 
-export const CONTENT_TYPE: Record<ImageFormat, string> = {
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  webp: 'image/webp',
-  bmp: 'image/bmp',
-};
-
 /**
  * A progressive JPEG refines the picture in scans; an encoder writes about ten. Each scan
  * is a pass over the whole image, and libjpeg sets no limit: 35,000 tiny scans in 5 MB

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { rgbaToThumbHash } from 'thumbhash';
-import type { ImageFormat } from '../../shared/api-types';
+import { IMAGE_FORMATS_LABEL, type ImageFormat } from '../../shared/api-types';
 import { decodeBmp } from './bmp';
 import { JPEG_MAX_SCANS, jpegScanCount, sniffImageFormat } from './image-format';
 import { MediaError } from './media-error';
@@ -50,7 +50,7 @@ export function processPhoto(bytes: Buffer): Promise<ProcessedPhoto> {
 
 async function decodePhoto(bytes: Buffer): Promise<ProcessedPhoto> {
   const format = sniffImageFormat(bytes);
-  if (!format) throw new MediaError('unsupported', 'The image must be a JPEG, PNG, WebP or BMP file.');
+  if (!format) throw new MediaError('unsupported', `The image must be a ${IMAGE_FORMATS_LABEL} file.`);
   if (format === 'jpeg' && jpegScanCount(bytes) > JPEG_MAX_SCANS) {
     throw new MediaError('corrupt', 'The JPEG file has far more scans than any camera writes.');
   }

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { PASSWORD_MIN, PASSWORD_RULE_TEXT, USERNAME_RULE, USERNAME_RULE_TEXT } from '../../shared/credentials';
 import { ApiError } from '../api-error';
 import type { TokenRow, TokensRepository } from '../db/repositories/tokens';
 import type { UsersRepository } from '../db/repositories/users';
@@ -16,9 +17,6 @@ export interface LoginAttempt {
   password: string;
   deviceInfo: string;
 }
-
-export const USERNAME_RULE = /^[\p{L}\p{N}._@-]{1,64}$/u;
-export const PASSWORD_MIN = 8;
 
 export function authService(deps: {
   users: UsersRepository;
@@ -159,10 +157,10 @@ function throttleKey(username: string): string {
 
 function checkCredentialsShape(username: string, password: string): void {
   if (!USERNAME_RULE.test(username)) {
-    throw new ApiError('2400', 'Username must be 1 to 64 letters, digits or . _ @ -');
+    throw new ApiError('2400', USERNAME_RULE_TEXT);
   }
   if (password.length < PASSWORD_MIN) {
-    throw new ApiError('2400', `Password must be at least ${PASSWORD_MIN} characters.`);
+    throw new ApiError('2400', PASSWORD_RULE_TEXT);
   }
 }
 

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { ApiError } from '../api-error';
 import type { VisitorsRepository } from '../db/repositories/visitors';
 import { isVisitorId } from '../ids';
-import { CONTENT_TYPE } from '../media/image-format';
+import { IMAGE_CONTENT_TYPES } from '../../shared/api-types';
 import type { PhotoKind, PhotoStore } from '../photos/photo-store';
 
 /**
@@ -39,7 +39,7 @@ export function photoService(deps: { visitors: VisitorsRepository; store: PhotoS
       const path = deps.store.pathOf(visitorId, kind, photo.format);
       return kind === 'thumb'
         ? { contentType: 'image/jpeg', etag: `"${visitorId}.t${THUMB_RECIPE}"`, path }
-        : { contentType: CONTENT_TYPE[photo.format], etag: `"${visitorId}"`, path };
+        : { contentType: IMAGE_CONTENT_TYPES[photo.format], etag: `"${visitorId}"`, path };
     },
 
     /** The whole file (thumbnails: small and hot). */

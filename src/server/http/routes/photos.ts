@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { visitorIdSchema } from '../../../shared/api-types';
-import { CONTENT_TYPE } from '../../media/image-format';
+import { IMAGE_CONTENT_TYPES, visitorIdSchema } from '../../../shared/api-types';
 import type { AppContext } from '../../context';
 import type { PhotoKind } from '../../photos/photo-store';
 import { routeSchema } from '../openapi';
@@ -44,7 +43,7 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/v1/photo/thumb', { schema: missingIdSchema(TAGS) }, missingVisitorId);
   app.get(
     '/v1/photo/:id',
-    { schema: photoSchema('The full photo, as uploaded', Object.values(CONTENT_TYPE)) },
+    { schema: photoSchema('The full photo, as uploaded', Object.values(IMAGE_CONTENT_TYPES)) },
     serve('original'),
   );
   app.get('/v1/photo/thumb/:id', { schema: photoSchema('The JPEG thumbnail', ['image/jpeg']) }, serve('thumb'));

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   addVisitorResponseSchema,
+  IMAGE_FORMATS_LABEL,
   LOG_PAGE_DEFAULT,
   LOG_PAGE_MAX,
   okResponseSchema,
@@ -15,7 +16,12 @@ import {
   type VisitorListResponse,
   type VisitorLogResponse,
 } from '../../../shared/api-types';
-import { checkCheckInFields, checkInFieldsSchema, IMAGE_MAX_BYTES } from '../../../shared/visitor-fields';
+import {
+  checkCheckInFields,
+  checkInFieldsSchema,
+  IMAGE_MAX_BYTES,
+  IMAGE_MAX_LABEL,
+} from '../../../shared/visitor-fields';
 import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
 import { readForm } from '../form';
@@ -33,7 +39,10 @@ const logQuerySchema = z.object({
 });
 
 const checkInFormSchema = checkInFieldsSchema.extend({
-  image: z.string().describe('The photo: JPEG, PNG, WebP or BMP by content, at most 5 MiB.').meta({ format: 'binary' }),
+  image: z
+    .string()
+    .describe(`The photo: ${IMAGE_FORMATS_LABEL} by content, at most ${IMAGE_MAX_LABEL}.`)
+    .meta({ format: 'binary' }),
   access_token: z.string().optional().describe('The token, for clients that cannot send the Authorization header.'),
 });
 
@@ -45,9 +54,13 @@ const ADD_BODY_MAX = IMAGE_MAX_BYTES + 64 * 1024;
 /** A body that announces more than a check-in can be is refused before a byte of it is read. */
 async function refuseOversizedBody(request: FastifyRequest): Promise<void> {
   if (Number(request.headers['content-length'] ?? 0) > ADD_BODY_MAX) {
-    throw new ApiError('2400', 'The request is larger than a check-in can be (the image may be at most 5 MiB).', {
-      status: 413,
-    });
+    throw new ApiError(
+      '2400',
+      `The request is larger than a check-in can be (the image may be at most ${IMAGE_MAX_LABEL}).`,
+      {
+        status: 413,
+      },
+    );
   }
 }
 

@@ -1,6 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { StoredSession } from '../../../../shared/ipc';
 import type { SetupStatusResponse, TokenResponse } from '../../../../shared/api-types';
+import {
+  PASSWORD_MIN,
+  PASSWORD_RULE_TEXT,
+  USERNAME_MAX,
+  USERNAME_RULE,
+  USERNAME_RULE_TEXT,
+} from '../../../../shared/credentials';
 import { ApiRequestError, apiJson } from '../../lib/api';
 import { textField } from '../../lib/form';
 
@@ -28,6 +35,10 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: StoredSession) =>
       setError('The two passwords differ.');
       return;
     }
+    if (firstRun && (!USERNAME_RULE.test(username) || password.length < PASSWORD_MIN)) {
+      setError(USERNAME_RULE.test(username) ? PASSWORD_RULE_TEXT : USERNAME_RULE_TEXT);
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -52,7 +63,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: StoredSession) =>
         <p className="hint">{firstRun ? 'Create the first staff account for this desk.' : 'Staff sign-in'}</p>
         <label>
           Username
-          <input name="username" autoComplete="username" required autoFocus maxLength={64} />
+          <input name="username" autoComplete="username" required autoFocus maxLength={USERNAME_MAX} />
         </label>
         <label>
           Password
@@ -61,13 +72,13 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: StoredSession) =>
             type="password"
             autoComplete={firstRun ? 'new-password' : 'current-password'}
             required
-            minLength={firstRun ? 8 : 1}
+            minLength={firstRun ? PASSWORD_MIN : 1}
           />
         </label>
         {firstRun && (
           <label>
             Repeat password
-            <input name="confirm" type="password" autoComplete="new-password" required minLength={8} />
+            <input name="confirm" type="password" autoComplete="new-password" required minLength={PASSWORD_MIN} />
           </label>
         )}
         <p id="sign-in-error" className="form-error" role="alert">

@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
-import { IMAGE_MAX_BYTES } from '../../../../shared/visitor-fields';
+import { IMAGE_CONTENT_TYPES, IMAGE_FORMATS_LABEL } from '../../../../shared/api-types';
+import { IMAGE_MAX_BYTES, IMAGE_MAX_LABEL } from '../../../../shared/visitor-fields';
 
 type Mode = 'camera' | 'file';
 
-const ACCEPTED = 'image/jpeg,image/png,image/webp,image/bmp';
+const ACCEPTED = Object.values(IMAGE_CONTENT_TYPES).join(',');
 
 /** The visitor's photo: from the desk's webcam (preview, capture, retake) or a file (picker or drop). */
 export function PhotoCapture({
@@ -99,7 +100,7 @@ function FileDrop({ onFile }: { onFile: (photo: Blob) => void }) {
   const [problem, setProblem] = useState<string | null>(null);
   const take = (file: File | undefined) => {
     if (!file) return;
-    if (file.size > IMAGE_MAX_BYTES) return setProblem('The picture is larger than 5 MiB.');
+    if (file.size > IMAGE_MAX_BYTES) return setProblem(`The picture is larger than ${IMAGE_MAX_LABEL}.`);
     setProblem(null);
     onFile(file);
   };
@@ -118,7 +119,9 @@ function FileDrop({ onFile }: { onFile: (photo: Blob) => void }) {
       }}
     >
       <span>Drop a picture here, or choose a file</span>
-      <span className="hint">JPEG, PNG, WebP or BMP, up to 5 MiB</span>
+      <span className="hint">
+        {IMAGE_FORMATS_LABEL}, up to {IMAGE_MAX_LABEL}
+      </span>
       <input type="file" accept={ACCEPTED} onChange={(event) => take(event.target.files?.[0])} />
       {problem && <span className="field-error">{problem}</span>}
     </label>
