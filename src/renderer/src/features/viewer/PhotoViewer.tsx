@@ -30,7 +30,7 @@ export function PhotoViewer({ visitor, position, onMove, onClose, onExit }: Prop
       }}
     >
       {position === null && (
-        <p className="notice" role="status">
+        <p className="viewer-notice" role="status">
           {visitor.exit_time
             ? `${visitor.name} left at ${shortTime(visitor.exit_time)} and is no longer in this list.`
             : `${visitor.name} is no longer in this list.`}
