@@ -46,7 +46,7 @@ async function measureSize(visitors: number, samples: number): Promise<LogSize> 
     const token = await signIn(server.url, BENCH_STAFF.username, BENCH_STAFF.password);
     const get = (query: string) => () =>
       fetch(`${server.url}/v1/log/?limit=50&${query}`, { headers: { authorization: `Token ${token}` } });
-    const deepCursor = encodeCursor(Math.floor(visitors / 2));
+    const deepCursor = encodeCursor({ direction: 'older', seq: Math.floor(visitors / 2) });
     await get('')().then((r) => r.arrayBuffer()); // warm the page cache and the statements
     const result: LogSize = {
       visitors,

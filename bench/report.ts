@@ -124,7 +124,7 @@ function gridRows(g: GridResult): Row[] {
       `< 500 ms: ${verdict(g.ms_from_log_data_to_first_row_visible < 500)}`,
     ],
     [
-      `History scrolled to the end (${g.history_cards_loaded.toLocaleString('en')} visitors)`,
+      `History scrolled to the end of ${g.visitors.toLocaleString('en')} visitors (${g.history_cards_held.toLocaleString('en')} held)`,
       `${g.history_dom_nodes_after_scroll_to_end} DOM nodes, ${g.history_js_heap_mib_after_scroll_to_end} MiB JS heap`,
       '',
       '',

@@ -173,9 +173,10 @@ test('searches history and pages through it as it scrolls', async ({ page, desk,
   await signIn(page, desk);
   await page.getByRole('button', { name: 'History' }).click();
   await expect(page.locator('.card').first()).toBeVisible();
-  await expect(page.getByRole('list')).toHaveAttribute('aria-label', '60 visitors');
-  await page.locator('.grid-scroll').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  // Pages of 120: the second arrives when the first is scrolled to its end.
   await expect(page.getByRole('list')).toHaveAttribute('aria-label', '120 visitors');
+  await page.locator('.grid-scroll').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  await expect(page.getByRole('list')).toHaveAttribute('aria-label', '240 visitors');
   expect(photoRequests(requests).full).toEqual([]);
 
   await page.getByRole('searchbox').fill('Alice Morgan');

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ARTIFACTS, CLI, E2E_STAFF, TEMPLATE_DIR } from './paths';
+import { ARTIFACTS, CLI, E2E_STAFF, templateDir } from './paths';
 
 export interface DeskServer {
   url: string;
@@ -33,7 +33,7 @@ export const test = base.extend<{ desk: DeskServer; requests: Request[] }>({
   // eslint-disable-next-line no-empty-pattern
   desk: async ({}, use) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-e2e-'));
-    fs.cpSync(TEMPLATE_DIR, dataDir, { recursive: true });
+    fs.cpSync(templateDir(), dataDir, { recursive: true });
     const { url, child } = await startServe(dataDir);
     await use({ url, dataDir });
     child.kill('SIGTERM');

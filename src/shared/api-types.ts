@@ -74,6 +74,10 @@ export const visitorLogResponseSchema = z.object({
   success: z.literal(true),
   data: z.array(visitorSchema),
   next_cursor: z.string().nullable().describe('Pass as `cursor` for the next, older page; null on the last page.'),
+  prev_cursor: z
+    .string()
+    .nullable()
+    .describe('Pass as `cursor` for the page before this one (newer entries); null on the first page.'),
   on_site_count: z.number().int().optional().describe('With on_site=1: how many visitors are on the premises.'),
 });
 export type VisitorLogResponse = z.infer<typeof visitorLogResponseSchema>;

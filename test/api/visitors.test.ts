@@ -91,6 +91,28 @@ describe('visitors on the premises, exits and the log', () => {
     expect(seen.find((v) => v.visitor_id === ids[3])!.exit_time).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
   });
 
+  it.each(['', 'on_site=1&', 'q=a&'])(
+    'pages back through newer entries with prev_cursor, to the same pages (%s)',
+    async (filter) => {
+      const forward: VisitorLogResponse[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: VisitorLogResponse = await json(`/v1/log/?${filter}limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+        forward.push(page);
+        cursor = page.next_cursor;
+      } while (cursor);
+      expect(forward[0]!.prev_cursor).toBeNull();
+      // From the last page back to the first, following prev_cursor alone.
+      const back: VisitorLogResponse[] = [forward.at(-1)!];
+      while (back[0]!.prev_cursor) {
+        back.unshift(await json<VisitorLogResponse>(`/v1/log/?${filter}limit=2&cursor=${back[0]!.prev_cursor}`));
+      }
+      const ids = (pages: VisitorLogResponse[]) => pages.map((page) => page.data.map((v) => v.visitor_id));
+      expect(ids(back)).toEqual(ids(forward));
+      expect(back.every((page, i) => (i === 0 ? page.prev_cursor === null : page.prev_cursor !== null))).toBe(true);
+    },
+  );
+
   it('pages through the visitors on the premises, newest first, with their count', async () => {
     const onSite = (await json<{ data: Visitor[] }>('/v1/get/')).data.map((v) => v.visitor_id).reverse();
     const seen: string[] = [];

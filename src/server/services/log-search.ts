@@ -28,13 +28,21 @@ export function toFtsQuery(text: string): string | null {
   return needed.map((word) => `"${word}"*`).join(' ');
 }
 
-/** Cursors are opaque to clients; inside, the `seq` the next page starts below. */
-export function encodeCursor(seq: number): string {
-  return Buffer.from(`s${seq}`).toString('base64url');
+/**
+ * Cursors are opaque to clients; inside, a direction and a `seq`: `s` for the page of
+ * entries older than it (next_cursor), `n` for the page of entries newer (prev_cursor).
+ */
+export interface Cursor {
+  direction: 'older' | 'newer';
+  seq: number;
 }
 
-export function decodeCursor(cursor: string): number {
-  const match = /^s(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('latin1'));
-  if (!match) throw new ApiError('2400', 'The cursor is not one this server gave out.');
-  return Number(match[1]);
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(`${cursor.direction === 'older' ? 's' : 'n'}${cursor.seq}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): Cursor {
+  const match = /^([sn])(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('latin1'));
+  if (!match) throw new ApiError('2400', 'The cursor is not one this server gave out.', { field: 'cursor' });
+  return { direction: match[1] === 's' ? 'older' : 'newer', seq: Number(match[2]) };
 }

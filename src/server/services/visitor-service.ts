@@ -20,6 +20,13 @@ export interface LogQuery {
   limit: number;
 }
 
+export interface LogPage {
+  visitors: Visitor[];
+  nextCursor: string | null;
+  prevCursor: string | null;
+  onSiteCount?: number;
+}
+
 export function visitorService(deps: {
   visitors: VisitorsRepository;
   visitees: VisiteesRepository;
@@ -116,21 +123,42 @@ export function visitorService(deps: {
     announce('visitor.exit', visitorId);
   }
 
-  function log(query: LogQuery): { visitors: Visitor[]; nextCursor: string | null; onSiteCount?: number } {
-    const before = query.cursor ? decodeCursor(query.cursor) : Number.MAX_SAFE_INTEGER;
+  /**
+   * A page of the log, newest first. Read forward (older entries, next_cursor) or, for a
+   * client that let go of the pages above the one it shows, back (newer, prev_cursor).
+   */
+  function log(query: LogQuery): LogPage {
+    const cursor = query.cursor
+      ? decodeCursor(query.cursor)
+      : { direction: 'older' as const, seq: Number.MAX_SAFE_INTEGER };
     const match = query.q ? toFtsQuery(query.q) : null;
     if (match && query.on_site) throw new ApiError('2400', 'Search covers the whole log; leave out on_site.');
     // One extra row tells whether another page exists without a count(*).
-    const rows = match
-      ? visitors.searchPage(match, before, query.limit + 1)
-      : query.on_site
-        ? visitors.onSitePage(before, query.limit + 1)
-        : visitors.logPage(before, query.limit + 1);
-    const page = rows.slice(0, query.limit);
+    const take = query.limit + 1;
+    const rows =
+      cursor.direction === 'older'
+        ? match
+          ? visitors.searchPage(match, cursor.seq, take)
+          : query.on_site
+            ? visitors.onSitePage(cursor.seq, take)
+            : visitors.logPage(cursor.seq, take)
+        : match
+          ? visitors.searchPageAfter(match, cursor.seq, take)
+          : query.on_site
+            ? visitors.onSitePageAfter(cursor.seq, take)
+            : visitors.logPageAfter(cursor.seq, take);
+    const more = rows.length > query.limit;
+    const page = cursor.direction === 'older' ? rows.slice(0, query.limit) : rows.slice(0, query.limit).reverse();
+    const first = page[0];
     const last = page.at(-1);
+    // Older entries exist beyond a page read forward if it was cut, and always below a page read back.
+    const hasOlder = cursor.direction === 'older' ? more : true;
+    // Newer entries exist above a page read back if it was cut, and above any page read forward but the first.
+    const hasNewer = cursor.direction === 'newer' ? more : query.cursor !== undefined;
     return {
       visitors: page.map(toVisitor),
-      nextCursor: rows.length > query.limit && last ? encodeCursor(last.seq) : null,
+      nextCursor: hasOlder && last ? encodeCursor({ direction: 'older', seq: last.seq }) : null,
+      prevCursor: hasNewer && first ? encodeCursor({ direction: 'newer', seq: first.seq }) : null,
       ...(query.on_site ? { onSiteCount: visitors.onSiteCount() } : {}),
     };
   }

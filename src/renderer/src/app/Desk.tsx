@@ -39,7 +39,7 @@ export function Desk() {
   const onSite = useInfiniteQuery(onSiteQuery(session.token, live));
   const history = useInfiniteQuery({ ...logQuery(session.token, q, live), enabled: view === 'history' });
   const shown = view === 'on-site' ? onSite : history;
-  const visitors = (view === 'on-site' ? onSite.data?.visitors : history.data) ?? [];
+  const visitors = (view === 'on-site' ? onSite.data : history.data)?.visitors ?? [];
   const loading = view === 'on-site' ? onSite.isPending : history.isPending;
   const failed = view === 'on-site' ? onSite.error : history.error;
 
@@ -143,6 +143,10 @@ export function Desk() {
           loadMore={() => {
             // One page at a time: a scroll event storm must not queue the same page twice.
             if (!shown.isFetchingNextPage) void shown.fetchNextPage();
+          }}
+          hasPrevious={shown.hasPreviousPage}
+          loadPrevious={() => {
+            if (!shown.isFetchingPreviousPage) void shown.fetchPreviousPage();
           }}
         />
       </main>

@@ -18,12 +18,16 @@ function contains(data: LogPages, visitorId: string): boolean {
   return data.pages.some((page) => page.data.some((visitor) => visitor.visitor_id === visitorId));
 }
 
-/** A new arrival is the newest entry: it goes first, once. */
+/**
+ * A new arrival is the newest entry: it goes first, once, if the first page held is the
+ * top of the list; otherwise it is read with the pages above when the desk scrolls up.
+ */
 function prepend(data: LogPages, visitor: Visitor, countDelta: number): LogPages {
   if (contains(data, visitor.visitor_id)) return replace(data, visitor);
+  const atTop = data.pages[0]?.prev_cursor === null;
   return mapPages(data, (page, index) => ({
     ...page,
-    data: index === 0 ? [visitor, ...page.data] : page.data,
+    data: index === 0 && atTop ? [visitor, ...page.data] : page.data,
     ...(page.on_site_count === undefined ? {} : { on_site_count: page.on_site_count + countDelta }),
   }));
 }

@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import type { VisiteeListResponse, VisitorLogResponse } from '../../../shared/api-types';
+import type { VisiteeListResponse, Visitor, VisitorLogResponse } from '../../../shared/api-types';
 import { apiJson } from '../lib/api';
 
 /**
@@ -20,8 +20,16 @@ export const visitorKeys = {
  */
 export const FALLBACK_REFRESH_MS = 5000;
 
+/**
+ * 120 visitors a page: a whole number of rows at 1, 2, 3, 4, 5, 6, 8, 10 or 12 columns, so
+ * when a page above is let go, the grid moves by whole rows. At most 10 pages are kept
+ * (1,200 visitors); scrolling back up reads the dropped ones again with prev_cursor.
+ */
+const PAGE_SIZE = 120;
+const MAX_PAGES = 10;
+
 function logPage(token: string, filter: Record<string, string>, cursor: string, signal: AbortSignal) {
-  const params = new URLSearchParams({ limit: '60', ...filter });
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE), ...filter });
   if (cursor) params.set('cursor', cursor);
   return apiJson<VisitorLogResponse>(`/v1/log/?${params.toString()}`, { token, signal });
 }
@@ -30,13 +38,22 @@ function logPage(token: string, filter: Record<string, string>, cursor: string, 
  * Whoever is on the premises, newest arrival first, a page at a time: a busy site can
  * have thousands on site, and the first screen should not wait for all of them.
  */
-export function onSiteQuery(token: string, live: boolean) {
+/** What the desk shows of one paged list: the visitors held, and whether more lie above or below. */
+export interface PagedVisitors {
+  visitors: Visitor[];
+  /** With on_site=1: everyone on the premises, held or not. */
+  count: number;
+}
+
+function pagedLog(token: string, key: readonly unknown[], filter: Record<string, string>, live: boolean) {
   return infiniteQueryOptions({
-    queryKey: visitorKeys.onSite(),
-    queryFn: ({ signal, pageParam }) => logPage(token, { on_site: '1' }, pageParam, signal),
+    queryKey: key,
+    queryFn: ({ signal, pageParam }) => logPage(token, filter, pageParam, signal),
     initialPageParam: '',
     getNextPageParam: (last) => last.next_cursor ?? undefined,
-    select: (data) => ({
+    getPreviousPageParam: (first) => first.prev_cursor ?? undefined,
+    maxPages: MAX_PAGES,
+    select: (data): PagedVisitors => ({
       visitors: data.pages.flatMap((page) => page.data),
       count: data.pages[0]?.on_site_count ?? 0,
     }),
@@ -44,15 +61,12 @@ export function onSiteQuery(token: string, live: boolean) {
   });
 }
 
+export function onSiteQuery(token: string, live: boolean) {
+  return pagedLog(token, visitorKeys.onSite(), { on_site: '1' }, live);
+}
+
 export function logQuery(token: string, q: string, live: boolean) {
-  return infiniteQueryOptions({
-    queryKey: visitorKeys.log(q),
-    queryFn: ({ signal, pageParam }) => logPage(token, q ? { q } : {}, pageParam, signal),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-    select: (data) => data.pages.flatMap((page) => page.data),
-    refetchInterval: live ? false : FALLBACK_REFRESH_MS,
-  });
+  return pagedLog(token, visitorKeys.log(q), q ? { q } : {}, live);
 }
 
 export function visiteesQuery(token: string) {

@@ -78,6 +78,20 @@ export function visitorsRepository(db: Db) {
      )
      ${SELECT_VISITOR} JOIN hits h ON h.rowid = v.seq ORDER BY v.seq DESC`,
   );
+  // The same three lists read the other way, for the page before one a client holds: the
+  // rows just newer than a seq, oldest first (the service turns them newest first).
+  const onSitePageAfter = db.prepare<[number, number], VisitorRecord>(
+    `${SELECT_VISITOR} WHERE v.exit_at IS NULL AND v.seq > ? ORDER BY v.seq ASC LIMIT ?`,
+  );
+  const logPageAfter = db.prepare<[number, number], VisitorRecord>(
+    `${SELECT_VISITOR} WHERE v.seq > ? ORDER BY v.seq ASC LIMIT ?`,
+  );
+  const searchPageAfter = db.prepare<[string, number, number], VisitorRecord>(
+    `WITH hits AS (
+       SELECT rowid FROM visitors_fts WHERE visitors_fts MATCH ? AND rowid > ? ORDER BY rowid ASC LIMIT ?
+     )
+     ${SELECT_VISITOR} JOIN hits h ON h.rowid = v.seq ORDER BY v.seq ASC`,
+  );
   const cardOnSite = db.prepare<[number], { one: 1 }>(
     'SELECT 1 AS one FROM visitors WHERE card_no = ? AND exit_at IS NULL',
   );
@@ -136,6 +150,10 @@ export function visitorsRepository(db: Db) {
     onSiteCount: (): number => onSiteCount.get()!.n,
     searchPage: (match: string, beforeSeq: number, limit: number): VisitorRecord[] =>
       searchPage.all(match, beforeSeq, limit),
+    logPageAfter: (afterSeq: number, limit: number): VisitorRecord[] => logPageAfter.all(afterSeq, limit),
+    onSitePageAfter: (afterSeq: number, limit: number): VisitorRecord[] => onSitePageAfter.all(afterSeq, limit),
+    searchPageAfter: (match: string, afterSeq: number, limit: number): VisitorRecord[] =>
+      searchPageAfter.all(match, afterSeq, limit),
     isCardOnSite: (cardNo: number): boolean => cardOnSite.get(cardNo) !== undefined,
     /** The visitor, its photo row and the end of its photo intent commit together or not at all. */
     insert: (visitor: NewVisitor, photo: NewPhoto | null): number => insert(visitor, photo),

@@ -176,6 +176,7 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext): void {
         success: true,
         data: page.visitors,
         next_cursor: page.nextCursor,
+        prev_cursor: page.prevCursor,
         ...(page.onSiteCount === undefined ? {} : { on_site_count: page.onSiteCount }),
       };
     },

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { Visitor } from '../../../../shared/api-types';
 import type { Density } from './density';
 import { VisitorCard } from './VisitorCard';
@@ -14,6 +14,9 @@ interface Props {
   onExit: (visitor: Visitor) => void;
   hasMore: boolean;
   loadMore: () => void;
+  /** Pages above were let go (a long scroll down): scrolling back up reads them again. */
+  hasPrevious: boolean;
+  loadPrevious: () => void;
 }
 
 /**
@@ -21,7 +24,18 @@ interface Props {
  * DOM, so 10,000 visitors cost what a screenful costs, and only those cards ask for
  * their thumbnails.
  */
-export function VisitorGrid({ visitors, density, showExitTime, emptyText, onOpen, onExit, hasMore, loadMore }: Props) {
+export function VisitorGrid({
+  visitors,
+  density,
+  showExitTime,
+  emptyText,
+  onOpen,
+  onExit,
+  hasMore,
+  loadMore,
+  hasPrevious,
+  loadPrevious,
+}: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const layout = useGridLayout(scrollRef, density);
   const rowCount = Math.ceil(visitors.length / layout.columns);
@@ -41,6 +55,37 @@ export function VisitorGrid({ visitors, density, showExitTime, emptyText, onOpen
   useEffect(() => {
     if (hasMore && lastRow >= rowCount - 3) loadMore();
   }, [hasMore, lastRow, rowCount, loadMore]);
+
+  const firstRow = rows[0]?.index ?? 0;
+  useEffect(() => {
+    if (hasPrevious && firstRow <= 2) loadPrevious();
+  }, [hasPrevious, firstRow, loadPrevious]);
+
+  /**
+   * What the desk looks at stays in place when the list changes above it (pages read back
+   * in at the top, or let go of there): the first visible visitor is the anchor. At the very
+   * top nothing is anchored, so a new arrival shows.
+   */
+  const anchor = useRef<{ id: string; offset: number } | null>(null);
+  const rememberAnchor = (): void => {
+    const element = scrollRef.current;
+    if (!element || element.scrollTop <= 0) {
+      anchor.current = null;
+      return;
+    }
+    const row = Math.floor(element.scrollTop / layout.rowHeight);
+    const visitor = visitors[row * layout.columns];
+    anchor.current = visitor ? { id: visitor.visitor_id, offset: element.scrollTop - row * layout.rowHeight } : null;
+  };
+  useLayoutEffect(() => {
+    const element = scrollRef.current;
+    const held = anchor.current;
+    if (!element || !held) return;
+    const index = visitors.findIndex((visitor) => visitor.visitor_id === held.id);
+    if (index < 0) return;
+    const target = Math.floor(index / layout.columns) * layout.rowHeight + held.offset;
+    if (Math.abs(element.scrollTop - target) > 1) element.scrollTop = target;
+  }, [visitors, layout.columns, layout.rowHeight]);
 
   /**
    * Arrow keys move between cards (Home and End to the ends), scrolling the card into
@@ -72,7 +117,7 @@ export function VisitorGrid({ visitors, density, showExitTime, emptyText, onOpen
   }
 
   return (
-    <div className="grid-scroll" ref={scrollRef} tabIndex={-1}>
+    <div className="grid-scroll" ref={scrollRef} tabIndex={-1} onScroll={rememberAnchor}>
       {visitors.length === 0 ? (
         <p className="empty">{emptyText}</p>
       ) : (
