@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { openContext, type AppContext } from './context';
-import { buildApp, type RequestTimeouts, type RouteSummary } from './http/app';
+import { buildApp, type RouteSummary } from './http/app';
+import type { RequestTimeouts } from './http/node-server';
 import { hostNamesFor } from './http/host-guard';
 
 export interface ServerOptions {

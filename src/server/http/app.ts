@@ -2,7 +2,6 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { IMAGE_MAX_BYTES } from '../../shared/visitor-fields';
@@ -13,6 +12,7 @@ import { authModeOf, registerAuthentication, tokenRefusal, type AuthMode } from 
 import { registerCrossSiteGuard } from './cross-site-guard';
 import { registerErrorHandling, sendError, toLoggedApiError } from './errors';
 import { hostRefusal, registerHostGuard } from './host-guard';
+import { createNodeServer, DEFAULT_TIMEOUTS, type RequestTimeouts } from './node-server';
 import { registerApiDocument } from './openapi';
 import { eventRoutes } from './routes/events';
 import { oauthRoutes } from './routes/oauth';
@@ -27,22 +27,6 @@ export interface AppOptions {
   allowedHosts: () => ReadonlySet<string>;
   timeouts?: Partial<RequestTimeouts>;
 }
-
-export interface RequestTimeouts {
-  /** A whole request, body included, must arrive within this (slow-body attacks). */
-  requestMs: number;
-  /** A connection that sends nothing and receives nothing for this long is closed. */
-  idleMs: number;
-}
-
-/**
- * The kiosk's clients are on the same machine or its LAN: a 5 MiB photo arrives in well
- * under a second. A minute is generous to a slow network and still frees a connection
- * that trickles a byte at a time; 30 s of silence means nobody is there.
- */
-export const DEFAULT_TIMEOUTS: RequestTimeouts = { requestMs: 60_000, idleMs: 30_000 };
-
-const MAX_CONNECTIONS = 512;
 
 /** Per-request lines only when debugging: a grid of thumbnails would flood the log. */
 function httpLogger(): FastifyBaseLogger {
@@ -70,28 +54,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
     loggerInstance: httpLogger(),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
     rewriteUrl: (request) => normaliseRequestTarget(request.url ?? '/'),
-    // Node checks requestTimeout only every connectionsCheckingInterval (30 s by default):
-    // check often enough that the deadline means what it says.
-    serverFactory: (handler) => {
-      const server = http.createServer(
-        {
-          requestTimeout: timeouts.requestMs,
-          headersTimeout: Math.min(timeouts.requestMs, 20_000),
-          connectionsCheckingInterval: Math.max(100, Math.min(1000, timeouts.requestMs / 4)),
-        },
-        handler,
-      );
-      // A desk needs a handful of connections; thousands held open by one local process
-      // would exhaust memory and file descriptors. Past this, new ones are dropped at once.
-      server.maxConnections = MAX_CONNECTIONS;
-      // Node would answer an unknown Expect header with an empty 417: the contract wants JSON.
-      server.on('checkExpectation', (_request, response) => {
-        const body = JSON.stringify(new ApiError('2400', 'Unsupported Expect header.').toBody());
-        response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
-        response.end(body);
-      });
-      return server;
-    },
+    serverFactory: (handler) => createNodeServer(handler, timeouts),
     requestTimeout: timeouts.requestMs,
     connectionTimeout: timeouts.idleMs,
     // Sign-in forms are tiny; the only large body, the photo, is multipart with its own limit.

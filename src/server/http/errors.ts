@@ -66,7 +66,10 @@ export function toApiError(error: unknown): ApiError {
 /** toApiError, and the full story in the log when it is our fault rather than the client's. */
 export function toLoggedApiError(error: unknown, request: FastifyRequest): ApiError {
   const apiError = toApiError(error);
-  if (apiError.code === '5501') log.error({ err: error, method: request.method, url: request.url }, 'request failed');
+  // Our own refusals (busy) were decided on purpose; anything else is a fault to look at.
+  if (apiError.code === '5501' && !(error instanceof ApiError)) {
+    log.error({ err: error, method: request.method, url: request.url }, 'request failed');
+  }
   return apiError;
 }
 
@@ -101,11 +104,13 @@ function closeAfterDiscarding(raw: IncomingMessage): void {
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
   raw.unpipe();
-  raw.on('data', (chunk: Buffer) => {
+  raw.resume();
+  // Counted on the socket: Node itself may already be dumping the request body, and a
+  // dumped body emits no 'data' events of its own.
+  socket.on('data', (chunk: Buffer) => {
     discarded += chunk.length;
     if (discarded > LINGER_MAX_BYTES) socket.destroy();
   });
-  raw.resume();
   socket.end();
 }
 

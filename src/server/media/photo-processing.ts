@@ -67,6 +67,13 @@ async function decodePhoto(bytes: Buffer): Promise<ProcessedPhoto> {
       throw new MediaError('corrupt', 'The image is not what its bytes claim.');
     width = meta.autoOrient.width;
     height = meta.autoOrient.height;
+    checkDecodeCost({
+      width,
+      height,
+      channels: meta.channels ?? 3,
+      depth: meta.depth,
+      progressive: !!meta.isProgressive,
+    });
     // One decode of the upload (shrunk on load where the format allows) straight to the thumbnail.
     thumb = await input
       .autoOrient()
@@ -86,6 +93,32 @@ async function decodePhoto(bytes: Buffer): Promise<ProcessedPhoto> {
     .toBuffer({ resolveWithObject: true });
   const thumbhash = Buffer.from(rgbaToThumbHash(small.info.width, small.info.height, small.data));
   return { format, width, height, thumb, thumbhash };
+}
+
+/** No photo of a person is longer than this many times its width, or the reverse. */
+const MAX_ASPECT = 4;
+/**
+ * A progressive JPEG or an interlaced PNG must be held whole while it decodes (sequential
+ * images stream through in strips): their decoded size is capped. 150 MB admits a 50 MP
+ * 3-channel progressive photo and refuses a 50 MP CMYK or 16-bit one (380–760 MB measured).
+ */
+const PROGRESSIVE_DECODED_MAX_BYTES = 150_000_000;
+
+function checkDecodeCost(image: {
+  width: number;
+  height: number;
+  channels: number;
+  depth: string | undefined;
+  progressive: boolean;
+}): void {
+  const { width, height } = image;
+  if (Math.max(width, height) > MAX_ASPECT * Math.min(width, height)) {
+    throw new MediaError('unsupported', `A ${width}×${height} image is not a photo of a visitor.`);
+  }
+  const bytesPerSample = image.depth === 'ushort' ? 2 : image.depth === 'uint' || image.depth === 'float' ? 4 : 1;
+  if (image.progressive && width * height * image.channels * bytesPerSample > PROGRESSIVE_DECODED_MAX_BYTES) {
+    throw new MediaError('too-large', 'The image is too large to decode: save it as a baseline JPEG or smaller.');
+  }
 }
 
 function toMediaError(error: unknown): MediaError {

@@ -11,7 +11,8 @@ export interface ThrottleOptions {
 
 export const DEFAULT_THROTTLE: ThrottleOptions = {
   freeFailures: 5,
-  windowMs: 15 * 60 * 1000,
+  // Longer than the longest wait, so reaching the cap does not wipe the record and start over.
+  windowMs: 24 * 60 * 60 * 1000,
   maxDelayMs: 15 * 60 * 1000,
 };
 

@@ -49,20 +49,26 @@ export async function hashPassword(password: string): Promise<string> {
   );
 }
 
+/** How long recent checks took, queue included: what a sign-in for no account imitates. */
+let typicalCheckMs = 80;
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, key] = stored.split('$');
   if (scheme !== 'scrypt' || !n || !r || !p || !salt || !key) return false;
   const expected = Buffer.from(key, 'base64');
+  const started = performance.now();
   const actual = await derive(password, Buffer.from(salt, 'base64'), { N: +n, r: +r, p: +p });
+  typicalCheckMs = 0.8 * typicalCheckMs + 0.2 * (performance.now() - started);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
 /**
- * A hash of no one's password, checked when the username does not exist, so that
- * "no such user" takes as long as "wrong password" and usernames cannot be probed.
+ * A sign-in for a username that has no account takes as long as a real check, so
+ * usernames cannot be told apart by the answer's time, but it only waits: it uses no
+ * thread and no place in the queue, so a flood of made-up usernames cannot crowd out
+ * the desk's own sign-ins.
  */
-let decoy: Promise<string> | undefined;
-export function decoyHash(): Promise<string> {
-  decoy ??= hashPassword(randomBytes(16).toString('hex'));
-  return decoy;
+export function imitatePasswordCheck(): Promise<void> {
+  const jitter = 0.9 + Math.random() * 0.2;
+  return new Promise((resolve) => setTimeout(resolve, typicalCheckMs * jitter));
 }

@@ -4,7 +4,7 @@ import { ApiError } from '../api-error';
 import type { TokenRow, TokensRepository } from '../db/repositories/tokens';
 import type { UsersRepository } from '../db/repositories/users';
 import { DEFAULT_THROTTLE, LoginThrottle } from '../security/login-throttle';
-import { decoyHash, hashPassword, PasswordQueueFullError, verifyPassword } from '../security/passwords';
+import { hashPassword, imitatePasswordCheck, PasswordQueueFullError, verifyPassword } from '../security/passwords';
 import { hashToken, newAccessToken, TOKEN_LIFETIME_SECONDS } from '../security/tokens';
 
 export interface IssuedToken {
@@ -50,18 +50,18 @@ export function authService(deps: {
     // each other: only the free ones ever reach scrypt. A success takes it back.
     userThrottle.recordFailure(userKey);
     const user = users.findByUsername(attempt.username);
+    if (!user || !user.active) {
+      await imitatePasswordCheck();
+      throw new ApiError('1142');
+    }
     let ok: boolean;
     try {
-      ok = await verifyPassword(attempt.password, user?.password_hash ?? (await decoyHash()));
+      ok = await verifyPassword(attempt.password, user.password_hash);
     } catch (error) {
-      if (!(error instanceof PasswordQueueFullError)) throw error;
       userThrottle.forgiveOne(userKey);
-      throw new ApiError('1142', 'The desk is busy checking other sign-ins; try again in a moment.', {
-        status: 429,
-        headers: { 'retry-after': '1' },
-      });
+      throw busy(error, '1142', 'sign-ins');
     }
-    if (!user || !ok) throw new ApiError('1142');
+    if (!ok) throw new ApiError('1142');
     userThrottle.recordSuccess(userKey);
     return user.id;
   }
@@ -123,14 +123,14 @@ export function authService(deps: {
   async function createUser(username: string, password: string): Promise<number> {
     checkCredentialsShape(username, password);
     if (users.findByUsername(username)) throw new ApiError('2400', `A user named "${username}" already exists.`);
-    return users.insert(username, await hashPassword(password), now());
+    return users.insert(username, await hashOrBusy(password), now());
   }
 
   /** First-run set-up: creates the account only if there is none yet. */
   async function createFirstUser(username: string, password: string): Promise<void> {
     checkCredentialsShape(username, password);
     if (users.count() > 0) throw new ApiError('1142', 'Frontdesk is already set up; sign in instead.', { status: 409 });
-    const hash = await hashPassword(password);
+    const hash = await hashOrBusy(password);
     if (users.insertFirst(username, hash, now()) === null) {
       throw new ApiError('1142', 'Frontdesk is already set up; sign in instead.', { status: 409 });
     }
@@ -145,6 +145,23 @@ export function authService(deps: {
     createFirstUser,
     needsFirstUser: (): boolean => users.count() === 0,
   };
+}
+
+async function hashOrBusy(password: string): Promise<string> {
+  try {
+    return await hashPassword(password);
+  } catch (error) {
+    throw busy(error, '5501', 'accounts');
+  }
+}
+
+/** A full password-check queue becomes "busy, retry in a second"; any other error stays what it is. */
+function busy(error: unknown, code: '1142' | '5501', what: string): unknown {
+  if (!(error instanceof PasswordQueueFullError)) return error;
+  return new ApiError(code, `The desk is busy checking other ${what}; try again in a moment.`, {
+    status: code === '1142' ? 429 : 503,
+    headers: { 'retry-after': '1' },
+  });
 }
 
 /**

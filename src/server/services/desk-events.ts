@@ -42,6 +42,8 @@ export function deskEvents(deps: { externalChangeCounter: () => number; pollMs?:
         }
       };
     },
+    /** How many streams are open: the desks that are listening now. */
+    listeners: (): number => listeners.size,
     close(): void {
       listeners.clear();
       if (timer) clearInterval(timer);

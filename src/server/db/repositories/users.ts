@@ -4,10 +4,15 @@ export interface UserRow {
   id: number;
   username: string;
   password_hash: string;
+  role: 'admin' | 'reception';
+  /** 0 for a deactivated account, which cannot sign in. */
+  active: 0 | 1;
 }
 
 export function usersRepository(db: Db) {
-  const byName = db.prepare<[string], UserRow>('SELECT id, username, password_hash FROM users WHERE username = ?');
+  const byName = db.prepare<[string], UserRow>(
+    'SELECT id, username, password_hash, role, active FROM users WHERE username = ?',
+  );
   const insert = db.prepare<[string, string, number]>(
     'INSERT INTO users (username, password_hash, created_at) VALUES (?, ?, ?)',
   );

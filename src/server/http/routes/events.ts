@@ -8,6 +8,8 @@ import { routeSchema } from '../openapi';
  * Live updates). The token is checked again before every write, so a stream ends as soon
  * as its token is revoked or its account deactivated, by this process or another.
  */
+const STREAM_BACKLOG_MAX = 256 * 1024;
+
 export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
   const open = new Set<() => void>();
   // Streams never go idle, so the server's close would wait for them: end them first.
@@ -18,6 +20,8 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/v1/events',
     {
+      // A HEAD of a stream that never ends would never answer.
+      exposeHeadRoute: false,
       schema: routeSchema({
         summary: 'Live updates as Server-Sent Events',
         description:
@@ -48,9 +52,11 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
       });
       raw.write(': connected\n\n');
 
+      // A client that stops reading would have every event queued for it in memory: past a
+      // small backlog its stream ends (a reading desk reconnects and re-reads the log).
       const write = (text: string): void => {
-        if (valid()) raw.write(text);
-        else end();
+        if (!valid() || raw.writableLength > STREAM_BACKLOG_MAX) end();
+        else raw.write(text);
       };
       const unsubscribe = ctx.events.subscribe((event: DeskEvent) =>
         write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`),
@@ -64,6 +70,8 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
         unsubscribe();
         open.delete(end);
         raw.end();
+        // A peer that reads nothing never lets the end flush: do not wait for it.
+        if (raw.writableLength > STREAM_BACKLOG_MAX) raw.destroy();
       }
       open.add(end);
       request.raw.socket.once('close', end);

@@ -1,0 +1,88 @@
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import { ApiError } from '../api-error';
+
+export interface RequestTimeouts {
+  /** A whole request, body included, must arrive within this (slow-body attacks). */
+  requestMs: number;
+  /** A connection that sends nothing and receives nothing for this long is closed. */
+  idleMs: number;
+}
+
+/**
+ * The kiosk's clients are on the same machine or its LAN: a 5 MiB photo arrives in well
+ * under a second. A minute is generous to a slow network and still frees a connection
+ * that trickles a byte at a time; 30 s of silence means nobody is there.
+ */
+export const DEFAULT_TIMEOUTS: RequestTimeouts = { requestMs: 60_000, idleMs: 30_000 };
+
+/**
+ * How many connections are kept. A desk needs a handful; past this, the connection that
+ * has waited longest between requests is closed to make room, so a local process holding
+ * hundreds of keep-alive connections cannot lock the desk out, and memory stays bounded.
+ */
+export const CONNECTIONS_KEPT = 256;
+
+const jsonError = (status: number, message: string): { head: string; body: string } => {
+  const body = JSON.stringify(new ApiError('2400', message).toBody());
+  return {
+    head:
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`,
+    body,
+  };
+};
+
+/** node:http as Fastify's server, with the limits and answers the contract needs. */
+export function createNodeServer(handler: http.RequestListener, timeouts: RequestTimeouts): http.Server {
+  const server = http.createServer(
+    {
+      requestTimeout: timeouts.requestMs,
+      headersTimeout: Math.min(timeouts.requestMs, 20_000),
+      // Node checks requestTimeout only this often (30 s by default): often enough to mean it.
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, timeouts.requestMs / 4)),
+      // Without this Node answers a request with no Host itself, with an empty 400; the
+      // Host guard answers it with the contract's JSON instead.
+      requireHostHeader: false,
+    },
+    handler,
+  );
+  // Fastify sets the idle timeout only on servers it creates itself.
+  server.setTimeout(timeouts.idleMs);
+
+  // Connections between requests, oldest-idle first (a Set keeps insertion order).
+  const idle = new Set<Socket>();
+  let open = 0;
+  server.on('connection', (socket: Socket) => {
+    open++;
+    idle.add(socket);
+    socket.once('close', () => {
+      open--;
+      idle.delete(socket);
+    });
+    if (open > CONNECTIONS_KEPT) {
+      const oldest = [...idle].find((candidate) => candidate !== socket);
+      (oldest ?? socket).destroy();
+    }
+  });
+  server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
+    const socket = request.socket;
+    idle.delete(socket);
+    response.once('finish', () => {
+      if (!socket.destroyed) idle.add(socket);
+    });
+  });
+
+  // Node would answer an unknown Expect header with an empty 417, and close a CONNECT
+  // without a word: the contract wants JSON for both.
+  server.on('checkExpectation', (_request, response: http.ServerResponse) => {
+    const { body } = jsonError(417, 'Unsupported Expect header.');
+    response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+    response.end(body);
+  });
+  server.on('connect', (_request, socket: Socket) => {
+    const { head, body } = jsonError(405, 'This server is not a proxy.');
+    socket.end(head + body);
+  });
+  return server;
+}
