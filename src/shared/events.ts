@@ -14,7 +14,6 @@ export const deskEventSchema = z.discriminatedUnion('type', [
 ]);
 
 export type DeskEvent = z.infer<typeof deskEventSchema>;
-export type DeskEventType = DeskEvent['type'];
 
 /** The server sends a comment at least this often, so proxies and the client know the stream is alive. */
 export const EVENTS_KEEPALIVE_MS = 15_000;

@@ -21,7 +21,7 @@ export const DEFAULT_TIMEOUTS: RequestTimeouts = { requestMs: 60_000, idleMs: 30
  * has waited longest between requests is closed to make room, so a local process holding
  * hundreds of keep-alive connections cannot lock the desk out, and memory stays bounded.
  */
-export const CONNECTIONS_KEPT = 256;
+const CONNECTIONS_KEPT = 256;
 
 const jsonError = (status: number, message: string): { head: string; body: string } => {
   const body = JSON.stringify(new ApiError('2400', message).toBody());

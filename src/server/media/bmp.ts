@@ -15,7 +15,7 @@ export interface RawImage {
  * 24-bit BMP under the 5 MiB upload limit has at most 1.7 MP, and a webcam's BMP is
  * 2 MP or less, so the cap refuses no real photo.
  */
-export const BMP_MAX_PIXELS = 4_000_000;
+const BMP_MAX_PIXELS = 4_000_000;
 
 const BI_RGB = 0;
 const BI_BITFIELDS = 3;

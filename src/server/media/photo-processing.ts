@@ -33,7 +33,7 @@ export interface ProcessedPhoto {
  * burst of check-ins cannot grow the process without limit.
  */
 const DECODES_AT_ONCE = 2;
-export const DECODES_WAITING_MAX = 64;
+const DECODES_WAITING_MAX = 64;
 const decoding = pLimit(DECODES_AT_ONCE);
 
 /**

@@ -19,7 +19,7 @@ const KEY_LENGTH = 32;
  * local addresses costs a fixed amount of memory and never more than two threads.
  */
 const hashing = pLimit(2);
-export const HASHES_WAITING_MAX = 16;
+const HASHES_WAITING_MAX = 16;
 
 export class PasswordQueueFullError extends Error {
   constructor() {
