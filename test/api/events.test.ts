@@ -1,9 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASE_FILE } from '../../src/server/context';
 import { deskEventSchema, type DeskEvent } from '../../src/shared/events';
+import { sqlInAnotherProcess } from '../helpers/another-process';
 import { makeImage } from '../helpers/images';
 import { checkInForm, STAFF, startTestServer, type TestServer } from '../helpers/server';
 
@@ -75,13 +73,7 @@ describe('GET /v1/events', () => {
 
   it('says the log changed when another process writes to the database', async () => {
     const stream = await openStream(server);
-    const script = `
-      const Database = require('better-sqlite3');
-      const db = new Database(process.argv[1]);
-      db.pragma('busy_timeout = 5000');
-      db.prepare("INSERT INTO visitees (name) VALUES ('From another desk')").run();
-      db.close();`;
-    execFileSync(process.execPath, ['-e', script, path.join(server.dataDir, DATABASE_FILE)]);
+    sqlInAnotherProcess(server.dataDir, "INSERT INTO visitees (name) VALUES ('From another desk')");
     expect(await stream.next((event) => event.type === 'log.changed')).toEqual({ type: 'log.changed' });
     stream.close();
   });

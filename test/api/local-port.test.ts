@@ -1,23 +1,6 @@
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest } from '../helpers/raw-http';
 import { startTestServer, type TestServer } from '../helpers/server';
-
-/** node:http, because fetch will not let a caller choose the Host header. */
-function rawGet(
-  port: number,
-  pathname: string,
-  headers: Record<string, string>,
-): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = http.get({ host: '127.0.0.1', port, path: pathname, headers }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body }));
-    });
-    request.on('error', reject);
-  });
-}
 
 describe('the local port', () => {
   let server: TestServer;
@@ -32,21 +15,27 @@ describe('the local port', () => {
 
   it('answers for the names it is reached by', async () => {
     for (const host of [`127.0.0.1:${server.port}`, `localhost:${server.port}`]) {
-      const response = await rawGet(server.port, '/v1/get/', { host, authorization: `Token ${server.token}` });
+      const response = await rawRequest(server.port, 'GET', '/v1/get/', {
+        host,
+        authorization: `Token ${server.token}`,
+      });
       expect(response.status).toBe(200);
     }
   });
 
   it('refuses a rebound host name (DNS rebinding) before looking at the token', async () => {
     for (const host of [`evil.example:${server.port}`, 'localhost', `127.0.0.1:${server.port + 1}`]) {
-      const response = await rawGet(server.port, '/v1/get/', { host, authorization: `Token ${server.token}` });
+      const response = await rawRequest(server.port, 'GET', '/v1/get/', {
+        host,
+        authorization: `Token ${server.token}`,
+      });
       expect(response.status).toBe(421);
       expect(JSON.parse(response.body)).toMatchObject({ success: false, errors: { code: '2600' } });
     }
   });
 
   it('sends no CORS headers, so other origins cannot read answers', async () => {
-    const response = await rawGet(server.port, '/v1/get/', {
+    const response = await rawRequest(server.port, 'GET', '/v1/get/', {
       host: `127.0.0.1:${server.port}`,
       origin: 'https://evil.example',
       authorization: `Token ${server.token}`,

@@ -8,7 +8,8 @@ export interface RawResponse {
 
 /**
  * node:http with the request target sent exactly as given: fetch and URL would
- * normalise `%76`, `..` and absolute forms before they ever reach the server.
+ * normalise `%76`, `..` and absolute forms before they ever reach the server, and will
+ * not let a caller choose the Host header.
  */
 export function rawRequest(
   port: number,

@@ -6,6 +6,7 @@ import { logQuery, onSiteQuery, visitorKeys } from '../../src/renderer/src/queri
 import type { DeskEvent } from '../../src/shared/events';
 import { makeImage } from '../helpers/images';
 import { checkInForm, startTestServer, type TestServer } from '../helpers/server';
+import { fetchRelativeTo } from '../helpers/renderer-fetch';
 
 /**
  * The renderer's data layer with a real QueryClient over a real server: the queries fetch
@@ -16,21 +17,16 @@ describe('the live log cache', () => {
   let server: TestServer;
   let client: QueryClient;
   let jpeg: Buffer;
-  const realFetch = globalThis.fetch;
+  fetchRelativeTo(() => server.url);
 
   beforeAll(async () => {
     server = await startTestServer();
     jpeg = await makeImage('jpeg', 120, 160);
-    globalThis.fetch = (input, init) =>
-      realFetch(typeof input === 'string' && input.startsWith('/') ? server.url + input : input, init);
     for (const name of ['Ada First', 'Ben Second', 'Cy Third']) {
       await server.api('/v1/add/', { method: 'POST', body: checkInForm(jpeg, { name }) });
     }
   });
-  afterAll(async () => {
-    globalThis.fetch = realFetch;
-    await server.stop();
-  });
+  afterAll(() => server.stop());
   beforeEach(async () => {
     client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
     await client.fetchInfiniteQuery(onSiteQuery(server.token, true));

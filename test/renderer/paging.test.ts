@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedVisitors } from '../../src/cli/seed/seed';
 import { logQuery } from '../../src/renderer/src/queries/visitors';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { fetchRelativeTo } from '../helpers/renderer-fetch';
 
 /**
  * History scrolled far holds a bounded number of pages: the oldest let go of the top as
@@ -11,17 +12,12 @@ import { startTestServer, type TestServer } from '../helpers/server';
  */
 describe('paging the log with a bounded number of pages', () => {
   let server: TestServer;
-  const realFetch = globalThis.fetch;
+  fetchRelativeTo(() => server.url);
   beforeAll(async () => {
     server = await startTestServer();
     await seedVisitors(server.context, { visitors: 1500, withoutPhotos: true, seed: 7 });
-    globalThis.fetch = (input, init) =>
-      realFetch(typeof input === 'string' && input.startsWith('/') ? server.url + input : input, init);
   });
-  afterAll(async () => {
-    globalThis.fetch = realFetch;
-    await server.stop();
-  });
+  afterAll(() => server.stop());
 
   it('keeps at most ten pages, and reads dropped ones back in order', async () => {
     const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });

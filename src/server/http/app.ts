@@ -12,7 +12,7 @@ import { authModeOf, registerAuthentication, tokenRefusal, type AuthMode } from 
 import { registerCrossSiteGuard } from './cross-site-guard';
 import { registerErrorHandling, sendError, toLoggedApiError } from './errors';
 import { hostRefusal, registerHostGuard } from './host-guard';
-import { createNodeServer, DEFAULT_TIMEOUTS, type RequestTimeouts } from './node-server';
+import { createNodeServer, DEFAULT_TIMEOUTS, rawJsonError, type RequestTimeouts } from './node-server';
 import { registerApiDocument } from './openapi';
 import { eventRoutes } from './routes/events';
 import { oauthRoutes } from './routes/oauth';
@@ -64,13 +64,11 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
     // Malformed HTTP itself (a body longer or shorter than announced, bad framing): still the contract's JSON.
     clientErrorHandler: (error, socket) => {
       const timedOut = (error as NodeJS.ErrnoException).code === 'ERR_HTTP_REQUEST_TIMEOUT';
-      const status = timedOut ? '408 Request Timeout' : '400 Bad Request';
-      const message = timedOut ? 'The request took too long to arrive.' : 'The request could not be read.';
-      const body = JSON.stringify(new ApiError('2400', message).toBody());
       if (socket.writable) {
         socket.end(
-          `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-            `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+          timedOut
+            ? rawJsonError(408, 'The request took too long to arrive.')
+            : rawJsonError(400, 'The request could not be read.'),
         );
       }
       socket.destroy();

@@ -23,15 +23,17 @@ export const DEFAULT_TIMEOUTS: RequestTimeouts = { requestMs: 60_000, idleMs: 30
  */
 const CONNECTIONS_KEPT = 256;
 
-const jsonError = (status: number, message: string): { head: string; body: string } => {
+/**
+ * A whole HTTP response with the contract's 2400 body, for the places that answer on the
+ * socket itself, before any request object exists (malformed HTTP, CONNECT).
+ */
+export function rawJsonError(status: number, message: string): string {
   const body = JSON.stringify(new ApiError('2400', message).toBody());
-  return {
-    head:
-      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`,
-    body,
-  };
-};
+  return (
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  );
+}
 
 /** node:http as Fastify's server, with the limits and answers the contract needs. */
 export function createNodeServer(handler: http.RequestListener, timeouts: RequestTimeouts): http.Server {
@@ -76,13 +78,11 @@ export function createNodeServer(handler: http.RequestListener, timeouts: Reques
   // Node would answer an unknown Expect header with an empty 417, and close a CONNECT
   // without a word: the contract wants JSON for both.
   server.on('checkExpectation', (_request, response: http.ServerResponse) => {
-    const { body } = jsonError(417, 'Unsupported Expect header.');
-    response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
-    response.end(body);
+    const body = JSON.stringify(new ApiError('2400', 'Unsupported Expect header.').toBody());
+    response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', connection: 'close' }).end(body);
   });
   server.on('connect', (_request, socket: Socket) => {
-    const { head, body } = jsonError(405, 'This server is not a proxy.');
-    socket.end(head + body);
+    socket.end(rawJsonError(405, 'This server is not a proxy.'));
   });
   return server;
 }
