@@ -82,7 +82,7 @@ export function buildCli(rendererDir: string): Command {
       const name = options.name.trim();
       if (!name || name.length > 100) throw new InvalidArgumentError('--name must be 1 to 100 characters.');
       await withContext(options.dataDir, async (ctx) => {
-        const number = ctx.repositories.visitees.insert(name, options.email ?? null);
+        const number = ctx.repositories.visitees.insert({ name, email: options.email ?? null });
         console.log(`Added visitee ${number}: ${name}.`);
       });
     });

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { dataVersionReader, openDatabase, type Db } from './db/connection';
+import { expectedVisitsRepository } from './db/repositories/expected-visits';
 import { photoIntentsRepository } from './db/repositories/photo-intents';
+import { settingsRepository } from './db/repositories/settings';
 import { tokensRepository } from './db/repositories/tokens';
 import { usersRepository } from './db/repositories/users';
 import { visiteesRepository } from './db/repositories/visitees';
@@ -8,7 +10,12 @@ import { visitorsRepository } from './db/repositories/visitors';
 import { createOwnerOnlyDir } from './file-modes';
 import { logger } from './log';
 import { PhotoStore } from './photos/photo-store';
+import { auditTrail, type AuditTrail } from './services/audit';
 import { authService, type AuthService } from './services/auth-service';
+import { AUTO_SIGNOUT_CHECK_MS } from './services/auto-signout';
+import { expectedService, type ExpectedService } from './services/expected-service';
+import { hostService, type HostService } from './services/host-service';
+import { settingsService, type SettingsService } from './services/settings-service';
 import { deskEvents, type DeskEvents } from './services/desk-events';
 import { photoService, type PhotoService } from './services/photo-service';
 import { purgeExpiredPhotos } from './services/retention';
@@ -20,6 +27,8 @@ export interface ContextOptions {
   dataDir: string;
   /** Milliseconds since the epoch; tests move it to expire tokens. */
   now?: () => number;
+  /** How often the automatic sign-out looks for visitors due (default AUTO_SIGNOUT_CHECK_MS). */
+  choresIntervalMs?: number;
 }
 
 /** Everything the API needs over one data directory: the database, the photo store, the services. */
@@ -30,6 +39,10 @@ export interface AppContext {
   auth: AuthService;
   visitors: VisitorService;
   photos: PhotoService;
+  hosts: HostService;
+  expected: ExpectedService;
+  settings: SettingsService;
+  audit: AuditTrail;
   /** What changed, for GET /v1/events. */
   events: DeskEvents;
   repositories: {
@@ -37,7 +50,14 @@ export interface AppContext {
     visitees: ReturnType<typeof visiteesRepository>;
     visitors: ReturnType<typeof visitorsRepository>;
     intents: ReturnType<typeof photoIntentsRepository>;
+    expectedVisits: ReturnType<typeof expectedVisitsRepository>;
   };
+  /**
+   * The running desk's own work: the automatic sign-out now (catching up on time the desk
+   * was off) and then every AUTO_SIGNOUT_CHECK_MS. The server starts it; one-off CLI
+   * commands do not. Returns the function that stops it.
+   */
+  startChores(): () => void;
   /** Deletes the photos of visitors who left more than `days` ago; returns how many. */
   purgePhotos(days: number): Promise<number>;
   close(): void;
@@ -57,18 +77,41 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
     const visitees = visiteesRepository(db);
     const visitors = visitorsRepository(db);
     const intents = photoIntentsRepository(db);
+    const expectedVisits = expectedVisitsRepository(db);
     await recoverInterruptedCheckIns(store, intents);
     const dataVersion = dataVersionReader(db);
     const events = deskEvents({ externalChangeCounter: dataVersion });
+    const audit = auditTrail({ now });
+    const settings = settingsService({ settings: settingsRepository(db), audit });
+    const visitorsService = visitorService({ visitors, visitees, intents, expectedVisits, store, now, events });
+    const signOutDue = (): void => {
+      try {
+        const signedOut = visitorsService.signOutAutomatically(settings.read().auto_signout_time);
+        if (signedOut > 0) log.info(`signed out ${signedOut} visitors automatically`);
+      } catch (error) {
+        // A locked or full database now is retried at the next check.
+        log.error({ err: error }, 'automatic sign-out failed');
+      }
+    };
     return {
       dataDir: options.dataDir,
       db,
       store,
       auth: authService({ users, tokens, now, dataVersion }),
-      visitors: visitorService({ visitors, visitees, intents, store, now, events }),
+      visitors: visitorsService,
       events,
       photos: photoService({ visitors, store }),
-      repositories: { users, visitees, visitors, intents },
+      hosts: hostService({ visitees }),
+      expected: expectedService({ expectedVisits, visitees, now, events }),
+      settings,
+      audit,
+      repositories: { users, visitees, visitors, intents, expectedVisits },
+      startChores: () => {
+        signOutDue();
+        const timer = setInterval(signOutDue, options.choresIntervalMs ?? AUTO_SIGNOUT_CHECK_MS);
+        timer.unref();
+        return () => clearInterval(timer);
+      },
       purgePhotos: (days) => purgeExpiredPhotos({ visitors, store, now }, days),
       close: () => {
         events.close();

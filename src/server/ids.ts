@@ -11,3 +11,8 @@ const VISITOR_ID = /^[A-Za-z0-9_-]{22}$/;
 export function isVisitorId(value: string): boolean {
   return VISITOR_ID.test(value);
 }
+
+/** A numbered object's ID in a path (a host, an account, an expected visit): digits only, or it names nothing. */
+export function parseNumericId(value: string): number | undefined {
+  return /^[1-9]\d{0,14}$/.test(value) ? Number(value) : undefined;
+}

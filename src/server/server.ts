@@ -14,6 +14,8 @@ export interface ServerOptions {
   /** Extra `name:port` values the Host header may carry (e.g. a LAN name). */
   extraHostNames?: string[];
   now?: () => number;
+  /** How often the automatic sign-out looks for visitors due; tests shorten it. */
+  choresIntervalMs?: number;
 }
 
 export interface RunningServer {
@@ -35,8 +37,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const context = await openContext({
     dataDir: options.dataDir,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.choresIntervalMs ? { choresIntervalMs: options.choresIntervalMs } : {}),
   });
   let allowed: ReadonlySet<string> = new Set();
+  // Before the first request: a desk that was off at sign-out time catches up first.
+  const stopChores = context.startChores();
   try {
     const { app, routes } = await buildApp(context, {
       rendererDir: options.rendererDir,
@@ -53,11 +58,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       context,
       routes,
       close: async () => {
+        stopChores();
         await app.close();
         context.close();
       },
     };
   } catch (error) {
+    stopChores();
     context.close();
     throw error;
   }

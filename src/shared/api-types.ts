@@ -21,6 +21,10 @@ export const IMAGE_CONTENT_TYPES: Record<ImageFormat, string> = {
 /** The accepted formats as people read them. */
 export const IMAGE_FORMATS_LABEL = 'JPEG, PNG, WebP or BMP';
 
+/** How a visit ended: recorded at a desk, or by the automatic sign-out. */
+export const EXIT_KINDS = ['desk', 'auto'] as const;
+export type ExitKind = (typeof EXIT_KINDS)[number];
+
 const localTime = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/)
@@ -42,6 +46,12 @@ export const visitorSchema = z
     visitee_name: z.string().nullable(),
     entry_time: localTime,
     exit_time: localTime.nullable(),
+    exit_kind: z
+      .enum(EXIT_KINDS)
+      .nullable()
+      .describe(
+        'How the visit ended: `desk` (recorded by staff) or `auto` (the automatic sign-out); null while on the premises.',
+      ),
     has_photo: z.boolean().describe('Whether /v1/photo/<id> can answer with an image right now.'),
     photo_width: z.number().int().nullable().describe('Width of the full photo as displayed (EXIF applied).'),
     photo_height: z.number().int().nullable().describe('Height of the full photo as displayed (EXIF applied).'),
@@ -53,7 +63,13 @@ export const visitorSchema = z
   .meta({ id: 'Visitor' });
 export type Visitor = z.infer<typeof visitorSchema>;
 
-export const visiteeSchema = z.object({ visitee_no: z.number().int(), name: z.string() }).meta({ id: 'Visitee' });
+export const visiteeSchema = z
+  .object({
+    visitee_no: z.number().int(),
+    name: z.string(),
+    department: z.string().nullable().describe('Where they work: tells two hosts of one name apart.'),
+  })
+  .meta({ id: 'Visitee' });
 export type Visitee = z.infer<typeof visiteeSchema>;
 
 export const okResponseSchema = z.object({ success: z.literal(true) });

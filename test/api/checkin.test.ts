@@ -9,7 +9,7 @@ describe('POST /v1/add/', () => {
   let jpeg: Buffer;
   beforeAll(async () => {
     server = await startTestServer();
-    server.context.repositories.visitees.insert('Grace Hopper', 'grace@example.com');
+    server.context.repositories.visitees.insert({ name: 'Grace Hopper', email: 'grace@example.com' });
     jpeg = await makeImage('jpeg', 1600, 1200);
   });
   afterAll(() => server.stop());

@@ -11,7 +11,7 @@ describe('visitors on the premises, exits and the log', () => {
   beforeAll(async () => {
     server = await startTestServer();
     const jpeg = await makeImage('jpeg', 400, 300);
-    const alice = server.context.repositories.visitees.insert('Alice Example', null);
+    const alice = server.context.repositories.visitees.insert({ name: 'Alice Example' });
     for (const [i, name] of names.entries()) {
       const form = checkInForm(jpeg, { name, cardno: String(100 + i), purpose: i === 3 ? 'Delivery' : 'Meeting' });
       if (i === 1) form.set('visitee_no', String(alice));
@@ -51,7 +51,7 @@ describe('visitors on the premises, exits and the log', () => {
 
   it('lists visitees', async () => {
     const body = await json<{ data: unknown[] }>('/v1/get/visitee/');
-    expect(body.data).toEqual([{ visitee_no: 1, name: 'Alice Example' }]);
+    expect(body.data).toEqual([{ visitee_no: 1, name: 'Alice Example', department: null }]);
   });
 
   it('records an exit once: the visitor leaves the list, a second exit is 3404', async () => {

@@ -85,3 +85,23 @@ export function photoFiles(dataDir: string): string[] {
     .filter((rel) => fs.statSync(path.join(root, rel)).isFile())
     .sort();
 }
+
+/** A JSON request for `server.api`: the method, the body as JSON, and its Content-Type. */
+export function jsonRequest(method: string, body: unknown, auth?: string): RequestInit & { auth?: string } {
+  return {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    ...(auth ? { auth } : {}),
+  };
+}
+
+/** Signs in over HTTP and returns the token. */
+export async function signIn(url: string, username: string, password: string): Promise<string> {
+  const response = await fetch(`${url}/v1/oauth/`, {
+    method: 'POST',
+    body: new URLSearchParams({ username, password }),
+  });
+  if (response.status !== 200) throw new Error(`sign-in of ${username} answered ${response.status}`);
+  return ((await response.json()) as { data: { access_token: string } }).data.access_token;
+}

@@ -30,6 +30,7 @@ describe('the second attack round', () => {
       visitee_name: null,
       entry_time: '2026-11-28 09:00:00',
       exit_time: null,
+      exit_kind: null,
       has_photo: false,
       photo_width: null,
       photo_height: null,

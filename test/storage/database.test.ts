@@ -128,9 +128,14 @@ describe('the database', () => {
       },
       null,
     );
-    expect(visitors.searchPage('"emile"*', Number.MAX_SAFE_INTEGER, 10).map((v) => v.name)).toEqual(['Émile Zola']);
+    const search = () =>
+      visitors.page(
+        { direction: 'older', search: true, onSite: false, dated: false },
+        { match: '"emile"*', seq: Number.MAX_SAFE_INTEGER, limit: 10 },
+      );
+    expect(search().map((v) => v.name)).toEqual(['Émile Zola']);
     db.prepare('DELETE FROM visitors').run();
-    expect(visitors.searchPage('"emile"*', Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+    expect(search()).toEqual([]);
     db.close();
   });
 });

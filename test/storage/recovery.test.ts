@@ -20,7 +20,7 @@ describe('start-up recovery of interrupted check-ins', () => {
     const image = await makeImage('jpeg', 320, 240);
 
     // A whole check-in that committed: must survive.
-    const host = first.repositories.visitees.insert('Host', null);
+    const host = first.repositories.visitees.insert({ name: 'Host' });
     const staff = first.repositories.users.insert('staff', 'not-a-real-hash', 0);
     const kept = await first.visitors.checkIn(
       { cardno: 1, name: 'Kept', mobile: '1234567', purpose: 'Meeting', visitee_no: host },

@@ -16,9 +16,15 @@ function snapshot(file: string) {
   try {
     return {
       version: db.pragma('user_version', { simple: true }) as number,
-      visitors: db.prepare('SELECT * FROM visitors ORDER BY seq').all(),
+      // The columns of version 1: later versions add columns, never change these.
+      visitors: db
+        .prepare(
+          `SELECT seq, visitor_id, card_no, name, mobile, purpose, visitee_no, entry_at, exit_at, created_by
+             FROM visitors ORDER BY seq`,
+        )
+        .all(),
       photos: db.prepare('SELECT * FROM photos ORDER BY visitor_seq').all(),
-      visitees: db.prepare('SELECT * FROM visitees ORDER BY visitee_no').all(),
+      visitees: db.prepare('SELECT visitee_no, name, email FROM visitees ORDER BY visitee_no').all(),
       users: db.prepare('SELECT id, username, password_hash, created_at FROM users ORDER BY id').all(),
       integrity: db.pragma('integrity_check', { simple: true }) as string,
     };
@@ -100,6 +106,19 @@ describe('upgrading a data folder written at schema version 1', () => {
         ],
       ).toBe(createHash('sha256').update(bytes).digest('hex'));
     }
+  });
+
+  it('records that every visit which had ended ended at a desk, and keeps every host active', () => {
+    const db = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true });
+    const kinds = db
+      .prepare('SELECT exit_at IS NULL AS on_site, exit_kind, count(*) AS n FROM visitors GROUP BY 1, 2 ORDER BY 1')
+      .all() as { on_site: number; exit_kind: string | null; n: number }[];
+    expect(kinds.map(({ on_site, exit_kind }) => [on_site, exit_kind])).toEqual([
+      [0, 'desk'],
+      [1, null],
+    ]);
+    expect(db.prepare('SELECT count(*) AS n FROM visitees WHERE active = 0').get()).toEqual({ n: 0 });
+    db.close();
   });
 
   it('makes the account that set the desk up its admin', () => {

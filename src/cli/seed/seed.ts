@@ -76,7 +76,7 @@ function ensureVisitees(ctx: AppContext): number[] {
   const existing = ctx.repositories.visitees.list();
   if (existing.length > 0) return existing.map((v) => v.visitee_no);
   return VISITEES.map((name) =>
-    ctx.repositories.visitees.insert(name, `${name.toLowerCase().replace(/[^a-z]+/g, '.')}@example.com`),
+    ctx.repositories.visitees.insert({ name, email: `${name.toLowerCase().replace(/[^a-z]+/g, '.')}@example.com` }),
   );
 }
 

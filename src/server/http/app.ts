@@ -14,7 +14,9 @@ import { registerErrorHandling, sendError, toLoggedApiError } from './errors';
 import { hostRefusal, registerHostGuard } from './host-guard';
 import { createNodeServer, DEFAULT_TIMEOUTS, rawJsonError, type RequestTimeouts } from './node-server';
 import { registerApiDocument } from './openapi';
+import { adminRoutes } from './routes/admin';
 import { eventRoutes } from './routes/events';
+import { expectedRoutes } from './routes/expected';
 import { oauthRoutes } from './routes/oauth';
 import { photoRoutes } from './routes/photos';
 import { visitorRoutes } from './routes/visitors';
@@ -112,6 +114,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
 
   oauthRoutes(app, ctx);
   visitorRoutes(app, ctx);
+  expectedRoutes(app, ctx);
+  await adminRoutes(app, ctx);
   photoRoutes(app, ctx);
   eventRoutes(app, ctx);
 

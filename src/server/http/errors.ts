@@ -34,10 +34,13 @@ export function toApiError(error: unknown): ApiError {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiError('2415', 'This endpoint does not accept that Content-Type.');
     case 'FST_ERR_VALIDATION': {
-      // A query string or path parameter that its zod schema refused: its first message.
+      // A query string, path parameter or JSON body that its zod schema refused: its first
+      // message, which names the field (the schema's own words, or the field put in front).
       const issue = (error as FastifyError).validation?.[0];
-      const field = issue?.instancePath.replace(/^\//, '') || undefined;
-      return new ApiError('2400', issue?.message ?? 'The request has a value in a wrong format.', { field });
+      const field = issue?.instancePath.replace(/^\//, '').replaceAll('/', '.') || undefined;
+      const message = issue?.message ?? 'The request has a value in a wrong format.';
+      const named = !field || message.toLowerCase().includes(field.toLowerCase()) ? message : `${field}: ${message}`;
+      return new ApiError('2400', named, { field });
     }
     case 'FST_ERR_BAD_URL':
     case 'FST_ERR_MAX_PARAM_LENGTH':

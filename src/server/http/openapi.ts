@@ -85,9 +85,14 @@ export interface RouteDocument {
  * route only names its own. The return type carries the zod types of the query string
  * and path parameters (unknown when absent) so that handlers see what the validator made.
  */
-export function routeSchema<Q extends z.ZodType = z.ZodUnknown, P extends z.ZodType = z.ZodUnknown>(
-  doc: RouteDocument & { querystring?: Q; params?: P },
-): FastifySchema & { querystring: Q; params: P } {
+export function routeSchema<
+  Q extends z.ZodType = z.ZodUnknown,
+  P extends z.ZodType = z.ZodUnknown,
+  B extends z.ZodType = z.ZodUnknown,
+>(
+  /** `body`: a JSON body, checked by its zod schema (2400 naming the field) and described in the document. */
+  doc: RouteDocument & { querystring?: Q; params?: P; body?: B },
+): FastifySchema & { querystring: Q; params: P; body: B } {
   const auth = doc.auth ?? 'token';
   const errors = mergeErrors(
     {
@@ -99,6 +104,8 @@ export function routeSchema<Q extends z.ZodType = z.ZodUnknown, P extends z.ZodT
     },
     auth === 'none' ? {} : { 401: ['1190', '1403'] },
     doc.form ? { 403: ['2400'], 408: ['2400'], 413: ['2400'], 415: ['2415'] } : {},
+    // A request with a body from another web site is refused (cross-site-guard).
+    doc.body ? { 403: ['2400'], 413: ['2400'], 415: ['2415'] } : {},
     doc.errors ?? {},
   );
   const response: Record<string, unknown> = {};
@@ -126,12 +133,13 @@ export function routeSchema<Q extends z.ZodType = z.ZodUnknown, P extends z.ZodT
   };
   if (doc.querystring) schema.querystring = doc.querystring;
   if (doc.params) schema.params = doc.params;
+  if (doc.body) schema.body = doc.body;
   if (doc.form) {
     schema.form = doc.form.schema;
     schema.consumes = [...doc.form.types];
   }
   // Absent parts are typed as z.ZodUnknown (so a handler sees `unknown`), present ones as given.
-  return schema as FastifySchema & { querystring: Q; params: P };
+  return schema as FastifySchema & { querystring: Q; params: P; body: B };
 }
 
 const binarySchema = z.string().describe('The image bytes.');

@@ -2,7 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { PASSWORD_MIN, PASSWORD_RULE_TEXT, USERNAME_RULE, USERNAME_RULE_TEXT } from '../../shared/credentials';
 import { ApiError } from '../api-error';
 import type { TokenRow, TokensRepository } from '../db/repositories/tokens';
-import type { UsersRepository } from '../db/repositories/users';
+import { LastAdminError, type UsersRepository } from '../db/repositories/users';
+import type { Role } from '../../shared/staff';
 import { DEFAULT_THROTTLE, LoginThrottle } from '../security/login-throttle';
 import { hashPassword, imitatePasswordCheck, PasswordQueueFullError, verifyPassword } from '../security/passwords';
 import { hashToken, newAccessToken, TOKEN_LIFETIME_SECONDS } from '../security/tokens';
@@ -120,10 +121,47 @@ export function authService(deps: {
     known.delete(hash.toString('base64'));
   }
 
-  async function createUser(username: string, password: string): Promise<number> {
+  /** A staff account; without a role, the first is the admin and later ones are reception. */
+  async function createUser(username: string, password: string, role?: Role): Promise<number> {
     checkCredentialsShape(username, password);
-    if (users.findByUsername(username)) throw new ApiError('2400', `A user named "${username}" already exists.`);
-    return users.insert(username, await hashOrBusy(password), now());
+    const taken = () =>
+      new ApiError('2409', `A staff account named "${username}" already exists.`, { field: 'username' });
+    if (users.findByUsername(username)) throw taken();
+    const hash = await hashOrBusy(password);
+    try {
+      return users.insert(username, hash, now(), role);
+    } catch (error) {
+      // Created by another request while the password was hashed.
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw taken();
+      throw error;
+    }
+  }
+
+  /**
+   * Changes an account. Ending its tokens happens in the same transaction as the change
+   * (users.change); the memory of known tokens is dropped here, so the very next request
+   * with one of them is looked up again and refused.
+   */
+  async function changeUser(id: number, patch: { role?: Role; active?: boolean; password?: string }): Promise<void> {
+    const passwordHash = patch.password === undefined ? undefined : await hashOrBusy(patch.password);
+    try {
+      users.change(
+        id,
+        {
+          ...(patch.role ? { role: patch.role } : {}),
+          ...(patch.active !== undefined ? { active: patch.active } : {}),
+          ...(passwordHash ? { passwordHash } : {}),
+        },
+        now(),
+      );
+    } catch (error) {
+      if (error instanceof LastAdminError) {
+        throw new ApiError('2409', 'This is the last active administrator: make another account an admin first.');
+      }
+      throw error;
+    } finally {
+      known.clear();
+    }
   }
 
   /** First-run set-up: creates the account only if there is none yet. */
@@ -142,7 +180,13 @@ export function authService(deps: {
     authenticate,
     revoke,
     createUser,
+    changeUser,
     createFirstUser,
+    /** The account's role now, read fresh: a demotion takes effect on the next request. */
+    roleOf: (userId: number): Role | undefined => {
+      const user = users.byId(userId);
+      return user?.active ? user.role : undefined;
+    },
     needsFirstUser: (): boolean => users.count() === 0,
   };
 }

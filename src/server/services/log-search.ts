@@ -1,3 +1,4 @@
+import { dayRange } from '../../shared/dates';
 import { ApiError } from '../api-error';
 
 /**
@@ -45,4 +46,26 @@ export function decodeCursor(cursor: string): Cursor {
   const match = /^([sn])(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('latin1'));
   if (!match) throw new ApiError('2400', 'The cursor is not one this server gave out.', { field: 'cursor' });
   return { direction: match[1] === 's' ? 'older' : 'newer', seq: Number(match[2]) };
+}
+
+export interface LogFilter {
+  match: string | undefined;
+  dated: boolean;
+  params: { match?: string; start?: number; end?: number };
+}
+
+/** The search words and the day range of a log query, as the repository's page statements take them. */
+export function logFilter(query: {
+  q?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}): LogFilter {
+  const match = query.q ? (toFtsQuery(query.q) ?? undefined) : undefined;
+  const dated = query.from !== undefined || query.to !== undefined;
+  const range = dated ? dayRange(query.from, query.to) : undefined;
+  return {
+    match,
+    dated,
+    params: { ...(match ? { match } : {}), ...(range ? { start: range.start, end: range.end } : {}) },
+  };
 }

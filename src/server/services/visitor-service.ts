@@ -3,17 +3,23 @@ import type { CheckInFields } from '../../shared/visitor-fields';
 import { ApiError } from '../api-error';
 import type { PhotoIntentsRepository } from '../db/repositories/photo-intents';
 import type { VisiteesRepository } from '../db/repositories/visitees';
-import type { VisitorsRepository } from '../db/repositories/visitors';
+import type { ExpectedVisitsRepository } from '../db/repositories/expected-visits';
+import { ExpectedVisitNotOpenError, type VisitorRecord, type VisitorsRepository } from '../db/repositories/visitors';
+import { formatLocalDate } from '../../shared/dates';
 import { isVisitorId, newVisitorId } from '../ids';
 import { MediaError } from '../media/media-error';
 import { processPhoto } from '../media/photo-processing';
 import type { PhotoStore } from '../photos/photo-store';
 import type { DeskEvents } from './desk-events';
-import { decodeCursor, encodeCursor, toFtsQuery } from './log-search';
+import { decodeCursor, encodeCursor, logFilter } from './log-search';
+import { signOutMomentAfter } from './auto-signout';
 import { toVisitor } from './visitor-view';
 
 export interface LogQuery {
   q?: string | undefined;
+  /** Local days, inclusive, by entry date. */
+  from?: string | undefined;
+  to?: string | undefined;
   /** Only visitors on the premises: a busy site's "On site now", a page at a time. */
   on_site?: boolean | undefined;
   cursor?: string | undefined;
@@ -31,11 +37,30 @@ export function visitorService(deps: {
   visitors: VisitorsRepository;
   visitees: VisiteesRepository;
   intents: PhotoIntentsRepository;
+  expectedVisits: ExpectedVisitsRepository;
   store: PhotoStore;
   now: () => number;
   events: DeskEvents;
 }) {
-  const { visitors, visitees, intents, store, now, events } = deps;
+  const { visitors, visitees, intents, expectedVisits, store, now, events } = deps;
+
+  /**
+   * The automatic sign-out (shared/API.md, Settings): everyone still on the premises who
+   * entered before a sign-out moment leaves at that moment, the first one after their
+   * entry, so a desk that was off for days signs Monday's visitors out on Monday night.
+   */
+  function signOutAutomatically(time: string | null): number {
+    if (time === null) return 0;
+    const at = now();
+    const due = visitors
+      .onSiteEnteredBefore(at)
+      .map((visitor) => ({ visitorId: visitor.visitor_id, exitAt: signOutMomentAfter(visitor.entry_at, time) }))
+      .filter((exit) => exit.exitAt <= at);
+    if (due.length === 0) return 0;
+    const signedOut = visitors.signOutAutomatically(due);
+    for (const visitorId of signedOut) announce('visitor.exit', visitorId);
+    return signedOut.length;
+  }
 
   /** Tells every open desk, with the visitor as the log now shows it. */
   function announce(type: 'visitor.checkin' | 'visitor.exit', visitorId: string): void {
@@ -50,10 +75,13 @@ export function visitorService(deps: {
    * its photo and the intent's end in one transaction. A crash at any point leaves
    * either a whole check-in or an intent and temporary files that start-up removes.
    */
-  async function checkIn(fields: CheckInFields, image: Buffer, userId: number): Promise<string> {
-    if (fields.visitee_no !== undefined && !visitees.exists(fields.visitee_no)) {
-      throw new ApiError('3404', `There is no visitee number ${fields.visitee_no}.`, { field: 'visitee_no' });
+  async function checkIn(fields: CheckInFields, image: Buffer, userId: number, expectedId?: number): Promise<string> {
+    if (fields.visitee_no !== undefined && !visitees.isActive(fields.visitee_no)) {
+      throw new ApiError('3404', `There is no host number ${fields.visitee_no} who can be visited.`, {
+        field: 'visitee_no',
+      });
     }
+    const expected = expectedId === undefined ? undefined : openExpectedVisit(expectedId);
     assertCardFree(fields.cardno);
     const photo = await processPhotoOrThrow(image);
 
@@ -84,6 +112,7 @@ export function visitorService(deps: {
           visitee_no: fields.visitee_no ?? null,
           entry_at: now(),
           created_by: userId,
+          ...(expected ? { expected } : {}),
         },
         {
           format: photo.format,
@@ -96,10 +125,32 @@ export function visitorService(deps: {
     } catch (error) {
       await store.removePhoto(visitorId, photo.format);
       intents.remove(visitorId);
+      // Another desk checked the expected visitor in (or cancelled them) while the photo was written.
+      if (error instanceof ExpectedVisitNotOpenError) throw expectedNotOpen(expectedId!);
       throw error;
     }
     announce('visitor.checkin', visitorId);
+    if (expected) events.publish({ type: 'expected.changed', expected_id: expected.id });
     return visitorId;
+  }
+
+  /** The expected visit a check-in fulfils: it must exist (3404) and be open for today (2409). */
+  function openExpectedVisit(expectedId: number): { id: number; date: string } {
+    const visit = expectedVisits.byId(expectedId);
+    if (!visit) throw new ApiError('3404', `There is no expected visit ${expectedId}.`, { field: 'expected_id' });
+    const today = formatLocalDate(new Date(now()));
+    if (visit.status !== 'expected' || visit.expected_date !== today) throw expectedNotOpen(expectedId);
+    return { id: expectedId, date: today };
+  }
+
+  function expectedNotOpen(expectedId: number): ApiError {
+    return new ApiError(
+      '2409',
+      `Expected visit ${expectedId} is not open for today (arrived, cancelled or another day).`,
+      {
+        field: 'expected_id',
+      },
+    );
   }
 
   function assertCardFree(cardNo: number): void {
@@ -131,22 +182,18 @@ export function visitorService(deps: {
     const cursor = query.cursor
       ? decodeCursor(query.cursor)
       : { direction: 'older' as const, seq: Number.MAX_SAFE_INTEGER };
-    const match = query.q ? toFtsQuery(query.q) : null;
-    if (match && query.on_site) throw new ApiError('2400', 'Search covers the whole log; leave out on_site.');
+    const filter = logFilter(query);
+    if (filter.match && query.on_site) throw new ApiError('2400', 'Search covers the whole log; leave out on_site.');
     // One extra row tells whether another page exists without a count(*).
-    const take = query.limit + 1;
-    const rows =
-      cursor.direction === 'older'
-        ? match
-          ? visitors.searchPage(match, cursor.seq, take)
-          : query.on_site
-            ? visitors.onSitePage(cursor.seq, take)
-            : visitors.logPage(cursor.seq, take)
-        : match
-          ? visitors.searchPageAfter(match, cursor.seq, take)
-          : query.on_site
-            ? visitors.onSitePageAfter(cursor.seq, take)
-            : visitors.logPageAfter(cursor.seq, take);
+    const rows = visitors.page(
+      {
+        direction: cursor.direction,
+        search: filter.match !== undefined,
+        onSite: query.on_site ?? false,
+        dated: filter.dated,
+      },
+      { ...filter.params, seq: cursor.seq, limit: query.limit + 1 },
+    );
     const more = rows.length > query.limit;
     const page = cursor.direction === 'older' ? rows.slice(0, query.limit) : rows.slice(0, query.limit).reverse();
     const first = page[0];
@@ -163,12 +210,37 @@ export function visitorService(deps: {
     };
   }
 
+  /**
+   * Everything a filter matches, newest first, a batch at a time: the export reads the
+   * log in keyset pages, so it never holds more than a batch and never keeps a statement
+   * open (better-sqlite3 allows no other query on the connection while one iterates).
+   * Visitors who arrive while it runs are newer than its first row and are left out.
+   */
+  function* matching(query: Omit<LogQuery, 'cursor' | 'limit' | 'on_site'>, batch = 500): Generator<VisitorRecord[]> {
+    const filter = logFilter(query);
+    const shape = {
+      direction: 'older' as const,
+      search: filter.match !== undefined,
+      onSite: false,
+      dated: filter.dated,
+    };
+    let seq = Number.MAX_SAFE_INTEGER;
+    for (;;) {
+      const rows = visitors.page(shape, { ...filter.params, seq, limit: batch });
+      if (rows.length > 0) yield rows;
+      if (rows.length < batch) return;
+      seq = rows.at(-1)!.seq;
+    }
+  }
+
   return {
     checkIn,
     onSite: (): Visitor[] => visitors.onSite().map(toVisitor),
     onSiteVisitor,
     recordExit,
     log,
+    matching,
+    signOutAutomatically,
     visitees: (): Visitee[] => visitees.list(),
   };
 }

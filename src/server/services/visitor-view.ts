@@ -14,6 +14,7 @@ export function toVisitor(record: VisitorRecord): Visitor {
     visitee_name: record.visitee_name,
     entry_time: formatLocalTime(record.entry_at),
     exit_time: record.exit_at === null ? null : formatLocalTime(record.exit_at),
+    exit_kind: record.exit_at === null ? null : (record.exit_kind ?? 'desk'),
     has_photo: record.photo_format !== null,
     photo_width: record.photo_width,
     photo_height: record.photo_height,

@@ -19,19 +19,25 @@ export class ApiRequestError extends Error {
 export interface RequestOptions {
   token?: string | null;
   signal?: AbortSignal;
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   body?: BodyInit;
+  /** A JSON body: sent with its Content-Type. */
+  json?: unknown;
+  /** The body's Content-Type when it is not JSON or a form (a CSV file). */
+  contentType?: string;
 }
 
 async function request(path: string, options: RequestOptions): Promise<Response> {
   const headers = new Headers();
   if (options.token) headers.set('authorization', `Token ${options.token}`);
+  if (options.json !== undefined) headers.set('content-type', 'application/json');
+  else if (options.contentType) headers.set('content-type', options.contentType);
   let response: Response;
   try {
     response = await fetch(path, {
       method: options.method ?? 'GET',
       headers,
-      body: options.body ?? null,
+      body: options.json !== undefined ? JSON.stringify(options.json) : (options.body ?? null),
       signal: options.signal ?? null,
       // Photos are cached by the HTTP cache (private, immutable); JSON is no-store anyway.
       credentials: 'omit',

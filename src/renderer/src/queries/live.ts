@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { isRefusal, readDeskEvents } from '../lib/event-stream';
 import { applyDeskEvent } from './visitor-cache';
+import { expectedKeys } from './expected';
 import { visitorKeys } from './visitors';
 
 /** Waits between reconnection attempts: quick at first, then no more often than this. */
@@ -28,7 +29,10 @@ export function useLiveUpdates(token: string): boolean {
             onOpen: () => {
               attempt = 0;
               setLive(true);
-              if (connectedBefore) void client.invalidateQueries({ queryKey: visitorKeys.all });
+              if (connectedBefore) {
+                void client.invalidateQueries({ queryKey: visitorKeys.all });
+                void client.invalidateQueries({ queryKey: expectedKeys.all });
+              }
               connectedBefore = true;
             },
             onEvent: (event) => applyDeskEvent(client, event),

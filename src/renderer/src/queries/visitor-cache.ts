@@ -1,6 +1,7 @@
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 import type { Visitor, VisitorLogResponse } from '../../../shared/api-types';
 import type { DeskEvent } from '../../../shared/events';
+import { expectedKeys } from './expected';
 import { visitorKeys } from './visitors';
 
 /**
@@ -61,22 +62,27 @@ export function removeFromOnSite(client: QueryClient, visitorId: string): void {
 export const latestVisitorKey = (visitorId: string) => ['visitor-latest', visitorId] as const;
 
 export function applyDeskEvent(client: QueryClient, event: DeskEvent): void {
-  if (event.type !== 'log.changed') client.setQueryData(latestVisitorKey(event.visitor_id), event.visitor);
   switch (event.type) {
     case 'visitor.checkin':
+      client.setQueryData(latestVisitorKey(event.visitor_id), event.visitor);
       client.setQueryData<LogPages>(visitorKeys.onSite(), (data) => data && prepend(data, event.visitor, 1));
       client.setQueryData<LogPages>(visitorKeys.log(''), (data) => data && prepend(data, event.visitor, 0));
       // Whether the newcomer matches a search only the server can say.
       void client.invalidateQueries({ queryKey: visitorKeys.logs(), predicate: isSearch });
       return;
     case 'visitor.exit':
+      client.setQueryData(latestVisitorKey(event.visitor_id), event.visitor);
       removeFromOnSite(client, event.visitor_id);
       for (const [key] of client.getQueriesData<LogPages>({ queryKey: visitorKeys.logs() })) {
         client.setQueryData<LogPages>(key, (data) => data && replace(data, event.visitor));
       }
       return;
+    case 'expected.changed':
+      void client.invalidateQueries({ queryKey: expectedKeys.all });
+      return;
     case 'log.changed':
       void client.invalidateQueries({ queryKey: visitorKeys.all });
+      void client.invalidateQueries({ queryKey: expectedKeys.all });
       return;
   }
 }

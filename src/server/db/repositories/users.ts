@@ -1,36 +1,80 @@
+import type { Role } from '../../../shared/staff';
 import type { Db } from '../connection';
 
 export interface UserRow {
   id: number;
   username: string;
   password_hash: string;
-  role: 'admin' | 'reception';
+  role: Role;
   /** 0 for a deactivated account, which cannot sign in. */
   active: 0 | 1;
+  created_at: number;
 }
 
+const USER_COLUMNS = 'id, username, password_hash, role, active, created_at';
+
 export function usersRepository(db: Db) {
-  const byName = db.prepare<[string], UserRow>(
-    'SELECT id, username, password_hash, role, active FROM users WHERE username = ?',
-  );
-  const insert = db.prepare<[string, string, number]>(
-    'INSERT INTO users (username, password_hash, created_at) VALUES (?, ?, ?)',
+  const byName = db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE username = ?`);
+  const byId = db.prepare<[number], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`);
+  const all = db.prepare<[], UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY username COLLATE NOCASE`);
+  const insert = db.prepare<[string, string, Role, number]>(
+    'INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)',
   );
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
+  const activeAdmins = db.prepare<[], { n: number }>(
+    "SELECT count(*) AS n FROM users WHERE role = 'admin' AND active = 1",
+  );
+  const setRole = db.prepare<[Role, number]>('UPDATE users SET role = ? WHERE id = ?');
+  const setActive = db.prepare<[0 | 1, number]>('UPDATE users SET active = ? WHERE id = ?');
+  const setPassword = db.prepare<[string, number]>('UPDATE users SET password_hash = ? WHERE id = ?');
+  const revokeTokens = db.prepare<[number, number]>(
+    'UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL',
+  );
+  // The first account of a desk is its admin (shared/API.md, Roles and staff).
+  const insertWithRole = db.transaction((username: string, passwordHash: string, role: Role | undefined, now: number) =>
+    Number(
+      insert.run(username, passwordHash, role ?? (count.get()!.n === 0 ? 'admin' : 'reception'), now).lastInsertRowid,
+    ),
+  );
   const insertFirst = db.transaction((username: string, passwordHash: string, now: number): number | null => {
     if (count.get()!.n > 0) return null;
-    return Number(insert.run(username, passwordHash, now).lastInsertRowid);
+    return Number(insert.run(username, passwordHash, 'admin', now).lastInsertRowid);
   });
+
+  /**
+   * One account's change, all or nothing. The last active admin stays one (checked in the
+   * same transaction as the change, so two admins demoting each other cannot both win),
+   * and an account deactivated or given a new password loses every token at once.
+   */
+  const change = db.transaction(
+    (id: number, patch: { role?: Role; active?: boolean; passwordHash?: string }, now: number): void => {
+      if (patch.role !== undefined) setRole.run(patch.role, id);
+      if (patch.active !== undefined) setActive.run(patch.active ? 1 : 0, id);
+      if (patch.passwordHash !== undefined) setPassword.run(patch.passwordHash, id);
+      if (activeAdmins.get()!.n === 0) throw new LastAdminError();
+      if (patch.active === false || patch.passwordHash !== undefined) revokeTokens.run(now, id);
+    },
+  );
 
   return {
     findByUsername: (username: string): UserRow | undefined => byName.get(username),
+    byId: (id: number): UserRow | undefined => byId.get(id),
+    all: (): UserRow[] => all.all(),
     count: (): number => count.get()!.n,
-    insert: (username: string, passwordHash: string, now: number): number =>
-      Number(insert.run(username, passwordHash, now).lastInsertRowid),
+    /** Without a role, the first account is the admin and later ones are reception. */
+    insert: (username: string, passwordHash: string, now: number, role?: Role): number =>
+      insertWithRole(username, passwordHash, role, now),
     /** Creates the account only while there is none: the first-run set-up cannot be replayed. */
     insertFirst: (username: string, passwordHash: string, now: number): number | null =>
       insertFirst(username, passwordHash, now),
+    /** Throws LastAdminError, and changes nothing, when the change would leave no active admin. */
+    change: (id: number, patch: { role?: Role; active?: boolean; passwordHash?: string }, now: number): void => {
+      change.immediate(id, patch, now);
+    },
   };
 }
+
+/** The change would leave the desk without an active admin; it was rolled back. */
+export class LastAdminError extends Error {}
 
 export type UsersRepository = ReturnType<typeof usersRepository>;

@@ -1,4 +1,5 @@
-import type { ImageFormat } from '../../../shared/api-types';
+import type { ExitKind, ImageFormat } from '../../../shared/api-types';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../connection';
 
 /** A visitor as stored, joined with its photo's metadata and the visitee's name. */
@@ -13,6 +14,7 @@ export interface VisitorRecord {
   visitee_name: string | null;
   entry_at: number;
   exit_at: number | null;
+  exit_kind: ExitKind | null;
   photo_format: ImageFormat | null;
   photo_width: number | null;
   photo_height: number | null;
@@ -34,7 +36,12 @@ export interface NewVisitor {
   entry_at: number;
   exit_at?: number | null;
   created_by: number | null;
+  /** The expected visit this check-in fulfils: marked arrived in the same transaction. */
+  expected?: { id: number; date: string };
 }
+
+/** The expected visit a check-in named is no longer open for today: nothing was written. */
+export class ExpectedVisitNotOpenError extends Error {}
 
 export interface NewPhoto {
   format: ImageFormat;
@@ -46,12 +53,51 @@ export interface NewPhoto {
 
 const SELECT_VISITOR = `
   SELECT v.seq, v.visitor_id, v.card_no, v.name, v.mobile, v.purpose, v.visitee_no,
-         e.name AS visitee_name, v.entry_at, v.exit_at,
+         e.name AS visitee_name, v.entry_at, v.exit_at, v.exit_kind,
          p.format AS photo_format, p.width AS photo_width, p.height AS photo_height,
          p.bytes AS photo_bytes, p.thumbhash
     FROM visitors v
     LEFT JOIN visitees e ON e.visitee_no = v.visitee_no
     LEFT JOIN photos p ON p.visitor_seq = v.seq`;
+
+/**
+ * What a page of the log is read from. `older` pages go down from a seq (newest first),
+ * `newer` pages up from it (oldest first; the service turns them round). A search reads
+ * the full-text index, which yields rowids in order on its own; a date range is a range
+ * of entry times.
+ */
+export interface PageShape {
+  direction: 'older' | 'newer';
+  search: boolean;
+  onSite: boolean;
+  dated: boolean;
+}
+
+export interface PageParams {
+  seq: number;
+  limit: number;
+  match?: string;
+  start?: number;
+  end?: number;
+}
+
+function pageSql(shape: PageShape): string {
+  const beyond = shape.direction === 'older' ? '<' : '>';
+  const order = shape.direction === 'older' ? 'DESC' : 'ASC';
+  const dated = shape.dated ? 'v.entry_at >= @start AND v.entry_at < @end' : '';
+  if (shape.search) {
+    // Undated, the index alone picks the page; dated, its hits stream through the join's
+    // filter until a page is full.
+    return `WITH hits AS (
+       SELECT rowid FROM visitors_fts WHERE visitors_fts MATCH @match AND rowid ${beyond} @seq
+        ORDER BY rowid ${order}${shape.dated ? '' : ' LIMIT @limit'}
+     )
+     ${SELECT_VISITOR} JOIN hits h ON h.rowid = v.seq ${dated ? `WHERE ${dated}` : ''}
+      ORDER BY v.seq ${order}${shape.dated ? ' LIMIT @limit' : ''}`;
+  }
+  const where = [`v.seq ${beyond} @seq`, shape.onSite ? 'v.exit_at IS NULL' : '', dated].filter(Boolean);
+  return `${SELECT_VISITOR} WHERE ${where.join(' AND ')} ORDER BY v.seq ${order} LIMIT @limit`;
+}
 
 export function visitorsRepository(db: Db) {
   const onSite = db.prepare<[], VisitorRecord>(`${SELECT_VISITOR} WHERE v.exit_at IS NULL ORDER BY v.seq`);
@@ -64,34 +110,17 @@ export function visitorsRepository(db: Db) {
     `SELECT p.format FROM visitors v LEFT JOIN photos p ON p.visitor_seq = v.seq
       WHERE v.visitor_id = ?`,
   );
-  const onSitePage = db.prepare<[number, number], VisitorRecord>(
-    `${SELECT_VISITOR} WHERE v.exit_at IS NULL AND v.seq < ? ORDER BY v.seq DESC LIMIT ?`,
-  );
   const onSiteCount = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM visitors WHERE exit_at IS NULL');
-  const logPage = db.prepare<[number, number], VisitorRecord>(
-    `${SELECT_VISITOR} WHERE v.seq < ? ORDER BY v.seq DESC LIMIT ?`,
-  );
-  // The FTS index yields rowids newest-first on its own; the join only decorates the page.
-  const searchPage = db.prepare<[string, number, number], VisitorRecord>(
-    `WITH hits AS (
-       SELECT rowid FROM visitors_fts WHERE visitors_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?
-     )
-     ${SELECT_VISITOR} JOIN hits h ON h.rowid = v.seq ORDER BY v.seq DESC`,
-  );
-  // The same three lists read the other way, for the page before one a client holds: the
-  // rows just newer than a seq, oldest first (the service turns them newest first).
-  const onSitePageAfter = db.prepare<[number, number], VisitorRecord>(
-    `${SELECT_VISITOR} WHERE v.exit_at IS NULL AND v.seq > ? ORDER BY v.seq ASC LIMIT ?`,
-  );
-  const logPageAfter = db.prepare<[number, number], VisitorRecord>(
-    `${SELECT_VISITOR} WHERE v.seq > ? ORDER BY v.seq ASC LIMIT ?`,
-  );
-  const searchPageAfter = db.prepare<[string, number, number], VisitorRecord>(
-    `WITH hits AS (
-       SELECT rowid FROM visitors_fts WHERE visitors_fts MATCH ? AND rowid > ? ORDER BY rowid ASC LIMIT ?
-     )
-     ${SELECT_VISITOR} JOIN hits h ON h.rowid = v.seq ORDER BY v.seq ASC`,
-  );
+  const pages = new Map<string, Statement<PageParams, VisitorRecord>>();
+  const pageStatement = (shape: PageShape) => {
+    const key = JSON.stringify(shape);
+    let statement = pages.get(key);
+    if (!statement) {
+      statement = db.prepare<PageParams, VisitorRecord>(pageSql(shape));
+      pages.set(key, statement);
+    }
+    return statement;
+  };
   const cardOnSite = db.prepare<[number], { one: 1 }>(
     'SELECT 1 AS one FROM visitors WHERE card_no = ? AND exit_at IS NULL',
   );
@@ -105,13 +134,25 @@ export function visitorsRepository(db: Db) {
     `INSERT INTO photos (visitor_seq, format, width, height, bytes, thumbhash) VALUES (?, ?, ?, ?, ?, ?)`,
   );
   const deleteIntent = db.prepare<[string]>('DELETE FROM photo_intents WHERE visitor_id = ?');
+  const markArrived = db.prepare<[string, number, string]>(
+    `UPDATE expected_visits SET status = 'arrived', visitor_id = ?
+      WHERE expected_id = ? AND status = 'expected' AND expected_date = ?`,
+  );
   // A daily chore over visitors who left: a scan is fine, and no index slows every check-in.
   const expiredPhotos = db.prepare<[number, number], { seq: number; visitor_id: string; format: ImageFormat }>(
     `SELECT v.seq, v.visitor_id, p.format FROM photos p JOIN visitors v ON v.seq = p.visitor_seq
       WHERE v.exit_at IS NOT NULL AND v.exit_at < ? LIMIT ?`,
   );
   const deletePhoto = db.prepare<[number]>('DELETE FROM photos WHERE visitor_seq = ?');
-  const exit = db.prepare<[number, string]>('UPDATE visitors SET exit_at = ? WHERE visitor_id = ? AND exit_at IS NULL');
+  const exit = db.prepare<[number, ExitKind, string]>(
+    'UPDATE visitors SET exit_at = ?, exit_kind = ? WHERE visitor_id = ? AND exit_at IS NULL',
+  );
+  const enteredBefore = db.prepare<[number], { visitor_id: string; entry_at: number }>(
+    'SELECT visitor_id, entry_at FROM visitors WHERE exit_at IS NULL AND entry_at < ? ORDER BY seq',
+  );
+  const signOutAll = db.transaction((exits: { visitorId: string; exitAt: number }[]): string[] =>
+    exits.filter(({ visitorId, exitAt }) => exit.run(exitAt, 'auto', visitorId).changes === 1).map((e) => e.visitorId),
+  );
 
   const insertOne = (visitor: NewVisitor, photo: NewPhoto | null): number => {
     const seq = Number(
@@ -127,6 +168,12 @@ export function visitorsRepository(db: Db) {
         visitor.created_by,
       ).lastInsertRowid,
     );
+    if (
+      visitor.expected &&
+      markArrived.run(visitor.visitor_id, visitor.expected.id, visitor.expected.date).changes !== 1
+    ) {
+      throw new ExpectedVisitNotOpenError();
+    }
     if (photo) {
       insertPhoto.run(seq, photo.format, photo.width, photo.height, photo.bytes, photo.thumbhash);
       deleteIntent.run(visitor.visitor_id);
@@ -145,15 +192,9 @@ export function visitorsRepository(db: Db) {
     byId: (visitorId: string): VisitorRecord | undefined => byId.get(visitorId),
     /** The visitor's photo metadata; undefined when there is no such visitor, nulls when no photo. */
     photoOf: (visitorId: string): PhotoRecord | undefined => photoOf.get(visitorId),
-    logPage: (beforeSeq: number, limit: number): VisitorRecord[] => logPage.all(beforeSeq, limit),
-    onSitePage: (beforeSeq: number, limit: number): VisitorRecord[] => onSitePage.all(beforeSeq, limit),
+    /** A page of the log in the given shape; see pageSql. */
+    page: (shape: PageShape, params: PageParams): VisitorRecord[] => pageStatement(shape).all(params),
     onSiteCount: (): number => onSiteCount.get()!.n,
-    searchPage: (match: string, beforeSeq: number, limit: number): VisitorRecord[] =>
-      searchPage.all(match, beforeSeq, limit),
-    logPageAfter: (afterSeq: number, limit: number): VisitorRecord[] => logPageAfter.all(afterSeq, limit),
-    onSitePageAfter: (afterSeq: number, limit: number): VisitorRecord[] => onSitePageAfter.all(afterSeq, limit),
-    searchPageAfter: (match: string, afterSeq: number, limit: number): VisitorRecord[] =>
-      searchPageAfter.all(match, afterSeq, limit),
     isCardOnSite: (cardNo: number): boolean => cardOnSite.get(cardNo) !== undefined,
     /** The visitor, its photo row and the end of its photo intent commit together or not at all. */
     insert: (visitor: NewVisitor, photo: NewPhoto | null): number => insert(visitor, photo),
@@ -165,7 +206,11 @@ export function visitorsRepository(db: Db) {
       deletePhoto.run(seq);
     },
     /** Returns false when there is no such visitor on the premises. */
-    recordExit: (visitorId: string, now: number): boolean => exit.run(now, visitorId).changes === 1,
+    recordExit: (visitorId: string, now: number): boolean => exit.run(now, 'desk', visitorId).changes === 1,
+    /** Visitors on the premises who entered before `cutoff`: the automatic sign-out's candidates. */
+    onSiteEnteredBefore: (cutoff: number) => enteredBefore.all(cutoff),
+    /** Signs these visitors out automatically in one transaction; returns those it signed out. */
+    signOutAutomatically: (exits: { visitorId: string; exitAt: number }[]): string[] => signOutAll(exits),
   };
 }
 

@@ -7,6 +7,7 @@ import {
   type SetupStatusResponse,
   type TokenResponse,
 } from '../../../shared/api-types';
+import { meResponseSchema, type MeResponse } from '../../../shared/staff';
 import { loginFieldsSchema } from '../../../shared/visitor-fields';
 import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
@@ -94,6 +95,21 @@ export function oauthRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (!fields.username || !fields.password) throw new ApiError('1157');
       await ctx.auth.createFirstUser(fields.username, fields.password);
       return { success: true };
+    },
+  );
+
+  app.get(
+    '/v1/me',
+    {
+      schema: routeSchema({
+        summary: 'Who the token belongs to, and their role',
+        tags: TAGS,
+        success: { schema: meResponseSchema },
+      }),
+    },
+    async (request): Promise<MeResponse> => {
+      const user = ctx.repositories.users.byId(request.userId!)!;
+      return { success: true, data: { username: user.username, role: user.role } };
     },
   );
 }

@@ -22,21 +22,36 @@ import {
   IMAGE_MAX_BYTES,
   IMAGE_MAX_LABEL,
 } from '../../../shared/visitor-fields';
+import { localDateSchema } from '../../../shared/dates';
 import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
+import { parseNumericId } from '../../ids';
+import { EXPORT_COLUMNS, exportCsv } from '../../services/log-export';
 import { readForm } from '../form';
 import { routeSchema } from '../openapi';
 import { missingIdSchema, missingVisitorId } from './missing-id';
 
-const logQuerySchema = z.object({
-  q: z.string().max(100, 'Search text must be at most 100 characters.').optional(),
-  cursor: z.string().max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(LOG_PAGE_MAX).default(LOG_PAGE_DEFAULT),
-  on_site: z
-    .enum(['0', '1'])
-    .optional()
-    .transform((value) => value === '1'),
-});
+const logFilterSchema = z
+  .object({
+    q: z.string().max(100, 'Search text must be at most 100 characters.').optional(),
+    from: localDateSchema('from').optional().describe('First day, YYYY-MM-DD, by entry date (inclusive).'),
+    to: localDateSchema('to').optional().describe('Last day, YYYY-MM-DD, by entry date (inclusive).'),
+  })
+  .refine((query) => !query.from || !query.to || query.from <= query.to, {
+    message: 'from must be on or before to.',
+    path: ['from'],
+  });
+
+const logQuerySchema = logFilterSchema.and(
+  z.object({
+    cursor: z.string().max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(LOG_PAGE_MAX).default(LOG_PAGE_DEFAULT),
+    on_site: z
+      .enum(['0', '1'])
+      .optional()
+      .transform((value) => value === '1'),
+  }),
+);
 
 const checkInFormSchema = checkInFieldsSchema.extend({
   image: z
@@ -44,6 +59,7 @@ const checkInFormSchema = checkInFieldsSchema.extend({
     .describe(`The photo: ${IMAGE_FORMATS_LABEL} by content, at most ${IMAGE_MAX_LABEL}.`)
     .meta({ format: 'binary' }),
   access_token: z.string().optional().describe('The token, for clients that cannot send the Authorization header.'),
+  expected_id: z.string().optional().describe('The expected visit this check-in fulfils: it is marked arrived.'),
 });
 
 const params = z.object({ id: visitorIdSchema });
@@ -82,7 +98,7 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext): void {
         auth: 'form',
         form: { schema: checkInFormSchema, types: ['multipart/form-data'] },
         success: { schema: addVisitorResponseSchema },
-        errors: { 400: ['2200', '2301', '2302', '2303'], 404: ['3404'] },
+        errors: { 400: ['2200', '2301', '2302', '2303'], 404: ['3404'], 409: ['2409'] },
       }),
     },
     async (request): Promise<AddVisitorResponse> => {
@@ -93,7 +109,11 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext): void {
         throw new ApiError(first.code, first.message, { field: first.field });
       }
       if (!image) throw new ApiError('2200', 'image is required.', { field: 'image' });
-      const visitorId = await ctx.visitors.checkIn(checked.value, image, request.userId!);
+      const expectedId = fields.expected_id === undefined ? undefined : parseNumericId(fields.expected_id);
+      if (fields.expected_id !== undefined && expectedId === undefined) {
+        throw new ApiError('3404', 'There is no expected visit with that ID.', { field: 'expected_id' });
+      }
+      const visitorId = await ctx.visitors.checkIn(checked.value, image, request.userId!, expectedId);
       return { success: true, visitor_id: visitorId };
     },
   );
@@ -164,7 +184,8 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext): void {
         summary: 'The visitor log: everyone, newest first',
         description:
           '`q` matches word prefixes of name, purpose, mobile, card number and the visitee (at most 6 different ' +
-          'words); `on_site=1` pages only the visitors on the premises and adds `on_site_count`.',
+          'words); `from`/`to` keep the days entered between them; `on_site=1` pages only the visitors on the ' +
+          'premises and adds `on_site_count`.',
         tags: TAGS,
         querystring: logQuerySchema,
         success: { schema: visitorLogResponseSchema },
@@ -181,4 +202,42 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext): void {
       };
     },
   );
+
+  app.get(
+    '/v1/log/export.csv',
+    {
+      schema: routeSchema({
+        summary: 'The visitor log as CSV, filtered like GET /v1/log/',
+        description:
+          'RFC 4180, newest first, header `' +
+          EXPORT_COLUMNS.join(',') +
+          "`; a cell that a spreadsheet would run as a formula starts with `'`. Streamed: memory does not " +
+          'grow with the number of rows. Every export is audited.',
+        tags: TAGS,
+        querystring: logFilterSchema,
+        success: { media: ['text/csv'] },
+      }),
+    },
+    async (request, reply) => {
+      const { q, from, to } = request.query;
+      const batches = ctx.visitors.matching({ q, from, to });
+      // The first batch is read before the answer starts, so a search that is refused is a JSON error, not a broken file.
+      const first = batches.next();
+      ctx.audit.record({
+        action: 'log.export',
+        userId: request.userId!,
+        // The filter's shape only: search text may be someone's name.
+        detail: `from ${from ?? 'the start'} to ${to ?? 'today'}${q ? ', with a search' : ''}`,
+      });
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="export.csv"')
+        .send(exportCsv(first.done ? [] : prepend(first.value, batches)));
+    },
+  );
+}
+
+function* prepend<T>(first: T, rest: Iterator<T>): Generator<T> {
+  yield first;
+  for (let next = rest.next(); !next.done; next = rest.next()) yield next.value;
 }

@@ -1,0 +1,255 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  HOST_IMPORT_MAX_BYTES,
+  HOST_IMPORT_MAX_LABEL,
+  hostFieldsSchema,
+  hostImportResponseSchema,
+  hostListResponseSchema,
+  hostPatchSchema,
+  hostResponseSchema,
+  type HostImportResponse,
+  type HostListResponse,
+  type HostResponse,
+} from '../../../shared/hosts';
+import { settingsPatchSchema, settingsResponseSchema, type SettingsResponse } from '../../../shared/settings';
+import {
+  newStaffSchema,
+  staffListResponseSchema,
+  staffPatchSchema,
+  staffResponseSchema,
+  type StaffAccount,
+  type StaffListResponse,
+  type StaffResponse,
+} from '../../../shared/staff';
+import { ApiError } from '../../api-error';
+import type { AppContext } from '../../context';
+import type { UserRow } from '../../db/repositories/users';
+import { parseNumericId } from '../../ids';
+import { formatLocalTime } from '../../time-format';
+import { routeSchema } from '../openapi';
+import { requireAdmin } from '../roles';
+
+const idParams = z.object({ id: z.string() });
+
+function toStaff(user: UserRow): StaffAccount {
+  return {
+    user_id: user.id,
+    username: user.username,
+    role: user.role,
+    active: user.active === 1,
+    created_time: formatLocalTime(user.created_at),
+  };
+}
+
+/** The admin area's endpoints (shared/API.md Part 2): staff, hosts, settings. Admins only. */
+export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  await app.register(
+    async (untyped) => {
+      requireAdmin(untyped, ctx.auth);
+      const admin = untyped.withTypeProvider<ZodTypeProvider>();
+      const adminOnly = { 403: ['1300' as const] };
+
+      // --- Staff ---------------------------------------------------------------------
+      const STAFF = ['Staff (admin)'];
+      const staffAccount = (id: string): UserRow => {
+        const userId = parseNumericId(id);
+        const user = userId === undefined ? undefined : ctx.repositories.users.byId(userId);
+        if (!user) throw new ApiError('3404', 'There is no staff account with that ID.');
+        return user;
+      };
+
+      admin.get(
+        '/users',
+        {
+          schema: routeSchema({
+            summary: 'Every staff account, inactive ones too',
+            tags: STAFF,
+            success: { schema: staffListResponseSchema },
+            errors: adminOnly,
+          }),
+        },
+        async (): Promise<StaffListResponse> => ({
+          success: true,
+          data: ctx.repositories.users.all().map(toStaff),
+        }),
+      );
+
+      admin.post(
+        '/users',
+        {
+          schema: routeSchema({
+            summary: 'Add a staff account',
+            description: 'The password rules are those of the first-run set-up. 2409 if the username is taken.',
+            tags: STAFF,
+            body: newStaffSchema,
+            success: { status: 201, schema: staffResponseSchema },
+            errors: { ...adminOnly, 409: ['2409'] },
+          }),
+        },
+        async (request, reply): Promise<StaffResponse> => {
+          const { username, password, role } = request.body;
+          const id = await ctx.auth.createUser(username, password, role);
+          ctx.audit.record({ action: 'user.create', userId: request.userId!, detail: `account ${id}, role ${role}` });
+          reply.code(201);
+          return { success: true, data: toStaff(ctx.repositories.users.byId(id)!) };
+        },
+      );
+
+      admin.patch(
+        '/users/:id',
+        {
+          schema: routeSchema({
+            summary: 'Change a staff account: role, active, password',
+            description:
+              'Deactivating an account or changing its password ends all of its tokens at once. ' +
+              'Demoting or deactivating the last active admin is 2409.',
+            tags: STAFF,
+            params: idParams,
+            body: staffPatchSchema,
+            success: { schema: staffResponseSchema },
+            errors: { ...adminOnly, 404: ['3404'], 409: ['2409'] },
+          }),
+        },
+        async (request): Promise<StaffResponse> => {
+          const user = staffAccount(request.params.id);
+          await ctx.auth.changeUser(user.id, request.body);
+          const changed = Object.keys(request.body).filter((key) => key !== 'password');
+          if (request.body.password !== undefined) changed.push('password reset');
+          ctx.audit.record({
+            action: 'user.update',
+            userId: request.userId!,
+            detail: `account ${user.id}: ${changed.join(', ')}`,
+          });
+          return { success: true, data: toStaff(ctx.repositories.users.byId(user.id)!) };
+        },
+      );
+
+      // --- Hosts ---------------------------------------------------------------------
+      const HOSTS = ['Hosts (admin)'];
+      const hostNo = (id: string): number => {
+        const visiteeNo = parseNumericId(id);
+        if (visiteeNo === undefined) throw new ApiError('3404', 'There is no host with that number.');
+        return visiteeNo;
+      };
+
+      admin.get(
+        '/visitees',
+        {
+          schema: routeSchema({
+            summary: 'Every host, inactive ones too',
+            tags: HOSTS,
+            success: { schema: hostListResponseSchema },
+            errors: adminOnly,
+          }),
+        },
+        async (): Promise<HostListResponse> => ({ success: true, data: ctx.hosts.all() }),
+      );
+
+      admin.post(
+        '/visitees',
+        {
+          schema: routeSchema({
+            summary: 'Add a host',
+            tags: HOSTS,
+            body: hostFieldsSchema,
+            success: { status: 201, schema: hostResponseSchema },
+            errors: adminOnly,
+          }),
+        },
+        async (request, reply): Promise<HostResponse> => {
+          reply.code(201);
+          return { success: true, data: ctx.hosts.create(request.body) };
+        },
+      );
+
+      admin.patch(
+        '/visitees/:id',
+        {
+          schema: routeSchema({
+            summary: 'Change a host, or deactivate one',
+            description:
+              'An inactive host is left out of GET /v1/get/visitee/ and refused at check-in; past visits keep the name.',
+            tags: HOSTS,
+            params: idParams,
+            body: hostPatchSchema,
+            success: { schema: hostResponseSchema },
+            errors: { ...adminOnly, 404: ['3404'] },
+          }),
+        },
+        async (request): Promise<HostResponse> => ({
+          success: true,
+          data: ctx.hosts.change(hostNo(request.params.id), request.body),
+        }),
+      );
+
+      // A host file is CSV text, read whole (at most 1 MiB) and parsed by host-import.ts.
+      admin.addContentTypeParser(
+        ['text/csv', 'text/plain', 'application/csv', 'application/vnd.ms-excel'],
+        { parseAs: 'buffer', bodyLimit: HOST_IMPORT_MAX_BYTES },
+        (_request, body, done) => done(null, body),
+      );
+      admin.post(
+        '/visitees/import',
+        {
+          bodyLimit: HOST_IMPORT_MAX_BYTES,
+          schema: routeSchema({
+            summary: 'Import hosts from a CSV file',
+            description:
+              `Body \`text/csv\`, at most ${HOST_IMPORT_MAX_LABEL}: UTF-8 with or without BOM, comma or semicolon ` +
+              'separated, RFC 4180 quoting; a header row naming `name` (required), `email`, `phone`, `department` ' +
+              'in any order and case. A row whose email matches a host updates it; others are added, all in one ' +
+              'transaction. `dry_run=1` answers what would happen, row by row, and changes nothing.',
+            tags: HOSTS,
+            querystring: z.object({ dry_run: z.enum(['0', '1']).optional() }),
+            form: { schema: z.string().describe('The CSV text.'), types: ['text/csv'] },
+            success: { schema: hostImportResponseSchema },
+            errors: adminOnly,
+          }),
+        },
+        async (request): Promise<HostImportResponse> => {
+          if (!Buffer.isBuffer(request.body)) {
+            throw new ApiError('2400', 'Send the host file as the request body, Content-Type: text/csv.', {
+              field: 'file',
+            });
+          }
+          return { success: true, data: ctx.hosts.importFile(request.body, { dryRun: request.query.dry_run === '1' }) };
+        },
+      );
+
+      // --- Settings ------------------------------------------------------------------
+      const SETTINGS = ['Settings (admin)'];
+      admin.get(
+        '/settings',
+        {
+          schema: routeSchema({
+            summary: 'The desk-wide settings',
+            tags: SETTINGS,
+            success: { schema: settingsResponseSchema },
+            errors: adminOnly,
+          }),
+        },
+        async (): Promise<SettingsResponse> => ({ success: true, data: ctx.settings.read() }),
+      );
+      admin.patch(
+        '/settings',
+        {
+          schema: routeSchema({
+            summary: 'Change any of the settings',
+            description: 'A bad value is 2400 naming the setting, and nothing changes. Every change is audited.',
+            tags: SETTINGS,
+            body: settingsPatchSchema,
+            success: { schema: settingsResponseSchema },
+            errors: adminOnly,
+          }),
+        },
+        async (request): Promise<SettingsResponse> => ({
+          success: true,
+          data: ctx.settings.update(request.body, request.userId!),
+        }),
+      );
+    },
+    { prefix: '/v1/admin' },
+  );
+}

@@ -1,0 +1,15 @@
+/**
+ * The first moment at local wall-clock `HH:MM` after an entry: the day of the entry if
+ * it came before that time, else the next day. Built from calendar fields, so a day of
+ * 23 or 25 hours (daylight saving) still signs out at the time on the clock.
+ */
+export function signOutMomentAfter(entryMs: number, time: string): number {
+  const [hours, minutes] = time.split(':').map(Number) as [number, number];
+  const entry = new Date(entryMs);
+  const sameDay = new Date(entry.getFullYear(), entry.getMonth(), entry.getDate(), hours, minutes);
+  if (sameDay.getTime() > entryMs) return sameDay.getTime();
+  return new Date(entry.getFullYear(), entry.getMonth(), entry.getDate() + 1, hours, minutes).getTime();
+}
+
+/** How often the running server looks for visitors due to be signed out (the contract: at least once a minute). */
+export const AUTO_SIGNOUT_CHECK_MS = 30_000;

@@ -1,0 +1,69 @@
+import { formatLocalDate } from '../../shared/dates';
+import type { ExpectedVisit } from '../../shared/expected';
+import { ApiError } from '../api-error';
+import type { ExpectedVisitsRepository } from '../db/repositories/expected-visits';
+import type { VisiteesRepository } from '../db/repositories/visitees';
+import type { DeskEvents } from './desk-events';
+
+export interface ExpectedVisitInput {
+  name: string;
+  expected_date: string;
+  visitee_no?: number | undefined;
+  purpose?: string | undefined;
+  mobile?: string | undefined;
+  note?: string | undefined;
+}
+
+/** Visits announced in advance (shared/API.md, Expected visitors). */
+export function expectedService(deps: {
+  expectedVisits: ExpectedVisitsRepository;
+  visitees: VisiteesRepository;
+  now: () => number;
+  events: DeskEvents;
+}) {
+  const { expectedVisits, visitees, now, events } = deps;
+
+  function get(expectedId: number): ExpectedVisit {
+    const visit = expectedVisits.byId(expectedId);
+    if (!visit) throw new ApiError('3404', `There is no expected visit ${expectedId}.`);
+    return visit;
+  }
+
+  function create(input: ExpectedVisitInput, userId: number): ExpectedVisit {
+    if (input.visitee_no !== undefined && !visitees.isActive(input.visitee_no)) {
+      throw new ApiError('3404', `There is no host number ${input.visitee_no} who can be visited.`, {
+        field: 'visitee_no',
+      });
+    }
+    const id = expectedVisits.insert({
+      name: input.name,
+      expected_date: input.expected_date,
+      visitee_no: input.visitee_no ?? null,
+      purpose: input.purpose ?? null,
+      mobile: input.mobile ?? null,
+      note: input.note ?? null,
+      created_by: userId,
+      created_at: now(),
+    });
+    events.publish({ type: 'expected.changed', expected_id: id });
+    return get(id);
+  }
+
+  function cancel(expectedId: number): ExpectedVisit {
+    const visit = get(expectedId);
+    if (!expectedVisits.cancel(expectedId)) {
+      throw new ApiError('2409', `Expected visit ${expectedId} is already ${visit.status}.`);
+    }
+    events.publish({ type: 'expected.changed', expected_id: expectedId });
+    return get(expectedId);
+  }
+
+  return {
+    /** A day's expected visits, every status: a no-show stays visible all day. */
+    onDate: (date?: string): ExpectedVisit[] => expectedVisits.onDate(date ?? formatLocalDate(new Date(now()))),
+    create,
+    cancel,
+  };
+}
+
+export type ExpectedService = ReturnType<typeof expectedService>;

@@ -1,0 +1,123 @@
+import { parse } from 'csv-parse/sync';
+import { hostFieldsSchema, type HostFields } from '../../shared/hosts';
+import { ApiError } from '../api-error';
+
+/** The columns a host file may have; `name` is the one it must have. */
+const COLUMNS = ['name', 'email', 'phone', 'department'] as const;
+type Column = (typeof COLUMNS)[number];
+
+export interface HostImportRow {
+  line: number;
+  host: HostFields;
+}
+
+export interface ParsedHostFile {
+  rows: HostImportRow[];
+  rejected: { line: number; message: string }[];
+}
+
+/**
+ * Reads a host file: UTF-8 with or without BOM, comma or semicolon separated (whichever
+ * the header uses), RFC 4180 quoting (separators and newlines inside quotes), header
+ * names in any case and order. Every row is checked with the same rules as the admin
+ * form; a row that fails is reported with the line it starts on and the rest still
+ * count. A file that is not text, is empty or has no `name` column is refused whole.
+ */
+export function parseHostFile(body: Buffer): ParsedHostFile {
+  const text = decodeUtf8(body)
+    .replace(/^\uFEFF/, '')
+    // One line ending, so line numbers are the ones an editor shows.
+    .replace(/\r\n?/g, '\n');
+  if (text.trim() === '')
+    throw new ApiError('2400', 'The file is empty: expected a header row and one host a row.', { field: 'file' });
+
+  const header = text.slice(0, text.indexOf('\n') === -1 ? undefined : text.indexOf('\n'));
+  const delimiter = count(header, ';') > count(header, ',') ? ';' : ',';
+  const rejected: { line: number; message: string }[] = [];
+  const records = parse(text, {
+    delimiter,
+    info: true,
+    raw: true,
+    relax_quotes: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    on_skip: (error, raw) => {
+      rejected.push({
+        line: startLine(typeof error?.lines === 'number' ? error.lines : 0, raw ?? ''),
+        message:
+          error?.code === 'CSV_QUOTE_NOT_CLOSED'
+            ? 'A quote opened here is never closed.'
+            : 'This row could not be read.',
+      });
+      return undefined;
+    },
+  }) as unknown as { record: string[]; info: { lines: number }; raw: string }[];
+
+  const [head, ...body_] = records;
+  if (!head || startLine(head.info.lines, head.raw) !== 1) {
+    throw new ApiError('2400', 'The first line must be a header row naming the columns.', { field: 'file' });
+  }
+  const positions = columnPositions(head.record);
+  const rows: HostImportRow[] = [];
+  for (const { record, info, raw } of body_) {
+    const line = startLine(info.lines, raw);
+    if (record.length > head.record.length) {
+      rejected.push({ line, message: `The row has ${record.length} fields; the header names ${head.record.length}.` });
+      continue;
+    }
+    const values = Object.fromEntries(
+      COLUMNS.filter((column) => positions[column] !== undefined).map((column) => [
+        column,
+        // A line break inside a quoted cell (an address pasted in) is a space in a name.
+        (record[positions[column]!] ?? '').replace(/\s+/gu, ' ').trim(),
+      ]),
+    );
+    const checked = hostFieldsSchema.safeParse(values);
+    if (checked.success) rows.push({ line, host: checked.data });
+    else rejected.push({ line, message: checked.error.issues[0]?.message ?? 'The row is not a valid host.' });
+  }
+  rejected.sort((a, b) => a.line - b.line);
+  return { rows, rejected };
+}
+
+function decodeUtf8(body: Buffer): string {
+  // A NUL never appears in a text file and always in a spreadsheet's binary formats.
+  if (body.includes(0)) throw notText();
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    throw notText();
+  }
+}
+
+function notText(): ApiError {
+  return new ApiError('2400', 'The file is not UTF-8 text: save it from the spreadsheet as "CSV UTF-8".', {
+    field: 'file',
+  });
+}
+
+function columnPositions(header: string[]): Partial<Record<Column, number>> {
+  const positions: Partial<Record<Column, number>> = {};
+  header.forEach((title, index) => {
+    const column = title.trim().toLowerCase() as Column;
+    if ((COLUMNS as readonly string[]).includes(column) && positions[column] === undefined) positions[column] = index;
+  });
+  if (positions.name === undefined) {
+    throw new ApiError('2400', `The header row has no "name" column (found: ${header.join(', ') || 'nothing'}).`, {
+      field: 'file',
+    });
+  }
+  return positions;
+}
+
+/** csv-parse reports the line a record ends on; the line it starts on is what a person looks for. */
+function startLine(endLine: number, raw: string): number {
+  return endLine - count(raw.replace(/\n$/, ''), '\n');
+}
+
+function count(text: string, character: string): number {
+  let n = 0;
+  for (const c of text) if (c === character) n++;
+  return n;
+}

@@ -1,0 +1,67 @@
+import type { Host, HostFields, HostImportResult, HostPatch } from '../../shared/hosts';
+import { hostFieldsSchema } from '../../shared/hosts';
+import { ApiError } from '../api-error';
+import type { VisiteesRepository } from '../db/repositories/visitees';
+import { parseHostFile } from './host-import';
+
+/** Thrown inside a dry run's transaction so that nothing it did stays. */
+class DryRunRollback extends Error {}
+
+export function hostService(deps: { visitees: VisiteesRepository }) {
+  const { visitees } = deps;
+
+  function get(visiteeNo: number): Host {
+    const host = visitees.byNo(visiteeNo);
+    if (!host) throw new ApiError('3404', `There is no host number ${visiteeNo}.`);
+    return host;
+  }
+
+  function create(fields: HostFields): Host {
+    return get(visitees.insert(fields));
+  }
+
+  function change(visiteeNo: number, patch: HostPatch): Host {
+    const current = get(visiteeNo);
+    // Fields absent from the change keep their value; the rules are the same as for a new host.
+    const merged = hostFieldsSchema.parse({ ...current, ...patch });
+    visitees.update({ ...current, ...merged, active: patch.active ?? current.active });
+    return get(visiteeNo);
+  }
+
+  /**
+   * Imports a host file in one transaction: a row whose e-mail matches a host updates it
+   * (and makes it active again), other rows are added. A dry run does the same work and
+   * rolls it back, so the preview is exactly what the import will do.
+   */
+  function importFile(body: Buffer, options: { dryRun: boolean }): HostImportResult {
+    const parsed = parseHostFile(body);
+    const preview: NonNullable<HostImportResult['rows']> = [];
+    let added = 0;
+    let updated = 0;
+    const run = () => {
+      for (const { line, host } of parsed.rows) {
+        const existing = host.email ? visitees.byEmail(host.email) : undefined;
+        if (existing) {
+          visitees.update({ ...existing, ...host, active: true });
+          updated++;
+        } else {
+          visitees.insert(host);
+          added++;
+        }
+        if (options.dryRun)
+          preview.push({ line, action: existing ? 'update' : 'add', name: host.name, email: host.email });
+      }
+      if (options.dryRun) throw new DryRunRollback();
+    };
+    try {
+      visitees.transaction(run);
+    } catch (error) {
+      if (!(error instanceof DryRunRollback)) throw error;
+    }
+    return { added, updated, rejected: parsed.rejected, ...(options.dryRun ? { rows: preview } : {}) };
+  }
+
+  return { all: visitees.all, get, create, change, importFile };
+}
+
+export type HostService = ReturnType<typeof hostService>;

@@ -1,0 +1,52 @@
+import { stringify } from 'csv-stringify/sync';
+import { Readable } from 'node:stream';
+import type { VisitorRecord } from '../db/repositories/visitors';
+import { formatLocalTime } from '../time-format';
+
+export const EXPORT_COLUMNS = [
+  'visitor_id',
+  'card_no',
+  'name',
+  'mobile',
+  'purpose',
+  'visitee_name',
+  'entry_time',
+  'exit_time',
+  'exit_kind',
+] as const;
+
+/**
+ * A spreadsheet runs a cell that starts with = + - @ (and, in some, a tab or a carriage
+ * return before one) as a formula: "=HYPERLINK(…)" typed as a visitor's name must stay
+ * text. The leading apostrophe is the OWASP-recommended neutraliser.
+ */
+export function neutraliseFormula(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
+function toRow(visitor: VisitorRecord): string[] {
+  return [
+    visitor.visitor_id,
+    String(visitor.card_no),
+    visitor.name,
+    visitor.mobile,
+    visitor.purpose,
+    visitor.visitee_name ?? '',
+    formatLocalTime(visitor.entry_at),
+    visitor.exit_at === null ? '' : formatLocalTime(visitor.exit_at),
+    visitor.exit_kind ?? '',
+  ].map(neutraliseFormula);
+}
+
+/**
+ * The log as RFC 4180 CSV (CRLF line ends, fields quoted when they hold a quote, a
+ * separator or a line break), read a batch at a time as the client takes it: memory
+ * stays flat however many rows match. The header row comes even when nothing does.
+ */
+export function exportCsv(batches: Iterable<VisitorRecord[]>): Readable {
+  function* lines(): Generator<string> {
+    yield stringify([[...EXPORT_COLUMNS]], { record_delimiter: '\r\n' });
+    for (const batch of batches) yield stringify(batch.map(toRow), { record_delimiter: '\r\n' });
+  }
+  return Readable.from(lines(), { objectMode: false });
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { localDateSchema } from './dates';
+import { mobileSchema, nameSchema, purposeSchema } from './visitor-fields';
+
+export const NOTE_MAX = 200;
+export const EXPECTED_STATUSES = ['expected', 'arrived', 'cancelled'] as const;
+export type ExpectedStatus = (typeof EXPECTED_STATUSES)[number];
+
+/** Empty text in an optional field means "not given". */
+const blankIsAbsent = (value: unknown) => (value === '' || value === null ? undefined : value);
+
+export const newExpectedSchema = z.object({
+  name: z.string({ error: 'name is required.' }).pipe(nameSchema),
+  expected_date: z.string({ error: 'expected_date is required.' }).pipe(localDateSchema('expected_date')),
+  visitee_no: z.preprocess(
+    blankIsAbsent,
+    z.number({ error: 'visitee_no must be a host number.' }).int('visitee_no must be a host number.').optional(),
+  ),
+  purpose: z.preprocess(blankIsAbsent, purposeSchema.optional()),
+  mobile: z.preprocess(blankIsAbsent, mobileSchema.optional()),
+  note: z.preprocess(
+    blankIsAbsent,
+    z
+      .string({ error: 'note must be text.' })
+      .trim()
+      .max(NOTE_MAX, `note must be at most ${NOTE_MAX} characters.`)
+      .optional(),
+  ),
+});
+export type NewExpected = z.input<typeof newExpectedSchema>;
+
+export const expectedVisitSchema = z
+  .object({
+    expected_id: z.number().int(),
+    name: z.string(),
+    expected_date: z.string(),
+    visitee_no: z.number().int().nullable(),
+    visitee_name: z.string().nullable(),
+    purpose: z.string().nullable(),
+    mobile: z.string().nullable(),
+    note: z.string().nullable(),
+    status: z.enum(EXPECTED_STATUSES),
+    visitor_id: z.string().nullable().describe('Once arrived: the visitor the check-in created.'),
+  })
+  .meta({ id: 'ExpectedVisit' });
+export type ExpectedVisit = z.infer<typeof expectedVisitSchema>;
+
+export const expectedResponseSchema = z.object({ success: z.literal(true), data: expectedVisitSchema });
+export const expectedListResponseSchema = z.object({ success: z.literal(true), data: z.array(expectedVisitSchema) });
+export type ExpectedResponse = z.infer<typeof expectedResponseSchema>;
+export type ExpectedListResponse = z.infer<typeof expectedListResponseSchema>;

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+/**
+ * The people visited ("visitees", shared/API.md Part 2 Hosts): one set of rules for the
+ * admin form, the JSON endpoints and every row of a CSV import.
+ */
+
+const PRINTABLE = /^[^\p{Cc}\p{Cf}\p{Co}\p{Cs}]*$/u;
+export const HOST_NAME_MAX = 100;
+export const HOST_TEXT_MAX = 100;
+export const HOST_IMPORT_MAX_BYTES = 1024 * 1024;
+export const HOST_IMPORT_MAX_LABEL = '1 MiB';
+
+/** Optional text: "" and null both mean "none". */
+function optionalText(field: string, max: number, pattern?: { rule: RegExp; message: string }) {
+  let text = z
+    .string({ error: `${field} must be text.` })
+    .trim()
+    .max(max, `${field} must be at most ${max} characters.`)
+    .regex(PRINTABLE, `${field} must not contain control characters.`);
+  if (pattern) text = text.refine((value) => value === '' || pattern.rule.test(value), pattern.message);
+  return text
+    .nullable()
+    .optional()
+    .transform((value) => (value ? value : null));
+}
+
+export const hostFieldsSchema = z.object({
+  name: z
+    .string({ error: 'name is required.' })
+    .trim()
+    .min(1, 'name must not be empty.')
+    .max(HOST_NAME_MAX, `name must be at most ${HOST_NAME_MAX} characters.`)
+    .regex(PRINTABLE, 'name must not contain control characters.'),
+  email: optionalText('email', 254, {
+    rule: /^[^\s@]+@[^\s@]+$/,
+    message: 'email must look like name@example.com.',
+  }),
+  phone: optionalText('phone', 40, {
+    rule: /^\+?[\d\s\-().]{3,40}$/,
+    message: 'phone may hold digits, spaces, + - ( ) and dots only.',
+  }),
+  department: optionalText('department', HOST_TEXT_MAX),
+});
+export type HostFields = z.output<typeof hostFieldsSchema>;
+
+export const hostPatchSchema = hostFieldsSchema.partial().extend({
+  active: z.boolean({ error: 'active must be true or false.' }).optional(),
+});
+export type HostPatch = z.input<typeof hostPatchSchema>;
+
+export const hostSchema = z
+  .object({
+    visitee_no: z.number().int(),
+    name: z.string(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    department: z.string().nullable(),
+    active: z.boolean().describe('An inactive host is not offered at check-in and cannot be chosen.'),
+  })
+  .meta({ id: 'Host' });
+export type Host = z.infer<typeof hostSchema>;
+
+export const hostResponseSchema = z.object({ success: z.literal(true), data: hostSchema });
+export const hostListResponseSchema = z.object({ success: z.literal(true), data: z.array(hostSchema) });
+export type HostResponse = z.infer<typeof hostResponseSchema>;
+export type HostListResponse = z.infer<typeof hostListResponseSchema>;
+
+export const hostImportResultSchema = z
+  .object({
+    added: z.number().int(),
+    updated: z.number().int(),
+    rejected: z.array(
+      z.object({
+        line: z.number().int().describe('The line of the file on which the row starts; the header is line 1.'),
+        message: z.string(),
+      }),
+    ),
+    rows: z
+      .array(
+        z.object({
+          line: z.number().int(),
+          action: z.enum(['add', 'update']),
+          name: z.string(),
+          email: z.string().nullable(),
+        }),
+      )
+      .optional()
+      .describe('With dry_run=1: what each usable row would do, line by line.'),
+  })
+  .meta({ id: 'HostImport' });
+export type HostImportResult = z.infer<typeof hostImportResultSchema>;
+export const hostImportResponseSchema = z.object({ success: z.literal(true), data: hostImportResultSchema });
+export type HostImportResponse = z.infer<typeof hostImportResponseSchema>;

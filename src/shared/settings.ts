@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/** The label sizes a badge is laid out for (shared/API.md, Settings). */
+export const BADGE_SIZES = ['62x100', '54x101', 'a6'] as const;
+export type BadgeSize = (typeof BADGE_SIZES)[number];
+
+export const BADGE_SIZE_LABELS: Record<BadgeSize, string> = {
+  '62x100': 'Brother QL, 62 × 100 mm die-cut label',
+  '54x101': 'DYMO LabelWriter 99014, 54 × 101 mm',
+  a6: 'A6 paper, 105 × 148 mm',
+};
+
+export const RETENTION_DAYS_MAX = 3650;
+
+function retentionDays(field: string) {
+  return z
+    .number({ error: `${field} must be a whole number of days from 1 to ${RETENTION_DAYS_MAX}, or null.` })
+    .int(`${field} must be a whole number of days.`)
+    .min(1, `${field} must be at least 1 day.`)
+    .max(RETENTION_DAYS_MAX, `${field} must be at most ${RETENTION_DAYS_MAX} days.`)
+    .nullable();
+}
+
+/** "HH:MM" from 00:00 to 23:59, two digits each: "24:00" and "7:5" are refused. */
+export const SIGNOUT_TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
+
+export const settingsSchema = z
+  .object({
+    auto_signout_time: z
+      .string({ error: 'auto_signout_time must be a time "HH:MM" or null.' })
+      .regex(SIGNOUT_TIME, 'auto_signout_time must be a time from "00:00" to "23:59", written "HH:MM".')
+      .nullable()
+      .describe('Local time at which everyone still on the premises is signed out; null: never.'),
+    photo_retention_days: retentionDays('photo_retention_days').describe(
+      'Photos of visitors who left more than this many days ago are deleted; null keeps them.',
+    ),
+    visit_retention_days: retentionDays('visit_retention_days').describe(
+      'Visits older than this many days are erased (card, host and times stay); null keeps them.',
+    ),
+    badge_size: z
+      .enum(BADGE_SIZES, { error: `badge_size must be one of ${BADGE_SIZES.join(', ')}.` })
+      .describe('The label a badge is laid out for.'),
+  })
+  .meta({ id: 'Settings' });
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  auto_signout_time: null,
+  photo_retention_days: 30,
+  visit_retention_days: null,
+  badge_size: '62x100',
+};
+
+/** A change: any of the settings; fields it does not know are ignored. */
+export const settingsPatchSchema = settingsSchema.partial();
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+export const settingsResponseSchema = z.object({ success: z.literal(true), data: settingsSchema });
+export type SettingsResponse = z.infer<typeof settingsResponseSchema>;
+
+/** What each setting does to people's data, in the words the Settings screen shows. */
+export function describeRetention(settings: Pick<Settings, 'photo_retention_days' | 'visit_retention_days'>): string[] {
+  const days = (n: number): string => (n === 1 ? '1 day' : `${n} days`);
+  return [
+    settings.photo_retention_days === null
+      ? 'Photos are kept until a visitor is erased.'
+      : `Photos of visitors who left more than ${days(settings.photo_retention_days)} ago are deleted every night.`,
+    settings.visit_retention_days === null
+      ? 'Visits stay in the log until a visitor is erased.'
+      : `Visits older than ${days(settings.visit_retention_days)} are erased every night: names, mobiles and purposes go; card, host and times stay for head counts.`,
+  ];
+}

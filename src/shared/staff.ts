@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { PASSWORD_MIN, PASSWORD_RULE_TEXT, USERNAME_RULE, USERNAME_RULE_TEXT } from './credentials';
+
+export const ROLES = ['admin', 'reception'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: 'Administrator — everything, including staff, hosts and settings',
+  reception: 'Reception — check-ins, exits, expected visitors, evacuations, badges',
+};
+
+const roleSchema = z.enum(ROLES, { error: 'role must be "admin" or "reception".' });
+
+/** Long enough for any passphrase, short enough that hashing it costs nothing extra. */
+export const PASSWORD_MAX = 1024;
+
+const passwordSchema = z
+  .string({ error: 'password must be text.' })
+  .min(PASSWORD_MIN, PASSWORD_RULE_TEXT)
+  .max(PASSWORD_MAX, `Password must be at most ${PASSWORD_MAX} characters.`);
+
+export const staffSchema = z
+  .object({
+    user_id: z.number().int(),
+    username: z.string(),
+    role: roleSchema,
+    active: z.boolean().describe('An inactive account cannot sign in; its past work keeps its name.'),
+    created_time: z.string().describe('Local wall-clock time, YYYY-MM-DD HH:MM:SS.'),
+  })
+  .meta({ id: 'StaffAccount' });
+export type StaffAccount = z.infer<typeof staffSchema>;
+
+export const newStaffSchema = z.object({
+  username: z.string({ error: 'username is required.' }).regex(USERNAME_RULE, USERNAME_RULE_TEXT),
+  password: passwordSchema,
+  role: roleSchema.default('reception'),
+});
+export type NewStaff = z.input<typeof newStaffSchema>;
+
+export const staffPatchSchema = z.object({
+  role: roleSchema.optional(),
+  active: z.boolean({ error: 'active must be true or false.' }).optional(),
+  password: passwordSchema.optional(),
+});
+export type StaffPatch = z.infer<typeof staffPatchSchema>;
+
+export const meResponseSchema = z.object({
+  success: z.literal(true),
+  data: z.object({ username: z.string(), role: roleSchema }),
+});
+export type MeResponse = z.infer<typeof meResponseSchema>;
+
+export const staffResponseSchema = z.object({ success: z.literal(true), data: staffSchema });
+export const staffListResponseSchema = z.object({ success: z.literal(true), data: z.array(staffSchema) });
+export type StaffListResponse = z.infer<typeof staffListResponseSchema>;
+export type StaffResponse = z.infer<typeof staffResponseSchema>;
