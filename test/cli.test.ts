@@ -24,7 +24,7 @@ describe('the frontdesk command line', () => {
   it('adds a staff account with the password from standard input', async () => {
     const result = cli(['user', 'add', 'night-shift', '--data-dir', dataDir], 'a very long password\n');
     expect(result.stderr).toBe('');
-    expect(result.stdout).toContain('Added staff account night-shift.');
+    expect(result.stdout).toContain('Added staff account night-shift (admin).');
     const ctx = await openContext({ dataDir });
     const token = await ctx.auth.login({
       username: 'night-shift',
@@ -33,6 +33,16 @@ describe('the frontdesk command line', () => {
     });
     expect(token.access_token).toBeTruthy();
     ctx.close();
+  });
+
+  it('makes later accounts reception unless told otherwise, and refuses a role that does not exist', () => {
+    const reception = cli(['user', 'add', 'day-shift', '--data-dir', dataDir], 'another long password\n');
+    expect(reception.stdout).toContain('Added staff account day-shift (reception).');
+    const admin = cli(['user', 'add', 'manager', '--role', 'admin', '--data-dir', dataDir], 'a managers password\n');
+    expect(admin.stdout).toContain('Added staff account manager (admin).');
+    const wrong = cli(['user', 'add', 'boss', '--role', 'owner', '--data-dir', dataDir], 'a bosses password\n');
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.stderr).toMatch(/Allowed choices are admin, reception/);
   });
 
   it('adds a visitee', () => {

@@ -1,4 +1,5 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ROLES, type Role } from '../shared/staff';
 import path from 'node:path';
 import { openContext } from '../server/context';
 import { defaultDataDir } from '../server/data-dir';
@@ -50,11 +51,17 @@ export function buildCli(rendererDir: string): Command {
     .command('add <username>')
     .description('add a staff account; the password is read from standard input')
     .requiredOption('--data-dir <dir>', 'the data directory')
-    .action(async (username: string, options: { dataDir: string }) => {
+    .addOption(
+      new Option('--role <role>', 'admin or reception (default: admin for the first account, reception after)').choices(
+        ROLES,
+      ),
+    )
+    .action(async (username: string, options: { dataDir: string; role?: Role }) => {
       const password = await readPassword();
       await withContext(options.dataDir, async (ctx) => {
-        await ctx.auth.createUser(username, password);
-        console.log(`Added staff account ${username}.`);
+        const id = await ctx.auth.createUser(username, password, options.role);
+        const role = ctx.repositories.users.byId(id)!.role;
+        console.log(`Added staff account ${username} (${role}).`);
       });
     });
 

@@ -52,6 +52,7 @@ export interface CheckInForm {
   purpose?: string;
   visitee_no?: string;
   access_token?: string;
+  expected_id?: string;
 }
 
 let nextCard = 1;
