@@ -50,10 +50,10 @@ export const test = base.extend<{ desk: DeskServer; requests: Request[] }>({
 
 export { expect };
 
-export async function signIn(page: Page, desk: DeskServer): Promise<void> {
+export async function signIn(page: Page, desk: DeskServer, staff = E2E_STAFF): Promise<void> {
   await page.goto(desk.url);
-  await page.getByLabel('Username').fill(E2E_STAFF.username);
-  await page.getByLabel('Password').fill(E2E_STAFF.password);
+  await page.getByLabel('Username').fill(staff.username);
+  await page.getByLabel('Password').fill(staff.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('button', { name: /On site now/ })).toBeVisible();
 }

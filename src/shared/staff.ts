@@ -4,6 +4,8 @@ import { PASSWORD_MIN, PASSWORD_RULE_TEXT, USERNAME_RULE, USERNAME_RULE_TEXT } f
 export const ROLES = ['admin', 'reception'] as const;
 export type Role = (typeof ROLES)[number];
 
+export const ROLE_NAMES: Record<Role, string> = { admin: 'Administrator', reception: 'Reception' };
+
 export const ROLE_LABELS: Record<Role, string> = {
   admin: 'Administrator — everything, including staff, hosts and settings',
   reception: 'Reception — check-ins, exits, expected visitors, evacuations, badges',

@@ -1,6 +1,15 @@
-import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useDeferredValue, useEffect, useRef, useState } from 'react';
 import type { Visitor } from '../../../shared/api-types';
+import type { ExpectedVisit } from '../../../shared/expected';
+import { AdminArea } from '../features/admin/AdminArea';
+import { ExpectDialog } from '../features/expected/ExpectDialog';
+import { ExpectedToday } from '../features/expected/ExpectedToday';
+import { DateFilter, rangeOf, type DateFilterValue } from '../features/log/DateFilter';
+import { downloadFile } from '../lib/download';
+import { useToday } from '../lib/today';
+import { meQuery } from '../queries/admin';
+import { expectedQuery } from '../queries/expected';
 import { CheckInDialog } from '../features/checkin/CheckInDialog';
 import { DeskMenu } from '../features/desk/DeskMenu';
 import { DensityPicker, useDensity } from '../features/log/density';
@@ -9,10 +18,10 @@ import { VisitorGrid } from '../features/log/VisitorGrid';
 import { PhotoViewer } from '../features/viewer/PhotoViewer';
 import { useLiveUpdates } from '../queries/live';
 import { findCachedVisitor } from '../queries/visitor-cache';
-import { logQuery, onSiteQuery } from '../queries/visitors';
+import { logFilterParams, logQuery, onSiteQuery } from '../queries/visitors';
 import { useSession } from './session';
 
-type View = 'on-site' | 'history';
+type View = 'on-site' | 'expected' | 'history' | 'admin';
 
 /** Typing in a field must never trigger a desk shortcut. */
 function isTyping(target: EventTarget | null): boolean {
@@ -27,18 +36,40 @@ export function Desk() {
   const client = useQueryClient();
   const live = useLiveUpdates(session.token);
   const [density, setDensity] = useDensity();
-  const [view, setView] = useState<View>('on-site');
+  const [chosenView, setView] = useState<View>('on-site');
   const [search, setSearch] = useState('');
   const q = useDeferredValue(search.trim());
   // The viewer holds a person, never a place in a list that other desks keep changing.
   const [opened, setOpened] = useState<Visitor | null>(null);
   const [leaving, setLeaving] = useState<Visitor | null>(null);
-  const [checkingIn, setCheckingIn] = useState(false);
+  // A check-in in progress: from scratch (true) or from an expected visit.
+  const [checkingIn, setCheckingIn] = useState<boolean | ExpectedVisit>(false);
+  const [expecting, setExpecting] = useState(false);
+  const [dates, setDates] = useState<DateFilterValue>({ preset: 'all', from: '', to: '' });
+  const [exportProblem, setExportProblem] = useState<string | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
+  const today = useToday();
+  const range = rangeOf(dates, today);
+  const me = useQuery(meQuery(session.token));
+  const isAdmin = me.data?.role === 'admin';
+  // Reception never sees the admin area, even if the role changed while it was open.
+  const view = chosenView === 'admin' && !isAdmin ? 'on-site' : chosenView;
+  const expectedToday = useQuery(expectedQuery(session.token, today));
+  const stillExpected = expectedToday.data?.filter((visit) => visit.status === 'expected').length;
 
   const onSite = useInfiniteQuery(onSiteQuery(session.token, live));
-  const history = useInfiniteQuery({ ...logQuery(session.token, q, live), enabled: view === 'history' });
+  const history = useInfiniteQuery({ ...logQuery(session.token, q, live, range), enabled: view === 'history' });
   const shown = view === 'on-site' ? onSite : history;
+
+  async function exportCsv() {
+    setExportProblem(null);
+    const params = new URLSearchParams(logFilterParams(q, range));
+    try {
+      await downloadFile(`/v1/log/export.csv?${params.toString()}`, session.token, 'export.csv');
+    } catch (error) {
+      setExportProblem(error instanceof Error ? error.message : String(error));
+    }
+  }
   const visitors = (view === 'on-site' ? onSite.data : history.data)?.visitors ?? [];
   const loading = view === 'on-site' ? onSite.isPending : history.isPending;
   const failed = view === 'on-site' ? onSite.error : history.error;
@@ -78,6 +109,12 @@ export function Desk() {
               {onSite.data?.count ?? '–'}
             </span>
           </button>
+          <button type="button" aria-pressed={view === 'expected'} onClick={() => setView('expected')}>
+            Expected today
+            <span className="count" aria-label={`${stillExpected ?? 0} still expected`}>
+              {stillExpected ?? '–'}
+            </span>
+          </button>
           <button type="button" aria-pressed={view === 'history'} onClick={() => setView('history')}>
             History
           </button>
@@ -99,7 +136,7 @@ export function Desk() {
           >
             + Check in visitor
           </button>
-          <DeskMenu />
+          <DeskMenu onAdmin={isAdmin ? () => setView('admin') : undefined} />
         </div>
       </header>
 
@@ -114,42 +151,67 @@ export function Desk() {
             value={search}
             onChange={(event) => setSearch(event.target.value)}
           />
+          <DateFilter value={dates} onChange={setDates} />
+          <button type="button" onClick={() => void exportCsv()} title="Download what this list shows as a CSV file">
+            Export CSV
+          </button>
+          {exportProblem && (
+            <span className="form-error" role="alert">
+              {exportProblem}
+            </span>
+          )}
         </div>
       )}
 
-      <main className="log" aria-busy={loading}>
-        {failed && !loading ? (
-          <p className="notice" role="alert">
-            {failed.message}
-          </p>
-        ) : null}
-        <VisitorGrid
-          key={`${view}-${density}`}
-          visitors={visitors}
-          density={density}
-          showExitTime={view === 'history'}
-          emptyText={
-            loading
-              ? 'Loading…'
-              : view === 'on-site'
-                ? 'Nobody is on the premises.'
-                : q
-                  ? `No visitor matches “${q}”.`
-                  : 'No visitors yet.'
-          }
-          onOpen={setOpened}
-          onExit={setLeaving}
-          hasMore={shown.hasNextPage}
-          loadMore={() => {
-            // One page at a time: a scroll event storm must not queue the same page twice.
-            if (!shown.isFetchingNextPage) void shown.fetchNextPage();
-          }}
-          hasPrevious={shown.hasPreviousPage}
-          loadPrevious={() => {
-            if (!shown.isFetchingPreviousPage) void shown.fetchPreviousPage();
-          }}
-        />
-      </main>
+      {view === 'admin' ? (
+        <main className="log">
+          <AdminArea onClose={() => setView('on-site')} />
+        </main>
+      ) : view === 'expected' ? (
+        <main className="log">
+          <ExpectedToday
+            today={today}
+            onCheckIn={(visit) => setCheckingIn(visit)}
+            onExpect={() => setExpecting(true)}
+          />
+        </main>
+      ) : (
+        <main className="log" aria-busy={loading}>
+          {failed && !loading ? (
+            <p className="notice" role="alert">
+              {failed.message}
+            </p>
+          ) : null}
+          <VisitorGrid
+            key={`${view}-${density}`}
+            visitors={visitors}
+            density={density}
+            showExitTime={view === 'history'}
+            emptyText={
+              loading
+                ? 'Loading…'
+                : view === 'on-site'
+                  ? 'Nobody is on the premises.'
+                  : q
+                    ? `No visitor matches “${q}”${range.from || range.to ? ' on these dates' : ''}.`
+                    : range.from || range.to
+                      ? 'No visitors on these dates.'
+                      : 'No visitors yet.'
+            }
+            onOpen={setOpened}
+            onExit={setLeaving}
+            hasMore={shown.hasNextPage}
+            loadMore={() => {
+              // One page at a time: a scroll event storm must not queue the same page twice.
+              if (!shown.isFetchingNextPage) void shown.fetchNextPage();
+            }}
+            hasPrevious={shown.hasPreviousPage}
+            loadPrevious={() => {
+              if (!shown.isFetchingPreviousPage) void shown.fetchPreviousPage();
+            }}
+          />
+        </main>
+      )}
 
       {openedNow && (
         <PhotoViewer
@@ -171,8 +233,10 @@ export function Desk() {
         />
       )}
       {leaving && <ExitDialog visitor={leaving} onClose={() => setLeaving(null)} />}
-      {checkingIn && (
+      {expecting && <ExpectDialog today={today} onClose={() => setExpecting(false)} />}
+      {checkingIn !== false && (
         <CheckInDialog
+          expected={checkingIn === true ? undefined : checkingIn}
           onClose={() => setCheckingIn(false)}
           onCheckedIn={() => {
             setCheckingIn(false);

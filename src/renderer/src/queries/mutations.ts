@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { AddVisitorResponse } from '../../../shared/api-types';
 import { apiJson } from '../lib/api';
+import { expectedKeys } from './expected';
 import { removeFromOnSite, type LogPages } from './visitor-cache';
 import { visitorKeys } from './visitors';
 
@@ -37,6 +38,8 @@ export function useCheckIn(token: string, handlers: { onSuccess: () => void; onE
     mutationFn: (form: FormData) => apiJson<AddVisitorResponse>('/v1/add/', { method: 'POST', token, body: form }),
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: visitorKeys.all });
+      // A check-in from an expected visit marks it arrived.
+      void client.invalidateQueries({ queryKey: expectedKeys.all });
       handlers.onSuccess();
     },
     onError: handlers.onError,

@@ -67,8 +67,8 @@ export function applyDeskEvent(client: QueryClient, event: DeskEvent): void {
       client.setQueryData(latestVisitorKey(event.visitor_id), event.visitor);
       client.setQueryData<LogPages>(visitorKeys.onSite(), (data) => data && prepend(data, event.visitor, 1));
       client.setQueryData<LogPages>(visitorKeys.log(''), (data) => data && prepend(data, event.visitor, 0));
-      // Whether the newcomer matches a search only the server can say.
-      void client.invalidateQueries({ queryKey: visitorKeys.logs(), predicate: isSearch });
+      // Whether the newcomer matches a search or a date range only the server can say.
+      void client.invalidateQueries({ queryKey: visitorKeys.logs(), predicate: isFiltered });
       return;
     case 'visitor.exit':
       client.setQueryData(latestVisitorKey(event.visitor_id), event.visitor);
@@ -87,7 +87,8 @@ export function applyDeskEvent(client: QueryClient, event: DeskEvent): void {
   }
 }
 
-const isSearch = (query: { queryKey: readonly unknown[] }): boolean => query.queryKey[2] !== '';
+const WHOLE_LOG = JSON.stringify(visitorKeys.log(''));
+const isFiltered = (query: { queryKey: readonly unknown[] }): boolean => JSON.stringify(query.queryKey) !== WHOLE_LOG;
 
 /** The freshest copy of a visitor in any cached list: the viewer follows a person, not a list. */
 export function findCachedVisitor(client: QueryClient, visitorId: string): Visitor | undefined {

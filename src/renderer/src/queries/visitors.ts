@@ -9,10 +9,25 @@ import { apiJson } from '../lib/api';
 export const visitorKeys = {
   all: ['visitors'] as const,
   onSite: () => [...visitorKeys.all, 'on-site'] as const,
-  /** The whole log and every search of it. */
+  /** The whole log and every search and date range of it. */
   logs: () => [...visitorKeys.all, 'log'] as const,
-  log: (q: string) => [...visitorKeys.logs(), q] as const,
+  log: (q: string, range: DateRange = {}) => [...visitorKeys.logs(), q, range.from ?? '', range.to ?? ''] as const,
 };
+
+/** Days of entry, inclusive, YYYY-MM-DD; either end may be open. */
+export interface DateRange {
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/** The query string of a log filter, for a page of it and for its CSV export alike. */
+export function logFilterParams(q: string, range: DateRange): Record<string, string> {
+  return {
+    ...(q ? { q } : {}),
+    ...(range.from ? { from: range.from } : {}),
+    ...(range.to ? { to: range.to } : {}),
+  };
+}
 
 /**
  * Changes arrive pushed through GET /v1/events (queries/live.ts); only while that stream
@@ -65,8 +80,8 @@ export function onSiteQuery(token: string, live: boolean) {
   return pagedLog(token, visitorKeys.onSite(), { on_site: '1' }, live);
 }
 
-export function logQuery(token: string, q: string, live: boolean) {
-  return pagedLog(token, visitorKeys.log(q), q ? { q } : {}, live);
+export function logQuery(token: string, q: string, live: boolean, range: DateRange = {}) {
+  return pagedLog(token, visitorKeys.log(q, range), logFilterParams(q, range), live);
 }
 
 export function visiteesQuery(token: string) {

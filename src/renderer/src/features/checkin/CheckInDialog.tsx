@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import type { ExpectedVisit } from '../../../../shared/expected';
 import { checkCheckInFields, NAME_MAX, PURPOSE_MAX, type CheckInField } from '../../../../shared/visitor-fields';
 import { useSession } from '../../app/session';
 import { ApiRequestError } from '../../lib/api';
@@ -17,11 +18,20 @@ const PURPOSES = ['Meeting', 'Delivery', 'Interview', 'Contractor', 'Maintenance
  * mistake is shown before anything is sent; whatever the server still refuses is shown
  * beside the field it names.
  */
-export function CheckInDialog({ onClose, onCheckedIn }: { onClose: () => void; onCheckedIn: () => void }) {
+export function CheckInDialog({
+  expected,
+  onClose,
+  onCheckedIn,
+}: {
+  /** The expected visit being checked in: its details fill the form, and it is marked arrived. */
+  expected?: ExpectedVisit | undefined;
+  onClose: () => void;
+  onCheckedIn: () => void;
+}) {
   const { token } = useSession();
   const [problems, setProblems] = useState<Problems>({});
   const [photo, setPhoto] = useState<Blob | null>(null);
-  const [visiteeNo, setVisiteeNo] = useState<number | null>(null);
+  const [visiteeNo, setVisiteeNo] = useState<number | null>(expected?.visitee_no ?? null);
 
   const checkIn = useCheckIn(token, {
     onSuccess: onCheckedIn,
@@ -51,6 +61,7 @@ export function CheckInDialog({ onClose, onCheckedIn }: { onClose: () => void; o
 
     const form = new FormData();
     for (const [key, value] of Object.entries(raw)) if (value !== '') form.set(key, value);
+    if (expected) form.set('expected_id', String(expected.expected_id));
     form.set('image', photo, 'photo');
     checkIn.mutate(form);
   }
@@ -65,19 +76,38 @@ export function CheckInDialog({ onClose, onCheckedIn }: { onClose: () => void; o
     problems[field] ? { 'aria-invalid': true, 'aria-describedby': `${field}-error` } : {};
 
   return (
-    <Dialog title="Check in a visitor" onClose={onClose} className="check-in">
+    <Dialog
+      title={expected ? `Check in ${expected.name}` : 'Check in a visitor'}
+      onClose={onClose}
+      className="check-in"
+    >
       <form onSubmit={submit} noValidate>
         <div className="check-in-grid">
           <div className="fields">
             <label>
               Full name
-              <input name="name" autoComplete="off" maxLength={NAME_MAX} autoFocus {...described('name')} />
+              <input
+                name="name"
+                autoComplete="off"
+                maxLength={NAME_MAX}
+                defaultValue={expected?.name}
+                autoFocus={!expected}
+                {...described('name')}
+              />
               {fieldError('name')}
             </label>
             <div className="row">
               <label>
                 Card number
-                <input name="cardno" inputMode="numeric" autoComplete="off" maxLength={4} {...described('cardno')} />
+                <input
+                  name="cardno"
+                  inputMode="numeric"
+                  autoComplete="off"
+                  maxLength={4}
+                  // Expected: the name is known, the card is what the receptionist types next.
+                  autoFocus={Boolean(expected)}
+                  {...described('cardno')}
+                />
                 {fieldError('cardno')}
               </label>
               <label>
@@ -87,6 +117,7 @@ export function CheckInDialog({ onClose, onCheckedIn }: { onClose: () => void; o
                   type="tel"
                   autoComplete="off"
                   placeholder="+44 7700 900123"
+                  defaultValue={expected?.mobile ?? undefined}
                   {...described('mobile')}
                 />
                 {fieldError('mobile')}
@@ -99,6 +130,7 @@ export function CheckInDialog({ onClose, onCheckedIn }: { onClose: () => void; o
                 list="purposes"
                 autoComplete="off"
                 maxLength={PURPOSE_MAX}
+                defaultValue={expected?.purpose ?? undefined}
                 {...described('purpose')}
               />
               <datalist id="purposes">

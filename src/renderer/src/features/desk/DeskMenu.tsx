@@ -8,7 +8,7 @@ import { textField } from '../../lib/form';
  * Who is signed in, where this desk keeps its data, sign-out, and on a kiosk the only
  * way to close it: a staff sign-in.
  */
-export function DeskMenu() {
+export function DeskMenu({ onAdmin }: { onAdmin?: (() => void) | undefined }) {
   const session = useSession();
   const [open, setOpen] = useState(false);
   const [info, setInfo] = useState<{ dataDir: string; kiosk: boolean } | null>(null);
@@ -67,6 +67,17 @@ export function DeskMenu() {
             </form>
           )}
           <div className="dialog-actions">
+            {onAdmin && (
+              <button
+                type="button"
+                onClick={() => {
+                  setOpen(false);
+                  onAdmin();
+                }}
+              >
+                Administration
+              </button>
+            )}
             {info?.kiosk && !closing && (
               <button type="button" onClick={() => setClosing(true)}>
                 Close the kiosk…

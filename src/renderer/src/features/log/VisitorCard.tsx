@@ -36,7 +36,16 @@ export function VisitorCard({ visitor, index, showExitTime, setSize, style, onOp
           <span className="times">
             In {shortTime(visitor.entry_time)}
             {showExitTime &&
-              (onPremises ? <span className="on-site-badge">on site</span> : ` · Out ${shortTime(visitor.exit_time!)}`)}
+              (onPremises ? (
+                <span className="on-site-badge">on site</span>
+              ) : visitor.exit_kind === 'auto' ? (
+                <span className="auto-exit" title="Nobody recorded this exit: the automatic sign-out did">
+                  {' '}
+                  · Signed out automatically at {shortTime(visitor.exit_time!)}
+                </span>
+              ) : (
+                ` · Out ${shortTime(visitor.exit_time!)}`
+              ))}
           </span>
         </span>
       </button>

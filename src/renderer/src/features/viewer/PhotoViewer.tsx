@@ -50,7 +50,13 @@ export function PhotoViewer({ visitor, position, onMove, onClose, onExit }: Prop
           <dt>Arrived</dt>
           <dd>{visitor.entry_time}</dd>
           <dt>Left</dt>
-          <dd>{visitor.exit_time ?? 'Still on site'}</dd>
+          <dd>
+            {visitor.exit_time === null
+              ? 'Still on site'
+              : visitor.exit_kind === 'auto'
+                ? `${visitor.exit_time} — signed out automatically`
+                : visitor.exit_time}
+          </dd>
         </dl>
       </div>
       <div className="dialog-actions">

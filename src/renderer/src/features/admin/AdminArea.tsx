@@ -1,0 +1,39 @@
+import { useState } from 'react';
+import { HostsPanel } from './HostsPanel';
+import { SettingsPanel } from './SettingsPanel';
+import { StaffPanel } from './StaffPanel';
+
+const SECTIONS = [
+  { id: 'staff', label: 'Staff' },
+  { id: 'hosts', label: 'Hosts' },
+  { id: 'settings', label: 'Settings' },
+] as const;
+type Section = (typeof SECTIONS)[number]['id'];
+
+/** Running the site: staff accounts, the people visited, desk-wide settings. Shown to admins only. */
+export function AdminArea({ onClose }: { onClose: () => void }) {
+  const [section, setSection] = useState<Section>('staff');
+  return (
+    <section className="admin" aria-labelledby="admin-title">
+      <header className="admin-head">
+        <h1 id="admin-title">Administration</h1>
+        <nav className="tabs" aria-label="Administration">
+          {SECTIONS.map((s) => (
+            <button key={s.id} type="button" aria-pressed={section === s.id} onClick={() => setSection(s.id)}>
+              {s.label}
+            </button>
+          ))}
+        </nav>
+        <span className="spacer" />
+        <button type="button" onClick={onClose}>
+          Back to the desk
+        </button>
+      </header>
+      <div className="admin-body">
+        {section === 'staff' && <StaffPanel />}
+        {section === 'hosts' && <HostsPanel />}
+        {section === 'settings' && <SettingsPanel />}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,178 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { PASSWORD_MIN, USERNAME_MAX } from '../../../../shared/credentials';
+import { ROLE_LABELS, ROLE_NAMES, ROLES, type Role, type StaffAccount } from '../../../../shared/staff';
+import { useSession } from '../../app/session';
+import { Dialog } from '../../lib/Dialog';
+import { textField } from '../../lib/form';
+import { staffQuery, useAddStaff, useChangeStaff } from '../../queries/admin';
+
+/** Staff accounts: add one, change a role, deactivate, reset a password. */
+export function StaffPanel() {
+  const { token, username } = useSession();
+  const staff = useQuery(staffQuery(token));
+  const add = useAddStaff(token);
+  const change = useChangeStaff(token);
+  const [resetting, setResetting] = useState<StaffAccount | null>(null);
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    add.mutate(
+      {
+        username: textField(data, 'username').trim(),
+        password: textField(data, 'password'),
+        role: textField(data, 'role') as Role,
+      },
+      { onSuccess: () => form.reset() },
+    );
+  }
+
+  return (
+    <div className="admin-panel">
+      <form className="admin-add" onSubmit={submit} aria-label="Add a staff account">
+        <h2>Add a staff account</h2>
+        <label>
+          Username
+          <input name="username" required maxLength={USERNAME_MAX} autoComplete="off" />
+        </label>
+        <label>
+          Password
+          <input name="password" type="password" required minLength={PASSWORD_MIN} autoComplete="new-password" />
+        </label>
+        <label>
+          Role
+          <select name="role" defaultValue="reception">
+            {ROLES.map((role) => (
+              <option key={role} value={role}>
+                {ROLE_NAMES[role]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="primary" disabled={add.isPending}>
+          Add account
+        </button>
+        <ul className="hint role-hints">
+          {ROLES.map((role) => (
+            <li key={role}>{ROLE_LABELS[role]}</li>
+          ))}
+        </ul>
+        {add.error && (
+          <p className="form-error" role="alert">
+            {add.error.message}
+          </p>
+        )}
+      </form>
+
+      {change.error && (
+        <p className="form-error" role="alert">
+          {change.error.message}
+        </p>
+      )}
+      <table className="admin-table" aria-label="Staff accounts">
+        <thead>
+          <tr>
+            <th scope="col">Username</th>
+            <th scope="col">Role</th>
+            <th scope="col">Status</th>
+            <th scope="col">Added</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {(staff.data ?? []).map((account) => (
+            <tr key={account.user_id} className={account.active ? '' : 'inactive'}>
+              <td>
+                {account.username}
+                {account.username === username && <span className="tag">you</span>}
+              </td>
+              <td>
+                <select
+                  aria-label={`Role of ${account.username}`}
+                  value={account.role}
+                  onChange={(event) =>
+                    change.mutate({ userId: account.user_id, patch: { role: event.target.value as Role } })
+                  }
+                >
+                  {ROLES.map((role) => (
+                    <option key={role} value={role}>
+                      {ROLE_NAMES[role]}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td>{account.active ? 'Active' : 'Deactivated'}</td>
+              <td>{account.created_time.slice(0, 10)}</td>
+              <td>
+                <div className="actions">
+                  <button type="button" onClick={() => setResetting(account)}>
+                    Reset password…
+                  </button>
+                  <button
+                    type="button"
+                    className={account.active ? 'danger' : ''}
+                    onClick={() => change.mutate({ userId: account.user_id, patch: { active: !account.active } })}
+                  >
+                    {account.active ? 'Deactivate' : 'Reactivate'}
+                  </button>
+                </div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="hint">
+        Deactivating an account or resetting its password signs it out everywhere at once. The last active administrator
+        cannot be demoted or deactivated.
+      </p>
+      {resetting && <ResetPassword account={resetting} onClose={() => setResetting(null)} />}
+    </div>
+  );
+}
+
+function ResetPassword({ account, onClose }: { account: StaffAccount; onClose: () => void }) {
+  const { token } = useSession();
+  const change = useChangeStaff(token);
+  return (
+    <Dialog title={`New password for ${account.username}`} onClose={onClose} className="confirm">
+      <form
+        className="fields"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const password = textField(new FormData(event.currentTarget), 'password');
+          change.mutate({ userId: account.user_id, patch: { password } }, { onSuccess: onClose });
+        }}
+      >
+        <label>
+          New password
+          <input
+            name="password"
+            type="password"
+            required
+            minLength={PASSWORD_MIN}
+            autoComplete="new-password"
+            autoFocus
+          />
+        </label>
+        {change.error && (
+          <p className="form-error" role="alert">
+            {change.error.message}
+          </p>
+        )}
+        <div className="dialog-actions">
+          <span className="spacer" />
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={change.isPending}>
+            Set password
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
