@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { openContext } from '../../src/server/context';
+import { formatLocalDate } from '../../src/shared/dates';
 import { processPhoto } from '../../src/server/media/photo-processing';
 import { makeImage } from '../helpers/images';
 import { STAFF } from '../helpers/server';
@@ -11,6 +12,9 @@ export interface CrashReport {
   kills: number;
   acknowledgedCheckIns: number;
   acknowledgedExits: number;
+  /** Check-ins that fulfilled an expected visit, and host imports, acknowledged. */
+  acknowledgedArrivals: number;
+  acknowledgedImports: number;
   attempts: number;
   problems: string[];
 }
@@ -48,6 +52,11 @@ export async function runCrashTorture(options: {
 
   const acknowledged = new Map<string, Acknowledged>();
   const exited = new Set<string>();
+  // expected_id → the visitor whose acknowledged check-in fulfilled it.
+  const arrivals = new Map<number, string>();
+  // Every host import sent, by its batch tag; true once acknowledged.
+  const imports = new Map<string, boolean>();
+  let importCount = 0;
   const problems: string[] = [];
   let card = 0;
   let attempts = 0;
@@ -91,17 +100,73 @@ export async function runCrashTorture(options: {
         }
       }
     };
-    const clients = Promise.all([client(), client(), client()]);
+    // The site's own writes: expected visits checked in (the visitor and the arrival
+    // commit together), and host files imported in one transaction each.
+    const siteClient = async (): Promise<void> => {
+      const json = { ...headers, 'content-type': 'application/json' };
+      while (alive) {
+        attempts++;
+        try {
+          if (random() < 0.4) {
+            const batch = `b${round}x${importCount++}`;
+            imports.set(batch, false);
+            const csv = [
+              'name,email',
+              ...Array.from({ length: 300 }, (_, i) => `Host ${batch} ${i},${batch}-${i}@example.com`),
+            ];
+            const response = await fetch(`${server.url}/v1/admin/visitees/import`, {
+              method: 'POST',
+              headers: { ...headers, 'content-type': 'text/csv' },
+              body: csv.join('\n'),
+            });
+            if (response.status === 200) imports.set(batch, true);
+            continue;
+          }
+          const created = await fetch(`${server.url}/v1/expected/`, {
+            method: 'POST',
+            headers: json,
+            body: JSON.stringify({ name: `Expected ${round}`, expected_date: formatLocalDate(new Date()) }),
+          });
+          if (created.status !== 201) continue;
+          const expectedId = ((await created.json()) as { data: { expected_id: number } }).data.expected_id;
+          card = (card % 9999) + 1;
+          const myCard = card;
+          const name = `Arrival ${round}-${myCard}`;
+          const form = new FormData();
+          form.set('cardno', String(myCard));
+          form.set('name', name);
+          form.set('mobile', '5550100');
+          form.set('purpose', 'Crash test');
+          form.set('expected_id', String(expectedId));
+          form.set('image', new Blob([new Uint8Array(images[0]!)]), 'p');
+          const response = await fetch(`${server.url}/v1/add/`, { method: 'POST', body: form, headers });
+          if (response.status === 200) {
+            const { visitor_id } = (await response.json()) as { visitor_id: string };
+            acknowledged.set(visitor_id, { id: visitor_id, name, card: myCard });
+            arrivals.set(expectedId, visitor_id);
+          }
+        } catch {
+          // The server died under us, as above.
+        }
+      }
+    };
+    const clients = Promise.all([client(), client(), client(), siteClient()]);
     await new Promise((resolve) => setTimeout(resolve, 150 + random() * 600));
     await killHard(server);
     alive = false;
     await clients;
-    problems.push(...(await verify(options.dataDir, acknowledged, exited)).map((p) => `after kill ${round + 1}: ${p}`));
+    problems.push(
+      ...(await verify(options.dataDir, acknowledged, exited, arrivals, imports)).map(
+        (p) => `after kill ${round + 1}: ${p}`,
+      ),
+    );
   }
   return {
     kills: options.kills,
     acknowledgedCheckIns: acknowledged.size,
     acknowledgedExits: exited.size,
+    acknowledgedArrivals: arrivals.size,
+    acknowledgedImports: [...imports.values()].filter(Boolean).length,
     attempts,
     problems,
   };
@@ -112,6 +177,8 @@ async function verify(
   dataDir: string,
   acknowledged: Map<string, Acknowledged>,
   exited: Set<string>,
+  arrivals: Map<number, string>,
+  imports: Map<string, boolean>,
 ): Promise<string[]> {
   const problems: string[] = [];
   const ctx = await openContext({ dataDir });
@@ -131,6 +198,43 @@ async function verify(
         problems.push(`check-in ${visitor.id} changed`);
     }
     for (const id of exited) if (byId.get(id)?.exit_at === null) problems.push(`acknowledged exit of ${id} is missing`);
+
+    // An arrival and its check-in are one transaction: never one without the other.
+    const visits = ctx.db.prepare('SELECT expected_id, status, visitor_id FROM expected_visits').all() as {
+      expected_id: number;
+      status: string;
+      visitor_id: string | null;
+    }[];
+    for (const visit of visits) {
+      if (visit.status === 'arrived' && (!visit.visitor_id || !byId.has(visit.visitor_id))) {
+        problems.push(`expected visit ${visit.expected_id} arrived with no visitor`);
+      }
+      if (visit.status === 'expected' && visit.visitor_id !== null) {
+        problems.push(`expected visit ${visit.expected_id} has a visitor but is not arrived`);
+      }
+    }
+    const visitById = new Map(visits.map((visit) => [visit.expected_id, visit]));
+    for (const [expectedId, visitorId] of arrivals) {
+      const visit = visitById.get(expectedId);
+      if (visit?.status !== 'arrived' || visit.visitor_id !== visitorId) {
+        problems.push(`acknowledged arrival of expected visit ${expectedId} is missing`);
+      }
+    }
+    // A host import is whole or absent, and whole once acknowledged.
+    const counts = new Map(
+      (
+        ctx.db
+          .prepare(
+            "SELECT substr(email, 1, instr(email, '-') - 1) AS batch, count(*) AS n FROM visitees GROUP BY batch",
+          )
+          .all() as { batch: string; n: number }[]
+      ).map((row) => [row.batch, row.n]),
+    );
+    for (const [batch, acknowledgedImport] of imports) {
+      const n = counts.get(batch) ?? 0;
+      if (n !== 0 && n !== 300) problems.push(`host import ${batch} is half there (${n} of 300)`);
+      if (acknowledgedImport && n !== 300) problems.push(`acknowledged host import ${batch} is missing`);
+    }
     const expected = new Set<string>();
     for (const row of rows) {
       if (!row.format) {

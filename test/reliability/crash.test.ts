@@ -7,10 +7,13 @@ describe('crash safety', () => {
   const dataDir = tempDataDir();
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it('loses no acknowledged check-in or exit and leaves no stray file across SIGKILLs', async () => {
+  it('loses no acknowledged check-in, exit, arrival or host import, and leaves nothing half-done, across SIGKILLs', async () => {
     // The short run; `npm run torture` kills it many more times.
     const report = await runCrashTorture({ dataDir, kills: 6 });
     expect(report.problems).toEqual([]);
     expect(report.acknowledgedCheckIns).toBeGreaterThan(5);
+    // The site's writes were exercised too, not only attempted.
+    expect(report.acknowledgedArrivals).toBeGreaterThan(0);
+    expect(report.acknowledgedImports).toBeGreaterThan(0);
   }, 180_000);
 });
