@@ -23,6 +23,8 @@ const required = [
   results.grid?.history_dom_nodes_after_scroll_to_end,
   results.log_scaling?.sizes?.[1]?.search_common_ms,
   results.log_scaling?.growth?.first_page_ms,
+  results.log_scaling?.sizes?.[1]?.dated_old_ms,
+  results.log_scaling?.sizes?.[1]?.export?.peak_rss_mib,
   results.attacks?.thumb_during_flood_median_ms,
   results.attacks?.upload_peak_rss_mib?.bmp,
 ];

@@ -1,7 +1,8 @@
 import type { AttackResult } from './attacks';
 import type { CheckInResult } from './checkin';
 import type { GridResult } from './grid';
-import type { LogScalingResult } from './log-scaling';
+import { LOG_QUERIES, type LogScalingResult } from './log-scaling';
+import { round } from './lib';
 import type { ServingResult } from './serving';
 
 export interface BenchResults {
@@ -90,7 +91,7 @@ function servingRows(s: ServingResult): Row[] {
 function logRows(l: LogScalingResult): Row[] {
   const largest = l.sizes.at(-1)!;
   return [
-    ...(['first_page_ms', 'deep_page_ms', 'search_common_ms', 'search_rare_ms'] as const).map((key) => [
+    ...LOG_QUERIES.map((key) => [
       `Log ${key.replace(/_ms$/, '').replace(/_/g, ' ')} at ${l.sizes.map((x) => x.visitors.toLocaleString('en')).join(' / ')}`,
       l.sizes.map((x) => `${x[key]} ms`).join(' / '),
       '',
@@ -103,6 +104,31 @@ function logRows(l: LogScalingResult): Row[] {
       '',
       '',
       `< 200 MiB: ${verdict(largest.server_peak_rss_mib < 200)}`,
+    ],
+    [
+      `CSV export of the whole log at ${l.sizes.map((x) => x.visitors.toLocaleString('en')).join(' / ')} rows`,
+      l.sizes
+        .map(
+          (x) => `${x.export.seconds} s (${x.export.rows_per_second.toLocaleString('en')} rows/s, ${x.export.mib} MiB)`,
+        )
+        .join(' / '),
+      '',
+      '',
+      '',
+    ],
+    [
+      'Server peak RSS by the end of the export (before it)',
+      l.sizes.map((x) => `${x.export.peak_rss_mib} (${x.export.rss_before_mib}) MiB`).join(' / '),
+      '',
+      `${round(largest.export.peak_rss_mib - largest.export.rss_before_mib)} MiB added at the largest`,
+      `flat (< 50 MiB added at ${largest.visitors.toLocaleString('en')}): ${verdict(largest.export.peak_rss_mib - largest.export.rss_before_mib < 50)}`,
+    ],
+    [
+      'A log page asked for during the export',
+      l.sizes.map((x) => `${x.export.log_page_during_export_ms} ms`).join(' / '),
+      '',
+      '',
+      '',
     ],
   ];
 }
