@@ -21,8 +21,11 @@ describe('the frontdesk command line', () => {
   const dataDir = tempDataDir();
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it('adds a staff account with the password from standard input', async () => {
-    const result = cli(['user', 'add', 'night-shift', '--data-dir', dataDir], 'a very long password\n');
+  it('adds a staff account with the password from standard input; the first is an admin whatever was asked', async () => {
+    const result = cli(
+      ['user', 'add', 'night-shift', '--role', 'reception', '--data-dir', dataDir],
+      'a very long password\n',
+    );
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain('Added staff account night-shift (admin).');
     const ctx = await openContext({ dataDir });
@@ -68,6 +71,10 @@ describe('the frontdesk command line', () => {
       format: string;
     }[];
     expect(formats.map((f) => f.format).sort()).toEqual(['bmp', 'jpeg', 'png', 'webp']);
+    // Seeded visits that ended, ended at a desk.
+    expect(ctx.db.prepare('SELECT DISTINCT exit_kind FROM visitors WHERE exit_at IS NOT NULL').all()).toEqual([
+      { exit_kind: 'desk' },
+    ]);
     const onSite = ctx.visitors.onSite();
     expect(onSite).toHaveLength(50);
     expect(new Set(onSite.map((v) => v.card_no)).size).toBe(50);

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { hostFieldsSchema } from '../shared/hosts';
 import { ROLES, type Role } from '../shared/staff';
 import path from 'node:path';
 import { openContext } from '../server/context';
@@ -86,11 +87,12 @@ export function buildCli(rendererDir: string): Command {
     .option('--email <email>', 'their e-mail address')
     .requiredOption('--data-dir <dir>', 'the data directory')
     .action(async (options: { name: string; email?: string; dataDir: string }) => {
-      const name = options.name.trim();
-      if (!name || name.length > 100) throw new InvalidArgumentError('--name must be 1 to 100 characters.');
+      // The admin form's rules: a host added here can be edited there.
+      const checked = hostFieldsSchema.safeParse({ name: options.name, email: options.email });
+      if (!checked.success) throw new InvalidArgumentError(checked.error.issues[0]?.message ?? 'not a valid host.');
       await withContext(options.dataDir, async (ctx) => {
-        const number = ctx.repositories.visitees.insert({ name, email: options.email ?? null });
-        console.log(`Added visitee ${number}: ${name}.`);
+        const number = ctx.repositories.visitees.insert(checked.data);
+        console.log(`Added visitee ${number}: ${checked.data.name}.`);
       });
     });
 

@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto';
 
-/** 128 random bits as 22 base64url characters: unguessable, URL-safe, never reused. */
+/**
+ * 128 random bits as 22 base64url characters: unguessable, URL-safe, never reused. One
+ * that would start with "-" or "_" is drawn again: a spreadsheet reads a leading "-" as a
+ * formula, and the CSV export would have to change the ID to keep it text.
+ */
 export function newVisitorId(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(id)) return id;
+  }
 }
 
 const VISITOR_ID = /^[A-Za-z0-9_-]{22}$/;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { localDateSchema } from './dates';
-import { mobileSchema, nameSchema, purposeSchema } from './visitor-fields';
+import { mobileSchema, nameSchema, PRINTABLE, purposeSchema, requiredTextError } from './visitor-fields';
 
 export const NOTE_MAX = 200;
 export const EXPECTED_STATUSES = ['expected', 'arrived', 'cancelled'] as const;
@@ -10,8 +10,8 @@ export type ExpectedStatus = (typeof EXPECTED_STATUSES)[number];
 const blankIsAbsent = (value: unknown) => (value === '' || value === null ? undefined : value);
 
 export const newExpectedSchema = z.object({
-  name: z.string({ error: 'name is required.' }).pipe(nameSchema),
-  expected_date: z.string({ error: 'expected_date is required.' }).pipe(localDateSchema('expected_date')),
+  name: z.string({ error: requiredTextError('name') }).pipe(nameSchema),
+  expected_date: z.string({ error: requiredTextError('expected_date') }).pipe(localDateSchema('expected_date')),
   visitee_no: z.preprocess(
     blankIsAbsent,
     z.number({ error: 'visitee_no must be a host number.' }).int('visitee_no must be a host number.').optional(),
@@ -24,6 +24,7 @@ export const newExpectedSchema = z.object({
       .string({ error: 'note must be text.' })
       .trim()
       .max(NOTE_MAX, `note must be at most ${NOTE_MAX} characters.`)
+      .regex(PRINTABLE, 'note must not contain control characters.')
       .optional(),
   ),
 });

@@ -1,15 +1,17 @@
 import { z } from 'zod';
+import { PRINTABLE, requiredTextError } from './visitor-fields';
 
 /**
  * The people visited ("visitees", shared/API.md Part 2 Hosts): one set of rules for the
  * admin form, the JSON endpoints and every row of a CSV import.
  */
 
-const PRINTABLE = /^[^\p{Cc}\p{Cf}\p{Co}\p{Cs}]*$/u;
 export const HOST_NAME_MAX = 100;
 export const HOST_TEXT_MAX = 100;
 export const HOST_IMPORT_MAX_BYTES = 1024 * 1024;
 export const HOST_IMPORT_MAX_LABEL = '1 MiB';
+/** More than a large organisation's directory, few enough that one import is a short transaction. */
+export const HOST_IMPORT_MAX_ROWS = 20_000;
 
 /** Optional text: "" and null both mean "none". */
 function optionalText(field: string, max: number, pattern?: { rule: RegExp; message: string }) {
@@ -27,7 +29,7 @@ function optionalText(field: string, max: number, pattern?: { rule: RegExp; mess
 
 export const hostFieldsSchema = z.object({
   name: z
-    .string({ error: 'name is required.' })
+    .string({ error: requiredTextError('name') })
     .trim()
     .min(1, 'name must not be empty.')
     .max(HOST_NAME_MAX, `name must be at most ${HOST_NAME_MAX} characters.`)

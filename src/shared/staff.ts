@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requiredTextError } from './visitor-fields';
 import { PASSWORD_MIN, PASSWORD_RULE_TEXT, USERNAME_RULE, USERNAME_RULE_TEXT } from './credentials';
 
 export const ROLES = ['admin', 'reception'] as const;
@@ -17,7 +18,7 @@ const roleSchema = z.enum(ROLES, { error: 'role must be "admin" or "reception".'
 export const PASSWORD_MAX = 1024;
 
 const passwordSchema = z
-  .string({ error: 'password must be text.' })
+  .string({ error: requiredTextError('password') })
   .min(PASSWORD_MIN, PASSWORD_RULE_TEXT)
   .max(PASSWORD_MAX, `Password must be at most ${PASSWORD_MAX} characters.`);
 
@@ -33,7 +34,7 @@ export const staffSchema = z
 export type StaffAccount = z.infer<typeof staffSchema>;
 
 export const newStaffSchema = z.object({
-  username: z.string({ error: 'username is required.' }).regex(USERNAME_RULE, USERNAME_RULE_TEXT),
+  username: z.string({ error: requiredTextError('username') }).regex(USERNAME_RULE, USERNAME_RULE_TEXT),
   password: passwordSchema,
   role: roleSchema.default('reception'),
 });

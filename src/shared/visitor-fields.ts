@@ -8,7 +8,13 @@ import type { ErrorCode } from './errors';
  */
 
 /** Printable text only: control characters have no business in a name and break logs. */
-const PRINTABLE = /^[^\p{Cc}\p{Cf}\p{Co}\p{Cs}]*$/u;
+export const PRINTABLE = /^[^\p{Cc}\p{Cf}\p{Co}\p{Cs}]*$/u;
+
+/** The message of a required text field that is absent or not text: which of the two, named. */
+export function requiredTextError(field: string) {
+  return (issue: { input?: unknown }): string =>
+    issue.input === undefined ? `${field} is required.` : `${field} must be text.`;
+}
 
 export const NAME_MAX = 50;
 export const PURPOSE_MAX = 50;

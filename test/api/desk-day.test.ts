@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Visitor } from '../../src/shared/api-types';
 import type { ExpectedVisit } from '../../src/shared/expected';
 import type { Settings } from '../../src/shared/settings';
+import { sqlInAnotherProcess } from '../helpers/another-process';
 import { makeImage } from '../helpers/images';
 import { checkInForm, errorCode, jsonRequest, startTestServer, tempDataDir, type TestServer } from '../helpers/server';
 
@@ -83,6 +84,19 @@ describe('settings', () => {
     });
     expect(await errorCode(notJson)).toBe('2400');
     expect(await settings()).toEqual(before);
+  });
+
+  it('reads a stored value it cannot use (edited by hand, or an inherited name) as the default', async () => {
+    sqlInAnotherProcess(
+      server.dataDir,
+      `INSERT INTO settings (key, value) VALUES ('toString', '1'), ('__proto__', '{"badge_size":"x"}')
+         ON CONFLICT DO NOTHING;
+       INSERT INTO settings (key, value) VALUES ('badge_size', 'not json')
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value;`,
+    );
+    const response = await server.api('/v1/admin/settings');
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { data: Settings }).data.badge_size).toBe('62x100');
   });
 });
 

@@ -167,4 +167,46 @@ describe('hosts: the people visited', () => {
     }
     expect((await hosts()).length).toBe(before);
   });
+
+  it('leaves the columns a file does not have as they were when it updates a host', async () => {
+    await server.api(
+      '/v1/admin/visitees',
+      jsonRequest('POST', { name: 'Keep Me', email: 'keep@example.com', phone: '+44 20 1234', department: 'Finance' }),
+    );
+    const { body } = await importCsv('name,email\nKept Name,keep@example.com\n');
+    expect(body.data.updated).toBe(1);
+    expect((await hosts()).find((h) => h.email === 'keep@example.com')).toMatchObject({
+      name: 'Kept Name',
+      phone: '+44 20 1234',
+      department: 'Finance',
+    });
+  });
+
+  it('edits and deactivates a host stored with values today’s rules refuse (an older version wrote it)', async () => {
+    const old = server.context.repositories.visitees.insert({ name: 'Tab\there', email: 'not-an-email' });
+    const renamed = await server.api(`/v1/admin/visitees/${old}`, jsonRequest('PATCH', { name: 'Fixed Name' }));
+    expect(renamed.status).toBe(200);
+    const off = await server.api(`/v1/admin/visitees/${old}`, jsonRequest('PATCH', { active: false }));
+    expect(((await off.json()) as { data: Host }).data).toMatchObject({ name: 'Fixed Name', active: false });
+  });
+
+  it('counts lines as an editor does, blank lines included', async () => {
+    const { body } = await importCsv('name,email\r\n\r\nAlice Blank,\r\n\r\n\r\n,b@example.com\r\nCarol Blank,\r\n');
+    expect(body.data.rejected).toEqual([{ line: 6, message: expect.stringMatching(/name/) as string }]);
+    expect(body.data.added).toBe(2);
+    const preview = await importCsv('name\n\n\nDora Blank\n', '?dry_run=1');
+    expect(preview.body.data.rows?.map((r) => r.line)).toEqual([4]);
+  });
+
+  it('refuses a file of more than 20,000 rows whole, and a misspelled dry run instead of importing', async () => {
+    const before = (await hosts()).length;
+    const big = await importCsv(`name\n${'x\n'.repeat(20_001)}`);
+    expect(big.response.status).toBe(413);
+    expect(big.body.errors?.message).toMatch(/more than 20,000 rows/);
+    for (const query of ['?dry_run[]=1', '?DRY_RUN=1', '?dry_run=yes']) {
+      const { response } = await importCsv('name\nShould Not Land\n', query);
+      expect(response.status, query).toBe(400);
+    }
+    expect((await hosts()).length).toBe(before);
+  });
 });

@@ -120,4 +120,16 @@ describe('the log by date, and as CSV', () => {
   it('needs a token like every other endpoint', async () => {
     expect(await errorCode(await server.api('/v1/log/export.csv', { auth: false }))).toBe('1190');
   });
+
+  it('still finds a visitor by date after the clock was set back (a later check-in with an earlier time)', async () => {
+    now = new Date(2026, 10, 20, 23, 0).getTime(); // three days back from the last check-in
+    const photo = await makeImage('jpeg', 60, 60);
+    const response = await server.api('/v1/add/', {
+      method: 'POST',
+      body: checkInForm(photo, { name: 'Clock Went Back' }),
+    });
+    expect(response.status).toBe(200);
+    expect(await log('from=2026-11-20&to=2026-11-20')).toEqual(['Clock Went Back', 'Early Bird']);
+    expect(await log('from=2026-11-23')).toEqual(['Late Comer']);
+  });
 });

@@ -118,6 +118,14 @@ describe('upgrading a data folder written at schema version 1', () => {
       [1, null],
     ]);
     expect(db.prepare('SELECT count(*) AS n FROM visitees WHERE active = 0').get()).toEqual({ n: 0 });
+    // entry_max is the running maximum of entry times along seq (History by date reads it).
+    const wrong = db
+      .prepare(
+        `SELECT count(*) AS n FROM visitors v
+          WHERE v.entry_max != (SELECT max(entry_at) FROM visitors w WHERE w.seq <= v.seq)`,
+      )
+      .get();
+    expect(wrong).toEqual({ n: 0 });
     db.close();
   });
 

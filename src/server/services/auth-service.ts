@@ -36,6 +36,13 @@ export function authService(deps: {
 
   /** Checks a username and password, throttled; throws 1142 (or 1142 with 429 while throttled). */
   async function verifyCredentials(attempt: Omit<LoginAttempt, 'deviceInfo'>): Promise<number> {
+    return (await checkCredentials(attempt)).id;
+  }
+
+  /** verifyCredentials, also giving the password hash that was checked. */
+  async function checkCredentials(
+    attempt: Omit<LoginAttempt, 'deviceInfo'>,
+  ): Promise<{ id: number; passwordHash: string }> {
     // No account can have such a name: answered at once, and never kept as a throttle key.
     if (!USERNAME_RULE.test(attempt.username)) throw new ApiError('1142');
     const userKey = throttleKey(attempt.username);
@@ -64,16 +71,17 @@ export function authService(deps: {
     }
     if (!ok) throw new ApiError('1142');
     userThrottle.recordSuccess(userKey);
-    return user.id;
+    return { id: user.id, passwordHash: user.password_hash };
   }
 
   async function login(attempt: LoginAttempt): Promise<IssuedToken> {
-    const userId = await verifyCredentials(attempt);
+    const user = await checkCredentials(attempt);
     const token = newAccessToken();
     const issuedAt = now();
     const expiresAt = issuedAt + TOKEN_LIFETIME_SECONDS * 1000;
     tokens.purgeExpiredBefore(issuedAt);
-    tokens.insert(hashToken(token), userId, attempt.deviceInfo, issuedAt, expiresAt);
+    // Deactivated, or given a new password, while the old one was being checked.
+    if (!tokens.insert(hashToken(token), user, attempt.deviceInfo, issuedAt, expiresAt)) throw new ApiError('1142');
     return { access_token: token, expiry: Math.floor(expiresAt / 1000) };
   }
 
@@ -109,7 +117,13 @@ export function authService(deps: {
     const hash = hashToken(token);
     const row = lookUp(hash);
     // The index lookup already matched the hash; the constant-time compare is belt and braces.
-    if (!row || !timingSafeEqual(row.token_hash, hash) || row.revoked_at !== null || row.expires_at <= now()) {
+    if (
+      !row ||
+      !timingSafeEqual(row.token_hash, hash) ||
+      row.revoked_at !== null ||
+      row.expires_at <= now() ||
+      row.active !== 1
+    ) {
       throw new ApiError('1403');
     }
     return row.user_id;

@@ -8,6 +8,12 @@ export function signOutMomentAfter(entryMs: number, time: string): number {
   const entry = new Date(entryMs);
   const sameDay = new Date(entry.getFullYear(), entry.getMonth(), entry.getDate(), hours, minutes);
   if (sameDay.getTime() > entryMs) return sameDay.getTime();
+  // The night the clocks go back, a time in the repeated hour happens twice; Date picks the
+  // first. Someone who came in between the two is signed out at the second.
+  const repeated = new Date(sameDay.getTime() + 60 * 60 * 1000);
+  if (repeated.getTime() > entryMs && repeated.getHours() === hours && repeated.getMinutes() === minutes) {
+    return repeated.getTime();
+  }
   return new Date(entry.getFullYear(), entry.getMonth(), entry.getDate() + 1, hours, minutes).getTime();
 }
 

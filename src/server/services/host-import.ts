@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { hostFieldsSchema, type HostFields } from '../../shared/hosts';
+import { HOST_IMPORT_MAX_ROWS, hostFieldsSchema, type HostFields } from '../../shared/hosts';
 import { ApiError } from '../api-error';
 
 /** The columns a host file may have; `name` is the one it must have. */
@@ -8,7 +8,8 @@ type Column = (typeof COLUMNS)[number];
 
 export interface HostImportRow {
   line: number;
-  host: HostFields;
+  /** The columns the file has; a column it lacks leaves an existing host's value alone. */
+  host: Pick<HostFields, 'name'> & Partial<HostFields>;
 }
 
 export interface ParsedHostFile {
@@ -59,6 +60,14 @@ export function parseHostFile(body: Buffer): ParsedHostFile {
     throw new ApiError('2400', 'The first line must be a header row naming the columns.', { field: 'file' });
   }
   const positions = columnPositions(head.record);
+  if (body_.length + rejected.length > HOST_IMPORT_MAX_ROWS) {
+    throw new ApiError(
+      '2400',
+      `The file has more than ${HOST_IMPORT_MAX_ROWS.toLocaleString('en')} rows: split it into smaller files.`,
+      { field: 'file', status: 413 },
+    );
+  }
+  const present = COLUMNS.filter((column) => positions[column] !== undefined);
   const rows: HostImportRow[] = [];
   for (const { record, info, raw } of body_) {
     const line = startLine(info.lines, raw);
@@ -67,15 +76,17 @@ export function parseHostFile(body: Buffer): ParsedHostFile {
       continue;
     }
     const values = Object.fromEntries(
-      COLUMNS.filter((column) => positions[column] !== undefined).map((column) => [
+      present.map((column) => [
         column,
         // A line break inside a quoted cell (an address pasted in) is a space in a name.
         (record[positions[column]!] ?? '').replace(/\s+/gu, ' ').trim(),
       ]),
     );
     const checked = hostFieldsSchema.safeParse(values);
-    if (checked.success) rows.push({ line, host: checked.data });
-    else rejected.push({ line, message: checked.error.issues[0]?.message ?? 'The row is not a valid host.' });
+    if (checked.success) {
+      const host = Object.fromEntries(present.map((column) => [column, checked.data[column]]));
+      rows.push({ line, host: host as HostImportRow['host'] });
+    } else rejected.push({ line, message: checked.error.issues[0]?.message ?? 'The row is not a valid host.' });
   }
   rejected.sort((a, b) => a.line - b.line);
   return { rows, rejected };
@@ -104,16 +115,22 @@ function columnPositions(header: string[]): Partial<Record<Column, number>> {
     if ((COLUMNS as readonly string[]).includes(column) && positions[column] === undefined) positions[column] = index;
   });
   if (positions.name === undefined) {
-    throw new ApiError('2400', `The header row has no "name" column (found: ${header.join(', ') || 'nothing'}).`, {
+    const found = header.join(', ');
+    const shown = found.length > 120 ? `${found.slice(0, 120)}…` : found || 'nothing';
+    throw new ApiError('2400', `The header row has no "name" column (found: ${shown}).`, {
       field: 'file',
     });
   }
   return positions;
 }
 
-/** csv-parse reports the line a record ends on; the line it starts on is what a person looks for. */
+/**
+ * csv-parse reports the line a record ends on; the line it starts on is what a person
+ * looks for. Its raw text begins with the blank lines skipped before it and ends with
+ * its own line break: neither counts.
+ */
 function startLine(endLine: number, raw: string): number {
-  return endLine - count(raw.replace(/\n$/, ''), '\n');
+  return endLine - count(raw.replace(/^\n+/, '').replace(/\n$/, ''), '\n');
 }
 
 function count(text: string, character: string): number {

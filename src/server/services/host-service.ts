@@ -1,5 +1,4 @@
 import type { Host, HostFields, HostImportResult, HostPatch } from '../../shared/hosts';
-import { hostFieldsSchema } from '../../shared/hosts';
 import { ApiError } from '../api-error';
 import type { VisiteesRepository } from '../db/repositories/visitees';
 import { parseHostFile } from './host-import';
@@ -16,15 +15,19 @@ export function hostService(deps: { visitees: VisiteesRepository }) {
     return host;
   }
 
-  function create(fields: HostFields): Host {
+  function create(fields: Pick<HostFields, 'name'> & Partial<HostFields>): Host {
     return get(visitees.insert(fields));
   }
 
+  /**
+   * Fields absent from the change keep their value as stored. Only the fields sent are
+   * checked (the route's schema did that): a host written by an older version with a
+   * value today's rules refuse can still be renamed or deactivated.
+   */
   function change(visiteeNo: number, patch: HostPatch): Host {
     const current = get(visiteeNo);
-    // Fields absent from the change keep their value; the rules are the same as for a new host.
-    const merged = hostFieldsSchema.parse({ ...current, ...patch });
-    visitees.update({ ...current, ...merged, active: patch.active ?? current.active });
+    const sent = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+    visitees.update({ ...current, ...sent });
     return get(visiteeNo);
   }
 
@@ -49,7 +52,7 @@ export function hostService(deps: { visitees: VisiteesRepository }) {
           added++;
         }
         if (options.dryRun)
-          preview.push({ line, action: existing ? 'update' : 'add', name: host.name, email: host.email });
+          preview.push({ line, action: existing ? 'update' : 'add', name: host.name, email: host.email ?? null });
       }
       if (options.dryRun) throw new DryRunRollback();
     };

@@ -51,21 +51,26 @@ export function decodeCursor(cursor: string): Cursor {
 export interface LogFilter {
   match: string | undefined;
   dated: boolean;
-  params: { match?: string; start?: number; end?: number };
+  params: { match?: string; start?: number; end?: number; low?: number; high?: number };
 }
 
-/** The search words and the day range of a log query, as the repository's page statements take them. */
-export function logFilter(query: {
-  q?: string | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
-}): LogFilter {
+/**
+ * The search words and the day range of a log query, as the repository's page statements
+ * take them: a day range also becomes the range of seqs to walk (see seqBounds).
+ */
+export function logFilter(
+  query: { q?: string | undefined; from?: string | undefined; to?: string | undefined },
+  seqBounds: (start: number, end: number) => { low: number; high: number },
+): LogFilter {
   const match = query.q ? (toFtsQuery(query.q) ?? undefined) : undefined;
   const dated = query.from !== undefined || query.to !== undefined;
   const range = dated ? dayRange(query.from, query.to) : undefined;
   return {
     match,
     dated,
-    params: { ...(match ? { match } : {}), ...(range ? { start: range.start, end: range.end } : {}) },
+    params: {
+      ...(match ? { match } : {}),
+      ...(range ? { ...range, ...seqBounds(range.start, range.end) } : {}),
+    },
   };
 }

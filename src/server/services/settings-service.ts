@@ -14,7 +14,7 @@ export function settingsService(deps: { settings: SettingsRepository; audit: Aud
   function read(): Settings {
     const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS };
     for (const [key, value] of Object.entries(deps.settings.read())) {
-      if (!(key in DEFAULT_SETTINGS)) continue;
+      if (!Object.hasOwn(DEFAULT_SETTINGS, key)) continue;
       const checked = settingsSchema.shape[key as keyof Settings].safeParse(value);
       if (checked.success) merged[key] = checked.data;
       else log.warn(`ignored the stored value of ${key}: ${checked.error.issues[0]?.message}`);
@@ -23,7 +23,7 @@ export function settingsService(deps: { settings: SettingsRepository; audit: Aud
   }
 
   function update(patch: SettingsPatch, userId: number): Settings {
-    const changed = Object.keys(patch).filter((key) => key in DEFAULT_SETTINGS);
+    const changed = Object.keys(patch).filter((key) => Object.hasOwn(DEFAULT_SETTINGS, key));
     if (changed.length > 0) {
       deps.settings.write(patch);
       deps.audit.record({ action: 'settings.update', userId, detail: changed.sort().join(', ') });

@@ -182,7 +182,7 @@ export function visitorService(deps: {
     const cursor = query.cursor
       ? decodeCursor(query.cursor)
       : { direction: 'older' as const, seq: Number.MAX_SAFE_INTEGER };
-    const filter = logFilter(query);
+    const filter = logFilter(query, visitors.seqBounds);
     if (filter.match && query.on_site) throw new ApiError('2400', 'Search covers the whole log; leave out on_site.');
     // One extra row tells whether another page exists without a count(*).
     const rows = visitors.page(
@@ -217,7 +217,7 @@ export function visitorService(deps: {
    * Visitors who arrive while it runs are newer than its first row and are left out.
    */
   function* matching(query: Omit<LogQuery, 'cursor' | 'limit' | 'on_site'>, batch = 500): Generator<VisitorRecord[]> {
-    const filter = logFilter(query);
+    const filter = logFilter(query, visitors.seqBounds);
     const shape = {
       direction: 'older' as const,
       search: filter.match !== undefined,

@@ -24,8 +24,17 @@ export const site: Migration = {
 
       ALTER TABLE visitors ADD COLUMN exit_kind TEXT CHECK (exit_kind IN ('desk', 'auto'));
       UPDATE visitors SET exit_kind = 'desk' WHERE exit_at IS NOT NULL;
-      -- History by date: the entry-time range is read from this index, not by scanning the log.
-      CREATE INDEX visitors_entry ON visitors(entry_at);
+      -- History by date. The log is walked in seq order, so a day range must become a seq
+      -- range. entry_max is the latest entry time up to and including each visitor: it never
+      -- decreases along seq even when the clock is set back, so its index gives the first
+      -- seq of a range exactly. The few visitors whose entry time is earlier than one before
+      -- them (the clock went back) have their own small index, for the last seq of a range.
+      ALTER TABLE visitors ADD COLUMN entry_max INTEGER NOT NULL DEFAULT 0;
+      UPDATE visitors SET entry_max = running.latest
+        FROM (SELECT seq, max(entry_at) OVER (ORDER BY seq) AS latest FROM visitors) AS running
+       WHERE running.seq = visitors.seq;
+      CREATE INDEX visitors_entry_max ON visitors(entry_max);
+      CREATE INDEX visitors_entry_out_of_order ON visitors(entry_at) WHERE entry_at < entry_max;
 
       CREATE TABLE expected_visits (
         expected_id   INTEGER PRIMARY KEY AUTOINCREMENT,

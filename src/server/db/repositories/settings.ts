@@ -11,11 +11,19 @@ export function settingsRepository(db: Db) {
   });
 
   return {
-    read: (): Record<string, unknown> =>
-      Object.fromEntries(all.all().map((row) => [row.key, JSON.parse(row.value) as unknown])),
+    /** Every stored value; one that is not JSON (edited by hand) reads as undefined, i.e. its default. */
+    read: (): Record<string, unknown> => Object.fromEntries(all.all().map((row) => [row.key, parseJson(row.value)])),
     /** Every value in one transaction: a change is whole or absent. */
     write: (values: Record<string, unknown>): void => writeAll(values),
   };
 }
 
 export type SettingsRepository = ReturnType<typeof settingsRepository>;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

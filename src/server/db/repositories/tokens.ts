@@ -5,14 +5,21 @@ export interface TokenRow {
   user_id: number;
   expires_at: number;
   revoked_at: number | null;
+  /** Whether the account is active (1): a deactivated account's tokens are refused whatever else. */
+  active: 0 | 1;
 }
 
 export function tokensRepository(db: Db) {
-  const insert = db.prepare<[Buffer, number, string, number, number]>(
-    'INSERT INTO tokens (token_hash, user_id, device_info, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+  // The account is checked again in the same statement: a sign-in whose password check
+  // overlapped a deactivation or a password change gets no token.
+  const insert = db.prepare<[Buffer, number, string, number, number, number, string]>(
+    `INSERT INTO tokens (token_hash, user_id, device_info, created_at, expires_at)
+     SELECT ?, ?, ?, ?, ?
+      WHERE EXISTS (SELECT 1 FROM users WHERE id = ? AND active = 1 AND password_hash = ?)`,
   );
   const byHash = db.prepare<[Buffer], TokenRow>(
-    'SELECT token_hash, user_id, expires_at, revoked_at FROM tokens WHERE token_hash = ?',
+    `SELECT t.token_hash, t.user_id, t.expires_at, t.revoked_at, u.active
+       FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`,
   );
   const revoke = db.prepare<[number, Buffer]>(
     'UPDATE tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL',
@@ -21,9 +28,17 @@ export function tokensRepository(db: Db) {
   const purge = db.prepare<[number]>('DELETE FROM tokens WHERE expires_at < ?');
 
   return {
-    insert: (hash: Buffer, userId: number, deviceInfo: string, now: number, expiresAt: number): void => {
-      insert.run(hash, userId, deviceInfo, now, expiresAt);
-    },
+    /**
+     * Issues a token for an account that is still active and still has the password hash
+     * that was just verified; returns false (no token) when either changed meanwhile.
+     */
+    insert: (
+      hash: Buffer,
+      user: { id: number; passwordHash: string },
+      deviceInfo: string,
+      now: number,
+      expiresAt: number,
+    ): boolean => insert.run(hash, user.id, deviceInfo, now, expiresAt, user.id, user.passwordHash).changes === 1,
     findByHash: (hash: Buffer): TokenRow | undefined => byHash.get(hash),
     revoke: (hash: Buffer, now: number): void => {
       revoke.run(now, hash);

@@ -30,10 +30,11 @@ export function usersRepository(db: Db) {
   const revokeTokens = db.prepare<[number, number]>(
     'UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL',
   );
-  // The first account of a desk is its admin (shared/API.md, Roles and staff).
+  // The first account of a desk is its admin whatever was asked (shared/API.md, Roles and
+  // staff): a desk without an admin could never be administered.
   const insertWithRole = db.transaction((username: string, passwordHash: string, role: Role | undefined, now: number) =>
     Number(
-      insert.run(username, passwordHash, role ?? (count.get()!.n === 0 ? 'admin' : 'reception'), now).lastInsertRowid,
+      insert.run(username, passwordHash, count.get()!.n === 0 ? 'admin' : (role ?? 'reception'), now).lastInsertRowid,
     ),
   );
   const insertFirst = db.transaction((username: string, passwordHash: string, now: number): number | null => {
@@ -61,7 +62,7 @@ export function usersRepository(db: Db) {
     byId: (id: number): UserRow | undefined => byId.get(id),
     all: (): UserRow[] => all.all(),
     count: (): number => count.get()!.n,
-    /** Without a role, the first account is the admin and later ones are reception. */
+    /** The first account is the admin; later ones get the role given, reception by default. */
     insert: (username: string, passwordHash: string, now: number, role?: Role): number =>
       insertWithRole(username, passwordHash, role, now),
     /** Creates the account only while there is none: the first-run set-up cannot be replayed. */

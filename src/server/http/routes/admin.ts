@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   HOST_IMPORT_MAX_BYTES,
   HOST_IMPORT_MAX_LABEL,
+  HOST_IMPORT_MAX_ROWS,
   hostFieldsSchema,
   hostImportResponseSchema,
   hostListResponseSchema,
@@ -184,39 +185,47 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
         }),
       );
 
-      // A host file is CSV text, read whole (at most 1 MiB) and parsed by host-import.ts.
-      admin.addContentTypeParser(
-        ['text/csv', 'text/plain', 'application/csv', 'application/vnd.ms-excel'],
-        { parseAs: 'buffer', bodyLimit: HOST_IMPORT_MAX_BYTES },
-        (_request, body, done) => done(null, body),
-      );
-      admin.post(
-        '/visitees/import',
-        {
-          bodyLimit: HOST_IMPORT_MAX_BYTES,
-          schema: routeSchema({
-            summary: 'Import hosts from a CSV file',
-            description:
-              `Body \`text/csv\`, at most ${HOST_IMPORT_MAX_LABEL}: UTF-8 with or without BOM, comma or semicolon ` +
-              'separated, RFC 4180 quoting; a header row naming `name` (required), `email`, `phone`, `department` ' +
-              'in any order and case. A row whose email matches a host updates it; others are added, all in one ' +
-              'transaction. `dry_run=1` answers what would happen, row by row, and changes nothing.',
-            tags: HOSTS,
-            querystring: z.object({ dry_run: z.enum(['0', '1']).optional() }),
-            form: { schema: z.string().describe('The CSV text.'), types: ['text/csv'] },
-            success: { schema: hostImportResponseSchema },
-            errors: adminOnly,
-          }),
-        },
-        async (request): Promise<HostImportResponse> => {
-          if (!Buffer.isBuffer(request.body)) {
-            throw new ApiError('2400', 'Send the host file as the request body, Content-Type: text/csv.', {
-              field: 'file',
-            });
-          }
-          return { success: true, data: ctx.hosts.importFile(request.body, { dryRun: request.query.dry_run === '1' }) };
-        },
-      );
+      // A host file is CSV text, read whole (at most 1 MiB) and parsed by host-import.ts. Its
+      // parser lives in a scope of its own: the JSON endpoints beside it take JSON only.
+      await admin.register(async (untypedImport) => {
+        const importScope = untypedImport.withTypeProvider<ZodTypeProvider>();
+        importScope.addContentTypeParser(
+          ['text/csv', 'text/plain', 'application/csv', 'application/vnd.ms-excel'],
+          { parseAs: 'buffer', bodyLimit: HOST_IMPORT_MAX_BYTES },
+          (_request, body, done) => done(null, body),
+        );
+        importScope.post(
+          '/visitees/import',
+          {
+            bodyLimit: HOST_IMPORT_MAX_BYTES,
+            schema: routeSchema({
+              summary: 'Import hosts from a CSV file',
+              description:
+                `Body \`text/csv\`, at most ${HOST_IMPORT_MAX_LABEL} and ${HOST_IMPORT_MAX_ROWS.toLocaleString('en')} rows: ` +
+                'UTF-8 with or without BOM, comma or semicolon separated, RFC 4180 quoting; a header row naming ' +
+                '`name` (required), `email`, `phone`, `department` in any order and case. A row whose email matches ' +
+                'a host updates the columns the file has; others are added, all in one transaction. `dry_run=1` ' +
+                'answers what would happen, row by row, and changes nothing; any other query parameter is refused.',
+              tags: HOSTS,
+              querystring: z.strictObject({ dry_run: z.enum(['0', '1']).optional() }),
+              form: { schema: z.string().describe('The CSV text.'), types: ['text/csv'] },
+              success: { schema: hostImportResponseSchema },
+              errors: adminOnly,
+            }),
+          },
+          async (request): Promise<HostImportResponse> => {
+            if (!Buffer.isBuffer(request.body)) {
+              throw new ApiError('2400', 'Send the host file as the request body, Content-Type: text/csv.', {
+                field: 'file',
+              });
+            }
+            return {
+              success: true,
+              data: ctx.hosts.importFile(request.body, { dryRun: request.query.dry_run === '1' }),
+            };
+          },
+        );
+      });
 
       // --- Settings ------------------------------------------------------------------
       const SETTINGS = ['Settings (admin)'];
