@@ -131,7 +131,11 @@ export function visitorsRepository(db: Db) {
     .prepare<[number], number>('SELECT seq FROM visitors WHERE entry_max < ? ORDER BY entry_max DESC, seq DESC LIMIT 1')
     .pluck();
   const lastOutOfOrderSeqBefore = db
-    .prepare<[number], number | null>('SELECT max(seq) FROM visitors WHERE entry_at < entry_max AND entry_at < ?')
+    // INDEXED BY: left alone, the planner walks seq from the top looking for a match (a full
+    // scan when, as usual, no entry is out of order).
+    .prepare<[number], number | null>(
+      'SELECT max(seq) FROM visitors INDEXED BY visitors_entry_out_of_order WHERE entry_at < entry_max AND entry_at < ?',
+    )
     .pluck();
   const pages = new Map<string, Statement<PageParams, VisitorRecord>>();
   const pageStatement = (shape: PageShape) => {
