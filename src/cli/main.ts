@@ -3,6 +3,8 @@ import { hostFieldsSchema } from '../shared/hosts';
 import { ROLES, type Role } from '../shared/staff';
 import path from 'node:path';
 import { openContext } from '../server/context';
+import { auditLogRepository } from '../server/db/repositories/audit-log';
+import { verifyChain } from '../server/services/audit';
 import { defaultDataDir } from '../server/data-dir';
 import { startServer } from '../server/server';
 import { readPassword } from './read-password';
@@ -21,12 +23,7 @@ export function buildCli(rendererDir: string): Command {
     .option('--data-dir <dir>', 'where the database and photos live', defaultDataDir())
     .option('--port <port>', 'port to listen on; 0 picks a free one', parsePort, 0)
     .option('--host <host>', 'address to bind; keep loopback unless you mean it', '127.0.0.1')
-    .option(
-      '--photo-retention-days <days>',
-      'delete photos of visitors who left more than this many days ago',
-      parseCount,
-    )
-    .action(async (options: { dataDir: string; port: number; host: string; photoRetentionDays?: number }) => {
+    .action(async (options: { dataDir: string; port: number; host: string }) => {
       const server = await startServer({
         dataDir: path.resolve(options.dataDir),
         port: options.port,
@@ -34,11 +31,6 @@ export function buildCli(rendererDir: string): Command {
         rendererDir,
       });
       await createAdminFromEnvironment(server.context);
-      const days = options.photoRetentionDays;
-      if (days !== undefined) {
-        await server.context.purgePhotos(days);
-        setInterval(() => void server.context.purgePhotos(days), 24 * 60 * 60 * 1000).unref();
-      }
       console.log(`Frontdesk listening on ${server.url}`);
       const stop = (): void => {
         void server.close().then(() => process.exit(0));
@@ -74,7 +66,7 @@ export function buildCli(rendererDir: string): Command {
     .requiredOption('--data-dir <dir>', 'the data directory')
     .action(async (options: { olderThanDays: number; dataDir: string }) => {
       await withContext(options.dataDir, async (ctx) => {
-        const purged = await ctx.purgePhotos(options.olderThanDays);
+        const { photos: purged } = await ctx.erasure.applyRetention(options.olderThanDays, null);
         console.log(`Deleted the photos of ${purged} visitors.`);
       });
     });
@@ -93,6 +85,24 @@ export function buildCli(rendererDir: string): Command {
       await withContext(options.dataDir, async (ctx) => {
         const number = ctx.repositories.visitees.insert(checked.data);
         console.log(`Added visitee ${number}: ${checked.data.name}.`);
+      });
+    });
+
+  const audit = program.command('audit').description('the audit trail');
+  audit
+    .command('verify')
+    .description('recompute the hash chain of the audit trail and report the first broken link')
+    .requiredOption('--data-dir <dir>', 'the data directory')
+    .action(async (options: { dataDir: string }) => {
+      await withContext(options.dataDir, async (ctx) => {
+        const check = verifyChain(auditLogRepository(ctx.db));
+        if (check.ok) {
+          console.log(`The audit trail is whole: ${check.entries} entries, every hash follows from the one before.`);
+          return;
+        }
+        console.error(`The audit trail is broken at entry ${check.auditId}: ${check.problem}.`);
+        console.error(`${check.entries} entries before it are whole.`);
+        process.exitCode = 3;
       });
     });
 

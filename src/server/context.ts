@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { dataVersionReader, openDatabase, type Db } from './db/connection';
+import { auditLogRepository } from './db/repositories/audit-log';
+import { erasuresRepository } from './db/repositories/erasures';
 import { expectedVisitsRepository } from './db/repositories/expected-visits';
 import { photoIntentsRepository } from './db/repositories/photo-intents';
 import { settingsRepository } from './db/repositories/settings';
@@ -18,10 +20,12 @@ import { hostService, type HostService } from './services/host-service';
 import { settingsService, type SettingsService } from './services/settings-service';
 import { deskEvents, type DeskEvents } from './services/desk-events';
 import { photoService, type PhotoService } from './services/photo-service';
-import { purgeExpiredPhotos } from './services/retention';
+import { erasureService, type ErasureService } from './services/erasure';
 import { visitorService, type VisitorService } from './services/visitor-service';
 
 const log = logger('context');
+/** Retention runs at start-up and then daily ("every night" on a desk that stays on). */
+const RETENTION_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
 export interface ContextOptions {
   dataDir: string;
@@ -57,9 +61,10 @@ export interface AppContext {
    * was off) and then every AUTO_SIGNOUT_CHECK_MS. The server starts it; one-off CLI
    * commands do not. Returns the function that stops it.
    */
-  startChores(): () => void;
-  /** Deletes the photos of visitors who left more than `days` ago; returns how many. */
-  purgePhotos(days: number): Promise<number>;
+  startChores(): Promise<() => void>;
+  erasure: ErasureService;
+  /** Applies the retention settings now (photos and visits past their time); what it removed. */
+  applyRetention(): Promise<{ photos: number; visits: number }>;
   close(): void;
 }
 
@@ -81,9 +86,38 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
     await recoverInterruptedCheckIns(store, intents);
     const dataVersion = dataVersionReader(db);
     const events = deskEvents({ externalChangeCounter: dataVersion });
-    const audit = auditTrail({ now });
+    const audit = auditTrail({
+      db,
+      log: auditLogRepository(db),
+      now,
+      usernameOf: (userId) => users.byId(userId)?.username,
+    });
+    const erasure = erasureService({
+      db,
+      dataDir: options.dataDir,
+      databaseFile: DATABASE_FILE,
+      visitors,
+      erasures: erasuresRepository(db),
+      store,
+      audit,
+      events,
+      now,
+    });
+    // Files an erasure or purge had queued when a crash came: gone before the first request.
+    await erasure.deletePendingFiles();
     const settings = settingsService({ settings: settingsRepository(db), audit });
     const visitorsService = visitorService({ visitors, visitees, intents, expectedVisits, store, now, events });
+    const applyRetention = () => {
+      const current = settings.read();
+      return erasure.applyRetention(current.photo_retention_days, current.visit_retention_days);
+    };
+    const retentionDue = async (): Promise<void> => {
+      try {
+        await applyRetention();
+      } catch (error) {
+        log.error({ err: error }, 'retention failed; it runs again tomorrow or at the next start');
+      }
+    };
     const signOutDue = (): void => {
       try {
         const signedOut = visitorsService.signOutAutomatically(settings.read().auto_signout_time);
@@ -106,14 +140,20 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       settings,
       audit,
       repositories: { users, visitees, visitors, intents, expectedVisits },
-      startChores: () => {
+      startChores: async () => {
         signOutDue();
-        const timer = setInterval(signOutDue, options.choresIntervalMs ?? AUTO_SIGNOUT_CHECK_MS);
-        timer.unref();
-        return () => clearInterval(timer);
+        await retentionDue();
+        const timers = [
+          setInterval(signOutDue, options.choresIntervalMs ?? AUTO_SIGNOUT_CHECK_MS),
+          setInterval(() => void retentionDue(), RETENTION_INTERVAL_MS),
+        ];
+        for (const timer of timers) timer.unref();
+        return () => timers.forEach(clearInterval);
       },
-      purgePhotos: (days) => purgeExpiredPhotos({ visitors, store, now }, days),
+      erasure,
+      applyRetention,
       close: () => {
+        audit.flush();
         events.close();
         db.close();
       },

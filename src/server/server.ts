@@ -41,7 +41,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   let allowed: ReadonlySet<string> = new Set();
   // Before the first request: a desk that was off at sign-out time catches up first.
-  const stopChores = context.startChores();
+  const stopChores = await context.startChores();
   try {
     const { app, routes } = await buildApp(context, {
       rendererDir: options.rendererDir,

@@ -53,6 +53,11 @@ export const visitorSchema = z
         'How the visit ended: `desk` (recorded by staff) or `auto` (the automatic sign-out); null while on the premises.',
       ),
     has_photo: z.boolean().describe('Whether /v1/photo/<id> can answer with an image right now.'),
+    erased: z
+      .boolean()
+      .describe(
+        'Erased: name, mobile and purpose replaced ("Erased visitor"), photo deleted; card, host and times kept.',
+      ),
     photo_width: z.number().int().nullable().describe('Width of the full photo as displayed (EXIF applied).'),
     photo_height: z.number().int().nullable().describe('Height of the full photo as displayed (EXIF applied).'),
     thumbhash: z

@@ -4,13 +4,14 @@ import { visitorIdSchema, visitorSchema } from './api-types';
 /**
  * What GET /v1/events sends (shared/API.md, Live updates): one Server-Sent Event per
  * change, its `event:` line the type and its `data:` line this JSON. A check-in and an
- * exit carry the visitor as the log shows it, so a desk updates without asking again;
+ * exit (and an erasure) carry the visitor as the log shows it, so a desk updates without asking again;
  * `expected.changed` names the expected visit to re-read; `log.changed` says only that
  * another process changed the data: re-read.
  */
 export const deskEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('visitor.checkin'), visitor_id: visitorIdSchema, visitor: visitorSchema }),
   z.object({ type: z.literal('visitor.exit'), visitor_id: visitorIdSchema, visitor: visitorSchema }),
+  z.object({ type: z.literal('visitor.erased'), visitor_id: visitorIdSchema, visitor: visitorSchema }),
   z.object({ type: z.literal('expected.changed'), expected_id: z.number().int() }),
   z.object({ type: z.literal('log.changed') }),
 ]);

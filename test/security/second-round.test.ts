@@ -32,6 +32,7 @@ describe('the second attack round', () => {
       exit_time: null,
       exit_kind: null,
       has_photo: false,
+      erased: false,
       photo_width: null,
       photo_height: null,
       thumbhash: null,

@@ -1,44 +1,109 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openContext } from '../../src/server/context';
+import type { AuditEntry } from '../../src/shared/audit';
 import { makeImage } from '../helpers/images';
-import { errorCode, photoFiles, startTestServer, type TestServer } from '../helpers/server';
+import { errorCode, photoFiles, signIn, STAFF, startTestServer, tempDataDir, type TestServer } from '../helpers/server';
 
 const DAY = 24 * 60 * 60 * 1000;
 
-describe('photo retention', () => {
-  let server: TestServer;
-  const clock = Date.now();
-  beforeAll(async () => {
-    server = await startTestServer({ now: () => clock });
+/**
+ * A data folder with three visitors: one who left 40 days ago, one 5 days ago, one still
+ * on site; each with a photo. Written through the services, with the clock moved.
+ */
+async function folderWithHistory(): Promise<{ dataDir: string; old: string; recent: string; onSite: string }> {
+  const dataDir = tempDataDir();
+  let now = Date.now() - 41 * DAY;
+  const ctx = await openContext({ dataDir, now: () => now });
+  await ctx.auth.createUser(STAFF.username, STAFF.password);
+  const checkIn = async (name: string, card: number) =>
+    ctx.visitors.checkIn(
+      { cardno: card, name, mobile: '5550100', purpose: 'Meeting' },
+      await makeImage('jpeg', 160, 120),
+      1,
+    );
+  const old = await checkIn('Left Long Ago', 1);
+  now += DAY;
+  ctx.visitors.recordExit(old);
+  now = Date.now() - 6 * DAY;
+  const recent = await checkIn('Left Recently', 2);
+  now += DAY;
+  ctx.visitors.recordExit(recent);
+  now = Date.now();
+  const onSite = await checkIn('Still Here', 3);
+  ctx.close();
+  return { dataDir, old, recent, onSite };
+}
+
+async function expectRetentionApplied(url: string, folder: Awaited<ReturnType<typeof folderWithHistory>>) {
+  const token = await signIn(url, STAFF.username, STAFF.password);
+  const get = (p: string) => fetch(url + p, { headers: { authorization: `Token ${token}` } });
+  expect(await errorCode(await get(`/v1/photo/${folder.old}`))).toBe('4515');
+  expect(await errorCode(await get(`/v1/photo/thumb/${folder.old}`))).toBe('4515');
+  expect((await get(`/v1/photo/thumb/${folder.recent}`)).status).toBe(200);
+  expect((await get(`/v1/photo/thumb/${folder.onSite}`)).status).toBe(200);
+  expect(photoFiles(folder.dataDir).filter((file) => file.includes(folder.old))).toEqual([]);
+  const audit = (await (await get('/v1/admin/audit/?action=photos.purge')).json()) as { data: AuditEntry[] };
+  expect(audit.data.map((entry) => [entry.username, entry.detail])).toEqual([
+    ['desk', 'photos of 1 visitor who left more than 30 days ago deleted'],
+  ]);
+}
+
+describe('photo retention runs by default (30 days) when the desk starts', () => {
+  const folders: string[] = [];
+  afterAll(() => folders.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+  it('in the server the Electron app starts (startServer)', async () => {
+    const folder = await folderWithHistory();
+    folders.push(folder.dataDir);
+    const server = await startTestServer({ dataDir: folder.dataDir });
+    try {
+      await expectRetentionApplied(server.url, folder);
+      // The visit itself stays in the log, without its photo.
+      const log = (await (await server.api('/v1/log/?q=long')).json()) as { data: { has_photo: boolean }[] };
+      expect(log.data).toEqual([expect.objectContaining({ has_photo: false })]);
+    } finally {
+      await server.close();
+    }
   });
-  afterAll(() => server.stop());
 
-  async function visitorWhoLeft(daysAgo: number): Promise<string> {
-    const image = await makeImage('jpeg', 320, 240);
-    const id = await server.context.visitors.checkIn(
-      { cardno: Math.floor(Math.random() * 9000) + 1, name: `Left ${daysAgo}`, mobile: '5550100', purpose: 'Meeting' },
-      image,
-      1,
+  it('in `frontdesk serve`, a process of its own', async () => {
+    const folder = await folderWithHistory();
+    folders.push(folder.dataDir);
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.resolve(__dirname, '../../src/cli/index.ts'), 'serve', '--data-dir', folder.dataDir],
+      { env: { ...process.env, FRONTDESK_LOG: 'silent' }, stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    server.context.db.prepare('UPDATE visitors SET exit_at = ? WHERE visitor_id = ?').run(clock - daysAgo * DAY, id);
-    return id;
-  }
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /Frontdesk listening on (\S+)/.exec(out);
+          if (match) resolve(match[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+      });
+      await expectRetentionApplied(url, folder);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
 
-  it('deletes the photos of visitors who left longer ago than the limit, and keeps their visits', async () => {
-    const old = await visitorWhoLeft(40);
-    const recent = await visitorWhoLeft(5);
-    const onSite = await server.context.visitors.checkIn(
-      { cardno: 9999, name: 'Still Here', mobile: '5550100', purpose: 'Meeting' },
-      await makeImage('png', 200, 200),
-      1,
-    );
-    expect(await server.context.purgePhotos(30)).toBe(1);
-    expect(await errorCode(await server.api(`/v1/photo/${old}`))).toBe('4515');
-    expect(await errorCode(await server.api(`/v1/photo/thumb/${old}`))).toBe('4515');
-    expect((await server.api(`/v1/photo/${recent}`)).status).toBe(200);
-    expect((await server.api(`/v1/photo/${onSite}`)).status).toBe(200);
-    expect(photoFiles(server.dataDir).some((file) => file.includes(old))).toBe(false);
-    const log = server.context.visitors.log({ q: 'Left', limit: 10 }).visitors;
-    expect(log.find((v) => v.visitor_id === old)).toMatchObject({ has_photo: false, thumbhash: null });
-    expect(await server.context.purgePhotos(30)).toBe(0);
+  it('keeps every photo when retention is switched off', async () => {
+    const folder = await folderWithHistory();
+    folders.push(folder.dataDir);
+    const ctx = await openContext({ dataDir: folder.dataDir });
+    ctx.settings.update({ photo_retention_days: null }, 1);
+    ctx.close();
+    const server: TestServer = await startTestServer({ dataDir: folder.dataDir });
+    try {
+      expect((await server.api(`/v1/photo/${folder.old}`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASE_FILE } from '../../src/server/context';
+import { DATABASE_FILE, openContext } from '../../src/server/context';
 import { assertMonotonic, migrate } from '../../src/server/db/migrate';
 import { MIGRATIONS } from '../../src/server/db/migrations';
 import { startServer, type RunningServer } from '../../src/server/server';
@@ -48,6 +48,12 @@ describe('upgrading a data folder written at schema version 1', () => {
     filesBefore = Object.fromEntries(
       photoFiles(dataDir).map((rel) => [rel, sha256(path.join(dataDir, 'photos', rel))]),
     );
+    // The upgrade itself (openContext migrates), then a site that keeps its photos: with the
+    // default 30-day retention the first start would delete the older ones, as
+    // retention.test.ts shows; here every file must come through the upgrade.
+    const upgraded = await openContext({ dataDir });
+    upgraded.settings.update({ photo_retention_days: null }, 1);
+    upgraded.close();
     server = await startServer({ port: 0, dataDir });
   });
   afterAll(async () => {

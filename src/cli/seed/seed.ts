@@ -1,6 +1,7 @@
 import type { ImageFormat } from '../../shared/api-types';
 import type { AppContext } from '../../server/context';
 import type { NewPhoto, NewVisitor } from '../../server/db/repositories/visitors';
+import { DEFAULT_SETTINGS } from '../../shared/settings';
 import { newVisitorId } from '../../server/ids';
 import { processPhoto } from '../../server/media/photo-processing';
 import { encodePhoto } from './encode-photo';
@@ -25,6 +26,7 @@ export interface SeedSummary {
 
 const DAY = 24 * 60 * 60 * 1000;
 const HISTORY_DAYS = 120;
+const PHOTO_KEPT_MS = (DEFAULT_SETTINGS.photo_retention_days ?? HISTORY_DAYS) * DAY;
 /** Photos are written a batch at a time; rows alone go in far larger transactions. */
 const PHOTO_BATCH = 64;
 const ROW_BATCH = 5000;
@@ -106,8 +108,11 @@ function planVisitors(
         exit_at: exitAt === null ? null : Math.round(exitAt),
         created_by: null,
       },
-      // About one in fifty has no photo: retention removed it, or the camera was broken that day.
-      photo: withPhotos && random() >= 0.02 ? planPhoto(random) : null,
+      // As a desk with the default settings looks: photos of visitors who left more than
+      // photo_retention_days ago are gone (the next start would delete them anyway), and
+      // about one in fifty has none (the camera was broken that day).
+      photo:
+        withPhotos && (exitAt === null || exitAt > now - PHOTO_KEPT_MS) && random() >= 0.02 ? planPhoto(random) : null,
     };
   });
 }

@@ -25,6 +25,9 @@ export function openDatabase(file: string): Db {
       if (fs.existsSync(file + suffix)) fs.chmodSync(file + suffix, OWNER_ONLY_FILE);
     }
     db.pragma('synchronous = FULL');
+    // Freed pages and cells are overwritten with zeros: an erased visitor's name does not
+    // linger in free space (shared/API.md Part 2, Privacy).
+    db.pragma('secure_delete = ON');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db, (version) =>

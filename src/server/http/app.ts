@@ -15,6 +15,7 @@ import { hostRefusal, registerHostGuard } from './host-guard';
 import { createNodeServer, DEFAULT_TIMEOUTS, rawJsonError, type RequestTimeouts } from './node-server';
 import { registerApiDocument } from './openapi';
 import { adminRoutes } from './routes/admin';
+import { badgeRoutes } from './routes/badges';
 import { eventRoutes } from './routes/events';
 import { expectedRoutes } from './routes/expected';
 import { oauthRoutes } from './routes/oauth';
@@ -115,6 +116,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
   oauthRoutes(app, ctx);
   visitorRoutes(app, ctx);
   expectedRoutes(app, ctx);
+  badgeRoutes(app, ctx);
   await adminRoutes(app, ctx);
   photoRoutes(app, ctx);
   eventRoutes(app, ctx);

@@ -86,10 +86,20 @@ export class PhotoStore {
     await this.place(await this.stage(visitorId, format, original, thumb));
   }
 
-  async removePhoto(visitorId: string, format: ImageFormat): Promise<void> {
-    await Promise.all(
-      (['original', 'thumb'] as const).map((kind) => fs.rm(this.pathOf(visitorId, kind, format), { force: true })),
+  /** Removes both files of a photo; returns how many there were. */
+  async removePhoto(visitorId: string, format: ImageFormat): Promise<number> {
+    const removed = await Promise.all(
+      (['original', 'thumb'] as const).map((kind) =>
+        fs.rm(this.pathOf(visitorId, kind, format)).then(
+          () => 1,
+          (error: NodeJS.ErrnoException) => {
+            if (error.code === 'ENOENT') return 0;
+            throw error;
+          },
+        ),
+      ),
     );
+    return removed[0]! + removed[1]!;
   }
 
   /** Leftovers of writes that a crash interrupted: nothing in tmp/ is ever referenced. */

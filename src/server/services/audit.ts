@@ -1,42 +1,160 @@
+import { createHash } from 'node:crypto';
+import type { AuditAction } from '../../shared/audit';
+import type { Db } from '../db/connection';
+import type { AuditFilter, AuditLogRepository, AuditRow, NewAuditRow } from '../db/repositories/audit-log';
 import { logger } from '../log';
-
-/** The actions shared/API.md Part 2 (Privacy) lists; each is recorded through `record`. */
-export type AuditAction =
-  | 'photo.view'
-  | 'badge.print'
-  | 'log.export'
-  | 'visitor.erase'
-  | 'evacuation.start'
-  | 'evacuation.close'
-  | 'user.create'
-  | 'user.update'
-  | 'settings.update'
-  | 'signin'
-  | 'signin.failed';
 
 export interface AuditEvent {
   action: AuditAction;
-  /** The staff account that acted; null for the desk itself (a scheduled purge). */
+  /** The staff account that acted; null for the desk itself (a scheduled purge) or an unknown account. */
   userId: number | null;
+  /** The name to record when there is no account (a failed sign-in as someone unknown). */
+  username?: string;
   /** A visitor by ID only: the trail never holds a visitor's personal data. */
   visitorId?: string;
-  /** A short description: counts, a setting's name, never a name or a mobile. */
+  /** A short description: counts, a setting's name, a reason; never a visitor's name or mobile. */
   detail?: string;
 }
+
+/** The hash the first entry chains from. */
+export const GENESIS = Buffer.alloc(32);
+
+/** SHA-256 over the previous entry's hash and this entry's fields, in a fixed order. */
+export function chainHash(previous: Buffer, row: Omit<NewAuditRow, 'hash'>): Buffer {
+  return createHash('sha256')
+    .update(previous)
+    .update(JSON.stringify([row.time, row.user_id, row.username, row.action, row.visitor_id, row.detail]))
+    .digest();
+}
+
+/** How long a batched entry (a full-photo view) may wait for its commit: the most a crash can lose. */
+export const AUDIT_BATCH_MS = 200;
+const BATCH_MAX = 500;
 
 const log = logger('audit');
 
 /**
- * The one door every audited action goes through. Today it writes each event to the
- * server's log; the append-only, hash-chained trail (issue "Privacy") replaces the body of
- * `record` and nothing else, so no caller has to change when it lands.
+ * The one door every audited action goes through (shared/API.md Part 2, Privacy). An
+ * action that is a transaction records inside it, so the two commit together. A full-photo
+ * view is recorded soon rather than at once: views come many a second, a commit each
+ * would cost serving more than the 10% allowed, so they are committed together at most
+ * AUDIT_BATCH_MS after being served (a crash loses at most that much of the trail).
  */
-export function auditTrail(deps: { now: () => number }) {
+export function auditTrail(deps: {
+  db: Db;
+  log: AuditLogRepository;
+  now: () => number;
+  usernameOf: (userId: number) => string | undefined;
+}) {
+  const { db, now } = deps;
+  let queue: Omit<NewAuditRow, 'hash'>[] = [];
+  let timer: NodeJS.Timeout | undefined;
+
+  function toRow(event: AuditEvent): Omit<NewAuditRow, 'hash'> {
+    return {
+      time: now(),
+      user_id: event.userId,
+      username: (event.userId === null ? undefined : deps.usernameOf(event.userId)) ?? event.username ?? 'desk',
+      action: event.action,
+      visitor_id: event.visitorId ?? null,
+      detail: (event.detail ?? '').slice(0, 500),
+    };
+  }
+
+  /** Chains and inserts rows in order; runs inside a write transaction. */
+  function append(rows: Omit<NewAuditRow, 'hash'>[]): void {
+    let previous = deps.log.last()?.hash ?? GENESIS;
+    for (const row of rows) {
+      const hash = chainHash(previous, row);
+      deps.log.insert({ ...row, hash });
+      previous = hash;
+    }
+  }
+  // IMMEDIATE: the newest hash is read under the write lock, so two processes never chain
+  // onto the same entry.
+  const appendAlone = db.transaction(append);
+
+  function flush(): void {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (queue.length === 0) return;
+    const batch = queue;
+    queue = [];
+    try {
+      appendAlone.immediate(batch);
+    } catch (error) {
+      // A locked or full database: kept for the next try, bounded so it cannot grow for ever.
+      queue = [...batch, ...queue].slice(-10_000);
+      log.error({ err: error }, 'could not write the audit trail; will retry');
+      timer = setTimeout(flush, 1000);
+      timer.unref();
+    }
+  }
+
   return {
+    /** Records now: inside the caller's transaction if there is one, else in its own. */
     record(event: AuditEvent): void {
-      log.info({ audit: { ...event, time: deps.now() } }, event.action);
+      const row = toRow(event);
+      if (db.inTransaction) append([row]);
+      else appendAlone.immediate([row]);
     },
+    /** Records within AUDIT_BATCH_MS, with others: for full-photo views and failed sign-ins. */
+    recordSoon(event: AuditEvent): void {
+      queue.push(toRow(event));
+      if (queue.length >= BATCH_MAX) flush();
+      else if (!timer) {
+        timer = setTimeout(flush, AUDIT_BATCH_MS);
+        timer.unref();
+      }
+    },
+    /** Writes what waits; the server calls it when it stops. */
+    flush,
+    page: (filter: AuditFilter): AuditRow[] => deps.log.page(filter),
   };
 }
 
 export type AuditTrail = ReturnType<typeof auditTrail>;
+
+export type ChainCheck =
+  { ok: true; entries: number } | { ok: false; entries: number; auditId: number; problem: string };
+
+/**
+ * Walks the whole trail recomputing every hash: the first entry whose hash does not follow
+ * from the one before was changed, or has a removed entry before it. Entries removed from
+ * the end show as a highest ID given above the newest entry.
+ */
+export function verifyChain(log: AuditLogRepository): ChainCheck {
+  let previous: Buffer = GENESIS;
+  let lastId = 0;
+  let entries = 0;
+  for (;;) {
+    const batch: AuditRow[] = log.after(lastId, 1000);
+    if (batch.length === 0) break;
+    for (const row of batch) {
+      if (!chainHash(previous, row).equals(row.hash)) {
+        return {
+          ok: false,
+          entries,
+          auditId: row.audit_id,
+          problem:
+            row.audit_id !== lastId + 1
+              ? `entries ${lastId + 1}–${row.audit_id - 1} are missing before entry ${row.audit_id}`
+              : `entry ${row.audit_id} was changed (or the one before it was)`,
+        };
+      }
+      previous = row.hash;
+      lastId = row.audit_id;
+      entries++;
+    }
+  }
+  const highest = log.highestGiven();
+  if (highest > lastId) {
+    return {
+      ok: false,
+      entries,
+      auditId: lastId + 1,
+      problem: `entries ${lastId + 1}–${highest} were removed from the end`,
+    };
+  }
+  return { ok: true, entries };
+}

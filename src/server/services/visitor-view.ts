@@ -16,6 +16,7 @@ export function toVisitor(record: VisitorRecord): Visitor {
     exit_time: record.exit_at === null ? null : formatLocalTime(record.exit_at),
     exit_kind: record.exit_at === null ? null : (record.exit_kind ?? 'desk'),
     has_photo: record.photo_format !== null,
+    erased: record.erased_at !== null,
     photo_width: record.photo_width,
     photo_height: record.photo_height,
     thumbhash: record.thumbhash ? record.thumbhash.toString('base64') : null,

@@ -71,9 +71,11 @@ export function applyDeskEvent(client: QueryClient, event: DeskEvent): void {
       void client.invalidateQueries({ queryKey: visitorKeys.logs(), predicate: isFiltered });
       return;
     case 'visitor.exit':
+    case 'visitor.erased':
       client.setQueryData(latestVisitorKey(event.visitor_id), event.visitor);
-      removeFromOnSite(client, event.visitor_id);
-      for (const [key] of client.getQueriesData<LogPages>({ queryKey: visitorKeys.logs() })) {
+      // An exit leaves "On site now"; an erasure changes the person wherever they are listed.
+      if (event.type === 'visitor.exit') removeFromOnSite(client, event.visitor_id);
+      for (const [key] of client.getQueriesData<LogPages>({ queryKey: visitorKeys.all })) {
         client.setQueryData<LogPages>(key, (data) => data && replace(data, event.visitor));
       }
       return;

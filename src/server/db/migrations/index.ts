@@ -2,6 +2,7 @@ import type { Migration } from '../migration';
 import { initial } from './001-initial';
 import { roles } from './002-roles';
 import { site } from './003-site';
+import { privacy } from './004-privacy';
 
 /** Every schema version in order; version N is `MIGRATIONS[N - 1]`. Append, never edit. */
-export const MIGRATIONS: readonly Migration[] = [initial, roles, site];
+export const MIGRATIONS: readonly Migration[] = [initial, roles, site, privacy];

@@ -15,6 +15,8 @@ export interface VisitorRecord {
   entry_at: number;
   exit_at: number | null;
   exit_kind: ExitKind | null;
+  /** When the visitor was erased (their personal data replaced); null if never. */
+  erased_at: number | null;
   photo_format: ImageFormat | null;
   photo_width: number | null;
   photo_height: number | null;
@@ -53,7 +55,7 @@ export interface NewPhoto {
 
 const SELECT_VISITOR = `
   SELECT v.seq, v.visitor_id, v.card_no, v.name, v.mobile, v.purpose, v.visitee_no,
-         e.name AS visitee_name, v.entry_at, v.exit_at, v.exit_kind,
+         e.name AS visitee_name, v.entry_at, v.exit_at, v.exit_kind, v.erased_at,
          p.format AS photo_format, p.width AS photo_width, p.height AS photo_height,
          p.bytes AS photo_bytes, p.thumbhash
     FROM visitors v
@@ -165,12 +167,6 @@ export function visitorsRepository(db: Db) {
     `UPDATE expected_visits SET status = 'arrived', visitor_id = ?
       WHERE expected_id = ? AND status = 'expected' AND expected_date = ?`,
   );
-  // A daily chore over visitors who left: a scan is fine, and no index slows every check-in.
-  const expiredPhotos = db.prepare<[number, number], { seq: number; visitor_id: string; format: ImageFormat }>(
-    `SELECT v.seq, v.visitor_id, p.format FROM photos p JOIN visitors v ON v.seq = p.visitor_seq
-      WHERE v.exit_at IS NOT NULL AND v.exit_at < ? LIMIT ?`,
-  );
-  const deletePhoto = db.prepare<[number]>('DELETE FROM photos WHERE visitor_seq = ?');
   const exit = db.prepare<[number, ExitKind, string]>(
     'UPDATE visitors SET exit_at = ?, exit_kind = ? WHERE visitor_id = ? AND exit_at IS NULL',
   );
@@ -238,11 +234,6 @@ export function visitorsRepository(db: Db) {
     insert: (visitor: NewVisitor, photo: NewPhoto | null): number => insert(visitor, photo),
     /** Many visitors in one transaction: the seeder's and the benchmarks' bulk path. */
     insertMany: (rows: { visitor: NewVisitor; photo: NewPhoto | null }[]): void => insertMany(rows),
-    /** Photos of visitors who left before `cutoff`, a batch at a time. */
-    expiredPhotos: (cutoff: number, limit: number) => expiredPhotos.all(cutoff, limit),
-    deletePhotoRow: (seq: number): void => {
-      deletePhoto.run(seq);
-    },
     /** Returns false when there is no such visitor on the premises. */
     recordExit: (visitorId: string, now: number): boolean => exit.run(now, 'desk', visitorId).changes === 1,
     /** Visitors on the premises who entered before `cutoff`: the automatic sign-out's candidates. */

@@ -14,6 +14,16 @@ import {
   type HostListResponse,
   type HostResponse,
 } from '../../../shared/hosts';
+import {
+  AUDIT_ACTIONS,
+  auditPageResponseSchema,
+  eraseRequestSchema,
+  eraseResponseSchema,
+  type AuditEntry,
+  type AuditPageResponse,
+  type EraseResponse,
+} from '../../../shared/audit';
+import { dayRange, localDateSchema } from '../../../shared/dates';
 import { settingsPatchSchema, settingsResponseSchema, type SettingsResponse } from '../../../shared/settings';
 import {
   newStaffSchema,
@@ -34,6 +44,24 @@ import { requireAdmin } from '../roles';
 
 const idParams = z.object({ id: z.string() });
 
+const auditQuerySchema = z
+  .object({
+    cursor: z
+      .string()
+      .regex(/^\d{1,15}$/, 'The cursor is not one this server gave out.')
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    visitor_id: z.string().max(64).optional(),
+    action: z.enum(AUDIT_ACTIONS, { error: `action must be one of ${AUDIT_ACTIONS.join(', ')}.` }).optional(),
+    username: z.string().max(64).optional(),
+    from: localDateSchema('from').optional(),
+    to: localDateSchema('to').optional(),
+  })
+  .refine((query) => !query.from || !query.to || query.from <= query.to, {
+    message: 'from must be on or before to.',
+    path: ['from'],
+  });
+
 function toStaff(user: UserRow): StaffAccount {
   return {
     user_id: user.id,
@@ -44,7 +72,7 @@ function toStaff(user: UserRow): StaffAccount {
   };
 }
 
-/** The admin area's endpoints (shared/API.md Part 2): staff, hosts, settings. Admins only. */
+/** The admin area's endpoints (shared/API.md Part 2): staff, hosts, privacy, settings. Admins only. */
 export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   await app.register(
     async (untyped) => {
@@ -226,6 +254,70 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
           },
         );
       });
+
+      // --- Privacy -------------------------------------------------------------------
+      const PRIVACY = ['Privacy (admin)'];
+      admin.post(
+        '/visitors/:id/erase',
+        {
+          schema: routeSchema({
+            summary: 'Erase a visitor',
+            description:
+              'Deletes the photo files and replaces name, mobile and purpose (name "Erased visitor"); card, host and ' +
+              'times stay. Afterwards nothing of the old values is left in the data folder: database, WAL, search ' +
+              'index, freed pages, migration backups, photo files. A second erasure removes nothing and is harmless.',
+            tags: PRIVACY,
+            params: idParams,
+            body: eraseRequestSchema,
+            success: { schema: eraseResponseSchema },
+            errors: { ...adminOnly, 404: ['3404'] },
+          }),
+        },
+        async (request): Promise<EraseResponse> => ({
+          success: true,
+          data: await ctx.erasure.erase(request.params.id, request.body.reason, request.userId!),
+        }),
+      );
+
+      admin.get(
+        '/audit',
+        {
+          schema: routeSchema({
+            summary: 'The audit trail, newest first',
+            description:
+              'Every full-photo view, badge print, log export, erasure, evacuation start and close, staff or ' +
+              'settings change, sign-in and failed sign-in, and the desk’s own purges. Append-only; entries name ' +
+              'visitors by ID only.',
+            tags: PRIVACY,
+            querystring: auditQuerySchema,
+            success: { schema: auditPageResponseSchema },
+            errors: adminOnly,
+          }),
+        },
+        async (request): Promise<AuditPageResponse> => {
+          const { cursor, limit, from, to, ...filters } = request.query;
+          const range = from || to ? dayRange(from, to) : undefined;
+          const rows = ctx.audit.page({
+            ...filters,
+            before: cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(cursor),
+            limit: limit + 1,
+            ...(range ? { start: range.start, end: range.end } : {}),
+          });
+          const page = rows.slice(0, limit);
+          return {
+            success: true,
+            data: page.map((row) => ({
+              audit_id: row.audit_id,
+              time: formatLocalTime(row.time),
+              username: row.username,
+              action: row.action as AuditEntry['action'],
+              visitor_id: row.visitor_id,
+              detail: row.detail,
+            })),
+            next_cursor: rows.length > limit ? String(page.at(-1)!.audit_id) : null,
+          };
+        },
+      );
 
       // --- Settings ------------------------------------------------------------------
       const SETTINGS = ['Settings (admin)'];

@@ -39,10 +39,29 @@ export function oauthRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (!fields.username || !fields.password) throw new ApiError('1157');
       const parsed = loginFieldsSchema.safeParse(fields);
       if (!parsed.success) throw new ApiError('2400', parsed.error.issues[0]?.message);
-      const data = await ctx.auth.login({
-        username: parsed.data.username,
-        password: parsed.data.password,
-        deviceInfo: parsed.data['device-info'] ?? request.headers['user-agent']?.slice(0, 200) ?? 'Unknown',
+      let data: TokenResponse['data'];
+      try {
+        data = await ctx.auth.login({
+          username: parsed.data.username,
+          password: parsed.data.password,
+          deviceInfo: parsed.data['device-info'] ?? request.headers['user-agent']?.slice(0, 200) ?? 'Unknown',
+        });
+      } catch (error) {
+        if (error instanceof ApiError && error.code === '1142') {
+          // Batched like photo views: a flood of guesses must not become a flood of commits.
+          ctx.audit.recordSoon({
+            action: 'signin.failed',
+            userId: null,
+            username: parsed.data.username.slice(0, 64),
+            detail: error.status === 429 ? 'refused: too many attempts or busy' : 'wrong username or password',
+          });
+        }
+        throw error;
+      }
+      ctx.audit.record({
+        action: 'signin',
+        userId: ctx.auth.authenticate(data.access_token),
+        detail: (parsed.data['device-info'] ?? request.headers['user-agent'] ?? 'Unknown').slice(0, 120),
       });
       return { success: true, data };
     },

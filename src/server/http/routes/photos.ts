@@ -20,7 +20,18 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<FastifyReply> => {
       const photo = ctx.photos.find(request.params.id, kind);
       reply.header('etag', photo.etag).header('cache-control', CACHE_CONTROL).header('vary', 'Authorization');
-      if (ifNoneMatch(request.headers['if-none-match'], photo.etag)) return reply.code(304).send();
+      const notModified = ifNoneMatch(request.headers['if-none-match'], photo.etag);
+      // Who saw whose face (shared/API.md Part 2, Privacy): every full photo served, from
+      // the disk or confirmed from the client's cache. Thumbnails are not views.
+      if (kind === 'original') {
+        ctx.audit.recordSoon({
+          action: 'photo.view',
+          userId: request.userId!,
+          visitorId: request.params.id,
+          ...(notModified ? { detail: 'from the client’s cache' } : {}),
+        });
+      }
+      if (notModified) return reply.code(304).send();
       reply.type(photo.contentType);
       if (kind === 'thumb') return reply.send(await ctx.photos.read(photo));
       const { stream, size } = await ctx.photos.stream(photo);

@@ -1,0 +1,45 @@
+import type { Migration } from '../migration';
+
+/**
+ * Privacy (shared/API.md Part 2): the append-only audit trail, erasure, and the files
+ * an erasure or a purge has still to delete.
+ */
+export const privacy: Migration = {
+  version: 4,
+  name: 'privacy',
+  up(db) {
+    db.exec(`
+      -- Who did what, never to whom by more than an ID. Each entry's hash is SHA-256 over the
+      -- previous entry's hash and this entry's fields (audit-trail.ts), so an entry changed or
+      -- removed by editing the file breaks the chain; AUTOINCREMENT keeps sqlite_sequence at
+      -- the highest ID ever given, so removing the newest entries shows too.
+      CREATE TABLE audit_log (
+        audit_id   INTEGER PRIMARY KEY AUTOINCREMENT,
+        time       INTEGER NOT NULL,
+        user_id    INTEGER,
+        username   TEXT NOT NULL,
+        action     TEXT NOT NULL,
+        visitor_id TEXT,
+        detail     TEXT NOT NULL,
+        hash       BLOB NOT NULL
+      ) STRICT;
+      CREATE INDEX audit_by_visitor ON audit_log(visitor_id, audit_id) WHERE visitor_id IS NOT NULL;
+      CREATE INDEX audit_by_action ON audit_log(action, audit_id);
+      CREATE INDEX audit_by_user ON audit_log(username, audit_id);
+      CREATE INDEX audit_by_time ON audit_log(time);
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+
+      ALTER TABLE visitors ADD COLUMN erased_at INTEGER;
+
+      -- Photo files whose rows are gone (an erasure, a purge): deleted right after the commit
+      -- that removed the rows, and by start-up if a crash came first, before any request.
+      CREATE TABLE photo_deletions (
+        visitor_id TEXT PRIMARY KEY,
+        format     TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `);
+  },
+};

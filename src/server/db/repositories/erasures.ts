@@ -1,0 +1,93 @@
+import type { ImageFormat } from '../../../shared/api-types';
+import type { Db } from '../connection';
+
+/** What an erasure puts in place of a visitor's personal data (shared/API.md Part 2). */
+export const ERASED_NAME = 'Erased visitor';
+
+export interface PendingDeletion {
+  visitor_id: string;
+  format: ImageFormat;
+}
+
+/**
+ * The SQL of erasures and purges. Every statement runs inside the caller's transaction:
+ * a visitor is erased whole (row, search index, expected visit, photo row, the files to
+ * delete) or not at all.
+ */
+export function erasuresRepository(db: Db) {
+  const ftsDelete = db.prepare<[number]>('DELETE FROM visitors_fts WHERE rowid = ?');
+  const ftsInsert = db.prepare<[number, string, number, string | null]>(
+    `INSERT INTO visitors_fts (rowid, name, purpose, mobile, card_no, visitee) VALUES (?, ?, '', '', ?, ?)`,
+  );
+  const clearVisitor = db.prepare<[string, number, number]>(
+    "UPDATE visitors SET name = ?, mobile = '', purpose = '', erased_at = ? WHERE seq = ?",
+  );
+  const clearExpected = db.prepare<[string, string]>(
+    'UPDATE expected_visits SET name = ?, mobile = NULL, purpose = NULL, note = NULL WHERE visitor_id = ?',
+  );
+  const photoOf = db.prepare<[number], { format: ImageFormat }>('SELECT format FROM photos WHERE visitor_seq = ?');
+  const deletePhotoRow = db.prepare<[number]>('DELETE FROM photos WHERE visitor_seq = ?');
+  const addDeletion = db.prepare<[string, string]>(
+    'INSERT OR IGNORE INTO photo_deletions (visitor_id, format) VALUES (?, ?)',
+  );
+  const pending = db.prepare<[], PendingDeletion>('SELECT visitor_id, format FROM photo_deletions');
+  const done = db.prepare<[string]>('DELETE FROM photo_deletions WHERE visitor_id = ?');
+  const expiredVisits = db.prepare<
+    [number, number],
+    { seq: number; visitor_id: string; card_no: number; visitee_name: string | null }
+  >(
+    `SELECT v.seq, v.visitor_id, v.card_no, e.name AS visitee_name
+       FROM visitors v LEFT JOIN visitees e ON e.visitee_no = v.visitee_no
+      WHERE v.erased_at IS NULL AND v.exit_at IS NOT NULL AND v.entry_at < ? LIMIT ?`,
+  );
+  const expiredPhotos = db.prepare<[number, number], { seq: number; visitor_id: string }>(
+    `SELECT v.seq, v.visitor_id FROM photos p JOIN visitors v ON v.seq = p.visitor_seq
+      WHERE v.exit_at IS NOT NULL AND v.exit_at < ? LIMIT ?`,
+  );
+
+  /** Queues the photo's files for deletion and removes its row; false when there is none. */
+  function dropPhoto(seq: number, visitorId: string): boolean {
+    const photo = photoOf.get(seq);
+    if (!photo) return false;
+    deletePhotoRow.run(seq);
+    addDeletion.run(visitorId, photo.format);
+    return true;
+  }
+
+  return {
+    /** Replaces the visitor's personal data and drops their photo; returns whether a photo was queued. */
+    eraseVisitor(
+      visitor: { seq: number; visitor_id: string; card_no: number; visitee_name: string | null },
+      now: number,
+    ): boolean {
+      // Contentless FTS5 cannot update in place: the old entry is deleted, the erased one added.
+      ftsDelete.run(visitor.seq);
+      ftsInsert.run(visitor.seq, ERASED_NAME, visitor.card_no, visitor.visitee_name);
+      clearVisitor.run(ERASED_NAME, now, visitor.seq);
+      clearExpected.run(ERASED_NAME, visitor.visitor_id);
+      return dropPhoto(visitor.seq, visitor.visitor_id);
+    },
+    dropPhoto,
+    /** Visits that entered before `cutoff`, have ended and are not erased yet, a batch at a time. */
+    expiredVisits: (cutoff: number, limit: number) => expiredVisits.all(cutoff, limit),
+    /** Photos of visitors who left before `cutoff`, a batch at a time. */
+    expiredPhotos: (cutoff: number, limit: number) => expiredPhotos.all(cutoff, limit),
+    pendingDeletions: (): PendingDeletion[] => pending.all(),
+    deletionDone: (visitorId: string): void => {
+      done.run(visitorId);
+    },
+    /**
+     * Makes what was removed unrecoverable from the data folder: FTS5 keeps a deleted
+     * entry's words in its segments until they are merged ('optimize' rewrites them all;
+     * about a second at a million visitors), secure_delete zeroes every page and cell
+     * freed (set on the connection), and the checkpoint copies the WAL into the database
+     * and truncates it, so no older copy of a page stays in it.
+     */
+    scrub(): void {
+      db.exec("INSERT INTO visitors_fts (visitors_fts) VALUES ('optimize')");
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    },
+  };
+}
+
+export type ErasuresRepository = ReturnType<typeof erasuresRepository>;

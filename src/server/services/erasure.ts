@@ -1,0 +1,184 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ErasureResult } from '../../shared/audit';
+import { ApiError } from '../api-error';
+import type { Db } from '../db/connection';
+import { ERASED_NAME, type ErasuresRepository } from '../db/repositories/erasures';
+import type { VisitorsRepository } from '../db/repositories/visitors';
+import { isVisitorId } from '../ids';
+import { logger } from '../log';
+import type { PhotoStore } from '../photos/photo-store';
+import { formatLocalTime } from '../time-format';
+import type { AuditTrail } from './audit';
+import type { DeskEvents } from './desk-events';
+import { toVisitor } from './visitor-view';
+
+const log = logger('erasure');
+const DAY = 24 * 60 * 60 * 1000;
+const BATCH = 500;
+
+/** The fields an erasure replaces (shared/API.md Part 2): card, host and times stay for head counts. */
+export const ERASED_FIELDS = ['name', 'mobile', 'purpose', 'photo'] as const;
+
+/**
+ * Erasure and retention: a visitor's name, mobile, purpose and photo go, and nothing of
+ * them stays in the data folder. Each erasure is one transaction (visitor row, search
+ * index, expected visit, photo row, the files to delete, the audit entry); the files go
+ * right after it commits, and start-up finishes any a crash interrupted before the first
+ * request, so a visitor is never erased with a photo still served, nor the reverse.
+ */
+export function erasureService(deps: {
+  db: Db;
+  dataDir: string;
+  databaseFile: string;
+  visitors: VisitorsRepository;
+  erasures: ErasuresRepository;
+  store: PhotoStore;
+  audit: AuditTrail;
+  events: DeskEvents;
+  now: () => number;
+}) {
+  const { db, visitors, erasures, store, audit, events, now } = deps;
+
+  /** Deletes the files queued by committed erasures and purges; returns how many files there were. */
+  async function deletePendingFiles(): Promise<number> {
+    let removed = 0;
+    for (const pending of erasures.pendingDeletions()) {
+      removed += await store.removePhoto(pending.visitor_id, pending.format);
+      erasures.deletionDone(pending.visitor_id);
+    }
+    return removed;
+  }
+
+  function scrub(erasedIds: string[]): void {
+    erasures.scrub();
+    if (erasedIds.length > 0) eraseFromBackups(erasedIds);
+  }
+
+  /**
+   * Migration backups (frontdesk.vN-*.bak.db) are copies of the database from before an
+   * upgrade: the same visitors are erased in them, and each is rebuilt (VACUUM) so no
+   * freed page keeps the old text.
+   */
+  function eraseFromBackups(visitorIds: string[]): void {
+    const backups = fs.readdirSync(deps.dataDir).filter((name) => /\.bak\.db$/.test(name));
+    for (const name of backups) {
+      const backup = new Database(path.join(deps.dataDir, name));
+      try {
+        backup.pragma('secure_delete = ON');
+        const find = backup.prepare<[string], { seq: number; card_no: number }>(
+          'SELECT seq, card_no FROM visitors WHERE visitor_id = ?',
+        );
+        backup.transaction(() => {
+          for (const visitorId of visitorIds) {
+            const row = find.get(visitorId);
+            if (!row) continue;
+            backup.prepare('DELETE FROM visitors_fts WHERE rowid = ?').run(row.seq);
+            backup
+              .prepare("INSERT INTO visitors_fts (rowid, name, purpose, mobile, card_no) VALUES (?, ?, '', '', ?)")
+              .run(row.seq, ERASED_NAME, row.card_no);
+            backup
+              .prepare("UPDATE visitors SET name = ?, mobile = '', purpose = '' WHERE seq = ?")
+              .run(ERASED_NAME, row.seq);
+            backup.prepare('DELETE FROM photos WHERE visitor_seq = ?').run(row.seq);
+          }
+        })();
+        backup.exec("INSERT INTO visitors_fts (visitors_fts) VALUES ('optimize')");
+        backup.exec('VACUUM');
+      } finally {
+        backup.close();
+      }
+    }
+  }
+
+  async function erase(visitorId: string, reason: string, userId: number): Promise<ErasureResult> {
+    const record = isVisitorId(visitorId) ? visitors.byId(visitorId) : undefined;
+    if (!record) throw new ApiError('3404', 'There is no visitor with that ID.');
+    if (record.erased_at !== null) {
+      // A second erasure finds nothing left to remove; the request is still on the trail.
+      audit.record({ action: 'visitor.erase', userId, visitorId, detail: `already erased; ${reason}` });
+      return { erased_time: formatLocalTime(record.erased_at), files_removed: 0, fields_cleared: [] };
+    }
+    const erasedAt = now();
+    const hadPhoto = db
+      .transaction(() => {
+        const queued = erasures.eraseVisitor(record, erasedAt);
+        audit.record({ action: 'visitor.erase', userId, visitorId, detail: reason });
+        return queued;
+      })
+      .immediate();
+    const filesRemoved = await deletePendingFiles();
+    scrub([visitorId]);
+    const erased = visitors.byId(visitorId);
+    if (erased) events.publish({ type: 'visitor.erased', visitor_id: visitorId, visitor: toVisitor(erased) });
+    return {
+      erased_time: formatLocalTime(erasedAt),
+      files_removed: filesRemoved,
+      fields_cleared: ERASED_FIELDS.filter((field) => field !== 'photo' || hadPhoto),
+    };
+  }
+
+  /**
+   * The retention chores (Settings): photos of visitors who left more than `photoDays`
+   * ago are deleted, and visits older than `visitDays` are erased, a batch per
+   * transaction, each purge recorded on the trail with its count.
+   */
+  async function applyRetention(
+    photoDays: number | null,
+    visitDays: number | null,
+  ): Promise<{ photos: number; visits: number }> {
+    let photos = 0;
+    let visits = 0;
+    const erasedIds: string[] = [];
+    if (visitDays !== null) {
+      const cutoff = now() - visitDays * DAY;
+      for (;;) {
+        const batch = erasures.expiredVisits(cutoff, BATCH);
+        if (batch.length === 0) break;
+        db.transaction(() => {
+          for (const visit of batch) erasures.eraseVisitor(visit, now());
+        }).immediate();
+        erasedIds.push(...batch.map((visit) => visit.visitor_id));
+        visits += batch.length;
+        await deletePendingFiles();
+      }
+      if (visits > 0) {
+        audit.record({
+          action: 'visits.purge',
+          userId: null,
+          detail: `${visits} visits older than ${visitDays} days erased`,
+        });
+      }
+    }
+    if (photoDays !== null) {
+      const cutoff = now() - photoDays * DAY;
+      for (;;) {
+        const batch = erasures.expiredPhotos(cutoff, BATCH);
+        if (batch.length === 0) break;
+        db.transaction(() => {
+          for (const photo of batch) erasures.dropPhoto(photo.seq, photo.visitor_id);
+        }).immediate();
+        photos += batch.length;
+        await deletePendingFiles();
+      }
+      if (photos > 0) {
+        audit.record({
+          action: 'photos.purge',
+          userId: null,
+          detail: `photos of ${photos} ${photos === 1 ? 'visitor' : 'visitors'} who left more than ${photoDays} days ago deleted`,
+        });
+      }
+    }
+    if (photos + visits > 0) {
+      scrub(erasedIds);
+      events.publish({ type: 'log.changed' });
+      log.info(`retention: ${photos} photos deleted, ${visits} visits erased`);
+    }
+    return { photos, visits };
+  }
+
+  return { erase, applyRetention, deletePendingFiles };
+}
+
+export type ErasureService = ReturnType<typeof erasureService>;
