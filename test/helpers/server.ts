@@ -18,9 +18,12 @@ export function tempDataDir(): string {
 }
 
 /** A real server on a real port over a fresh data folder, with one staff account signed in. */
-export async function startTestServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {
-  const dataDir = options.dataDir ?? tempDataDir();
-  const server = await startServer({ port: 0, ...options, dataDir });
+export async function startTestServer(
+  options: Partial<ServerOptions> & { staff?: typeof STAFF } = {},
+): Promise<TestServer> {
+  const { staff = STAFF, ...serverOptions } = options;
+  const dataDir = serverOptions.dataDir ?? tempDataDir();
+  const server = await startServer({ port: 0, ...serverOptions, dataDir });
   if (server.context.auth.needsFirstUser()) await server.context.auth.createUser(STAFF.username, STAFF.password);
   const api = (pathname: string, init: RequestInit & { auth?: boolean | string } = {}): Promise<Response> => {
     const { auth = true, ...rest } = init;
@@ -30,7 +33,7 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
   };
   const login = await fetch(`${server.url}/v1/oauth/`, {
     method: 'POST',
-    body: new URLSearchParams(STAFF),
+    body: new URLSearchParams(staff),
   });
   const token = ((await login.json()) as { data: { access_token: string } }).data.access_token;
   return {
