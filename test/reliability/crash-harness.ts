@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { openContext } from '../../src/server/context';
+import { ERASED_NAME } from '../../src/server/db/repositories/erasures';
 import { formatLocalDate } from '../../src/shared/dates';
 import { processPhoto } from '../../src/server/media/photo-processing';
 import { makeImage } from '../helpers/images';
@@ -15,6 +16,7 @@ export interface CrashReport {
   /** Check-ins that fulfilled an expected visit, and host imports, acknowledged. */
   acknowledgedArrivals: number;
   acknowledgedImports: number;
+  acknowledgedErasures: number;
   attempts: number;
   problems: string[];
 }
@@ -57,6 +59,8 @@ export async function runCrashTorture(options: {
   // Every host import sent, by its batch tag; true once acknowledged.
   const imports = new Map<string, boolean>();
   let importCount = 0;
+  // Visitors whose erasure was acknowledged.
+  const erased = new Set<string>();
   const problems: string[] = [];
   let card = 0;
   let attempts = 0;
@@ -107,6 +111,17 @@ export async function runCrashTorture(options: {
       while (alive) {
         attempts++;
         try {
+          const candidates = [...acknowledged.keys()].filter((id) => !erased.has(id));
+          if (candidates.length > 3 && random() < 0.3) {
+            const visitorId = candidates[Math.floor(random() * candidates.length)]!;
+            const response = await fetch(`${server.url}/v1/admin/visitors/${visitorId}/erase`, {
+              method: 'POST',
+              headers: json,
+              body: JSON.stringify({ reason: 'crash test' }),
+            });
+            if (response.status === 200) erased.add(visitorId);
+            continue;
+          }
           if (random() < 0.4) {
             const batch = `b${round}x${importCount++}`;
             imports.set(batch, false);
@@ -156,7 +171,7 @@ export async function runCrashTorture(options: {
     alive = false;
     await clients;
     problems.push(
-      ...(await verify(options.dataDir, acknowledged, exited, arrivals, imports)).map(
+      ...(await verify(options.dataDir, acknowledged, exited, arrivals, imports, erased)).map(
         (p) => `after kill ${round + 1}: ${p}`,
       ),
     );
@@ -167,6 +182,7 @@ export async function runCrashTorture(options: {
     acknowledgedExits: exited.size,
     acknowledgedArrivals: arrivals.size,
     acknowledgedImports: [...imports.values()].filter(Boolean).length,
+    acknowledgedErasures: erased.size,
     attempts,
     problems,
   };
@@ -179,6 +195,7 @@ async function verify(
   exited: Set<string>,
   arrivals: Map<number, string>,
   imports: Map<string, boolean>,
+  erased: Set<string>,
 ): Promise<string[]> {
   const problems: string[] = [];
   const ctx = await openContext({ dataDir });
@@ -187,15 +204,26 @@ async function verify(
     if (integrity !== 'ok') problems.push(`integrity_check: ${String(integrity)}`);
     const rows = ctx.db
       .prepare(
-        `SELECT v.visitor_id, v.name, v.card_no, v.exit_at, p.format FROM visitors v LEFT JOIN photos p ON p.visitor_seq = v.seq`,
+        `SELECT v.visitor_id, v.name, v.card_no, v.exit_at, v.erased_at, p.format
+           FROM visitors v LEFT JOIN photos p ON p.visitor_seq = v.seq`,
       )
-      .all() as { visitor_id: string; name: string; card_no: number; exit_at: number | null; format: string | null }[];
+      .all() as {
+      visitor_id: string;
+      name: string;
+      card_no: number;
+      exit_at: number | null;
+      erased_at: number | null;
+      format: string | null;
+    }[];
     const byId = new Map(rows.map((row) => [row.visitor_id, row]));
     for (const visitor of acknowledged.values()) {
       const row = byId.get(visitor.id);
       if (!row) problems.push(`acknowledged check-in ${visitor.id} is missing`);
-      else if (row.name !== visitor.name || row.card_no !== visitor.card)
+      else if (row.name !== (row.erased_at === null ? visitor.name : ERASED_NAME) || row.card_no !== visitor.card)
         problems.push(`check-in ${visitor.id} changed`);
+    }
+    for (const id of erased) {
+      if (byId.get(id)?.erased_at == null) problems.push(`acknowledged erasure of ${id} is missing`);
     }
     for (const id of exited) if (byId.get(id)?.exit_at === null) problems.push(`acknowledged exit of ${id} is missing`);
 
@@ -237,10 +265,13 @@ async function verify(
     }
     const expected = new Set<string>();
     for (const row of rows) {
+      // An erasure removes the photo row with the personal data, in one transaction; the
+      // files must then be gone too (the stray-file check below), and never the reverse.
       if (!row.format) {
-        problems.push(`visitor ${row.visitor_id} has no photo row`);
+        if (row.erased_at === null) problems.push(`visitor ${row.visitor_id} has no photo row but is not erased`);
         continue;
       }
+      if (row.erased_at !== null) problems.push(`erased visitor ${row.visitor_id} still has a photo row`);
       for (const kind of ['original', 'thumb'] as const) {
         const file = ctx.store.pathOf(row.visitor_id, kind, row.format as 'jpeg');
         expected.add(file);

@@ -7,7 +7,7 @@ describe('crash safety', () => {
   const dataDir = tempDataDir();
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it('loses no acknowledged check-in, exit, arrival or host import, and leaves nothing half-done, across SIGKILLs', async () => {
+  it('loses no acknowledged check-in, exit, arrival, host import or erasure, and leaves nothing half-done, across SIGKILLs', async () => {
     // The short run; `npm run torture` kills it many more times.
     const report = await runCrashTorture({ dataDir, kills: 6 });
     expect(report.problems).toEqual([]);
@@ -15,5 +15,6 @@ describe('crash safety', () => {
     // The site's writes were exercised too, not only attempted.
     expect(report.acknowledgedArrivals).toBeGreaterThan(0);
     expect(report.acknowledgedImports).toBeGreaterThan(0);
+    expect(report.acknowledgedErasures).toBeGreaterThan(0);
   }, 180_000);
 });
