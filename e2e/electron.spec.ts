@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findElectronBinary } from '../src/main/electron-binary';
+import { makeImage } from '../test/helpers/images';
 import { ROOT } from './paths';
 
 /**
@@ -97,6 +98,60 @@ test.describe('the Electron app', () => {
     } finally {
       await app.close().catch(() => undefined);
       fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('keeps no visitor photo on disk outside the data folder, and the desk’s preferences between launches', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-privacy-'));
+    const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-userdata-'));
+    const launch = () =>
+      electron.launch({
+        executablePath: 'path' in binary ? binary.path : undefined,
+        args: [ROOT, '--data-dir', dataDir, `--user-data-dir=${userDataDir}`, '--no-sandbox'],
+      });
+    const photo = await makeImage('jpeg', 640, 480, 11);
+    let app = await launch();
+    try {
+      const desk = await app.firstWindow();
+      await desk.getByLabel('Username').fill('privacy-admin');
+      await desk.getByLabel('Password', { exact: true }).fill('privacy password 1');
+      await desk.getByLabel('Repeat password').fill('privacy password 1');
+      await desk.getByRole('button', { name: 'Create account and sign in' }).click();
+      await expect(desk.getByRole('button', { name: /On site now/ })).toBeVisible();
+      await desk.getByRole('radio', { name: 'List' }).click();
+      // A visitor with a photo, opened in full (the request Chromium would cache on disk).
+      await desk.getByRole('button', { name: '+ Check in visitor' }).click();
+      const dialog = desk.getByRole('dialog', { name: 'Check in a visitor' });
+      await dialog.getByLabel('Full name').fill('Cached Face');
+      await dialog.getByLabel('Card number').fill('77');
+      await dialog.getByLabel('Mobile').fill('+447700900777');
+      await dialog.getByLabel('Purpose').fill('Meeting');
+      await dialog.getByRole('button', { name: 'File' }).click();
+      const file = path.join(dataDir, '..', `frontdesk-face-${process.pid}.jpg`);
+      fs.writeFileSync(file, photo);
+      await dialog.locator('input[type="file"]').setInputFiles(file);
+      await dialog.getByRole('button', { name: 'Check in', exact: true }).click();
+      await desk.locator('.card').first().click();
+      await expect(desk.locator('.viewer img.full')).toBeVisible();
+    } finally {
+      await app.close();
+    }
+    // Nothing under Electron's per-user folder holds the photo or its thumbnail.
+    const head = photo.subarray(photo.length - 64);
+    const holders = (fs.readdirSync(userDataDir, { recursive: true }) as string[])
+      .map((rel) => path.join(userDataDir, rel))
+      .filter((p) => fs.statSync(p).isFile() && fs.readFileSync(p).includes(head));
+    expect(holders).toEqual([]);
+    expect(fs.existsSync(path.join(userDataDir, 'Partitions', 'frontdesk-desk'))).toBe(false);
+
+    app = await launch();
+    try {
+      const desk = await app.firstWindow();
+      await expect(desk.getByRole('radio', { name: 'List' })).toHaveAttribute('aria-checked', 'true');
+    } finally {
+      await app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      fs.rmSync(userDataDir, { recursive: true, force: true });
     }
   });
 });

@@ -6,6 +6,7 @@ import {
   isAllowedPermission,
   sessionPersistence,
   isTrustedSender,
+  DESK_PARTITION,
   WEB_PREFERENCES,
 } from '../src/main/security-policy';
 import { CONTENT_SECURITY_POLICY } from '../src/server/http/security-headers';
@@ -18,6 +19,12 @@ const APP = 'http://127.0.0.1:41234';
 const source = (file: string): string => fs.readFileSync(path.resolve(__dirname, '..', file), 'utf8');
 
 describe("Electron's security checklist", () => {
+  it('keeps the desk window’s cache and storage in memory: no face in a disk cache outside the data folder', () => {
+    // A partition name with the "persist:" prefix would be kept on disk under the per-user folder.
+    expect(WEB_PREFERENCES.partition).toBe(DESK_PARTITION);
+    expect(DESK_PARTITION.startsWith('persist:')).toBe(false);
+  });
+
   it('2–4: no Node.js in the renderer, context isolation and the sandbox on', () => {
     expect(WEB_PREFERENCES).toMatchObject({
       nodeIntegration: false,

@@ -105,4 +105,16 @@ describe('the IPC handlers of the main process', () => {
     expect(await call('app:data-dir', undefined)).toEqual({ ok: true, value: '/srv/desk' });
     expect(await call('app:kiosk', undefined)).toEqual({ ok: true, value: true });
   });
+
+  it('keeps the desk’s preferences in the per-user folder, dropping values it does not know', async () => {
+    expect(await call('prefs:load', undefined)).toEqual({ ok: true, value: {} });
+    expect(await call('prefs:save', { density: 'list' })).toEqual({ ok: true, value: undefined });
+    expect(await call('prefs:load', undefined)).toEqual({ ok: true, value: { density: 'list' } });
+    expect(await call('prefs:save', { density: 'list', printer: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid' },
+    });
+    fs.writeFileSync(path.join(userDataDir, 'desk-prefs.json'), '{"density":"huge"}');
+    expect(await call('prefs:load', undefined)).toEqual({ ok: true, value: {} });
+  });
 });

@@ -5,6 +5,7 @@ import { startServer, type RunningServer } from '../server/server';
 import { registerIpc } from './ipc';
 import { boundsOnScreen, loginItemPlan, parseLaunchArgs } from './runtime';
 import { loadWindowState, saveWindowState } from './window-state';
+import { DESK_PARTITION } from './security-policy';
 import { lockDownNavigation, lockDownSession, secureWebPreferences } from './window-security';
 
 /**
@@ -49,7 +50,7 @@ async function createWindow(): Promise<void> {
   });
   const running = server;
   const origin = new URL(running.url).origin;
-  lockDownSession(session.defaultSession, origin);
+  lockDownSession(session.fromPartition(DESK_PARTITION), origin);
   registerIpc({
     userDataDir: userData,
     dataDir,

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ZodError } from 'zod';
 import { IPC_CHANNELS, type IpcError, type IpcHandlers, type IpcResult } from '../shared/ipc';
-import { quitCredentialsSchema, storedSessionSchema } from '../shared/ipc-schemas';
+import { deskPrefsSchema, quitCredentialsSchema, storedSessionSchema } from '../shared/ipc-schemas';
 import { isTrustedSender, sessionPersistence } from './security-policy';
 
 export interface IpcOptions {
@@ -24,6 +24,7 @@ export interface IpcOptions {
  */
 export function ipcHandlers(options: IpcOptions): IpcHandlers {
   const file = path.join(options.userDataDir, 'session.bin');
+  const prefsFile = path.join(options.userDataDir, 'desk-prefs.json');
   let inMemory: unknown = null;
   const persist = (): boolean =>
     sessionPersistence({
@@ -60,6 +61,18 @@ export function ipcHandlers(options: IpcOptions): IpcHandlers {
     'app:quit': async (arg) => {
       const { username, password } = quitCredentialsSchema.parse(arg);
       await options.quitWithCredentials(username, password);
+      return undefined;
+    },
+    'prefs:load': () => {
+      try {
+        return deskPrefsSchema.parse(JSON.parse(fs.readFileSync(prefsFile, 'utf8')));
+      } catch {
+        return {};
+      }
+    },
+    'prefs:save': (arg) => {
+      const prefs = deskPrefsSchema.strict().parse(arg);
+      fs.writeFileSync(prefsFile, JSON.stringify(prefs), { mode: 0o600 });
       return undefined;
     },
   };

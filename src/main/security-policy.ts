@@ -4,8 +4,19 @@
  * without an Electron runtime. window-security.ts wires them into Electron.
  */
 
+/**
+ * The desk window's session, by a name without the `persist:` prefix: Electron then keeps
+ * its HTTP cache, cookies and storage in memory only (shared/API.md Part 2, Privacy).
+ * Photos are served cacheable for a year; in the default session Chromium would write
+ * them to a disk cache under the per-user folder, outside the data folder, where neither
+ * retention nor erasure reaches. What the desk keeps between launches goes through main:
+ * the session (keyring) and the desk's preferences.
+ */
+export const DESK_PARTITION = 'frontdesk-desk';
+
 /** Checklist items 2, 3, 4, 6, 8, 9, 10, 11: the window's webPreferences. */
 export const WEB_PREFERENCES = {
+  partition: DESK_PARTITION,
   contextIsolation: true,
   sandbox: true,
   nodeIntegration: false,

@@ -14,3 +14,15 @@ export const quitCredentialsSchema = z.object({
   password: z.string().min(1).max(1024),
 });
 export type QuitCredentials = z.infer<typeof quitCredentialsSchema>;
+
+export const DENSITIES = ['comfortable', 'compact', 'list'] as const;
+
+/**
+ * This desk's own choices (not an account's): kept by main beside the window state, since
+ * the window's storage lives in memory only (see DESK_PARTITION). Unknown or bad values
+ * are dropped, never an error: a preference can always fall back to its default.
+ */
+export const deskPrefsSchema = z.object({
+  density: z.enum(DENSITIES).optional().catch(undefined),
+});
+export type DeskPrefs = z.infer<typeof deskPrefsSchema>;

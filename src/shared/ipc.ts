@@ -1,6 +1,6 @@
-import type { QuitCredentials, StoredSession } from './ipc-schemas';
+import type { DeskPrefs, QuitCredentials, StoredSession } from './ipc-schemas';
 
-export type { QuitCredentials, StoredSession };
+export type { DeskPrefs, QuitCredentials, StoredSession };
 
 /**
  * The contract between the renderer and Electron's main process: one map of channels to
@@ -22,6 +22,9 @@ export interface IpcContract {
   'app:kiosk': { arg: undefined; value: boolean };
   /** Closes a kiosk after checking a staff account. */
   'app:quit': { arg: QuitCredentials; value: undefined };
+  /** This desk's preferences (the log's density), kept between launches. */
+  'prefs:load': { arg: undefined; value: DeskPrefs };
+  'prefs:save': { arg: DeskPrefs; value: undefined };
 }
 
 export type IpcChannel = keyof IpcContract;
@@ -32,6 +35,8 @@ export const IPC_CHANNELS = [
   'app:data-dir',
   'app:kiosk',
   'app:quit',
+  'prefs:load',
+  'prefs:save',
 ] as const satisfies readonly IpcChannel[];
 
 export interface IpcError {

@@ -109,7 +109,11 @@ export function auditTrail(deps: {
     },
     /** Writes what waits; the server calls it when it stops. */
     flush,
-    page: (filter: AuditFilter): AuditRow[] => deps.log.page(filter),
+    /** A page of the trail, newest first; entries still waiting for their batch are written first. */
+    page(filter: AuditFilter): AuditRow[] {
+      flush();
+      return deps.log.page(filter);
+    },
   };
 }
 

@@ -216,6 +216,7 @@ export function Desk() {
       {openedNow && (
         <PhotoViewer
           visitor={openedNow}
+          isAdmin={isAdmin}
           position={
             openIndex >= 0
               ? {

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { AuditPanel } from './AuditPanel';
 import { HostsPanel } from './HostsPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { StaffPanel } from './StaffPanel';
@@ -7,6 +8,7 @@ const SECTIONS = [
   { id: 'staff', label: 'Staff' },
   { id: 'hosts', label: 'Hosts' },
   { id: 'settings', label: 'Settings' },
+  { id: 'audit', label: 'Audit trail' },
 ] as const;
 type Section = (typeof SECTIONS)[number]['id'];
 
@@ -33,6 +35,7 @@ export function AdminArea({ onClose }: { onClose: () => void }) {
         {section === 'staff' && <StaffPanel />}
         {section === 'hosts' && <HostsPanel />}
         {section === 'settings' && <SettingsPanel />}
+        {section === 'audit' && <AuditPanel />}
       </div>
     </section>
   );

@@ -1,31 +1,29 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import type { DENSITIES } from '../../../../shared/ipc-schemas';
+import { loadDeskPrefs, saveDeskPrefs } from '../../lib/desk-prefs';
 
 /** How the log shows visitors; chosen per desk (a busy lobby wants more faces at once). */
-export type Density = 'comfortable' | 'compact' | 'list';
+export type Density = (typeof DENSITIES)[number];
 
-const DENSITIES: { value: Density; label: string }[] = [
+const DENSITY_CHOICES: { value: Density; label: string }[] = [
   { value: 'comfortable', label: 'Large cards' },
   { value: 'compact', label: 'Small cards' },
   { value: 'list', label: 'List' },
 ];
 
-const STORAGE_KEY = 'frontdesk.density';
-
-function isDensity(value: unknown): value is Density {
-  return DENSITIES.some((density) => density.value === value);
-}
-
-/** The desk's choice, kept in this window's storage: a setting of the kiosk, not of the account. */
+/** The desk's choice, kept with the desk's preferences: a setting of the kiosk, not of the account. */
 export function useDensity(): [Density, (density: Density) => void] {
-  const [density, setDensity] = useState<Density>(() => {
-    const stored = localStorage.getItem(STORAGE_KEY);
-    return isDensity(stored) ? stored : 'comfortable';
-  });
+  const [density, setDensity] = useState<Density>('comfortable');
+  useEffect(() => {
+    void loadDeskPrefs().then((prefs) => {
+      if (prefs.density) setDensity(prefs.density);
+    });
+  }, []);
   return [
     density,
     (next) => {
-      localStorage.setItem(STORAGE_KEY, next);
       setDensity(next);
+      void saveDeskPrefs({ density: next });
     },
   ];
 }
@@ -33,7 +31,7 @@ export function useDensity(): [Density, (density: Density) => void] {
 export function DensityPicker({ value, onChange }: { value: Density; onChange: (density: Density) => void }) {
   return (
     <div className="density" role="radiogroup" aria-label="Show visitors as">
-      {DENSITIES.map((density) => (
+      {DENSITY_CHOICES.map((density) => (
         <button
           key={density.value}
           type="button"

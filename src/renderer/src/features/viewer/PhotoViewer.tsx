@@ -1,10 +1,15 @@
+import { useState } from 'react';
 import type { Visitor } from '../../../../shared/api-types';
 import { Dialog } from '../../lib/Dialog';
 import { shortTime } from '../../lib/format';
+import { EraseDialog } from './EraseDialog';
+import { PhotoViewsDialog } from './PhotoViewsDialog';
 import { ZoomablePhoto } from './ZoomablePhoto';
 
 interface Props {
   visitor: Visitor;
+  /** Admins may see who viewed the photo, and erase the visitor. */
+  isAdmin: boolean;
   /** Where the visitor stands in the list shown now; null when they are no longer in it. */
   position: { index: number; total: number } | null;
   onMove: (delta: -1 | 1) => void;
@@ -16,81 +21,101 @@ interface Props {
  * A visitor, opened from the log. It follows the person, not a place in the list: if
  * they leave the list (signed out at another desk), the viewer says so and stays on them.
  */
-export function PhotoViewer({ visitor, position, onMove, onClose, onExit }: Props) {
+export function PhotoViewer({ visitor, isAdmin, position, onMove, onClose, onExit }: Props) {
+  const [dialog, setDialog] = useState<'views' | 'erase' | null>(null);
   return (
-    <Dialog
-      title={visitor.name}
-      onClose={onClose}
-      className="viewer"
-      onKeyDown={(event) => {
-        if (event.key === 'ArrowLeft') onMove(-1);
-        else if (event.key === 'ArrowRight') onMove(1);
-        else return;
-        event.preventDefault();
-      }}
-    >
-      {position === null && (
-        <p className="viewer-notice" role="status">
-          {visitor.exit_time
-            ? `${visitor.name} left at ${shortTime(visitor.exit_time)} and is no longer in this list.`
-            : `${visitor.name} is no longer in this list.`}
-        </p>
-      )}
-      <div className="viewer-body">
-        <ZoomablePhoto key={visitor.visitor_id} visitor={visitor} />
-        <dl className="viewer-details">
-          <dt>Card</dt>
-          <dd>#{visitor.card_no}</dd>
-          <dt>Purpose</dt>
-          <dd>{visitor.purpose}</dd>
-          <dt>Visiting</dt>
-          <dd>{visitor.visitee_name ?? '—'}</dd>
-          <dt>Mobile</dt>
-          <dd>{visitor.mobile}</dd>
-          <dt>Arrived</dt>
-          <dd>{visitor.entry_time}</dd>
-          <dt>Left</dt>
-          <dd>
-            {visitor.exit_time === null
-              ? 'Still on site'
-              : visitor.exit_kind === 'auto'
-                ? `${visitor.exit_time} — signed out automatically`
-                : visitor.exit_time}
-          </dd>
-        </dl>
-      </div>
-      <div className="dialog-actions">
-        <button
-          type="button"
-          onClick={() => onMove(-1)}
-          disabled={!position || position.index === 0}
-          aria-label="Previous visitor"
-        >
-          ←
-        </button>
-        {position && (
-          <span className="position">
-            {position.index + 1} of {position.total}
-          </span>
+    <>
+      <Dialog
+        title={visitor.name}
+        onClose={onClose}
+        className="viewer"
+        onKeyDown={(event) => {
+          if (event.key === 'ArrowLeft') onMove(-1);
+          else if (event.key === 'ArrowRight') onMove(1);
+          else return;
+          event.preventDefault();
+        }}
+      >
+        {visitor.erased && (
+          <p className="viewer-notice" role="status">
+            This visitor was erased: their name, mobile, purpose and photo are gone for good.
+          </p>
         )}
-        <button
-          type="button"
-          onClick={() => onMove(1)}
-          disabled={!position || position.index >= position.total - 1}
-          aria-label="Next visitor"
-        >
-          →
-        </button>
-        <span className="spacer" />
-        {visitor.exit_time === null && (
-          <button type="button" className="primary danger" onClick={() => onExit(visitor)}>
-            Record exit
+        {position === null && (
+          <p className="viewer-notice" role="status">
+            {visitor.exit_time
+              ? `${visitor.name} left at ${shortTime(visitor.exit_time)} and is no longer in this list.`
+              : `${visitor.name} is no longer in this list.`}
+          </p>
+        )}
+        <div className="viewer-body">
+          <ZoomablePhoto key={visitor.visitor_id} visitor={visitor} />
+          <dl className="viewer-details">
+            <dt>Card</dt>
+            <dd>#{visitor.card_no}</dd>
+            <dt>Purpose</dt>
+            <dd>{visitor.purpose}</dd>
+            <dt>Visiting</dt>
+            <dd>{visitor.visitee_name ?? '—'}</dd>
+            <dt>Mobile</dt>
+            <dd>{visitor.mobile}</dd>
+            <dt>Arrived</dt>
+            <dd>{visitor.entry_time}</dd>
+            <dt>Left</dt>
+            <dd>
+              {visitor.exit_time === null
+                ? 'Still on site'
+                : visitor.exit_kind === 'auto'
+                  ? `${visitor.exit_time} — signed out automatically`
+                  : visitor.exit_time}
+            </dd>
+          </dl>
+        </div>
+        <div className="dialog-actions">
+          <button
+            type="button"
+            onClick={() => onMove(-1)}
+            disabled={!position || position.index === 0}
+            aria-label="Previous visitor"
+          >
+            ←
           </button>
-        )}
-        <button type="button" onClick={onClose} autoFocus>
-          Close
-        </button>
-      </div>
-    </Dialog>
+          {position && (
+            <span className="position">
+              {position.index + 1} of {position.total}
+            </span>
+          )}
+          <button
+            type="button"
+            onClick={() => onMove(1)}
+            disabled={!position || position.index >= position.total - 1}
+            aria-label="Next visitor"
+          >
+            →
+          </button>
+          <span className="spacer" />
+          {isAdmin && (
+            <button type="button" onClick={() => setDialog('views')}>
+              Who has seen this photo
+            </button>
+          )}
+          {isAdmin && !visitor.erased && (
+            <button type="button" className="danger" onClick={() => setDialog('erase')}>
+              Erase…
+            </button>
+          )}
+          {visitor.exit_time === null && (
+            <button type="button" className="primary danger" onClick={() => onExit(visitor)}>
+              Record exit
+            </button>
+          )}
+          <button type="button" onClick={onClose} autoFocus>
+            Close
+          </button>
+        </div>
+      </Dialog>
+      {dialog === 'views' && <PhotoViewsDialog visitor={visitor} onClose={() => setDialog(null)} />}
+      {dialog === 'erase' && <EraseDialog visitor={visitor} onClose={() => setDialog(null)} />}
+    </>
   );
 }

@@ -1,0 +1,58 @@
+import { AUDIT_ACTION_LABELS, type AuditEntry } from '../../../../shared/audit';
+
+/** Entries of the audit trail, newest first; the admin area and the viewer's "who has seen this photo" share it. */
+export function AuditList({
+  entries,
+  loading,
+  hasMore,
+  loadMore,
+  onVisitor,
+}: {
+  entries: AuditEntry[];
+  loading: boolean;
+  hasMore: boolean;
+  loadMore: () => void;
+  onVisitor?: (visitorId: string) => void;
+}) {
+  if (!loading && entries.length === 0) return <p className="notice">No entries.</p>;
+  return (
+    <>
+      <table className="admin-table audit-table" aria-label="Audit trail">
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Account</th>
+            <th scope="col">Action</th>
+            <th scope="col">Visitor</th>
+            <th scope="col">Detail</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((entry) => (
+            <tr key={entry.audit_id}>
+              <td className="nowrap">{entry.time}</td>
+              <td>{entry.username}</td>
+              <td>{AUDIT_ACTION_LABELS[entry.action]}</td>
+              <td>
+                {entry.visitor_id &&
+                  (onVisitor ? (
+                    <button type="button" className="link" onClick={() => onVisitor(entry.visitor_id!)}>
+                      {entry.visitor_id}
+                    </button>
+                  ) : (
+                    <code>{entry.visitor_id}</code>
+                  ))}
+              </td>
+              <td>{entry.detail}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {hasMore && (
+        <button type="button" onClick={loadMore}>
+          Older entries
+        </button>
+      )}
+    </>
+  );
+}

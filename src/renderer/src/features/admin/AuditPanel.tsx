@@ -1,0 +1,84 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useDeferredValue, useState } from 'react';
+import { AUDIT_ACTION_LABELS, AUDIT_ACTIONS, type AuditAction } from '../../../../shared/audit';
+import { useSession } from '../../app/session';
+import { auditQuery, type AuditFilter } from '../../queries/audit';
+import { AuditList } from './AuditList';
+
+/**
+ * The audit trail: who saw whose photo, printed, exported, erased, changed staff or
+ * settings, signed in. Entries name visitors by ID only; clicking one shows that
+ * visitor's entries. No face is shown here.
+ */
+export function AuditPanel() {
+  const { token } = useSession();
+  const [filter, setFilter] = useState<AuditFilter>({});
+  const applied = useDeferredValue(filter);
+  const audit = useInfiniteQuery(auditQuery(token, applied));
+  const set = (patch: Partial<AuditFilter>) => setFilter((current) => ({ ...current, ...patch }));
+
+  return (
+    <div className="admin-panel audit">
+      <div className="admin-toolbar audit-filters" role="search" aria-label="Filter the audit trail">
+        <label>
+          Action
+          <select
+            value={filter.action ?? ''}
+            onChange={(event) => set({ action: (event.target.value || undefined) as AuditAction | undefined })}
+          >
+            <option value="">Every action</option>
+            {AUDIT_ACTIONS.map((action) => (
+              <option key={action} value={action}>
+                {AUDIT_ACTION_LABELS[action]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Account
+          <input
+            value={filter.username ?? ''}
+            onChange={(event) => set({ username: event.target.value.trim() || undefined })}
+          />
+        </label>
+        <label>
+          Visitor ID
+          <input
+            value={filter.visitor_id ?? ''}
+            onChange={(event) => set({ visitor_id: event.target.value.trim() || undefined })}
+          />
+        </label>
+        <label>
+          From
+          <input
+            type="date"
+            value={filter.from ?? ''}
+            onChange={(event) => set({ from: event.target.value || undefined })}
+          />
+        </label>
+        <label>
+          To
+          <input
+            type="date"
+            value={filter.to ?? ''}
+            onChange={(event) => set({ to: event.target.value || undefined })}
+          />
+        </label>
+      </div>
+      {audit.error && (
+        <p className="form-error" role="alert">
+          {audit.error.message}
+        </p>
+      )}
+      <AuditList
+        entries={audit.data ?? []}
+        loading={audit.isPending}
+        hasMore={audit.hasNextPage}
+        loadMore={() => {
+          if (!audit.isFetchingNextPage) void audit.fetchNextPage();
+        }}
+        onVisitor={(visitorId) => set({ visitor_id: visitorId })}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+import { useState } from 'react';
+import { ERASE_REASON_MAX, type ErasureResult } from '../../../../shared/audit';
+import type { Visitor } from '../../../../shared/api-types';
+import { useSession } from '../../app/session';
+import { Dialog } from '../../lib/Dialog';
+import { useEraseVisitor } from '../../queries/audit';
+
+/** Erases a visitor for good, with a reason for the audit trail, and says what was removed. */
+export function EraseDialog({ visitor, onClose }: { visitor: Visitor; onClose: () => void }) {
+  const { token } = useSession();
+  const erase = useEraseVisitor(token);
+  const [reason, setReason] = useState('');
+  const [done, setDone] = useState<ErasureResult | null>(null);
+
+  return (
+    <Dialog title={done ? 'Visitor erased' : `Erase ${visitor.name}?`} onClose={onClose} className="confirm">
+      {done ? (
+        <p role="status">
+          Erased at {done.erased_time}: {done.fields_cleared.join(', ') || 'nothing was left to remove'}
+          {done.files_removed > 0 ? ` (${done.files_removed} photo files deleted)` : ''}. Card, host and times stay for
+          head counts.
+        </p>
+      ) : (
+        <form
+          className="fields"
+          onSubmit={(event) => {
+            event.preventDefault();
+            erase.mutate({ visitorId: visitor.visitor_id, reason }, { onSuccess: (answer) => setDone(answer.data) });
+          }}
+        >
+          <p>
+            The name, mobile, purpose and photo are removed from this desk for good, from the database, its search index
+            and its backups. Card number, host and times stay. This cannot be undone.
+          </p>
+          <label>
+            Reason (kept on the audit trail; do not write the visitor’s name)
+            <input
+              value={reason}
+              onChange={(event) => setReason(event.target.value)}
+              maxLength={ERASE_REASON_MAX}
+              required
+              autoFocus
+              placeholder="Asked to be forgotten"
+            />
+          </label>
+          {erase.error && (
+            <p className="form-error" role="alert">
+              {erase.error.message}
+            </p>
+          )}
+          <div className="dialog-actions">
+            <span className="spacer" />
+            <button type="button" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="submit" className="primary danger" disabled={!reason.trim() || erase.isPending}>
+              {erase.isPending ? 'Erasing…' : 'Erase for good'}
+            </button>
+          </div>
+        </form>
+      )}
+      {done && (
+        <div className="dialog-actions">
+          <span className="spacer" />
+          <button type="button" className="primary" onClick={onClose} autoFocus>
+            Done
+          </button>
+        </div>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,33 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+import type { Visitor } from '../../../../shared/api-types';
+import { useSession } from '../../app/session';
+import { Dialog } from '../../lib/Dialog';
+import { auditQuery } from '../../queries/audit';
+import { AuditList } from '../admin/AuditList';
+
+/** "Who has seen this photo": the full-photo views of one visitor, from the audit trail. */
+export function PhotoViewsDialog({ visitor, onClose }: { visitor: Visitor; onClose: () => void }) {
+  const { token } = useSession();
+  const views = useInfiniteQuery(auditQuery(token, { visitor_id: visitor.visitor_id, action: 'photo.view' }));
+  return (
+    <Dialog title={`Who has seen the photo of ${visitor.name}`} onClose={onClose} className="views">
+      {views.error && (
+        <p className="form-error" role="alert">
+          {views.error.message}
+        </p>
+      )}
+      <AuditList
+        entries={views.data ?? []}
+        loading={views.isPending}
+        hasMore={views.hasNextPage}
+        loadMore={() => void views.fetchNextPage()}
+      />
+      <div className="dialog-actions">
+        <span className="spacer" />
+        <button type="button" className="primary" onClick={onClose} autoFocus>
+          Close
+        </button>
+      </div>
+    </Dialog>
+  );
+}
