@@ -17,6 +17,7 @@ const required = [
   results.serving?.thumb?.ours?.requests_per_second,
   results.serving?.thumb?.floor?.requests_per_second,
   results.serving?.full?.ours?.p99_ms,
+  results.serving?.audit?.ratio,
   results.serving?.server_peak_rss_mib,
   results.grid?.thumb_requests_first_screen,
   results.grid?.ms_from_log_data_to_first_row_visible,

@@ -40,8 +40,18 @@ export interface ServeProcess {
  * passes flags to its Node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
  */
 export async function startServe(dataDir: string, env: Record<string, string> = {}): Promise<ServeProcess> {
+  return spawnServer([CLI, 'serve', '--data-dir', dataDir, '--port', '0'], env);
+}
+
+/** A server started by a script of the bench's own (tsx), which prints the same "listening" line. */
+export function startScriptServer(script: string, args: string[]): Promise<ServeProcess> {
+  return spawnServer(['--import', 'tsx', path.join(__dirname, script), ...args], {});
+}
+
+async function spawnServer(args: string[], env: Record<string, string>): Promise<ServeProcess> {
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve', '--data-dir', dataDir, '--port', '0'], {
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
+    cwd: ROOT,
     env: { ...process.env, FRONTDESK_LOG: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -79,6 +79,20 @@ function servingRows(s: ServingResult): Row[] {
       '',
     ],
     [
+      'Full photos with each view audited vs the same server without, req/s',
+      `${s.audit.audited.requests_per_second}`,
+      `unaudited ${s.audit.unaudited.requests_per_second}`,
+      `${s.audit.ratio}×`,
+      `≥ 0.9×: ${verdict(s.audit.ratio >= 0.9)}`,
+    ],
+    [
+      'Views on the trail after the run / full photos counted as served (the trail also has those answered as the run stopped)',
+      `${s.audit.entries_written}`,
+      `${s.audit.views_served}`,
+      '',
+      `none lost: ${verdict(s.audit.entries_written >= s.audit.views_served)}`,
+    ],
+    [
       'Server peak RSS while serving',
       `${s.server_peak_rss_mib} MiB`,
       `static server ${s.floor_peak_rss_mib} MiB`,

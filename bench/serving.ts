@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { seedVisitors } from '../src/cli/seed/seed';
 import { openContext } from '../src/server/context';
-import { BENCH_STAFF, log, median, peakRss, round, signIn, startServe, tempDir, ROOT } from './lib';
+import { BENCH_STAFF, log, median, peakRss, round, signIn, startScriptServer, startServe, tempDir, ROOT } from './lib';
 
 export interface LoadFigures {
   requests_per_second: number;
@@ -50,6 +50,18 @@ export interface ServingResult {
   seconds_per_round: number;
   thumb: { ours: LoadFigures; floor: LoadFigures; ratio: number };
   full: { ours: LoadFigures; floor: LoadFigures; ratio: number };
+  /**
+   * Full photos from the same server code run twice, with the view recorded on the audit
+   * trail and with the recording removed: `ratio` is audited / unaudited throughput.
+   */
+  audit: {
+    audited: LoadFigures;
+    unaudited: LoadFigures;
+    ratio: number;
+    /** photo.view entries written during the run, and the full photos answered by audited servers. */
+    entries_written: number;
+    views_served: number;
+  };
   server_peak_rss_mib: number;
   floor_peak_rss_mib: number;
 }
@@ -86,6 +98,9 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
 
   const server = await startServe(dataDir);
   const floor = await startStatic(dataDir, formatsFile);
+  const audited = await startScriptServer('audit-ab-server.ts', [dataDir, 'audited']);
+  const unaudited = await startScriptServer('audit-ab-server.ts', [dataDir, 'unaudited']);
+  let stopped = false;
   try {
     const token = await signIn(server.url, BENCH_STAFF.username, BENCH_STAFF.password);
     const auth = { authorization: `Token ${token}` };
@@ -96,7 +111,26 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
       thumbFloor: [] as LoadFigures[],
       fullOurs: [] as LoadFigures[],
       fullFloor: [] as LoadFigures[],
+      audited: [] as LoadFigures[],
+      unaudited: [] as LoadFigures[],
     };
+    const tokens = {
+      audited: { authorization: `Token ${await signIn(audited.url, BENCH_STAFF.username, BENCH_STAFF.password)}` },
+      unaudited: {
+        authorization: `Token ${await signIn(unaudited.url, BENCH_STAFF.username, BENCH_STAFF.password)}`,
+      },
+    };
+    const auditEntries = () => {
+      const check = openContext({ dataDir });
+      return check.then((c) => {
+        const n = (
+          c.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'photo.view'").get() as { n: number }
+        ).n;
+        c.close();
+        return n;
+      });
+    };
+    const entriesBefore = await auditEntries();
     for (let i = 0; i < rounds; i++) {
       runs.thumbOurs.push(
         runLoad(
@@ -130,7 +164,19 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
           seconds,
         ),
       );
+      for (const mode of ['audited', 'unaudited'] as const) {
+        runs[mode].push(
+          runLoad(
+            (mode === 'audited' ? audited : unaudited).url,
+            ids.map((id) => `/v1/photo/${id}`),
+            tokens[mode],
+            seconds,
+          ),
+        );
+      }
     }
+    const auditedFigures = medianFigures(runs.audited);
+    const unauditedFigures = medianFigures(runs.unaudited);
     const thumb = { ours: medianFigures(runs.thumbOurs), floor: medianFigures(runs.thumbFloor) };
     const full = { ours: medianFigures(runs.fullOurs), floor: medianFigures(runs.fullFloor) };
     const result: ServingResult = {
@@ -139,13 +185,24 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
       seconds_per_round: seconds,
       thumb: { ...thumb, ratio: round(thumb.ours.requests_per_second / thumb.floor.requests_per_second) },
       full: { ...full, ratio: round(full.ours.requests_per_second / full.floor.requests_per_second) },
+      audit: {
+        audited: auditedFigures,
+        unaudited: unauditedFigures,
+        ratio: round(auditedFigures.requests_per_second / unauditedFigures.requests_per_second),
+        entries_written: 0,
+        views_served: [...runs.fullOurs, ...runs.audited].reduce((sum, run) => sum + run.total - run.non_2xx, 0),
+      },
       server_peak_rss_mib: server.peakRssMiB(),
       floor_peak_rss_mib: peakRss(floor.pid),
     };
+    // Stopping flushes the last batch: every view an audited server answered is on the trail.
+    await Promise.all([server.stop(), audited.stop()]);
+    stopped = true;
+    result.audit.entries_written = (await auditEntries()) - entriesBefore;
     log(`serving: ${JSON.stringify(result)}`);
     return result;
   } finally {
     floor.stop();
-    await server.stop();
+    await Promise.all([unaudited.stop(), ...(stopped ? [] : [server.stop(), audited.stop()])]);
   }
 }
