@@ -153,6 +153,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       erasure,
       applyRetention,
       close: () => {
+        erasure.stop();
         audit.flush();
         events.close();
         db.close();

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +93,40 @@ describe('erasure', () => {
     expect(filesContaining(server.dataDir, needles)).toEqual([]);
     // Nor in the photo files: gone.
     expect(allFiles(path.join(server.dataDir, 'photos')).filter((f) => f.includes(fresh))).toEqual([]);
+  });
+
+  it('empties the WAL once another process that was reading lets go', async () => {
+    const photo = await makeImage('jpeg', 200, 150);
+    const added = await server.api('/v1/add/', {
+      method: 'POST',
+      body: checkInForm(photo, { cardno: '4322', name: 'Zebulon Readlocked', mobile: '+447911654321' }),
+    });
+    const visitorId = ((await added.json()) as { visitor_id: string }).visitor_id;
+    // A second desk holds a read transaction open: the checkpoint cannot empty the WAL under it.
+    const reader = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const db = new (require('better-sqlite3'))(process.argv[1]);
+         db.prepare('BEGIN').run(); db.prepare('SELECT count(*) FROM visitors').get();
+         console.log('reading'); process.stdin.once('data', () => { db.prepare('COMMIT').run(); db.close(); });`,
+        path.join(server.dataDir, 'frontdesk.db'),
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    await new Promise((resolve) => reader.stdout.once('data', resolve));
+    const response = await server.api(`/v1/admin/visitors/${visitorId}/erase`, jsonRequest('POST', { reason: 'x' }));
+    expect(response.status).toBe(200);
+    expect(filesContaining(server.dataDir, ['readlocked']).length).toBeGreaterThan(0); // kept by the reader, for now
+    reader.stdin.end('done\n');
+    await new Promise((resolve) => reader.once('exit', resolve));
+    // Retried every second until the reader is gone.
+    await expect
+      .poll(() => filesContaining(server.dataDir, ['Zebulon Readlocked', 'readlocked', '447911654321']), {
+        timeout: 15_000,
+        interval: 250,
+      })
+      .toEqual([]);
   });
 
   it('shows the visitor erased: card, host and times kept, photos 4515, search finds them no more', async () => {

@@ -6,6 +6,9 @@ import { migrate } from './migrate';
 
 export type Db = Database.Database;
 
+/** How long a statement waits for another process's lock before giving up (SQLITE_BUSY). */
+export const BUSY_TIMEOUT_MS = 5000;
+
 /**
  * Opens (creating if needed) the database and brings its schema up to date.
  *
@@ -29,7 +32,7 @@ export function openDatabase(file: string): Db {
     // linger in free space (shared/API.md Part 2, Privacy).
     db.pragma('secure_delete = ON');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     migrate(db, (version) =>
       path.join(path.dirname(file), `${path.basename(file, '.db')}.v${version}-${Date.now()}.bak.db`),
     );

@@ -17,6 +17,7 @@ import { toVisitor } from './visitor-view';
 const log = logger('erasure');
 const DAY = 24 * 60 * 60 * 1000;
 const BATCH = 500;
+const WAL_RETRIES = 600;
 
 /** The fields an erasure replaces (shared/API.md Part 2): card, host and times stay for head counts. */
 export const ERASED_FIELDS = ['name', 'mobile', 'purpose', 'photo'] as const;
@@ -51,9 +52,30 @@ export function erasureService(deps: {
     return removed;
   }
 
+  let walRetry: NodeJS.Timeout | undefined;
+
   function scrub(erasedIds: string[]): void {
-    erasures.scrub();
+    if (!erasures.scrub()) retryWalTruncation(WAL_RETRIES);
     if (erasedIds.length > 0) eraseFromBackups(erasedIds);
+  }
+
+  /**
+   * Another process reading the database (a second desk, a backup tool) can stop the WAL
+   * from being emptied: old copies of the erased pages then wait in it. Tried again every
+   * second until it empties, for as long as a long read could plausibly last.
+   */
+  function retryWalTruncation(left: number): void {
+    if (walRetry) return;
+    walRetry = setTimeout(() => {
+      walRetry = undefined;
+      if (erasures.truncateWal()) return;
+      if (left > 1) retryWalTruncation(left - 1);
+      else
+        log.warn(
+          'the WAL could not be emptied after an erasure: a reader keeps it open; it empties at the next erasure or start',
+        );
+    }, 1000);
+    walRetry.unref();
   }
 
   /**
@@ -178,7 +200,13 @@ export function erasureService(deps: {
     return { photos, visits };
   }
 
-  return { erase, applyRetention, deletePendingFiles };
+  return {
+    erase,
+    applyRetention,
+    deletePendingFiles,
+    /** Stops a pending WAL retry (the database is closing). */
+    stop: () => clearTimeout(walRetry),
+  };
 }
 
 export type ErasureService = ReturnType<typeof erasureService>;

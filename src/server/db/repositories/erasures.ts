@@ -1,5 +1,5 @@
 import type { ImageFormat } from '../../../shared/api-types';
-import type { Db } from '../connection';
+import { BUSY_TIMEOUT_MS, type Db } from '../connection';
 
 /** What an erasure puts in place of a visitor's personal data (shared/API.md Part 2). */
 export const ERASED_NAME = 'Erased visitor';
@@ -45,6 +45,18 @@ export function erasuresRepository(db: Db) {
       WHERE v.exit_at IS NOT NULL AND v.exit_at < ? LIMIT ?`,
   );
 
+  function truncateWal(): boolean {
+    // Without waiting: a TRUNCATE checkpoint would otherwise sit in the busy handler for the
+    // whole busy timeout while another process reads, and the desk would freeze with it.
+    db.pragma('busy_timeout = 0');
+    try {
+      const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+      return result !== undefined && result.busy === 0 && result.log === result.checkpointed;
+    } finally {
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
+  }
+
   /** Queues the photo's files for deletion and removes its row; false when there is none. */
   function dropPhoto(seq: number, visitorId: string): boolean {
     const photo = photoOf.get(seq);
@@ -83,10 +95,15 @@ export function erasuresRepository(db: Db) {
      * freed (set on the connection), and the checkpoint copies the WAL into the database
      * and truncates it, so no older copy of a page stays in it.
      */
-    scrub(): void {
+    scrub(): boolean {
       db.exec("INSERT INTO visitors_fts (visitors_fts) VALUES ('optimize')");
-      db.pragma('wal_checkpoint(TRUNCATE)');
+      return truncateWal();
     },
+    /**
+     * Copies the WAL into the database and empties it; false when another connection's
+     * open read (a second desk, a backup tool) kept some frames in use.
+     */
+    truncateWal,
   };
 }
 
