@@ -271,6 +271,7 @@ describe('the audit trail', () => {
     const whole = cli(['audit', 'verify', '--data-dir', server.dataDir]);
     expect(whole.status).toBe(0);
     expect(whole.stdout).toMatch(/The audit trail is whole: \d+ entries/);
+    expect(whole.stdout).toMatch(/Newest hash: [0-9a-f]{64}/);
     // Someone with the file drops the trigger and rewrites an entry.
     sqlInAnotherProcess(
       server.dataDir,

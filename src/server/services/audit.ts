@@ -120,7 +120,7 @@ export function auditTrail(deps: {
 export type AuditTrail = ReturnType<typeof auditTrail>;
 
 export type ChainCheck =
-  { ok: true; entries: number } | { ok: false; entries: number; auditId: number; problem: string };
+  { ok: true; entries: number; head: string } | { ok: false; entries: number; auditId: number; problem: string };
 
 /**
  * Walks the whole trail recomputing every hash: the first entry whose hash does not follow
@@ -160,5 +160,5 @@ export function verifyChain(log: AuditLogRepository): ChainCheck {
       problem: `entries ${lastId + 1}–${highest} were removed from the end`,
     };
   }
-  return { ok: true, entries };
+  return { ok: true, entries, head: previous.toString('hex') };
 }
