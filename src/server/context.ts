@@ -2,6 +2,7 @@ import path from 'node:path';
 import { dataVersionReader, openDatabase, type Db } from './db/connection';
 import { auditLogRepository } from './db/repositories/audit-log';
 import { erasuresRepository } from './db/repositories/erasures';
+import { evacuationsRepository } from './db/repositories/evacuations';
 import { expectedVisitsRepository } from './db/repositories/expected-visits';
 import { photoIntentsRepository } from './db/repositories/photo-intents';
 import { settingsRepository } from './db/repositories/settings';
@@ -21,6 +22,7 @@ import { settingsService, type SettingsService } from './services/settings-servi
 import { deskEvents, type DeskEvents } from './services/desk-events';
 import { photoService, type PhotoService } from './services/photo-service';
 import { erasureService, type ErasureService } from './services/erasure';
+import { evacuationService, type EvacuationService } from './services/evacuation-service';
 import { visitorService, type VisitorService } from './services/visitor-service';
 
 const log = logger('context');
@@ -44,6 +46,7 @@ export interface AppContext {
   visitors: VisitorService;
   photos: PhotoService;
   hosts: HostService;
+  evacuations: EvacuationService;
   expected: ExpectedService;
   settings: SettingsService;
   audit: AuditTrail;
@@ -136,6 +139,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       events,
       photos: photoService({ visitors, store }),
       hosts: hostService({ visitees }),
+      evacuations: evacuationService({ db, evacuations: evacuationsRepository(db), audit, events, now }),
       expected: expectedService({ expectedVisits, visitees, now, events }),
       settings,
       audit,

@@ -13,6 +13,7 @@ export const deskEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('visitor.exit'), visitor_id: visitorIdSchema, visitor: visitorSchema }),
   z.object({ type: z.literal('visitor.erased'), visitor_id: visitorIdSchema, visitor: visitorSchema }),
   z.object({ type: z.literal('expected.changed'), expected_id: z.number().int() }),
+  z.object({ type: z.literal('evacuation.changed'), evacuation_id: z.number().int() }),
   z.object({ type: z.literal('log.changed') }),
 ]);
 

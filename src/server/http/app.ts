@@ -16,6 +16,7 @@ import { createNodeServer, DEFAULT_TIMEOUTS, rawJsonError, type RequestTimeouts 
 import { registerApiDocument } from './openapi';
 import { adminRoutes } from './routes/admin';
 import { badgeRoutes } from './routes/badges';
+import { evacuationRoutes } from './routes/evacuations';
 import { eventRoutes } from './routes/events';
 import { expectedRoutes } from './routes/expected';
 import { oauthRoutes } from './routes/oauth';
@@ -117,6 +118,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
   visitorRoutes(app, ctx);
   expectedRoutes(app, ctx);
   badgeRoutes(app, ctx);
+  evacuationRoutes(app, ctx);
   await adminRoutes(app, ctx);
   photoRoutes(app, ctx);
   eventRoutes(app, ctx);

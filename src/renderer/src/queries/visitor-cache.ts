@@ -1,6 +1,7 @@
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 import type { Visitor, VisitorLogResponse } from '../../../shared/api-types';
 import type { DeskEvent } from '../../../shared/events';
+import { evacuationKeys } from './evacuations';
 import { expectedKeys } from './expected';
 import { visitorKeys } from './visitors';
 
@@ -81,6 +82,9 @@ export function applyDeskEvent(client: QueryClient, event: DeskEvent): void {
       return;
     case 'expected.changed':
       void client.invalidateQueries({ queryKey: expectedKeys.all });
+      return;
+    case 'evacuation.changed':
+      void client.invalidateQueries({ queryKey: evacuationKeys.all });
       return;
     case 'log.changed':
       void client.invalidateQueries({ queryKey: visitorKeys.all });

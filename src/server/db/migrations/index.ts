@@ -3,6 +3,7 @@ import { initial } from './001-initial';
 import { roles } from './002-roles';
 import { site } from './003-site';
 import { privacy } from './004-privacy';
+import { evacuations } from './005-evacuations';
 
 /** Every schema version in order; version N is `MIGRATIONS[N - 1]`. Append, never edit. */
-export const MIGRATIONS: readonly Migration[] = [initial, roles, site, privacy];
+export const MIGRATIONS: readonly Migration[] = [initial, roles, site, privacy, evacuations];

@@ -1,0 +1,110 @@
+import type { Evacuation, EvacuationKind, EvacuationSummary } from '../../shared/evacuation';
+import { ApiError } from '../api-error';
+import type { Db } from '../db/connection';
+import type { EvacuationRow, EvacuationsRepository } from '../db/repositories/evacuations';
+import { formatLocalTime } from '../time-format';
+import type { AuditTrail } from './audit';
+import type { DeskEvents } from './desk-events';
+
+/**
+ * The evacuation roll call (shared/API.md Part 2). Starting freezes who is on the premises
+ * in the same transaction that opens the roll; one roll is open at a time (a unique index
+ * decides between two desks pressing at once); several desks mark people on the same roll;
+ * a closed roll is the report and never changes.
+ */
+export function evacuationService(deps: {
+  db: Db;
+  evacuations: EvacuationsRepository;
+  audit: AuditTrail;
+  events: DeskEvents;
+  now: () => number;
+}) {
+  const { db, evacuations, audit, events, now } = deps;
+
+  function header(row: EvacuationRow) {
+    return {
+      evacuation_id: row.evacuation_id,
+      kind: row.kind,
+      started_time: formatLocalTime(row.started_at),
+      started_by: row.started_by,
+      closed_time: row.closed_at === null ? null : formatLocalTime(row.closed_at),
+      closed_by: row.closed_by,
+    };
+  }
+
+  function summary(row: EvacuationRow): EvacuationSummary {
+    return { ...header(row), people_count: row.people_count, accounted_count: row.accounted_count };
+  }
+
+  function get(id: number): Evacuation {
+    const row = evacuations.byId(id);
+    if (!row) throw new ApiError('3404', `There is no evacuation ${id}.`);
+    return {
+      ...header(row),
+      people: evacuations.people(id).map((person) => ({
+        visitor_id: person.visitor_id,
+        name: person.name,
+        card_no: person.card_no,
+        visitee_name: person.visitee_name,
+        has_photo: person.photo_format !== null,
+        thumbhash: person.thumbhash ? person.thumbhash.toString('base64') : null,
+        accounted_time: person.accounted_at === null ? null : formatLocalTime(person.accounted_at),
+        accounted_by: person.accounted_by,
+      })),
+    };
+  }
+
+  function alreadyOpen(row: EvacuationRow): ApiError {
+    return new ApiError('2409', `Evacuation ${row.evacuation_id} is still open: close it before starting another.`);
+  }
+
+  function start(kind: EvacuationKind, userId: number): Evacuation {
+    const id = db
+      .transaction(() => {
+        const open = evacuations.open();
+        if (open) throw alreadyOpen(open);
+        const started = evacuations.start(kind, now(), userId);
+        audit.record({ action: 'evacuation.start', userId, detail: kind });
+        return started;
+      })
+      .immediate();
+    events.publish({ type: 'evacuation.changed', evacuation_id: id });
+    return get(id);
+  }
+
+  function openRoll(id: number): EvacuationRow {
+    const row = evacuations.byId(id);
+    if (!row) throw new ApiError('3404', `There is no evacuation ${id}.`);
+    if (row.closed_at !== null) throw new ApiError('2409', `Evacuation ${id} is closed: its roll is the report now.`);
+    return row;
+  }
+
+  function mark(id: number, visitorId: string, safe: boolean, userId: number): Evacuation {
+    db.transaction(() => {
+      openRoll(id);
+      if (!evacuations.mark(id, visitorId, safe ? now() : null, safe ? userId : null)) {
+        throw new ApiError('3404', 'That person is not on this roll.');
+      }
+    }).immediate();
+    events.publish({ type: 'evacuation.changed', evacuation_id: id });
+    return get(id);
+  }
+
+  function close(id: number, userId: number): Evacuation {
+    db.transaction(() => {
+      const row = openRoll(id);
+      evacuations.close(id, now(), userId);
+      audit.record({
+        action: 'evacuation.close',
+        userId,
+        detail: `${row.kind}: ${row.accounted_count} of ${row.people_count} accounted for`,
+      });
+    }).immediate();
+    events.publish({ type: 'evacuation.changed', evacuation_id: id });
+    return get(id);
+  }
+
+  return { start, get, mark, close, list: (): EvacuationSummary[] => evacuations.all().map(summary) };
+}
+
+export type EvacuationService = ReturnType<typeof evacuationService>;
