@@ -1,8 +1,11 @@
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useDeferredValue, useEffect, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useRef, useState } from 'react';
 import type { Visitor } from '../../../shared/api-types';
 import type { ExpectedVisit } from '../../../shared/expected';
 import { AdminArea } from '../features/admin/AdminArea';
+import { EvacuationButton } from '../features/evacuation/EvacuationButton';
+import { EvacuationList } from '../features/evacuation/EvacuationList';
+import { RollCall } from '../features/evacuation/RollCall';
 import { ExpectDialog } from '../features/expected/ExpectDialog';
 import { ExpectedToday } from '../features/expected/ExpectedToday';
 import { DateFilter, rangeOf, type DateFilterValue } from '../features/log/DateFilter';
@@ -21,7 +24,7 @@ import { findCachedVisitor } from '../queries/visitor-cache';
 import { logFilterParams, logQuery, onSiteQuery } from '../queries/visitors';
 import { useSession } from './session';
 
-type View = 'on-site' | 'expected' | 'history' | 'admin';
+type View = 'on-site' | 'expected' | 'history' | 'admin' | 'roll';
 
 /** Typing in a field must never trigger a desk shortcut. */
 function isTyping(target: EventTarget | null): boolean {
@@ -45,6 +48,13 @@ export function Desk() {
   // A check-in in progress: from scratch (true) or from an expected visit.
   const [checkingIn, setCheckingIn] = useState<boolean | ExpectedVisit>(false);
   const [expecting, setExpecting] = useState(false);
+  const [rollId, setRollId] = useState<number | null>(null);
+  const [listingEvacuations, setListingEvacuations] = useState(false);
+  const openRoll = useCallback((evacuationId: number) => {
+    setListingEvacuations(false);
+    setRollId(evacuationId);
+    setView('roll');
+  }, []);
   const [dates, setDates] = useState<DateFilterValue>({ preset: 'all', from: '', to: '' });
   const [exportProblem, setExportProblem] = useState<string | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -100,7 +110,7 @@ export function Desk() {
       <header className="topbar">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true" />
-          Frontdesk
+          <span className="brand-word">Frontdesk</span>
         </div>
         <nav className="tabs" aria-label="Visitor log">
           <button type="button" aria-pressed={view === 'on-site'} onClick={() => setView('on-site')}>
@@ -126,6 +136,7 @@ export function Desk() {
             title={live ? 'Live: changes from other desks appear at once' : 'Reconnecting: checking every few seconds'}
             aria-label={live ? 'Live updates on' : 'Live updates reconnecting'}
           />
+          <EvacuationButton onOpen={openRoll} />
           <DensityPicker value={density} onChange={setDensity} />
           <button
             type="button"
@@ -155,6 +166,9 @@ export function Desk() {
           <button type="button" onClick={() => void exportCsv()} title="Download what this list shows as a CSV file">
             Export CSV
           </button>
+          <button type="button" onClick={() => setListingEvacuations(true)}>
+            Evacuations
+          </button>
           {exportProblem && (
             <span className="form-error" role="alert">
               {exportProblem}
@@ -163,7 +177,11 @@ export function Desk() {
         </div>
       )}
 
-      {view === 'admin' ? (
+      {view === 'roll' && rollId !== null ? (
+        <main className="log">
+          <RollCall evacuationId={rollId} onClose={() => setView('on-site')} />
+        </main>
+      ) : view === 'admin' ? (
         <main className="log">
           <AdminArea onClose={() => setView('on-site')} />
         </main>
@@ -235,6 +253,7 @@ export function Desk() {
       )}
       {leaving && <ExitDialog visitor={leaving} onClose={() => setLeaving(null)} />}
       {expecting && <ExpectDialog today={today} onClose={() => setExpecting(false)} />}
+      {listingEvacuations && <EvacuationList onOpen={openRoll} onClose={() => setListingEvacuations(false)} />}
       {checkingIn !== false && (
         <CheckInDialog
           expected={checkingIn === true ? undefined : checkingIn}

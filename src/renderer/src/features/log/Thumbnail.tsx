@@ -11,7 +11,13 @@ import { thumbQuery } from '../../queries/photos';
  * the real thumbnail over it when it arrives, initials when there is no photo at all.
  * Never the full photo.
  */
-export function Thumbnail({ visitor, className }: { visitor: Visitor; className?: string }) {
+export function Thumbnail({
+  visitor,
+  className,
+}: {
+  visitor: Pick<Visitor, 'visitor_id' | 'name' | 'has_photo' | 'thumbhash'>;
+  className?: string;
+}) {
   const { token } = useSession();
   const thumb = useQuery({ ...thumbQuery(token, visitor.visitor_id), enabled: visitor.has_photo });
   const placeholder = usePlaceholder(visitor.thumbhash);
