@@ -54,6 +54,12 @@ export function buildCli(rendererDir: string): Command {
       await withContext(options.dataDir, async (ctx) => {
         const id = await ctx.auth.createUser(username, password, options.role);
         const role = ctx.repositories.users.byId(id)!.role;
+        ctx.audit.record({
+          action: 'user.create',
+          userId: null,
+          username: '(command line)',
+          detail: `account ${id}, role ${role}`,
+        });
         console.log(`Added staff account ${username} (${role}).`);
       });
     });

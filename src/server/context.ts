@@ -106,8 +106,9 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       events,
       now,
     });
-    // Files an erasure or purge had queued when a crash came: gone before the first request.
-    await erasure.deletePendingFiles();
+    // Files an erasure or purge had queued, and a scrub it owed, when a crash came: done
+    // before the first request.
+    await erasure.finishPending();
     const settings = settingsService({ settings: settingsRepository(db), audit });
     const visitorsService = visitorService({ visitors, visitees, intents, expectedVisits, store, now, events });
     const applyRetention = () => {
@@ -158,7 +159,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       applyRetention,
       close: () => {
         erasure.stop();
-        audit.flush();
+        audit.flushAll();
         events.close();
         db.close();
       },

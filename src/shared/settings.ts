@@ -10,6 +10,13 @@ export const BADGE_SIZE_LABELS: Record<BadgeSize, string> = {
   a6: 'A6 paper, 105 × 148 mm',
 };
 
+/** Each badge size as the page it prints on, in millimetres, portrait (width < height). */
+export const BADGE_PAGES: Record<BadgeSize, { width: number; height: number }> = {
+  '62x100': { width: 62, height: 100 },
+  '54x101': { width: 54, height: 101 },
+  a6: { width: 105, height: 148 },
+};
+
 export const RETENTION_DAYS_MAX = 3650;
 
 function retentionDays(field: string) {

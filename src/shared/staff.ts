@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { requiredTextError } from './visitor-fields';
+import { BADGE_SIZES } from './settings';
 import { PASSWORD_MIN, PASSWORD_RULE_TEXT, USERNAME_RULE, USERNAME_RULE_TEXT } from './credentials';
 
 export const ROLES = ['admin', 'reception'] as const;
@@ -49,7 +50,13 @@ export type StaffPatch = z.infer<typeof staffPatchSchema>;
 
 export const meResponseSchema = z.object({
   success: z.literal(true),
-  data: z.object({ username: z.string(), role: roleSchema }),
+  data: z.object({
+    username: z.string(),
+    role: roleSchema,
+    badge_size: z
+      .enum(BADGE_SIZES)
+      .describe('The label this desk lays badges out for (a site setting every role needs).'),
+  }),
 });
 export type MeResponse = z.infer<typeof meResponseSchema>;
 

@@ -165,6 +165,14 @@ describe('erasure', () => {
     expect(await errorCode(reception)).toBe('1300');
     const noReason = await server.api(`/v1/admin/visitors/${target.visitor_id}/erase`, jsonRequest('POST', {}));
     expect(((await noReason.json()) as { errors: { field: string } }).errors.field).toBe('reason');
+    // The reason stays on the append-only trail: it may not carry the visitor's name or mobile.
+    for (const reason of [`Requested by ${target.name.split(' ')[1]!.toUpperCase()}`, `call ${target.mobile}`]) {
+      const refused = await server.api(
+        `/v1/admin/visitors/${target.visitor_id}/erase`,
+        jsonRequest('POST', { reason }),
+      );
+      expect(((await refused.json()) as { errors: { field: string } }).errors.field, reason).toBe('reason');
+    }
     expect((await visitorNamed(target.name)).erased).toBe(false);
   });
 });
@@ -256,10 +264,29 @@ describe('the audit trail', () => {
     expect(text).not.toContain('447700900123');
   });
 
-  it('refuses UPDATE and DELETE on the table, from any process', () => {
-    for (const sql of ['UPDATE audit_log SET detail = 1', 'DELETE FROM audit_log']) {
-      expect(() => sqlInAnotherProcess(server.dataDir, sql)).toThrow();
+  it('refuses UPDATE, DELETE, entries slipped in before the newest, and INSERT OR REPLACE, from any process', () => {
+    for (const sql of [
+      'UPDATE audit_log SET detail = 1',
+      'DELETE FROM audit_log',
+      "INSERT INTO audit_log (audit_id, time, username, action, detail, hash) VALUES (0, 1, 'x', 'signin', '', x'00')",
+      "INSERT OR REPLACE INTO audit_log (audit_id, time, username, action, detail, hash) VALUES (2, 1, 'x', 'signin', '', x'00')",
+      "INSERT INTO audit_log (time, username, action, detail, hash) VALUES (1, 'x', 'signin', '', x'00')",
+    ]) {
+      expect(() => sqlInAnotherProcess(server.dataDir, sql), sql).toThrow();
     }
+  });
+
+  it('records no view for a HEAD, and counts failed sign-ins for unknown names instead of writing each', async () => {
+    const before = (await audit(server)).length;
+    const other = (await (await server.api('/v1/log/?limit=1')).json()) as { data: { visitor_id: string }[] };
+    await server.api(`/v1/photo/${other.data[0]!.visitor_id}`, { method: 'HEAD' });
+    for (let i = 0; i < 20; i++) {
+      await fetch(`${server.url}/v1/oauth/`, {
+        method: 'POST',
+        body: new URLSearchParams({ username: `nobody${i}`, password: 'whatever it is' }),
+      });
+    }
+    expect((await audit(server)).length).toBe(before);
   });
 
   it('is verified whole by cli audit verify, and a row edited in the file is found', () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuditAction } from '../../shared/audit';
-import type { Db } from '../db/connection';
+import { BUSY_TIMEOUT_MS, type Db } from '../db/connection';
 import type { AuditFilter, AuditLogRepository, AuditRow, NewAuditRow } from '../db/repositories/audit-log';
 import { logger } from '../log';
 
@@ -20,7 +20,7 @@ export interface AuditEvent {
 export const GENESIS = Buffer.alloc(32);
 
 /** SHA-256 over the previous entry's hash and this entry's fields, in a fixed order. */
-export function chainHash(previous: Buffer, row: Omit<NewAuditRow, 'hash'>): Buffer {
+export function chainHash(previous: Buffer, row: Omit<NewAuditRow, 'hash' | 'audit_id'>): Buffer {
   return createHash('sha256')
     .update(previous)
     .update(JSON.stringify([row.time, row.user_id, row.username, row.action, row.visitor_id, row.detail]))
@@ -47,10 +47,10 @@ export function auditTrail(deps: {
   usernameOf: (userId: number) => string | undefined;
 }) {
   const { db, now } = deps;
-  let queue: Omit<NewAuditRow, 'hash'>[] = [];
+  let queue: Omit<NewAuditRow, 'hash' | 'audit_id'>[] = [];
   let timer: NodeJS.Timeout | undefined;
 
-  function toRow(event: AuditEvent): Omit<NewAuditRow, 'hash'> {
+  function toRow(event: AuditEvent): Omit<NewAuditRow, 'hash' | 'audit_id'> {
     return {
       time: now(),
       user_id: event.userId,
@@ -61,12 +61,17 @@ export function auditTrail(deps: {
     };
   }
 
-  /** Chains and inserts rows in order; runs inside a write transaction. */
-  function append(rows: Omit<NewAuditRow, 'hash'>[]): void {
-    let previous = deps.log.last()?.hash ?? GENESIS;
+  /**
+   * Chains and inserts rows in order, each with the next ID after the highest ever given
+   * (the table refuses any other); runs inside a write transaction.
+   */
+  function append(rows: Omit<NewAuditRow, 'hash' | 'audit_id'>[]): void {
+    const last = deps.log.last();
+    let previous = last?.hash ?? GENESIS;
+    let id = Math.max(last?.audit_id ?? 0, deps.log.highestGiven());
     for (const row of rows) {
       const hash = chainHash(previous, row);
-      deps.log.insert({ ...row, hash });
+      deps.log.insert({ ...row, audit_id: ++id, hash });
       previous = hash;
     }
   }
@@ -74,12 +79,18 @@ export function auditTrail(deps: {
   // onto the same entry.
   const appendAlone = db.transaction(append);
 
-  function flush(): void {
+  /**
+   * Writes what waits. From the timer it does not wait for another process's lock (the
+   * desk would freeze for the whole busy timeout): it tries again a second later. When
+   * the server stops it waits as any write does.
+   */
+  function flush(options: { wait?: boolean } = {}): void {
     if (timer) clearTimeout(timer);
     timer = undefined;
     if (queue.length === 0) return;
     const batch = queue;
     queue = [];
+    if (!options.wait) db.pragma('busy_timeout = 0');
     try {
       appendAlone.immediate(batch);
     } catch (error) {
@@ -88,7 +99,33 @@ export function auditTrail(deps: {
       log.error({ err: error }, 'could not write the audit trail; will retry');
       timer = setTimeout(flush, 1000);
       timer.unref();
+    } finally {
+      if (!options.wait) db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     }
+  }
+
+  // Failed sign-ins for names no account has cost an attacker nothing: they are counted
+  // and written as one entry a minute, so a flood cannot grow the trail without bound.
+  let unknownFailures = 0;
+  let unknownTimer: NodeJS.Timeout | undefined;
+  function countUnknownFailure(): void {
+    unknownFailures++;
+    if (unknownTimer) return;
+    unknownTimer = setTimeout(() => {
+      unknownTimer = undefined;
+      const count = unknownFailures;
+      unknownFailures = 0;
+      queue.push(
+        toRow({
+          action: 'signin.failed',
+          userId: null,
+          username: '(no such account)',
+          detail: `${count} failed ${count === 1 ? 'sign-in' : 'sign-ins'} for names no account has, in the last minute`,
+        }),
+      );
+      flush();
+    }, 60_000);
+    unknownTimer.unref();
   }
 
   return {
@@ -107,11 +144,30 @@ export function auditTrail(deps: {
         timer.unref();
       }
     },
-    /** Writes what waits; the server calls it when it stops. */
-    flush,
+    /** A failed sign-in for a name no account has: counted, written once a minute. */
+    countUnknownFailure,
+    /** Writes what waits, waiting for locks as any write does; the server calls it when it stops. */
+    flushAll: (): void => {
+      if (unknownTimer) {
+        clearTimeout(unknownTimer);
+        unknownTimer = undefined;
+        if (unknownFailures > 0) {
+          queue.push(
+            toRow({
+              action: 'signin.failed',
+              userId: null,
+              username: '(no such account)',
+              detail: `${unknownFailures} failed sign-ins for names no account has`,
+            }),
+          );
+        }
+        unknownFailures = 0;
+      }
+      flush({ wait: true });
+    },
     /** A page of the trail, newest first; entries still waiting for their batch are written first. */
     page(filter: AuditFilter): AuditRow[] {
-      flush();
+      flush({ wait: true });
       return deps.log.page(filter);
     },
   };
@@ -129,7 +185,8 @@ export type ChainCheck =
  */
 export function verifyChain(log: AuditLogRepository): ChainCheck {
   let previous: Buffer = GENESIS;
-  let lastId = 0;
+  // From below any ID the table could hold: an entry slipped in at 0 or below is found too.
+  let lastId = Number.MIN_SAFE_INTEGER;
   let entries = 0;
   for (;;) {
     const batch: AuditRow[] = log.after(lastId, 1000);
@@ -141,9 +198,11 @@ export function verifyChain(log: AuditLogRepository): ChainCheck {
           entries,
           auditId: row.audit_id,
           problem:
-            row.audit_id !== lastId + 1
-              ? `entries ${lastId + 1}–${row.audit_id - 1} are missing before entry ${row.audit_id}`
-              : `entry ${row.audit_id} was changed (or the one before it was)`,
+            entries === 0 && row.audit_id !== 1
+              ? `the trail starts at entry ${row.audit_id}, not 1`
+              : row.audit_id !== lastId + 1
+                ? `entries ${lastId + 1}–${row.audit_id - 1} are missing before entry ${row.audit_id}`
+                : `entry ${row.audit_id} was changed (or the one before it was)`,
         };
       }
       previous = row.hash;
@@ -152,6 +211,7 @@ export function verifyChain(log: AuditLogRepository): ChainCheck {
     }
   }
   const highest = log.highestGiven();
+  if (entries === 0) lastId = 0;
   if (highest > lastId) {
     return {
       ok: false,

@@ -42,14 +42,42 @@ export function erasureService(deps: {
 }) {
   const { db, visitors, erasures, store, audit, events, now } = deps;
 
-  /** Deletes the files queued by committed erasures and purges; returns how many files there were. */
-  async function deletePendingFiles(): Promise<number> {
-    let removed = 0;
+  /** Deletes the files queued by committed erasures and purges; returns how many files each visitor had. */
+  async function deletePendingFiles(): Promise<Map<string, number>> {
+    const removed = new Map<string, number>();
     for (const pending of erasures.pendingDeletions()) {
-      removed += await store.removePhoto(pending.visitor_id, pending.format);
+      removed.set(pending.visitor_id, await store.removePhoto(pending.visitor_id, pending.format));
       erasures.deletionDone(pending.visitor_id);
     }
     return removed;
+  }
+
+  /**
+   * Finishes what committed erasures owe: the files and the scrub. It runs after the
+   * commit, where a failure (a lock held by another process, a full disk) must not tell
+   * the client that nothing happened: the erasure stands, and the rest is retried every
+   * few seconds and at the next start until it is done.
+   */
+  async function finishErasures(erasedIds: string[]): Promise<Map<string, number>> {
+    let removed = new Map<string, number>();
+    try {
+      removed = await deletePendingFiles();
+      scrub(erasedIds);
+    } catch (error) {
+      log.error({ err: error }, 'an erasure committed but its clean-up failed; retrying');
+      retryFinish(erasedIds);
+    }
+    return removed;
+  }
+
+  let finishRetry: NodeJS.Timeout | undefined;
+  function retryFinish(erasedIds: string[]): void {
+    if (finishRetry) return;
+    finishRetry = setTimeout(() => {
+      finishRetry = undefined;
+      void finishErasures(erasedIds);
+    }, 5000);
+    finishRetry.unref();
   }
 
   let walRetry: NodeJS.Timeout | undefined;
@@ -89,6 +117,10 @@ export function erasureService(deps: {
       const backup = new Database(path.join(deps.dataDir, name));
       try {
         backup.pragma('secure_delete = ON');
+        // A backup from before version 3 has no expected visits.
+        const hasExpected =
+          backup.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'expected_visits'").get() !==
+          undefined;
         const find = backup.prepare<[string], { seq: number; card_no: number }>(
           'SELECT seq, card_no FROM visitors WHERE visitor_id = ?',
         );
@@ -104,6 +136,13 @@ export function erasureService(deps: {
               .prepare("UPDATE visitors SET name = ?, mobile = '', purpose = '' WHERE seq = ?")
               .run(ERASED_NAME, row.seq);
             backup.prepare('DELETE FROM photos WHERE visitor_seq = ?').run(row.seq);
+            if (hasExpected) {
+              backup
+                .prepare(
+                  'UPDATE expected_visits SET name = ?, mobile = NULL, purpose = NULL, note = NULL WHERE visitor_id = ?',
+                )
+                .run(ERASED_NAME, visitorId);
+            }
           }
         })();
         backup.exec("INSERT INTO visitors_fts (visitors_fts) VALUES ('optimize')");
@@ -122,6 +161,7 @@ export function erasureService(deps: {
       audit.record({ action: 'visitor.erase', userId, visitorId, detail: `already erased; ${reason}` });
       return { erased_time: formatLocalTime(record.erased_at), files_removed: 0, fields_cleared: [] };
     }
+    assertReasonHoldsNoPersonalData(reason, record);
     const erasedAt = now();
     const hadPhoto = db
       .transaction(() => {
@@ -130,8 +170,7 @@ export function erasureService(deps: {
         return queued;
       })
       .immediate();
-    const filesRemoved = await deletePendingFiles();
-    scrub([visitorId]);
+    const filesRemoved = (await finishErasures([visitorId])).get(visitorId) ?? 0;
     const erased = visitors.byId(visitorId);
     if (erased) events.publish({ type: 'visitor.erased', visitor_id: visitorId, visitor: toVisitor(erased) });
     return {
@@ -180,20 +219,18 @@ export function erasureService(deps: {
         if (batch.length === 0) break;
         db.transaction(() => {
           for (const photo of batch) erasures.dropPhoto(photo.seq, photo.visitor_id);
+          audit.record({
+            action: 'photos.purge',
+            userId: null,
+            detail: `photos of ${batch.length} ${batch.length === 1 ? 'visitor' : 'visitors'} who left more than ${photoDays} days ago deleted`,
+          });
         }).immediate();
         photos += batch.length;
         await deletePendingFiles();
       }
-      if (photos > 0) {
-        audit.record({
-          action: 'photos.purge',
-          userId: null,
-          detail: `photos of ${photos} ${photos === 1 ? 'visitor' : 'visitors'} who left more than ${photoDays} days ago deleted`,
-        });
-      }
     }
     if (photos + visits > 0) {
-      scrub(erasedIds);
+      await finishErasures(erasedIds);
       events.publish({ type: 'log.changed' });
       log.info(`retention: ${photos} photos deleted, ${visits} visits erased`);
     }
@@ -203,10 +240,37 @@ export function erasureService(deps: {
   return {
     erase,
     applyRetention,
-    deletePendingFiles,
-    /** Stops a pending WAL retry (the database is closing). */
-    stop: () => clearTimeout(walRetry),
+    /** Start-up: what a crash or a lock left unfinished, before the first request. */
+    async finishPending(): Promise<void> {
+      await deletePendingFiles();
+      if (erasures.scrubPending()) scrub([]);
+    },
+    /** Stops pending retries (the database is closing). */
+    stop: () => {
+      clearTimeout(walRetry);
+      clearTimeout(finishRetry);
+    },
   };
 }
 
 export type ErasureService = ReturnType<typeof erasureService>;
+
+/**
+ * The reason goes on the append-only trail, which must never hold a visitor's personal
+ * data: a reason that names the visitor (a word of their name) or gives their mobile is
+ * refused, and nothing is erased.
+ */
+function assertReasonHoldsNoPersonalData(reason: string, visitor: { name: string; mobile: string }): void {
+  const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase();
+  const words = new Set(fold(reason).match(/[\p{L}\p{N}]+/gu) ?? []);
+  const named = (fold(visitor.name).match(/[\p{L}\p{N}]+/gu) ?? []).some((word) => word.length >= 3 && words.has(word));
+  const digits = visitor.mobile.replace(/\D/g, '');
+  const mobile = digits.length >= 6 && reason.replace(/\D/g, '').includes(digits.slice(-6));
+  if (named || mobile) {
+    throw new ApiError(
+      '2400',
+      'The reason is kept on the audit trail for good: leave out the visitor’s name and mobile.',
+      { field: 'reason' },
+    );
+  }
+}

@@ -31,11 +31,23 @@ export const privacy: Migration = {
         BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
       CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+      -- Only after the newest entry, with its ID given (audit-log.ts does): no entry slipped in
+      -- before (ID 0, negative IDs), and no INSERT OR REPLACE over an existing one, whose
+      -- implicit delete fires no DELETE trigger. An ID left to SQLite reads as -1 or NULL here.
+      CREATE TRIGGER audit_log_append_only BEFORE INSERT ON audit_log
+        WHEN NEW.audit_id IS NULL OR NEW.audit_id <= coalesce((SELECT max(audit_id) FROM audit_log), 0)
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 
       ALTER TABLE visitors ADD COLUMN erased_at INTEGER;
 
       -- Photo files whose rows are gone (an erasure, a purge): deleted right after the commit
       -- that removed the rows, and by start-up if a crash came first, before any request.
+      -- Work an erasure committed to and must still finish (the scrub of freed data): done
+      -- right after the commit, and at start-up if a crash or a lock came first.
+      CREATE TABLE pending_scrubs (
+        since INTEGER PRIMARY KEY
+      ) STRICT;
+
       CREATE TABLE photo_deletions (
         visitor_id TEXT PRIMARY KEY,
         format     TEXT NOT NULL

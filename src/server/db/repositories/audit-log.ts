@@ -12,6 +12,7 @@ export interface AuditRow {
 }
 
 export interface NewAuditRow {
+  audit_id: number;
   time: number;
   user_id: number | null;
   username: string;
@@ -38,8 +39,8 @@ export function auditLogRepository(db: Db) {
     'SELECT audit_id, hash FROM audit_log ORDER BY audit_id DESC LIMIT 1',
   );
   const insert = db.prepare<[NewAuditRow]>(
-    `INSERT INTO audit_log (time, user_id, username, action, visitor_id, detail, hash)
-     VALUES (@time, @user_id, @username, @action, @visitor_id, @detail, @hash)`,
+    `INSERT INTO audit_log (audit_id, time, user_id, username, action, visitor_id, detail, hash)
+     VALUES (@audit_id, @time, @user_id, @username, @action, @visitor_id, @detail, @hash)`,
   );
   const after = db.prepare<[number, number], AuditRow>(
     `SELECT ${COLUMNS} FROM audit_log WHERE audit_id > ? ORDER BY audit_id LIMIT ?`,

@@ -31,6 +31,9 @@ export function erasuresRepository(db: Db) {
     'INSERT OR IGNORE INTO photo_deletions (visitor_id, format) VALUES (?, ?)',
   );
   const pending = db.prepare<[], PendingDeletion>('SELECT visitor_id, format FROM photo_deletions');
+  const markScrub = db.prepare<[number]>('INSERT OR IGNORE INTO pending_scrubs (since) VALUES (?)');
+  const scrubPending = db.prepare<[], { one: 1 }>('SELECT 1 AS one FROM pending_scrubs LIMIT 1');
+  const scrubDone = db.prepare('DELETE FROM pending_scrubs');
   const done = db.prepare<[string]>('DELETE FROM photo_deletions WHERE visitor_id = ?');
   const expiredVisits = db.prepare<
     [number, number],
@@ -72,6 +75,8 @@ export function erasuresRepository(db: Db) {
       visitor: { seq: number; visitor_id: string; card_no: number; visitee_name: string | null },
       now: number,
     ): boolean {
+      // The scrub is owed from this commit on, until it has run.
+      markScrub.run(now);
       // Contentless FTS5 cannot update in place: the old entry is deleted, the erased one added.
       ftsDelete.run(visitor.seq);
       ftsInsert.run(visitor.seq, ERASED_NAME, visitor.card_no, visitor.visitee_name);
@@ -97,8 +102,11 @@ export function erasuresRepository(db: Db) {
      */
     scrub(): boolean {
       db.exec("INSERT INTO visitors_fts (visitors_fts) VALUES ('optimize')");
+      scrubDone.run();
       return truncateWal();
     },
+    /** Whether an erasure committed a scrub that has not run yet (a crash or a lock came first). */
+    scrubPending: (): boolean => scrubPending.get() !== undefined,
     /**
      * Copies the WAL into the database and empties it; false when another connection's
      * open read (a second desk, a backup tool) kept some frames in use.

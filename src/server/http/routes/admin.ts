@@ -345,10 +345,14 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
             errors: adminOnly,
           }),
         },
-        async (request): Promise<SettingsResponse> => ({
-          success: true,
-          data: ctx.settings.update(request.body, request.userId!),
-        }),
+        async (request): Promise<SettingsResponse> => {
+          const data = ctx.settings.update(request.body, request.userId!);
+          // A shorter retention applies now, not at the next start or the next day.
+          if (request.body.photo_retention_days !== undefined || request.body.visit_retention_days !== undefined) {
+            void ctx.applyRetention().catch((error: unknown) => request.log.error({ err: error }, 'retention failed'));
+          }
+          return { success: true, data };
+        },
       );
     },
     { prefix: '/v1/admin' },

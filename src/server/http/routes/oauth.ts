@@ -48,13 +48,17 @@ export function oauthRoutes(app: FastifyInstance, ctx: AppContext): void {
         });
       } catch (error) {
         if (error instanceof ApiError && error.code === '1142') {
+          const account = ctx.repositories.users.findByUsername(parsed.data.username);
           // Batched like photo views: a flood of guesses must not become a flood of commits.
-          ctx.audit.recordSoon({
-            action: 'signin.failed',
-            userId: null,
-            username: parsed.data.username.slice(0, 64),
-            detail: error.status === 429 ? 'refused: too many attempts or busy' : 'wrong username or password',
-          });
+          if (account) {
+            ctx.audit.recordSoon({
+              action: 'signin.failed',
+              userId: account.id,
+              detail: error.status === 429 ? 'refused: too many attempts or busy' : 'wrong password',
+            });
+          } else {
+            ctx.audit.countUnknownFailure();
+          }
         }
         throw error;
       }
@@ -128,7 +132,10 @@ export function oauthRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (request): Promise<MeResponse> => {
       const user = ctx.repositories.users.byId(request.userId!)!;
-      return { success: true, data: { username: user.username, role: user.role } };
+      return {
+        success: true,
+        data: { username: user.username, role: user.role, badge_size: ctx.settings.read().badge_size },
+      };
     },
   );
 }

@@ -23,7 +23,7 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
       const notModified = ifNoneMatch(request.headers['if-none-match'], photo.etag);
       // Who saw whose face (shared/API.md Part 2, Privacy): every full photo served, from
       // the disk or confirmed from the client's cache. Thumbnails are not views.
-      if (kind === 'original') {
+      if (kind === 'original' && request.method !== 'HEAD') {
         ctx.audit.recordSoon({
           action: 'photo.view',
           userId: request.userId!,

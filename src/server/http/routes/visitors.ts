@@ -223,12 +223,14 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext): void {
       const batches = ctx.visitors.matching({ q, from, to });
       // The first batch is read before the answer starts, so a search that is refused is a JSON error, not a broken file.
       const first = batches.next();
-      ctx.audit.record({
-        action: 'log.export',
-        userId: request.userId!,
-        // The filter's shape only: search text may be someone's name.
-        detail: `from ${from ?? 'the start'} to ${to ?? 'today'}${q ? ', with a search' : ''}`,
-      });
+      // A HEAD sends no rows: nothing was exported.
+      if (request.method !== 'HEAD')
+        ctx.audit.record({
+          action: 'log.export',
+          userId: request.userId!,
+          // The filter's shape only: search text may be someone's name.
+          detail: `from ${from ?? 'the start'} to ${to ?? 'today'}${q ? ', with a search' : ''}`,
+        });
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="export.csv"')
