@@ -49,7 +49,14 @@ describe('the IPC handlers of the main process', () => {
     electron.available = true;
     userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-ipc-'));
     quit = vi.fn(async () => undefined);
-    registerIpc({ userDataDir, dataDir: '/srv/desk', appOrigin: APP, kiosk: true, quitWithCredentials: quit });
+    registerIpc({
+      deskContents: () => undefined,
+      userDataDir,
+      dataDir: '/srv/desk',
+      appOrigin: APP,
+      kiosk: true,
+      quitWithCredentials: quit,
+    });
   });
   afterEach(() => fs.rmSync(userDataDir, { recursive: true, force: true }));
 

@@ -52,6 +52,7 @@ async function createWindow(): Promise<void> {
   const origin = new URL(running.url).origin;
   lockDownSession(session.fromPartition(DESK_PARTITION), origin);
   registerIpc({
+    deskContents: () => BrowserWindow.getAllWindows()[0]?.webContents,
     userDataDir: userData,
     dataDir,
     appOrigin: origin,

@@ -1,12 +1,21 @@
-import { ipcMain, safeStorage } from 'electron';
+import { ipcMain, safeStorage, type WebContents } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ZodError } from 'zod';
 import { IPC_CHANNELS, type IpcError, type IpcHandlers, type IpcResult } from '../shared/ipc';
-import { deskPrefsSchema, quitCredentialsSchema, storedSessionSchema } from '../shared/ipc-schemas';
+import {
+  deskPrefsSchema,
+  printBadgeSchema,
+  quitCredentialsSchema,
+  storedSessionSchema,
+  type DeskPrefs,
+} from '../shared/ipc-schemas';
+import { badgePrintOptions } from './printing';
 import { isTrustedSender, sessionPersistence } from './security-policy';
 
 export interface IpcOptions {
+  /** The desk window's contents: what badges are printed from. */
+  deskContents: () => WebContents | undefined;
   userDataDir: string;
   dataDir: string;
   appOrigin: string;
@@ -25,6 +34,13 @@ export interface IpcOptions {
 export function ipcHandlers(options: IpcOptions): IpcHandlers {
   const file = path.join(options.userDataDir, 'session.bin');
   const prefsFile = path.join(options.userDataDir, 'desk-prefs.json');
+  const readPrefs = (): DeskPrefs => {
+    try {
+      return deskPrefsSchema.parse(JSON.parse(fs.readFileSync(prefsFile, 'utf8')));
+    } catch {
+      return {};
+    }
+  };
   let inMemory: unknown = null;
   const persist = (): boolean =>
     sessionPersistence({
@@ -63,12 +79,31 @@ export function ipcHandlers(options: IpcOptions): IpcHandlers {
       await options.quitWithCredentials(username, password);
       return undefined;
     },
-    'prefs:load': () => {
-      try {
-        return deskPrefsSchema.parse(JSON.parse(fs.readFileSync(prefsFile, 'utf8')));
-      } catch {
-        return {};
+    'prefs:load': () => readPrefs(),
+    'print:printers': async () => {
+      const contents = options.deskContents();
+      if (!contents) return [];
+      return (await contents.getPrintersAsync()).map((printer) => ({
+        name: printer.name,
+        displayName: printer.displayName || printer.name,
+        description: printer.description,
+      }));
+    },
+    'print:badge': async (arg) => {
+      const { size } = printBadgeSchema.parse(arg);
+      const contents = options.deskContents();
+      if (!contents) throw new Error('The desk window is closed.');
+      const printer = readPrefs().badgePrinter;
+      if (printer && !(await contents.getPrintersAsync()).some((known) => known.name === printer)) {
+        throw new PrintError(`The printer “${printer}” is not connected to this computer.`);
       }
+      await new Promise<void>((resolve, reject) => {
+        contents.print(badgePrintOptions(size, printer), (success, failureReason) => {
+          if (success) resolve();
+          else reject(new PrintError(printFailure(failureReason)));
+        });
+      });
+      return undefined;
     },
     'prefs:save': (arg) => {
       const prefs = deskPrefsSchema.strict().parse(arg);
@@ -78,9 +113,21 @@ export function ipcHandlers(options: IpcOptions): IpcHandlers {
   };
 }
 
+/** A print that did not happen, in words for the screen. */
+export class PrintError extends Error {}
+
+/** Electron's failure reasons as people read them. */
+export function printFailure(reason: string): string {
+  if (reason === 'cancelled') return 'Printing was cancelled.';
+  if (reason === 'Print job canceled') return 'Printing was cancelled.';
+  if (reason === 'Invalid deviceName provided') return 'The chosen printer is not available.';
+  return `The badge could not be printed (${reason || 'the printer did not answer'}).`;
+}
+
 /** What crosses back when a handler fails: a code the renderer can act on and words it can show. */
 export function toIpcError(error: unknown): IpcError {
   if (error instanceof ZodError) return { code: 'invalid', message: 'The request to the desk was malformed.' };
+  if (error instanceof PrintError) return { code: 'print', message: error.message };
   const code = (error as { code?: unknown } | null)?.code;
   // The server's own errors (ApiError) carry a contract code and a message meant for people.
   if (typeof code === 'string' && /^\d{4}$/.test(code) && error instanceof Error) {

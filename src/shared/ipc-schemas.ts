@@ -24,5 +24,18 @@ export const DENSITIES = ['comfortable', 'compact', 'list'] as const;
  */
 export const deskPrefsSchema = z.object({
   density: z.enum(DENSITIES).optional().catch(undefined),
+  /** Print a badge at every check-in. */
+  autoPrintBadge: z.boolean().optional().catch(undefined),
+  /** The label printer badges go to without a dialog (Electron); absent: the print dialog. */
+  badgePrinter: z.string().max(200).optional().catch(undefined),
 });
 export type DeskPrefs = z.infer<typeof deskPrefsSchema>;
+
+export const printBadgeSchema = z.object({ size: z.enum(['62x100', '54x101', 'a6']) });
+export type PrintBadge = z.infer<typeof printBadgeSchema>;
+
+export interface PrinterInfo {
+  name: string;
+  displayName: string;
+  description: string;
+}

@@ -1,6 +1,6 @@
-import type { DeskPrefs, QuitCredentials, StoredSession } from './ipc-schemas';
+import type { DeskPrefs, PrintBadge, PrinterInfo, QuitCredentials, StoredSession } from './ipc-schemas';
 
-export type { DeskPrefs, QuitCredentials, StoredSession };
+export type { DeskPrefs, PrintBadge, PrinterInfo, QuitCredentials, StoredSession };
 
 /**
  * The contract between the renderer and Electron's main process: one map of channels to
@@ -25,6 +25,10 @@ export interface IpcContract {
   /** This desk's preferences (the log's density), kept between launches. */
   'prefs:load': { arg: undefined; value: DeskPrefs };
   'prefs:save': { arg: DeskPrefs; value: undefined };
+  /** The printers this computer knows, for the desk's choice of a label printer. */
+  'print:printers': { arg: undefined; value: PrinterInfo[] };
+  /** Prints the window's badge (its print root) on the desk's label printer, or with the dialog. */
+  'print:badge': { arg: PrintBadge; value: undefined };
 }
 
 export type IpcChannel = keyof IpcContract;
@@ -37,6 +41,8 @@ export const IPC_CHANNELS = [
   'app:quit',
   'prefs:load',
   'prefs:save',
+  'print:printers',
+  'print:badge',
 ] as const satisfies readonly IpcChannel[];
 
 export interface IpcError {

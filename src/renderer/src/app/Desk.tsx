@@ -3,6 +3,7 @@ import { useCallback, useDeferredValue, useEffect, useRef, useState } from 'reac
 import type { Visitor } from '../../../shared/api-types';
 import type { ExpectedVisit } from '../../../shared/expected';
 import { AdminArea } from '../features/admin/AdminArea';
+import { CheckedInBar } from '../features/badge/CheckedInBar';
 import { EvacuationButton } from '../features/evacuation/EvacuationButton';
 import { EvacuationList } from '../features/evacuation/EvacuationList';
 import { RollCall } from '../features/evacuation/RollCall';
@@ -49,6 +50,8 @@ export function Desk() {
   const [checkingIn, setCheckingIn] = useState<boolean | ExpectedVisit>(false);
   const [expecting, setExpecting] = useState(false);
   const [rollId, setRollId] = useState<number | null>(null);
+  // The visitor just checked in: the confirmation, with their badge.
+  const [checkedIn, setCheckedIn] = useState<string | null>(null);
   const [listingEvacuations, setListingEvacuations] = useState(false);
   const openRoll = useCallback((evacuationId: number) => {
     setListingEvacuations(false);
@@ -252,14 +255,18 @@ export function Desk() {
         />
       )}
       {leaving && <ExitDialog visitor={leaving} onClose={() => setLeaving(null)} />}
+      {checkedIn && !openedNow && (
+        <CheckedInBar key={checkedIn} visitorId={checkedIn} onDismiss={() => setCheckedIn(null)} />
+      )}
       {expecting && <ExpectDialog today={today} onClose={() => setExpecting(false)} />}
       {listingEvacuations && <EvacuationList onOpen={openRoll} onClose={() => setListingEvacuations(false)} />}
       {checkingIn !== false && (
         <CheckInDialog
           expected={checkingIn === true ? undefined : checkingIn}
           onClose={() => setCheckingIn(false)}
-          onCheckedIn={() => {
+          onCheckedIn={(visitorId) => {
             setCheckingIn(false);
+            setCheckedIn(visitorId);
             setView('on-site');
           }}
         />

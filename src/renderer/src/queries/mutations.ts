@@ -32,15 +32,18 @@ export function useRecordExit(token: string, visitorId: string, onDone: () => vo
 }
 
 /** Checks a visitor in; the log is re-read so the newcomer shows with the server's own view of them. */
-export function useCheckIn(token: string, handlers: { onSuccess: () => void; onError: (error: Error) => void }) {
+export function useCheckIn(
+  token: string,
+  handlers: { onSuccess: (visitorId: string) => void; onError: (error: Error) => void },
+) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (form: FormData) => apiJson<AddVisitorResponse>('/v1/add/', { method: 'POST', token, body: form }),
-    onSuccess: async () => {
+    onSuccess: async (answer) => {
       await client.invalidateQueries({ queryKey: visitorKeys.all });
       // A check-in from an expected visit marks it arrived.
       void client.invalidateQueries({ queryKey: expectedKeys.all });
-      handlers.onSuccess();
+      handlers.onSuccess(answer.visitor_id);
     },
     onError: handlers.onError,
   });

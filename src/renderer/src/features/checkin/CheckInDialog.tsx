@@ -26,7 +26,7 @@ export function CheckInDialog({
   /** The expected visit being checked in: its details fill the form, and it is marked arrived. */
   expected?: ExpectedVisit | undefined;
   onClose: () => void;
-  onCheckedIn: () => void;
+  onCheckedIn: (visitorId: string) => void;
 }) {
   const { token } = useSession();
   const [problems, setProblems] = useState<Problems>({});

@@ -3,6 +3,7 @@ import { useSession } from '../../app/session';
 import { Dialog } from '../../lib/Dialog';
 import { callMain, hasBridge } from '../../lib/bridge';
 import { textField } from '../../lib/form';
+import { BadgePrefs } from '../badge/BadgePrefs';
 
 /**
  * Who is signed in, where this desk keeps its data, sign-out, and on a kiosk the only
@@ -46,6 +47,7 @@ export function DeskMenu({ onAdmin }: { onAdmin?: (() => void) | undefined }) {
             <dt>Data folder</dt>
             <dd>{info?.dataDir ?? 'On the server this browser is connected to'}</dd>
           </dl>
+          <BadgePrefs />
           {closing && (
             <form className="fields kiosk-close" onSubmit={(event) => void closeKiosk(event)}>
               <label>

@@ -3,7 +3,7 @@ import { useDeferredValue, useState } from 'react';
 import type { RollPerson } from '../../../../shared/evacuation';
 import { useSession } from '../../app/session';
 import { Dialog } from '../../lib/Dialog';
-import { printNow } from '../../lib/print';
+import { printNow } from '../../lib/print-now';
 import { evacuationQuery, useCloseEvacuation, useMarkAccounted } from '../../queries/evacuations';
 import { Thumbnail } from '../log/Thumbnail';
 import { RollPrint } from './RollPrint';

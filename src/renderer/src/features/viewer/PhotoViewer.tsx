@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Visitor } from '../../../../shared/api-types';
 import { Dialog } from '../../lib/Dialog';
 import { shortTime } from '../../lib/format';
+import { PrintBadgeButton } from '../badge/PrintBadgeButton';
 import { EraseDialog } from './EraseDialog';
 import { PhotoViewsDialog } from './PhotoViewsDialog';
 import { ZoomablePhoto } from './ZoomablePhoto';
@@ -94,6 +95,7 @@ export function PhotoViewer({ visitor, isAdmin, position, onMove, onClose, onExi
             →
           </button>
           <span className="spacer" />
+          {!visitor.erased && <PrintBadgeButton visitor={visitor} />}
           {isAdmin && (
             <button type="button" onClick={() => setDialog('views')}>
               Who has seen this photo

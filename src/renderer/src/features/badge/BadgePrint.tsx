@@ -1,0 +1,33 @@
+import type { Visitor } from '../../../../shared/api-types';
+import { BADGE_PAGES, type BadgeSize } from '../../../../shared/settings';
+import { PrintOnly } from '../../lib/print';
+import { Thumbnail } from '../log/Thumbnail';
+
+const VALID_ON = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+
+/** "Valid on 28 Nov 2026", from the day of the visit. */
+export function validOn(entryTime: string): string {
+  const [y, m, d] = entryTime.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return `Valid on ${VALID_ON.format(new Date(y, m - 1, d))}`;
+}
+
+/**
+ * The badge as printed: the page is the label (`@page` of exactly its size, no margin),
+ * one badge a page, laid out in millimetres for the size the site set. The face is the
+ * thumbnail: a badge never asks for the full photo.
+ */
+export function BadgePrint({ visitor, size }: { visitor: Visitor; size: BadgeSize }) {
+  const page = BADGE_PAGES[size];
+  return (
+    <PrintOnly page={`size: ${page.width}mm ${page.height}mm; margin: 0`}>
+      <article className={`badge badge-${size}`} style={{ width: `${page.width}mm`, height: `${page.height}mm` }}>
+        <header className="badge-band">VISITOR</header>
+        <Thumbnail visitor={visitor} className="badge-photo" />
+        <p className="badge-name">{visitor.name}</p>
+        <p className="badge-host">{visitor.visitee_name ? `Visiting ${visitor.visitee_name}` : 'Visitor'}</p>
+        <p className="badge-card">Card #{visitor.card_no}</p>
+        <p className="badge-valid">{validOn(visitor.entry_time)}</p>
+      </article>
+    </PrintOnly>
+  );
+}
