@@ -106,4 +106,26 @@ describe('photo retention runs by default (30 days) when the desk starts', () =>
       await server.close();
     }
   });
+
+  it('erases whole visits past visit retention, keeping card and times, each batch on the trail', async () => {
+    const folder = await folderWithHistory();
+    folders.push(folder.dataDir);
+    const ctx = await openContext({ dataDir: folder.dataDir });
+    ctx.settings.update({ visit_retention_days: 20 }, 1);
+    ctx.close();
+    const server: TestServer = await startTestServer({ dataDir: folder.dataDir });
+    try {
+      const log = (await (await server.api('/v1/log/?limit=10')).json()) as {
+        data: { visitor_id: string; name: string; card_no: number; erased: boolean; entry_time: string }[];
+      };
+      const old = log.data.find((v) => v.visitor_id === folder.old)!;
+      expect(old).toMatchObject({ name: 'Erased visitor', card_no: 1, erased: true });
+      expect(log.data.filter((v) => v.erased)).toHaveLength(1);
+      expect(fs.readFileSync(path.join(folder.dataDir, 'frontdesk.db')).includes('Left Long Ago')).toBe(false);
+      const audit = (await (await server.api('/v1/admin/audit/?action=visits.purge')).json()) as { data: AuditEntry[] };
+      expect(audit.data.map((entry) => entry.detail)).toEqual(['1 visit older than 20 days erased']);
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -58,33 +58,33 @@ export function erasureService(deps: {
    * the client that nothing happened: the erasure stands, and the rest is retried every
    * few seconds and at the next start until it is done.
    */
-  async function finishErasures(erasedIds: string[]): Promise<Map<string, number>> {
+  async function finishErasures(erasedIds: string[], photosGone: string[] = []): Promise<Map<string, number>> {
     let removed = new Map<string, number>();
     try {
       removed = await deletePendingFiles();
-      scrub(erasedIds);
+      scrub(erasedIds, photosGone);
     } catch (error) {
       log.error({ err: error }, 'an erasure committed but its clean-up failed; retrying');
-      retryFinish(erasedIds);
+      retryFinish(erasedIds, photosGone);
     }
     return removed;
   }
 
   let finishRetry: NodeJS.Timeout | undefined;
-  function retryFinish(erasedIds: string[]): void {
+  function retryFinish(erasedIds: string[], photosGone: string[]): void {
     if (finishRetry) return;
     finishRetry = setTimeout(() => {
       finishRetry = undefined;
-      void finishErasures(erasedIds);
+      void finishErasures(erasedIds, photosGone);
     }, 5000);
     finishRetry.unref();
   }
 
   let walRetry: NodeJS.Timeout | undefined;
 
-  function scrub(erasedIds: string[]): void {
+  function scrub(erasedIds: string[], photosGone: string[] = []): void {
     if (!erasures.scrub()) retryWalTruncation(WAL_RETRIES);
-    if (erasedIds.length > 0) eraseFromBackups(erasedIds);
+    if (erasedIds.length + photosGone.length > 0) eraseFromBackups(erasedIds, photosGone);
   }
 
   /**
@@ -108,10 +108,10 @@ export function erasureService(deps: {
 
   /**
    * Migration backups (frontdesk.vN-*.bak.db) are copies of the database from before an
-   * upgrade: the same visitors are erased in them, and each is rebuilt (VACUUM) so no
-   * freed page keeps the old text.
+   * upgrade: the same visitors are erased in them (and purged photos' rows, with their
+   * ThumbHash, removed), and each is rebuilt (VACUUM) so no freed page keeps the old text.
    */
-  function eraseFromBackups(visitorIds: string[]): void {
+  function eraseFromBackups(visitorIds: string[], photosGone: string[]): void {
     const backups = fs.readdirSync(deps.dataDir).filter((name) => /\.bak\.db$/.test(name));
     for (const name of backups) {
       const backup = new Database(path.join(deps.dataDir, name));
@@ -145,6 +145,10 @@ export function erasureService(deps: {
             }
           }
         })();
+        const dropPhoto = backup.prepare(
+          'DELETE FROM photos WHERE visitor_seq = (SELECT seq FROM visitors WHERE visitor_id = ?)',
+        );
+        backup.transaction(() => photosGone.forEach((visitorId) => dropPhoto.run(visitorId)))();
         backup.exec("INSERT INTO visitors_fts (visitors_fts) VALUES ('optimize')");
         backup.exec('VACUUM');
       } finally {
@@ -192,24 +196,25 @@ export function erasureService(deps: {
     let photos = 0;
     let visits = 0;
     const erasedIds: string[] = [];
+    const photosGone: string[] = [];
     if (visitDays !== null) {
       const cutoff = now() - visitDays * DAY;
       for (;;) {
         const batch = erasures.expiredVisits(cutoff, BATCH);
         if (batch.length === 0) break;
+        // Each batch is on the trail in its own transaction: a crash between batches leaves
+        // the trail counting exactly what was erased.
         db.transaction(() => {
           for (const visit of batch) erasures.eraseVisitor(visit, now());
+          audit.record({
+            action: 'visits.purge',
+            userId: null,
+            detail: `${batch.length} ${batch.length === 1 ? 'visit' : 'visits'} older than ${visitDays} days erased`,
+          });
         }).immediate();
         erasedIds.push(...batch.map((visit) => visit.visitor_id));
         visits += batch.length;
         await deletePendingFiles();
-      }
-      if (visits > 0) {
-        audit.record({
-          action: 'visits.purge',
-          userId: null,
-          detail: `${visits} visits older than ${visitDays} days erased`,
-        });
       }
     }
     if (photoDays !== null) {
@@ -226,11 +231,12 @@ export function erasureService(deps: {
           });
         }).immediate();
         photos += batch.length;
+        photosGone.push(...batch.map((photo) => photo.visitor_id));
         await deletePendingFiles();
       }
     }
     if (photos + visits > 0) {
-      await finishErasures(erasedIds);
+      await finishErasures(erasedIds, photosGone);
       events.publish({ type: 'log.changed' });
       log.info(`retention: ${photos} photos deleted, ${visits} visits erased`);
     }
