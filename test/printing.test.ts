@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { badgePrintOptions } from '../src/main/printing';
-import { printFailure } from '../src/main/ipc';
+import { badgePrintOptions, printFailure } from '../src/main/printing';
 
 describe('badge printing options (Electron, silent)', () => {
   it('always gives the label as a portrait page in microns, with no margins and no printer default size', () => {

@@ -10,7 +10,7 @@ import {
   storedSessionSchema,
   type DeskPrefs,
 } from '../shared/ipc-schemas';
-import { badgePrintOptions } from './printing';
+import { badgePrintOptions, PrintError, printFailure } from './printing';
 import { isTrustedSender, sessionPersistence } from './security-policy';
 
 export interface IpcOptions {
@@ -111,17 +111,6 @@ export function ipcHandlers(options: IpcOptions): IpcHandlers {
       return undefined;
     },
   };
-}
-
-/** A print that did not happen, in words for the screen. */
-export class PrintError extends Error {}
-
-/** Electron's failure reasons as people read them. */
-export function printFailure(reason: string): string {
-  if (reason === 'cancelled') return 'Printing was cancelled.';
-  if (reason === 'Print job canceled') return 'Printing was cancelled.';
-  if (reason === 'Invalid deviceName provided') return 'The chosen printer is not available.';
-  return `The badge could not be printed (${reason || 'the printer did not answer'}).`;
 }
 
 /** What crosses back when a handler fails: a code the renderer can act on and words it can show. */

@@ -28,3 +28,14 @@ export function badgePrintOptions(size: BadgeSize, deviceName: string | undefine
     copies: 1,
   };
 }
+
+/** A print that did not happen, in words for the screen. */
+export class PrintError extends Error {}
+
+/** Electron's failure reasons as people read them. */
+export function printFailure(reason: string): string {
+  if (reason === 'cancelled') return 'Printing was cancelled.';
+  if (reason === 'Print job canceled') return 'Printing was cancelled.';
+  if (reason === 'Invalid deviceName provided') return 'The chosen printer is not available.';
+  return `The badge could not be printed (${reason || 'the printer did not answer'}).`;
+}
