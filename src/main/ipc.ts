@@ -98,10 +98,15 @@ export function ipcHandlers(options: IpcOptions): IpcHandlers {
         throw new PrintError(`The printer “${printer}” is not connected to this computer.`);
       }
       await new Promise<void>((resolve, reject) => {
-        contents.print(badgePrintOptions(size, printer), (success, failureReason) => {
-          if (success) resolve();
-          else reject(new PrintError(printFailure(failureReason)));
-        });
+        try {
+          contents.print(badgePrintOptions(size, printer), (success, failureReason) => {
+            if (success) resolve();
+            else reject(new PrintError(printFailure(failureReason)));
+          });
+        } catch (error) {
+          // Options refused before printing starts (Electron throws rather than calling back).
+          reject(new PrintError(printFailure(error instanceof Error ? error.message : String(error))));
+        }
       });
       return undefined;
     },

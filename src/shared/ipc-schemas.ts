@@ -27,7 +27,7 @@ export const deskPrefsSchema = z.object({
   /** Print a badge at every check-in. */
   autoPrintBadge: z.boolean().optional().catch(undefined),
   /** The label printer badges go to without a dialog (Electron); absent: the print dialog. */
-  badgePrinter: z.string().max(200).optional().catch(undefined),
+  badgePrinter: z.string().min(1).max(200).optional().catch(undefined),
 });
 export type DeskPrefs = z.infer<typeof deskPrefsSchema>;
 

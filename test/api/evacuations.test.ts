@@ -63,6 +63,12 @@ describe('the evacuation roll call', () => {
       server.api(`/v1/evacuations/${id}/accounted/${onSite[2]}`, { method: 'POST', auth: secondDesk }),
     ]);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    // A second mark keeps the first one's who and when.
+    const again = await server.api(`/v1/evacuations/${id}/accounted/${onSite[0]}`, {
+      method: 'POST',
+      auth: secondDesk,
+    });
+    expect(((await again.json()) as { data: Evacuation }).data.people[0]!.accounted_by).toBe('reception');
     await server.api(`/v1/evacuations/${id}/accounted/${onSite[2]}`, { method: 'DELETE' });
     const roll = ((await (await server.api(`/v1/evacuations/${id}`)).json()) as { data: Evacuation }).data;
     expect(roll.people.map((p) => [p.name, p.accounted_by])).toEqual([
@@ -94,9 +100,22 @@ describe('the evacuation roll call', () => {
     );
     const list = ((await (await server.api('/v1/evacuations/')).json()) as { data: EvacuationSummary[] }).data;
     expect(list[0]).toMatchObject({ evacuation_id: id, kind: 'real', people_count: 3, accounted_count: 2 });
+    // The report keeps the host of the moment, whatever happens to hosts later.
+    const host = server.context.repositories.visitees.insert({ name: 'Original Host' });
+    const withHost = await server.api('/v1/add/', {
+      method: 'POST',
+      body: checkInForm(photo, { name: 'Hosted Guest', visitee_no: String(host) }),
+    });
+    expect(withHost.status).toBe(200);
+    const drill = ((await (await start('drill')).json()) as { data: Evacuation }).data;
+    await server.api(`/v1/admin/visitees/${host}`, jsonRequest('PATCH', { name: 'Renamed Host' }));
+    await server.api(`/v1/evacuations/${drill.evacuation_id}/close`, { method: 'POST' });
+    const report = ((await (await server.api(`/v1/evacuations/${drill.evacuation_id}`)).json()) as { data: Evacuation })
+      .data;
+    expect(report.people.find((p) => p.name === 'Hosted Guest')?.visitee_name).toBe('Original Host');
     const audit = (await (await server.api('/v1/admin/audit/?action=evacuation.close')).json()) as {
       data: { detail: string }[];
     };
-    expect(audit.data[0]!.detail).toBe('real: 2 of 3 accounted for');
+    expect(audit.data.map((entry) => entry.detail)).toContain('real: 2 of 3 accounted for');
   });
 });

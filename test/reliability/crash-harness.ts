@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { openContext } from '../../src/server/context';
 import { ERASED_NAME } from '../../src/server/db/repositories/erasures';
 import { formatLocalDate } from '../../src/shared/dates';
+import { sqlInAnotherProcess } from '../helpers/another-process';
 import { processPhoto } from '../../src/server/media/photo-processing';
 import { makeImage } from '../helpers/images';
 import { STAFF } from '../helpers/server';
@@ -17,6 +18,8 @@ export interface CrashReport {
   acknowledgedArrivals: number;
   acknowledgedImports: number;
   acknowledgedErasures: number;
+  /** Retention purges the site client set going (by shortening photo retention). */
+  purgesTriggered: number;
   attempts: number;
   problems: string[];
 }
@@ -61,6 +64,8 @@ export async function runCrashTorture(options: {
   let importCount = 0;
   // Visitors whose erasure was acknowledged.
   const erased = new Set<string>();
+  let purgesTriggered = 0;
+  let retentionDays = 30;
   const problems: string[] = [];
   let card = 0;
   let attempts = 0;
@@ -112,6 +117,24 @@ export async function runCrashTorture(options: {
         attempts++;
         try {
           const candidates = [...acknowledged.keys()].filter((id) => !erased.has(id));
+          if (candidates.length > 10 && random() < 0.15) {
+            // A purge under way when the kill comes: some visitors left 40 days ago (as another
+            // process could have written), and a shorter photo retention starts the purge now.
+            const backdated = candidates.slice(0, 8).map((id) => `'${id}'`);
+            sqlInAnotherProcess(
+              options.dataDir,
+              `UPDATE visitors SET exit_at = ${Date.now() - 40 * 86_400_000}, exit_kind = 'desk'
+                WHERE visitor_id IN (${backdated.join(', ')})`,
+            );
+            retentionDays = retentionDays === 30 ? 29 : 30;
+            const response = await fetch(`${server.url}/v1/admin/settings`, {
+              method: 'PATCH',
+              headers: json,
+              body: JSON.stringify({ photo_retention_days: retentionDays }),
+            });
+            if (response.status === 200) purgesTriggered++;
+            continue;
+          }
           if (candidates.length > 3 && random() < 0.3) {
             const visitorId = candidates[Math.floor(random() * candidates.length)]!;
             const response = await fetch(`${server.url}/v1/admin/visitors/${visitorId}/erase`, {
@@ -183,6 +206,7 @@ export async function runCrashTorture(options: {
     acknowledgedArrivals: arrivals.size,
     acknowledgedImports: [...imports.values()].filter(Boolean).length,
     acknowledgedErasures: erased.size,
+    purgesTriggered,
     attempts,
     problems,
   };
@@ -268,7 +292,11 @@ async function verify(
       // An erasure removes the photo row with the personal data, in one transaction; the
       // files must then be gone too (the stray-file check below), and never the reverse.
       if (!row.format) {
-        if (row.erased_at === null) problems.push(`visitor ${row.visitor_id} has no photo row but is not erased`);
+        // Also gone, legitimately, for the visitors the purge clients backdated by 40 days.
+        const purged = row.exit_at !== null && row.exit_at < Date.now() - 28 * 86_400_000;
+        if (row.erased_at === null && !purged) {
+          problems.push(`visitor ${row.visitor_id} has no photo row but is neither erased nor purged`);
+        }
         continue;
       }
       if (row.erased_at !== null) problems.push(`erased visitor ${row.visitor_id} still has a photo row`);

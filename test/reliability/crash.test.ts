@@ -7,7 +7,7 @@ describe('crash safety', () => {
   const dataDir = tempDataDir();
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it('loses no acknowledged check-in, exit, arrival, host import or erasure, and leaves nothing half-done, across SIGKILLs', async () => {
+  it('loses no acknowledged check-in, exit, arrival, host import or erasure, and leaves nothing half-done (purges included), across SIGKILLs', async () => {
     // The short run; `npm run torture` kills it many more times.
     const report = await runCrashTorture({ dataDir, kills: 6 });
     expect(report.problems).toEqual([]);

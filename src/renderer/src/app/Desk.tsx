@@ -255,7 +255,7 @@ export function Desk() {
         />
       )}
       {leaving && <ExitDialog visitor={leaving} onClose={() => setLeaving(null)} />}
-      {checkedIn && !openedNow && (
+      {checkedIn && !openedNow && view !== 'roll' && (
         <CheckedInBar key={checkedIn} visitorId={checkedIn} onDismiss={() => setCheckedIn(null)} />
       )}
       {expecting && <ExpectDialog today={today} onClose={() => setExpecting(false)} />}

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 
 /**
  * A modal built on <dialog>: the browser traps focus, makes the page behind it inert
@@ -19,15 +19,20 @@ export function Dialog({
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  // Read while rendering, before React focuses a child marked autoFocus.
+  const [opener] = useState(() => document.activeElement as HTMLElement | null);
   useEffect(() => {
     const dialog = ref.current;
-    const opener = document.activeElement as HTMLElement | null;
+    // React has already focused the child marked autoFocus; showModal would move focus to
+    // the first button (Cancel): the intended one gets it back.
+    const chosen = dialog?.contains(document.activeElement) ? (document.activeElement as HTMLElement) : null;
     dialog?.showModal();
+    chosen?.focus();
     return () => {
       dialog?.close();
       opener?.focus();
     };
-  }, []);
+  }, [opener]);
   return (
     <dialog
       ref={ref}

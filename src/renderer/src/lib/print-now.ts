@@ -3,7 +3,7 @@
  * awaited first, or the print could show empty frames.
  */
 export async function printNow(): Promise<void> {
-  const images = [...document.querySelectorAll<HTMLImageElement>('.print-root img')];
+  const images = [...document.querySelectorAll<HTMLImageElement>('.print-root[data-active] img')];
   await Promise.all(images.map((image) => image.decode().catch(() => undefined)));
   window.print();
 }

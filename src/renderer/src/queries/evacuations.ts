@@ -46,7 +46,9 @@ export function useMarkAccounted(token: string, id: number) {
           token,
         })
       ).data,
-    onSuccess: (evacuation) => client.setQueryData(evacuationKeys.one(id), evacuation),
+    // Several marks may be on their way at once: the roll is read again when the last lands,
+    // rather than each answer overwriting the others with its own moment.
+    onSettled: () => client.invalidateQueries({ queryKey: evacuationKeys.one(id) }),
   });
 }
 

@@ -2,8 +2,8 @@ import type { Migration } from '../migration';
 
 /**
  * Evacuation roll calls (shared/API.md Part 2): who was on the premises when the alarm
- * went, frozen as visitor IDs (their names are read from the visitors, so an erasure
- * reaches the rolls too), and who was accounted for, when and by whom.
+ * went, frozen as visitor IDs with their host of the moment (names are read from the
+ * visitors, so an erasure reaches the rolls too), and who was accounted for, when and by whom.
  */
 export const evacuations: Migration = {
   version: 5,
@@ -24,6 +24,8 @@ export const evacuations: Migration = {
       CREATE TABLE evacuation_people (
         evacuation_id INTEGER NOT NULL REFERENCES evacuations(evacuation_id),
         visitor_id    TEXT NOT NULL REFERENCES visitors(visitor_id),
+        -- The host as it was at the alarm: a report does not change when a host is renamed.
+        visitee_name  TEXT,
         accounted_at  INTEGER,
         accounted_by  INTEGER REFERENCES users(id) ON DELETE SET NULL,
         PRIMARY KEY (evacuation_id, visitor_id)

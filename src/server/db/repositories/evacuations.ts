@@ -42,21 +42,27 @@ export function evacuationsRepository(db: Db) {
   );
   // The roll: everyone on the premises at this moment, in the same transaction.
   const freeze = db.prepare<[number]>(
-    'INSERT INTO evacuation_people (evacuation_id, visitor_id) SELECT ?, visitor_id FROM visitors WHERE exit_at IS NULL',
+    `INSERT INTO evacuation_people (evacuation_id, visitor_id, visitee_name)
+     SELECT ?, v.visitor_id, e.name FROM visitors v LEFT JOIN visitees e ON e.visitee_no = v.visitee_no
+      WHERE v.exit_at IS NULL`,
   );
   const people = db.prepare<[number], RollRow>(
-    `SELECT v.visitor_id, v.name, v.card_no, e.name AS visitee_name, ph.format AS photo_format, ph.thumbhash,
+    `SELECT v.visitor_id, v.name, v.card_no, p.visitee_name, ph.format AS photo_format, ph.thumbhash,
             p.accounted_at, u.username AS accounted_by
        FROM evacuation_people p
        JOIN visitors v ON v.visitor_id = p.visitor_id
-       LEFT JOIN visitees e ON e.visitee_no = v.visitee_no
        LEFT JOIN photos ph ON ph.visitor_seq = v.seq
        LEFT JOIN users u ON u.id = p.accounted_by
       WHERE p.evacuation_id = ?
       ORDER BY v.name COLLATE NOCASE, v.card_no`,
   );
-  const mark = db.prepare<[number | null, number | null, number, string]>(
-    'UPDATE evacuation_people SET accounted_at = ?, accounted_by = ? WHERE evacuation_id = ? AND visitor_id = ?',
+  // Marking keeps the first mark (who found them, and when); undoing clears it.
+  const mark = db.prepare<[number, number, number, string]>(
+    `UPDATE evacuation_people SET accounted_at = coalesce(accounted_at, ?), accounted_by = coalesce(accounted_by, ?)
+      WHERE evacuation_id = ? AND visitor_id = ?`,
+  );
+  const unmark = db.prepare<[number, string]>(
+    'UPDATE evacuation_people SET accounted_at = NULL, accounted_by = NULL WHERE evacuation_id = ? AND visitor_id = ?',
   );
   const close = db.prepare<[number, number, number]>(
     'UPDATE evacuations SET closed_at = ?, closed_by = ? WHERE evacuation_id = ? AND closed_at IS NULL',
@@ -75,7 +81,7 @@ export function evacuationsRepository(db: Db) {
     },
     /** Marks (or, with nulls, unmarks) one person; false when they are not on that roll. */
     mark: (id: number, visitorId: string, at: number | null, by: number | null): boolean =>
-      mark.run(at, by, id, visitorId).changes === 1,
+      (at === null || by === null ? unmark.run(id, visitorId) : mark.run(at, by, id, visitorId)).changes === 1,
     close: (id: number, now: number, userId: number): boolean => close.run(now, userId, id).changes === 1,
   };
 }

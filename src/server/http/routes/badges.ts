@@ -23,9 +23,9 @@ export function badgeRoutes(untyped: FastifyInstance, ctx: AppContext): void {
     },
     async (request) => {
       const visitorId = request.params.id;
-      if (!isVisitorId(visitorId) || !ctx.repositories.visitors.byId(visitorId)) {
-        throw new ApiError('3404', 'There is no visitor with that ID.');
-      }
+      const visitor = isVisitorId(visitorId) ? ctx.repositories.visitors.byId(visitorId) : undefined;
+      // An erased visitor has no name or face left to put on a badge.
+      if (!visitor || visitor.erased_at !== null) throw new ApiError('3404', 'There is no visitor with that ID.');
       ctx.audit.record({ action: 'badge.print', userId: request.userId!, visitorId });
       return { success: true as const };
     },

@@ -11,6 +11,11 @@ export function validOn(entryTime: string): string {
   return `Valid on ${VALID_ON.format(new Date(y, m - 1, d))}`;
 }
 
+/** Long names print smaller (and at most two lines), so they stay whole. */
+function nameLength(name: string): string {
+  return name.length > 36 ? 'very-long' : name.length > 22 ? 'long' : '';
+}
+
 /**
  * The badge as printed: the page is the label (`@page` of exactly its size, no margin),
  * one badge a page, laid out in millimetres for the size the site set. The face is the
@@ -23,7 +28,7 @@ export function BadgePrint({ visitor, size }: { visitor: Visitor; size: BadgeSiz
       <article className={`badge badge-${size}`} style={{ width: `${page.width}mm`, height: `${page.height}mm` }}>
         <header className="badge-band">VISITOR</header>
         <Thumbnail visitor={visitor} className="badge-photo" />
-        <p className="badge-name">{visitor.name}</p>
+        <p className={`badge-name ${nameLength(visitor.name)}`}>{visitor.name}</p>
         <p className="badge-host">{visitor.visitee_name ? `Visiting ${visitor.visitee_name}` : 'Visitor'}</p>
         <p className="badge-card">Card #{visitor.card_no}</p>
         <p className="badge-valid">{validOn(visitor.entry_time)}</p>

@@ -26,7 +26,7 @@ export function PrintBadgeButton({ visitor, auto = false }: { visitor: Visitor; 
     if (!size) return;
     setState({ busy: true, problem: null, done: false });
     try {
-      await printBadge(visitor.visitor_id, size, token);
+      await printBadge(visitor, size, token);
       setState({ busy: false, problem: null, done: true });
     } catch (error) {
       setState({ busy: false, problem: error instanceof Error ? error.message : String(error), done: false });

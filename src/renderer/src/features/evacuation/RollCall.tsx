@@ -35,7 +35,8 @@ export function RollCall({ evacuationId, onClose }: { evacuationId: number; onCl
       (!onlyMissing || !person.accounted_time) && (!needle || person.name.toLocaleLowerCase().includes(needle)),
   );
   const toggle = (person: RollPerson) => {
-    if (open && !mark.isPending) mark.mutate({ visitorId: person.visitor_id, safe: !person.accounted_time });
+    // Taps in quick succession are each sent: a mark is never dropped while another is saved.
+    if (open) mark.mutate({ visitorId: person.visitor_id, safe: !person.accounted_time });
   };
 
   return (
@@ -116,7 +117,7 @@ export function RollCall({ evacuationId, onClose }: { evacuationId: number; onCl
           <p>
             {roll.people.length - accounted === 0
               ? 'Everyone is accounted for.'
-              : `${roll.people.length - accounted} people are not accounted for.`}{' '}
+              : `${roll.people.length - accounted} ${roll.people.length - accounted === 1 ? 'person is' : 'people are'} not accounted for.`}{' '}
             The roll becomes the report (History → Evacuations) and can no longer change.
           </p>
           {close.error && (
