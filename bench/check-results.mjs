@@ -16,6 +16,7 @@ const required = [
   results.check_in?.per_second?.clients_8,
   results.serving?.thumb?.ours?.requests_per_second,
   results.serving?.thumb?.floor?.requests_per_second,
+  results.serving?.thumb?.ceiling?.requests_per_second,
   results.serving?.full?.ours?.p99_ms,
   results.serving?.audit?.ratio,
   results.serving?.server_peak_rss_mib,

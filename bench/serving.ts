@@ -15,6 +15,10 @@ export interface LoadFigures {
   total: number;
 }
 
+/**
+ * Only 2xx answers count: a figure made of errors would flatter whoever returned them
+ * fastest, so any other status, error or timeout fails the run.
+ */
 function runLoad(url: string, paths: string[], headers: Record<string, string>, seconds: number): LoadFigures {
   const configFile = path.join(tempDir('load'), 'config.json');
   fs.writeFileSync(configFile, JSON.stringify({ url, paths, connections: 32, seconds, headers }));
@@ -23,13 +27,23 @@ function runLoad(url: string, paths: string[], headers: Record<string, string>, 
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`load generator failed: ${result.stderr}`);
-  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as LoadFigures;
+  const figures = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as LoadFigures;
+  if (figures.non_2xx > 0 || figures.errors > 0 || figures.timeouts > 0) {
+    throw new Error(
+      `${url}${paths[0]}: ${figures.non_2xx} non-2xx answers, ${figures.errors} errors, ${figures.timeouts} timeouts`,
+    );
+  }
+  return figures;
 }
 
-async function startStatic(dataDir: string, formatsFile: string): Promise<{ url: string; stop(): void; pid: number }> {
+async function startStatic(
+  dataDir: string,
+  formatsFile: string,
+  mode: 'readfile' | 'memory',
+): Promise<{ url: string; stop(): void; pid: number }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(__dirname, 'static-server.ts'), dataDir, formatsFile],
+    ['--import', 'tsx', path.join(__dirname, 'static-server.ts'), dataDir, formatsFile, mode],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -48,8 +62,9 @@ export interface ServingResult {
   visitors: number;
   rounds: number;
   seconds_per_round: number;
-  thumb: { ours: LoadFigures; floor: LoadFigures; ratio: number };
-  full: { ours: LoadFigures; floor: LoadFigures; ratio: number };
+  /** `floor`: the readFile static server; `ceiling`: the same bytes from memory. */
+  thumb: { ours: LoadFigures; floor: LoadFigures; ceiling: LoadFigures; ratio: number; ceiling_ratio: number };
+  full: { ours: LoadFigures; floor: LoadFigures; ceiling: LoadFigures; ratio: number; ceiling_ratio: number };
   /**
    * Full photos from the same server code run twice, with the view recorded on the audit
    * trail and with the recording removed: `ratio` is audited / unaudited throughput.
@@ -97,7 +112,8 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
   const ids = rows.map((r) => r.visitor_id);
 
   const server = await startServe(dataDir);
-  const floor = await startStatic(dataDir, formatsFile);
+  const floor = await startStatic(dataDir, formatsFile, 'readfile');
+  const ceiling = await startStatic(dataDir, formatsFile, 'memory');
   const audited = await startScriptServer('audit-ab-server.ts', [dataDir, 'audited']);
   const unaudited = await startScriptServer('audit-ab-server.ts', [dataDir, 'unaudited']);
   let stopped = false;
@@ -111,6 +127,8 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
       thumbFloor: [] as LoadFigures[],
       fullOurs: [] as LoadFigures[],
       fullFloor: [] as LoadFigures[],
+      thumbCeiling: [] as LoadFigures[],
+      fullCeiling: [] as LoadFigures[],
       audited: [] as LoadFigures[],
       unaudited: [] as LoadFigures[],
     };
@@ -164,6 +182,22 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
           seconds,
         ),
       );
+      runs.thumbCeiling.push(
+        runLoad(
+          ceiling.url,
+          ids.map((id) => `/thumb/${id}`),
+          {},
+          seconds,
+        ),
+      );
+      runs.fullCeiling.push(
+        runLoad(
+          ceiling.url,
+          ids.map((id) => `/original/${id}`),
+          {},
+          seconds,
+        ),
+      );
       for (const mode of ['audited', 'unaudited'] as const) {
         runs[mode].push(
           runLoad(
@@ -177,14 +211,26 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
     }
     const auditedFigures = medianFigures(runs.audited);
     const unauditedFigures = medianFigures(runs.unaudited);
-    const thumb = { ours: medianFigures(runs.thumbOurs), floor: medianFigures(runs.thumbFloor) };
-    const full = { ours: medianFigures(runs.fullOurs), floor: medianFigures(runs.fullFloor) };
+    const thumb = {
+      ours: medianFigures(runs.thumbOurs),
+      floor: medianFigures(runs.thumbFloor),
+      ceiling: medianFigures(runs.thumbCeiling),
+    };
+    const full = {
+      ours: medianFigures(runs.fullOurs),
+      floor: medianFigures(runs.fullFloor),
+      ceiling: medianFigures(runs.fullCeiling),
+    };
+    const ratios = (figures: typeof thumb) => ({
+      ratio: round(figures.ours.requests_per_second / figures.floor.requests_per_second),
+      ceiling_ratio: round(figures.ours.requests_per_second / figures.ceiling.requests_per_second),
+    });
     const result: ServingResult = {
       visitors,
       rounds,
       seconds_per_round: seconds,
-      thumb: { ...thumb, ratio: round(thumb.ours.requests_per_second / thumb.floor.requests_per_second) },
-      full: { ...full, ratio: round(full.ours.requests_per_second / full.floor.requests_per_second) },
+      thumb: { ...thumb, ...ratios(thumb) },
+      full: { ...full, ...ratios(full) },
       audit: {
         audited: auditedFigures,
         unaudited: unauditedFigures,
@@ -203,6 +249,7 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
     return result;
   } finally {
     floor.stop();
+    ceiling.stop();
     await Promise.all([unaudited.stop(), ...(stopped ? [] : [server.stop(), audited.stop()])]);
   }
 }
