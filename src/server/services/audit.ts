@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AuditAction } from '../../shared/audit';
 import { BUSY_TIMEOUT_MS, type Db } from '../db/connection';
-import type { AuditFilter, AuditLogRepository, AuditRow, NewAuditRow } from '../db/repositories/audit-log';
+import type { AuditFilter, AuditLogRepository, AuditRow } from '../db/repositories/audit-log';
 import { logger } from '../log';
 
 export interface AuditEvent {
@@ -20,7 +20,7 @@ export interface AuditEvent {
 export const GENESIS = Buffer.alloc(32);
 
 /** SHA-256 over the previous entry's hash and this entry's fields, in a fixed order. */
-export function chainHash(previous: Buffer, row: Omit<NewAuditRow, 'hash' | 'audit_id'>): Buffer {
+export function chainHash(previous: Buffer, row: Omit<AuditRow, 'hash' | 'audit_id'>): Buffer {
   return createHash('sha256')
     .update(previous)
     .update(JSON.stringify([row.time, row.user_id, row.username, row.action, row.visitor_id, row.detail]))
@@ -47,10 +47,10 @@ export function auditTrail(deps: {
   usernameOf: (userId: number) => string | undefined;
 }) {
   const { db, now } = deps;
-  let queue: Omit<NewAuditRow, 'hash' | 'audit_id'>[] = [];
+  let queue: Omit<AuditRow, 'hash' | 'audit_id'>[] = [];
   let timer: NodeJS.Timeout | undefined;
 
-  function toRow(event: AuditEvent): Omit<NewAuditRow, 'hash' | 'audit_id'> {
+  function toRow(event: AuditEvent): Omit<AuditRow, 'hash' | 'audit_id'> {
     return {
       time: now(),
       user_id: event.userId,
@@ -65,7 +65,7 @@ export function auditTrail(deps: {
    * Chains and inserts rows in order, each with the next ID after the highest ever given
    * (the table refuses any other); runs inside a write transaction.
    */
-  function append(rows: Omit<NewAuditRow, 'hash' | 'audit_id'>[]): void {
+  function append(rows: Omit<AuditRow, 'hash' | 'audit_id'>[]): void {
     const last = deps.log.last();
     let previous = last?.hash ?? GENESIS;
     let id = Math.max(last?.audit_id ?? 0, deps.log.highestGiven());

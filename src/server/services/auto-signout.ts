@@ -17,5 +17,17 @@ export function signOutMomentAfter(entryMs: number, time: string): number {
   return new Date(entry.getFullYear(), entry.getMonth(), entry.getDate() + 1, hours, minutes).getTime();
 }
 
+/**
+ * The latest sign-out moment at or before `now`, or null if none falls in the last day
+ * and a bit: anyone due has entered before it, which keeps the check that runs every 30 s
+ * to the visitors it concerns.
+ */
+export function latestSignOutMomentBy(now: number, time: string): number | null {
+  let moment = signOutMomentAfter(now - 26 * 60 * 60 * 1000, time);
+  if (moment > now) return null;
+  for (let next = signOutMomentAfter(moment, time); next <= now; next = signOutMomentAfter(next, time)) moment = next;
+  return moment;
+}
+
 /** How often the running server looks for visitors due to be signed out (the contract: at least once a minute). */
 export const AUTO_SIGNOUT_CHECK_MS = 30_000;

@@ -124,25 +124,26 @@ export function erasureService(deps: {
         const find = backup.prepare<[string], { seq: number; card_no: number }>(
           'SELECT seq, card_no FROM visitors WHERE visitor_id = ?',
         );
+        const ftsDelete = backup.prepare('DELETE FROM visitors_fts WHERE rowid = ?');
+        const ftsInsert = backup.prepare(
+          "INSERT INTO visitors_fts (rowid, name, purpose, mobile, card_no) VALUES (?, ?, '', '', ?)",
+        );
+        const clearVisitor = backup.prepare("UPDATE visitors SET name = ?, mobile = '', purpose = '' WHERE seq = ?");
+        const deletePhoto = backup.prepare('DELETE FROM photos WHERE visitor_seq = ?');
+        const clearExpected = hasExpected
+          ? backup.prepare(
+              'UPDATE expected_visits SET name = ?, mobile = NULL, purpose = NULL, note = NULL WHERE visitor_id = ?',
+            )
+          : undefined;
         backup.transaction(() => {
           for (const visitorId of visitorIds) {
             const row = find.get(visitorId);
             if (!row) continue;
-            backup.prepare('DELETE FROM visitors_fts WHERE rowid = ?').run(row.seq);
-            backup
-              .prepare("INSERT INTO visitors_fts (rowid, name, purpose, mobile, card_no) VALUES (?, ?, '', '', ?)")
-              .run(row.seq, ERASED_NAME, row.card_no);
-            backup
-              .prepare("UPDATE visitors SET name = ?, mobile = '', purpose = '' WHERE seq = ?")
-              .run(ERASED_NAME, row.seq);
-            backup.prepare('DELETE FROM photos WHERE visitor_seq = ?').run(row.seq);
-            if (hasExpected) {
-              backup
-                .prepare(
-                  'UPDATE expected_visits SET name = ?, mobile = NULL, purpose = NULL, note = NULL WHERE visitor_id = ?',
-                )
-                .run(ERASED_NAME, visitorId);
-            }
+            ftsDelete.run(row.seq);
+            ftsInsert.run(row.seq, ERASED_NAME, row.card_no);
+            clearVisitor.run(ERASED_NAME, row.seq);
+            deletePhoto.run(row.seq);
+            clearExpected?.run(ERASED_NAME, visitorId);
           }
         })();
         const dropPhoto = backup.prepare(
@@ -193,48 +194,49 @@ export function erasureService(deps: {
     photoDays: number | null,
     visitDays: number | null,
   ): Promise<{ photos: number; visits: number }> {
-    let photos = 0;
-    let visits = 0;
-    const erasedIds: string[] = [];
-    const photosGone: string[] = [];
-    if (visitDays !== null) {
-      const cutoff = now() - visitDays * DAY;
-      for (;;) {
-        const batch = erasures.expiredVisits(cutoff, BATCH);
-        if (batch.length === 0) break;
-        // Each batch is on the trail in its own transaction: a crash between batches leaves
-        // the trail counting exactly what was erased.
+    const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+    /**
+     * One purge, a batch per transaction with its own audit entry: a crash between batches
+     * leaves the trail counting exactly what was removed. Returns the IDs it reached.
+     */
+    const purge = async <T extends { visitor_id: string }>(
+      next: () => T[],
+      remove: (item: T) => void,
+      detail: (count: number) => string,
+      action: 'visits.purge' | 'photos.purge',
+    ): Promise<string[]> => {
+      const reached: string[] = [];
+      for (let batch = next(); batch.length > 0; batch = next()) {
         db.transaction(() => {
-          for (const visit of batch) erasures.eraseVisitor(visit, now());
-          audit.record({
-            action: 'visits.purge',
-            userId: null,
-            detail: `${batch.length} ${batch.length === 1 ? 'visit' : 'visits'} older than ${visitDays} days erased`,
-          });
+          batch.forEach(remove);
+          audit.record({ action, userId: null, detail: detail(batch.length) });
         }).immediate();
-        erasedIds.push(...batch.map((visit) => visit.visitor_id));
-        visits += batch.length;
+        reached.push(...batch.map((item) => item.visitor_id));
         await deletePendingFiles();
       }
-    }
-    if (photoDays !== null) {
-      const cutoff = now() - photoDays * DAY;
-      for (;;) {
-        const batch = erasures.expiredPhotos(cutoff, BATCH);
-        if (batch.length === 0) break;
-        db.transaction(() => {
-          for (const photo of batch) erasures.dropPhoto(photo.seq, photo.visitor_id);
-          audit.record({
-            action: 'photos.purge',
-            userId: null,
-            detail: `photos of ${batch.length} ${batch.length === 1 ? 'visitor' : 'visitors'} who left more than ${photoDays} days ago deleted`,
-          });
-        }).immediate();
-        photos += batch.length;
-        photosGone.push(...batch.map((photo) => photo.visitor_id));
-        await deletePendingFiles();
-      }
-    }
+      return reached;
+    };
+    const at = now();
+    const erasedIds =
+      visitDays === null
+        ? []
+        : await purge(
+            () => erasures.expiredVisits(at - visitDays * DAY, BATCH),
+            (visit) => erasures.eraseVisitor(visit, now()),
+            (n) => `${plural(n, 'visit', 'visits')} older than ${visitDays} days erased`,
+            'visits.purge',
+          );
+    const photosGone =
+      photoDays === null
+        ? []
+        : await purge(
+            () => erasures.expiredPhotos(at - photoDays * DAY, BATCH),
+            (photo) => erasures.dropPhoto(photo.seq, photo.visitor_id),
+            (n) => `photos of ${plural(n, 'visitor', 'visitors')} who left more than ${photoDays} days ago deleted`,
+            'photos.purge',
+          );
+    const photos = photosGone.length;
+    const visits = erasedIds.length;
     if (photos + visits > 0) {
       await finishErasures(erasedIds, photosGone);
       events.publish({ type: 'log.changed' });

@@ -12,7 +12,7 @@ import { processPhoto } from '../media/photo-processing';
 import type { PhotoStore } from '../photos/photo-store';
 import type { DeskEvents } from './desk-events';
 import { decodeCursor, encodeCursor, logFilter } from './log-search';
-import { signOutMomentAfter } from './auto-signout';
+import { latestSignOutMomentBy, signOutMomentAfter } from './auto-signout';
 import { toVisitor } from './visitor-view';
 
 export interface LogQuery {
@@ -52,8 +52,10 @@ export function visitorService(deps: {
   function signOutAutomatically(time: string | null): number {
     if (time === null) return 0;
     const at = now();
+    const latest = latestSignOutMomentBy(at, time);
+    if (latest === null) return 0;
     const due = visitors
-      .onSiteEnteredBefore(at)
+      .onSiteEnteredBefore(latest)
       .map((visitor) => ({ visitorId: visitor.visitor_id, exitAt: signOutMomentAfter(visitor.entry_at, time) }))
       .filter((exit) => exit.exitAt <= at);
     if (due.length === 0) return 0;

@@ -1,17 +1,7 @@
 import type { Db } from '../connection';
 
+/** An entry as stored; a new one is written with exactly these fields too. */
 export interface AuditRow {
-  audit_id: number;
-  time: number;
-  user_id: number | null;
-  username: string;
-  action: string;
-  visitor_id: string | null;
-  detail: string;
-  hash: Buffer;
-}
-
-export interface NewAuditRow {
   audit_id: number;
   time: number;
   user_id: number | null;
@@ -38,7 +28,7 @@ export function auditLogRepository(db: Db) {
   const last = db.prepare<[], { audit_id: number; hash: Buffer }>(
     'SELECT audit_id, hash FROM audit_log ORDER BY audit_id DESC LIMIT 1',
   );
-  const insert = db.prepare<[NewAuditRow]>(
+  const insert = db.prepare<[AuditRow]>(
     `INSERT INTO audit_log (audit_id, time, user_id, username, action, visitor_id, detail, hash)
      VALUES (@audit_id, @time, @user_id, @username, @action, @visitor_id, @detail, @hash)`,
   );
@@ -50,7 +40,7 @@ export function auditLogRepository(db: Db) {
 
   return {
     last: () => last.get(),
-    insert: (row: NewAuditRow): void => {
+    insert: (row: AuditRow): void => {
       insert.run(row);
     },
     /** Entries in order after an ID, a batch at a time: what verification walks. */
