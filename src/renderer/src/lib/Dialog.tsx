@@ -49,3 +49,30 @@ export function Dialog({
     </dialog>
   );
 }
+
+/** The foot of a dialog's form: Cancel, then the form's submit button (disabled while it is sent). */
+export function FormActions({
+  onCancel,
+  submit,
+  busy = false,
+  disabled = false,
+  className = 'primary',
+}: {
+  onCancel: () => void;
+  submit: ReactNode;
+  busy?: boolean;
+  disabled?: boolean;
+  className?: string;
+}) {
+  return (
+    <div className="dialog-actions">
+      <span className="spacer" />
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="submit" className={className} disabled={busy || disabled}>
+        {submit}
+      </button>
+    </div>
+  );
+}

@@ -4,6 +4,7 @@ import { AUDIT_ACTION_LABELS, AUDIT_ACTIONS, type AuditAction } from '../../../.
 import { useSession } from '../../app/session';
 import { auditQuery, type AuditFilter } from '../../queries/audit';
 import { AuditList } from './AuditList';
+import { FormError } from '../../lib/FormError';
 
 /**
  * The audit trail: who saw whose photo, printed, exported, erased, changed staff or
@@ -65,11 +66,7 @@ export function AuditPanel() {
           />
         </label>
       </div>
-      {audit.error && (
-        <p className="form-error" role="alert">
-          {audit.error.message}
-        </p>
-      )}
+      <FormError error={audit.error} />
       <AuditList
         entries={audit.data ?? []}
         loading={audit.isPending}

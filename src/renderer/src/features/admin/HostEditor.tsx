@@ -1,8 +1,9 @@
 import { HOST_NAME_MAX, HOST_TEXT_MAX, type Host } from '../../../../shared/hosts';
 import { useSession } from '../../app/session';
-import { Dialog } from '../../lib/Dialog';
+import { Dialog, FormActions } from '../../lib/Dialog';
 import { textField } from '../../lib/form';
 import { useChangeHost } from '../../queries/admin';
+import { FormError } from '../../lib/FormError';
 
 /** Edits one host; deactivating keeps their name on past visits and stops check-in offering them. */
 export function HostEditor({ host, onClose }: { host: Host; onClose: () => void }) {
@@ -50,20 +51,8 @@ export function HostEditor({ host, onClose }: { host: Host; onClose: () => void 
           <input name="active" type="checkbox" defaultChecked={host.active} />
           Can be visited (offered at check-in)
         </label>
-        {change.error && (
-          <p className="form-error" role="alert">
-            {change.error.message}
-          </p>
-        )}
-        <div className="dialog-actions">
-          <span className="spacer" />
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={change.isPending}>
-            Save
-          </button>
-        </div>
+        <FormError error={change.error} />
+        <FormActions onCancel={onClose} submit="Save" busy={change.isPending} />
       </form>
     </Dialog>
   );

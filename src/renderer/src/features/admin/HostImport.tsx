@@ -3,6 +3,7 @@ import { HOST_IMPORT_MAX_BYTES, HOST_IMPORT_MAX_LABEL, type HostImportResult } f
 import { useSession } from '../../app/session';
 import { Dialog } from '../../lib/Dialog';
 import { importHosts, useImportHosts } from '../../queries/admin';
+import { FormError } from '../../lib/FormError';
 
 /** A preview this long is plenty to check a file by eye; the counts above it cover the rest. */
 const PREVIEW_ROWS = 500;
@@ -59,11 +60,7 @@ export function HostImport({ onClose }: { onClose: () => void }) {
         />
       </label>
       {checking && <p role="status">Checking the file…</p>}
-      {problem && (
-        <p className="form-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <FormError error={problem} />
       {preview && !done && (
         <div className="import-preview" aria-label="Import preview">
           <p className="import-summary" role="status">
@@ -104,11 +101,7 @@ export function HostImport({ onClose }: { onClose: () => void }) {
           {done.rejected.length > 0 ? `, ${done.rejected.length.toLocaleString()} rejected` : ''}.
         </p>
       )}
-      {commit.error && (
-        <p className="form-error" role="alert">
-          {commit.error.message}
-        </p>
-      )}
+      <FormError error={commit.error} />
       <div className="dialog-actions">
         <span className="spacer" />
         <button type="button" onClick={onClose}>

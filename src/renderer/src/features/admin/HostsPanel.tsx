@@ -7,6 +7,7 @@ import { textField } from '../../lib/form';
 import { hostsQuery, useAddHost } from '../../queries/admin';
 import { HostEditor } from './HostEditor';
 import { HostImport } from './HostImport';
+import { FormError } from '../../lib/FormError';
 
 const ROW_HEIGHT = 44;
 
@@ -76,11 +77,7 @@ export function HostsPanel() {
         <button type="submit" className="primary" disabled={add.isPending}>
           Add host
         </button>
-        {add.error && (
-          <p className="form-error" role="alert">
-            {add.error.message}
-          </p>
-        )}
+        <FormError error={add.error} />
       </form>
 
       <div className="admin-toolbar">

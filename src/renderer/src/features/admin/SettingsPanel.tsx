@@ -10,6 +10,7 @@ import {
 } from '../../../../shared/settings';
 import { useSession } from '../../app/session';
 import { settingsQuery, useChangeSettings } from '../../queries/admin';
+import { FormError } from '../../lib/FormError';
 
 /** Desk-wide settings, with what each one does to people's data said in words. */
 export function SettingsPanel() {
@@ -137,11 +138,7 @@ function SettingsForm({ saved, change }: { saved: Settings; change: ReturnType<t
         </label>
       </fieldset>
 
-      {change.error && (
-        <p className="form-error" role="alert">
-          {change.error.message}
-        </p>
-      )}
+      <FormError error={change.error} />
       {change.isSuccess && !dirty && (
         <p className="saved" role="status">
           Saved.

@@ -3,9 +3,10 @@ import { useState, type FormEvent } from 'react';
 import { PASSWORD_MIN, USERNAME_MAX } from '../../../../shared/credentials';
 import { ROLE_LABELS, ROLE_NAMES, ROLES, type Role, type StaffAccount } from '../../../../shared/staff';
 import { useSession } from '../../app/session';
-import { Dialog } from '../../lib/Dialog';
+import { Dialog, FormActions } from '../../lib/Dialog';
 import { textField } from '../../lib/form';
 import { staffQuery, useAddStaff, useChangeStaff } from '../../queries/admin';
+import { FormError } from '../../lib/FormError';
 
 /** Staff accounts: add one, change a role, deactivate, reset a password. */
 export function StaffPanel() {
@@ -59,18 +60,10 @@ export function StaffPanel() {
             <li key={role}>{ROLE_LABELS[role]}</li>
           ))}
         </ul>
-        {add.error && (
-          <p className="form-error" role="alert">
-            {add.error.message}
-          </p>
-        )}
+        <FormError error={add.error} />
       </form>
 
-      {change.error && (
-        <p className="form-error" role="alert">
-          {change.error.message}
-        </p>
-      )}
+      <FormError error={change.error} />
       <table className="admin-table" aria-label="Staff accounts">
         <thead>
           <tr>
@@ -158,20 +151,8 @@ function ResetPassword({ account, onClose }: { account: StaffAccount; onClose: (
             autoFocus
           />
         </label>
-        {change.error && (
-          <p className="form-error" role="alert">
-            {change.error.message}
-          </p>
-        )}
-        <div className="dialog-actions">
-          <span className="spacer" />
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={change.isPending}>
-            Set password
-          </button>
-        </div>
+        <FormError error={change.error} />
+        <FormActions onCancel={onClose} submit="Set password" busy={change.isPending} />
       </form>
     </Dialog>
   );

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { DeskPrefs, PrinterInfo } from '../../../../shared/ipc-schemas';
 import { callMain, hasBridge } from '../../lib/bridge';
 import { loadDeskPrefs, saveDeskPrefs } from '../../lib/desk-prefs';
+import { FormError } from '../../lib/FormError';
 
 /**
  * This desk's badge printing: at every check-in or on demand, and in the desktop app the
@@ -54,11 +55,7 @@ export function BadgePrefs() {
         </label>
       )}
       {printers?.length === 0 && <p className="hint">No printer is installed on this computer.</p>}
-      {problem && (
-        <p className="form-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <FormError error={problem} />
     </fieldset>
   );
 }

@@ -4,10 +4,11 @@ import { checkCheckInFields, NAME_MAX, PURPOSE_MAX, type CheckInField } from '..
 import { useSession } from '../../app/session';
 import { ApiRequestError } from '../../lib/api';
 import { textField } from '../../lib/form';
-import { Dialog } from '../../lib/Dialog';
+import { Dialog, FormActions } from '../../lib/Dialog';
 import { useCheckIn } from '../../queries/mutations';
 import { PhotoCapture } from './PhotoCapture';
 import { VisiteePicker } from './VisiteePicker';
+import { FormError } from '../../lib/FormError';
 
 type Problems = Partial<Record<CheckInField | 'form', string>>;
 
@@ -146,20 +147,13 @@ export function CheckInDialog({
             <PhotoCapture value={photo} onChange={setPhoto} error={problems.image} />
           </div>
         </div>
-        {problems.form && (
-          <p className="form-error" role="alert">
-            {problems.form}
-          </p>
-        )}
-        <div className="dialog-actions">
-          <span className="spacer" />
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary big" disabled={checkIn.isPending}>
-            {checkIn.isPending ? 'Checking in…' : 'Check in'}
-          </button>
-        </div>
+        <FormError error={problems.form} />
+        <FormActions
+          onCancel={onClose}
+          submit={checkIn.isPending ? 'Checking in…' : 'Check in'}
+          busy={checkIn.isPending}
+          className="primary big"
+        />
       </form>
     </Dialog>
   );

@@ -4,6 +4,7 @@ import { Dialog } from '../../lib/Dialog';
 import { callMain, hasBridge } from '../../lib/bridge';
 import { textField } from '../../lib/form';
 import { BadgePrefs } from '../badge/BadgePrefs';
+import { FormError } from '../../lib/FormError';
 
 /**
  * Who is signed in, where this desk keeps its data, sign-out, and on a kiosk the only
@@ -58,11 +59,7 @@ export function DeskMenu({ onAdmin }: { onAdmin?: (() => void) | undefined }) {
                 Password
                 <input name="password" type="password" autoComplete="current-password" required />
               </label>
-              {error && (
-                <p className="form-error" role="alert">
-                  {error}
-                </p>
-              )}
+              <FormError error={error} />
               <button type="submit" className="primary danger">
                 Close Frontdesk
               </button>

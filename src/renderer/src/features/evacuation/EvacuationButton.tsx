@@ -4,6 +4,7 @@ import type { EvacuationKind } from '../../../../shared/evacuation';
 import { useSession } from '../../app/session';
 import { Dialog } from '../../lib/Dialog';
 import { evacuationsQuery, useStartEvacuation } from '../../queries/evacuations';
+import { FormError } from '../../lib/FormError';
 
 /**
  * Always in the top bar (and `E`): asks once "drill or real?", then in one step freezes
@@ -51,11 +52,7 @@ export function EvacuationButton({ onOpen }: { onOpen: (evacuationId: number) =>
       {asking && (
         <Dialog title="Evacuation: drill or real?" onClose={() => setAsking(false)} className="confirm">
           <p>The roll freezes everyone on the premises now; people who check in later are not on it.</p>
-          {start.error && (
-            <p className="form-error" role="alert">
-              {start.error.message}
-            </p>
-          )}
+          <FormError error={start.error} />
           <div className="dialog-actions evacuate-choice">
             <button type="button" onClick={() => setAsking(false)}>
               Cancel

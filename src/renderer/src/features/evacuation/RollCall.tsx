@@ -7,6 +7,7 @@ import { printNow } from '../../lib/print-now';
 import { evacuationQuery, useCloseEvacuation, useMarkAccounted } from '../../queries/evacuations';
 import { Thumbnail } from '../log/Thumbnail';
 import { RollPrint } from './RollPrint';
+import { FormError } from '../../lib/FormError';
 
 /**
  * The roll call: everyone who was on the premises at the alarm, large thumbnails to
@@ -81,11 +82,7 @@ export function RollCall({ evacuationId, onClose }: { evacuationId: number; onCl
           Not yet accounted ({roll.people.length - accounted})
         </label>
       </div>
-      {mark.error && (
-        <p className="form-error" role="alert">
-          {mark.error.message}
-        </p>
-      )}
+      <FormError error={mark.error} />
       {roll.people.length === 0 && <p className="notice">Nobody was on the premises at the alarm.</p>}
       <ul className="roll-grid" aria-label="The roll">
         {shown.map((person) => (
@@ -120,11 +117,7 @@ export function RollCall({ evacuationId, onClose }: { evacuationId: number; onCl
               : `${roll.people.length - accounted} ${roll.people.length - accounted === 1 ? 'person is' : 'people are'} not accounted for.`}{' '}
             The roll becomes the report (History → Evacuations) and can no longer change.
           </p>
-          {close.error && (
-            <p className="form-error" role="alert">
-              {close.error.message}
-            </p>
-          )}
+          <FormError error={close.error} />
           <div className="dialog-actions">
             <span className="spacer" />
             <button type="button" onClick={() => setClosing(false)}>

@@ -3,8 +3,9 @@ import { NOTE_MAX } from '../../../../shared/expected';
 import { NAME_MAX, PURPOSE_MAX } from '../../../../shared/visitor-fields';
 import { useSession } from '../../app/session';
 import { ApiRequestError } from '../../lib/api';
-import { Dialog } from '../../lib/Dialog';
+import { Dialog, FormActions } from '../../lib/Dialog';
 import { textField } from '../../lib/form';
+import { FormError } from '../../lib/FormError';
 import { useExpectVisitor } from '../../queries/expected';
 import { VisiteePicker } from '../checkin/VisiteePicker';
 
@@ -62,20 +63,8 @@ export function ExpectDialog({ today, onClose }: { today: string; onClose: () =>
           Note for the desk
           <input name="note" maxLength={NOTE_MAX} autoComplete="off" placeholder="Parking space, accessibility, …" />
         </label>
-        {problem && fieldOf !== 'visitee_no' && (
-          <p className="form-error" role="alert">
-            {problem.message}
-          </p>
-        )}
-        <div className="dialog-actions">
-          <span className="spacer" />
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={expect.isPending}>
-            Add to expected
-          </button>
-        </div>
+        <FormError error={fieldOf === 'visitee_no' ? null : problem} />
+        <FormActions onCancel={onClose} submit="Add to expected" busy={expect.isPending} />
       </form>
     </Dialog>
   );

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { ExpectedVisit } from '../../../../shared/expected';
 import { useSession } from '../../app/session';
 import { expectedQuery, useCancelExpected } from '../../queries/expected';
+import { FormError } from '../../lib/FormError';
 
 const STATUS_LABEL: Record<ExpectedVisit['status'], string> = {
   expected: 'Expected',
@@ -41,11 +42,7 @@ export function ExpectedToday({
           + Expect a visitor
         </button>
       </div>
-      {cancel.error && (
-        <p className="form-error" role="alert">
-          {cancel.error.message}
-        </p>
-      )}
+      <FormError error={cancel.error} />
       {expected.error && (
         <p className="notice" role="alert">
           {expected.error.message}

@@ -2,6 +2,7 @@ import type { Visitor } from '../../../../shared/api-types';
 import { useSession } from '../../app/session';
 import { Dialog } from '../../lib/Dialog';
 import { useRecordExit } from '../../queries/mutations';
+import { FormError } from '../../lib/FormError';
 
 /** Confirms and records an exit (the optimistic update lives with the mutation, in queries/). */
 export function ExitDialog({ visitor, onClose }: { visitor: Visitor; onClose: () => void }) {
@@ -13,11 +14,7 @@ export function ExitDialog({ visitor, onClose }: { visitor: Visitor; onClose: ()
       <p>
         Card <strong>#{visitor.card_no}</strong> should be handed back at the desk.
       </p>
-      {exit.error && (
-        <p className="form-error" role="alert">
-          {exit.error.message}
-        </p>
-      )}
+      <FormError error={exit.error} />
       <div className="dialog-actions">
         <button type="button" onClick={onClose}>
           Cancel

@@ -2,8 +2,9 @@ import { useState } from 'react';
 import { ERASE_REASON_MAX, type ErasureResult } from '../../../../shared/audit';
 import type { Visitor } from '../../../../shared/api-types';
 import { useSession } from '../../app/session';
-import { Dialog } from '../../lib/Dialog';
+import { Dialog, FormActions } from '../../lib/Dialog';
 import { useEraseVisitor } from '../../queries/audit';
+import { FormError } from '../../lib/FormError';
 
 /** Erases a visitor for good, with a reason for the audit trail, and says what was removed. */
 export function EraseDialog({ visitor, onClose }: { visitor: Visitor; onClose: () => void }) {
@@ -43,20 +44,14 @@ export function EraseDialog({ visitor, onClose }: { visitor: Visitor; onClose: (
               placeholder="Asked to be forgotten"
             />
           </label>
-          {erase.error && (
-            <p className="form-error" role="alert">
-              {erase.error.message}
-            </p>
-          )}
-          <div className="dialog-actions">
-            <span className="spacer" />
-            <button type="button" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className="primary danger" disabled={!reason.trim() || erase.isPending}>
-              {erase.isPending ? 'Erasing…' : 'Erase for good'}
-            </button>
-          </div>
+          <FormError error={erase.error} />
+          <FormActions
+            onCancel={onClose}
+            submit={erase.isPending ? 'Erasing…' : 'Erase for good'}
+            busy={erase.isPending}
+            disabled={!reason.trim()}
+            className="primary danger"
+          />
         </form>
       )}
       {done && (

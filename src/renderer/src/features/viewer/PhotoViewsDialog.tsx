@@ -4,6 +4,7 @@ import { useSession } from '../../app/session';
 import { Dialog } from '../../lib/Dialog';
 import { auditQuery } from '../../queries/audit';
 import { AuditList } from '../admin/AuditList';
+import { FormError } from '../../lib/FormError';
 
 /** "Who has seen this photo": the full-photo views of one visitor, from the audit trail. */
 export function PhotoViewsDialog({ visitor, onClose }: { visitor: Visitor; onClose: () => void }) {
@@ -11,11 +12,7 @@ export function PhotoViewsDialog({ visitor, onClose }: { visitor: Visitor; onClo
   const views = useInfiniteQuery(auditQuery(token, { visitor_id: visitor.visitor_id, action: 'photo.view' }));
   return (
     <Dialog title={`Who has seen the photo of ${visitor.name}`} onClose={onClose} className="views">
-      {views.error && (
-        <p className="form-error" role="alert">
-          {views.error.message}
-        </p>
-      )}
+      <FormError error={views.error} />
       <AuditList
         entries={views.data ?? []}
         loading={views.isPending}
