@@ -43,7 +43,7 @@ describe('start-up recovery of interrupted check-ins', () => {
     expect(files.filter((file) => file.includes(kept))).toHaveLength(2);
     expect(files.filter((file) => file.startsWith('tmp'))).toEqual([]);
     expect(second.db.prepare('SELECT count(*) AS n FROM photo_intents').get()).toEqual({ n: 0 });
-    const original = await second.photos.read(second.photos.find(kept, 'original'));
+    const original = second.photos.read(second.photos.find(kept, 'original'));
     expect(original.equals(image)).toBe(true);
     second.close();
   });
