@@ -2,7 +2,8 @@ import type { Page } from '@playwright/test';
 import type { Visitor } from '../src/shared/api-types';
 import { makeImage } from '../test/helpers/images';
 import { apiGet, pageToken } from './api';
-import { expect, photoRequests, screenshot, signIn, test, type DeskServer } from './fixtures';
+import { expect, photoRequests, screenshot, signIn, test, thumbnailsSettled, type DeskServer } from './fixtures';
+import { thumbnailsDecoded, watchThumbnailLoads } from './network';
 
 /** Another desk, as far as this page knows: the API called straight from the test. */
 async function checkInElsewhere(desk: DeskServer, token: string, name: string, card: number): Promise<string> {
@@ -151,4 +152,28 @@ test('works from the keyboard: N checks in, / searches, arrows move between card
 
   await page.keyboard.press('/');
   await expect(page.getByRole('searchbox')).toBeFocused();
+});
+
+test('loads thumbnails natively by signed URL; a reload takes every one from the browser cache', async ({
+  page,
+  desk,
+}) => {
+  const { loads, reset } = await watchThumbnailLoads(page);
+  await signIn(page, desk);
+  await thumbnailsSettled(page);
+  const shown = await thumbnailsDecoded(page);
+  expect(shown).toBeGreaterThan(0);
+  const sources = await page
+    .locator('.card img.thumb')
+    .evaluateAll((faces) => faces.map((face) => (face as HTMLImageElement).src));
+  // No blob bookkeeping and never the token: the URL the server signed for this face.
+  for (const source of sources) expect(source).toMatch(/\/v1\/photo\/thumb\/[\w-]{22}\?k=[\w-]+&e=\d+&s=[\w-]+$/);
+  expect(loads.fromServer.length).toBeGreaterThanOrEqual(shown);
+
+  reset();
+  await page.reload();
+  await thumbnailsSettled(page);
+  expect(await thumbnailsDecoded(page)).toBe(shown);
+  expect(loads.fromServer).toEqual([]);
+  expect(loads.fromCache.length).toBeGreaterThanOrEqual(shown);
 });

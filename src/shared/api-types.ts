@@ -35,6 +35,14 @@ export const visitorIdSchema = z
   .describe('Opaque, URL-safe, at least 128 random bits; never reused.')
   .meta({ example: 'Xq3vTLb0W9l2m5rjY8eVdA' });
 
+/** Given by the server with each visitor that has a photo (server/http/thumb-urls.ts). */
+export const thumbUrlField = z
+  .string()
+  .optional()
+  .describe(
+    'The thumbnail as a signed URL for `<img src>`: no token needed, good for one to two hours and only while the token that listed it is valid.',
+  );
+
 export const visitorSchema = z
   .object({
     visitor_id: visitorIdSchema,
@@ -64,6 +72,7 @@ export const visitorSchema = z
       .string()
       .nullable()
       .describe('Base64 ThumbHash: a blurred placeholder to paint before any image arrives.'),
+    thumb_url: thumbUrlField,
   })
   .meta({ id: 'Visitor' });
 export type Visitor = z.infer<typeof visitorSchema>;

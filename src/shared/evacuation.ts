@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { thumbUrlField } from './api-types';
 
 export const EVACUATION_KINDS = ['drill', 'real'] as const;
 export type EvacuationKind = (typeof EVACUATION_KINDS)[number];
@@ -15,6 +16,7 @@ export const rollPersonSchema = z
     visitee_name: z.string().nullable(),
     has_photo: z.boolean(),
     thumbhash: z.string().nullable(),
+    thumb_url: thumbUrlField,
     accounted_time: z.string().nullable().describe('When they were marked safe; null while not accounted for.'),
     accounted_by: z.string().nullable().describe('The staff account that marked them safe.'),
   })

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deskEventSchema, type DeskEvent } from '../../src/shared/events';
 import { sqlInAnotherProcess } from '../helpers/another-process';
 import { makeImage } from '../helpers/images';
-import { checkInForm, STAFF, startTestServer, type TestServer } from '../helpers/server';
+import { checkInForm, errorCode, signIn, STAFF, startTestServer, type TestServer } from '../helpers/server';
 
 /** An open /v1/events stream: events as they arrive, and whether the server ended it. */
 async function openStream(server: TestServer, token = server.token) {
@@ -69,6 +69,28 @@ describe('GET /v1/events', () => {
     const exit = await stream.next((event) => event.type === 'visitor.exit');
     expect(exit.type === 'visitor.exit' && exit.visitor.exit_time).toMatch(/^\d{4}-\d{2}-\d{2} /);
     stream.close();
+  });
+
+  it('gives each stream thumbnail URLs signed for its own token', async () => {
+    const other = await signIn(server.url, STAFF.username, STAFF.password);
+    const mine = await openStream(server);
+    const theirs = await openStream(server, other);
+    const added = await server.api('/v1/add/', { method: 'POST', body: checkInForm(jpeg, { name: 'Mary Jackson' }) });
+    const id = ((await added.json()) as { visitor_id: string }).visitor_id;
+    const urls: string[] = [];
+    for (const stream of [mine, theirs]) {
+      const event = await stream.next(
+        (candidate) => candidate.type === 'visitor.checkin' && candidate.visitor_id === id,
+      );
+      const url = event.type === 'visitor.checkin' ? event.visitor.thumb_url : undefined;
+      expect(url).toMatch(new RegExp(`^/v1/photo/thumb/${id}\\?k=`));
+      urls.push(url!);
+      stream.close();
+    }
+    expect(urls[0]).not.toBe(urls[1]);
+    await server.api('/v1/oauth/revoke', { method: 'POST', auth: other });
+    expect((await server.api(urls[0]!, { auth: false })).status).toBe(200);
+    expect(await errorCode(await server.api(urls[1]!, { auth: false }))).toBe('1403');
   });
 
   it('says the log changed when another process writes to the database', async () => {

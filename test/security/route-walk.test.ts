@@ -16,6 +16,9 @@ const OPEN_ROUTES = [
   'HEAD /v1/openapi.json',
 ];
 
+/** The only routes that take a signed URL instead of the token (security/thumb-urls.ts). */
+const SIGNED_ROUTES = ['GET /v1/photo/thumb/:id', 'HEAD /v1/photo/thumb/:id'];
+
 function concrete(url: string): string {
   return url.replace(/:[A-Za-z_]+/g, SAMPLE_ID);
 }
@@ -57,6 +60,11 @@ describe('every route demands a token unless it is declared open', () => {
     expect(open.sort()).toEqual([...OPEN_ROUTES].sort());
     // Sanity: the walk below covers a real list, not an empty one.
     expect(routes.filter((route) => route.auth !== 'none').length).toBeGreaterThan(10);
+  });
+
+  it('has exactly the expected routes that take a signed URL', () => {
+    const signed = routes.filter((route) => route.auth === 'signed').map((route) => `${route.method} ${route.url}`);
+    expect(signed.sort()).toEqual([...SIGNED_ROUTES].sort());
   });
 
   it('answers 1190 (or refuses the form of the request) for every closed route under every spelling', async () => {

@@ -24,6 +24,7 @@ import { photoRoutes } from './routes/photos';
 import { visitorRoutes } from './routes/visitors';
 import { normaliseRequestTarget } from './request-target';
 import { registerSecurityHeaders } from './security-headers';
+import { registerThumbUrls } from './thumb-urls';
 
 export interface AppOptions {
   /** The built renderer to serve at `/`, so the UI and the API share one origin. */
@@ -95,6 +96,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
   registerErrorHandling(app);
   registerCrossSiteGuard(app, options.allowedHosts);
   registerAuthentication(app, ctx.auth);
+  registerThumbUrls(app, ctx.auth);
 
   // Before any route: the document is collected from the routes as they register.
   await registerApiDocument(app);

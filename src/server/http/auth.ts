@@ -1,22 +1,27 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../api-error';
+import { hasThumbUrlParts, thumbUrlParts } from '../security/thumb-urls';
 import type { AuthService } from '../services/auth-service';
 import { isApiPath } from './request-target';
 
-export type AuthMode = 'token' | 'none' | 'form';
+export type AuthMode = 'token' | 'none' | 'form' | 'signed';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /**
      * Who may call the route. Unset means `token`: a route is closed unless it says
      * otherwise. `none`: open to all (sign-in, first-run set-up, the API document, the
-     * renderer's files); `form`: the token may also come as the form field `access_token`.
+     * renderer's files); `form`: the token may also come as the form field `access_token`;
+     * `signed`: instead of the token, a signed URL for the route's `:id` (the thumbnail,
+     * see security/thumb-urls.ts).
      */
     auth?: AuthMode;
   }
   interface FastifyRequest {
     userId?: number;
     accessToken?: string;
+    /** For a request made with a signed URL: how many seconds it is still good for. */
+    signedUrlSecondsLeft?: number;
   }
 }
 
@@ -67,6 +72,15 @@ export function registerAuthentication(app: FastifyInstance, auth: AuthService):
   app.addHook('onRequest', async (request) => {
     const mode = authModeOf(request);
     if (mode === 'none') return;
+    if (mode === 'signed' && request.headers.authorization === undefined && hasThumbUrlParts(request.query)) {
+      const parts = thumbUrlParts(request.query);
+      if (!parts) throw new ApiError('1403', 'This thumbnail link is not valid: ask with the token.');
+      const { id } = request.params as { id: string };
+      const signed = auth.authenticateThumbUrl(id, parts);
+      request.userId = signed.userId;
+      request.signedUrlSecondsLeft = signed.secondsLeft;
+      return;
+    }
     const token = tokenFromHeader(request);
     if (token === undefined) {
       if (mode === 'form') return;

@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify';
 
 /**
  * The renderer runs in a window that shows people's faces: no script but our own, no
- * framing, no referrer leaking visitor IDs. `blob:` images are the thumbnails the
- * renderer fetched with its token; `mediastream:` is the webcam preview.
+ * framing, no referrer leaking visitor IDs. Thumbnails come from 'self' by signed URL;
+ * `blob:` images are the photos the renderer fetched with its token (the full photo, a
+ * thumbnail whose URL was refused); `mediastream:` is the webcam preview.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",

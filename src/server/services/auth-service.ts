@@ -6,6 +6,15 @@ import { LastAdminError, type UsersRepository } from '../db/repositories/users';
 import type { Role } from '../../shared/staff';
 import { DEFAULT_THROTTLE, LoginThrottle } from '../security/login-throttle';
 import { hashPassword, imitatePasswordCheck, PasswordQueueFullError, verifyPassword } from '../security/passwords';
+import {
+  signedThumbPath,
+  thumbSignature,
+  thumbUrlExpiry,
+  thumbUrlKey,
+  THUMB_URL_WINDOW_MS,
+  type ThumbUrlKey,
+  type ThumbUrlParts,
+} from '../security/thumb-urls';
 import { hashToken, newAccessToken, TOKEN_LIFETIME_SECONDS } from '../security/tokens';
 
 export interface IssuedToken {
@@ -114,7 +123,10 @@ export function authService(deps: {
 
   /** The user a token belongs to, or 1403 when it is unknown, expired or revoked. */
   function authenticate(token: string): number {
-    const hash = hashToken(token);
+    return userOfValidToken(hashToken(token));
+  }
+
+  function userOfValidToken(hash: Buffer): number {
     const row = lookUp(hash);
     // The index lookup already matched the hash; the constant-time compare is belt and braces.
     if (
@@ -127,6 +139,40 @@ export function authService(deps: {
       throw new ApiError('1403');
     }
     return row.user_id;
+  }
+
+  /**
+   * The keys of signed thumbnail URLs this process handed out, by key ID. A URL whose key
+   * is not here (handed out before a restart) is refused; the desk then asks with its token.
+   */
+  const urlKeys = new Map<string, { hash: Buffer; key: ThumbUrlKey }>();
+
+  /** Signs thumbnail URLs for the token of the request being answered. */
+  function thumbUrlSigner(token: string): (visitorId: string) => string {
+    const hash = hashToken(token);
+    const key = thumbUrlKey(hash);
+    if (!urlKeys.has(key.id)) {
+      if (urlKeys.size >= KNOWN_MAX) urlKeys.delete(urlKeys.keys().next().value!);
+      urlKeys.set(key.id, { hash, key });
+    }
+    const expiry = thumbUrlExpiry(now());
+    return (visitorId) => signedThumbPath(key, visitorId, expiry);
+  }
+
+  /**
+   * The user behind a signed thumbnail URL and the seconds the URL has left, or 1403 when
+   * it is forged, expired or its token is no longer valid.
+   */
+  function authenticateThumbUrl(visitorId: string, parts: ThumbUrlParts): { userId: number; secondsLeft: number } {
+    const known = urlKeys.get(parts.keyId);
+    const expiryMs = parts.expiry * 1000;
+    // Never later than this process hands out: a URL cannot be made to live longer.
+    const refused = () => new ApiError('1403', 'This thumbnail link has expired or is not valid: ask with the token.');
+    if (!known || expiryMs <= now() || expiryMs > now() + 2 * THUMB_URL_WINDOW_MS) throw refused();
+    const expected = thumbSignature(known.key.key, visitorId, parts.expiry);
+    const given = Buffer.from(parts.signature, 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw refused();
+    return { userId: userOfValidToken(known.hash), secondsLeft: Math.floor((expiryMs - now()) / 1000) };
   }
 
   function revoke(token: string): void {
@@ -192,6 +238,8 @@ export function authService(deps: {
     login,
     verifyCredentials,
     authenticate,
+    thumbUrlSigner,
+    authenticateThumbUrl,
     revoke,
     createUser,
     changeUser,

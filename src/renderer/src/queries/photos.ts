@@ -2,10 +2,12 @@ import { queryOptions, type QueryCache } from '@tanstack/react-query';
 import { apiBlob } from '../lib/api';
 
 /**
- * Photos arrive with the Authorization header, so <img src> cannot fetch them: each is
- * fetched as a blob and shown through an object URL. A photo never changes under its
- * ID, so the URL is kept for as long as React Query keeps the entry (staleTime
- * Infinity) and revoked when the entry is garbage-collected (see revokeObjectUrlsOnRemoval).
+ * Photos asked for with the Authorization header, which <img src> cannot send: the full
+ * photo always (each view is audited), and a thumbnail only when its signed URL is missing
+ * or refused (Thumbnail.tsx). Each is fetched as a blob and shown through an object URL.
+ * A photo never changes under its ID, so the URL is kept for as long as React Query keeps
+ * the entry (staleTime Infinity) and revoked when the entry is garbage-collected (see
+ * revokeObjectUrlsOnRemoval).
  */
 export const photoKeys = {
   thumb: (id: string) => ['photo', 'thumb', id] as const,

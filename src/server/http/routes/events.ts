@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { EVENTS_KEEPALIVE_MS, type DeskEvent } from '../../../shared/events';
 import type { AppContext } from '../../context';
 import { routeSchema } from '../openapi';
+import { withThumbUrls } from '../thumb-urls';
 
 /**
  * GET /v1/events: Server-Sent Events for every change an open desk shows (shared/API.md,
@@ -58,8 +59,11 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
         if (!valid() || raw.writableLength > STREAM_BACKLOG_MAX) end();
         else raw.write(text);
       };
+      // Each stream's visitors carry thumbnail URLs signed for its own token.
       const unsubscribe = ctx.events.subscribe((event: DeskEvent) =>
-        write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`),
+        write(
+          `event: ${event.type}\ndata: ${JSON.stringify(withThumbUrls(event, ctx.auth.thumbUrlSigner(token)))}\n\n`,
+        ),
       );
       const keepAlive = setInterval(() => write(': keep-alive\n\n'), EVENTS_KEEPALIVE_MS);
       let ended = false;

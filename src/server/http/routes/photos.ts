@@ -11,15 +11,27 @@ import { missingIdSchema, missingVisitorId } from './missing-id';
  * be kept for a year, but only in the private cache of the signed-in client.
  */
 const CACHE_CONTROL = 'private, max-age=31536000, immutable';
+
+/** A signed URL is kept only as long as it is good: past that the desk holds a new one. */
+function cacheControl(request: FastifyRequest): string {
+  const seconds = request.signedUrlSecondsLeft;
+  return seconds === undefined ? CACHE_CONTROL : `private, max-age=${seconds}, immutable`;
+}
 const TAGS = ['Photos'];
 const params = z.object({ id: visitorIdSchema });
+/** The signed URL's parts (security/thumb-urls.ts), checked by authentication before anything else. */
+const thumbUrlQuery = z.object({
+  k: z.string().optional().describe('Signed URL: the key ID. With `e` and `s`, instead of the token.'),
+  e: z.string().optional().describe('Signed URL: expiry, UNIX seconds.'),
+  s: z.string().optional().describe('Signed URL: the signature.'),
+});
 
 export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
   const serve =
     (kind: PhotoKind) =>
     async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<FastifyReply> => {
       const photo = ctx.photos.find(request.params.id, kind);
-      reply.header('etag', photo.etag).header('cache-control', CACHE_CONTROL).header('vary', 'Authorization');
+      reply.header('etag', photo.etag).header('cache-control', cacheControl(request)).header('vary', 'Authorization');
       const notModified = ifNoneMatch(request.headers['if-none-match'], photo.etag);
       // Who saw whose face (shared/API.md Part 2, Privacy): every full photo served, from
       // the disk or confirmed from the client's cache. Thumbnails are not views.
@@ -33,13 +45,14 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
       }
       if (notModified) return reply.code(304).send();
       reply.type(photo.contentType);
-      if (kind === 'thumb') return reply.send(await ctx.photos.read(photo));
+      if (kind === 'thumb') return reply.send(ctx.photos.read(photo));
       const { stream, size } = await ctx.photos.stream(photo);
       return reply.header('content-length', size).send(stream);
     };
 
-  const photoSchema = (summary: string, media: readonly string[]) =>
+  const photoSchema = (summary: string, media: readonly string[], querystring?: typeof thumbUrlQuery) =>
     routeSchema({
+      ...(querystring ? { querystring } : {}),
       summary,
       description:
         'Strong ETag, If-None-Match answered with 304, `Cache-Control: private, max-age=31536000, immutable`.',
@@ -57,7 +70,14 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
     { schema: photoSchema('The full photo, as uploaded', Object.values(IMAGE_CONTENT_TYPES)) },
     serve('original'),
   );
-  app.get('/v1/photo/thumb/:id', { schema: photoSchema('The JPEG thumbnail', ['image/jpeg']) }, serve('thumb'));
+  app.get(
+    '/v1/photo/thumb/:id',
+    {
+      config: { auth: 'signed' },
+      schema: photoSchema('The JPEG thumbnail', ['image/jpeg'], thumbUrlQuery),
+    },
+    serve('thumb'),
+  );
 }
 
 function ifNoneMatch(header: string | undefined, etag: string): boolean {

@@ -27,7 +27,7 @@ export function BadgePrint({ visitor, size }: { visitor: Visitor; size: BadgeSiz
     <PrintOnly page={`size: ${page.width}mm ${page.height}mm; margin: 0`}>
       <article className={`badge badge-${size}`} style={{ width: `${page.width}mm`, height: `${page.height}mm` }}>
         <header className="badge-band">VISITOR</header>
-        <Thumbnail visitor={visitor} className="badge-photo" />
+        <Thumbnail visitor={visitor} className="badge-photo" eager />
         <p className={`badge-name ${nameLength(visitor.name)}`}>{visitor.name}</p>
         <p className="badge-host">{visitor.visitee_name ? `Visiting ${visitor.visitee_name}` : 'Visitor'}</p>
         <p className="badge-card">Card #{visitor.card_no}</p>

@@ -34,7 +34,7 @@ export function RollPrint({ evacuation }: { evacuation: Evacuation }) {
             {evacuation.people.map((person) => (
               <tr key={person.visitor_id}>
                 <td>
-                  <Thumbnail visitor={person} className="print-thumb" />
+                  <Thumbnail visitor={person} className="print-thumb" eager />
                 </td>
                 <td>{person.name}</td>
                 <td>#{person.card_no}</td>

@@ -3,8 +3,8 @@ import { useLayoutEffect, useRef, useState, type PointerEvent } from 'react';
 import type { Visitor } from '../../../../shared/api-types';
 import { useSession } from '../../app/session';
 import { initials } from '../../lib/format';
-import { fullPhotoQuery, thumbQuery } from '../../queries/photos';
-import { usePlaceholder } from '../log/Thumbnail';
+import { fullPhotoQuery } from '../../queries/photos';
+import { usePlaceholder, useThumbnailSource } from '../log/Thumbnail';
 import { clampPan, containedSize, nextZoom, type Box } from './fit';
 
 function useElementSize(ref: React.RefObject<HTMLElement | null>): Box {
@@ -30,7 +30,7 @@ function useElementSize(ref: React.RefObject<HTMLElement | null>): Box {
 export function ZoomablePhoto({ visitor }: { visitor: Visitor }) {
   const { token } = useSession();
   const hasPhoto = visitor.has_photo && visitor.photo_width !== null && visitor.photo_height !== null;
-  const thumb = useQuery({ ...thumbQuery(token, visitor.visitor_id), enabled: hasPhoto });
+  const thumb = useThumbnailSource(visitor);
   const full = useQuery({ ...fullPhotoQuery(token, visitor.visitor_id), enabled: hasPhoto });
   const placeholder = usePlaceholder(visitor.thumbhash);
   const boxRef = useRef<HTMLDivElement>(null);
@@ -45,7 +45,7 @@ export function ZoomablePhoto({ visitor }: { visitor: Visitor }) {
     setPan((current) => (value === 1 ? { x: 0, y: 0 } : clampPan(current, shown, box, value)));
   };
 
-  if (!hasPhoto || (full.isError && thumb.isError)) {
+  if (!hasPhoto || (full.isError && thumb.failed)) {
     return (
       <figure className="viewer-photo" ref={boxRef}>
         <div className="photo initials large" role="img" aria-label={`No photo of ${visitor.name}`}>
@@ -102,8 +102,15 @@ export function ZoomablePhoto({ visitor }: { visitor: Visitor }) {
       >
         <div className="zoom-layer" style={{ transform: `translate(${pan.x}px, ${pan.y}px) scale(${zoom})` }}>
           {placeholder && <img className="layer" style={layer} src={placeholder} alt="" aria-hidden="true" />}
-          {thumb.data && !full.data && (
-            <img className="layer preview" style={layer} src={thumb.data} alt="" aria-hidden="true" />
+          {thumb.src && !full.data && (
+            <img
+              className="layer preview"
+              style={layer}
+              src={thumb.src}
+              alt=""
+              aria-hidden="true"
+              onError={thumb.onError}
+            />
           )}
           {full.data && (
             <img
