@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const checkIn = run('check_in') ? await benchCheckIn(quick) : undefined;
   const servingDir = tempDir('serving');
   const serving = run('serving') || run('grid') ? await benchServing(quick, servingDir) : undefined;
-  const grid = run('grid') && serving ? await benchGrid(servingDir, serving.visitors) : undefined;
+  const grid = run('grid') && serving ? await benchGrid(servingDir, serving.visitors, quick) : undefined;
   const logScaling = run('log_scaling') ? await benchLogScaling(quick) : undefined;
   const attacks = run('attacks') ? await benchAttacks(quick) : undefined;
 
