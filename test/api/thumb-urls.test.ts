@@ -90,6 +90,9 @@ describe('signed thumbnail URLs', () => {
       `/v1/photo/thumb/${withPhoto}?k=${k}&e=soon&s=${s}`,
       `/v1/photo/thumb/${withPhoto}?k=${k}&e=${e}&s=${s.slice(0, -2)}`,
       `/v1/photo/thumb/${withPhoto}?s=`,
+      // Other spellings of the same signature: one URL, one cache entry.
+      `/v1/photo/thumb/${withPhoto}?k=${k}&e=${e}&s=${s}==`,
+      `/v1/photo/thumb/${withPhoto}?k=${k}&e=0${e}&s=${s}`,
     ];
     for (const target of forged) {
       const response = await fetchOpen(target);
@@ -126,6 +129,18 @@ describe('signed thumbnail URLs', () => {
     expect((await fetchOpen(third)).status).toBe(200);
     await server.api(`/v1/admin/users/${guardId}`, jsonRequest('PATCH', { active: false }));
     expect(await errorCode(await fetchOpen(third))).toBe('1403');
+  });
+
+  it('keeps the desk’s key however many other sign-ins list visitors meanwhile', async () => {
+    const others = (from: number, count: number) => {
+      for (let i = from; i < from + count; i++) server.context.auth.thumbUrlSigner(`another sign-in ${i}`)(withPhoto);
+    };
+    const url = (await urlOf(withPhoto))!;
+    others(0, 990);
+    expect(await urlOf(withPhoto)).toBe(url);
+    // The key map holds a thousand; the desk listed a moment ago, so it is not the oldest.
+    others(990, 20);
+    expect((await fetchOpen(url)).status).toBe(200);
   });
 
   it('still demands a token when no signature is given at all', async () => {

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../api-error';
-import { logger } from '../log';
+import { logger, pathOf } from '../log';
 import { imageTooLarge } from './form';
 
 const log = logger('http');
@@ -71,7 +71,7 @@ export function toLoggedApiError(error: unknown, request: FastifyRequest): ApiEr
   const apiError = toApiError(error);
   // Our own refusals (busy) were decided on purpose; anything else is a fault to look at.
   if (apiError.code === '5501' && !(error instanceof ApiError)) {
-    log.error({ err: error, method: request.method, url: request.url }, 'request failed');
+    log.error({ err: error, method: request.method, url: pathOf(request.url) }, 'request failed');
   }
   return apiError;
 }

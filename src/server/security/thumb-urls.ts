@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 /**
  * Signed thumbnail URLs (shared/API.md Part 1, thumbnails; issue #15): `<img src>` cannot
@@ -12,14 +12,22 @@ import { createHmac } from 'node:crypto';
 export const THUMB_URL_WINDOW_MS = 60 * 60 * 1000;
 
 export interface ThumbUrlKey {
-  /** Names the key in the URL; reveals nothing about the token. */
+  /** Names the key in the URL: the same for every URL of one token, and nothing more. */
   id: string;
   key: Buffer;
 }
 
-/** Derived, never stored: it exists exactly as long as the token's row does. */
+/**
+ * This process's own secret, never stored: with it, the token's stored hash alone (a copy
+ * of the database) cannot make a URL. URLs handed out before a restart are refused
+ * anyway; the desk then asks with its token and is given new ones.
+ */
+const PROCESS_SECRET = randomBytes(32);
+
+/** Derived, never stored: it exists exactly as long as the token's row and this process do. */
 export function thumbUrlKey(tokenHash: Buffer): ThumbUrlKey {
-  const derive = (label: string): Buffer => createHmac('sha256', tokenHash).update(label).digest();
+  const derive = (label: string): Buffer =>
+    createHmac('sha256', PROCESS_SECRET).update(tokenHash).update(label).digest();
   return {
     id: derive('frontdesk thumbnail URL key id').subarray(0, 12).toString('base64url'),
     key: derive('frontdesk thumbnail URL key'),
@@ -54,7 +62,8 @@ export interface ThumbUrlParts {
 export function thumbUrlParts(query: unknown): ThumbUrlParts | undefined {
   const { k, e, s } = (query ?? {}) as Record<string, unknown>;
   if (typeof k !== 'string' || typeof e !== 'string' || typeof s !== 'string') return undefined;
-  if (!/^\d{1,12}$/.test(e)) return undefined;
+  // Exactly as signedThumbPath writes them: one spelling per URL, so one cache entry.
+  if (!/^[\w-]{16}$/.test(k) || !/^[1-9]\d{0,11}$/.test(e) || !/^[\w-]{22}$/.test(s)) return undefined;
   return { keyId: k, expiry: Number(e), signature: s };
 }
 

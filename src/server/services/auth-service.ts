@@ -151,10 +151,11 @@ export function authService(deps: {
   function thumbUrlSigner(token: string): (visitorId: string) => string {
     const hash = hashToken(token);
     const key = thumbUrlKey(hash);
-    if (!urlKeys.has(key.id)) {
-      if (urlKeys.size >= KNOWN_MAX) urlKeys.delete(urlKeys.keys().next().value!);
-      urlKeys.set(key.id, { hash, key });
-    }
+    // Least recently signed for goes first: a desk that keeps listing keeps its key,
+    // however many other sign-ins come and go.
+    urlKeys.delete(key.id);
+    if (urlKeys.size >= KNOWN_MAX) urlKeys.delete(urlKeys.keys().next().value!);
+    urlKeys.set(key.id, { hash, key });
     const expiry = thumbUrlExpiry(now());
     return (visitorId) => signedThumbPath(key, visitorId, expiry);
   }
@@ -179,6 +180,7 @@ export function authService(deps: {
     const hash = hashToken(token);
     tokens.revoke(hash, now());
     known.delete(hash.toString('base64'));
+    urlKeys.delete(thumbUrlKey(hash).id);
   }
 
   /** A staff account; without a role, the first is the admin and later ones are reception. */
