@@ -1,3 +1,5 @@
+// First: see the module (before anything else allocates).
+import '../server/young-generation';
 import { CommanderError } from 'commander';
 import path from 'node:path';
 import { ApiError } from '../server/api-error';

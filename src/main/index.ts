@@ -1,3 +1,5 @@
+// First: see the module (before anything else allocates).
+import '../server/young-generation';
 import { app, BrowserWindow, Menu, screen, session } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';

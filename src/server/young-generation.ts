@@ -1,0 +1,14 @@
+import v8 from 'node:v8';
+
+/**
+ * Keeps V8's young generation at its starting size (1 MiB semi-spaces) instead of letting
+ * it grow to 32 MiB. A photo served or uploaded lives in Buffers whose memory is freed
+ * only when the small JS objects holding them are collected; with a large young
+ * generation those collections are rare, and under the serving load 64 MiB of finished
+ * chunks waited for one, beside a 64 MiB young generation: 205 MiB peak RSS instead of
+ * 132, at the same throughput (`npm run bench -- --only serving`). The setting is read
+ * each time the young generation would grow, so it works set from here; it must run
+ * before the server allocates, hence a module imported first by each process that runs
+ * the server (the Electron main process and the command line).
+ */
+v8.setFlagsFromString('--semi-space-growth-factor=1');
