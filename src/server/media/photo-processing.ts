@@ -28,32 +28,31 @@ export interface ProcessedPhoto {
 
 /**
  * Decoding is where a check-in's memory goes (a 12 MP JPEG is ~36 MB of pixels while it
- * shrinks). Two at a time keep both cores busy on a kiosk; more only add memory. Uploads
- * beyond that wait their turn, and past a bounded queue are turned away to retry, so a
- * burst of check-ins cannot grow the process without limit.
+ * shrinks). Two at a time keep both cores busy on a kiosk; more only add memory. How many
+ * photos may wait, and be held in memory meanwhile, is decided before they are read (see
+ * photo-memory.ts).
  */
 const DECODES_AT_ONCE = 2;
-const DECODES_WAITING_MAX = 64;
 const decoding = pLimit(DECODES_AT_ONCE);
 
 /**
- * Validates an upload by decoding it fully and derives everything the store keeps
- * from that one decode: the thumbnail and its ThumbHash. Throws a
- * MediaError for anything that is not a whole JPEG, PNG, WebP or BMP.
+ * Validates an upload by decoding it fully and derives everything the store keeps from
+ * that one decode: the thumbnail, and from the thumbnail its ThumbHash. `whileDecoding`
+ * hears the format as soon as the bytes are known to be worth decoding, so the original
+ * can be written meanwhile. Throws a MediaError for anything that is not a whole JPEG,
+ * PNG, WebP or BMP.
  */
-export function processPhoto(bytes: Buffer): Promise<ProcessedPhoto> {
-  if (decoding.pendingCount >= DECODES_WAITING_MAX) {
-    return Promise.reject(new MediaError('busy', 'The kiosk is busy with other photos; retry in a moment.'));
-  }
-  return decoding(() => decodePhoto(bytes));
+export function processPhoto(bytes: Buffer, whileDecoding?: (format: ImageFormat) => void): Promise<ProcessedPhoto> {
+  return decoding(() => decodePhoto(bytes, whileDecoding));
 }
 
-async function decodePhoto(bytes: Buffer): Promise<ProcessedPhoto> {
+async function decodePhoto(bytes: Buffer, whileDecoding?: (format: ImageFormat) => void): Promise<ProcessedPhoto> {
   const format = sniffImageFormat(bytes);
   if (!format) throw new MediaError('unsupported', `The image must be a ${IMAGE_FORMATS_LABEL} file.`);
   if (format === 'jpeg' && jpegScanCount(bytes) > JPEG_MAX_SCANS) {
     throw new MediaError('corrupt', 'The JPEG file has far more scans than any camera writes.');
   }
+  whileDecoding?.(format);
 
   const input =
     format === 'bmp' ? bmpInput(bytes) : sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });

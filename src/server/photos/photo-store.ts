@@ -44,23 +44,45 @@ export class PhotoStore {
 
   /**
    * Writes both files of a check-in to tmp/ and flushes them. Nothing is visible until
-   * `place`; a crash before it leaves only tmp/ files, which start-up removes.
+   * `place`; a crash before it leaves only tmp/ files, which start-up removes. The
+   * original may already be on its way (`stageOriginal`, started while it decodes).
    */
-  async stage(visitorId: string, format: ImageFormat, original: Buffer, thumb: Buffer): Promise<StagedPhoto> {
-    const targets = [this.pathOf(visitorId, 'original', format), this.pathOf(visitorId, 'thumb', format)];
-    const tmps = targets.map((target) =>
-      path.join(this.tmpDir, `${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`),
-    );
-    try {
-      await Promise.all([writeDurably(tmps[0]!, original), writeDurably(tmps[1]!, thumb)]);
-    } catch (error) {
-      await Promise.all(tmps.map((tmp) => fs.rm(tmp, { force: true })));
-      throw error;
+  async stage(
+    visitorId: string,
+    format: ImageFormat,
+    original: Buffer | Promise<StagedFile>,
+    thumb: Buffer,
+  ): Promise<StagedPhoto> {
+    const files = await Promise.allSettled([
+      Buffer.isBuffer(original) ? this.stageOriginal(visitorId, format, original) : original,
+      this.stageFile(this.pathOf(visitorId, 'thumb', format), thumb),
+    ]);
+    const failed = files.find((file) => file.status === 'rejected');
+    if (failed) {
+      const written = files.filter((file) => file.status === 'fulfilled').map((file) => file.value);
+      await this.unstage({ moves: written });
+      throw failed.reason;
     }
-    return { visitorId, format, moves: targets.map((target, i) => ({ tmp: tmps[i]!, target })) };
+    return { visitorId, format, moves: files.map((file) => (file as PromiseFulfilledResult<StagedFile>).value) };
   }
 
-  async unstage(staged: StagedPhoto): Promise<void> {
+  /** The original alone to tmp/, flushed: begun while the upload decodes. Removes its tmp file on failure. */
+  stageOriginal(visitorId: string, format: ImageFormat, bytes: Buffer): Promise<StagedFile> {
+    return this.stageFile(this.pathOf(visitorId, 'original', format), bytes);
+  }
+
+  private async stageFile(target: string, bytes: Buffer): Promise<StagedFile> {
+    const tmp = path.join(this.tmpDir, `${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await writeDurably(tmp, bytes);
+    } catch (error) {
+      await fs.rm(tmp, { force: true });
+      throw error;
+    }
+    return { tmp, target };
+  }
+
+  async unstage(staged: Pick<StagedPhoto, 'moves'>): Promise<void> {
     await Promise.all(staged.moves.map(({ tmp }) => fs.rm(tmp, { force: true })));
   }
 
@@ -110,10 +132,15 @@ export class PhotoStore {
   }
 }
 
+export interface StagedFile {
+  tmp: string;
+  target: string;
+}
+
 export interface StagedPhoto {
   visitorId: string;
   format: ImageFormat;
-  moves: { tmp: string; target: string }[];
+  moves: StagedFile[];
 }
 
 async function writeDurably(file: string, bytes: Buffer): Promise<void> {

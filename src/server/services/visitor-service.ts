@@ -1,4 +1,4 @@
-import type { Visitor, Visitee } from '../../shared/api-types';
+import type { ImageFormat, Visitor, Visitee } from '../../shared/api-types';
 import type { CheckInFields } from '../../shared/visitor-fields';
 import { ApiError } from '../api-error';
 import type { PhotoIntentsRepository } from '../db/repositories/photo-intents';
@@ -8,8 +8,8 @@ import { ExpectedVisitNotOpenError, type VisitorRecord, type VisitorsRepository 
 import { formatLocalDate } from '../../shared/dates';
 import { isVisitorId, newVisitorId } from '../ids';
 import { MediaError } from '../media/media-error';
-import { processPhoto } from '../media/photo-processing';
-import type { PhotoStore } from '../photos/photo-store';
+import { processPhoto, type ProcessedPhoto } from '../media/photo-processing';
+import type { PhotoStore, StagedFile } from '../photos/photo-store';
 import type { DeskEvents } from './desk-events';
 import { decodeCursor, encodeCursor, logFilter } from './log-search';
 import { latestSignOutMomentBy, signOutMomentAfter } from './auto-signout';
@@ -85,12 +85,27 @@ export function visitorService(deps: {
     }
     const expected = expectedId === undefined ? undefined : openExpectedVisit(expectedId);
     assertCardFree(fields.cardno);
-    const photo = await processPhotoOrThrow(image);
-
     const visitorId = newVisitorId();
-    // The flushes of the files and of the intent overlap: the files wait on the disk in
+    // The original is written and flushed to tmp/ while it decodes (nothing in tmp/ is
+    // ever referenced, and start-up empties it); a photo that fails to decode removes it.
+    let original: Promise<StagedFile> | undefined;
+    let photo: ProcessedPhoto;
+    try {
+      photo = await processPhotoOrThrow(image, (format) => {
+        original = store.stageOriginal(visitorId, format, image);
+        original.catch(() => undefined); // awaited in stage() or below
+      });
+    } catch (error) {
+      await original?.then(
+        (file) => store.unstage({ moves: [file] }),
+        () => undefined,
+      );
+      throw error;
+    }
+
+    // The flushes of the thumbnail and of the intent overlap: the file waits on the disk in
     // the thread pool while the intent's commit waits on it here.
-    const staging = store.stage(visitorId, photo.format, image, photo.thumb);
+    const staging = store.stage(visitorId, photo.format, original ?? image, photo.thumb);
     try {
       intents.add(visitorId, photo.format, now());
     } catch (error) {
@@ -249,14 +264,12 @@ export function visitorService(deps: {
   };
 }
 
-async function processPhotoOrThrow(image: Buffer) {
+async function processPhotoOrThrow(image: Buffer, whileDecoding?: (format: ImageFormat) => void) {
   try {
-    return await processPhoto(image);
+    return await processPhoto(image, whileDecoding);
   } catch (error) {
     if (!(error instanceof MediaError)) throw error;
     switch (error.problem) {
-      case 'busy':
-        throw new ApiError('5501', error.message, { headers: { 'retry-after': '1' } });
       case 'too-large':
         throw new ApiError('2400', error.message, { field: 'image' });
       case 'unsupported':
