@@ -15,6 +15,8 @@ export interface FormOptions {
    * token is refused with 1190 unread, so no one buffers an image without a token.
    */
   authenticate?: (token: string) => number;
+  /** Awaited once the image part begins, after authentication, before a byte of it is read. */
+  beforeImage?: () => Promise<void>;
 }
 
 /**
@@ -65,6 +67,7 @@ async function readParts(
         part.file.resume();
         throw new ApiError('2400', `Unexpected file field "${part.fieldname}".`);
       }
+      await options.beforeImage?.();
       image = await readLimited(part.file, IMAGE_MAX_BYTES);
     } else {
       if (part.valueTruncated || part.fieldnameTruncated)

@@ -27,6 +27,7 @@ import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
 import { parseNumericId } from '../../ids';
 import { EXPORT_COLUMNS, exportCsv } from '../../services/log-export';
+import { photoSlot, type PhotoSlot } from '../../media/photo-memory';
 import { readForm } from '../form';
 import { routeSchema } from '../openapi';
 import { missingIdSchema, missingVisitorId } from './missing-id';
@@ -102,21 +103,34 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext): void {
       }),
     },
     async (request): Promise<AddVisitorResponse> => {
-      const { fields, image } = await readForm(request, { image: true, authenticate: ctx.auth.authenticate });
-      const checked = checkCheckInFields(fields);
-      if (!checked.ok) {
-        const first = checked.problems[0]!;
-        throw new ApiError(first.code, first.message, { field: first.field });
+      const slot = photoSlot();
+      try {
+        return await checkInFromForm(request, slot);
+      } finally {
+        slot.release();
       }
-      if (!image) throw new ApiError('2200', 'image is required.', { field: 'image' });
-      const expectedId = fields.expected_id === undefined ? undefined : parseNumericId(fields.expected_id);
-      if (fields.expected_id !== undefined && expectedId === undefined) {
-        throw new ApiError('3404', 'There is no expected visit with that ID.', { field: 'expected_id' });
-      }
-      const visitorId = await ctx.visitors.checkIn(checked.value, image, request.userId!, expectedId);
-      return { success: true, visitor_id: visitorId };
     },
   );
+
+  async function checkInFromForm(request: FastifyRequest, slot: PhotoSlot): Promise<AddVisitorResponse> {
+    const { fields, image } = await readForm(request, {
+      image: true,
+      authenticate: ctx.auth.authenticate,
+      beforeImage: slot.acquire,
+    });
+    const checked = checkCheckInFields(fields);
+    if (!checked.ok) {
+      const first = checked.problems[0]!;
+      throw new ApiError(first.code, first.message, { field: first.field });
+    }
+    if (!image) throw new ApiError('2200', 'image is required.', { field: 'image' });
+    const expectedId = fields.expected_id === undefined ? undefined : parseNumericId(fields.expected_id);
+    if (fields.expected_id !== undefined && expectedId === undefined) {
+      throw new ApiError('3404', 'There is no expected visit with that ID.', { field: 'expected_id' });
+    }
+    const visitorId = await ctx.visitors.checkIn(checked.value, image, request.userId!, expectedId);
+    return { success: true, visitor_id: visitorId };
+  }
 
   app.get(
     '/v1/get',
