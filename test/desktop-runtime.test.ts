@@ -136,8 +136,8 @@ describe('the installer configuration', () => {
     expect(entitlements).toMatch(/<key>com\.apple\.security\.device\.camera<\/key>\s*<true\/>/);
     expect(config.mac.extendInfo.NSCameraUsageDescription).toBeTruthy();
     // Every file main resolves from its own folder at run time must be inside the package.
-    const main = fs.readFileSync(path.resolve(__dirname, '../src/main/index.ts'), 'utf8');
-    const resolved = [...main.matchAll(/path\.join\(__dirname, '([^']+)'\)/g)].map((match) =>
+    const main = fs.readFileSync(path.resolve(__dirname, '../src/main/desk.ts'), 'utf8');
+    const resolved = [...main.matchAll(/path\.join\(mainDir, '([^']+)'\)/g)].map((match) =>
       path.posix.join('out/main', match[1]!),
     );
     expect(resolved.length).toBeGreaterThanOrEqual(3);

@@ -102,7 +102,7 @@ describe("Electron's security checklist", () => {
 
   it('14–15: new windows denied, and no shell.openExternal anywhere', () => {
     expect(source('src/main/window-security.ts')).toContain("setWindowOpenHandler(() => ({ action: 'deny' }))");
-    expect(source('src/main/index.ts')).toContain("setWindowOpenHandler(() => ({ action: 'deny' }))");
+    expect(source('src/main/desk.ts')).toContain("setWindowOpenHandler(() => ({ action: 'deny' }))");
     for (const file of fs.readdirSync(path.resolve(__dirname, '../src/main'))) {
       expect(source(`src/main/${file}`)).not.toContain('openExternal(');
     }
@@ -116,8 +116,8 @@ describe("Electron's security checklist", () => {
   });
 
   it('18: the window never loads file:// pages', () => {
-    expect(source('src/main/index.ts')).not.toContain('loadFile(');
-    expect(source('src/main/index.ts')).not.toContain('file://');
+    expect(source('src/main/desk.ts')).not.toContain('loadFile(');
+    expect(source('src/main/desk.ts')).not.toContain('file://');
   });
 
   it('20: the preload exposes the typed bridge and nothing else', () => {

@@ -1,17 +1,5 @@
-// First: see the module (before anything else allocates).
-import '../server/young-generation';
-import { CommanderError } from 'commander';
-import path from 'node:path';
-import { ApiError } from '../server/api-error';
-import { buildCli } from './main';
+import { keepYoungGenerationSmall } from '../server/young-generation';
 
-// Built next to the Electron main process (out/main/cli.js); the renderer sits in out/renderer.
-const rendererDir = path.join(__dirname, '../renderer');
-
-buildCli(rendererDir)
-  .parseAsync(process.argv)
-  .catch((error: unknown) => {
-    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
-    console.error(`frontdesk: ${error instanceof ApiError || error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  });
+// Before anything else loads (see young-generation.ts).
+keepYoungGenerationSmall();
+void import('./run');

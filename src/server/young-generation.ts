@@ -7,8 +7,10 @@ import v8 from 'node:v8';
  * generation those collections are rare, and under the serving load 64 MiB of finished
  * chunks waited for one, beside a 64 MiB young generation: 205 MiB peak RSS instead of
  * 132, at the same throughput (`npm run bench -- --only serving`). The setting is read
- * each time the young generation would grow, so it works set from here; it must run
- * before the server allocates, hence a module imported first by each process that runs
- * the server (the Electron main process and the command line).
+ * each time the young generation would grow, so it works set at run time; but it must be
+ * set before the server's modules load (loading them alone grows it to 16 MiB), so each
+ * process that runs the server calls this first and loads the rest afterwards.
  */
-v8.setFlagsFromString('--semi-space-growth-factor=1');
+export function keepYoungGenerationSmall(): void {
+  v8.setFlagsFromString('--semi-space-growth-factor=1');
+}
