@@ -23,6 +23,8 @@ const required = [
   results.grid?.thumb_requests_first_screen,
   results.grid?.ms_from_log_data_to_first_row_visible,
   results.grid?.second_visit_thumb_requests_to_server,
+  results.desk_load?.peakRssMiB,
+  results.check_in?.server_peak_rss_mib,
   results.grid?.history_dom_nodes_after_scroll_to_end,
   results.log_scaling?.sizes?.[1]?.search_common_ms,
   results.log_scaling?.growth?.first_page_ms,

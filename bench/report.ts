@@ -1,5 +1,6 @@
 import type { AttackResult } from './attacks';
 import type { CheckInResult } from './checkin';
+import type { DeskLoadResult } from './desk-load';
 import type { GridResult } from './grid';
 import { LOG_QUERIES, type LogScalingResult } from './log-scaling';
 import { round } from './lib';
@@ -14,6 +15,7 @@ export interface BenchResults {
   check_in?: CheckInResult | undefined;
   serving?: ServingResult | undefined;
   grid?: GridResult | undefined;
+  desk_load?: DeskLoadResult | undefined;
   log_scaling?: LogScalingResult | undefined;
   attacks?: AttackResult | undefined;
 }
@@ -44,6 +46,32 @@ function checkInRows(c: CheckInResult): Row[] {
       '',
       '',
       '',
+    ],
+    [
+      'Server peak RSS through the check-ins (8 at once at the end)',
+      `${c.server_peak_rss_mib} MiB`,
+      '',
+      '',
+      `< 200 MiB: ${verdict(c.server_peak_rss_mib < 200)}`,
+    ],
+  ];
+}
+
+function deskLoadRows(d: DeskLoadResult): Row[] {
+  return [
+    [
+      `${d.clients} desks at once for ${d.seconds} s: requests (check-ins), failed, lost writes, p50 / p99`,
+      `${d.requests} (${d.byKind['check-in'] ?? 0}), ${d.failed}, ${d.lostWrites}, ${d.p50Ms} / ${d.p99Ms} ms`,
+      '',
+      '',
+      `none failed or lost: ${verdict(d.failed === 0 && d.lostWrites === 0)}`,
+    ],
+    [
+      `Server peak RSS under the ${d.clients}-desk load`,
+      `${d.peakRssMiB} MiB`,
+      '',
+      '',
+      `< 200 MiB: ${verdict(d.peakRssMiB < 200)}`,
     ],
   ];
 }
@@ -209,6 +237,7 @@ export function toMarkdown(r: BenchResults): string {
     ...(r.serving ? servingRows(r.serving) : []),
     ...(r.log_scaling ? logRows(r.log_scaling) : []),
     ...(r.grid ? gridRows(r.grid) : []),
+    ...(r.desk_load ? deskLoadRows(r.desk_load) : []),
     ...(r.attacks ? attackRows(r.attacks) : []),
   ];
   const table = [

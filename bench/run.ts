@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchAttacks } from './attacks';
 import { benchCheckIn } from './checkin';
+import { benchDeskLoad } from './desk-load';
 import { benchGrid } from './grid';
 import { log, removeTempDirs, tempDir } from './lib';
 import { benchLogScaling } from './log-scaling';
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
     options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, only: { type: 'string' } },
   });
   const quick = values.quick;
-  // `--only attacks` (or check_in, serving, log_scaling; grid needs serving) runs one part.
+  // `--only attacks` (or check_in, serving, grid, desk_load, log_scaling) runs one part.
   const run = (part: string): boolean => values.only === undefined || values.only.split(',').includes(part);
   const outDir = values.out ?? path.join(__dirname);
   const started = Date.now();
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
   const servingDir = tempDir('serving');
   const serving = run('serving') || run('grid') ? await benchServing(quick, servingDir) : undefined;
   const grid = run('grid') && serving ? await benchGrid(servingDir, serving.visitors, quick) : undefined;
+  const deskLoad = run('desk_load') ? await benchDeskLoad(quick) : undefined;
   const logScaling = run('log_scaling') ? await benchLogScaling(quick) : undefined;
   const attacks = run('attacks') ? await benchAttacks(quick) : undefined;
 
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
     check_in: checkIn,
     serving,
     grid,
+    desk_load: deskLoad,
     log_scaling: logScaling,
     attacks,
   };

@@ -21,11 +21,17 @@ export interface LoadReport {
  * and exits, for a fixed time. Every answer must be a success, and every acknowledged
  * check-in must be in the log afterwards.
  */
-export async function runLoad(options: { dataDir: string; clients: number; seconds: number }): Promise<LoadReport> {
+export async function runLoad(options: {
+  dataDir: string;
+  clients: number;
+  seconds: number;
+  /** Run the built server (see spawnServer). */
+  built?: boolean;
+}): Promise<LoadReport> {
   const setup = await openContext({ dataDir: options.dataDir });
   if (setup.auth.needsFirstUser()) await setup.auth.createUser(STAFF.username, STAFF.password);
   setup.close();
-  const server = await spawnServer(options.dataDir);
+  const server = await spawnServer(options.dataDir, options.built);
   const login = await fetch(`${server.url}/v1/oauth/`, { method: 'POST', body: new URLSearchParams(STAFF) });
   const token = ((await login.json()) as { data: { access_token: string } }).data.access_token;
   const headers = { authorization: `Token ${token}` };

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const ENTRY = path.resolve(__dirname, '../../src/cli/index.ts');
+const BUILT = path.resolve(__dirname, '../../out/main/cli.js');
 
 export interface ServerProcess {
   url: string;
@@ -10,9 +11,13 @@ export interface ServerProcess {
   pid: number;
 }
 
-/** The headless server as its own process (from source, through tsx), so it can be killed for real. */
-export async function spawnServer(dataDir: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'serve', '--data-dir', dataDir, '--port', '0'], {
+/**
+ * The headless server as its own process, so it can be killed for real: from source
+ * through tsx, or `built` (out/main/cli.js, as a kiosk runs it: what the benchmarks measure).
+ */
+export async function spawnServer(dataDir: string, built = false): Promise<ServerProcess> {
+  const entry = built ? [BUILT] : ['--import', 'tsx', ENTRY];
+  const child = spawn(process.execPath, [...entry, 'serve', '--data-dir', dataDir, '--port', '0'], {
     env: { ...process.env, FRONTDESK_LOG: 'silent' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
