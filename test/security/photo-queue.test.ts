@@ -32,11 +32,21 @@ function stalledCheckIn(server: TestServer, card: number): net.Socket {
   return socket;
 }
 
+/** The first answer on a raw socket: its status line and body. */
+function answerOn(socket: net.Socket): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    socket.once('close', () => resolve(text));
+  });
+}
+
 describe('photos held in memory at once', () => {
   let server: TestServer;
   let jpeg: Buffer;
   beforeAll(async () => {
-    server = await startTestServer();
+    // Turns long enough that nothing here runs out unless a test means it to.
+    server = await startTestServer({ timeouts: { photoArrivalMs: 30_000, photoWaitMs: 30_000 } });
     jpeg = await makeImage('jpeg', 640, 480);
   });
   afterAll(() => server.stop());
@@ -44,8 +54,10 @@ describe('photos held in memory at once', () => {
   const visitors = () => (server.context.db.prepare('SELECT count(*) AS n FROM visitors').get() as { n: number }).n;
 
   it('reads three photos at once, keeps 64 waiting unread, turns the next away with 5501, and frees every turn of an abandoned upload', async () => {
-    const sockets = Array.from({ length: 3 + 64 }, (_, i) => stalledCheckIn(server, 100 + i));
-    await until(() => photoQueue().inMemory === 3 && photoQueue().waiting === 64);
+    const holders = Array.from({ length: 3 }, (_, i) => stalledCheckIn(server, 100 + i));
+    await until(() => photoQueue().inMemory === 3);
+    const waiters = Array.from({ length: 64 }, (_, i) => stalledCheckIn(server, 200 + i));
+    await until(() => photoQueue().waiting === 64);
 
     const before = visitors();
     const turnedAway = await server.api('/v1/add/', { method: 'POST', body: checkInForm(jpeg) });
@@ -54,8 +66,12 @@ describe('photos held in memory at once', () => {
     expect(await errorCode(turnedAway)).toBe('5501');
     expect(visitors()).toBe(before);
 
-    for (const socket of sockets) socket.destroy();
-    await until(() => photoQueue().inMemory === 0 && photoQueue().waiting === 0);
+    // Waiters that go away give their places up at once, while the turns are still held.
+    for (const socket of waiters) socket.destroy();
+    await until(() => photoQueue().waiting === 0);
+    expect(photoQueue().inMemory).toBe(3);
+    for (const socket of holders) socket.destroy();
+    await until(() => photoQueue().inMemory === 0);
     const accepted = await server.api('/v1/add/', { method: 'POST', body: checkInForm(jpeg) });
     expect(accepted.status).toBe(200);
     expect(visitors()).toBe(before + 1);
@@ -69,6 +85,52 @@ describe('photos held in memory at once', () => {
     sockets[0]!.destroy();
     expect((await queued).status).toBe(200);
     for (const socket of sockets) socket.destroy();
+    await until(() => photoQueue().inMemory === 0);
+  });
+});
+
+describe('photos that stall', () => {
+  let server: TestServer;
+  let jpeg: Buffer;
+  beforeAll(async () => {
+    server = await startTestServer({ timeouts: { photoArrivalMs: 400, photoWaitMs: 30_000 } });
+    jpeg = await makeImage('jpeg', 640, 480);
+  });
+  afterAll(() => server.stop());
+
+  it('take their turn back after the arrival deadline (408), so three stalled uploads cannot hold up the desk', async () => {
+    const stalled = Array.from({ length: 3 }, (_, i) => stalledCheckIn(server, 400 + i));
+    const answers = stalled.map(answerOn);
+    await until(() => photoQueue().inMemory === 3);
+    const desk = await server.api('/v1/add/', { method: 'POST', body: checkInForm(jpeg) });
+    expect(desk.status).toBe(200);
+    for (const answer of await Promise.all(answers)) {
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+      expect(answer).toContain('"code":"2400"');
+      expect(answer).toContain('took too long to arrive');
+    }
+    await until(() => photoQueue().inMemory === 0);
+  });
+});
+
+describe('a check-in that waits too long for its turn', () => {
+  let server: TestServer;
+  let jpeg: Buffer;
+  beforeAll(async () => {
+    server = await startTestServer({ timeouts: { photoArrivalMs: 30_000, photoWaitMs: 300 } });
+    jpeg = await makeImage('jpeg', 640, 480);
+  });
+  afterAll(() => server.stop());
+
+  it('is turned away with 5501 and Retry-After, and changes nothing', async () => {
+    const holders = Array.from({ length: 3 }, (_, i) => stalledCheckIn(server, 500 + i));
+    await until(() => photoQueue().inMemory === 3);
+    const waited = await server.api('/v1/add/', { method: 'POST', body: checkInForm(jpeg) });
+    expect(waited.status).toBe(503);
+    expect(waited.headers.get('retry-after')).toBe('1');
+    expect(await errorCode(waited)).toBe('5501');
+    expect(photoQueue().waiting).toBe(0);
+    for (const socket of holders) socket.destroy();
     await until(() => photoQueue().inMemory === 0);
   });
 });

@@ -117,7 +117,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
   });
 
   oauthRoutes(app, ctx);
-  visitorRoutes(app, ctx);
+  visitorRoutes(app, ctx, timeouts);
   expectedRoutes(app, ctx);
   badgeRoutes(app, ctx);
   evacuationRoutes(app, ctx);

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
 import { IMAGE_MAX_BYTES, IMAGE_MAX_LABEL } from '../../shared/visitor-fields';
 import { ApiError } from '../api-error';
 
@@ -17,6 +18,8 @@ export interface FormOptions {
   authenticate?: (token: string) => number;
   /** Awaited once the image part begins, after authentication, before a byte of it is read. */
   beforeImage?: () => Promise<void>;
+  /** From then on, how long the image may take to arrive whole (408 after that). */
+  imageArrivalMs?: number;
 }
 
 /**
@@ -68,7 +71,7 @@ async function readParts(
         throw new ApiError('2400', `Unexpected file field "${part.fieldname}".`);
       }
       await options.beforeImage?.();
-      image = await readLimited(part.file, IMAGE_MAX_BYTES);
+      image = await readLimited(part.file, IMAGE_MAX_BYTES, options.imageArrivalMs);
     } else {
       if (part.valueTruncated || part.fieldnameTruncated)
         throw new ApiError('2400', `The field ${part.fieldname} is too long.`);
@@ -80,16 +83,23 @@ async function readParts(
 }
 
 /**
- * Collects the image part, failing the moment it passes the limit: a part that never
- * ends (a flood with no closing boundary) must not be read to its end first.
+ * Collects the image part, failing the moment it passes the limit or its deadline: a
+ * part that never ends (a flood with no closing boundary, a stalled upload holding its
+ * turn) must not be waited for to its end.
  */
-async function readLimited(stream: AsyncIterable<Buffer>, limit: number): Promise<Buffer> {
+async function readLimited(stream: Readable, limit: number, arrivalMs?: number): Promise<Buffer> {
+  const tooSlow = new ApiError('2400', 'The photo took too long to arrive.', { status: 408, field: 'image' });
+  const deadline = arrivalMs === undefined ? undefined : setTimeout(() => stream.destroy(tooSlow), arrivalMs);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of stream) {
-    size += chunk.length;
-    if (size > limit) throw imageTooLarge();
-    chunks.push(chunk);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw imageTooLarge();
+      chunks.push(chunk);
+    }
+  } finally {
+    clearTimeout(deadline);
   }
   return Buffer.concat(chunks, size);
 }

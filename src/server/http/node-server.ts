@@ -7,6 +7,10 @@ export interface RequestTimeouts {
   requestMs: number;
   /** A connection that sends nothing and receives nothing for this long is closed. */
   idleMs: number;
+  /** A check-in's photo, once its turn has come, must arrive whole within this (photo-memory.ts). */
+  photoArrivalMs: number;
+  /** A check-in waits at most this long for a turn to send its photo, then 5501. */
+  photoWaitMs: number;
 }
 
 /**
@@ -14,7 +18,13 @@ export interface RequestTimeouts {
  * under a second. A minute is generous to a slow network and still frees a connection
  * that trickles a byte at a time; 30 s of silence means nobody is there.
  */
-export const DEFAULT_TIMEOUTS: RequestTimeouts = { requestMs: 60_000, idleMs: 30_000 };
+export const DEFAULT_TIMEOUTS: RequestTimeouts = {
+  requestMs: 60_000,
+  idleMs: 30_000,
+  // Long enough for 5 MiB over a slow link (2.8 Mbit/s); both well inside requestMs.
+  photoArrivalMs: 15_000,
+  photoWaitMs: 20_000,
+};
 
 /**
  * How many connections are kept. A desk needs a handful; past this, the connection that

@@ -1,4 +1,3 @@
-import pLimit from 'p-limit';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { ApiError } from '../api-error';
@@ -11,79 +10,117 @@ import { ApiError } from '../api-error';
  * end: two decoding (see photo-processing.ts) and one read ahead, so the next decode never
  * waits for an upload. With eight desks checking in at once, all eight uploads read at
  * once held 60 MB. Further check-ins wait with their image unread (the socket holds it,
- * not this process) and are read in turn; past a bounded queue they are turned away at
- * once with 5501 and Retry-After.
+ * not this process) and are read in turn; past a bounded queue, or after waiting too
+ * long, they are turned away with 5501 and Retry-After. A turn has a deadline for its
+ * photo to arrive, so three stalled uploads cannot hold up every desk.
  *
  * For how long: V8 frees those Buffers only when it collects garbage, and lets 64 MB of
  * them pile up before it does; on a kiosk with a 200 MiB budget that is a third of it,
  * held by photos already on disk (70 MiB of dead Buffers after a run of check-ins). So a
- * collection is asked for, in the background (concurrent marking, no pause of note), when
- * the last photo in memory is done, or after every fourth under a steady stream.
+ * collection is asked for when the last photo in memory is done (the desk is between
+ * visitors), or when more than 24 MiB of such memory is held. A collection is a pause of
+ * 20–35 ms of the server: only then, never after every photo of a steady stream.
  */
 const PHOTOS_AT_ONCE = 3;
 const PHOTOS_WAITING_MAX = 64;
-const COLLECT_EVERY = 4;
+const COLLECT_ABOVE_BYTES = 24 * 1024 * 1024;
 
-const photos = pLimit(PHOTOS_AT_ONCE);
-let holding = 0;
-let doneSinceCollection = 0;
-
-v8.setFlagsFromString('--expose-gc');
-const collect = vm.runInNewContext('gc') as (options: { type: 'major'; execution: 'async' }) => void;
-v8.setFlagsFromString('--no-expose-gc');
-
-/** Photos being read or processed, and check-ins waiting for a turn. */
-export function photoQueue(): { inMemory: number; waiting: number } {
-  return { inMemory: holding, waiting: photos.pendingCount };
+interface Waiter {
+  grant: () => void;
 }
 
+let holding = 0;
+const waiting: Waiter[] = [];
+
 export interface PhotoSlot {
-  /** Waits for a turn to read the image; 5501 when too many already wait. */
+  /** Waits for a turn to read the image; 5501 when too many already wait or the wait is too long. */
   acquire: () => Promise<void>;
-  /** Ends the turn (or gives it up unused); safe to call more than once, or without acquire. */
+  /** Ends the turn, or gives up the place in the queue; safe to call more than once, or without acquire. */
   release: () => void;
 }
 
-export function photoSlot(): PhotoSlot {
-  let released = false;
-  let end: (() => void) | undefined;
+function busy(): ApiError {
+  return new ApiError('5501', 'The kiosk is busy with other photos; retry in a moment.', {
+    headers: { 'retry-after': '1' },
+  });
+}
+
+/** `waitMs`: how long a check-in may wait for its turn before it is turned away. */
+export function photoSlot(waitMs: number): PhotoSlot {
+  let state: 'idle' | 'waiting' | 'holding' | 'released' = 'idle';
+  let waiter: Waiter | undefined;
+  let giveUp: ((error: Error) => void) | undefined;
+
+  const leaveQueue = (): void => {
+    const at = waiter ? waiting.indexOf(waiter) : -1;
+    if (at !== -1) waiting.splice(at, 1);
+  };
+
   return {
     acquire: () => {
-      if (photos.pendingCount >= PHOTOS_WAITING_MAX) {
-        return Promise.reject(
-          new ApiError('5501', 'The kiosk is busy with other photos; retry in a moment.', {
-            headers: { 'retry-after': '1' },
-          }),
-        );
+      if (state !== 'idle') return Promise.reject(new Error('a photo slot is acquired once'));
+      if (holding < PHOTOS_AT_ONCE) {
+        holding++;
+        state = 'holding';
+        return Promise.resolve();
       }
-      return new Promise<void>((granted) => {
-        void photos(
-          () =>
-            new Promise<void>((done) => {
-              if (released) return done();
-              holding++;
-              end = () => {
-                holding--;
-                done();
-                photoDone();
-              };
-              granted();
-            }),
-        );
+      if (waiting.length >= PHOTOS_WAITING_MAX) return Promise.reject(busy());
+      state = 'waiting';
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          leaveQueue();
+          state = 'released';
+          reject(busy());
+        }, waitMs);
+        waiter = {
+          grant: () => {
+            clearTimeout(timer);
+            state = 'holding';
+            resolve();
+          },
+        };
+        giveUp = (error) => {
+          clearTimeout(timer);
+          reject(error);
+        };
+        waiting.push(waiter);
       });
     },
     release: () => {
-      if (released) return;
-      released = true;
-      end?.();
+      const was = state;
+      state = 'released';
+      if (was === 'waiting') {
+        leaveQueue();
+        giveUp?.(new ApiError('2400', 'The request was abandoned before its photo was read.'));
+      } else if (was === 'holding') {
+        const next = waiting.shift();
+        if (next) next.grant();
+        else holding--;
+        photoDone();
+      }
     },
   };
 }
 
+/** Photos being read or processed, and check-ins waiting for a turn. */
+export function photoQueue(): { inMemory: number; waiting: number } {
+  return { inMemory: holding, waiting: waiting.length };
+}
+
+const collect = garbageCollector();
+
 function photoDone(): void {
-  doneSinceCollection++;
-  if (holding > 0 && doneSinceCollection < COLLECT_EVERY) return;
-  doneSinceCollection = 0;
+  if (holding > 0 && process.memoryUsage().arrayBuffers < COLLECT_ABOVE_BYTES) return;
   // After the answer has gone out, not in its way.
   setImmediate(() => collect({ type: 'major', execution: 'async' }));
+}
+
+/** V8's own collector, also when the process was not started with --expose-gc (left as it was found). */
+function garbageCollector(): (options: { type: 'major'; execution: 'async' }) => void {
+  const exposed = (globalThis as { gc?: unknown }).gc;
+  if (typeof exposed === 'function') return exposed as ReturnType<typeof garbageCollector>;
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as ReturnType<typeof garbageCollector>;
+  v8.setFlagsFromString('--no-expose-gc');
+  return gc;
 }

@@ -28,6 +28,7 @@ import type { AppContext } from '../../context';
 import { parseNumericId } from '../../ids';
 import { EXPORT_COLUMNS, exportCsv } from '../../services/log-export';
 import { photoSlot, type PhotoSlot } from '../../media/photo-memory';
+import type { RequestTimeouts } from '../node-server';
 import { readForm } from '../form';
 import { routeSchema } from '../openapi';
 import { missingIdSchema, missingVisitorId } from './missing-id';
@@ -81,7 +82,7 @@ async function refuseOversizedBody(request: FastifyRequest): Promise<void> {
   }
 }
 
-export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext): void {
+export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext, timeouts: RequestTimeouts): void {
   const app = untyped.withTypeProvider<ZodTypeProvider>();
   const TAGS = ['Visitors'];
 
@@ -103,10 +104,14 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext): void {
       }),
     },
     async (request): Promise<AddVisitorResponse> => {
-      const slot = photoSlot();
+      const slot = photoSlot(timeouts.photoWaitMs);
+      // A client that goes away while it waits for a turn gives its place up at once.
+      const socket = request.raw.socket;
+      socket.once('close', slot.release);
       try {
         return await checkInFromForm(request, slot);
       } finally {
+        socket.off('close', slot.release);
         slot.release();
       }
     },
@@ -117,6 +122,7 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext): void {
       image: true,
       authenticate: ctx.auth.authenticate,
       beforeImage: slot.acquire,
+      imageArrivalMs: timeouts.photoArrivalMs,
     });
     const checked = checkCheckInFields(fields);
     if (!checked.ok) {
