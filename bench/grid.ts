@@ -22,7 +22,7 @@ export interface GridResult {
   first_row_samples_ms: number[];
   /** Whether every thumbnail shown was loaded by <img src> from its signed URL (no blob:). */
   thumbnails_native: boolean;
-  /** The same screen loaded again (a reload): thumbnails the server was asked for, and those the HTTP cache answered. */
+  /** The same screen loaded again (a reload): thumbnails of the first visit asked of the server again, and those the HTTP cache answered. */
   second_visit_thumb_requests_to_server: number;
   second_visit_thumbs_from_cache: number;
   history_dom_nodes_after_scroll_to_end: number;
@@ -88,17 +88,22 @@ export async function benchGrid(dataDir: string, visitors: number, quick: boolea
     const renderedCards = await page.locator('.card').count();
     const thumbs = paths.filter((p) => p.startsWith('/v1/photo/thumb/')).length;
     const full = paths.filter((p) => p.startsWith('/v1/photo/') && !p.startsWith('/v1/photo/thumb/')).length;
-    const shown = await thumbnailsDecoded(page);
+    await thumbnailsDecoded(page);
     const native = await page
       .locator('img.thumb')
       .evaluateAll((faces) => faces.every((face) => /\/v1\/photo\/thumb\/.+\?k=/.test((face as HTMLImageElement).src)));
 
-    // The second visit: the same screen loaded again.
+    // The second visit: the same screen loaded again. What counts is the faces the first
+    // visit loaded (the virtualizer may render a card more or less this time).
+    const seen = new Set(loads.fromServer);
     reset();
     await page.reload();
     await page.waitForFunction(THUMBNAILS_SETTLED);
-    if ((await thumbnailsDecoded(page)) !== shown) throw new Error('the second visit showed other thumbnails');
-    const secondVisit = { toServer: loads.fromServer.length, fromCache: loads.fromCache.length };
+    await thumbnailsDecoded(page);
+    const secondVisit = {
+      toServer: loads.fromServer.filter((path) => seen.has(path)).length,
+      fromCache: loads.fromCache.length,
+    };
 
     // History scrolled to the very end: until the server answers a page with no next one.
     // The desk holds at most ten pages, letting go of the top ones as it goes.
