@@ -41,30 +41,40 @@ function answerOn(socket: net.Socket): Promise<string> {
   });
 }
 
-describe('photos held in memory at once', () => {
-  let server: TestServer;
-  let jpeg: Buffer;
+/**
+ * A server of this describe block's own, with the given photo timeouts, and a small JPEG.
+ * The queue it reports on (`photoQueue`) is this process's, shared by all of them: each
+ * test leaves it empty.
+ */
+function deskWith(timeouts: { photoArrivalMs: number; photoWaitMs: number }) {
+  const desk = { server: undefined as unknown as TestServer, jpeg: Buffer.alloc(0) as Buffer };
   beforeAll(async () => {
-    // Turns long enough that nothing here runs out unless a test means it to.
-    server = await startTestServer({ timeouts: { photoArrivalMs: 30_000, photoWaitMs: 30_000 } });
-    jpeg = await makeImage('jpeg', 640, 480);
+    desk.server = await startTestServer({ timeouts });
+    desk.jpeg = await makeImage('jpeg', 640, 480);
   });
-  afterAll(() => server.stop());
+  afterAll(() => desk.server.stop());
+  return desk;
+}
 
-  const visitors = () => (server.context.db.prepare('SELECT count(*) AS n FROM visitors').get() as { n: number }).n;
+const visitorCount = (server: TestServer): number =>
+  (server.context.db.prepare('SELECT count(*) AS n FROM visitors').get() as { n: number }).n;
+
+describe('photos held in memory at once', () => {
+  // Turns long enough that nothing here runs out unless a test means it to.
+  const desk = deskWith({ photoArrivalMs: 30_000, photoWaitMs: 30_000 });
 
   it('reads three photos at once, keeps 64 waiting unread, turns the next away with 5501, and frees every turn of an abandoned upload', async () => {
-    const holders = Array.from({ length: 3 }, (_, i) => stalledCheckIn(server, 100 + i));
+    const holders = Array.from({ length: 3 }, (_, i) => stalledCheckIn(desk.server, 100 + i));
     await until(() => photoQueue().inMemory === 3);
-    const waiters = Array.from({ length: 64 }, (_, i) => stalledCheckIn(server, 200 + i));
+    const waiters = Array.from({ length: 64 }, (_, i) => stalledCheckIn(desk.server, 200 + i));
     await until(() => photoQueue().waiting === 64);
 
-    const before = visitors();
-    const turnedAway = await server.api('/v1/add/', { method: 'POST', body: checkInForm(jpeg) });
+    const before = visitorCount(desk.server);
+    const turnedAway = await desk.server.api('/v1/add/', { method: 'POST', body: checkInForm(desk.jpeg) });
     expect(turnedAway.status).toBe(503);
     expect(turnedAway.headers.get('retry-after')).toBe('1');
     expect(await errorCode(turnedAway)).toBe('5501');
-    expect(visitors()).toBe(before);
+    expect(visitorCount(desk.server)).toBe(before);
 
     // Waiters that go away give their places up at once, while the turns are still held.
     for (const socket of waiters) socket.destroy();
@@ -72,15 +82,15 @@ describe('photos held in memory at once', () => {
     expect(photoQueue().inMemory).toBe(3);
     for (const socket of holders) socket.destroy();
     await until(() => photoQueue().inMemory === 0);
-    const accepted = await server.api('/v1/add/', { method: 'POST', body: checkInForm(jpeg) });
+    const accepted = await desk.server.api('/v1/add/', { method: 'POST', body: checkInForm(desk.jpeg) });
     expect(accepted.status).toBe(200);
-    expect(visitors()).toBe(before + 1);
+    expect(visitorCount(desk.server)).toBe(before + 1);
   });
 
   it('lets a queued check-in through once a turn is free', async () => {
-    const sockets = Array.from({ length: 3 }, (_, i) => stalledCheckIn(server, 300 + i));
+    const sockets = Array.from({ length: 3 }, (_, i) => stalledCheckIn(desk.server, 300 + i));
     await until(() => photoQueue().inMemory === 3);
-    const queued = server.api('/v1/add/', { method: 'POST', body: checkInForm(jpeg) });
+    const queued = desk.server.api('/v1/add/', { method: 'POST', body: checkInForm(desk.jpeg) });
     await until(() => photoQueue().waiting === 1);
     sockets[0]!.destroy();
     expect((await queued).status).toBe(200);
@@ -90,20 +100,14 @@ describe('photos held in memory at once', () => {
 });
 
 describe('photos that stall', () => {
-  let server: TestServer;
-  let jpeg: Buffer;
-  beforeAll(async () => {
-    server = await startTestServer({ timeouts: { photoArrivalMs: 400, photoWaitMs: 30_000 } });
-    jpeg = await makeImage('jpeg', 640, 480);
-  });
-  afterAll(() => server.stop());
+  const desk = deskWith({ photoArrivalMs: 400, photoWaitMs: 30_000 });
 
   it('take their turn back after the arrival deadline (408), so three stalled uploads cannot hold up the desk', async () => {
-    const stalled = Array.from({ length: 3 }, (_, i) => stalledCheckIn(server, 400 + i));
+    const stalled = Array.from({ length: 3 }, (_, i) => stalledCheckIn(desk.server, 400 + i));
     const answers = stalled.map(answerOn);
     await until(() => photoQueue().inMemory === 3);
-    const desk = await server.api('/v1/add/', { method: 'POST', body: checkInForm(jpeg) });
-    expect(desk.status).toBe(200);
+    const unstalled = await desk.server.api('/v1/add/', { method: 'POST', body: checkInForm(desk.jpeg) });
+    expect(unstalled.status).toBe(200);
     for (const answer of await Promise.all(answers)) {
       expect(answer).toMatch(/^HTTP\/1\.1 408 /);
       expect(answer).toContain('"code":"2400"');
@@ -114,22 +118,18 @@ describe('photos that stall', () => {
 });
 
 describe('a check-in that waits too long for its turn', () => {
-  let server: TestServer;
-  let jpeg: Buffer;
-  beforeAll(async () => {
-    server = await startTestServer({ timeouts: { photoArrivalMs: 30_000, photoWaitMs: 300 } });
-    jpeg = await makeImage('jpeg', 640, 480);
-  });
-  afterAll(() => server.stop());
+  const desk = deskWith({ photoArrivalMs: 30_000, photoWaitMs: 300 });
 
   it('is turned away with 5501 and Retry-After, and changes nothing', async () => {
-    const holders = Array.from({ length: 3 }, (_, i) => stalledCheckIn(server, 500 + i));
+    const before = visitorCount(desk.server);
+    const holders = Array.from({ length: 3 }, (_, i) => stalledCheckIn(desk.server, 500 + i));
     await until(() => photoQueue().inMemory === 3);
-    const waited = await server.api('/v1/add/', { method: 'POST', body: checkInForm(jpeg) });
+    const waited = await desk.server.api('/v1/add/', { method: 'POST', body: checkInForm(desk.jpeg) });
     expect(waited.status).toBe(503);
     expect(waited.headers.get('retry-after')).toBe('1');
     expect(await errorCode(waited)).toBe('5501');
     expect(photoQueue().waiting).toBe(0);
+    expect(visitorCount(desk.server)).toBe(before);
     for (const socket of holders) socket.destroy();
     await until(() => photoQueue().inMemory === 0);
   });
