@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { photoQueue } from '../../src/server/media/photo-memory';
+import { photoQueue, photoSlot } from '../../src/server/media/photo-memory';
 import { makeImage } from '../helpers/images';
 import { checkInForm, errorCode, startTestServer, type TestServer } from '../helpers/server';
 
@@ -132,5 +132,24 @@ describe('a check-in that waits too long for its turn', () => {
     expect(visitorCount(desk.server)).toBe(before);
     for (const socket of holders) socket.destroy();
     await until(() => photoQueue().inMemory === 0);
+  });
+});
+
+describe('a photo turn', () => {
+  it('answers a waiter that gives its place up, and never frees a turn in use when its client goes', async () => {
+    const held = Array.from({ length: 3 }, () => photoSlot(30_000));
+    await Promise.all(held.map((slot) => slot.acquire()));
+    const waiter = photoSlot(30_000);
+    const waiting = waiter.acquire();
+    expect(photoQueue()).toEqual({ inMemory: 3, waiting: 1 });
+    waiter.abandon();
+    await expect(waiting).rejects.toMatchObject({ code: '2400' });
+    expect(photoQueue()).toEqual({ inMemory: 3, waiting: 0 });
+
+    // A client gone while its photo is being processed: the turn stays taken until the end.
+    held[0]!.abandon();
+    expect(photoQueue().inMemory).toBe(3);
+    for (const slot of held) slot.release();
+    expect(photoQueue()).toEqual({ inMemory: 0, waiting: 0 });
   });
 });

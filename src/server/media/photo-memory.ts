@@ -18,8 +18,9 @@ import { ApiError } from '../api-error';
  * them pile up before it does; on a kiosk with a 200 MiB budget that is a third of it,
  * held by photos already on disk (70 MiB of dead Buffers after a run of check-ins). So a
  * collection is asked for when the last photo in memory is done (the desk is between
- * visitors), or when more than 24 MiB of such memory is held. A collection is a pause of
- * 20–35 ms of the server: only then, never after every photo of a steady stream.
+ * visitors), or, under a steady stream, at most once a second when more than 24 MiB of
+ * such memory is held. A collection is a pause of 20–35 ms of the server: never after
+ * every photo of a steady stream.
  */
 const PHOTOS_AT_ONCE = 3;
 const PHOTOS_WAITING_MAX = 64;
@@ -37,6 +38,11 @@ export interface PhotoSlot {
   acquire: () => Promise<void>;
   /** Ends the turn, or gives up the place in the queue; safe to call more than once, or without acquire. */
   release: () => void;
+  /**
+   * The client went away: gives up a place in the queue, never a turn being used (its photo
+   * is still in memory until the check-in ends, and the check-in's end releases it).
+   */
+  abandon: () => void;
 }
 
 function busy(): ApiError {
@@ -56,8 +62,10 @@ export function photoSlot(waitMs: number): PhotoSlot {
     if (at !== -1) waiting.splice(at, 1);
   };
 
-  return {
+  const abandoned = () => new ApiError('2400', 'The request was abandoned before its photo was read.');
+  const slot: PhotoSlot = {
     acquire: () => {
+      if (state === 'released') return Promise.reject(abandoned());
       if (state !== 'idle') return Promise.reject(new Error('a photo slot is acquired once'));
       if (holding < PHOTOS_AT_ONCE) {
         holding++;
@@ -91,7 +99,7 @@ export function photoSlot(waitMs: number): PhotoSlot {
       state = 'released';
       if (was === 'waiting') {
         leaveQueue();
-        giveUp?.(new ApiError('2400', 'The request was abandoned before its photo was read.'));
+        giveUp?.(abandoned());
       } else if (was === 'holding') {
         const next = waiting.shift();
         if (next) next.grant();
@@ -99,7 +107,11 @@ export function photoSlot(waitMs: number): PhotoSlot {
         photoDone();
       }
     },
+    abandon: () => {
+      if (state === 'waiting' || state === 'idle') slot.release();
+    },
   };
+  return slot;
 }
 
 /** Photos being read or processed, and check-ins waiting for a turn. */
@@ -108,9 +120,17 @@ export function photoQueue(): { inMemory: number; waiting: number } {
 }
 
 const collect = garbageCollector();
+/** Under a steady stream, at most one collection a second: the photos in use count too. */
+const COLLECT_INTERVAL_MS = 1000;
+let lastCollection = 0;
 
 function photoDone(): void {
-  if (holding > 0 && process.memoryUsage().arrayBuffers < COLLECT_ABOVE_BYTES) return;
+  const betweenVisitors = holding === 0;
+  if (!betweenVisitors) {
+    if (Date.now() - lastCollection < COLLECT_INTERVAL_MS) return;
+    if (process.memoryUsage().arrayBuffers < COLLECT_ABOVE_BYTES) return;
+  }
+  lastCollection = Date.now();
   // After the answer has gone out, not in its way.
   setImmediate(() => collect({ type: 'major', execution: 'async' }));
 }

@@ -107,11 +107,11 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext, timeout
       const slot = photoSlot(timeouts.photoWaitMs);
       // A client that goes away while it waits for a turn gives its place up at once.
       const socket = request.raw.socket;
-      socket.once('close', slot.release);
+      socket.once('close', slot.abandon);
       try {
         return await checkInFromForm(request, slot);
       } finally {
-        socket.off('close', slot.release);
+        socket.off('close', slot.abandon);
         slot.release();
       }
     },
