@@ -88,8 +88,8 @@ async function readParts(
  * turn) must not be waited for to its end.
  */
 async function readLimited(stream: Readable, limit: number, arrivalMs?: number): Promise<Buffer> {
-  const tooSlow = new ApiError('2400', 'The photo took too long to arrive.', { status: 408, field: 'image' });
-  const deadline = arrivalMs === undefined ? undefined : setTimeout(() => stream.destroy(tooSlow), arrivalMs);
+  const tooSlow = () => new ApiError('2400', 'The photo took too long to arrive.', { status: 408, field: 'image' });
+  const deadline = arrivalMs === undefined ? undefined : setTimeout(() => stream.destroy(tooSlow()), arrivalMs);
   const chunks: Buffer[] = [];
   let size = 0;
   try {

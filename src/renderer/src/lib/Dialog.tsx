@@ -76,3 +76,15 @@ export function FormActions({
     </div>
   );
 }
+
+/** The foot of a dialog that only informs: one button that closes it, focused. */
+export function CloseActions({ onClose, label = 'Close' }: { onClose: () => void; label?: string }) {
+  return (
+    <div className="dialog-actions">
+      <span className="spacer" />
+      <button type="button" className="primary" onClick={onClose} autoFocus>
+        {label}
+      </button>
+    </div>
+  );
+}

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useSession } from '../../app/session';
-import { Dialog } from '../../lib/Dialog';
+import { CloseActions, Dialog } from '../../lib/Dialog';
 import { evacuationsQuery } from '../../queries/evacuations';
 
 /** History → Evacuations: every roll call kept as its report, newest first. */
@@ -40,12 +40,7 @@ export function EvacuationList({ onOpen, onClose }: { onOpen: (evacuationId: num
           ))}
         </tbody>
       </table>
-      <div className="dialog-actions">
-        <span className="spacer" />
-        <button type="button" className="primary" onClick={onClose} autoFocus>
-          Close
-        </button>
-      </div>
+      <CloseActions onClose={onClose} />
     </Dialog>
   );
 }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { ERASE_REASON_MAX, type ErasureResult } from '../../../../shared/audit';
 import type { Visitor } from '../../../../shared/api-types';
 import { useSession } from '../../app/session';
-import { Dialog, FormActions } from '../../lib/Dialog';
+import { CloseActions, Dialog, FormActions } from '../../lib/Dialog';
 import { useEraseVisitor } from '../../queries/audit';
 import { FormError } from '../../lib/FormError';
 
@@ -54,14 +54,7 @@ export function EraseDialog({ visitor, onClose }: { visitor: Visitor; onClose: (
           />
         </form>
       )}
-      {done && (
-        <div className="dialog-actions">
-          <span className="spacer" />
-          <button type="button" className="primary" onClick={onClose} autoFocus>
-            Done
-          </button>
-        </div>
-      )}
+      {done && <CloseActions onClose={onClose} label="Done" />}
     </Dialog>
   );
 }

@@ -1,7 +1,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import type { Visitor } from '../../../../shared/api-types';
 import { useSession } from '../../app/session';
-import { Dialog } from '../../lib/Dialog';
+import { CloseActions, Dialog } from '../../lib/Dialog';
 import { auditQuery } from '../../queries/audit';
 import { AuditList } from '../admin/AuditList';
 import { FormError } from '../../lib/FormError';
@@ -19,12 +19,7 @@ export function PhotoViewsDialog({ visitor, onClose }: { visitor: Visitor; onClo
         hasMore={views.hasNextPage}
         loadMore={() => void views.fetchNextPage()}
       />
-      <div className="dialog-actions">
-        <span className="spacer" />
-        <button type="button" className="primary" onClick={onClose} autoFocus>
-          Close
-        </button>
-      </div>
+      <CloseActions onClose={onClose} />
     </Dialog>
   );
 }
