@@ -54,13 +54,34 @@ export function buildCli(rendererDir: string): Command {
       await withContext(options.dataDir, async (ctx) => {
         const id = await ctx.auth.createUser(username, password, options.role);
         const role = ctx.repositories.users.byId(id)!.role;
-        ctx.audit.record({
-          action: 'user.create',
-          userId: null,
-          username: '(command line)',
-          detail: `account ${id}, role ${role}`,
-        });
+        // The command line is run on the kiosk itself, by no account: a system entry.
+        ctx.audit.record({ action: 'user.create', userId: null, detail: `command line: ${username} (${role})` });
         console.log(`Added staff account ${username} (${role}).`);
+      });
+    });
+
+  user
+    .command('deactivate <username>')
+    .description(
+      'deactivate a staff account and end its sessions at once, also in a running desk (for when the ' +
+        'desk’s window cannot be reached)',
+    )
+    .requiredOption('--data-dir <dir>', 'the data directory')
+    .action(async (username: string, options: { dataDir: string }) => {
+      await withContext(options.dataDir, async (ctx) => {
+        const account = ctx.repositories.users.findByUsername(username);
+        if (!account) throw new InvalidArgumentError(`there is no staff account named "${username}".`);
+        if (!account.active) {
+          console.log(`${account.username} was already inactive; its sessions had ended.`);
+          return;
+        }
+        await ctx.auth.changeUser(account.id, { active: false });
+        ctx.audit.record({
+          action: 'user.update',
+          userId: null,
+          detail: `command line: ${account.username}: deactivated`,
+        });
+        console.log(`Deactivated ${account.username}: every session of it has ended.`);
       });
     });
 
@@ -97,20 +118,36 @@ export function buildCli(rendererDir: string): Command {
   const audit = program.command('audit').description('the audit trail');
   audit
     .command('verify')
-    .description('recompute the hash chain of the audit trail and report the first broken link')
+    .description(
+      'check the audit trail: its append-only triggers, IDs without a gap, and the hash chain; ' +
+        'with --head, whether a newest hash printed by an earlier verify is still in the chain',
+    )
     .requiredOption('--data-dir <dir>', 'the data directory')
-    .action(async (options: { dataDir: string }) => {
+    .option('--head <hash>', 'a newest hash kept from an earlier verify', parseHash)
+    .action(async (options: { dataDir: string; head?: string }) => {
       await withContext(options.dataDir, async (ctx) => {
-        const check = verifyChain(auditLogRepository(ctx.db));
+        const check = verifyChain(auditLogRepository(ctx.db), options.head);
         if (check.ok) {
-          console.log(`The audit trail is whole: ${check.entries} entries, every hash follows from the one before.`);
-          // Kept elsewhere, the newest hash also proves later that nothing before it was rewritten.
-          console.log(`Newest hash: ${check.head}`);
-          return;
+          console.log(
+            `The audit trail is whole: ${check.entries} entries, its triggers in place, IDs without a gap, ` +
+              'every hash following from the one before.',
+          );
+        } else {
+          console.error(`The audit trail is broken: ${check.problems.join('; ')}.`);
+          console.error(`${check.entries} entries before the first problem are whole.`);
+          process.exitCode = 3;
         }
-        console.error(`The audit trail is broken at entry ${check.auditId}: ${check.problem}.`);
-        console.error(`${check.entries} entries before it are whole.`);
-        process.exitCode = 3;
+        if (check.earlierHead?.found) {
+          const { auditId, after } = check.earlierHead;
+          console.log(
+            `The head kept earlier is entry ${auditId}; ${after} ${after === 1 ? 'entry' : 'entries'} came after it.`,
+          );
+        } else if (check.earlierHead) {
+          console.error('The head kept earlier is not in the chain: entries up to it were changed or removed.');
+          process.exitCode = 3;
+        }
+        // Kept elsewhere, the newest hash proves later that nothing up to it was rewritten or cut off.
+        if (check.ok) console.log(`Newest hash: ${check.head}`);
       });
     });
 
@@ -166,6 +203,11 @@ function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535.');
   return port;
+}
+
+function parseHash(value: string): string {
+  if (!/^[0-9a-f]{64}$/i.test(value)) throw new InvalidArgumentError('must be the 64 hex digits a verify printed.');
+  return value.toLowerCase();
 }
 
 function parseCount(value: string): number {

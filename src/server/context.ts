@@ -109,7 +109,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
     // Files an erasure or purge had queued, and a scrub it owed, when a crash came: done
     // before the first request.
     await erasure.finishPending();
-    const settings = settingsService({ settings: settingsRepository(db), audit });
+    const settings = settingsService({ db, settings: settingsRepository(db), audit });
     const visitorsService = visitorService({ visitors, visitees, intents, expectedVisits, store, now, events });
     const applyRetention = () => {
       const current = settings.read();

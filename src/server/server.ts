@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { openContext, type AppContext } from './context';
 import { buildApp, type RouteSummary } from './http/app';
+import type { ConnectionLimits } from './http/connection-guard';
 import type { RequestTimeouts } from './http/node-server';
 import { hostNamesFor } from './http/host-guard';
 
@@ -11,6 +12,7 @@ export interface ServerOptions {
   port?: number;
   rendererDir?: string;
   timeouts?: Partial<RequestTimeouts>;
+  connectionLimits?: Partial<ConnectionLimits>;
   /** Extra `name:port` values the Host header may carry (e.g. a LAN name). */
   extraHostNames?: string[];
   now?: () => number;
@@ -47,6 +49,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       rendererDir: options.rendererDir,
       allowedHosts: () => allowed,
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+      ...(options.connectionLimits ? { connectionLimits: options.connectionLimits } : {}),
     });
     await app.listen({ host, port: options.port ?? 0 });
     const { port } = app.server.address() as AddressInfo;

@@ -34,11 +34,24 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'visits.purge': 'Erased old visits',
 };
 
+/** Who an entry is by: a staff account, or the desk itself (purges, automatic sign-outs, counts). */
+export const AUDIT_ACTORS = ['account', 'system'] as const;
+export type AuditActor = (typeof AUDIT_ACTORS)[number];
+/** How the trail names the system; set apart in type too, so it cannot be read as a username. */
+export const SYSTEM_ACTOR_LABEL = 'Frontdesk (automatic)';
+
 export const auditEntrySchema = z
   .object({
     audit_id: z.number().int(),
     time: z.string().describe('Local wall-clock time, YYYY-MM-DD HH:MM:SS.'),
-    username: z.string().describe('The staff account, or "desk" for the desk’s own chores.'),
+    actor: z
+      .enum(AUDIT_ACTORS)
+      .describe('"account" for a staff account; "system" for the desk’s own work, which has no user_id or username.'),
+    user_id: z.number().int().nullable().describe('The staff account; null for the system.'),
+    username: z
+      .string()
+      .nullable()
+      .describe('The account’s username; null for the system, so no account can pose as it.'),
     action: z.enum(AUDIT_ACTIONS),
     visitor_id: z.string().nullable(),
     detail: z.string(),
@@ -53,14 +66,27 @@ export const auditPageResponseSchema = z.object({
 });
 export type AuditPageResponse = z.infer<typeof auditPageResponseSchema>;
 
-export const ERASE_REASON_MAX = 200;
+/**
+ * Why a visitor was erased: a fixed list, never free text. The reason is kept on the
+ * append-only trail for good, and a free text could carry the very name being erased.
+ */
+export const ERASE_REASONS = ['request', 'error', 'policy', 'other'] as const;
+export type EraseReason = (typeof ERASE_REASONS)[number];
+
+export const ERASE_REASON_LABELS: Record<EraseReason, string> = {
+  request: 'The person asked to be forgotten',
+  error: 'Entered in error',
+  policy: 'A site rule',
+  other: 'Another reason',
+};
 
 export const eraseRequestSchema = z.object({
-  reason: z
-    .string({ error: (issue) => (issue.input === undefined ? 'reason is required.' : 'reason must be text.') })
-    .trim()
-    .min(1, 'reason must not be empty.')
-    .max(ERASE_REASON_MAX, `reason must be at most ${ERASE_REASON_MAX} characters.`),
+  reason: z.enum(ERASE_REASONS, {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'reason is required.'
+        : `reason must be one of ${ERASE_REASONS.join(', ')} (free text is not kept: it could name the person).`,
+  }),
 });
 
 export const eraseResultSchema = z

@@ -56,6 +56,12 @@ export const meResponseSchema = z.object({
     badge_size: z
       .enum(BADGE_SIZES)
       .describe('The label this desk lays badges out for (a site setting every role needs).'),
+    retention_choice_pending: z
+      .boolean()
+      .describe(
+        'For an admin: this site was upgraded from a release without photo retention and keeps every photo ' +
+          'until an admin chooses photo_retention_days (Settings). Always false for reception.',
+      ),
   }),
 });
 export type MeResponse = z.infer<typeof meResponseSchema>;

@@ -3,11 +3,11 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASE_FILE, openContext } from '../../src/server/context';
+import { DATABASE_FILE } from '../../src/server/context';
 import { assertMonotonic, migrate } from '../../src/server/db/migrate';
 import { MIGRATIONS } from '../../src/server/db/migrations';
 import { startServer, type RunningServer } from '../../src/server/server';
-import { photoFiles, tempDataDir } from '../helpers/server';
+import { photoFiles, signIn, tempDataDir } from '../helpers/server';
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/v1-data');
 
@@ -48,12 +48,8 @@ describe('upgrading a data folder written at schema version 1', () => {
     filesBefore = Object.fromEntries(
       photoFiles(dataDir).map((rel) => [rel, sha256(path.join(dataDir, 'photos', rel))]),
     );
-    // The upgrade itself (openContext migrates), then a site that keeps its photos: with the
-    // default 30-day retention the first start would delete the older ones, as
-    // retention.test.ts shows; here every file must come through the upgrade.
-    const upgraded = await openContext({ dataDir });
-    upgraded.settings.update({ photo_retention_days: null }, 1);
-    upgraded.close();
+    // Straight onto the folder, as a kiosk that installs the new release does: the upgrade
+    // must delete nothing, though 8 of its visitors left more than 30 days ago.
     server = await startServer({ port: 0, dataDir });
   });
   afterAll(async () => {
@@ -141,6 +137,47 @@ describe('upgrading a data folder written at schema version 1', () => {
       { username: 'reception', role: 'admin', active: 1 },
     ]);
     db.close();
+  });
+
+  it('keeps every photo until an admin chooses a retention, asking each admin at sign-in', async () => {
+    const token = await signIn(server.url, 'reception', 'a long password');
+    const me = (await (
+      await fetch(`${server.url}/v1/me`, { headers: { authorization: `Token ${token}` } })
+    ).json()) as {
+      data: { retention_choice_pending: boolean };
+    };
+    expect(me.data.retention_choice_pending).toBe(true);
+    const settings = (await (
+      await fetch(`${server.url}/v1/admin/settings`, { headers: { authorization: `Token ${token}` } })
+    ).json()) as { data: { photo_retention_days: number | null } };
+    expect(settings.data.photo_retention_days).toBeNull();
+    // A restart (retention runs at every start) still deletes nothing.
+    await server.close();
+    server = await startServer({ port: 0, dataDir });
+    expect(photoFiles(dataDir)).toHaveLength(24);
+  });
+
+  it('deletes only once an admin chose, with who chose what on the trail', async () => {
+    const token = await signIn(server.url, 'reception', 'a long password');
+    const headers = { authorization: `Token ${token}`, 'content-type': 'application/json' };
+    const chosen = await fetch(`${server.url}/v1/admin/settings`, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({ photo_retention_days: 30 }),
+    });
+    expect(chosen.status).toBe(200);
+    const me = (await (await fetch(`${server.url}/v1/me`, { headers })).json()) as {
+      data: { retention_choice_pending: boolean };
+    };
+    expect(me.data.retention_choice_pending).toBe(false);
+    const audit = (await (await fetch(`${server.url}/v1/admin/audit/?action=settings.update`, { headers })).json()) as {
+      data: { actor: string; username: string; detail: string }[];
+    };
+    expect(audit.data).toMatchObject([
+      { actor: 'account', username: 'reception', detail: 'photo_retention_days: not chosen since the upgrade → 30' },
+    ]);
+    // The choice applies at once: the photos of the 8 visitors who left more than 30 days ago go.
+    await expect.poll(() => photoFiles(dataDir).length).toBe(24 - 8 * 2);
   });
 
   it('leaves a copy of the version-1 database beside it that opens and is whole', () => {

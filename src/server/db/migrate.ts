@@ -45,7 +45,7 @@ export function migrate(
   }
   for (const migration of migrations.slice(current)) {
     db.transaction(() => {
-      migration.up(db);
+      migration.up(db, current);
       db.pragma(`user_version = ${migration.version}`);
     })();
     log.info(`applied ${migration.version} ${migration.name}`);

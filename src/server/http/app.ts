@@ -12,7 +12,9 @@ import { authModeOf, registerAuthentication, tokenRefusal, type AuthMode } from 
 import { registerCrossSiteGuard } from './cross-site-guard';
 import { registerErrorHandling, sendError, toLoggedApiError } from './errors';
 import { hostRefusal, registerHostGuard } from './host-guard';
-import { createNodeServer, DEFAULT_TIMEOUTS, rawJsonError, type RequestTimeouts } from './node-server';
+import { ConnectionGuard, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connection-guard';
+import { createNodeServer, DEFAULT_TIMEOUTS, type RequestTimeouts } from './node-server';
+import { rawJsonError } from './raw-response';
 import { registerApiDocument } from './openapi';
 import { adminRoutes } from './routes/admin';
 import { badgeRoutes } from './routes/badges';
@@ -31,6 +33,14 @@ export interface AppOptions {
   rendererDir?: string | undefined;
   allowedHosts: () => ReadonlySet<string>;
   timeouts?: Partial<RequestTimeouts>;
+  connectionLimits?: Partial<ConnectionLimits>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Which connections are kept; told by authentication which ones proved a token. */
+    connectionGuard: ConnectionGuard;
+  }
 }
 
 /** Per-request lines only when debugging: a grid of thumbnails would flood the log. */
@@ -55,11 +65,12 @@ export interface BuiltApp {
 
 export async function buildApp(ctx: AppContext, options: AppOptions): Promise<BuiltApp> {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const guard = new ConnectionGuard({ ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits });
   const app = Fastify({
     loggerInstance: httpLogger(),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
     rewriteUrl: (request) => normaliseRequestTarget(request.url ?? '/'),
-    serverFactory: (handler) => createNodeServer(handler, timeouts),
+    serverFactory: (handler) => createNodeServer(handler, timeouts, guard),
     requestTimeout: timeouts.requestMs,
     connectionTimeout: timeouts.idleMs,
     // Sign-in forms are tiny; the only large body, the photo, is multipart with its own limit.
@@ -84,6 +95,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
       void sendError(reply, refusal ?? toLoggedApiError(error, request));
     },
   });
+
+  app.decorate('connectionGuard', guard);
 
   // Kept by reference: scopes' own onRoute hooks (the renderer's files) set their config after this one runs.
   const registered: RouteOptions[] = [];

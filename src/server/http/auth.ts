@@ -79,6 +79,7 @@ export function registerAuthentication(app: FastifyInstance, auth: AuthService):
       const signed = auth.authenticateThumbUrl(id, parts);
       request.userId = signed.userId;
       request.signedUrlSecondsLeft = signed.secondsLeft;
+      app.connectionGuard.trust(request.raw.socket);
       return;
     }
     const token = tokenFromHeader(request);
@@ -88,5 +89,6 @@ export function registerAuthentication(app: FastifyInstance, auth: AuthService):
     }
     request.userId = auth.authenticate(token);
     request.accessToken = token;
+    app.connectionGuard.trust(request.raw.socket);
   });
 }

@@ -119,10 +119,15 @@ function closeAfterDiscarding(raw: IncomingMessage): void {
 
 export function registerErrorHandling(app: FastifyInstance): void {
   // A request answered before its body was read (refused, too large, not authenticated):
-  // the connection is not kept for another request, and the rest of the body is never read.
-  app.addHook('onResponse', async (request) => {
+  // the answer says the connection closes, so a client never reuses it for its next request
+  // and finds it gone ("socket hang up"), and the rest of the body is never read. Node would
+  // destroy the socket the moment the answer is written, resetting a client that is still
+  // sending: the connection lingers instead (closeAfterDiscarding).
+  app.addHook('onSend', async (request, reply) => {
     const raw = request.raw;
-    if (!raw.complete && raw.socket && !raw.socket.destroyed) closeAfterDiscarding(raw);
+    if (raw.complete || !raw.socket || raw.socket.destroyed) return;
+    reply.header('connection', 'close');
+    raw.socket.destroySoon = () => closeAfterDiscarding(raw);
   });
   app.setErrorHandler((error, request: FastifyRequest, reply) => sendError(reply, toLoggedApiError(error, request)));
 }

@@ -34,16 +34,18 @@ export async function readForm(request: FastifyRequest, options: FormOptions): P
     if (!token) throw new ApiError('1190');
     request.userId = options.authenticate!(token);
     request.accessToken = token;
+    request.server.connectionGuard.trust(request.raw.socket);
   };
   if (!request.isMultipart()) {
-    const fields = plainFields(request.body);
-    authenticateWith(fields.access_token);
-    return { fields };
+    // The token first: nothing else in the body is judged for a client that has none.
+    const token = (request.body as { access_token?: unknown } | null | undefined)?.access_token;
+    authenticateWith(typeof token === 'string' ? token : undefined);
+    return { fields: plainFields(request.body) };
   }
   const fields: Record<string, string> = {};
   let image: Buffer | undefined;
   try {
-    image = await readParts(request, options, fields, authenticateWith);
+    image = await readParts(request, options, fields, authenticateWith, () => request.userId !== undefined);
   } catch (error) {
     if (error instanceof ApiError) throw error;
     // A form that breaks off or has no boundary: the client's fault, after the token's.
@@ -61,11 +63,27 @@ async function readParts(
   options: FormOptions,
   fields: Record<string, string>,
   authenticateWith: (token: string | undefined) => void,
+  authenticated: () => boolean,
 ): Promise<Buffer | undefined> {
+  // Until the token is known, a field's fault is kept, not answered: a client without a
+  // token hears 1190, never what was wrong with its form (only access_token is read first).
+  let fault: ApiError | undefined;
+  const judge = (check: () => void): void => {
+    try {
+      check();
+    } catch (error) {
+      if (!(error instanceof ApiError) || authenticated()) throw error;
+      fault ??= error;
+    }
+  };
+  const authenticateThenJudge = (token: string | undefined): void => {
+    authenticateWith(token);
+    if (fault) throw fault;
+  };
   let image: Buffer | undefined;
   for await (const part of request.parts()) {
     if (part.type === 'file') {
-      authenticateWith(undefined);
+      authenticateThenJudge(undefined);
       if (!options.image || part.fieldname !== 'image') {
         part.file.resume();
         throw new ApiError('2400', `Unexpected file field "${part.fieldname}".`);
@@ -73,12 +91,16 @@ async function readParts(
       await options.beforeImage?.();
       image = await readLimited(part.file, IMAGE_MAX_BYTES, options.imageArrivalMs);
     } else {
-      if (part.valueTruncated || part.fieldnameTruncated)
-        throw new ApiError('2400', `The field ${part.fieldname} is too long.`);
-      setOnce(fields, part.fieldname, String(part.value));
-      if (part.fieldname === 'access_token') authenticateWith(fields.access_token);
+      judge(() => {
+        if (part.valueTruncated || part.fieldnameTruncated) {
+          throw new ApiError('2400', `The field ${part.fieldname} is too long.`);
+        }
+        setOnce(fields, part.fieldname, String(part.value));
+      });
+      if (part.fieldname === 'access_token' && !authenticated()) authenticateThenJudge(fields.access_token);
     }
   }
+  authenticateThenJudge(undefined);
   return image;
 }
 

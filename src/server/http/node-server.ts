@@ -1,6 +1,8 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { ApiError } from '../api-error';
+import type { ConnectionGuard } from './connection-guard';
+import { rawJsonError } from './raw-response';
 
 export interface RequestTimeouts {
   /** A whole request, body included, must arrive within this (slow-body attacks). */
@@ -26,31 +28,17 @@ export const DEFAULT_TIMEOUTS: RequestTimeouts = {
   photoWaitMs: 20_000,
 };
 
-/**
- * How many connections are kept. A desk needs a handful; past this, the connection that
- * has waited longest between requests is closed to make room, so a local process holding
- * hundreds of keep-alive connections cannot lock the desk out, and memory stays bounded.
- */
-const CONNECTIONS_KEPT = 256;
-
-/**
- * A whole HTTP response with the contract's 2400 body, for the places that answer on the
- * socket itself, before any request object exists (malformed HTTP, CONNECT).
- */
-export function rawJsonError(status: number, message: string): string {
-  const body = JSON.stringify(new ApiError('2400', message).toBody());
-  return (
-    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
-  );
-}
-
 /** node:http as Fastify's server, with the limits and answers the contract needs. */
-export function createNodeServer(handler: http.RequestListener, timeouts: RequestTimeouts): http.Server {
+export function createNodeServer(
+  handler: http.RequestListener,
+  timeouts: RequestTimeouts,
+  guard: ConnectionGuard,
+): http.Server {
   const server = http.createServer(
     {
       requestTimeout: timeouts.requestMs,
-      headersTimeout: Math.min(timeouts.requestMs, 20_000),
+      // Headers come in one packet from any real client; ten seconds is generous.
+      headersTimeout: Math.min(timeouts.requestMs, 10_000),
       // Node checks requestTimeout only this often (30 s by default): often enough to mean it.
       connectionsCheckingInterval: Math.max(100, Math.min(1000, timeouts.requestMs / 4)),
       // Without this Node answers a request with no Host itself, with an empty 400; the
@@ -61,29 +49,8 @@ export function createNodeServer(handler: http.RequestListener, timeouts: Reques
   );
   // Fastify sets the idle timeout only on servers it creates itself.
   server.setTimeout(timeouts.idleMs);
-
-  // Connections between requests, oldest-idle first (a Set keeps insertion order).
-  const idle = new Set<Socket>();
-  let open = 0;
-  server.on('connection', (socket: Socket) => {
-    open++;
-    idle.add(socket);
-    socket.once('close', () => {
-      open--;
-      idle.delete(socket);
-    });
-    if (open > CONNECTIONS_KEPT) {
-      const oldest = [...idle].find((candidate) => candidate !== socket);
-      (oldest ?? socket).destroy();
-    }
-  });
-  server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
-    const socket = request.socket;
-    idle.delete(socket);
-    response.once('finish', () => {
-      if (!socket.destroyed) idle.add(socket);
-    });
-  });
+  // Which connections are kept when there are too many, and how long untrusted ones may take.
+  guard.attach(server);
 
   // Node would answer an unknown Expect header with an empty 417, and close a CONNECT
   // without a word: the contract wants JSON for both.

@@ -1,20 +1,29 @@
 import { createHash } from 'node:crypto';
 import type { AuditAction } from '../../shared/audit';
 import { BUSY_TIMEOUT_MS, type Db } from '../db/connection';
+import { AUDIT_TRIGGERS } from '../db/migrations/004-privacy';
 import type { AuditFilter, AuditLogRepository, AuditRow } from '../db/repositories/audit-log';
 import { logger } from '../log';
 
 export interface AuditEvent {
   action: AuditAction;
-  /** The staff account that acted; null for the desk itself (a scheduled purge) or an unknown account. */
+  /**
+   * The staff account that acted, or null for the system: the desk's own work (a purge,
+   * the count of refused sign-ins for unknown names, the command line run on the kiosk).
+   * System entries keep no username, so no account, whatever its name, can pass for one.
+   */
   userId: number | null;
-  /** The name to record when there is no account (a failed sign-in as someone unknown). */
-  username?: string;
   /** A visitor by ID only: the trail never holds a visitor's personal data. */
   visitorId?: string;
   /** A short description: counts, a setting's name, a reason; never a visitor's name or mobile. */
   detail?: string;
 }
+
+/** An entry before it is given its place: the ID and the time are taken together, when it is written. */
+type PendingRow = Omit<AuditRow, 'hash' | 'audit_id' | 'time'>;
+
+/** What a system entry stores as its username: nothing (older trails have "desk" there). */
+export const SYSTEM_USERNAME = '';
 
 /** The hash the first entry chains from. */
 export const GENESIS = Buffer.alloc(32);
@@ -30,6 +39,10 @@ export function chainHash(previous: Buffer, row: Omit<AuditRow, 'hash' | 'audit_
 /** How long a batched entry (a full-photo view) may wait for its commit: the most a crash can lose. */
 export const AUDIT_BATCH_MS = 200;
 const BATCH_MAX = 500;
+/** Refused sign-ins are counted per account over this long, then written as one entry. */
+export const REFUSALS_WINDOW_MS = 60_000;
+
+type Refusal = 'wrong' | 'throttled';
 
 const log = logger('audit');
 
@@ -39,6 +52,10 @@ const log = logger('audit');
  * view is recorded soon rather than at once: views come many a second, a commit each
  * would cost serving more than the 10% allowed, so they are committed together at most
  * AUDIT_BATCH_MS after being served (a crash loses at most that much of the trail).
+ *
+ * Every entry's time is read when its ID is taken, under the write lock, so the trail's
+ * order by ID is its order in time, across processes too: "newest first" never disagrees
+ * with the clock, even for a batched view (its time is its commit, at most 200 ms late).
  */
 export function auditTrail(deps: {
   db: Db;
@@ -47,14 +64,13 @@ export function auditTrail(deps: {
   usernameOf: (userId: number) => string | undefined;
 }) {
   const { db, now } = deps;
-  let queue: Omit<AuditRow, 'hash' | 'audit_id'>[] = [];
+  let queue: PendingRow[] = [];
   let timer: NodeJS.Timeout | undefined;
 
-  function toRow(event: AuditEvent): Omit<AuditRow, 'hash' | 'audit_id'> {
+  function toRow(event: AuditEvent): PendingRow {
     return {
-      time: now(),
       user_id: event.userId,
-      username: (event.userId === null ? undefined : deps.usernameOf(event.userId)) ?? event.username ?? 'desk',
+      username: event.userId === null ? SYSTEM_USERNAME : (deps.usernameOf(event.userId) ?? `account ${event.userId}`),
       action: event.action,
       visitor_id: event.visitorId ?? null,
       detail: (event.detail ?? '').slice(0, 500),
@@ -63,13 +79,16 @@ export function auditTrail(deps: {
 
   /**
    * Chains and inserts rows in order, each with the next ID after the highest ever given
-   * (the table refuses any other); runs inside a write transaction.
+   * (the table refuses any other) and the time of now; runs inside a write transaction.
    */
-  function append(rows: Omit<AuditRow, 'hash' | 'audit_id'>[]): void {
+  function append(rows: PendingRow[]): void {
     const last = deps.log.last();
     let previous = last?.hash ?? GENESIS;
     let id = Math.max(last?.audit_id ?? 0, deps.log.highestGiven());
-    for (const row of rows) {
+    // Never before the newest entry, even if the clock was set back: the order stays time order.
+    const time = Math.max(now(), last?.time ?? 0);
+    for (const pending of rows) {
+      const row = { ...pending, time };
       const hash = chainHash(previous, row);
       deps.log.insert({ ...row, audit_id: ++id, hash });
       previous = hash;
@@ -104,28 +123,52 @@ export function auditTrail(deps: {
     }
   }
 
-  // Failed sign-ins for names no account has cost an attacker nothing: they are counted
-  // and written as one entry a minute, so a flood cannot grow the trail without bound.
-  let unknownFailures = 0;
-  let unknownTimer: NodeJS.Timeout | undefined;
-  function countUnknownFailure(): void {
-    unknownFailures++;
-    if (unknownTimer) return;
-    unknownTimer = setTimeout(() => {
-      unknownTimer = undefined;
-      const count = unknownFailures;
-      unknownFailures = 0;
+  function queueRow(row: PendingRow): void {
+    queue.push(row);
+    if (queue.length >= BATCH_MAX) flush();
+    else if (!timer) {
+      timer = setTimeout(flush, AUDIT_BATCH_MS);
+      timer.unref();
+    }
+  }
+
+  // Refused sign-ins cost an attacker nothing: per account (null: names no account has)
+  // they are counted and written as one entry a minute, so a flood of guesses cannot grow
+  // the append-only trail by more than an entry per account and minute.
+  const refusals = new Map<number | null, Record<Refusal, number>>();
+  let refusalsTimer: NodeJS.Timeout | undefined;
+
+  function queueRefusals(): void {
+    if (refusalsTimer) clearTimeout(refusalsTimer);
+    refusalsTimer = undefined;
+    for (const [userId, counts] of refusals) {
+      const total = counts.wrong + counts.throttled;
+      const what = `${total} refused ${total === 1 ? 'sign-in' : 'sign-ins'}`;
+      const why = [
+        counts.wrong > 0 ? `${counts.wrong} wrong password` : '',
+        counts.throttled > 0 ? `${counts.throttled} too many attempts or busy` : '',
+      ].filter(Boolean);
       queue.push(
         toRow({
           action: 'signin.failed',
-          userId: null,
-          username: '(no such account)',
-          detail: `${count} failed ${count === 1 ? 'sign-in' : 'sign-ins'} for names no account has, in the last minute`,
+          userId,
+          detail: userId === null ? `${what} for names no account has` : `${what}: ${why.join(', ')}`,
         }),
       );
+    }
+    refusals.clear();
+  }
+
+  function countRefusedSignIn(userId: number | null, why: Refusal): void {
+    const counts = refusals.get(userId) ?? { wrong: 0, throttled: 0 };
+    counts[why]++;
+    refusals.set(userId, counts);
+    if (refusalsTimer) return;
+    refusalsTimer = setTimeout(() => {
+      queueRefusals();
       flush();
-    }, 60_000);
-    unknownTimer.unref();
+    }, REFUSALS_WINDOW_MS);
+    refusalsTimer.unref();
   }
 
   return {
@@ -135,38 +178,26 @@ export function auditTrail(deps: {
       if (db.inTransaction) append([row]);
       else appendAlone.immediate([row]);
     },
-    /** Records within AUDIT_BATCH_MS, with others: for full-photo views and failed sign-ins. */
+    /** Records within AUDIT_BATCH_MS, with others: for full-photo views. */
     recordSoon(event: AuditEvent): void {
-      queue.push(toRow(event));
-      if (queue.length >= BATCH_MAX) flush();
-      else if (!timer) {
-        timer = setTimeout(flush, AUDIT_BATCH_MS);
-        timer.unref();
-      }
+      queueRow(toRow(event));
     },
-    /** A failed sign-in for a name no account has: counted, written once a minute. */
-    countUnknownFailure,
+    /**
+     * A refused sign-in (a wrong password, or refused by the throttle) for an account, or
+     * for a name no account has (null): counted, written as one entry per account a minute.
+     */
+    countRefusedSignIn,
     /** Writes what waits, waiting for locks as any write does; the server calls it when it stops. */
     flushAll: (): void => {
-      if (unknownTimer) {
-        clearTimeout(unknownTimer);
-        unknownTimer = undefined;
-        if (unknownFailures > 0) {
-          queue.push(
-            toRow({
-              action: 'signin.failed',
-              userId: null,
-              username: '(no such account)',
-              detail: `${unknownFailures} failed sign-ins for names no account has`,
-            }),
-          );
-        }
-        unknownFailures = 0;
-      }
+      queueRefusals();
       flush({ wait: true });
     },
-    /** A page of the trail, newest first; entries still waiting for their batch are written first. */
+    /**
+     * A page of the trail, newest first; entries still waiting for their batch, and the
+     * refused sign-ins counted so far, are written first.
+     */
     page(filter: AuditFilter): AuditRow[] {
+      queueRefusals();
       flush({ wait: true });
       return deps.log.page(filter);
     },
@@ -175,50 +206,78 @@ export function auditTrail(deps: {
 
 export type AuditTrail = ReturnType<typeof auditTrail>;
 
-export type ChainCheck =
-  { ok: true; entries: number; head: string } | { ok: false; entries: number; auditId: number; problem: string };
+export interface ChainCheck {
+  /** Whole: every trigger in place, IDs 1, 2, 3… without a gap, every hash following from the one before. */
+  ok: boolean;
+  /** Entries found whole before the first problem (all of them when ok). */
+  entries: number;
+  /** The newest entry's hash, to keep elsewhere and give to a later verify as `head`. */
+  head: string;
+  problems: string[];
+  /** Where a head kept from an earlier verify stands now. */
+  earlierHead?: { found: true; auditId: number; after: number } | { found: false };
+}
 
 /**
- * Walks the whole trail recomputing every hash: the first entry whose hash does not follow
- * from the one before was changed, or has a removed entry before it. Entries removed from
- * the end show as a highest ID given above the newest entry.
+ * Walks the whole trail: the append-only triggers must be there as created, the IDs must
+ * run from 1 without a gap, and every hash must follow from the one before (an entry
+ * changed, or removed and the rest re-hashed, breaks one or the other). Entries removed
+ * from the end show as a highest ID given above the newest entry, unless whoever removed
+ * them also set that back: only a head kept elsewhere finds that, so `earlierHead`, a hash
+ * printed by an earlier verify, is looked for in the chain.
  */
-export function verifyChain(log: AuditLogRepository): ChainCheck {
+export function verifyChain(log: AuditLogRepository, earlierHead?: string): ChainCheck {
+  const problems: string[] = [];
+  const present = new Map(log.triggers().map((trigger) => [trigger.name, trigger.sql]));
+  const normal = (sql: string) => sql.replace(/\s+/g, ' ').trim();
+  for (const trigger of AUDIT_TRIGGERS) {
+    const sql = present.get(trigger.name);
+    if (sql === undefined) problems.push(`the trigger ${trigger.name} that keeps the trail append-only is missing`);
+    else if (normal(sql) !== normal(trigger.sql)) problems.push(`the trigger ${trigger.name} was changed`);
+  }
+
   let previous: Buffer = GENESIS;
-  // From below any ID the table could hold: an entry slipped in at 0 or below is found too.
-  let lastId = Number.MIN_SAFE_INTEGER;
+  let lastId = 0;
   let entries = 0;
+  let broken = false;
+  let headAt: number | undefined;
+  let afterHead = 0;
+  // From below any ID the table could hold: an entry slipped in at 0 or below is found too.
+  let cursor = Number.MIN_SAFE_INTEGER;
   for (;;) {
-    const batch: AuditRow[] = log.after(lastId, 1000);
+    const batch: AuditRow[] = log.after(cursor, 1000);
     if (batch.length === 0) break;
     for (const row of batch) {
+      cursor = row.audit_id;
+      if (headAt !== undefined) afterHead++;
+      if (broken) continue;
+      if (row.audit_id !== lastId + 1) {
+        problems.push(
+          row.audit_id <= lastId
+            ? `entry ${row.audit_id} stands where no entry may`
+            : `entries ${lastId + 1}–${row.audit_id - 1} are missing before entry ${row.audit_id}`,
+        );
+        broken = true;
+        continue;
+      }
       if (!chainHash(previous, row).equals(row.hash)) {
-        return {
-          ok: false,
-          entries,
-          auditId: row.audit_id,
-          problem:
-            entries === 0 && row.audit_id !== 1
-              ? `the trail starts at entry ${row.audit_id}, not 1`
-              : row.audit_id !== lastId + 1
-                ? `entries ${lastId + 1}–${row.audit_id - 1} are missing before entry ${row.audit_id}`
-                : `entry ${row.audit_id} was changed (or the one before it was)`,
-        };
+        problems.push(`entry ${row.audit_id} was changed (or the one before it was)`);
+        broken = true;
+        continue;
       }
       previous = row.hash;
       lastId = row.audit_id;
       entries++;
+      if (earlierHead !== undefined && headAt === undefined && row.hash.toString('hex') === earlierHead) {
+        headAt = row.audit_id;
+      }
     }
   }
   const highest = log.highestGiven();
-  if (entries === 0) lastId = 0;
-  if (highest > lastId) {
-    return {
-      ok: false,
-      entries,
-      auditId: lastId + 1,
-      problem: `entries ${lastId + 1}–${highest} were removed from the end`,
-    };
+  if (!broken && highest > lastId) problems.push(`entries ${lastId + 1}–${highest} were removed from the end`);
+  const check: ChainCheck = { ok: problems.length === 0, entries, head: previous.toString('hex'), problems };
+  if (earlierHead !== undefined) {
+    check.earlierHead = headAt === undefined ? { found: false } : { found: true, auditId: headAt, after: afterHead };
   }
-  return { ok: true, entries, head: previous.toString('hex') };
+  return check;
 }

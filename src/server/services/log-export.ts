@@ -18,10 +18,14 @@ export const EXPORT_COLUMNS = [
 /**
  * A spreadsheet runs a cell that starts with = + - @ (and, in some, a tab or a carriage
  * return before one) as a formula: "=HYPERLINK(…)" typed as a visitor's name must stay
- * text. The leading apostrophe is the OWASP-recommended neutraliser.
+ * text. The leading apostrophe is the OWASP-recommended neutraliser. A spreadsheet that
+ * splits on another separator than ours (";" across much of Europe, or a tab) starts a
+ * cell in the middle of one of ours, after that separator or a line break, quotes and
+ * spaces skipped: a formula start there is neutralised too ("Ann;=1+2" → "Ann;'=1+2").
  */
 export function neutraliseFormula(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+  const inner = cell.replace(/([,;\t\r\n][" ]*)([=+\-@])/g, "$1'$2");
+  return /^[" ]*[=+\-@\t\r]/.test(inner) ? `'${inner}` : inner;
 }
 
 function toRow(visitor: VisitorRecord): string[] {
@@ -39,8 +43,8 @@ function toRow(visitor: VisitorRecord): string[] {
 }
 
 /**
- * The log as RFC 4180 CSV (CRLF line ends, fields quoted when they hold a quote, a
- * separator or a line break), read a batch at a time as the client takes it: memory
+ * The log as RFC 4180 CSV (CRLF line ends, every cell quoted, so that a spreadsheet that
+ * honours quotes keeps a ";" or a line break inside its cell whatever its separator), read a batch at a time as the client takes it: memory
  * stays flat however many rows match. The header row comes even when nothing does.
  * Between batches the export steps aside (setImmediate), so a desk's other requests are
  * answered while a million rows stream out, not after.
@@ -49,7 +53,7 @@ export function exportCsv(batches: Iterable<VisitorRecord[]>): Readable {
   async function* lines(): AsyncGenerator<string> {
     yield stringify([[...EXPORT_COLUMNS]], { record_delimiter: '\r\n' });
     for (const batch of batches) {
-      yield stringify(batch.map(toRow), { record_delimiter: '\r\n' });
+      yield stringify(batch.map(toRow), { record_delimiter: '\r\n', quoted: true, quoted_empty: true });
       await new Promise((resolve) => setImmediate(resolve));
     }
   }

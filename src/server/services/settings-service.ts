@@ -1,11 +1,13 @@
 import { DEFAULT_SETTINGS, settingsSchema, type Settings, type SettingsPatch } from '../../shared/settings';
+import type { Db } from '../db/connection';
+import { RETENTION_UNCHOSEN_KEY } from '../db/migrations/006-retention-choice';
 import type { SettingsRepository } from '../db/repositories/settings';
 import { logger } from '../log';
 import type { AuditTrail } from './audit';
 
 const log = logger('settings');
 
-export function settingsService(deps: { settings: SettingsRepository; audit: AuditTrail }) {
+export function settingsService(deps: { db: Db; settings: SettingsRepository; audit: AuditTrail }) {
   /**
    * The stored values over the defaults. A value that no longer passes the rules (written
    * by hand, or by an older version with other rules) falls back to its default, so a
@@ -22,16 +24,39 @@ export function settingsService(deps: { settings: SettingsRepository; audit: Aud
     return merged as Settings;
   }
 
-  function update(patch: SettingsPatch, userId: number): Settings {
-    const changed = Object.keys(patch).filter((key) => Object.hasOwn(DEFAULT_SETTINGS, key));
-    if (changed.length > 0) {
-      deps.settings.write(patch);
-      deps.audit.record({ action: 'settings.update', userId, detail: changed.sort().join(', ') });
-    }
-    return read();
+  /** True while a site upgraded from before retention has not chosen how long photos are kept. */
+  function retentionChoicePending(): boolean {
+    return deps.settings.read()[RETENTION_UNCHOSEN_KEY] === true;
   }
 
-  return { read, update };
+  /**
+   * Applies a change and audits it in one transaction, naming each setting with its old
+   * and new value (settings hold no personal data). Choosing a photo retention, whatever
+   * the value, ends the upgraded site's wait for a choice.
+   */
+  const update = deps.db.transaction((patch: SettingsPatch, userId: number): Settings => {
+    const before = read();
+    const changed = (Object.keys(patch) as (keyof Settings)[]).filter((key) => Object.hasOwn(DEFAULT_SETTINGS, key));
+    if (changed.length === 0) return before;
+    const wasUnchosen = retentionChoicePending();
+    deps.settings.write(patch);
+    const detail = changed.sort().map((key) => {
+      const from = wasUnchosen && key === 'photo_retention_days' ? 'not chosen since the upgrade' : show(before[key]);
+      return `${key}: ${from} → ${show(patch[key])}`;
+    });
+    if (wasUnchosen && changed.includes('photo_retention_days')) deps.settings.remove(RETENTION_UNCHOSEN_KEY);
+    deps.audit.record({ action: 'settings.update', userId, detail: detail.join('; ') });
+    return read();
+  });
+
+  return {
+    read,
+    update: (patch: SettingsPatch, userId: number) => update.immediate(patch, userId),
+    retentionChoicePending,
+  };
 }
+
+const show = (value: Settings[keyof Settings] | undefined): string =>
+  value === null || value === undefined ? 'none' : String(value);
 
 export type SettingsService = ReturnType<typeof settingsService>;

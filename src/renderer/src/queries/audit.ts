@@ -6,7 +6,8 @@ import { visitorKeys } from './visitors';
 
 export interface AuditFilter {
   visitor_id?: string | undefined;
-  username?: string | undefined;
+  /** A user_id, or "system". */
+  account?: string | undefined;
   action?: AuditAction | undefined;
   from?: string | undefined;
   to?: string | undefined;

@@ -1,6 +1,33 @@
 import type { Migration } from '../migration';
 
 /**
+ * What keeps the trail append-only, as SQLite keeps each trigger's text in sqlite_master:
+ * `cli audit verify` compares them to these, so a dropped or rewritten trigger is found.
+ * The third allows an insert only after the newest entry, with its ID given (audit-log.ts
+ * does): no entry slipped in before (ID 0, negative IDs), and no INSERT OR REPLACE over an
+ * existing one, whose implicit delete fires no DELETE trigger. An ID left to SQLite reads
+ * as -1 or NULL there.
+ */
+export const AUDIT_TRIGGERS = [
+  {
+    name: 'audit_log_no_update',
+    sql: `CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END`,
+  },
+  {
+    name: 'audit_log_no_delete',
+    sql: `CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END`,
+  },
+  {
+    name: 'audit_log_append_only',
+    sql: `CREATE TRIGGER audit_log_append_only BEFORE INSERT ON audit_log
+        WHEN NEW.audit_id IS NULL OR NEW.audit_id <= coalesce((SELECT max(audit_id) FROM audit_log), 0)
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END`,
+  },
+] as const;
+
+/**
  * Privacy (shared/API.md Part 2): the append-only audit trail, erasure, and the files
  * an erasure or a purge has still to delete.
  */
@@ -27,16 +54,7 @@ export const privacy: Migration = {
       CREATE INDEX audit_by_action ON audit_log(action, audit_id);
       CREATE INDEX audit_by_user ON audit_log(username, audit_id);
       CREATE INDEX audit_by_time ON audit_log(time);
-      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-      -- Only after the newest entry, with its ID given (audit-log.ts does): no entry slipped in
-      -- before (ID 0, negative IDs), and no INSERT OR REPLACE over an existing one, whose
-      -- implicit delete fires no DELETE trigger. An ID left to SQLite reads as -1 or NULL here.
-      CREATE TRIGGER audit_log_append_only BEFORE INSERT ON audit_log
-        WHEN NEW.audit_id IS NULL OR NEW.audit_id <= coalesce((SELECT max(audit_id) FROM audit_log), 0)
-        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+      ${AUDIT_TRIGGERS.map((trigger) => trigger.sql).join(';\n      ')};
 
       ALTER TABLE visitors ADD COLUMN erased_at INTEGER;
 

@@ -4,6 +4,7 @@ import { roles } from './002-roles';
 import { site } from './003-site';
 import { privacy } from './004-privacy';
 import { evacuations } from './005-evacuations';
+import { retentionChoice } from './006-retention-choice';
 
 /** Every schema version in order; version N is `MIGRATIONS[N - 1]`. Append, never edit. */
-export const MIGRATIONS: readonly Migration[] = [initial, roles, site, privacy, evacuations];
+export const MIGRATIONS: readonly Migration[] = [initial, roles, site, privacy, evacuations, retentionChoice];

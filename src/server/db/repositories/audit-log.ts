@@ -17,7 +17,10 @@ export interface AuditFilter {
   limit: number;
   visitor_id?: string | undefined;
   action?: string | undefined;
-  username?: string | undefined;
+  /** One account's entries. */
+  user_id?: number | undefined;
+  /** Only the system's own entries (those without an account). */
+  system?: boolean | undefined;
   start?: number | undefined;
   end?: number | undefined;
 }
@@ -25,8 +28,8 @@ export interface AuditFilter {
 const COLUMNS = 'audit_id, time, user_id, username, action, visitor_id, detail, hash';
 
 export function auditLogRepository(db: Db) {
-  const last = db.prepare<[], { audit_id: number; hash: Buffer }>(
-    'SELECT audit_id, hash FROM audit_log ORDER BY audit_id DESC LIMIT 1',
+  const last = db.prepare<[], { audit_id: number; time: number; hash: Buffer }>(
+    'SELECT audit_id, time, hash FROM audit_log ORDER BY audit_id DESC LIMIT 1',
   );
   const insert = db.prepare<[AuditRow]>(
     `INSERT INTO audit_log (audit_id, time, user_id, username, action, visitor_id, detail, hash)
@@ -36,6 +39,9 @@ export function auditLogRepository(db: Db) {
     `SELECT ${COLUMNS} FROM audit_log WHERE audit_id > ? ORDER BY audit_id LIMIT ?`,
   );
   const highestGiven = db.prepare<[], number>("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").pluck();
+  const triggers = db.prepare<[], { name: string; sql: string }>(
+    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'",
+  );
   const pages = new Map<string, ReturnType<Db['prepare']>>();
 
   return {
@@ -45,6 +51,8 @@ export function auditLogRepository(db: Db) {
     },
     /** Entries in order after an ID, a batch at a time: what verification walks. */
     after: (auditId: number, limit: number): AuditRow[] => after.all(auditId, limit),
+    /** The triggers on the trail, as SQLite keeps their text. */
+    triggers: () => triggers.all(),
     /** The highest ID ever given: above the newest entry only if entries were removed from the end. */
     highestGiven: (): number => highestGiven.get() ?? 0,
     /** Newest first, below `before`, with the filters given (each one an index). */
@@ -52,7 +60,8 @@ export function auditLogRepository(db: Db) {
       const where = ['audit_id < @before'];
       if (filter.visitor_id !== undefined) where.push('visitor_id = @visitor_id');
       if (filter.action !== undefined) where.push('action = @action');
-      if (filter.username !== undefined) where.push('username = @username');
+      if (filter.user_id !== undefined) where.push('user_id = @user_id');
+      if (filter.system) where.push('user_id IS NULL');
       if (filter.start !== undefined) where.push('time >= @start');
       if (filter.end !== undefined) where.push('time < @end');
       const sql = `SELECT ${COLUMNS} FROM audit_log WHERE ${where.join(' AND ')} ORDER BY audit_id DESC LIMIT @limit`;
@@ -61,7 +70,8 @@ export function auditLogRepository(db: Db) {
         statement = db.prepare(sql);
         pages.set(sql, statement);
       }
-      return statement.all(filter) as AuditRow[];
+      // `system` is in the SQL itself; better-sqlite3 refuses a named parameter the SQL lacks.
+      return statement.all({ ...filter, system: undefined }) as AuditRow[];
     },
   };
 }

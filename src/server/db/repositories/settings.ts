@@ -6,15 +6,18 @@ export function settingsRepository(db: Db) {
   const upsert = db.prepare<[string, string]>(
     'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   );
-  const writeAll = db.transaction((values: Record<string, unknown>) => {
-    for (const [key, value] of Object.entries(values)) upsert.run(key, JSON.stringify(value));
-  });
+  const remove = db.prepare<[string]>('DELETE FROM settings WHERE key = ?');
 
   return {
     /** Every stored value; one that is not JSON (edited by hand) reads as undefined, i.e. its default. */
     read: (): Record<string, unknown> => Object.fromEntries(all.all().map((row) => [row.key, parseJson(row.value)])),
-    /** Every value in one transaction: a change is whole or absent. */
-    write: (values: Record<string, unknown>): void => writeAll(values),
+    /** Writes each value; the caller's transaction makes a change whole or absent. */
+    write: (values: Record<string, unknown>): void => {
+      for (const [key, value] of Object.entries(values)) upsert.run(key, JSON.stringify(value));
+    },
+    remove: (key: string): void => {
+      remove.run(key);
+    },
   };
 }
 

@@ -32,6 +32,7 @@ import {
   staffResponseSchema,
   type StaffAccount,
   type StaffListResponse,
+  type Role,
   type StaffResponse,
 } from '../../../shared/staff';
 import { ApiError } from '../../api-error';
@@ -53,7 +54,11 @@ const auditQuerySchema = z
     limit: z.coerce.number().int().min(1).max(200).default(50),
     visitor_id: z.string().max(64).optional(),
     action: z.enum(AUDIT_ACTIONS, { error: `action must be one of ${AUDIT_ACTIONS.join(', ')}.` }).optional(),
-    username: z.string().max(64).optional(),
+    account: z
+      .string()
+      .regex(/^(?:system|\d{1,9})$/, 'account must be a user_id, or "system" for the desk’s own entries.')
+      .optional()
+      .describe('One staff account’s entries (its user_id), or `system` for the desk’s own.'),
     from: localDateSchema('from').optional(),
     to: localDateSchema('to').optional(),
   })
@@ -61,6 +66,17 @@ const auditQuerySchema = z
     message: 'from must be on or before to.',
     path: ['from'],
   });
+
+/** A staff change as a person reads it on the trail: whose account, what changed, from what to what. */
+function describeStaffChange(before: UserRow, patch: { role?: Role; active?: boolean; password?: string }): string {
+  const changes: string[] = [];
+  if (patch.active !== undefined && patch.active !== (before.active === 1)) {
+    changes.push(patch.active ? 'reactivated' : 'deactivated');
+  }
+  if (patch.role !== undefined && patch.role !== before.role) changes.push(`role ${before.role} → ${patch.role}`);
+  if (patch.password !== undefined) changes.push('password reset');
+  return `${before.username}: ${changes.join(', ') || 'nothing changed'}`;
+}
 
 function toStaff(user: UserRow): StaffAccount {
   return {
@@ -120,7 +136,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
         async (request, reply): Promise<StaffResponse> => {
           const { username, password, role } = request.body;
           const id = await ctx.auth.createUser(username, password, role);
-          ctx.audit.record({ action: 'user.create', userId: request.userId!, detail: `account ${id}, role ${role}` });
+          ctx.audit.record({ action: 'user.create', userId: request.userId!, detail: `${username} (${role})` });
           reply.code(201);
           return { success: true, data: toStaff(ctx.repositories.users.byId(id)!) };
         },
@@ -144,12 +160,10 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
         async (request): Promise<StaffResponse> => {
           const user = staffAccount(request.params.id);
           await ctx.auth.changeUser(user.id, request.body);
-          const changed = Object.keys(request.body).filter((key) => key !== 'password');
-          if (request.body.password !== undefined) changed.push('password reset');
           ctx.audit.record({
             action: 'user.update',
             userId: request.userId!,
-            detail: `account ${user.id}: ${changed.join(', ')}`,
+            detail: describeStaffChange(user, request.body),
           });
           return { success: true, data: toStaff(ctx.repositories.users.byId(user.id)!) };
         },
@@ -295,10 +309,11 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
           }),
         },
         async (request): Promise<AuditPageResponse> => {
-          const { cursor, limit, from, to, ...filters } = request.query;
+          const { cursor, limit, from, to, account, ...filters } = request.query;
           const range = from || to ? dayRange(from, to) : undefined;
           const rows = ctx.audit.page({
             ...filters,
+            ...(account === 'system' ? { system: true } : account ? { user_id: Number(account) } : {}),
             before: cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(cursor),
             limit: limit + 1,
             ...(range ? { start: range.start, end: range.end } : {}),
@@ -309,7 +324,10 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
             data: page.map((row) => ({
               audit_id: row.audit_id,
               time: formatLocalTime(row.time),
-              username: row.username,
+              // The system is told by the missing account, never by a name an account could take.
+              ...(row.user_id === null
+                ? { actor: 'system' as const, user_id: null, username: null }
+                : { actor: 'account' as const, user_id: row.user_id, username: row.username }),
               action: row.action as AuditEntry['action'],
               visitor_id: row.visitor_id,
               detail: row.detail,

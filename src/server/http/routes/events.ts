@@ -43,6 +43,8 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
           return false;
         }
       };
+      // Capped per token and account: streams from one token cannot fill the desk's connections.
+      app.connectionGuard.openStream(request.raw.socket, token, request.userId!);
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {

@@ -49,16 +49,8 @@ export function oauthRoutes(app: FastifyInstance, ctx: AppContext): void {
       } catch (error) {
         if (error instanceof ApiError && error.code === '1142') {
           const account = ctx.repositories.users.findByUsername(parsed.data.username);
-          // Batched like photo views: a flood of guesses must not become a flood of commits.
-          if (account) {
-            ctx.audit.recordSoon({
-              action: 'signin.failed',
-              userId: account.id,
-              detail: error.status === 429 ? 'refused: too many attempts or busy' : 'wrong password',
-            });
-          } else {
-            ctx.audit.countUnknownFailure();
-          }
+          // Counted per account and minute: a flood of guesses must not become a flood of entries.
+          ctx.audit.countRefusedSignIn(account?.id ?? null, error.status === 429 ? 'throttled' : 'wrong');
         }
         throw error;
       }
@@ -134,7 +126,12 @@ export function oauthRoutes(app: FastifyInstance, ctx: AppContext): void {
       const user = ctx.repositories.users.byId(request.userId!)!;
       return {
         success: true,
-        data: { username: user.username, role: user.role, badge_size: ctx.settings.read().badge_size },
+        data: {
+          username: user.username,
+          role: user.role,
+          badge_size: ctx.settings.read().badge_size,
+          retention_choice_pending: user.role === 'admin' && ctx.settings.retentionChoicePending(),
+        },
       };
     },
   );

@@ -1,4 +1,4 @@
-import { AUDIT_ACTION_LABELS, type AuditEntry } from '../../../../shared/audit';
+import { AUDIT_ACTION_LABELS, SYSTEM_ACTOR_LABEL, type AuditEntry } from '../../../../shared/audit';
 
 /** Entries of the audit trail, newest first; the admin area and the viewer's "who has seen this photo" share it. */
 export function AuditList({
@@ -31,7 +31,9 @@ export function AuditList({
           {entries.map((entry) => (
             <tr key={entry.audit_id}>
               <td className="nowrap">{entry.time}</td>
-              <td>{entry.username}</td>
+              <td>
+                {entry.actor === 'system' ? <em className="system-actor">{SYSTEM_ACTOR_LABEL}</em> : entry.username}
+              </td>
               <td>{AUDIT_ACTION_LABELS[entry.action]}</td>
               <td>
                 {entry.visitor_id &&

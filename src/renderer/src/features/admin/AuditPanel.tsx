@@ -1,6 +1,7 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useDeferredValue, useState } from 'react';
-import { AUDIT_ACTION_LABELS, AUDIT_ACTIONS, type AuditAction } from '../../../../shared/audit';
+import { AUDIT_ACTION_LABELS, AUDIT_ACTIONS, SYSTEM_ACTOR_LABEL, type AuditAction } from '../../../../shared/audit';
+import { staffQuery } from '../../queries/admin';
 import { useSession } from '../../app/session';
 import { auditQuery, type AuditFilter } from '../../queries/audit';
 import { AuditList } from './AuditList';
@@ -16,6 +17,7 @@ export function AuditPanel() {
   const [filter, setFilter] = useState<AuditFilter>({});
   const applied = useDeferredValue(filter);
   const audit = useInfiniteQuery(auditQuery(token, applied));
+  const staff = useQuery(staffQuery(token));
   const set = (patch: Partial<AuditFilter>) => setFilter((current) => ({ ...current, ...patch }));
 
   return (
@@ -37,10 +39,15 @@ export function AuditPanel() {
         </label>
         <label>
           Account
-          <input
-            value={filter.username ?? ''}
-            onChange={(event) => set({ username: event.target.value.trim() || undefined })}
-          />
+          <select value={filter.account ?? ''} onChange={(event) => set({ account: event.target.value || undefined })}>
+            <option value="">Everyone</option>
+            <option value="system">{SYSTEM_ACTOR_LABEL}</option>
+            {staff.data?.map((account) => (
+              <option key={account.user_id} value={String(account.user_id)}>
+                {account.username}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
           Visitor ID

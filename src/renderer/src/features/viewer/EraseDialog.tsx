@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ERASE_REASON_MAX, type ErasureResult } from '../../../../shared/audit';
+import { ERASE_REASON_LABELS, ERASE_REASONS, type EraseReason, type ErasureResult } from '../../../../shared/audit';
 import type { Visitor } from '../../../../shared/api-types';
 import { useSession } from '../../app/session';
 import { CloseActions, Dialog, FormActions } from '../../lib/Dialog';
@@ -10,7 +10,7 @@ import { FormError } from '../../lib/FormError';
 export function EraseDialog({ visitor, onClose }: { visitor: Visitor; onClose: () => void }) {
   const { token } = useSession();
   const erase = useEraseVisitor(token);
-  const [reason, setReason] = useState('');
+  const [reason, setReason] = useState<EraseReason | null>(null);
   const [done, setDone] = useState<ErasureResult | null>(null);
 
   return (
@@ -26,30 +26,36 @@ export function EraseDialog({ visitor, onClose }: { visitor: Visitor; onClose: (
           className="fields"
           onSubmit={(event) => {
             event.preventDefault();
-            erase.mutate({ visitorId: visitor.visitor_id, reason }, { onSuccess: (answer) => setDone(answer.data) });
+            if (reason)
+              erase.mutate({ visitorId: visitor.visitor_id, reason }, { onSuccess: (answer) => setDone(answer.data) });
           }}
         >
           <p>
             The name, mobile, purpose and photo are removed from this desk for good, from the database, its search index
             and its backups. Card number, host and times stay. This cannot be undone.
           </p>
-          <label>
-            Reason (kept on the audit trail; do not write the visitor’s name)
-            <input
-              value={reason}
-              onChange={(event) => setReason(event.target.value)}
-              maxLength={ERASE_REASON_MAX}
-              required
-              autoFocus
-              placeholder="Asked to be forgotten"
-            />
-          </label>
+          <fieldset className="choices">
+            <legend>Reason (kept on the audit trail; chosen from a list, so no name is ever written there)</legend>
+            {ERASE_REASONS.map((choice, index) => (
+              <label key={choice}>
+                <input
+                  type="radio"
+                  name="reason"
+                  value={choice}
+                  checked={reason === choice}
+                  onChange={() => setReason(choice)}
+                  autoFocus={index === 0}
+                />
+                {ERASE_REASON_LABELS[choice]}
+              </label>
+            ))}
+          </fieldset>
           <FormError error={erase.error} />
           <FormActions
             onCancel={onClose}
             submit={erase.isPending ? 'Erasing…' : 'Erase for good'}
             busy={erase.isPending}
-            disabled={!reason.trim()}
+            disabled={!reason}
             className="primary danger"
           />
         </form>
