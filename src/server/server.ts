@@ -26,6 +26,8 @@ export interface RunningServer {
   context: AppContext;
   /** Every registered route with its auth mode: what the route-walking tests walk. */
   routes: () => RouteSummary[];
+  /** The connections kept now (connection-guard.ts): for the flood tests and the bench. */
+  connections: () => { total: number; untrusted: number; streams: number };
   close(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       port,
       context,
       routes,
+      connections: () => app.connectionGuard.counts(),
       close: async () => {
         stopChores();
         await app.close();

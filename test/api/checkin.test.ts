@@ -1,3 +1,4 @@
+import http from 'node:http';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Visitor } from '../../src/shared/api-types';
@@ -67,6 +68,62 @@ describe('POST /v1/add/', () => {
     const before = photoFiles(server.dataDir);
     expect(await errorCode(await add(checkInForm(jpeg), false))).toBe('1190');
     expect(photoFiles(server.dataDir)).toEqual(before);
+  });
+
+  it('decides the token before judging the form: faults in a form without one are 1190', async () => {
+    const twice = checkInForm(jpeg);
+    twice.append('name', 'Someone Else');
+    const tooLong = checkInForm(jpeg, { purpose: 'x'.repeat(5000) });
+    for (const form of [twice, tooLong]) expect(await errorCode(await add(form, false))).toBe('1190');
+    // With the token in the form (as Part 1 allows), the same faults are the form's: 2400.
+    const withToken = checkInForm(jpeg, { access_token: server.token });
+    withToken.append('name', 'Someone Else');
+    expect(await errorCode(await add(withToken, false))).toBe('2400');
+    // The token after the fault in the form: read first all the same.
+    const tokenLast = new FormData();
+    tokenLast.append('name', 'One');
+    tokenLast.append('name', 'Two');
+    tokenLast.append('access_token', server.token);
+    expect(await errorCode(await add(tokenLast, false))).toBe('2400');
+  });
+
+  it('says Connection: close when it will not read an upload, so a reused connection never hangs up', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const body = Buffer.concat([
+      Buffer.from('--b\r\nContent-Disposition: form-data; name="image"; filename="p.jpg"\r\n\r\n'),
+      jpeg,
+    ]);
+    const send = (headers: http.OutgoingHttpHeaders, payload?: Buffer) =>
+      new Promise<http.IncomingMessage>((resolve, reject) => {
+        const request = http.request(
+          {
+            host: '127.0.0.1',
+            port: server.port,
+            path: payload ? '/v1/add/' : '/v1/me',
+            method: payload ? 'POST' : 'GET',
+            agent,
+            headers,
+          },
+          (response) => {
+            response.resume();
+            response.once('end', () => resolve(response));
+          },
+        );
+        request.once('error', reject);
+        request.end(payload);
+      });
+    for (let round = 0; round < 5; round++) {
+      const refused = await send(
+        { 'content-type': 'multipart/form-data; boundary=b', 'content-length': body.length },
+        body,
+      );
+      expect(refused.statusCode).toBe(401);
+      expect(refused.headers.connection).toBe('close');
+      // The next request on the same agent goes out on a fresh connection and is answered.
+      const next = await send({ authorization: `Token ${server.token}` });
+      expect(next.statusCode).toBe(200);
+    }
+    agent.destroy();
   });
 
   it('applies EXIF orientation to the thumbnail and the reported size', async () => {

@@ -132,4 +132,40 @@ describe('the log by date, and as CSV', () => {
     expect(await log('from=2026-11-20&to=2026-11-20')).toEqual(['Clock Went Back', 'Early Bird']);
     expect(await log('from=2026-11-23')).toEqual(['Late Comer']);
   });
+
+  it('leaves no formula for a spreadsheet that splits on semicolons or commas, hosts imported from CSV included', async () => {
+    const imported = await server.api('/v1/admin/visitees/import', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: 'name;email\r\n"Bob;@SUM(1);y";bob@example.com\r\n',
+    });
+    expect(imported.status).toBe(200);
+    const hosts = (await (await server.api('/v1/get/visitee/')).json()) as {
+      data: { visitee_no: number; name: string }[];
+    };
+    const bob = hosts.data.find((host) => host.name.startsWith('Bob'))!;
+    now = new Date(2026, 10, 24, 10, 0).getTime();
+    const photo = await makeImage('jpeg', 60, 60);
+    for (const name of ['Ann;=1+2;x', 'Cy,-2+3', 'Di;"=1+1"']) {
+      const added = await server.api('/v1/add/', {
+        method: 'POST',
+        body: checkInForm(photo, { name, purpose: 'Meeting;+1', visitee_no: String(bob.visitee_no) }),
+      });
+      expect(added.status, name).toBe(200);
+    }
+    const text = await (await server.api('/v1/log/export.csv?from=2026-11-24&to=2026-11-24')).text();
+    const [header, ...lines] = text.split('\r\n').filter(Boolean);
+    expect(header).toBe('visitor_id,card_no,name,mobile,purpose,visitee_name,entry_time,exit_time,exit_kind');
+    // Every cell of every row quoted.
+    for (const line of lines) expect(line).toMatch(/^"[^"]*"(,"([^"]|"")*")*$/);
+    for (const delimiter of [',', ';', '\t']) {
+      const rows = parse<string[]>(text, { delimiter, relax_quotes: true, relax_column_count: true });
+      for (const cell of rows.flat())
+        expect(cell.replace(/^[" ]+/, ''), `split on ${delimiter}`).not.toMatch(/^[=+\-@]/);
+    }
+    // Read as the export means it, the values are whole, with the neutralising apostrophes.
+    const rows = parse<Record<string, string>>(text, { columns: true });
+    expect(rows.map((row) => row.name).sort()).toEqual(["Ann;'=1+2;x", "Cy,'-2+3", 'Di;"\'=1+1"']);
+    expect(rows.every((row) => row.visitee_name === "Bob;'@SUM(1);y" && row.purpose === "Meeting;'+1")).toBe(true);
+  });
 });

@@ -412,3 +412,47 @@ describe('the audit trail', () => {
     });
   });
 });
+
+describe('the trail’s order and who each entry is by', () => {
+  let clock = new Date(2026, 10, 20, 9, 0).getTime();
+  let server: TestServer;
+  let visitorId: string;
+  beforeAll(async () => {
+    server = await startTestServer({ now: () => clock });
+    const added = await server.api('/v1/add/', { method: 'POST', body: checkInForm(await makeImage('jpeg', 120, 90)) });
+    visitorId = ((await added.json()) as { visitor_id: string }).visitor_id;
+  });
+  afterAll(() => server.stop());
+
+  it('gives IDs in the order of the times recorded, a batched view included', async () => {
+    expect((await server.api(`/v1/photo/${visitorId}`)).status).toBe(200); // batched: written within 200 ms
+    clock += 5_000;
+    expect((await server.api(`/v1/badges/${visitorId}`, { method: 'POST' })).status).toBe(200);
+    clock += 5_000;
+    await server.api('/v1/admin/settings', jsonRequest('PATCH', { badge_size: 'a6' }));
+    const entries = (await audit(server)).reverse();
+    expect(entries.map((entry) => entry.action)).toContain('photo.view');
+    const times = entries.map((entry) => entry.time);
+    expect(times).toEqual([...times].sort());
+  });
+
+  it('tells the system from any account, even one named as the system once was', async () => {
+    await server.api('/v1/admin/users', jsonRequest('POST', { username: 'desk', password: 'a desk password' }));
+    await signIn(server.url, 'desk', 'a desk password');
+    await fetch(`${server.url}/v1/oauth/`, {
+      method: 'POST',
+      body: new URLSearchParams({ username: 'nobody-at-all', password: 'some guess' }),
+    });
+    const entries = await audit(server);
+    const signin = entries.find((entry) => entry.action === 'signin' && entry.username === 'desk')!;
+    expect(signin).toMatchObject({ actor: 'account', user_id: expect.any(Number) as number });
+    const system = entries.filter((entry) => entry.actor === 'system');
+    expect(system.map((entry) => [entry.action, entry.user_id, entry.username])).toEqual([
+      ['signin.failed', null, null],
+    ]);
+    expect((await audit(server, '&account=system')).map((entry) => entry.audit_id)).toEqual(
+      system.map((entry) => entry.audit_id),
+    );
+    expect((await audit(server, `&account=${signin.user_id}`)).every((entry) => entry.username === 'desk')).toBe(true);
+  });
+});

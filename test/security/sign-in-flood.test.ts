@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeImage } from '../helpers/images';
 import { checkInForm, STAFF, startTestServer, type TestServer } from '../helpers/server';
@@ -25,6 +26,49 @@ describe('a flood of sign-ins', () => {
     for (const answer of answers.filter((candidate) => candidate.status === 429)) {
       expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
     }
+  });
+
+  it('writes one entry for 3,000 pipelined wrong passwords, and lets the owner in when the stated wait is over', async () => {
+    clock += 60 * 60 * 1000;
+    // The owner signs in first: a success clears what earlier tests left on the record.
+    expect((await signIn(server, STAFF.username, STAFF.password)).status).toBe(200);
+    const trail = async () =>
+      (
+        (await (await server.api('/v1/admin/audit/?limit=200')).json()) as {
+          data: { action: string; detail: string }[];
+        }
+      ).data;
+    const before = (await trail()).length;
+    const body = new URLSearchParams({ username: STAFF.username, password: 'not the password' }).toString();
+    const request =
+      `POST /v1/oauth/ HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n` +
+      `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const answers = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(server.port, '127.0.0.1', () => socket.write(request.repeat(3000)));
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if ((text.match(/HTTP\/1\.1 \d{3} /g) ?? []).length === 3000) socket.end();
+      });
+      socket.once('error', reject);
+      socket.once('close', () => resolve(text));
+    });
+    // Pipelined answers follow each other's bodies on the wire, with no line break between.
+    const statuses = [...answers.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => match[1]);
+    expect(statuses).toHaveLength(3000);
+    expect(statuses.filter((status) => status === '401')).toHaveLength(5);
+    const after = await trail();
+    expect(after.length - before).toBe(1);
+    expect(after[0]).toMatchObject({
+      action: 'signin.failed',
+      detail: '3000 refused sign-ins: 5 wrong password, 2995 too many attempts or busy',
+    });
+    // The wait stated is the wait: refused attempts do not lengthen it.
+    const waits = [...answers.matchAll(/\r\nretry-after: (\d+)/gi)].map((match) => Number(match[1]));
+    expect(Math.max(...waits)).toBe(1);
+    expect((await signIn(server, STAFF.username, STAFF.password)).status).toBe(429);
+    clock += 1000;
+    expect((await signIn(server, STAFF.username, STAFF.password)).status).toBe(200);
   });
 
   it('never locks the desk out when one client sprays other usernames', async () => {

@@ -144,6 +144,8 @@ export class ConnectionGuard {
     const ended = (): void => {
       if (entry.request?.message !== message) return;
       entry.request = undefined;
+      // A stream ends with its response; the connection may stay for other requests.
+      entry.stream = undefined;
       entry.idleSince = performance.now();
     };
     response.once('finish', ended);
