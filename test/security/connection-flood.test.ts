@@ -50,10 +50,13 @@ function desk(port: number) {
   const get = (pathname: string, token: string): Promise<number> =>
     new Promise((resolve, reject) => {
       http
-        .get({ host: '127.0.0.1', port, path: pathname, agent, headers: { authorization: `Token ${token}` } }, (res) => {
-          res.resume();
-          res.once('end', () => resolve(res.statusCode!));
-        })
+        .get(
+          { host: '127.0.0.1', port, path: pathname, agent, headers: { authorization: `Token ${token}` } },
+          (res) => {
+            res.resume();
+            res.once('end', () => resolve(res.statusCode!));
+          },
+        )
         .once('error', reject);
     });
   return {
@@ -105,7 +108,10 @@ describe('a flood of connections', () => {
   });
 
   it('leaves the desk its requests while one account opens 256 event streams with five tokens', async () => {
-    await server.api('/v1/admin/users', jsonRequest('POST', { username: 'intruder', password: 'an intruder password' }));
+    await server.api(
+      '/v1/admin/users',
+      jsonRequest('POST', { username: 'intruder', password: 'an intruder password' }),
+    );
     const tokens = await Promise.all(
       Array.from({ length: 5 }, () => signIn(server.url, 'intruder', 'an intruder password')),
     );
@@ -142,7 +148,11 @@ describe('a flood of connections', () => {
     const trail = (await (await server.api('/v1/admin/audit/?action=user.update')).json()) as {
       data: { actor: string; username: string | null; detail: string }[];
     };
-    expect(trail.data[0]).toMatchObject({ actor: 'system', username: null, detail: 'command line: intruder: deactivated' });
+    expect(trail.data[0]).toMatchObject({
+      actor: 'system',
+      username: null,
+      detail: 'command line: intruder: deactivated',
+    });
   });
 });
 

@@ -3,6 +3,7 @@ import { useCallback, useDeferredValue, useEffect, useRef, useState } from 'reac
 import type { Visitor } from '../../../shared/api-types';
 import type { ExpectedVisit } from '../../../shared/expected';
 import { AdminArea } from '../features/admin/AdminArea';
+import { RetentionChoiceDialog } from '../features/admin/RetentionChoiceDialog';
 import { CheckedInBar } from '../features/badge/CheckedInBar';
 import { EvacuationButton } from '../features/evacuation/EvacuationButton';
 import { EvacuationList } from '../features/evacuation/EvacuationList';
@@ -65,6 +66,8 @@ export function Desk() {
   const range = rangeOf(dates, today);
   const me = useQuery(meQuery(session.token));
   const isAdmin = me.data?.role === 'admin';
+  // Asked once a sign-in (this session) until an admin chooses: "Keep for now" waits for the next.
+  const [retentionAsked, setRetentionAsked] = useState(false);
   // Reception never sees the admin area, even if the role changed while it was open.
   const view = chosenView === 'admin' && !isAdmin ? 'on-site' : chosenView;
   const expectedToday = useQuery(expectedQuery(session.token, today));
@@ -257,6 +260,9 @@ export function Desk() {
       {leaving && <ExitDialog visitor={leaving} onClose={() => setLeaving(null)} />}
       {checkedIn && !openedNow && view !== 'roll' && (
         <CheckedInBar key={checkedIn} visitorId={checkedIn} onDismiss={() => setCheckedIn(null)} />
+      )}
+      {me.data?.retention_choice_pending && !retentionAsked && (
+        <RetentionChoiceDialog onClose={() => setRetentionAsked(true)} />
       )}
       {expecting && <ExpectDialog today={today} onClose={() => setExpecting(false)} />}
       {listingEvacuations && <EvacuationList onOpen={openRoll} onClose={() => setListingEvacuations(false)} />}

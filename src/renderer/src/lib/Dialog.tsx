@@ -53,12 +53,15 @@ export function Dialog({
 /** The foot of a dialog's form: Cancel, then the form's submit button (disabled while it is sent). */
 export function FormActions({
   onCancel,
+  cancel = 'Cancel',
   submit,
   busy = false,
   disabled = false,
   className = 'primary',
 }: {
   onCancel: () => void;
+  /** What the way out says, where "Cancel" would not (e.g. "Keep for now"). */
+  cancel?: ReactNode;
   submit: ReactNode;
   busy?: boolean;
   disabled?: boolean;
@@ -68,7 +71,7 @@ export function FormActions({
     <div className="dialog-actions">
       <span className="spacer" />
       <button type="button" onClick={onCancel}>
-        Cancel
+        {cancel}
       </button>
       <button type="submit" className={className} disabled={busy || disabled}>
         {submit}

@@ -1,4 +1,18 @@
-import { AUDIT_ACTION_LABELS, SYSTEM_ACTOR_LABEL, type AuditEntry } from '../../../../shared/audit';
+import {
+  AUDIT_ACTION_LABELS,
+  ERASE_REASON_LABELS,
+  SYSTEM_ACTOR_LABEL,
+  type AuditEntry,
+  type EraseReason,
+} from '../../../../shared/audit';
+
+/** An erasure's reason is a word from a fixed list: shown as its label. */
+function detailOf(entry: AuditEntry): string {
+  if (entry.action === 'visitor.erase' && Object.hasOwn(ERASE_REASON_LABELS, entry.detail)) {
+    return ERASE_REASON_LABELS[entry.detail as EraseReason];
+  }
+  return entry.detail;
+}
 
 /** Entries of the audit trail, newest first; the admin area and the viewer's "who has seen this photo" share it. */
 export function AuditList({
@@ -45,7 +59,7 @@ export function AuditList({
                     <code>{entry.visitor_id}</code>
                   ))}
               </td>
-              <td>{entry.detail}</td>
+              <td>{detailOf(entry)}</td>
             </tr>
           ))}
         </tbody>

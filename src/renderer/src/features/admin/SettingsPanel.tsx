@@ -34,7 +34,11 @@ function SettingsForm({ saved, change }: { saved: Settings; change: ReturnType<t
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    change.mutate(draft);
+    // Only what changed: saving the badge size must not count as choosing a photo retention.
+    const changed = Object.fromEntries(
+      Object.entries(draft).filter(([key, value]) => value !== saved[key as keyof Settings]),
+    ) as Partial<Settings>;
+    change.mutate(changed);
   }
 
   return (
