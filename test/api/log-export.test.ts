@@ -159,7 +159,7 @@ describe('the log by date, and as CSV', () => {
     // Every cell of every row quoted.
     for (const line of lines) expect(line).toMatch(/^"[^"]*"(,"([^"]|"")*")*$/);
     for (const delimiter of [',', ';', '\t']) {
-      const rows = parse<string[]>(text, { delimiter, relax_quotes: true, relax_column_count: true });
+      const rows: string[][] = parse(text, { delimiter, relax_quotes: true, relax_column_count: true });
       for (const cell of rows.flat())
         expect(cell.replace(/^[" ]+/, ''), `split on ${delimiter}`).not.toMatch(/^[=+\-@]/);
     }

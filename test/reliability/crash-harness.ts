@@ -3,6 +3,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { openContext } from '../../src/server/context';
 import { ERASED_NAME } from '../../src/server/db/repositories/erasures';
+import { auditLogRepository } from '../../src/server/db/repositories/audit-log';
+import { verifyChain } from '../../src/server/services/audit';
 import { formatLocalDate } from '../../src/shared/dates';
 import { sqlInAnotherProcess } from '../helpers/another-process';
 import { processPhoto } from '../../src/server/media/photo-processing';
@@ -140,7 +142,7 @@ export async function runCrashTorture(options: {
             const response = await fetch(`${server.url}/v1/admin/visitors/${visitorId}/erase`, {
               method: 'POST',
               headers: json,
-              body: JSON.stringify({ reason: 'crash test' }),
+              body: JSON.stringify({ reason: 'request' }),
             });
             if (response.status === 200) erased.add(visitorId);
             continue;
@@ -287,6 +289,20 @@ async function verify(
       if (n !== 0 && n !== 300) problems.push(`host import ${batch} is half there (${n} of 300)`);
       if (acknowledgedImport && n !== 300) problems.push(`acknowledged host import ${batch} is missing`);
     }
+    // A settings change and its audit entry commit together: the newest entry about the
+    // photo retention names the value stored, whatever the kill interrupted.
+    const stored = ctx.settings.read().photo_retention_days;
+    const lastChange = ctx.db
+      .prepare(
+        "SELECT detail FROM audit_log WHERE action = 'settings.update' AND detail LIKE 'photo_retention_days:%' ORDER BY audit_id DESC LIMIT 1",
+      )
+      .pluck()
+      .get() as string | undefined;
+    if (lastChange !== undefined && !lastChange.endsWith(`→ ${stored ?? 'none'}`)) {
+      problems.push(`photo retention is ${stored} but its last audit entry says "${lastChange}"`);
+    }
+    const chain = verifyChain(auditLogRepository(ctx.db));
+    if (!chain.ok) problems.push(`audit trail: ${chain.problems.join('; ')}`);
     const expected = new Set<string>();
     for (const row of rows) {
       // An erasure removes the photo row with the personal data, in one transaction; the
