@@ -13,7 +13,6 @@ import { ROOT } from './paths';
  */
 const binary = findElectronBinary(ROOT);
 const skipReason = 'missing' in binary ? `Electron specs skipped: ${binary.missing}.` : null;
-if (skipReason) console.log(skipReason);
 
 test.describe('the Electron app', () => {
   test.skip(skipReason !== null, skipReason ?? '');

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openContext } from '../src/server/context';
@@ -122,6 +123,49 @@ describe('the frontdesk command line', () => {
     } finally {
       child.kill('SIGTERM');
       fs.rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('frontdesk serve without --port', () => {
+  const dataDir = tempDataDir();
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  /** Starts serve, waits for its address, stops it; the port it listened on. */
+  async function servePort(): Promise<number> {
+    const child = spawn(process.execPath, [...CLI, 'serve', '--data-dir', dataDir], {
+      env: { ...process.env, FRONTDESK_LOG: 'silent' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /Frontdesk listening on (\S+)/.exec(out);
+          if (match) resolve(match[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+      });
+      return Number(new URL(url).port);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  }
+
+  it('listens on the same port at every start, and moves only when another program holds it', async () => {
+    const first = await servePort();
+    expect(await servePort()).toBe(first);
+    // Another program takes that port: serve moves, and stays on its new port afterwards.
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(first, '127.0.0.1', resolve));
+    try {
+      const moved = await servePort();
+      expect(moved).not.toBe(first);
+      expect(await servePort()).toBe(moved);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
     }
   });
 });

@@ -6,6 +6,7 @@ import { openContext } from '../server/context';
 import { auditLogRepository } from '../server/db/repositories/audit-log';
 import { verifyChain } from '../server/services/audit';
 import { defaultDataDir } from '../server/data-dir';
+import { DEFAULT_SERVE_PORT, startOnStablePort } from '../server/serve-port';
 import { startServer } from '../server/server';
 import { readPassword } from './read-password';
 import { seedVisitors } from './seed/seed';
@@ -21,15 +22,16 @@ export function buildCli(rendererDir: string): Command {
     .command('serve')
     .description('start the /v1 API and the desk UI without Electron')
     .option('--data-dir <dir>', 'where the database and photos live', defaultDataDir())
-    .option('--port <port>', 'port to listen on; 0 picks a free one', parsePort, 0)
+    .option(
+      '--port <port>',
+      `port to listen on; 0 picks a free one (default: the port of the last start, first ${DEFAULT_SERVE_PORT})`,
+      parsePort,
+    )
     .option('--host <host>', 'address to bind; keep loopback unless you mean it', '127.0.0.1')
-    .action(async (options: { dataDir: string; port: number; host: string }) => {
-      const server = await startServer({
-        dataDir: path.resolve(options.dataDir),
-        port: options.port,
-        host: options.host,
-        rendererDir,
-      });
+    .action(async (options: { dataDir: string; port?: number; host: string }) => {
+      const dataDir = path.resolve(options.dataDir);
+      const start = (port: number) => startServer({ dataDir, port, host: options.host, rendererDir });
+      const server = options.port === undefined ? await startOnStablePort(dataDir, start) : await start(options.port);
       await createAdminFromEnvironment(server.context);
       console.log(`Frontdesk listening on ${server.url}`);
       const stop = (): void => {

@@ -46,13 +46,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let allowed: ReadonlySet<string> = new Set();
   // Before the first request: a desk that was off at sign-out time catches up first.
   const stopChores = await context.startChores();
+  let built: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {
-    const { app, routes } = await buildApp(context, {
+    built = await buildApp(context, {
       rendererDir: options.rendererDir,
       allowedHosts: () => allowed,
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
       ...(options.connectionLimits ? { connectionLimits: options.connectionLimits } : {}),
     });
+    const { app, routes } = built;
     await app.listen({ host, port: options.port ?? 0 });
     const { port } = app.server.address() as AddressInfo;
     allowed = hostNamesFor(host, port, options.extraHostNames);
@@ -70,7 +72,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       },
     };
   } catch (error) {
+    // A port already taken, say: nothing of this start is left running.
     stopChores();
+    await built?.app.close();
     context.close();
     throw error;
   }

@@ -176,11 +176,17 @@ export function authService(deps: {
     return { userId: userOfValidToken(known.hash), secondsLeft: Math.floor((expiryMs - now()) / 1000) };
   }
 
+  // Told when tokens may have ended here (a sign-out, a deactivation, a new password), so
+  // that open event streams end at once instead of at their next write.
+  const sessionListeners = new Set<() => void>();
+  const sessionsChanged = (): void => sessionListeners.forEach((listener) => listener());
+
   function revoke(token: string): void {
     const hash = hashToken(token);
     tokens.revoke(hash, now());
     known.delete(hash.toString('base64'));
     urlKeys.delete(thumbUrlKey(hash).id);
+    sessionsChanged();
   }
 
   /** A staff account; without a role, the first is the admin and later ones are reception. */
@@ -223,6 +229,7 @@ export function authService(deps: {
       throw error;
     } finally {
       known.clear();
+      sessionsChanged();
     }
   }
 
@@ -252,6 +259,11 @@ export function authService(deps: {
       return user?.active ? user.role : undefined;
     },
     needsFirstUser: (): boolean => users.count() === 0,
+    /** Calls `listener` whenever tokens may have ended in this process; returns the unsubscribe. */
+    onSessionsChanged: (listener: () => void): (() => void) => {
+      sessionListeners.add(listener);
+      return () => sessionListeners.delete(listener);
+    },
   };
 }
 

@@ -2,7 +2,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { StoredSession } from '../../../shared/ipc';
 import { apiJson } from '../lib/api';
-import { clearSession, loadSession, saveSession } from '../lib/session-store';
+import { clearSession, loadSession, onSessionClearedElsewhere, saveSession } from '../lib/session-store';
 import { SignIn } from '../features/auth/SignIn';
 import { Desk } from './Desk';
 import { createQueryClient } from './query-client';
@@ -36,11 +36,17 @@ export function App() {
   }, []);
 
   const session = useMemo(
-    () => (gate.state === 'signed-in' ? { ...gate.session, signOut: () => signOut(true) } : null),
+    () =>
+      gate.state === 'signed-in'
+        ? { ...gate.session, signOut: () => signOut(true), ended: () => signOut(false) }
+        : null,
     [gate, signOut],
   );
 
+  useEffect(() => onSessionClearedElsewhere(() => signOut(false)), [signOut]);
+
   useEffect(() => {
+    // Every name and face goes with the session, before the sign-in screen shows.
     if (gate.state === 'signed-out') queryClient.clear();
   }, [gate.state, queryClient]);
 

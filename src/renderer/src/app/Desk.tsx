@@ -39,7 +39,7 @@ function isTyping(target: EventTarget | null): boolean {
 export function Desk() {
   const session = useSession();
   const client = useQueryClient();
-  const live = useLiveUpdates(session.token);
+  const live = useLiveUpdates(session.token, session.ended);
   const [density, setDensity] = useDensity();
   const [chosenView, setView] = useState<View>('on-site');
   const [search, setSearch] = useState('');

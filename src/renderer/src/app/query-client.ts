@@ -1,17 +1,17 @@
-import { QueryCache, QueryClient } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { ApiRequestError } from '../lib/api';
 import { revokeObjectUrlsOnRemoval } from '../queries/photos';
 
-/** One client for the app: a rejected token anywhere signs the desk out. */
+/** One client for the app: a rejected token anywhere, read or change, signs the desk out. */
 export function createQueryClient(onAuthFailure: () => void): QueryClient {
-  const queryCache = new QueryCache({
-    onError: (error) => {
-      if (error instanceof ApiRequestError && error.isAuthFailure) onAuthFailure();
-    },
-  });
+  const onError = (error: Error): void => {
+    if (error instanceof ApiRequestError && error.isAuthFailure) onAuthFailure();
+  };
+  const queryCache = new QueryCache({ onError });
   revokeObjectUrlsOnRemoval(queryCache);
   return new QueryClient({
     queryCache,
+    mutationCache: new MutationCache({ onError }),
     defaultOptions: {
       queries: {
         // Only a network failure is worth retrying; an API error answer will not change.

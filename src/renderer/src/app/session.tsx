@@ -2,7 +2,10 @@ import { createContext, useContext } from 'react';
 import type { StoredSession } from '../../../shared/ipc';
 
 export interface Session extends StoredSession {
+  /** Signs out at the desk's request: the token is revoked. */
   signOut: () => void;
+  /** The server ended the session (signed out elsewhere, account deactivated): back to sign-in, faces gone. */
+  ended: () => void;
 }
 
 export const SessionContext = createContext<Session | null>(null);

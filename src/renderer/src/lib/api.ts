@@ -44,7 +44,8 @@ async function request(path: string, options: RequestOptions): Promise<Response>
     });
   } catch (error) {
     if (options.signal?.aborted) throw error;
-    throw new ApiRequestError('network', 'Frontdesk’s server cannot be reached. Retrying…', 0);
+    // Says nothing of retrying: reads are retried by their queries, but a change is not.
+    throw new ApiRequestError('network', 'Frontdesk’s server cannot be reached.', 0);
   }
   if (!response.ok) throw await toRequestError(response);
   return response;

@@ -24,6 +24,19 @@ export async function clearSession(): Promise<void> {
   else localStorage.removeItem(KEY);
 }
 
+/**
+ * Calls `listener` when another tab of this browser signs out (the stored session goes).
+ * In Electron there is one window, and the main process keeps the session: nothing to watch.
+ */
+export function onSessionClearedElsewhere(listener: () => void): () => void {
+  if (hasBridge()) return () => undefined;
+  const watch = (event: StorageEvent) => {
+    if (event.key === KEY && event.newValue === null) listener();
+  };
+  window.addEventListener('storage', watch);
+  return () => window.removeEventListener('storage', watch);
+}
+
 function parse(text: string | null): StoredSession | null {
   if (!text) return null;
   try {

@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { ApiRequestError } from '../lib/api';
 import { isRefusal, readDeskEvents } from '../lib/event-stream';
 import { applyDeskEvent } from './visitor-cache';
 import { expectedKeys } from './expected';
@@ -13,7 +14,7 @@ const RETRY_MS = [500, 1000, 2000, 5000];
  * Returns whether the stream is up: while it is, the log queries do not poll. Every
  * (re)connection re-reads the log, since changes made while it was down were not seen.
  */
-export function useLiveUpdates(token: string): boolean {
+export function useLiveUpdates(token: string, onSessionEnded: () => void): boolean {
   const client = useQueryClient();
   const [live, setLive] = useState(false);
 
@@ -38,8 +39,13 @@ export function useLiveUpdates(token: string): boolean {
             onEvent: (event) => applyDeskEvent(client, event),
           });
         } catch (error) {
-          // A refused token ends the desk's session through the other queries; stop here.
-          if (controller.signal.aborted || isRefusal(error)) break;
+          if (controller.signal.aborted) break;
+          // The server ended the session: the desk shows sign-in now, not at its next click.
+          if (error instanceof ApiRequestError && error.isAuthFailure) {
+            onSessionEnded();
+            break;
+          }
+          if (isRefusal(error)) break;
         }
         setLive(false);
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS[Math.min(attempt++, RETRY_MS.length - 1)]));
@@ -48,7 +54,7 @@ export function useLiveUpdates(token: string): boolean {
     }
     void run();
     return () => controller.abort();
-  }, [client, token]);
+  }, [client, token, onSessionEnded]);
 
   return live;
 }

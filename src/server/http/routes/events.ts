@@ -68,12 +68,18 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
         ),
       );
       const keepAlive = setInterval(() => write(': keep-alive\n\n'), EVENTS_KEEPALIVE_MS);
+      // Signed out in another tab, or the account ended: the stream ends now, and the desk
+      // that reconnects is refused and shows the sign-in, faces gone.
+      const unwatch = ctx.auth.onSessionsChanged(() => {
+        if (!valid()) end();
+      });
       let ended = false;
       function end(): void {
         if (ended) return;
         ended = true;
         clearInterval(keepAlive);
         unsubscribe();
+        unwatch();
         open.delete(end);
         raw.end();
         // A peer that reads nothing never lets the end flush: do not wait for it.

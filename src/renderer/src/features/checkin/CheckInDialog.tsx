@@ -12,6 +12,14 @@ import { FormError } from '../../lib/FormError';
 
 type Problems = Partial<Record<CheckInField | 'form', string>>;
 
+/**
+ * A check-in is never sent again by itself: the card may have been given to someone else
+ * meanwhile, and an answer lost on the way could mean it was saved after all.
+ */
+const NOT_SENT =
+  'Not checked in: Frontdesk’s server could not be reached. The form is kept: press Check in again when the ' +
+  'green dot is back (if it was saved after all, the card number will say it is in use).';
+
 const PURPOSES = ['Meeting', 'Delivery', 'Interview', 'Contractor', 'Maintenance', 'Training'];
 
 /**
@@ -33,11 +41,16 @@ export function CheckInDialog({
   const [problems, setProblems] = useState<Problems>({});
   const [photo, setPhoto] = useState<Blob | null>(null);
   const [visiteeNo, setVisiteeNo] = useState<number | null>(expected?.visitee_no ?? null);
+  // Anything typed or a photo taken: Escape or Cancel then asks before throwing it away.
+  const [touched, setTouched] = useState(false);
+  const [discarding, setDiscarding] = useState(false);
+  const requestClose = () => (touched || photo ? setDiscarding(true) : onClose());
 
   const checkIn = useCheckIn(token, {
     onSuccess: onCheckedIn,
     onError: (error) => {
       if (error instanceof ApiRequestError && error.field) setProblems({ [error.field]: error.message });
+      else if (error instanceof ApiRequestError && error.code === 'network') setProblems({ form: NOT_SENT });
       else setProblems({ form: error.message });
     },
   });
@@ -79,10 +92,10 @@ export function CheckInDialog({
   return (
     <Dialog
       title={expected ? `Check in ${expected.name}` : 'Check in a visitor'}
-      onClose={onClose}
+      onClose={requestClose}
       className="check-in"
     >
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={submit} onChange={() => setTouched(true)} noValidate>
         <div className="check-in-grid">
           <div className="fields">
             <label>
@@ -141,7 +154,14 @@ export function CheckInDialog({
               </datalist>
               {fieldError('purpose')}
             </label>
-            <VisiteePicker value={visiteeNo} onChange={setVisiteeNo} error={problems.visitee_no} />
+            <VisiteePicker
+              value={visiteeNo}
+              onChange={(chosen) => {
+                setTouched(true);
+                setVisiteeNo(chosen);
+              }}
+              error={problems.visitee_no}
+            />
           </div>
           <div className="photo-field">
             <PhotoCapture value={photo} onChange={setPhoto} error={problems.image} />
@@ -149,12 +169,26 @@ export function CheckInDialog({
         </div>
         <FormError error={problems.form} />
         <FormActions
-          onCancel={onClose}
+          onCancel={requestClose}
           submit={checkIn.isPending ? 'Checking in…' : 'Check in'}
           busy={checkIn.isPending}
           className="primary big"
         />
       </form>
+      {discarding && (
+        <Dialog title="Discard this check-in?" onClose={() => setDiscarding(false)} className="confirm">
+          <p>What was typed{photo ? ' and the photo' : ''} will be lost.</p>
+          <div className="dialog-actions">
+            <span className="spacer" />
+            <button type="button" className="primary" onClick={() => setDiscarding(false)} autoFocus>
+              Keep editing
+            </button>
+            <button type="button" className="danger" onClick={onClose}>
+              Discard
+            </button>
+          </div>
+        </Dialog>
+      )}
     </Dialog>
   );
 }

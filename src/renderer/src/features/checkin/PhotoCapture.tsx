@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
-import { IMAGE_CONTENT_TYPES, IMAGE_FORMATS_LABEL } from '../../../../shared/api-types';
-import { IMAGE_MAX_BYTES, IMAGE_MAX_LABEL } from '../../../../shared/visitor-fields';
+import { IMAGE_FORMATS_LABEL } from '../../../../shared/api-types';
+import { preparePhoto, PhotoFileProblem } from './prepare-photo';
 
 type Mode = 'camera' | 'file';
 
-const ACCEPTED = Object.values(IMAGE_CONTENT_TYPES).join(',');
+// Any picture: one the server does not take as it is (a GIF, an AVIF) is redrawn as a JPEG.
+const ACCEPTED = 'image/*';
 
 /** The visitor's photo: from the desk's webcam (preview, capture, retake) or a file (picker or drop). */
 export function PhotoCapture({
@@ -98,11 +99,18 @@ function Camera({ onCapture }: { onCapture: (photo: Blob) => void }) {
 function FileDrop({ onFile }: { onFile: (photo: Blob) => void }) {
   const [hover, setHover] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const [reading, setReading] = useState(false);
+  // Decoded here, when chosen: a file that is no picture is said at once, not at Check in;
+  // one too large (a phone's photo) is made smaller instead of refused.
   const take = (file: File | undefined) => {
     if (!file) return;
-    if (file.size > IMAGE_MAX_BYTES) return setProblem(`The picture is larger than ${IMAGE_MAX_LABEL}.`);
     setProblem(null);
-    onFile(file);
+    setReading(true);
+    preparePhoto(file)
+      .then(onFile, (error: unknown) =>
+        setProblem(error instanceof PhotoFileProblem ? error.message : 'The picture could not be read.'),
+      )
+      .finally(() => setReading(false));
   };
   return (
     <label
@@ -120,10 +128,14 @@ function FileDrop({ onFile }: { onFile: (photo: Blob) => void }) {
     >
       <span>Drop a picture here, or choose a file</span>
       <span className="hint">
-        {IMAGE_FORMATS_LABEL}, up to {IMAGE_MAX_LABEL}
+        {reading ? 'Reading the picture…' : `${IMAGE_FORMATS_LABEL}; a larger photo is made smaller`}
       </span>
       <input type="file" accept={ACCEPTED} onChange={(event) => take(event.target.files?.[0])} />
-      {problem && <span className="field-error">{problem}</span>}
+      {problem && (
+        <span className="field-error" role="alert">
+          {problem}
+        </span>
+      )}
     </label>
   );
 }
