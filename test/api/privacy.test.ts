@@ -379,6 +379,12 @@ describe('the audit trail', () => {
                  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT 1; END;`),
       );
       expect(verify(rewritten).stderr).toContain('the trigger audit_log_no_update was changed');
+      // A trigger of someone else's that drops erasures' entries as they are written.
+      const dropping = tampered((db) =>
+        db.exec(`CREATE TRIGGER zz BEFORE INSERT ON AUDIT_LOG WHEN NEW.action = 'visitor.erase'
+                 BEGIN SELECT RAISE(IGNORE); END`),
+      );
+      expect(verify(dropping).stderr).toContain('a trigger zz that Frontdesk never made is on the trail');
     });
 
     it('finds a middle entry removed and the chain re-hashed, by the gap in the IDs', () => {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASE_FILE } from '../../src/server/context';
+import { DATABASE_FILE, openContext } from '../../src/server/context';
 import { assertMonotonic, migrate } from '../../src/server/db/migrate';
 import { MIGRATIONS } from '../../src/server/db/migrations';
 import { startServer, type RunningServer } from '../../src/server/server';
@@ -188,6 +188,73 @@ describe('upgrading a data folder written at schema version 1', () => {
     expect(backup.integrity).toBe('ok');
     expect(backup.visitors).toEqual(before.visitors);
     expect((fs.statSync(path.join(dataDir, backups[0]!)).mode & 0o777).toString(8)).toBe('600');
+  });
+});
+
+describe('the retention choice of a folder from before retention', () => {
+  const folders: string[] = [];
+  afterAll(() => folders.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+  const v1Copy = (): string => {
+    const dir = tempDataDir();
+    folders.push(dir);
+    fs.cpSync(FIXTURE, dir, { recursive: true });
+    return dir;
+  };
+
+  it('survives an upgrade that failed partway and was started again', async () => {
+    const dataDir = v1Copy();
+    const db = new Database(path.join(dataDir, DATABASE_FILE));
+    const failing = {
+      version: 5,
+      name: 'power cut',
+      up: () => {
+        throw new Error('the power went');
+      },
+    };
+    expect(() =>
+      migrate(db, () => path.join(dataDir, 'first-try.bak.db'), [...MIGRATIONS.slice(0, 4), failing]),
+    ).toThrow();
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    db.close();
+    const ctx = await openContext({ dataDir });
+    expect(ctx.settings.retentionChoicePending()).toBe(true);
+    expect(await ctx.applyRetention()).toEqual({ photos: 0, visits: 0 });
+    ctx.close();
+  });
+
+  it('waits for a choice even where schema 3 stored a photo retention (its form sent every setting)', async () => {
+    const dataDir = v1Copy();
+    const db = new Database(path.join(dataDir, DATABASE_FILE));
+    migrate(db, () => path.join(dataDir, 'to-v3.bak.db'), MIGRATIONS.slice(0, 3));
+    db.prepare(
+      "INSERT INTO settings (key, value) VALUES ('photo_retention_days', '30'), ('badge_size', '\"a6\"')",
+    ).run();
+    db.close();
+    const ctx = await openContext({ dataDir });
+    expect(ctx.settings.retentionChoicePending()).toBe(true);
+    expect(ctx.settings.read()).toMatchObject({ photo_retention_days: null, badge_size: 'a6' });
+    expect(await ctx.applyRetention()).toEqual({ photos: 0, visits: 0 });
+    // A client that sends every setting with a save chooses nothing by it, and only what changed is audited.
+    ctx.settings.update({ ...ctx.settings.read(), badge_size: '54x101' }, 1);
+    expect(ctx.settings.retentionChoicePending()).toBe(true);
+    // Sent alone, "until erased" (null, as stored) is a choice.
+    ctx.settings.update({ photo_retention_days: null }, 1);
+    expect(ctx.settings.retentionChoicePending()).toBe(false);
+    const details = ctx.db
+      .prepare("SELECT detail FROM audit_log WHERE action = 'settings.update' ORDER BY audit_id")
+      .pluck()
+      .all();
+    expect(details).toEqual(['badge_size: a6 → 54x101', 'photo_retention_days: not chosen since the upgrade → none']);
+    ctx.close();
+  });
+
+  it('never asks a new site', async () => {
+    const dataDir = tempDataDir();
+    folders.push(dataDir);
+    const ctx = await openContext({ dataDir });
+    expect(ctx.settings.retentionChoicePending()).toBe(false);
+    expect(ctx.settings.read().photo_retention_days).toBe(30);
+    ctx.close();
   });
 });
 

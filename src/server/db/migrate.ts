@@ -22,8 +22,8 @@ export function assertMonotonic(migrations: readonly Migration[]): void {
 }
 
 /**
- * Brings the schema to the latest version, one migration per transaction, each setting
- * user_version so a crash leaves the database at a whole version. A database that
+ * Brings the schema to the latest version, all steps in one transaction, each setting
+ * user_version, so a crash leaves the database at the version it had. A database that
  * already has data is copied aside first (`VACUUM INTO`), so a failed upgrade on a
  * kiosk can be undone by hand.
  */
@@ -43,11 +43,14 @@ export function migrate(
     db.prepare('VACUUM INTO ?').run(target);
     log.info(`backed up schema version ${current} to ${target}`);
   }
-  for (const migration of migrations.slice(current)) {
-    db.transaction(() => {
+  // One transaction for the whole upgrade: a crash or a failing step leaves the database at
+  // the version it had, so the next start upgrades from there again and every step sees the
+  // same `upgradedFrom` (a step that read a half-upgraded folder as new would misjudge it).
+  db.transaction(() => {
+    for (const migration of migrations.slice(current)) {
       migration.up(db, current);
       db.pragma(`user_version = ${migration.version}`);
-    })();
-    log.info(`applied ${migration.version} ${migration.name}`);
-  }
+      log.info(`applied ${migration.version} ${migration.name}`);
+    }
+  })();
 }

@@ -85,8 +85,8 @@ export function auditTrail(deps: {
     const last = deps.log.last();
     let previous = last?.hash ?? GENESIS;
     let id = Math.max(last?.audit_id ?? 0, deps.log.highestGiven());
-    // Never before the newest entry, even if the clock was set back: the order stays time order.
-    const time = Math.max(now(), last?.time ?? 0);
+    // The clock as it is: a clock set back shows as such, never hidden by rewriting times.
+    const time = now();
     for (const pending of rows) {
       const row = { ...pending, time };
       const hash = chainHash(previous, row);
@@ -234,6 +234,11 @@ export function verifyChain(log: AuditLogRepository, earlierHead?: string): Chai
     const sql = present.get(trigger.name);
     if (sql === undefined) problems.push(`the trigger ${trigger.name} that keeps the trail append-only is missing`);
     else if (normal(sql) !== normal(trigger.sql)) problems.push(`the trigger ${trigger.name} was changed`);
+  }
+  // Any other trigger on the trail could silently drop entries (RAISE(IGNORE)) as they are written.
+  const known = new Set<string>(AUDIT_TRIGGERS.map((trigger) => trigger.name));
+  for (const name of present.keys()) {
+    if (!known.has(name)) problems.push(`a trigger ${name} that Frontdesk never made is on the trail`);
   }
 
   let previous: Buffer = GENESIS;

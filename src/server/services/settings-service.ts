@@ -30,21 +30,27 @@ export function settingsService(deps: { db: Db; settings: SettingsRepository; au
   }
 
   /**
-   * Applies a change and audits it in one transaction, naming each setting with its old
-   * and new value (settings hold no personal data). Choosing a photo retention, whatever
-   * the value, ends the upgraded site's wait for a choice.
+   * Applies a change and audits it in one transaction, naming each setting whose value
+   * changed with its old and new value (settings hold no personal data). An upgraded site's
+   * wait for a photo retention ends with a choice made on purpose: a new value, or the
+   * setting sent alone (the desk's question sends it so; "until erased" is a choice too).
+   * A client that sends every setting with each save chooses nothing by it.
    */
   const update = deps.db.transaction((patch: SettingsPatch, userId: number): Settings => {
     const before = read();
-    const changed = (Object.keys(patch) as (keyof Settings)[]).filter((key) => Object.hasOwn(DEFAULT_SETTINGS, key));
-    if (changed.length === 0) return before;
-    const wasUnchosen = retentionChoicePending();
-    deps.settings.write(patch);
-    const detail = changed.sort().map((key) => {
-      const from = wasUnchosen && key === 'photo_retention_days' ? 'not chosen since the upgrade' : show(before[key]);
+    const keys = (Object.keys(patch) as (keyof Settings)[]).filter((key) => Object.hasOwn(DEFAULT_SETTINGS, key));
+    const changed = keys.filter((key) => patch[key] !== before[key]);
+    const chosen =
+      retentionChoicePending() &&
+      (changed.includes('photo_retention_days') || (keys.length === 1 && keys[0] === 'photo_retention_days'));
+    if (changed.length === 0 && !chosen) return before;
+    deps.settings.write(Object.fromEntries(changed.map((key) => [key, patch[key]])));
+    if (chosen) deps.settings.remove(RETENTION_UNCHOSEN_KEY);
+    const named = new Set<keyof Settings>(chosen ? [...changed, 'photo_retention_days'] : changed);
+    const detail = [...named].sort().map((key) => {
+      const from = chosen && key === 'photo_retention_days' ? 'not chosen since the upgrade' : show(before[key]);
       return `${key}: ${from} → ${show(patch[key])}`;
     });
-    if (wasUnchosen && changed.includes('photo_retention_days')) deps.settings.remove(RETENTION_UNCHOSEN_KEY);
     deps.audit.record({ action: 'settings.update', userId, detail: detail.join('; ') });
     return read();
   });

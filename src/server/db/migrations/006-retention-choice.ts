@@ -20,12 +20,14 @@ export const retentionChoice: Migration = {
       DROP INDEX audit_by_user;
       CREATE INDEX audit_by_account ON audit_log(user_id, audit_id);
     `);
-    const predatesRetention = upgradedFrom >= 1 && upgradedFrom <= 3;
-    const chosen = db.prepare("SELECT 1 FROM settings WHERE key = 'photo_retention_days'").get() !== undefined;
-    if (predatesRetention && !chosen) {
-      const insert = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)');
-      insert.run('photo_retention_days', 'null');
-      insert.run(RETENTION_UNCHOSEN_KEY, 'true');
+    // Even a stored photo_retention_days proves no choice at schema 3: its Settings form sent
+    // every setting with each save, and nothing but a command-line flag ever deleted by it.
+    if (upgradedFrom >= 1 && upgradedFrom <= 3) {
+      const write = db.prepare(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      );
+      write.run('photo_retention_days', 'null');
+      write.run(RETENTION_UNCHOSEN_KEY, 'true');
     }
   },
 };

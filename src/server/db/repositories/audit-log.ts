@@ -28,8 +28,8 @@ export interface AuditFilter {
 const COLUMNS = 'audit_id, time, user_id, username, action, visitor_id, detail, hash';
 
 export function auditLogRepository(db: Db) {
-  const last = db.prepare<[], { audit_id: number; time: number; hash: Buffer }>(
-    'SELECT audit_id, time, hash FROM audit_log ORDER BY audit_id DESC LIMIT 1',
+  const last = db.prepare<[], { audit_id: number; hash: Buffer }>(
+    'SELECT audit_id, hash FROM audit_log ORDER BY audit_id DESC LIMIT 1',
   );
   const insert = db.prepare<[AuditRow]>(
     `INSERT INTO audit_log (audit_id, time, user_id, username, action, visitor_id, detail, hash)
@@ -40,7 +40,8 @@ export function auditLogRepository(db: Db) {
   );
   const highestGiven = db.prepare<[], number>("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").pluck();
   const triggers = db.prepare<[], { name: string; sql: string }>(
-    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'",
+    // SQLite keeps the table name as the trigger spelled it: "ON AUDIT_LOG" is the same table.
+    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND lower(tbl_name) = 'audit_log'",
   );
   const pages = new Map<string, ReturnType<Db['prepare']>>();
 

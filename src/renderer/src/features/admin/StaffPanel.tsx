@@ -13,8 +13,9 @@ export function StaffPanel() {
   const { token, username } = useSession();
   const staff = useQuery(staffQuery(token));
   const add = useAddStaff(token);
-  const change = useChangeStaff(token);
   const [resetting, setResetting] = useState<StaffAccount | null>(null);
+  const [confirming, setConfirming] = useState<PendingChange | null>(null);
+  const activeAdmins = (staff.data ?? []).filter((account) => account.active && account.role === 'admin').length;
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -63,7 +64,6 @@ export function StaffPanel() {
         <FormError error={add.error} />
       </form>
 
-      <FormError error={change.error} />
       <table className="admin-table" aria-label="Staff accounts">
         <thead>
           <tr>
@@ -77,45 +77,53 @@ export function StaffPanel() {
           </tr>
         </thead>
         <tbody>
-          {(staff.data ?? []).map((account) => (
-            <tr key={account.user_id} className={account.active ? '' : 'inactive'}>
-              <td>
-                {account.username}
-                {account.username === username && <span className="tag">you</span>}
-              </td>
-              <td>
-                <select
-                  aria-label={`Role of ${account.username}`}
-                  value={account.role}
-                  onChange={(event) =>
-                    change.mutate({ userId: account.user_id, patch: { role: event.target.value as Role } })
-                  }
-                >
-                  {ROLES.map((role) => (
-                    <option key={role} value={role}>
-                      {ROLE_NAMES[role]}
-                    </option>
-                  ))}
-                </select>
-              </td>
-              <td>{account.active ? 'Active' : 'Deactivated'}</td>
-              <td>{account.created_time.slice(0, 10)}</td>
-              <td>
-                <div className="actions">
-                  <button type="button" onClick={() => setResetting(account)}>
-                    Reset password…
-                  </button>
-                  <button
-                    type="button"
-                    className={account.active ? 'danger' : ''}
-                    onClick={() => change.mutate({ userId: account.user_id, patch: { active: !account.active } })}
+          {(staff.data ?? []).map((account) => {
+            // The server refuses to leave the site without an admin: the desk does not offer it.
+            const lastAdmin = account.active && account.role === 'admin' && activeAdmins === 1;
+            return (
+              <tr key={account.user_id} className={account.active ? '' : 'inactive'}>
+                <td>
+                  {account.username}
+                  {account.username === username && <span className="tag">you</span>}
+                </td>
+                <td>
+                  <select
+                    aria-label={`Role of ${account.username}`}
+                    value={account.role}
+                    disabled={lastAdmin}
+                    title={lastAdmin ? LAST_ADMIN : undefined}
+                    onChange={(event) => setConfirming({ account, patch: { role: event.target.value as Role } })}
                   >
-                    {account.active ? 'Deactivate' : 'Reactivate'}
-                  </button>
-                </div>
-              </td>
-            </tr>
-          ))}
+                    {ROLES.map((role) => (
+                      <option key={role} value={role}>
+                        {ROLE_NAMES[role]}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>{account.active ? 'Active' : 'Deactivated'}</td>
+                <td>{account.created_time.slice(0, 10)}</td>
+                <td>
+                  <div className="actions">
+                    <button type="button" onClick={() => setResetting(account)}>
+                      Reset password…
+                    </button>
+                    {lastAdmin ? (
+                      <span className="hint">{LAST_ADMIN}</span>
+                    ) : (
+                      <button
+                        type="button"
+                        className={account.active ? 'danger' : ''}
+                        onClick={() => setConfirming({ account, patch: { active: !account.active } })}
+                      >
+                        {account.active ? 'Deactivate…' : 'Reactivate…'}
+                      </button>
+                    )}
+                  </div>
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
       <p className="hint">
@@ -123,7 +131,66 @@ export function StaffPanel() {
         cannot be demoted or deactivated.
       </p>
       {resetting && <ResetPassword account={resetting} onClose={() => setResetting(null)} />}
+      {confirming && <ConfirmChange change={confirming} onClose={() => setConfirming(null)} />}
     </div>
+  );
+}
+
+const LAST_ADMIN = 'The only active administrator: make another account an admin first.';
+
+interface PendingChange {
+  account: StaffAccount;
+  patch: { role: Role } | { active: boolean };
+}
+
+/** What a staff change does, in words, before it is made. */
+function describeChange({ account, patch }: PendingChange): { title: string; consequence: string; action: string } {
+  const name = account.username;
+  if ('active' in patch) {
+    return patch.active
+      ? { title: `Reactivate ${name}?`, consequence: `${name} can sign in again.`, action: 'Reactivate' }
+      : {
+          title: `Deactivate ${name}?`,
+          consequence: `${name}’s sessions end at once, on every desk, and ${name} can no longer sign in.`,
+          action: 'Deactivate',
+        };
+  }
+  return patch.role === 'admin'
+    ? {
+        title: `Make ${name} an administrator?`,
+        consequence: `${name} will manage staff, hosts and settings, read the audit trail and erase visitors.`,
+        action: 'Make administrator',
+      }
+    : {
+        title: `Make ${name} reception?`,
+        consequence: `${name} loses Administration at once, on every desk; checking visitors in and out stays.`,
+        action: 'Make reception',
+      };
+}
+
+function ConfirmChange({ change: pending, onClose }: { change: PendingChange; onClose: () => void }) {
+  const { token } = useSession();
+  const change = useChangeStaff(token);
+  const words = describeChange(pending);
+  return (
+    <Dialog title={words.title} onClose={onClose} className="confirm">
+      <form
+        className="fields"
+        onSubmit={(event) => {
+          event.preventDefault();
+          change.mutate({ userId: pending.account.user_id, patch: pending.patch }, { onSuccess: onClose });
+        }}
+      >
+        <p>{words.consequence}</p>
+        <FormError error={change.error} />
+        <FormActions
+          onCancel={onClose}
+          submit={words.action}
+          busy={change.isPending}
+          className={'active' in pending.patch && !pending.patch.active ? 'primary danger' : 'primary'}
+        />
+      </form>
+    </Dialog>
   );
 }
 
