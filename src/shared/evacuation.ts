@@ -13,6 +13,7 @@ export const rollPersonSchema = z
     visitor_id: z.string(),
     name: z.string(),
     card_no: z.number().int(),
+    mobile: z.string().describe('To phone someone not yet accounted for; empty once the visitor is erased.'),
     visitee_name: z.string().nullable(),
     has_photo: z.boolean(),
     thumbhash: z.string().nullable(),

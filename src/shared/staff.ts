@@ -56,6 +56,7 @@ export const meResponseSchema = z.object({
     badge_size: z
       .enum(BADGE_SIZES)
       .describe('The label this desk lays badges out for (a site setting every role needs).'),
+    data_dir: z.string().describe('Where this server keeps its database and photos, on the computer it runs on.'),
     retention_choice_pending: z
       .boolean()
       .describe(

@@ -36,7 +36,12 @@ describe('the evacuation roll call', () => {
     for (const name of ['Ana Alarm', 'Ben Bell', 'Cy Siren']) onSite.push(await checkIn(name));
     const roll = ((await (await start('real')).json()) as { data: Evacuation }).data;
     expect(roll.people.map((p) => p.name)).toEqual(['Ana Alarm', 'Ben Bell', 'Cy Siren']);
-    expect(roll.people[0]).toMatchObject({ has_photo: true, accounted_time: null, accounted_by: null });
+    expect(roll.people[0]).toMatchObject({
+      has_photo: true,
+      mobile: expect.stringMatching(/^\+?\d{6,15}$/) as string,
+      accounted_time: null,
+      accounted_by: null,
+    });
     await checkIn('Late Arrival');
     await server.api(`/v1/exit/${onSite[1]}`);
     const again = ((await (await server.api(`/v1/evacuations/${roll.evacuation_id}`)).json()) as { data: Evacuation })

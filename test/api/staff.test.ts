@@ -33,11 +33,23 @@ describe('roles and staff accounts', () => {
   it('makes the first account an admin and says who a token belongs to', async () => {
     expect(await (await server.api('/v1/me')).json()).toEqual({
       success: true,
-      data: { username: STAFF.username, role: 'admin', badge_size: '62x100', retention_choice_pending: false },
+      data: {
+        username: STAFF.username,
+        role: 'admin',
+        badge_size: '62x100',
+        data_dir: server.dataDir,
+        retention_choice_pending: false,
+      },
     });
     expect(await (await server.api('/v1/me', { auth: receptionToken })).json()).toEqual({
       success: true,
-      data: { username: RECEPTION.username, role: 'reception', badge_size: '62x100', retention_choice_pending: false },
+      data: {
+        username: RECEPTION.username,
+        role: 'reception',
+        badge_size: '62x100',
+        data_dir: server.dataDir,
+        retention_choice_pending: false,
+      },
     });
   });
 

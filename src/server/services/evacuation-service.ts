@@ -45,6 +45,7 @@ export function evacuationService(deps: {
         visitor_id: person.visitor_id,
         name: person.name,
         card_no: person.card_no,
+        mobile: person.mobile,
         visitee_name: person.visitee_name,
         has_photo: person.photo_format !== null,
         thumbhash: person.thumbhash ? person.thumbhash.toString('base64') : null,

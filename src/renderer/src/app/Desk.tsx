@@ -2,7 +2,8 @@ import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-quer
 import { useCallback, useDeferredValue, useEffect, useRef, useState } from 'react';
 import type { Visitor } from '../../../shared/api-types';
 import type { ExpectedVisit } from '../../../shared/expected';
-import { AdminArea } from '../features/admin/AdminArea';
+import { AdminArea, type AdminSection } from '../features/admin/AdminArea';
+import { GettingStarted } from '../features/log/GettingStarted';
 import { RetentionChoiceDialog } from '../features/admin/RetentionChoiceDialog';
 import { CheckedInBar } from '../features/badge/CheckedInBar';
 import { EvacuationButton } from '../features/evacuation/EvacuationButton';
@@ -20,6 +21,7 @@ import { DeskMenu } from '../features/desk/DeskMenu';
 import { DensityPicker, useDensity } from '../features/log/density';
 import { ExitDialog } from '../features/log/ExitDialog';
 import { VisitorGrid } from '../features/log/VisitorGrid';
+import { matchesOnSiteSearch } from '../features/log/on-site-search';
 import { PhotoViewer } from '../features/viewer/PhotoViewer';
 import { useLiveUpdates } from '../queries/live';
 import { findCachedVisitor } from '../queries/visitor-cache';
@@ -44,6 +46,10 @@ export function Desk() {
   const [chosenView, setView] = useState<View>('on-site');
   const [search, setSearch] = useState('');
   const q = useDeferredValue(search.trim());
+  // On site now has its own search, done on the desk over everyone on the premises.
+  const [siteSearch, setSiteSearch] = useState('');
+  const siteQ = useDeferredValue(siteSearch.trim());
+  const siteSearchRef = useRef<HTMLInputElement>(null);
   // The viewer holds a person, never a place in a list that other desks keep changing.
   const [opened, setOpened] = useState<Visitor | null>(null);
   const [leaving, setLeaving] = useState<Visitor | null>(null);
@@ -54,6 +60,7 @@ export function Desk() {
   // The visitor just checked in: the confirmation, with their badge.
   const [checkedIn, setCheckedIn] = useState<string | null>(null);
   const [listingEvacuations, setListingEvacuations] = useState(false);
+  const [adminSection, setAdminSection] = useState<AdminSection>('staff');
   const openRoll = useCallback((evacuationId: number) => {
     setListingEvacuations(false);
     setRollId(evacuationId);
@@ -86,7 +93,12 @@ export function Desk() {
       setExportProblem(error instanceof Error ? error.message : String(error));
     }
   }
-  const visitors = (view === 'on-site' ? onSite.data : history.data)?.visitors ?? [];
+  const held = (view === 'on-site' ? onSite.data : history.data)?.visitors ?? [];
+  const visitors = view === 'on-site' && siteQ ? held.filter((visitor) => matchesOnSiteSearch(visitor, siteQ)) : held;
+  // A search of who is on site looks at all of them: the pages not yet read are read now.
+  useEffect(() => {
+    if (view === 'on-site' && siteQ && onSite.hasNextPage && !onSite.isFetchingNextPage) void onSite.fetchNextPage();
+  }, [view, siteQ, onSite]);
   const loading = view === 'on-site' ? onSite.isPending : history.isPending;
   const failed = view === 'on-site' ? onSite.error : history.error;
 
@@ -101,9 +113,11 @@ export function Desk() {
       if (document.querySelector('dialog[open]')) return;
       if (event.key === 'n' || event.key === 'N') setCheckingIn(true);
       else if (event.key === '/') {
-        setView('history');
-        // The search field exists once History renders.
-        requestAnimationFrame(() => searchRef.current?.focus());
+        // The search of the list in view: On site now has its own, every other view goes to History's.
+        const onSiteShown = siteSearchRef.current !== null;
+        if (!onSiteShown) setView('history');
+        // The search field exists once the view renders.
+        requestAnimationFrame(() => (onSiteShown ? siteSearchRef : searchRef).current?.focus());
       } else return;
       event.preventDefault();
     };
@@ -153,10 +167,43 @@ export function Desk() {
           >
             + Check in visitor
           </button>
-          <DeskMenu onAdmin={isAdmin ? () => setView('admin') : undefined} />
+          <DeskMenu
+            onAdmin={
+              isAdmin
+                ? () => {
+                    setAdminSection('staff');
+                    setView('admin');
+                  }
+                : undefined
+            }
+          />
         </div>
       </header>
 
+      {view === 'on-site' && (
+        <div className="searchbar">
+          <input
+            ref={siteSearchRef}
+            type="search"
+            aria-label="Search who is on site by name, card, host, purpose or mobile"
+            aria-keyshortcuts="/"
+            placeholder="Search who is on site: name, card, host, purpose or mobile  ( / )"
+            value={siteSearch}
+            onChange={(event) => setSiteSearch(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape' && siteSearch) {
+                event.preventDefault();
+                setSiteSearch('');
+              }
+            }}
+          />
+          {siteQ && (
+            <span className="hint" role="status">
+              {visitors.length === 1 ? '1 visitor matches' : `${visitors.length} visitors match`}
+            </span>
+          )}
+        </div>
+      )}
       {view === 'history' && (
         <div className="searchbar">
           <input
@@ -189,7 +236,7 @@ export function Desk() {
         </main>
       ) : view === 'admin' ? (
         <main className="log">
-          <AdminArea onClose={() => setView('on-site')} />
+          <AdminArea key={adminSection} initial={adminSection} onClose={() => setView('on-site')} />
         </main>
       ) : view === 'expected' ? (
         <main className="log">
@@ -211,16 +258,29 @@ export function Desk() {
             visitors={visitors}
             density={density}
             showExitTime={view === 'history'}
-            emptyText={
-              loading
-                ? 'Loading…'
-                : view === 'on-site'
-                  ? 'Nobody is on the premises.'
-                  : q
-                    ? `No visitor matches “${q}”${range.from || range.to ? ' on these dates' : ''}.`
-                    : range.from || range.to
-                      ? 'No visitors on these dates.'
-                      : 'No visitors yet.'
+            empty={
+              loading ? (
+                'Loading…'
+              ) : view === 'on-site' ? (
+                siteQ ? (
+                  `Nobody on site matches “${siteQ}”.`
+                ) : (
+                  <GettingStarted
+                    isAdmin={isAdmin}
+                    onAdmin={(section) => {
+                      setAdminSection(section);
+                      setView('admin');
+                    }}
+                    onCheckIn={() => setCheckingIn(true)}
+                  />
+                )
+              ) : q ? (
+                `No visitor matches “${q}”${range.from || range.to ? ' on these dates' : ''}.`
+              ) : range.from || range.to ? (
+                'No visitors on these dates.'
+              ) : (
+                'No visitors yet.'
+              )
             }
             onOpen={setOpened}
             onExit={setLeaving}
@@ -245,7 +305,7 @@ export function Desk() {
             openIndex >= 0
               ? {
                   index: openIndex,
-                  total: view === 'on-site' ? (onSite.data?.count ?? visitors.length) : visitors.length,
+                  total: view === 'on-site' && !siteQ ? (onSite.data?.count ?? visitors.length) : visitors.length,
                 }
               : null
           }

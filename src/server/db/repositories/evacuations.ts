@@ -17,6 +17,7 @@ export interface RollRow {
   visitor_id: string;
   name: string;
   card_no: number;
+  mobile: string;
   visitee_name: string | null;
   photo_format: ImageFormat | null;
   thumbhash: Buffer | null;
@@ -47,7 +48,7 @@ export function evacuationsRepository(db: Db) {
       WHERE v.exit_at IS NULL`,
   );
   const people = db.prepare<[number], RollRow>(
-    `SELECT v.visitor_id, v.name, v.card_no, p.visitee_name, ph.format AS photo_format, ph.thumbhash,
+    `SELECT v.visitor_id, v.name, v.card_no, v.mobile, p.visitee_name, ph.format AS photo_format, ph.thumbhash,
             p.accounted_at, u.username AS accounted_by
        FROM evacuation_people p
        JOIN visitors v ON v.visitor_id = p.visitor_id

@@ -130,6 +130,7 @@ export function oauthRoutes(app: FastifyInstance, ctx: AppContext): void {
           username: user.username,
           role: user.role,
           badge_size: ctx.settings.read().badge_size,
+          data_dir: ctx.dataDir,
           retention_choice_pending: user.role === 'admin' && ctx.settings.retentionChoicePending(),
         },
       };

@@ -10,11 +10,11 @@ const SECTIONS = [
   { id: 'settings', label: 'Settings' },
   { id: 'audit', label: 'Audit trail' },
 ] as const;
-type Section = (typeof SECTIONS)[number]['id'];
+export type AdminSection = (typeof SECTIONS)[number]['id'];
 
 /** Running the site: staff accounts, the people visited, desk-wide settings. Shown to admins only. */
-export function AdminArea({ onClose }: { onClose: () => void }) {
-  const [section, setSection] = useState<Section>('staff');
+export function AdminArea({ initial = 'staff', onClose }: { initial?: AdminSection; onClose: () => void }) {
+  const [section, setSection] = useState<AdminSection>(initial);
   return (
     <section className="admin" aria-labelledby="admin-title">
       <header className="admin-head">

@@ -1,4 +1,6 @@
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
+import { meQuery } from '../../queries/admin';
 import { useSession } from '../../app/session';
 import { Dialog } from '../../lib/Dialog';
 import { callMain, hasBridge } from '../../lib/bridge';
@@ -12,6 +14,8 @@ import { FormError } from '../../lib/FormError';
  */
 export function DeskMenu({ onAdmin }: { onAdmin?: (() => void) | undefined }) {
   const session = useSession();
+  // In a browser the data folder is the server's: /v1/me says where.
+  const me = useQuery(meQuery(session.token));
   const [open, setOpen] = useState(false);
   const [info, setInfo] = useState<{ dataDir: string; kiosk: boolean } | null>(null);
   const [closing, setClosing] = useState(false);
@@ -46,7 +50,10 @@ export function DeskMenu({ onAdmin }: { onAdmin?: (() => void) | undefined }) {
             <dt>Signed in</dt>
             <dd>{session.username}</dd>
             <dt>Data folder</dt>
-            <dd>{info?.dataDir ?? 'On the server this browser is connected to'}</dd>
+            <dd>
+              {info?.dataDir ??
+                (me.data ? `${me.data.data_dir}, on the computer running Frontdesk at ${location.host}` : '…')}
+            </dd>
           </dl>
           <BadgePrefs />
           {closing && (

@@ -33,7 +33,8 @@ export function RollCall({ evacuationId, onClose }: { evacuationId: number; onCl
   const accounted = roll.people.filter((p) => p.accounted_time).length;
   const shown = roll.people.filter(
     (person) =>
-      (!onlyMissing || !person.accounted_time) && (!needle || person.name.toLocaleLowerCase().includes(needle)),
+      (!onlyMissing || !person.accounted_time) &&
+      (!needle || person.name.toLocaleLowerCase().includes(needle) || String(person.card_no) === needle),
   );
   const toggle = (person: RollPerson) => {
     // Taps in quick succession are each sent: a mark is never dropped while another is saved.
@@ -72,10 +73,17 @@ export function RollCall({ evacuationId, onClose }: { evacuationId: number; onCl
       <div className="roll-tools">
         <input
           type="search"
-          aria-label="Find a person on the roll by name"
-          placeholder="Find by name"
+          aria-label="Find a person on the roll by name or card"
+          placeholder="Find by name or card; Enter marks the one found safe"
           value={search}
           onChange={(event) => setSearch(event.target.value)}
+          onKeyDown={(event) => {
+            // One person found: Enter marks them safe (again undoes), and the search is ready for the next.
+            if (event.key !== 'Enter' || shown.length !== 1) return;
+            event.preventDefault();
+            toggle(shown[0]!);
+            setSearch('');
+          }}
         />
         <label className="checkbox">
           <input type="checkbox" checked={onlyMissing} onChange={(event) => setOnlyMissing(event.target.checked)} />
@@ -100,10 +108,16 @@ export function RollCall({ evacuationId, onClose }: { evacuationId: number; onCl
                 #{person.card_no}
                 {person.visitee_name ? ` · ${person.visitee_name}` : ''}
               </span>
+              {person.mobile && (
+                <span className="detail roll-mobile">
+                  <span aria-hidden="true">☎ </span>
+                  {person.mobile}
+                </span>
+              )}
               <span className="roll-state">
                 {person.accounted_time
-                  ? `✓ Safe ${person.accounted_time.slice(11, 16)}${person.accounted_by ? ` · ${person.accounted_by}` : ''}`
-                  : 'Not yet accounted'}
+                  ? `✓ SAFE ${person.accounted_time.slice(11, 16)}${person.accounted_by ? ` · ${person.accounted_by}` : ''}`
+                  : '✗ NOT YET ACCOUNTED'}
               </span>
             </button>
           </li>

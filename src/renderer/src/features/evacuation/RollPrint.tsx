@@ -26,6 +26,7 @@ export function RollPrint({ evacuation }: { evacuation: Evacuation }) {
               <th aria-label="Photo" />
               <th>Name</th>
               <th>Card</th>
+              <th>Mobile</th>
               <th>Visiting</th>
               <th>Safe</th>
             </tr>
@@ -38,6 +39,7 @@ export function RollPrint({ evacuation }: { evacuation: Evacuation }) {
                 </td>
                 <td>{person.name}</td>
                 <td>#{person.card_no}</td>
+                <td>{person.mobile}</td>
                 <td>{person.visitee_name ?? ''}</td>
                 <td className="tick">{person.accounted_time ? `☑ ${person.accounted_time.slice(11, 16)}` : '☐'}</td>
               </tr>

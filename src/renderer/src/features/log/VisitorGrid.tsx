@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
 import type { Visitor } from '../../../../shared/api-types';
 import type { Density } from './density';
 import { VisitorCard } from './VisitorCard';
@@ -9,7 +9,8 @@ interface Props {
   visitors: Visitor[];
   density: Density;
   showExitTime: boolean;
-  emptyText: string;
+  /** What an empty list says: a sentence, or a whole panel (the empty desk's first steps). */
+  empty: ReactNode;
   onOpen: (visitor: Visitor) => void;
   onExit: (visitor: Visitor) => void;
   hasMore: boolean;
@@ -28,7 +29,7 @@ export function VisitorGrid({
   visitors,
   density,
   showExitTime,
-  emptyText,
+  empty,
   onOpen,
   onExit,
   hasMore,
@@ -119,7 +120,11 @@ export function VisitorGrid({
   return (
     <div className="grid-scroll" ref={scrollRef} tabIndex={-1} onScroll={rememberAnchor}>
       {visitors.length === 0 ? (
-        <p className="empty">{emptyText}</p>
+        typeof empty === 'string' ? (
+          <p className="empty">{empty}</p>
+        ) : (
+          empty
+        )
       ) : (
         <ul
           className={`grid density-${density}`}
