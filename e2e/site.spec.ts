@@ -78,7 +78,7 @@ test('an admin adds a reception account and a host; reception sees no admin area
 
 test('checks in an expected visitor from Expected today; the visit is marked arrived', async ({ page, desk }) => {
   await signIn(page, desk);
-  await page.getByRole('button', { name: /Expected today/ }).click();
+  await page.getByRole('button', { name: /^Expected/ }).click();
   await page.getByRole('button', { name: '+ Expect a visitor' }).click();
   const expectDialog = page.getByRole('dialog', { name: 'Expect a visitor' });
   await expectDialog.getByLabel('Full name').fill('Chiamaka Okafor');
@@ -86,18 +86,24 @@ test('checks in an expected visitor from Expected today; the visit is marked arr
   await expectDialog.getByRole('option', { name: /Alice Morgan/ }).click();
   await expectDialog.getByLabel('Purpose').fill('Interview');
   await expectDialog.getByLabel('Note for the desk').fill('Bring a laptop pass');
+  await expectDialog.getByLabel('Arrives at (optional)').fill('10:30');
   await expectDialog.getByRole('button', { name: 'Add to expected' }).click();
-  await expect(expectDialog).toHaveCount(0);
+  const confirmation = page.getByRole('dialog', { name: 'Visitor expected' });
+  await expect(confirmation.getByRole('status')).toContainText('Chiamaka Okafor is expected today');
+  await expect(confirmation.getByRole('status')).toContainText('at 10:30, to see Alice Morgan');
+  await confirmation.getByRole('button', { name: 'Done' }).click();
+  await expect(confirmation).toHaveCount(0);
 
   const visit = page.locator('.expected-item', { hasText: 'Chiamaka Okafor' });
   await expect(visit).toContainText('To see Alice Morgan · Interview');
-  await expect(page.getByRole('button', { name: /Expected today/ })).toContainText('1');
+  await expect(page.getByRole('button', { name: /^Expected/ })).toContainText('1');
   await screenshot(page, '23-expected-today');
   await expectNoSeriousA11yViolations(page);
 
   await visit.getByRole('button', { name: 'Check in', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Check in Chiamaka Okafor' });
   await expect(dialog.getByLabel('Full name')).toHaveValue('Chiamaka Okafor');
+  await expect(dialog.getByRole('note')).toContainText('Due 10:30 · Note for the desk: Bring a laptop pass');
   await expect(dialog.getByLabel('Purpose')).toHaveValue('Interview');
   await expect(dialog.getByRole('combobox', { name: 'Person visited (optional)' })).toHaveValue('Alice Morgan');
   await dialog.getByLabel('Card number').fill('8123');
@@ -111,7 +117,7 @@ test('checks in an expected visitor from Expected today; the visit is marked arr
 
   // The desk shows the newcomer first on site; Expected today shows the visit arrived.
   await expect(page.locator('.card').first().locator('.name')).toHaveText('Chiamaka Okafor');
-  await page.getByRole('button', { name: /Expected today/ }).click();
+  await page.getByRole('button', { name: /^Expected/ }).click();
   await expect(visit.locator('.status-tag')).toHaveText('Arrived');
   await expect(visit.getByRole('button', { name: 'Check in', exact: true })).toHaveCount(0);
   await screenshot(page, '24-expected-arrived');

@@ -41,3 +41,16 @@ export function dayRange(from: string | undefined, to: string | undefined): { st
   const end = to ? addDays(parseLocalDate(to)!, 1).getTime() : Number.MAX_SAFE_INTEGER;
   return { start, end };
 }
+
+/** A time of day, "HH:MM" from 00:00 to 23:59, two digits each: "24:00" and "7:5" are refused. */
+export const TIME_OF_DAY = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
+
+/** "Monday 7 December": a day as a person says it, for confirmations. */
+export function spokenDay(text: string, today: string): string {
+  const date = parseLocalDate(text);
+  if (!date) return text;
+  const named = date.toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
+  if (text === today) return `today, ${named}`;
+  if (text === formatLocalDate(addDays(parseLocalDate(today)!, 1))) return `tomorrow, ${named}`;
+  return named;
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { localDateSchema } from './dates';
+import { localDateSchema, TIME_OF_DAY } from './dates';
 import { mobileSchema, nameSchema, PRINTABLE, purposeSchema, requiredTextError } from './visitor-fields';
 
 export const NOTE_MAX = 200;
@@ -12,6 +12,14 @@ const blankIsAbsent = (value: unknown) => (value === '' || value === null ? unde
 export const newExpectedSchema = z.object({
   name: z.string({ error: requiredTextError('name') }).pipe(nameSchema),
   expected_date: z.string({ error: requiredTextError('expected_date') }).pipe(localDateSchema('expected_date')),
+  expected_time: z.preprocess(
+    blankIsAbsent,
+    z
+      .string({ error: 'expected_time must be a time "HH:MM".' })
+      .regex(TIME_OF_DAY, 'expected_time must be a time from "00:00" to "23:59", written "HH:MM".')
+      .optional()
+      .describe('When the visitor is due, local "HH:MM" (a Frontdesk addition).'),
+  ),
   visitee_no: z.preprocess(
     blankIsAbsent,
     z.number({ error: 'visitee_no must be a host number.' }).int('visitee_no must be a host number.').optional(),
@@ -35,6 +43,7 @@ export const expectedVisitSchema = z
     expected_id: z.number().int(),
     name: z.string(),
     expected_date: z.string(),
+    expected_time: z.string().nullable().describe('When the visitor is due, "HH:MM"; null when not said.'),
     visitee_no: z.number().int().nullable(),
     visitee_name: z.string().nullable(),
     purpose: z.string().nullable(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TIME_OF_DAY } from './dates';
 
 /** The label sizes a badge is laid out for (shared/API.md, Settings). */
 export const BADGE_SIZES = ['62x100', '54x101', 'a6'] as const;
@@ -28,14 +29,11 @@ function retentionDays(field: string) {
     .nullable();
 }
 
-/** "HH:MM" from 00:00 to 23:59, two digits each: "24:00" and "7:5" are refused. */
-export const SIGNOUT_TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
-
 export const settingsSchema = z
   .object({
     auto_signout_time: z
       .string({ error: 'auto_signout_time must be a time "HH:MM" or null.' })
-      .regex(SIGNOUT_TIME, 'auto_signout_time must be a time from "00:00" to "23:59", written "HH:MM".')
+      .regex(TIME_OF_DAY, 'auto_signout_time must be a time from "00:00" to "23:59", written "HH:MM".')
       .nullable()
       .describe('Local time at which everyone still on the premises is signed out; null: never.'),
     photo_retention_days: retentionDays('photo_retention_days').describe(

@@ -138,6 +138,33 @@ describe('expected visitors', () => {
     expect((await today('?date=2026-11-29')).map((v) => v.name)).toEqual(['Tomorrow Person']);
   });
 
+  it('keeps the time a visitor is due, lists a day in that order, and lists a range of days', async () => {
+    await expect_({ name: 'Late Laura', expected_date: '2026-11-30', expected_time: '15:00' });
+    await expect_({ name: 'Whenever Will', expected_date: '2026-11-30' });
+    await expect_({ name: 'Early Eve', expected_date: '2026-11-30', expected_time: '08:45' });
+    const monday = await today('?date=2026-11-30');
+    expect(monday.map((v) => [v.name, v.expected_time])).toEqual([
+      ['Early Eve', '08:45'],
+      ['Late Laura', '15:00'],
+      ['Whenever Will', null],
+    ]);
+    const week = await today('?from=2026-11-28&to=2026-12-04');
+    expect(week.map((v) => v.expected_date)).toEqual([
+      '2026-11-28',
+      '2026-11-29',
+      '2026-11-30',
+      '2026-11-30',
+      '2026-11-30',
+    ]);
+    for (const query of ['?from=2026-11-28', '?from=2026-12-04&to=2026-11-28', '?from=2026-01-01&to=2026-12-31']) {
+      expect(await errorCode(await server.api(`/v1/expected/${query}`)), query).toBe('2400');
+    }
+    for (const expected_time of ['24:00', '7:30', 'noon']) {
+      const refused = await expect_({ name: 'X', expected_date: '2026-11-30', expected_time });
+      expect(((await refused.json()) as { errors: { field: string } }).errors.field).toBe('expected_time');
+    }
+  });
+
   it('refuses bad fields with 2400 naming them, and an unknown host with 3404', async () => {
     for (const [body, field] of [
       [{ name: 'X', expected_date: '2026-02-30' }, 'expected_date'],

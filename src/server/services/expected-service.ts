@@ -8,6 +8,7 @@ import type { DeskEvents } from './desk-events';
 export interface ExpectedVisitInput {
   name: string;
   expected_date: string;
+  expected_time?: string | undefined;
   visitee_no?: number | undefined;
   purpose?: string | undefined;
   mobile?: string | undefined;
@@ -38,6 +39,7 @@ export function expectedService(deps: {
     const id = expectedVisits.insert({
       name: input.name,
       expected_date: input.expected_date,
+      expected_time: input.expected_time ?? null,
       visitee_no: input.visitee_no ?? null,
       purpose: input.purpose ?? null,
       mobile: input.mobile ?? null,
@@ -59,8 +61,19 @@ export function expectedService(deps: {
   }
 
   return {
-    /** A day's expected visits, every status: a no-show stays visible all day. */
-    onDate: (date?: string): ExpectedVisit[] => expectedVisits.onDate(date ?? formatLocalDate(new Date(now()))),
+    /**
+     * The expected visits of a day (default today), or of the days from `from` to `to`:
+     * every status, so a no-show stays visible all day.
+     */
+    list: (days: {
+      date?: string | undefined;
+      from?: string | undefined;
+      to?: string | undefined;
+    }): ExpectedVisit[] => {
+      const today = formatLocalDate(new Date(now()));
+      const from = days.from ?? days.date ?? today;
+      return expectedVisits.inRange(from, days.to ?? days.date ?? from);
+    },
     create,
     cancel,
   };

@@ -10,7 +10,8 @@ import { EvacuationButton } from '../features/evacuation/EvacuationButton';
 import { EvacuationList } from '../features/evacuation/EvacuationList';
 import { RollCall } from '../features/evacuation/RollCall';
 import { ExpectDialog } from '../features/expected/ExpectDialog';
-import { ExpectedToday } from '../features/expected/ExpectedToday';
+import { ExpectedVisits } from '../features/expected/ExpectedVisits';
+import { daysShowing, type ExpectedDays } from '../features/expected/expected-days';
 import { DateFilter, rangeOf, type DateFilterValue } from '../features/log/DateFilter';
 import { downloadFile } from '../lib/download';
 import { useToday } from '../lib/today';
@@ -56,6 +57,7 @@ export function Desk() {
   // A check-in in progress: from scratch (true) or from an expected visit.
   const [checkingIn, setCheckingIn] = useState<boolean | ExpectedVisit>(false);
   const [expecting, setExpecting] = useState(false);
+  const [expectedDays, setExpectedDays] = useState<ExpectedDays>({ preset: 'today' });
   const [rollId, setRollId] = useState<number | null>(null);
   // The visitor just checked in: the confirmation, with their badge.
   const [checkedIn, setCheckedIn] = useState<string | null>(null);
@@ -140,7 +142,7 @@ export function Desk() {
             </span>
           </button>
           <button type="button" aria-pressed={view === 'expected'} onClick={() => setView('expected')}>
-            Expected today
+            Expected
             <span className="count" aria-label={`${stillExpected ?? 0} still expected`}>
               {stillExpected ?? '–'}
             </span>
@@ -240,8 +242,10 @@ export function Desk() {
         </main>
       ) : view === 'expected' ? (
         <main className="log">
-          <ExpectedToday
+          <ExpectedVisits
             today={today}
+            days={expectedDays}
+            onDays={setExpectedDays}
             onCheckIn={(visit) => setCheckingIn(visit)}
             onExpect={() => setExpecting(true)}
           />
@@ -324,7 +328,17 @@ export function Desk() {
       {me.data?.retention_choice_pending && !retentionAsked && (
         <RetentionChoiceDialog onClose={() => setRetentionAsked(true)} />
       )}
-      {expecting && <ExpectDialog today={today} onClose={() => setExpecting(false)} />}
+      {expecting && (
+        <ExpectDialog
+          today={today}
+          onClose={() => setExpecting(false)}
+          onShowDay={(date) => {
+            setExpecting(false);
+            setExpectedDays(daysShowing(date, today));
+            setView('expected');
+          }}
+        />
+      )}
       {listingEvacuations && <EvacuationList onOpen={openRoll} onClose={() => setListingEvacuations(false)} />}
       {checkingIn !== false && (
         <CheckInDialog

@@ -5,14 +5,15 @@ import { apiJson } from '../lib/api';
 /** Every expected-visit query lives under ['expected'], so one invalidation refreshes them all. */
 export const expectedKeys = {
   all: ['expected'] as const,
-  day: (date: string) => [...expectedKeys.all, date] as const,
+  days: (from: string, to: string) => [...expectedKeys.all, from, to] as const,
 };
 
-export function expectedQuery(token: string, date: string) {
+/** The expected visits of the days from `from` to `to` (one day when they are the same). */
+export function expectedQuery(token: string, from: string, to: string = from) {
   return queryOptions({
-    queryKey: expectedKeys.day(date),
+    queryKey: expectedKeys.days(from, to),
     queryFn: async ({ signal }) =>
-      (await apiJson<ExpectedListResponse>(`/v1/expected/?date=${date}`, { token, signal })).data,
+      (await apiJson<ExpectedListResponse>(`/v1/expected/?from=${from}&to=${to}`, { token, signal })).data,
   });
 }
 

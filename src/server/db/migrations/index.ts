@@ -5,6 +5,15 @@ import { site } from './003-site';
 import { privacy } from './004-privacy';
 import { evacuations } from './005-evacuations';
 import { retentionChoice } from './006-retention-choice';
+import { expectedTime } from './007-expected-time';
 
 /** Every schema version in order; version N is `MIGRATIONS[N - 1]`. Append, never edit. */
-export const MIGRATIONS: readonly Migration[] = [initial, roles, site, privacy, evacuations, retentionChoice];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  roles,
+  site,
+  privacy,
+  evacuations,
+  retentionChoice,
+  expectedTime,
+];

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { localDateSchema } from '../../../shared/dates';
+import { addDays, localDateSchema, parseLocalDate } from '../../../shared/dates';
 import {
   expectedListResponseSchema,
   expectedResponseSchema,
@@ -15,6 +15,27 @@ import { parseNumericId } from '../../ids';
 import { routeSchema } from '../openapi';
 
 const TAGS = ['Expected visitors'];
+const EXPECTED_RANGE_MAX_DAYS = 62;
+
+const expectedQuerySchema = z
+  .object({
+    date: localDateSchema('date').optional(),
+    from: localDateSchema('from').optional(),
+    to: localDateSchema('to').optional(),
+  })
+  .refine((query) => !query.date || (!query.from && !query.to), {
+    message: 'Give either date, or from and to.',
+    path: ['date'],
+  })
+  .refine((query) => !query.from === !query.to, { message: 'from and to go together.', path: ['from'] })
+  .refine(
+    (query) =>
+      !query.from ||
+      !query.to ||
+      (query.from <= query.to &&
+        addDays(parseLocalDate(query.from)!, EXPECTED_RANGE_MAX_DAYS) > parseLocalDate(query.to)!),
+    { message: `from must be on or before to, and at most ${EXPECTED_RANGE_MAX_DAYS} days before it.`, path: ['from'] },
+  );
 
 /** Visits announced in advance (shared/API.md Part 2). Any signed-in staff member. */
 export function expectedRoutes(untyped: FastifyInstance, ctx: AppContext): void {
@@ -42,15 +63,18 @@ export function expectedRoutes(untyped: FastifyInstance, ctx: AppContext): void 
     {
       schema: routeSchema({
         summary: "A day's expected visits, every status",
-        description: 'Default: today. Arrived visits carry the visitor_id of their check-in; no-shows stay listed.',
+        description:
+          'Default: today. `from` and `to` (a Frontdesk addition) give the days between them instead, at most ' +
+          `${EXPECTED_RANGE_MAX_DAYS} days. Ordered by day, time due, name. Arrived visits carry the visitor_id ` +
+          'of their check-in; no-shows stay listed.',
         tags: TAGS,
-        querystring: z.object({ date: localDateSchema('date').optional() }),
+        querystring: expectedQuerySchema,
         success: { schema: expectedListResponseSchema },
       }),
     },
     async (request): Promise<ExpectedListResponse> => ({
       success: true,
-      data: ctx.expected.onDate(request.query.date),
+      data: ctx.expected.list(request.query),
     }),
   );
 

@@ -96,6 +96,16 @@ export function CheckInDialog({
       className="check-in"
     >
       <form onSubmit={submit} onChange={() => setTouched(true)} noValidate>
+        {expected && (expected.note || expected.expected_time) && (
+          <p className="desk-note" role="note">
+            {[
+              expected.expected_time && `Due ${expected.expected_time}`,
+              expected.note && `Note for the desk: ${expected.note}`,
+            ]
+              .filter(Boolean)
+              .join(' · ')}
+          </p>
+        )}
         <div className="check-in-grid">
           <div className="fields">
             <label>

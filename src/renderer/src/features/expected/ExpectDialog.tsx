@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { NOTE_MAX } from '../../../../shared/expected';
+import { addDays, formatLocalDate, parseLocalDate, spokenDay } from '../../../../shared/dates';
+import { NOTE_MAX, type ExpectedVisit } from '../../../../shared/expected';
 import { NAME_MAX, PURPOSE_MAX } from '../../../../shared/visitor-fields';
 import { useSession } from '../../app/session';
 import { ApiRequestError } from '../../lib/api';
@@ -9,11 +10,28 @@ import { FormError } from '../../lib/FormError';
 import { useExpectVisitor } from '../../queries/expected';
 import { VisiteePicker } from '../checkin/VisiteePicker';
 
-/** Announces a visit in advance: the desk then finds it under Expected today and checks it in with one click. */
-export function ExpectDialog({ today, onClose }: { today: string; onClose: () => void }) {
+/**
+ * Announces a visit in advance, for today or any later day, with the time due and a note
+ * for the desk. The answer names the day, so a visit for tomorrow is never lost from sight:
+ * "Show that day" opens the Expected view on it.
+ */
+export function ExpectDialog({
+  today,
+  onClose,
+  onShowDay,
+}: {
+  today: string;
+  onClose: () => void;
+  onShowDay: (date: string) => void;
+}) {
   const { token } = useSession();
   const expect = useExpectVisitor(token);
+  const tomorrow = formatLocalDate(addDays(parseLocalDate(today)!, 1));
+  const [date, setDate] = useState(today);
   const [visiteeNo, setVisiteeNo] = useState<number | null>(null);
+  const [added, setAdded] = useState<ExpectedVisit | null>(null);
+  // A new form after "Expect another": its fields start empty.
+  const [round, setRound] = useState(0);
   const problem = expect.error;
   const fieldOf = problem instanceof ApiRequestError ? problem.field : undefined;
 
@@ -23,27 +41,80 @@ export function ExpectDialog({ today, onClose }: { today: string; onClose: () =>
     expect.mutate(
       {
         name: textField(data, 'name'),
-        expected_date: textField(data, 'expected_date'),
+        expected_date: date,
+        expected_time: textField(data, 'expected_time'),
         ...(visiteeNo === null ? {} : { visitee_no: visiteeNo }),
         purpose: textField(data, 'purpose'),
         mobile: textField(data, 'mobile').replace(/[\s\-().]/g, ''),
         note: textField(data, 'note'),
       },
-      { onSuccess: onClose },
+      { onSuccess: setAdded },
     );
   }
 
+  if (added) {
+    return (
+      <Dialog title="Visitor expected" onClose={onClose} className="confirm expect">
+        <p role="status" className="expected-confirmation">
+          <strong>{added.name}</strong> is expected {spokenDay(added.expected_date, today)}
+          {added.expected_time ? `, at ${added.expected_time}` : ''}
+          {added.visitee_name ? `, to see ${added.visitee_name}` : ''}.
+        </p>
+        <div className="dialog-actions">
+          <span className="spacer" />
+          <button
+            type="button"
+            onClick={() => {
+              expect.reset();
+              setAdded(null);
+              setVisiteeNo(null);
+              setRound((n) => n + 1);
+            }}
+          >
+            Expect another
+          </button>
+          <button type="button" onClick={() => onShowDay(added.expected_date)}>
+            Show that day
+          </button>
+          <button type="button" className="primary" onClick={onClose} autoFocus>
+            Done
+          </button>
+        </div>
+      </Dialog>
+    );
+  }
+
+  const otherDay = date !== today && date !== tomorrow;
   return (
     <Dialog title="Expect a visitor" onClose={onClose} className="confirm expect">
-      <form className="fields" onSubmit={submit}>
+      <form className="fields" onSubmit={submit} key={round}>
         <label>
           Full name
           <input name="name" required maxLength={NAME_MAX} autoComplete="off" autoFocus />
         </label>
-        <label>
-          Date
-          <input name="expected_date" type="date" required defaultValue={today} min={today} />
-        </label>
+        <fieldset className="when">
+          <legend>When</legend>
+          <div className="segmented" role="group" aria-label="Day">
+            <button type="button" aria-pressed={date === today} onClick={() => setDate(today)}>
+              Today
+            </button>
+            <button type="button" aria-pressed={date === tomorrow} onClick={() => setDate(tomorrow)}>
+              Tomorrow
+            </button>
+            <input
+              type="date"
+              aria-label="Another day"
+              min={today}
+              value={otherDay ? date : ''}
+              onChange={(event) => setDate(event.target.value || today)}
+            />
+          </div>
+          <label className="inline">
+            Arrives at
+            <input name="expected_time" type="time" aria-label="Arrives at (optional)" />
+          </label>
+          <span className="hint">{spokenDay(date, today)}</span>
+        </fieldset>
         <VisiteePicker
           value={visiteeNo}
           onChange={setVisiteeNo}
