@@ -23,6 +23,7 @@ import { deskEvents, type DeskEvents } from './services/desk-events';
 import { photoService, type PhotoService } from './services/photo-service';
 import { erasureService, type ErasureService } from './services/erasure';
 import { evacuationService, type EvacuationService } from './services/evacuation-service';
+import { visitorCorrections, type VisitorCorrections } from './services/visitor-corrections';
 import { visitorService, type VisitorService } from './services/visitor-service';
 
 const log = logger('context');
@@ -44,6 +45,7 @@ export interface AppContext {
   store: PhotoStore;
   auth: AuthService;
   visitors: VisitorService;
+  corrections: VisitorCorrections;
   photos: PhotoService;
   hosts: HostService;
   evacuations: EvacuationService;
@@ -137,6 +139,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       store,
       auth: authService({ users, tokens, now, dataVersion }),
       visitors: visitorsService,
+      corrections: visitorCorrections({ db, visitors, visitees, audit, events, now }),
       events,
       photos: photoService({ visitors, store }),
       hosts: hostService({ visitees }),

@@ -100,6 +100,15 @@ export type TokenResponse = z.infer<typeof tokenResponseSchema>;
 export const visitorListResponseSchema = z.object({ success: z.literal(true), data: z.array(visitorSchema) });
 export type VisitorListResponse = z.infer<typeof visitorListResponseSchema>;
 
+export const visitorResponseSchema = z.object({ success: z.literal(true), data: visitorSchema });
+export type VisitorResponse = z.infer<typeof visitorResponseSchema>;
+
+export const nextCardResponseSchema = z.object({
+  success: z.literal(true),
+  data: z.object({ card_no: z.number().int().describe('The lowest card number nobody on the premises holds.') }),
+});
+export type NextCardResponse = z.infer<typeof nextCardResponseSchema>;
+
 export const visitorLogResponseSchema = z.object({
   success: z.literal(true),
   data: z.array(visitorSchema),

@@ -12,6 +12,8 @@ export const deskEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('visitor.checkin'), visitor_id: visitorIdSchema, visitor: visitorSchema }),
   z.object({ type: z.literal('visitor.exit'), visitor_id: visitorIdSchema, visitor: visitorSchema }),
   z.object({ type: z.literal('visitor.erased'), visitor_id: visitorIdSchema, visitor: visitorSchema }),
+  // A correction, or an exit undone: the visitor as they now are (back on site, for the latter).
+  z.object({ type: z.literal('visitor.updated'), visitor_id: visitorIdSchema, visitor: visitorSchema }),
   z.object({ type: z.literal('expected.changed'), expected_id: z.number().int() }),
   z.object({ type: z.literal('evacuation.changed'), evacuation_id: z.number().int() }),
   z.object({ type: z.literal('log.changed') }),

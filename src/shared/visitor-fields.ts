@@ -124,3 +124,79 @@ export const loginFieldsSchema = z.object({
   password: z.string().min(1),
   'device-info': z.string().max(200, 'device-info must be at most 200 characters.').optional(),
 });
+
+/** What a correction may change (shared/API.md Part 2, Corrections), with the rules of a check-in. */
+export const CORRECTION_FIELDS = ['name', 'mobile', 'purpose', 'card_no', 'visitee_no'] as const;
+export type CorrectionField = (typeof CORRECTION_FIELDS)[number];
+
+export interface VisitorCorrection {
+  name?: string;
+  mobile?: string;
+  purpose?: string;
+  card_no?: number;
+  /** null: no host. */
+  visitee_no?: number | null;
+}
+
+/** The body of PATCH /v1/visitors/<id>, for the API document; checkCorrection applies the rules. */
+export const visitorCorrectionSchema = z
+  .object({
+    name: z.string().optional(),
+    mobile: z.string().optional(),
+    purpose: z.string().optional(),
+    card_no: z.union([z.number().int(), z.string()]).optional().describe('1 to 9999 (2301 otherwise).'),
+    visitee_no: z.number().int().nullable().optional().describe('A host from /v1/get/visitee/; null for none.'),
+  })
+  .meta({ id: 'VisitorCorrection' });
+
+export type CorrectionCheck =
+  | { ok: true; value: VisitorCorrection }
+  | { ok: false; problem: { field: CorrectionField | undefined; code: ErrorCode; message: string } };
+
+/**
+ * Checks a correction: each field by the check-in's own schema and earning the check-in's
+ * own code (2301 for the card, 2302 the mobile, 2303 the purpose, 2400 the rest); a field
+ * that cannot be corrected, or nothing at all, is 2400.
+ */
+export function checkCorrection(raw: unknown): CorrectionCheck {
+  const refuse = (field: CorrectionField | undefined, code: ErrorCode, message: string): CorrectionCheck => ({
+    ok: false,
+    problem: { field, code, message },
+  });
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return refuse(undefined, '2400', 'The correction must be a JSON object.');
+  }
+  const fields = raw as Record<string, unknown>;
+  const unknown = Object.keys(fields).find((key) => !(CORRECTION_FIELDS as readonly string[]).includes(key));
+  if (unknown) {
+    return refuse(undefined, '2400', `${unknown} cannot be corrected; only ${CORRECTION_FIELDS.join(', ')} can.`);
+  }
+  if (Object.keys(fields).length === 0) return refuse(undefined, '2400', 'Nothing to correct: send a field to change.');
+  const value: VisitorCorrection = {};
+  const text = (field: 'name' | 'mobile' | 'purpose', schema: z.ZodType<string>, code: ErrorCode) => {
+    if (fields[field] === undefined) return undefined;
+    const parsed = typeof fields[field] === 'string' ? schema.safeParse(fields[field]) : undefined;
+    if (!parsed?.success) return refuse(field, code, parsed?.error.issues[0]?.message ?? `${field} must be text.`);
+    value[field] = parsed.data;
+    return undefined;
+  };
+  const failed =
+    text('name', nameSchema, FIELD_ERROR_CODE.name) ??
+    text('mobile', mobileSchema, FIELD_ERROR_CODE.mobile) ??
+    text('purpose', purposeSchema, FIELD_ERROR_CODE.purpose);
+  if (failed) return failed;
+  if (fields.card_no !== undefined) {
+    const card = typeof fields.card_no === 'number' || typeof fields.card_no === 'string' ? String(fields.card_no) : '';
+    const parsed = cardnoSchema.safeParse(card);
+    if (!parsed.success) return refuse('card_no', FIELD_ERROR_CODE.cardno, parsed.error.issues[0]!.message);
+    value.card_no = parsed.data;
+  }
+  if (fields.visitee_no !== undefined) {
+    const host = fields.visitee_no;
+    if (host !== null && !(typeof host === 'number' && Number.isInteger(host) && host > 0)) {
+      return refuse('visitee_no', '2400', 'visitee_no must be a host number from the list, or null for none.');
+    }
+    value.visitee_no = host;
+  }
+  return { ok: true, value };
+}

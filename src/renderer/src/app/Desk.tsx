@@ -21,6 +21,7 @@ import { CheckInDialog } from '../features/checkin/CheckInDialog';
 import { DeskMenu } from '../features/desk/DeskMenu';
 import { DensityPicker, useDensity } from '../features/log/density';
 import { ExitDialog } from '../features/log/ExitDialog';
+import { ExitUndoBar } from '../features/log/ExitUndoBar';
 import { VisitorGrid } from '../features/log/VisitorGrid';
 import { matchesOnSiteSearch } from '../features/log/on-site-search';
 import { PhotoViewer } from '../features/viewer/PhotoViewer';
@@ -54,6 +55,9 @@ export function Desk() {
   // The viewer holds a person, never a place in a list that other desks keep changing.
   const [opened, setOpened] = useState<Visitor | null>(null);
   const [leaving, setLeaving] = useState<Visitor | null>(null);
+  // The visitor whose exit was just recorded here: Undo is offered for a few seconds.
+  const [justLeft, setJustLeft] = useState<Visitor | null>(null);
+  const dismissJustLeft = useCallback(() => setJustLeft(null), []);
   // A check-in in progress: from scratch (true) or from an expected visit.
   const [checkingIn, setCheckingIn] = useState<boolean | ExpectedVisit>(false);
   const [expecting, setExpecting] = useState(false);
@@ -321,7 +325,10 @@ export function Desk() {
           onExit={setLeaving}
         />
       )}
-      {leaving && <ExitDialog visitor={leaving} onClose={() => setLeaving(null)} />}
+      {leaving && <ExitDialog visitor={leaving} onClose={() => setLeaving(null)} onExited={setJustLeft} />}
+      {justLeft && view !== 'roll' && (
+        <ExitUndoBar key={justLeft.visitor_id} visitor={justLeft} onDismiss={dismissJustLeft} />
+      )}
       {checkedIn && !openedNow && view !== 'roll' && (
         <CheckedInBar key={checkedIn} visitorId={checkedIn} onDismiss={() => setCheckedIn(null)} />
       )}

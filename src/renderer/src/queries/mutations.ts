@@ -1,8 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { AddVisitorResponse } from '../../../shared/api-types';
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import type { AddVisitorResponse, NextCardResponse, VisitorResponse } from '../../../shared/api-types';
+import type { VisitorCorrection } from '../../../shared/visitor-fields';
 import { apiJson } from '../lib/api';
 import { expectedKeys } from './expected';
-import { removeFromOnSite, type LogPages } from './visitor-cache';
+import { applyDeskEvent, removeFromOnSite, type LogPages } from './visitor-cache';
 import { visitorKeys } from './visitors';
 
 /**
@@ -46,5 +47,35 @@ export function useCheckIn(
       handlers.onSuccess(answer.visitor_id);
     },
     onError: handlers.onError,
+  });
+}
+
+/** Undoes an exit recorded here moments ago; the events stream brings the visitor back to every desk. */
+export function useUndoExit(token: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (visitorId: string) => apiJson<VisitorResponse>(`/v1/exit/${visitorId}`, { method: 'DELETE', token }),
+    onSettled: () => client.invalidateQueries({ queryKey: visitorKeys.onSite() }),
+  });
+}
+
+/** Corrects a visitor; the answer (and the event) is the visitor as they now are. */
+export function useCorrectVisitor(token: string, visitorId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (correction: VisitorCorrection) =>
+      apiJson<VisitorResponse>(`/v1/visitors/${visitorId}`, { method: 'PATCH', token, json: correction }),
+    onSuccess: (answer) =>
+      applyDeskEvent(client, { type: 'visitor.updated', visitor_id: visitorId, visitor: answer.data }),
+  });
+}
+
+/** The card number to suggest at check-in: the lowest nobody on the premises holds. */
+export function nextCardQuery(token: string) {
+  return queryOptions({
+    // Not under visitorKeys.all: those hold pages of visitors, which every event walks.
+    queryKey: ['cards', 'next'] as const,
+    queryFn: async ({ signal }) => (await apiJson<NextCardResponse>('/v1/cards/next', { token, signal })).data.card_no,
+    staleTime: 0,
   });
 }

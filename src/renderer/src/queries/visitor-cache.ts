@@ -80,6 +80,20 @@ export function applyDeskEvent(client: QueryClient, event: DeskEvent): void {
         client.setQueryData<LogPages>(key, (data) => data && replace(data, event.visitor));
       }
       return;
+    case 'visitor.updated': {
+      client.setQueryData(latestVisitorKey(event.visitor_id), event.visitor);
+      for (const [key] of client.getQueriesData<LogPages>({ queryKey: visitorKeys.all })) {
+        client.setQueryData<LogPages>(key, (data) => data && replace(data, event.visitor));
+      }
+      // Back on site after an exit undone: its place in the list is the server's to say.
+      const onSite = client.getQueryData<LogPages>(visitorKeys.onSite());
+      if (event.visitor.exit_time === null && onSite && !contains(onSite, event.visitor_id)) {
+        void client.invalidateQueries({ queryKey: visitorKeys.onSite() });
+      }
+      // A corrected name may match a search, or no longer: only the server can say.
+      void client.invalidateQueries({ queryKey: visitorKeys.logs(), predicate: isFiltered });
+      return;
+    }
     case 'expected.changed':
       void client.invalidateQueries({ queryKey: expectedKeys.all });
       return;

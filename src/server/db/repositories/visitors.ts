@@ -205,6 +205,37 @@ export function visitorsRepository(db: Db) {
   };
 
   const insert = db.transaction(insertOne);
+
+  // A correction: the row, and its search index entry rewritten (contentless FTS5 takes a
+  // delete by rowid, then the new words).
+  const correctRow = db.prepare<
+    [{ seq: number; name: string; mobile: string; purpose: string; card_no: number; visitee_no: number | null }]
+  >(
+    `UPDATE visitors SET name = @name, mobile = @mobile, purpose = @purpose, card_no = @card_no, visitee_no = @visitee_no
+      WHERE seq = @seq`,
+  );
+  const ftsDelete = db.prepare<[number]>('DELETE FROM visitors_fts WHERE rowid = ?');
+  const ftsInsert = db.prepare<[number]>(
+    `INSERT INTO visitors_fts (rowid, name, purpose, mobile, card_no, visitee)
+     SELECT v.seq, v.name, v.purpose, v.mobile, v.card_no, e.name
+       FROM visitors v LEFT JOIN visitees e ON e.visitee_no = v.visitee_no WHERE v.seq = ?`,
+  );
+  const undoExit = db.prepare<[string, number]>(
+    `UPDATE visitors SET exit_at = NULL, exit_kind = NULL
+      WHERE visitor_id = ? AND exit_kind = 'desk' AND exit_at >= ? AND erased_at IS NULL`,
+  );
+  // The lowest card not held on the premises: 1 if free, else the first number after a held
+  // card that is itself free (both probes of the partial unique index on cards on site).
+  const nextFreeCard = db
+    .prepare<[], number>(
+      `SELECT 1 AS card WHERE NOT EXISTS (SELECT 1 FROM visitors WHERE exit_at IS NULL AND card_no = 1)
+       UNION ALL
+       SELECT v.card_no + 1 FROM visitors v
+        WHERE v.exit_at IS NULL AND v.card_no < 9999
+          AND NOT EXISTS (SELECT 1 FROM visitors w WHERE w.exit_at IS NULL AND w.card_no = v.card_no + 1)
+       ORDER BY card LIMIT 1`,
+    )
+    .pluck();
   const insertMany = db.transaction((rows: { visitor: NewVisitor; photo: NewPhoto | null }[]) => {
     for (const row of rows) insertOne(row.visitor, row.photo);
   });
@@ -234,6 +265,19 @@ export function visitorsRepository(db: Db) {
     insert: (visitor: NewVisitor, photo: NewPhoto | null): number => insert(visitor, photo),
     /** Many visitors in one transaction: the seeder's and the benchmarks' bulk path. */
     insertMany: (rows: { visitor: NewVisitor; photo: NewPhoto | null }[]): void => insertMany(rows),
+    /** Writes a visitor's corrected fields and their search words; the caller's transaction holds both. */
+    correct: (
+      record: VisitorRecord,
+      fields: { name: string; mobile: string; purpose: string; card_no: number; visitee_no: number | null },
+    ): void => {
+      correctRow.run({ seq: record.seq, ...fields });
+      ftsDelete.run(record.seq);
+      ftsInsert.run(record.seq);
+    },
+    /** Puts back on the premises a visitor whose desk exit was recorded at or after `since`; false if none. */
+    undoExit: (visitorId: string, since: number): boolean => undoExit.run(visitorId, since).changes === 1,
+    /** The lowest card number nobody on the premises holds; undefined when all 9,999 are held. */
+    nextFreeCard: (): number | undefined => nextFreeCard.get(),
     /** Returns false when there is no such visitor on the premises. */
     recordExit: (visitorId: string, now: number): boolean => exit.run(now, 'desk', visitorId).changes === 1,
     /** Visitors on the premises who entered before `cutoff`: the automatic sign-out's candidates. */

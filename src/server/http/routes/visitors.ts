@@ -11,14 +11,20 @@ import {
   visitorIdSchema,
   visitorListResponseSchema,
   visitorLogResponseSchema,
+  visitorResponseSchema,
+  nextCardResponseSchema,
   type AddVisitorResponse,
+  type NextCardResponse,
+  type VisitorResponse,
   type VisiteeListResponse,
   type VisitorListResponse,
   type VisitorLogResponse,
 } from '../../../shared/api-types';
 import {
   checkCheckInFields,
+  checkCorrection,
   checkInFieldsSchema,
+  visitorCorrectionSchema,
   IMAGE_MAX_BYTES,
   IMAGE_MAX_LABEL,
 } from '../../../shared/visitor-fields';
@@ -177,6 +183,68 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext, timeout
       success: true,
       data: [ctx.visitors.onSiteVisitor(request.params.id)],
     }),
+  );
+
+  // Corrections (shared/API.md Part 2): a visitor put right, an exit undone, the next free card.
+  const CORRECTIONS = ['Corrections'];
+  app.patch(
+    '/v1/visitors/:id',
+    {
+      schema: routeSchema({
+        summary: 'Correct a visitor on the premises or who left today',
+        description:
+          'Any of name, mobile, purpose, card_no, visitee_no, with the rules and codes of POST /v1/add/ (2301, ' +
+          '2302, 2303, 2400; an unknown host 3404); a card held by someone else on the premises is 2409, and so ' +
+          'is a visitor who left before today. Audited with the names of the fields changed.',
+        tags: CORRECTIONS,
+        params,
+        form: { schema: visitorCorrectionSchema, types: ['application/json'] },
+        success: { schema: visitorResponseSchema },
+        errors: { 400: ['2301', '2302', '2303', '2400'], 404: ['3404'], 409: ['2409'] },
+      }),
+    },
+    async (request): Promise<VisitorResponse> => {
+      const checked = checkCorrection(request.body);
+      if (!checked.ok) {
+        const { code, message, field } = checked.problem;
+        throw new ApiError(code, message, field ? { field } : {});
+      }
+      return { success: true, data: ctx.corrections.correct(request.params.id, checked.value, request.userId!) };
+    },
+  );
+
+  app.delete(
+    '/v1/exit/:id',
+    {
+      schema: routeSchema({
+        summary: 'Undo an exit recorded at a desk (a Frontdesk addition)',
+        description:
+          'Within ten minutes of a desk exit, puts the visitor back on the premises. 3404 when there is no such ' +
+          'exit to undo; 2409 when their card was given to someone else meanwhile. Audited.',
+        tags: CORRECTIONS,
+        params,
+        success: { schema: visitorResponseSchema },
+        errors: { 404: ['3404'], 409: ['2409'] },
+      }),
+    },
+    async (request): Promise<VisitorResponse> => ({
+      success: true,
+      data: ctx.corrections.undoExit(request.params.id, request.userId!),
+    }),
+  );
+
+  app.get(
+    '/v1/cards/next',
+    {
+      schema: routeSchema({
+        summary: 'The lowest card number nobody on the premises holds',
+        description: '2409 when every card from 1 to 9999 is held.',
+        tags: CORRECTIONS,
+        success: { schema: nextCardResponseSchema },
+        errors: { 409: ['2409'] },
+      }),
+    },
+    async (): Promise<NextCardResponse> => ({ success: true, data: { card_no: ctx.corrections.nextCard() } }),
   );
 
   app.route({ method: ['GET', 'POST'], url: '/v1/exit', schema: missingIdSchema(TAGS), handler: missingVisitorId });

@@ -1,11 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ExpectedVisit } from '../../../../shared/expected';
 import { checkCheckInFields, NAME_MAX, PURPOSE_MAX, type CheckInField } from '../../../../shared/visitor-fields';
 import { useSession } from '../../app/session';
 import { ApiRequestError } from '../../lib/api';
 import { textField } from '../../lib/form';
 import { Dialog, FormActions } from '../../lib/Dialog';
-import { useCheckIn } from '../../queries/mutations';
+import { nextCardQuery, useCheckIn } from '../../queries/mutations';
 import { PhotoCapture } from './PhotoCapture';
 import { VisiteePicker } from './VisiteePicker';
 import { FormError } from '../../lib/FormError';
@@ -45,6 +46,14 @@ export function CheckInDialog({
   const [touched, setTouched] = useState(false);
   const [discarding, setDiscarding] = useState(false);
   const requestClose = () => (touched || photo ? setDiscarding(true) : onClose());
+  // The card suggested: the lowest nobody on the premises holds, filled in while the field is empty.
+  const nextCard = useQuery(nextCardQuery(token));
+  const cardInput = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (nextCard.data !== undefined && cardInput.current && cardInput.current.value === '') {
+      cardInput.current.value = String(nextCard.data);
+    }
+  }, [nextCard.data]);
 
   const checkIn = useCheckIn(token, {
     onSuccess: onCheckedIn,
@@ -124,6 +133,7 @@ export function CheckInDialog({
               <label>
                 Card number
                 <input
+                  ref={cardInput}
                   name="cardno"
                   inputMode="numeric"
                   autoComplete="off"

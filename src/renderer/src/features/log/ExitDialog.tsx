@@ -5,9 +5,21 @@ import { useRecordExit } from '../../queries/mutations';
 import { FormError } from '../../lib/FormError';
 
 /** Confirms and records an exit (the optimistic update lives with the mutation, in queries/). */
-export function ExitDialog({ visitor, onClose }: { visitor: Visitor; onClose: () => void }) {
+export function ExitDialog({
+  visitor,
+  onClose,
+  onExited,
+}: {
+  visitor: Visitor;
+  onClose: () => void;
+  /** Recorded: the desk offers to undo it for a few seconds. */
+  onExited: (visitor: Visitor) => void;
+}) {
   const { token } = useSession();
-  const exit = useRecordExit(token, visitor.visitor_id, onClose);
+  const exit = useRecordExit(token, visitor.visitor_id, () => {
+    onClose();
+    onExited(visitor);
+  });
 
   return (
     <Dialog title={`Record exit of ${visitor.name}?`} onClose={onClose} className="confirm">

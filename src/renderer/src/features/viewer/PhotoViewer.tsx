@@ -3,6 +3,8 @@ import type { Visitor } from '../../../../shared/api-types';
 import { Dialog } from '../../lib/Dialog';
 import { shortTime } from '../../lib/format';
 import { PrintBadgeButton } from '../badge/PrintBadgeButton';
+import { useToday } from '../../lib/today';
+import { EditVisitorDialog } from './EditVisitorDialog';
 import { EraseDialog } from './EraseDialog';
 import { PhotoViewsDialog } from './PhotoViewsDialog';
 import { ZoomablePhoto } from './ZoomablePhoto';
@@ -23,7 +25,10 @@ interface Props {
  * they leave the list (signed out at another desk), the viewer says so and stays on them.
  */
 export function PhotoViewer({ visitor, isAdmin, position, onMove, onClose, onExit }: Props) {
-  const [dialog, setDialog] = useState<'views' | 'erase' | null>(null);
+  const [dialog, setDialog] = useState<'views' | 'erase' | 'edit' | null>(null);
+  const today = useToday();
+  // Corrections are for the day: someone on the premises, or who left today.
+  const correctable = !visitor.erased && (visitor.exit_time === null || visitor.exit_time.startsWith(today));
   return (
     <>
       <Dialog
@@ -96,6 +101,11 @@ export function PhotoViewer({ visitor, isAdmin, position, onMove, onClose, onExi
           </button>
           <span className="spacer" />
           {!visitor.erased && <PrintBadgeButton visitor={visitor} />}
+          {correctable && (
+            <button type="button" onClick={() => setDialog('edit')}>
+              Edit…
+            </button>
+          )}
           {isAdmin && (
             <button type="button" onClick={() => setDialog('views')}>
               Who has seen this photo
@@ -118,6 +128,7 @@ export function PhotoViewer({ visitor, isAdmin, position, onMove, onClose, onExi
       </Dialog>
       {dialog === 'views' && <PhotoViewsDialog visitor={visitor} onClose={() => setDialog(null)} />}
       {dialog === 'erase' && <EraseDialog visitor={visitor} onClose={() => setDialog(null)} />}
+      {dialog === 'edit' && <EditVisitorDialog visitor={visitor} onClose={() => setDialog(null)} />}
     </>
   );
 }

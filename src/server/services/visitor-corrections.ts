@@ -1,0 +1,121 @@
+import type { Visitor } from '../../shared/api-types';
+import { formatLocalDate } from '../../shared/dates';
+import { CORRECTION_FIELDS, type VisitorCorrection } from '../../shared/visitor-fields';
+import { ApiError } from '../api-error';
+import type { Db } from '../db/connection';
+import type { VisiteesRepository } from '../db/repositories/visitees';
+import type { VisitorRecord, VisitorsRepository } from '../db/repositories/visitors';
+import { isVisitorId } from '../ids';
+import type { AuditTrail } from './audit';
+import type { DeskEvents } from './desk-events';
+import { toVisitor } from './visitor-view';
+
+/** How long after a desk exit it can be undone (the desk offers it for 10 s; another desk's clock may lag). */
+export const UNDO_EXIT_MS = 10 * 60 * 1000;
+
+/**
+ * Mistakes put right (shared/API.md Part 2, Corrections): a visitor's fields corrected on
+ * the day, an exit recorded by mistake undone, and the next free card number. Each change
+ * commits with its audit entry (the fields' names, never their values).
+ */
+export function visitorCorrections(deps: {
+  db: Db;
+  visitors: VisitorsRepository;
+  visitees: VisiteesRepository;
+  audit: AuditTrail;
+  events: DeskEvents;
+  now: () => number;
+}) {
+  const { db, visitors, visitees, audit, events, now } = deps;
+
+  function announce(visitorId: string): Visitor {
+    const visitor = toVisitor(visitors.byId(visitorId)!);
+    events.publish({ type: 'visitor.updated', visitor_id: visitorId, visitor });
+    return visitor;
+  }
+
+  /** The card is held by someone else on the premises: the unique index says so too, under a race. */
+  function cardTaken(cardNo: number): ApiError {
+    return new ApiError('2409', `Card ${cardNo} is held by another visitor on the premises.`, { field: 'card_no' });
+  }
+
+  function correctable(visitorId: string): VisitorRecord {
+    const record = isVisitorId(visitorId) ? visitors.byId(visitorId) : undefined;
+    if (!record || record.erased_at !== null) throw new ApiError('3404', 'There is no visitor with that ID.');
+    const today = formatLocalDate(new Date(now()));
+    if (record.exit_at !== null && formatLocalDate(new Date(record.exit_at)) !== today) {
+      throw new ApiError('2409', 'Only a visitor on the premises, or who left today, can be corrected.');
+    }
+    return record;
+  }
+
+  const applyCorrection = db.transaction(
+    (visitorId: string, correction: VisitorCorrection, userId: number): boolean => {
+      const record = correctable(visitorId);
+      const next = {
+        name: correction.name ?? record.name,
+        mobile: correction.mobile ?? record.mobile,
+        purpose: correction.purpose ?? record.purpose,
+        card_no: correction.card_no ?? record.card_no,
+        visitee_no: correction.visitee_no === undefined ? record.visitee_no : correction.visitee_no,
+      };
+      const changed = CORRECTION_FIELDS.filter((field) => next[field] !== record[field]);
+      if (changed.length === 0) return false;
+      if (changed.includes('visitee_no') && next.visitee_no !== null && !visitees.isActive(next.visitee_no)) {
+        throw new ApiError('3404', `There is no host number ${next.visitee_no} who can be visited.`, {
+          field: 'visitee_no',
+        });
+      }
+      if (changed.includes('card_no') && record.exit_at === null && visitors.isCardOnSite(next.card_no)) {
+        throw cardTaken(next.card_no);
+      }
+      visitors.correct(record, next);
+      audit.record({ action: 'visitor.update', userId, visitorId, detail: `corrected ${changed.join(', ')}` });
+      return true;
+    },
+  );
+
+  function correct(visitorId: string, correction: VisitorCorrection, userId: number): Visitor {
+    try {
+      const changed = applyCorrection.immediate(visitorId, correction, userId);
+      return changed ? announce(visitorId) : toVisitor(visitors.byId(visitorId)!);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw cardTaken(correction.card_no!);
+      throw error;
+    }
+  }
+
+  const applyUndo = db.transaction((visitorId: string, userId: number): void => {
+    if (!isVisitorId(visitorId) || !visitors.undoExit(visitorId, now() - UNDO_EXIT_MS)) {
+      throw new ApiError(
+        '3404',
+        'There is no exit of that visitor, recorded at a desk in the last ten minutes, to undo.',
+      );
+    }
+    audit.record({ action: 'visitor.update', userId, visitorId, detail: 'exit undone' });
+  });
+
+  function undoExit(visitorId: string, userId: number): Visitor {
+    try {
+      applyUndo.immediate(visitorId, userId);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        const card = visitors.byId(visitorId)?.card_no;
+        throw new ApiError('2409', `Card ${card} was given to someone else meanwhile: check them in again.`);
+      }
+      throw error;
+    }
+    return announce(visitorId);
+  }
+
+  function nextCard(): number {
+    const card = visitors.nextFreeCard();
+    if (card === undefined)
+      throw new ApiError('2409', 'Every card from 1 to 9999 is held by a visitor on the premises.');
+    return card;
+  }
+
+  return { correct, undoExit, nextCard };
+}
+
+export type VisitorCorrections = ReturnType<typeof visitorCorrections>;
