@@ -10,9 +10,9 @@ export interface DeskServer {
   dataDir: string;
 }
 
-/** Starts `frontdesk serve` on a free port and resolves once it prints its address. */
-export async function startServe(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn('node', [CLI, 'serve', '--data-dir', dataDir, '--port', '0'], {
+/** Starts `frontdesk serve` on a port (0: a free one) and resolves once it prints its address. */
+export async function startServe(dataDir: string, port = 0): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn('node', [CLI, 'serve', '--data-dir', dataDir, '--port', String(port)], {
     env: { ...process.env, FRONTDESK_LOG: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -56,6 +56,13 @@ export async function signIn(page: Page, desk: DeskServer, staff = E2E_STAFF): P
   await page.getByLabel('Password').fill(staff.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('button', { name: /On site now/ })).toBeVisible();
+}
+
+/** Ends a `serve` started by startServe and waits for it to be gone. */
+export async function stopServe(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Visitor } from '../../src/shared/api-types';
 import { makeImage, makeRotatedJpeg, type TestFormat } from '../helpers/images';
+import { rawRequest } from '../helpers/raw-http';
 import { checkInForm, errorCode, photoFiles, startTestServer, type TestServer } from '../helpers/server';
 
 describe('POST /v1/add/', () => {
@@ -75,6 +76,23 @@ describe('POST /v1/add/', () => {
     twice.append('name', 'Someone Else');
     const tooLong = checkInForm(jpeg, { purpose: 'x'.repeat(5000) });
     for (const form of [twice, tooLong]) expect(await errorCode(await add(form, false))).toBe('1190');
+    // Bodies that are not a form are not read at all without a token; nor is one too large to be a check-in.
+    for (const init of [
+      { headers: { 'content-type': 'application/json' }, body: '{bad json' },
+      { headers: { 'content-type': 'application/json' }, body: '' },
+      { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'x='.repeat(40_000) },
+    ]) {
+      const response = await server.api('/v1/add/', { method: 'POST', auth: false, ...init });
+      expect(await errorCode(response), init.body.slice(0, 10)).toBe('1190');
+    }
+    const huge = await rawRequest(
+      server.port,
+      'POST',
+      '/v1/add/',
+      { 'content-type': 'multipart/form-data; boundary=b', 'content-length': '99999999' },
+      '--b',
+    );
+    expect(huge.body).toContain('"code":"1190"');
     // With the token in the form (as Part 1 allows), the same faults are the form's: 2400.
     const withToken = checkInForm(jpeg, { access_token: server.token });
     withToken.append('name', 'Someone Else');

@@ -16,7 +16,7 @@ async function until(condition: () => boolean): Promise<void> {
  * Raw connections that an attacker holds open, each reopened when the server closes it
  * while the flood lasts (bounded: `stop` ends it).
  */
-function flood(port: number, count: number, open: (socket: net.Socket) => void) {
+function flood(port: number, count: number, open: (socket: net.Socket) => void, options = { read: true }) {
   let running = true;
   let opened = 0;
   const sockets = new Set<net.Socket>();
@@ -26,8 +26,9 @@ function flood(port: number, count: number, open: (socket: net.Socket) => void) 
     const socket = net.connect(port, '127.0.0.1');
     sockets.add(socket);
     socket.on('error', () => undefined);
-    // Read and dropped, so a close by the server is seen at once.
-    socket.resume();
+    // Read and dropped, so a close by the server is seen at once; or never read at all, the
+    // answers piling up unread (a close is still seen: the server resets the connection).
+    if (options.read) socket.resume();
     socket.once('connect', () => open(socket));
     socket.once('close', () => {
       sockets.delete(socket);
@@ -153,6 +154,74 @@ describe('a flood of connections', () => {
       username: null,
       detail: 'command line: intruder: deactivated',
     });
+  });
+});
+
+describe('floods that hold answers or streams', () => {
+  let server: TestServer;
+  let attacks: ReturnType<typeof flood>[] = [];
+  beforeAll(async () => {
+    server = await startTestServer({ connectionLimits: { streams: 8 } });
+  });
+  afterEach(() => {
+    for (const attack of attacks) attack.stop();
+    attacks = [];
+  });
+  afterAll(() => server.stop());
+
+  it('leaves the desk its requests while 300 connections ask for large answers and never read them', async () => {
+    const attack = flood(
+      server.port,
+      300,
+      (socket) => {
+        // 1.7 MB each, open to all: four a connection, within the pipelining limit.
+        const get = `GET /docs/api/static/swagger-ui-bundle.js HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`;
+        socket.write(get.repeat(4));
+      },
+      { read: false },
+    );
+    attacks.push(attack);
+    await until(() => attack.opened() >= 300 && server.connections().untrusted >= 64);
+    const window = desk(server.port);
+    try {
+      const statuses = await window.busyMinute(server.token);
+      expect(statuses.every((status) => status === 200)).toBe(true);
+    } finally {
+      window.close();
+    }
+    expect(await signIn(server.url, STAFF.username, STAFF.password)).toMatch(/\S{20,}/);
+  });
+
+  it('closes a connection that pipelines more than a few requests unanswered', async () => {
+    const answer = await new Promise<string>((resolve) => {
+      const socket = net.connect(server.port, '127.0.0.1', () =>
+        socket.write(`GET /v1/openapi.json HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`.repeat(40)),
+      );
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+      socket.on('error', () => undefined);
+      socket.once('close', () => resolve(text));
+    });
+    expect((answer.match(/HTTP\/1\.1 200 /g) ?? []).length).toBeLessThanOrEqual(8);
+  });
+
+  it('keeps event streams under their limit in all, however many accounts open them', async () => {
+    const tokens: string[] = [];
+    for (const name of ['ann', 'bob', 'cat']) {
+      await server.api('/v1/admin/users', jsonRequest('POST', { username: name, password: `${name} long password` }));
+      tokens.push(await signIn(server.url, name, `${name} long password`));
+    }
+    let next = 0;
+    const attack = flood(server.port, 30, (socket) => {
+      const token = tokens[next++ % tokens.length]!;
+      socket.write(
+        `GET /v1/events HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nAuthorization: Token ${token}\r\n\r\n`,
+      );
+    });
+    attacks.push(attack);
+    await until(() => attack.opened() >= 60);
+    expect(server.connections().streams).toBeLessThanOrEqual(8);
+    expect((await server.api('/v1/me')).status).toBe(200);
   });
 });
 

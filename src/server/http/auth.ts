@@ -84,7 +84,9 @@ export function registerAuthentication(app: FastifyInstance, auth: AuthService):
     }
     const token = tokenFromHeader(request);
     if (token === undefined) {
-      if (mode === 'form') return;
+      // Only a multipart form can carry the token as a field (read before the rest, in
+      // readForm); any other body is not read at all: no token, 1190, whatever it holds.
+      if (mode === 'form' && /^multipart\/form-data\b/i.test(request.headers['content-type'] ?? '')) return;
       throw new ApiError('1190');
     }
     request.userId = auth.authenticate(token);

@@ -186,7 +186,7 @@ export function Desk() {
         </div>
       </header>
 
-      {view === 'on-site' && (
+      {view === 'on-site' && (siteSearch || (onSite.data?.count ?? 0) > 0) && (
         <div className="searchbar">
           <input
             ref={siteSearchRef}
@@ -325,13 +325,27 @@ export function Desk() {
           onExit={setLeaving}
         />
       )}
-      {leaving && <ExitDialog visitor={leaving} onClose={() => setLeaving(null)} onExited={setJustLeft} />}
-      {justLeft && view !== 'roll' && (
-        <ExitUndoBar key={justLeft.visitor_id} visitor={justLeft} onDismiss={dismissJustLeft} />
+      {leaving && (
+        <ExitDialog
+          visitor={leaving}
+          onClose={() => setLeaving(null)}
+          onExited={(visitor) => {
+            setJustLeft(visitor);
+            // The confirmation of a check-in whose visitor has just left says nothing true any more.
+            setCheckedIn((current) => (current === visitor.visitor_id ? null : current));
+          }}
+        />
       )}
-      {checkedIn && !openedNow && view !== 'roll' && (
-        <CheckedInBar key={checkedIn} visitorId={checkedIn} onDismiss={() => setCheckedIn(null)} />
+
+      {view !== 'roll' && (
+        <div className="toasts">
+          {checkedIn && !openedNow && (
+            <CheckedInBar key={checkedIn} visitorId={checkedIn} onDismiss={() => setCheckedIn(null)} />
+          )}
+          {justLeft && <ExitUndoBar key={justLeft.visitor_id} visitor={justLeft} onDismiss={dismissJustLeft} />}
+        </div>
       )}
+
       {me.data?.retention_choice_pending && !retentionAsked && (
         <RetentionChoiceDialog onClose={() => setRetentionAsked(true)} />
       )}

@@ -75,9 +75,14 @@ const params = z.object({ id: visitorIdSchema });
 /** The photo's limit plus room for the text fields and the multipart framing. */
 const ADD_BODY_MAX = IMAGE_MAX_BYTES + 64 * 1024;
 
-/** A body that announces more than a check-in can be is refused before a byte of it is read. */
+/**
+ * A body that announces more than a check-in can be is refused before a byte of it is
+ * read: with 1190 when no token came in the header (the token is decided before anything
+ * in the body, and this body will never be read for its access_token field).
+ */
 async function refuseOversizedBody(request: FastifyRequest): Promise<void> {
   if (Number(request.headers['content-length'] ?? 0) > ADD_BODY_MAX) {
+    if (request.userId === undefined) throw new ApiError('1190');
     throw new ApiError(
       '2400',
       `The request is larger than a check-in can be (the image may be at most ${IMAGE_MAX_LABEL}).`,
