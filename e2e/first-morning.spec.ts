@@ -57,7 +57,7 @@ test('a check-in the server never got says so, keeps the form, and goes through 
     );
     await expect(dialog).not.toContainText('Retrying');
     await expect(dialog.getByLabel('Full name')).toHaveValue('Offline Olivia');
-    await screenshot(page, '40-check-in-not-sent');
+    await screenshot(page, '50-check-in-not-sent');
 
     desk.child = (await startServe(desk.dataDir, Number(new URL(desk.url).port))).child;
     await expect(page.getByRole('status', { name: 'Live updates on' })).toBeVisible({ timeout: 20_000 });
@@ -151,7 +151,7 @@ test('On site now has its own search; / focuses it and Escape clears it', async 
   await search.fill(name);
   await expect(page.locator('.card .name').first()).toHaveText(name);
   await expect(page.getByRole('status').filter({ hasText: /match/ })).toBeVisible();
-  await screenshot(page, '41-on-site-search');
+  await screenshot(page, '51-on-site-search');
   await search.fill('zzzz-nobody');
   await expect(page.getByText('Nobody on site matches')).toBeVisible();
   await search.press('Escape');
@@ -198,7 +198,7 @@ test('a mistake at check-in is corrected in the viewer; an exit is undone; the f
   await viewer.getByRole('button', { name: 'Edit…' }).click();
   const edit = page.getByRole('dialog', { name: 'Correct Jhon Smiht' });
   await edit.getByLabel('Full name').fill('John Smith');
-  await screenshot(page, '42-correct-visitor');
+  await screenshot(page, '52-correct-visitor');
   await edit.getByRole('button', { name: 'Save correction' }).click();
   await expect(edit).toHaveCount(0);
   await expect(page.getByRole('dialog', { name: 'John Smith' })).toBeVisible();
@@ -212,7 +212,7 @@ test('a mistake at check-in is corrected in the viewer; an exit is undone; the f
     .click();
   const undo = page.getByRole('status').filter({ hasText: 'John Smith has left' });
   await expect(undo).toBeVisible();
-  await screenshot(page, '43-exit-undo');
+  await screenshot(page, '53-exit-undo');
   await undo.getByRole('button', { name: 'Undo' }).click();
   await expect(page.locator('.card').filter({ hasText: 'John Smith' })).toHaveCount(1);
 });
@@ -243,7 +243,7 @@ test('staff changes are confirmed in words; the last admin is offered neither de
   await tom.getByRole('button', { name: 'Deactivate…' }).click();
   const deactivate = page.getByRole('dialog', { name: 'Deactivate tom?' });
   await expect(deactivate).toContainText('tom’s sessions end at once');
-  await screenshot(page, '44-deactivate-confirm');
+  await screenshot(page, '54-deactivate-confirm');
   await deactivate.getByRole('button', { name: 'Deactivate' }).click();
   await expect(tom).toContainText('Deactivated');
 
@@ -278,7 +278,7 @@ test('the roll call shows mobiles, safe and missing at a glance, and Enter marks
   await expect(marked.locator('.roll-state')).toContainText('SAFE');
   const safeColour = await marked.locator('.roll-state').evaluate((el) => getComputedStyle(el).backgroundColor);
   expect(safeColour).not.toBe(missingColour);
-  await screenshot(page, '45-roll-call-glance');
+  await screenshot(page, '55-roll-call-glance');
 });
 
 test('an expected visit for tomorrow is confirmed by its day, shown on that day, and can be cancelled', async ({
@@ -295,7 +295,7 @@ test('an expected visit for tomorrow is confirmed by its day, shown on that day,
   await expectDialog.getByRole('button', { name: 'Add to expected' }).click();
   const confirmation = page.getByRole('dialog', { name: 'Visitor expected' });
   await expect(confirmation.getByRole('status')).toContainText('Tomorrow Tess is expected tomorrow');
-  await screenshot(page, '46-expected-tomorrow-confirmed');
+  await screenshot(page, '56-expected-tomorrow-confirmed');
   await confirmation.getByRole('button', { name: 'Show that day' }).click();
   const visit = page.locator('.expected-item', { hasText: 'Tomorrow Tess' });
   await expect(visit).toContainText('09:15');
@@ -318,7 +318,7 @@ test('an empty desk says what to do first', async ({ page }) => {
     const start = page.getByRole('region', { name: /To get this desk ready/ });
     await expect(start).toContainText('Add the people visitors come to see');
     await expect(start).toContainText('Choose when everyone still signed in is signed out');
-    await screenshot(page, '47-getting-started');
+    await screenshot(page, '57-getting-started');
     await start.getByRole('button', { name: 'Set the sign-out time' }).click();
     await expect(page.getByRole('form', { name: 'Settings' })).toBeVisible();
     await page.getByRole('button', { name: 'first-admin', exact: true }).click();
