@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openContext } from '../src/server/context';
 import { tempDataDir } from './helpers/server';
+import { spawnServer, stopServer } from './reliability/server-process';
 
 /** The command line as a user runs it: a real process over a real data folder. */
 const CLI = ['--import', 'tsx', path.resolve(__dirname, '../src/cli/index.ts')];
@@ -131,27 +132,11 @@ describe('frontdesk serve without --port', () => {
   const dataDir = tempDataDir();
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  /** Starts serve, waits for its address, stops it; the port it listened on. */
+  /** Starts serve without --port, stops it: the port it listened on. */
   async function servePort(): Promise<number> {
-    const child = spawn(process.execPath, [...CLI, 'serve', '--data-dir', dataDir], {
-      env: { ...process.env, FRONTDESK_LOG: 'silent' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /Frontdesk listening on (\S+)/.exec(out);
-          if (match) resolve(match[1]!);
-        });
-        child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-      });
-      return Number(new URL(url).port);
-    } finally {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
+    const server = await spawnServer(dataDir, { port: null });
+    await stopServer(server);
+    return Number(new URL(server.url).port);
   }
 
   it('listens on the same port at every start, and moves only when another program holds it', async () => {

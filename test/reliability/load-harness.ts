@@ -31,7 +31,7 @@ export async function runLoad(options: {
   const setup = await openContext({ dataDir: options.dataDir });
   if (setup.auth.needsFirstUser()) await setup.auth.createUser(STAFF.username, STAFF.password);
   setup.close();
-  const server = await spawnServer(options.dataDir, options.built);
+  const server = await spawnServer(options.dataDir, { built: options.built });
   const login = await fetch(`${server.url}/v1/oauth/`, { method: 'POST', body: new URLSearchParams(STAFF) });
   const token = ((await login.json()) as { data: { access_token: string } }).data.access_token;
   const headers = { authorization: `Token ${token}` };

@@ -14,10 +14,15 @@ export interface ServerProcess {
 /**
  * The headless server as its own process, so it can be killed for real: from source
  * through tsx, or `built` (out/main/cli.js, as a kiosk runs it: what the benchmarks measure).
+ * `port` null leaves --port out: serve then picks its own (the data folder's last one).
  */
-export async function spawnServer(dataDir: string, built = false): Promise<ServerProcess> {
-  const entry = built ? [BUILT] : ['--import', 'tsx', ENTRY];
-  const child = spawn(process.execPath, [...entry, 'serve', '--data-dir', dataDir, '--port', '0'], {
+export async function spawnServer(
+  dataDir: string,
+  options: { built?: boolean; port?: number | null } = {},
+): Promise<ServerProcess> {
+  const entry = options.built ? [BUILT] : ['--import', 'tsx', ENTRY];
+  const port = options.port === null ? [] : ['--port', String(options.port ?? 0)];
+  const child = spawn(process.execPath, [...entry, 'serve', '--data-dir', dataDir, ...port], {
     env: { ...process.env, FRONTDESK_LOG: 'silent' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -36,10 +41,19 @@ export async function spawnServer(dataDir: string, built = false): Promise<Serve
   return { url, child, pid: child.pid! };
 }
 
-export async function killHard(server: ServerProcess): Promise<void> {
+export function killHard(server: ServerProcess): Promise<void> {
+  return endWith(server, 'SIGKILL');
+}
+
+/** Stops the server as a kiosk shutting down would (SIGTERM), and waits for it to be gone. */
+export function stopServer(server: ServerProcess): Promise<void> {
+  return endWith(server, 'SIGTERM');
+}
+
+async function endWith(server: ServerProcess, signal: NodeJS.Signals): Promise<void> {
   if (server.child.exitCode !== null || server.child.signalCode !== null) return;
   const exited = new Promise((resolve) => server.child.once('exit', resolve));
-  server.child.kill('SIGKILL');
+  server.child.kill(signal);
   await exited;
 }
 

@@ -74,6 +74,18 @@ function desk(port: number) {
   };
 }
 
+/** During a flood: every one of the desk's requests answers, and a new sign-in works. */
+async function expectDeskServed(server: TestServer): Promise<void> {
+  const window = desk(server.port);
+  try {
+    const statuses = await window.busyMinute(server.token);
+    expect(statuses.every((status) => status === 200)).toBe(true);
+  } finally {
+    window.close();
+  }
+  expect(await signIn(server.url, STAFF.username, STAFF.password)).toMatch(/\S{20,}/);
+}
+
 describe('a flood of connections', () => {
   let server: TestServer;
   let attacks: ReturnType<typeof flood>[] = [];
@@ -98,14 +110,7 @@ describe('a flood of connections', () => {
     attacks.push(attack);
     await until(() => attack.opened() >= 300 && server.connections().untrusted >= 64);
 
-    const window = desk(server.port);
-    try {
-      const statuses = await window.busyMinute(server.token);
-      expect(statuses.every((status) => status === 200)).toBe(true);
-    } finally {
-      window.close();
-    }
-    expect(await signIn(server.url, STAFF.username, STAFF.password)).toMatch(/\S{20,}/);
+    await expectDeskServed(server);
   });
 
   it('leaves the desk its requests while one account opens 256 event streams with five tokens', async () => {
@@ -126,14 +131,7 @@ describe('a flood of connections', () => {
     attacks.push(attack);
     await until(() => attack.opened() >= 400);
 
-    const window = desk(server.port);
-    try {
-      const statuses = await window.busyMinute(server.token);
-      expect(statuses.every((status) => status === 200)).toBe(true);
-    } finally {
-      window.close();
-    }
-    expect(await signIn(server.url, STAFF.username, STAFF.password)).toMatch(/\S{20,}/);
+    await expectDeskServed(server);
     // Six per token, twelve per account: the rest were closed as newer ones came.
     expect(server.connections().streams).toBeLessThanOrEqual(12);
 
@@ -182,14 +180,7 @@ describe('floods that hold answers or streams', () => {
     );
     attacks.push(attack);
     await until(() => attack.opened() >= 300 && server.connections().untrusted >= 64);
-    const window = desk(server.port);
-    try {
-      const statuses = await window.busyMinute(server.token);
-      expect(statuses.every((status) => status === 200)).toBe(true);
-    } finally {
-      window.close();
-    }
-    expect(await signIn(server.url, STAFF.username, STAFF.password)).toMatch(/\S{20,}/);
+    await expectDeskServed(server);
   });
 
   it('closes a connection that pipelines more than a few requests unanswered', async () => {

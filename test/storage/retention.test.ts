@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,6 +5,7 @@ import { openContext } from '../../src/server/context';
 import type { AuditEntry } from '../../src/shared/audit';
 import { makeImage } from '../helpers/images';
 import { errorCode, photoFiles, signIn, STAFF, startTestServer, tempDataDir, type TestServer } from '../helpers/server';
+import { spawnServer, stopServer } from '../reliability/server-process';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -73,24 +73,11 @@ describe('photo retention runs by default (30 days) when the desk starts', () =>
   it('in `frontdesk serve`, a process of its own', async () => {
     const folder = await folderWithHistory();
     folders.push(folder.dataDir);
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.resolve(__dirname, '../../src/cli/index.ts'), 'serve', '--data-dir', folder.dataDir],
-      { env: { ...process.env, FRONTDESK_LOG: 'silent' }, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const server = await spawnServer(folder.dataDir);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /Frontdesk listening on (\S+)/.exec(out);
-          if (match) resolve(match[1]!);
-        });
-        child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-      });
-      await expectRetentionApplied(url, folder);
+      await expectRetentionApplied(server.url, folder);
     } finally {
-      child.kill('SIGTERM');
+      await stopServer(server);
     }
   });
 

@@ -24,6 +24,7 @@ import { ExitDialog } from '../features/log/ExitDialog';
 import { ExitUndoBar } from '../features/log/ExitUndoBar';
 import { VisitorGrid } from '../features/log/VisitorGrid';
 import { matchesOnSiteSearch } from '../features/log/on-site-search';
+import { SearchBox } from '../features/log/SearchBox';
 import { PhotoViewer } from '../features/viewer/PhotoViewer';
 import { useLiveUpdates } from '../queries/live';
 import { findCachedVisitor } from '../queries/visitor-cache';
@@ -188,20 +189,12 @@ export function Desk() {
 
       {view === 'on-site' && (siteSearch || (onSite.data?.count ?? 0) > 0) && (
         <div className="searchbar">
-          <input
-            ref={siteSearchRef}
-            type="search"
-            aria-label="Search who is on site by name, card, host, purpose or mobile"
-            aria-keyshortcuts="/"
-            placeholder="Search who is on site: name, card, host, purpose or mobile  ( / )"
+          <SearchBox
+            inputRef={siteSearchRef}
+            label="Search who is on site by name, card, host, purpose or mobile"
+            placeholder="Search who is on site: name, card, host, purpose or mobile"
             value={siteSearch}
-            onChange={(event) => setSiteSearch(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'Escape' && siteSearch) {
-                event.preventDefault();
-                setSiteSearch('');
-              }
-            }}
+            onChange={setSiteSearch}
           />
           {siteQ && (
             <span className="hint" role="status">
@@ -212,14 +205,12 @@ export function Desk() {
       )}
       {view === 'history' && (
         <div className="searchbar">
-          <input
-            ref={searchRef}
-            type="search"
-            aria-label="Search visitors by name, card, mobile, purpose or person visited"
-            aria-keyshortcuts="/"
-            placeholder="Search name, card, mobile, purpose or person visited  ( / )"
+          <SearchBox
+            inputRef={searchRef}
+            label="Search visitors by name, card, mobile, purpose or person visited"
+            placeholder="Search name, card, mobile, purpose or person visited"
             value={search}
-            onChange={(event) => setSearch(event.target.value)}
+            onChange={setSearch}
           />
           <DateFilter value={dates} onChange={setDates} />
           <button type="button" onClick={() => void exportCsv()} title="Download what this list shows as a CSV file">
