@@ -88,6 +88,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
     const visitors = visitorsRepository(db);
     const intents = photoIntentsRepository(db);
     const expectedVisits = expectedVisitsRepository(db);
+    const evacuations = evacuationsRepository(db);
     await recoverInterruptedCheckIns(store, intents);
     const dataVersion = dataVersionReader(db);
     const events = deskEvents({ externalChangeCounter: dataVersion });
@@ -139,11 +140,11 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       store,
       auth: authService({ users, tokens, now, dataVersion }),
       visitors: visitorsService,
-      corrections: visitorCorrections({ db, visitors, visitees, audit, events, now }),
+      corrections: visitorCorrections({ db, visitors, visitees, evacuations, audit, events, now }),
       events,
       photos: photoService({ visitors, store }),
       hosts: hostService({ visitees }),
-      evacuations: evacuationService({ db, evacuations: evacuationsRepository(db), audit, events, now }),
+      evacuations: evacuationService({ db, evacuations, audit, events, now }),
       expected: expectedService({ expectedVisits, visitees, now, events }),
       settings,
       audit,

@@ -117,6 +117,30 @@ describe('corrections: a visitor put right, an exit undone, the next free card',
     expect(await errorCode(await server.api(`/v1/exit/${late}`, { method: 'DELETE' }))).toBe('3404');
   });
 
+  it('puts a visitor whose exit is undone on the open roll call: they never left', async () => {
+    const id = await checkIn('Never Left', '51');
+    await server.api(`/v1/exit/${id}`);
+    const started = await server.api('/v1/evacuations/', jsonRequest('POST', { kind: 'drill' }));
+    const rollId = ((await started.json()) as { data: { evacuation_id: number } }).data.evacuation_id;
+    expect((await server.api(`/v1/exit/${id}`, { method: 'DELETE' })).status).toBe(200);
+    const roll = (await (await server.api(`/v1/evacuations/${rollId}`)).json()) as {
+      data: { people: { visitor_id: string }[] };
+    };
+    expect(roll.data.people.map((person) => person.visitor_id)).toContain(id);
+    await server.api(`/v1/evacuations/${rollId}/close`, { method: 'POST' });
+  });
+
+  it('takes a correction as JSON only', async () => {
+    const id = await checkIn('Form Sender', '52');
+    const form = await server.api(`/v1/visitors/${id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'name=Form+Name',
+    });
+    expect(await errorCode(form)).toBe('2415');
+    expect((await visitor(id)).name).toBe('Form Sender');
+  });
+
   it('suggests the lowest card nobody on the premises holds', async () => {
     for (const card of ['1', '2', '4']) await checkIn(`Card ${card}`, card);
     expect(((await (await server.api('/v1/cards/next')).json()) as { data: { card_no: number } }).data.card_no).toBe(3);

@@ -159,6 +159,9 @@ describe('expected visitors', () => {
     for (const query of ['?from=2026-11-28', '?from=2026-12-04&to=2026-11-28', '?from=2026-01-01&to=2026-12-31']) {
       expect(await errorCode(await server.api(`/v1/expected/${query}`)), query).toBe('2400');
     }
+    // A day that does not exist is named as such, by its field.
+    const impossible = await server.api('/v1/expected/?from=2026-02-30&to=2026-03-01');
+    expect(((await impossible.json()) as { errors: { field: string } }).errors.field).toBe('from');
     for (const expected_time of ['24:00', '7:30', 'noon']) {
       const refused = await expect_({ name: 'X', expected_date: '2026-11-30', expected_time });
       expect(((await refused.json()) as { errors: { field: string } }).errors.field).toBe('expected_time');

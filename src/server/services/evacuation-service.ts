@@ -10,7 +10,10 @@ import type { DeskEvents } from './desk-events';
  * The evacuation roll call (shared/API.md Part 2). Starting freezes who is on the premises
  * in the same transaction that opens the roll; one roll is open at a time (a unique index
  * decides between two desks pressing at once); several desks mark people on the same roll;
- * a closed roll is the report and never changes.
+ * a closed roll is the report: who was on it, and who was marked safe when by whom, never
+ * change. A person's name, card and mobile are read as they are now, so an erasure reaches
+ * the report, and so does a correction made on the day (a typo put right); an exit undone
+ * while the roll is open puts that person on it (visitor-corrections.ts).
  */
 export function evacuationService(deps: {
   db: Db;

@@ -3,6 +3,7 @@ import { formatLocalDate } from '../../shared/dates';
 import { CORRECTION_FIELDS, type VisitorCorrection } from '../../shared/visitor-fields';
 import { ApiError } from '../api-error';
 import type { Db } from '../db/connection';
+import type { EvacuationsRepository } from '../db/repositories/evacuations';
 import type { VisiteesRepository } from '../db/repositories/visitees';
 import type { VisitorRecord, VisitorsRepository } from '../db/repositories/visitors';
 import { isVisitorId } from '../ids';
@@ -22,11 +23,12 @@ export function visitorCorrections(deps: {
   db: Db;
   visitors: VisitorsRepository;
   visitees: VisiteesRepository;
+  evacuations: EvacuationsRepository;
   audit: AuditTrail;
   events: DeskEvents;
   now: () => number;
 }) {
-  const { db, visitors, visitees, audit, events, now } = deps;
+  const { db, visitors, visitees, evacuations, audit, events, now } = deps;
 
   function announce(visitorId: string): Visitor {
     const visitor = toVisitor(visitors.byId(visitorId)!);
@@ -85,7 +87,11 @@ export function visitorCorrections(deps: {
     }
   }
 
-  const applyUndo = db.transaction((visitorId: string, userId: number): void => {
+  /**
+   * The exit was a mistake, so the visitor never left: if an evacuation's roll is open, they
+   * were on the premises at the alarm and go on it, in the same transaction.
+   */
+  const applyUndo = db.transaction((visitorId: string, userId: number): number | undefined => {
     if (!isVisitorId(visitorId) || !visitors.undoExit(visitorId, now() - UNDO_EXIT_MS)) {
       throw new ApiError(
         '3404',
@@ -93,11 +99,13 @@ export function visitorCorrections(deps: {
       );
     }
     audit.record({ action: 'visitor.update', userId, visitorId, detail: 'exit undone' });
+    return evacuations.addToOpenRoll(visitorId);
   });
 
   function undoExit(visitorId: string, userId: number): Visitor {
     try {
-      applyUndo.immediate(visitorId, userId);
+      const roll = applyUndo.immediate(visitorId, userId);
+      if (roll !== undefined) events.publish({ type: 'evacuation.changed', evacuation_id: roll });
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
         const card = visitors.byId(visitorId)?.card_no;

@@ -69,7 +69,18 @@ export function evacuationsRepository(db: Db) {
     'UPDATE evacuations SET closed_at = ?, closed_by = ? WHERE evacuation_id = ? AND closed_at IS NULL',
   );
 
+  // Someone who was on the premises at the alarm after all (an exit recorded by mistake, undone).
+  const addToOpen = db.prepare<[string]>(
+    `INSERT OR IGNORE INTO evacuation_people (evacuation_id, visitor_id, visitee_name)
+     SELECT x.evacuation_id, v.visitor_id, e.name
+       FROM evacuations x, visitors v LEFT JOIN visitees e ON e.visitee_no = v.visitee_no
+      WHERE x.closed_at IS NULL AND v.visitor_id = ?`,
+  );
+
   return {
+    /** Puts a visitor on the open roll, if there is one; its ID when they were added. */
+    addToOpenRoll: (visitorId: string): number | undefined =>
+      addToOpen.run(visitorId).changes === 1 ? open.get()?.evacuation_id : undefined,
     open: (): EvacuationRow | undefined => open.get(),
     byId: (id: number): EvacuationRow | undefined => byId.get(id),
     all: (): EvacuationRow[] => all.all(),

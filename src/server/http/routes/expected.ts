@@ -32,6 +32,9 @@ const expectedQuerySchema = z
     (query) =>
       !query.from ||
       !query.to ||
+      // A day that is not a real one has its own message from its field's check.
+      !parseLocalDate(query.from) ||
+      !parseLocalDate(query.to) ||
       (query.from <= query.to &&
         addDays(parseLocalDate(query.from)!, EXPECTED_RANGE_MAX_DAYS) > parseLocalDate(query.to)!),
     { message: `from must be on or before to, and at most ${EXPECTED_RANGE_MAX_DAYS} days before it.`, path: ['from'] },

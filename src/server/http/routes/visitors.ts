@@ -205,10 +205,14 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext, timeout
         params,
         form: { schema: visitorCorrectionSchema, types: ['application/json'] },
         success: { schema: visitorResponseSchema },
-        errors: { 400: ['2301', '2302', '2303', '2400'], 404: ['3404'], 409: ['2409'] },
+        errors: { 400: ['2301', '2302', '2303', '2400'], 404: ['3404'], 409: ['2409'], 415: ['2415'] },
       }),
     },
     async (request): Promise<VisitorResponse> => {
+      // JSON only, as documented: a form parser would read the fields too, under other rules.
+      if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
+        throw new ApiError('2415', 'Send the correction as JSON (Content-Type: application/json).');
+      }
       const checked = checkCorrection(request.body);
       if (!checked.ok) {
         const { code, message, field } = checked.problem;
