@@ -79,6 +79,12 @@ test('Escape asks before throwing a half-filled check-in away', async ({ page, d
   await expect(ask).toBeVisible();
   await ask.getByRole('button', { name: 'Keep editing' }).click();
   await expect(dialog.getByLabel('Full name')).toHaveValue('Half Filled');
+  // Escape on the question itself means keep editing.
+  await page.keyboard.press('Escape');
+  await expect(ask).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(ask).toHaveCount(0);
+  await expect(dialog.getByLabel('Full name')).toHaveValue('Half Filled');
   await page.keyboard.press('Escape');
   await ask.getByRole('button', { name: 'Discard' }).click();
   await expect(dialog).toHaveCount(0);
@@ -193,6 +199,12 @@ test('a mistake at check-in is corrected in the viewer; an exit is undone; the f
   const card = page.locator('.card').first();
   await expect(card.locator('.name')).toHaveText('Jhon Smiht');
   await expect(card).toContainText(`#${suggested}`);
+  // The next check-in suggests another card: that one is held now.
+  const again = await openCheckIn(page);
+  await expect(again.getByLabel('Card number')).not.toHaveValue(suggested);
+  await expect(again.getByLabel('Card number')).not.toHaveValue('');
+  await page.keyboard.press('Escape');
+  await expect(again).toHaveCount(0);
   await card.locator('.card-open').click();
   const viewer = page.getByRole('dialog', { name: 'Jhon Smiht' });
   await viewer.getByRole('button', { name: 'Edit…' }).click();

@@ -11,6 +11,15 @@ import type { AuditTrail } from './audit';
 import type { DeskEvents } from './desk-events';
 import { toVisitor } from './visitor-view';
 
+/** The fields as the trail names them to a person. */
+const FIELD_WORDS: Record<(typeof CORRECTION_FIELDS)[number], string> = {
+  name: 'name',
+  mobile: 'mobile',
+  purpose: 'purpose',
+  card_no: 'card',
+  visitee_no: 'host',
+};
+
 /** How long after a desk exit it can be undone (the desk offers it for 10 s; another desk's clock may lag). */
 export const UNDO_EXIT_MS = 10 * 60 * 1000;
 
@@ -72,7 +81,12 @@ export function visitorCorrections(deps: {
         throw cardTaken(next.card_no);
       }
       visitors.correct(record, next);
-      audit.record({ action: 'visitor.update', userId, visitorId, detail: `corrected ${changed.join(', ')}` });
+      audit.record({
+        action: 'visitor.update',
+        userId,
+        visitorId,
+        detail: `corrected ${changed.map((field) => FIELD_WORDS[field]).join(', ')}`,
+      });
       return true;
     },
   );

@@ -40,6 +40,9 @@ export function Dialog({
       aria-labelledby={titleId}
       onCancel={(event) => {
         event.preventDefault();
+        // A dialog opened from a dialog (a "discard?" question): Escape answers it alone,
+        // not the one beneath as well (React passes the event up its own tree).
+        event.stopPropagation();
         onClose();
       }}
       onKeyDown={onKeyDown}

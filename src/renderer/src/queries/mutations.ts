@@ -42,6 +42,7 @@ export function useCheckIn(
     mutationFn: (form: FormData) => apiJson<AddVisitorResponse>('/v1/add/', { method: 'POST', token, body: form }),
     onSuccess: async (answer) => {
       await client.invalidateQueries({ queryKey: visitorKeys.all });
+      void client.invalidateQueries({ queryKey: nextCardKey });
       // A check-in from an expected visit marks it arrived.
       void client.invalidateQueries({ queryKey: expectedKeys.all });
       handlers.onSuccess(answer.visitor_id);
@@ -70,11 +71,13 @@ export function useCorrectVisitor(token: string, visitorId: string) {
   });
 }
 
+// Not under visitorKeys.all: those hold pages of visitors, which every event walks.
+const nextCardKey = ['cards', 'next'] as const;
+
 /** The card number to suggest at check-in: the lowest nobody on the premises holds. */
 export function nextCardQuery(token: string) {
   return queryOptions({
-    // Not under visitorKeys.all: those hold pages of visitors, which every event walks.
-    queryKey: ['cards', 'next'] as const,
+    queryKey: nextCardKey,
     queryFn: async ({ signal }) => (await apiJson<NextCardResponse>('/v1/cards/next', { token, signal })).data.card_no,
     staleTime: 0,
   });

@@ -47,11 +47,16 @@ export function CheckInDialog({
   const [discarding, setDiscarding] = useState(false);
   const requestClose = () => (touched || photo ? setDiscarding(true) : onClose());
   // The card suggested: the lowest nobody on the premises holds, filled in while the field is empty.
-  const nextCard = useQuery(nextCardQuery(token));
+  const nextCard = useQuery({ ...nextCardQuery(token), refetchOnMount: 'always' });
   const cardInput = useRef<HTMLInputElement>(null);
+  const suggestedCard = useRef('');
   useEffect(() => {
-    if (nextCard.data !== undefined && cardInput.current && cardInput.current.value === '') {
-      cardInput.current.value = String(nextCard.data);
+    const input = cardInput.current;
+    if (nextCard.data === undefined || !input) return;
+    // A newer answer replaces the card suggested before it, never one the receptionist typed.
+    if (input.value === '' || input.value === suggestedCard.current) {
+      input.value = String(nextCard.data);
+      suggestedCard.current = input.value;
     }
   }, [nextCard.data]);
 

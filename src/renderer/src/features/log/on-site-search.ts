@@ -10,21 +10,18 @@ const words = (text: string): string[] =>
 
 /**
  * Whether a visitor on the premises matches what was typed: every word typed begins a word
- * of their name, card number, host, purpose or mobile (accents and case aside), as History's
- * search matches word beginnings. Done on the desk: everyone on site is already held.
+ * of their name, card number, host or purpose (accents and case aside), as History's search
+ * matches word beginnings, or the digits typed are part of their mobile. Done on the desk:
+ * everyone on site is already held.
  */
 export function matchesOnSiteSearch(visitor: Visitor, typed: string): boolean {
   const wanted = words(typed);
   if (wanted.length === 0) return true;
   const mobile = visitor.mobile.replace(/\D/g, '');
-  const have = [
-    ...words(`${visitor.name} ${visitor.visitee_name ?? ''} ${visitor.purpose}`),
-    String(visitor.card_no),
-    mobile,
-    mobile.slice(-9),
-  ];
-  return wanted.every((word) => {
-    const digits = word.replace(/^\+/, '');
-    return have.some((candidate) => candidate.startsWith(digits));
-  });
+  // A number typed as people write one ("+44 7700 900123", "900123") is found anywhere in the
+  // mobile, spaces and all; a short one is a card number or the start of a word.
+  const digits = typed.replace(/[\s+\-().]/g, '');
+  if (/^\d{4,}$/.test(digits) && mobile.includes(digits)) return true;
+  const have = [...words(`${visitor.name} ${visitor.visitee_name ?? ''} ${visitor.purpose}`), String(visitor.card_no)];
+  return wanted.every((word) => have.some((candidate) => candidate.startsWith(word)));
 }
