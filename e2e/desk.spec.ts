@@ -129,7 +129,7 @@ test('shows field problems beside their fields, from the shared rules and from t
   await dialog.getByLabel('Mobile').fill('123');
   await dialog.getByRole('button', { name: 'Check in', exact: true }).click();
   await expect(dialog.getByText('Card number must be digits only, from 1 to 9999.')).toBeVisible();
-  await expect(dialog.getByText('Mobile number must be an optional + and then 6 to 15 digits.')).toBeVisible();
+  await expect(dialog.getByText('Mobile number must be 6 to 15 digits, with a + in front if you like.')).toBeVisible();
   await expect(dialog.getByText('Take a photo or choose a picture file.')).toBeVisible();
   await screenshot(page, '06-check-in-errors');
 

@@ -51,6 +51,7 @@ test('a check-in the server never got says so, keeps the form, and goes through 
     await chooseFile(dialog, pictureFile('olivia.jpg', await makeImage('jpeg', 600, 800, 3)));
     await expect(dialog.getByRole('img', { name: /ready to check in/ })).toBeVisible();
     await stopServe(desk.child);
+    await expect(page.getByRole('alert').filter({ hasText: 'server cannot be reached' }).first()).toBeVisible();
     await dialog.getByRole('button', { name: 'Check in', exact: true }).click();
     await expect(dialog.getByRole('alert').filter({ hasText: 'Not checked in' })).toContainText(
       'The form is kept: press Check in again',
@@ -315,6 +316,10 @@ test('an expected visit for tomorrow is confirmed by its day, shown on that day,
   await page.getByRole('button', { name: 'This week' }).click();
   await expect(visit).toBeVisible();
   await visit.getByRole('button', { name: 'Cancel visit: Tomorrow Tess' }).click();
+  await page
+    .getByRole('dialog', { name: 'Cancel the visit of Tomorrow Tess?' })
+    .getByRole('button', { name: 'Cancel the visit' })
+    .click();
   await expect(visit.locator('.status-tag')).toHaveText('Cancelled');
 });
 

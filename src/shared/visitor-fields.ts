@@ -42,7 +42,8 @@ export const nameSchema = boundedText('Name', NAME_MAX);
 
 export const mobileSchema = z
   .string()
-  .regex(/^\+?\d{6,15}$/, 'Mobile number must be an optional + and then 6 to 15 digits.');
+  .min(1, 'Mobile number is required.')
+  .regex(/^\+?\d{6,15}$/, 'Mobile number must be 6 to 15 digits, with a + in front if you like.');
 
 export const purposeSchema = boundedText('Purpose', PURPOSE_MAX);
 

@@ -33,6 +33,9 @@ import { useSession } from './session';
 
 type View = 'on-site' | 'expected' | 'history' | 'admin' | 'roll';
 
+/** How long the live stream may be down before the desk says the server cannot be reached. */
+const LOST_AFTER_MS = 4000;
+
 /** Typing in a field must never trigger a desk shortcut. */
 function isTyping(target: EventTarget | null): boolean {
   return (
@@ -45,6 +48,13 @@ export function Desk() {
   const session = useSession();
   const client = useQueryClient();
   const live = useLiveUpdates(session.token, session.ended);
+  // The server out of reach for more than a moment is said in words, not only by the dot.
+  const [lost, setLost] = useState(false);
+  useEffect(() => {
+    if (live) return setLost(false);
+    const timer = setTimeout(() => setLost(true), LOST_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [live]);
   const [density, setDensity] = useDensity();
   const [chosenView, setView] = useState<View>('on-site');
   const [search, setSearch] = useState('');
@@ -186,6 +196,12 @@ export function Desk() {
           />
         </div>
       </header>
+      {lost && (
+        <p className="server-lost" role="alert">
+          Frontdesk’s server cannot be reached: nothing can be checked in or out until it is back. Trying again every
+          few seconds…
+        </p>
+      )}
 
       {view === 'on-site' && (siteSearch || (onSite.data?.count ?? 0) > 0) && (
         <div className="searchbar">

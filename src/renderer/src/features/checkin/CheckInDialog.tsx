@@ -109,7 +109,16 @@ export function CheckInDialog({
       onClose={requestClose}
       className="check-in"
     >
-      <form onSubmit={submit} onChange={() => setTouched(true)} noValidate>
+      <form
+        onSubmit={submit}
+        onChange={(event) => {
+          setTouched(true);
+          // A field being put right loses its message: it was about what was there before.
+          const field = (event.nativeEvent.target as HTMLInputElement | null)?.name;
+          if (field) setProblems((current) => ({ ...current, [field]: undefined, form: undefined }));
+        }}
+        noValidate
+      >
         {expected && (expected.note || expected.expected_time) && (
           <p className="desk-note" role="note">
             {[

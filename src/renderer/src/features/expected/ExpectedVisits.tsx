@@ -1,4 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Dialog } from '../../lib/Dialog';
 import { spokenDay } from '../../../../shared/dates';
 import type { ExpectedVisit } from '../../../../shared/expected';
 import { useSession } from '../../app/session';
@@ -41,6 +43,8 @@ export function ExpectedVisits({
   const range = expectedRange(days, today);
   const expected = useQuery(expectedQuery(token, range.from, range.to));
   const cancel = useCancelExpected(token);
+  // Cancelling cannot be undone: asked first, naming the visitor and the day.
+  const [cancelling, setCancelling] = useState<ExpectedVisit | null>(null);
   const order: Record<ExpectedVisit['status'], number> = { expected: 0, arrived: 1, cancelled: 2 };
   // The server's order is by day and time due; within a day, the open ones first.
   const visits = [...(expected.data ?? [])].sort(
@@ -109,18 +113,40 @@ export function ExpectedVisits({
                     Check in
                   </button>
                 )}
-                <button
-                  type="button"
-                  onClick={() => cancel.mutate(visit.expected_id)}
-                  aria-label={`Cancel visit: ${visit.name}`}
-                >
-                  Cancel visit
+                <button type="button" onClick={() => setCancelling(visit)} aria-label={`Cancel visit: ${visit.name}`}>
+                  Cancel visit…
                 </button>
               </div>
             )}
           </li>
         ))}
       </ul>
+      {cancelling && (
+        <Dialog
+          title={`Cancel the visit of ${cancelling.name}?`}
+          onClose={() => setCancelling(null)}
+          className="confirm"
+        >
+          <p>
+            {cancelling.name} is expected {spokenDay(cancelling.expected_date, today)}
+            {cancelling.expected_time ? ` at ${cancelling.expected_time}` : ''}. A cancelled visit stays listed as
+            cancelled and cannot be checked in.
+          </p>
+          <div className="dialog-actions">
+            <span className="spacer" />
+            <button type="button" onClick={() => setCancelling(null)} autoFocus>
+              Keep the visit
+            </button>
+            <button
+              type="button"
+              className="primary danger"
+              onClick={() => cancel.mutate(cancelling.expected_id, { onSettled: () => setCancelling(null) })}
+            >
+              Cancel the visit
+            </button>
+          </div>
+        </Dialog>
+      )}
     </div>
   );
 }
