@@ -78,6 +78,9 @@ export const hostImportResultSchema = z
         message: z.string(),
       }),
     ),
+    ignored_columns: z
+      .array(z.string())
+      .describe('Header titles that name no host column (name, email, phone, department, or their usual names).'),
     rows: z
       .array(
         z.object({

@@ -104,11 +104,24 @@ describe('hosts: the people visited', () => {
       '"Facilities\r\nBuilding 2";;"Olu ""the fixer"" Ade"\r\n';
     const { response, body } = await importCsv(csv);
     expect(response.status).toBe(200);
-    expect(body.data).toEqual({ added: 3, updated: 0, rejected: [] });
+    expect(body.data).toEqual({ added: 3, updated: 0, rejected: [], ignored_columns: [] });
     const byName = new Map((await hosts()).map((h) => [h.name, h]));
     expect(byName.get('Ada Lovelace')).toMatchObject({ email: 'ada@example.com', department: 'Research' });
     expect(byName.get('Lin, Mei')).toMatchObject({ email: 'lin@example.com', department: 'Sales; EMEA' });
     expect(byName.get('Olu "the fixer" Ade')).toMatchObject({ email: null, department: 'Facilities Building 2' });
+  });
+
+  it('reads the usual names of the columns ("E-mail", "Phone number") and says which columns it does not read', async () => {
+    const csv =
+      'Full name,E-mail,Phone number,Team,Badge colour\r\nGrace Hopper,grace.h@example.com,+441234567,Navy,red\r\n';
+    const { body } = await importCsv(csv, '?dry_run=1');
+    expect(body.data).toMatchObject({ added: 1, ignored_columns: ['Badge colour'] });
+    await importCsv(csv);
+    expect((await hosts()).find((h) => h.email === 'grace.h@example.com')).toMatchObject({
+      name: 'Grace Hopper',
+      phone: '+441234567',
+      department: 'Navy',
+    });
   });
 
   it('reports a bad row with the line it starts on and imports the rest; a matching e-mail updates', async () => {
@@ -145,7 +158,7 @@ describe('hosts: the people visited', () => {
     const rows = Array.from({ length: 10_000 }, (_, i) => `Host ${i},host${i}@bulk.example,,Floor ${i % 20}`);
     const { response, body } = await importCsv(['name,email,phone,department', ...rows].join('\r\n'));
     expect(response.status).toBe(200);
-    expect(body.data).toEqual({ added: 10_000, updated: 0, rejected: [] });
+    expect(body.data).toEqual({ added: 10_000, updated: 0, rejected: [], ignored_columns: [] });
     const offered = (await (await server.api('/v1/get/visitee/')).json()) as { data: unknown[] };
     expect(offered.data.length).toBeGreaterThanOrEqual(10_000);
   });

@@ -6,6 +6,27 @@ import { ApiError } from '../api-error';
 const COLUMNS = ['name', 'email', 'phone', 'department'] as const;
 type Column = (typeof COLUMNS)[number];
 
+/**
+ * What spreadsheets call those columns, compared without case, spaces or punctuation:
+ * "E-mail", "Email address" and "Phone number" are what people type, and the desk's own
+ * screens say "E-mail".
+ */
+const COLUMN_NAMES: Record<string, Column> = {
+  name: 'name',
+  fullname: 'name',
+  email: 'email',
+  emailaddress: 'email',
+  mail: 'email',
+  phone: 'phone',
+  phonenumber: 'phone',
+  telephone: 'phone',
+  tel: 'phone',
+  mobile: 'phone',
+  department: 'department',
+  dept: 'department',
+  team: 'department',
+};
+
 export interface HostImportRow {
   line: number;
   /** The columns the file has; a column it lacks leaves an existing host's value alone. */
@@ -15,6 +36,8 @@ export interface HostImportRow {
 export interface ParsedHostFile {
   rows: HostImportRow[];
   rejected: { line: number; message: string }[];
+  /** Header titles that name no column Frontdesk keeps: said in the preview, never silently dropped. */
+  ignoredColumns: string[];
 }
 
 /**
@@ -59,7 +82,7 @@ export function parseHostFile(body: Buffer): ParsedHostFile {
   if (!head || startLine(head.info.lines, head.raw) !== 1) {
     throw new ApiError('2400', 'The first line must be a header row naming the columns.', { field: 'file' });
   }
-  const positions = columnPositions(head.record);
+  const { positions, ignored } = columnPositions(head.record);
   if (body_.length + rejected.length > HOST_IMPORT_MAX_ROWS) {
     throw new ApiError(
       '2400',
@@ -89,7 +112,7 @@ export function parseHostFile(body: Buffer): ParsedHostFile {
     } else rejected.push({ line, message: checked.error.issues[0]?.message ?? 'The row is not a valid host.' });
   }
   rejected.sort((a, b) => a.line - b.line);
-  return { rows, rejected };
+  return { rows, rejected, ignoredColumns: ignored };
 }
 
 function decodeUtf8(body: Buffer): string {
@@ -108,11 +131,13 @@ function notText(): ApiError {
   });
 }
 
-function columnPositions(header: string[]): Partial<Record<Column, number>> {
+function columnPositions(header: string[]): { positions: Partial<Record<Column, number>>; ignored: string[] } {
   const positions: Partial<Record<Column, number>> = {};
+  const ignored: string[] = [];
   header.forEach((title, index) => {
-    const column = title.trim().toLowerCase() as Column;
-    if ((COLUMNS as readonly string[]).includes(column) && positions[column] === undefined) positions[column] = index;
+    const column = COLUMN_NAMES[title.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')];
+    if (column !== undefined && positions[column] === undefined) positions[column] = index;
+    else if (title.trim()) ignored.push(title.trim());
   });
   if (positions.name === undefined) {
     const found = header.join(', ');
@@ -121,7 +146,7 @@ function columnPositions(header: string[]): Partial<Record<Column, number>> {
       field: 'file',
     });
   }
-  return positions;
+  return { positions, ignored };
 }
 
 /**

@@ -61,7 +61,13 @@ export function hostService(deps: { visitees: VisiteesRepository }) {
     } catch (error) {
       if (!(error instanceof DryRunRollback)) throw error;
     }
-    return { added, updated, rejected: parsed.rejected, ...(options.dryRun ? { rows: preview } : {}) };
+    return {
+      added,
+      updated,
+      rejected: parsed.rejected,
+      ignored_columns: parsed.ignoredColumns,
+      ...(options.dryRun ? { rows: preview } : {}),
+    };
   }
 
   return { all: visitees.all, get, create, change, importFile };

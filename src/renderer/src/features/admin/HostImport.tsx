@@ -68,6 +68,12 @@ export function HostImport({ onClose }: { onClose: () => void }) {
             <strong>{rows.filter((r) => r.action === 'update').length.toLocaleString()}</strong> to update ·{' '}
             <strong>{preview.rejected.length.toLocaleString()}</strong> rejected
           </p>
+          {preview.ignored_columns.length > 0 && (
+            <p className="form-error" role="alert">
+              These columns are not read: {preview.ignored_columns.join(', ')}. Frontdesk keeps name, e-mail, phone and
+              department.
+            </p>
+          )}
           {preview.rejected.length > 0 && (
             <>
               <h3>Rejected — fix these lines in the file, or import without them</h3>
