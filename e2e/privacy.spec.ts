@@ -87,7 +87,7 @@ test('an upgraded site keeps its photos until an admin chooses how long, asked a
     await page.getByRole('button', { name: 'Audit trail', exact: true }).click();
     const trail = page.getByRole('table', { name: 'Audit trail' });
     await expect(trail.getByRole('row').filter({ hasText: 'Changed settings' })).toContainText(
-      'photo_retention_days: not chosen since the upgrade → 90',
+      'photo retention: not chosen since the upgrade → 90 days',
     );
     // The choice applied at once, as the desk's own entry: no account's name on it.
     await expect(trail.getByRole('row').filter({ hasText: 'Deleted old photos' })).toContainText(

@@ -75,3 +75,20 @@ export function describeRetention(settings: Pick<Settings, 'photo_retention_days
       : `Visits older than ${days(settings.visit_retention_days)} are erased every night: names, mobiles and purposes go; card, host and times stay for head counts.`,
   ];
 }
+
+/** Each setting as the audit trail names it to a person. */
+export const SETTING_LABELS: Record<keyof Settings, string> = {
+  auto_signout_time: 'automatic sign-out',
+  photo_retention_days: 'photo retention',
+  visit_retention_days: 'visit retention',
+  badge_size: 'badge size',
+};
+
+/** A setting's value in words: "never", "until erased", "30 days", "18:30", "62x100". */
+export function settingInWords<K extends keyof Settings>(key: K, value: Settings[K]): string {
+  if (key === 'auto_signout_time') return value === null ? 'never' : String(value);
+  if (key === 'photo_retention_days' || key === 'visit_retention_days') {
+    return value === null ? 'until erased' : value === 1 ? '1 day' : `${String(value)} days`;
+  }
+  return String(value);
+}

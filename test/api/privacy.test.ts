@@ -358,7 +358,9 @@ describe('the audit trail', () => {
       expect(whole.status).toBe(0);
       expect(whole.stdout).toMatch(/The audit trail is whole: \d+ entries, its triggers in place, IDs without a gap/);
       const head = newestHash(server.dataDir);
-      await server.api('/v1/admin/settings', jsonRequest('PATCH', { badge_size: '54x101' }));
+      // In this process, not over HTTP: the verify above held the event loop (spawnSync), and
+      // the pooled connection may have been closed meanwhile by the server's keep-alive timeout.
+      server.context.settings.update({ badge_size: '54x101' }, 1);
       const later = verify(server.dataDir, head);
       expect(later.status).toBe(0);
       expect(later.stdout).toMatch(/The head kept earlier is entry \d+; 1 entry came after it\./);

@@ -6,6 +6,7 @@ import { ERASED_NAME } from '../../src/server/db/repositories/erasures';
 import { auditLogRepository } from '../../src/server/db/repositories/audit-log';
 import { verifyChain } from '../../src/server/services/audit';
 import { formatLocalDate } from '../../src/shared/dates';
+import { settingInWords } from '../../src/shared/settings';
 import { sqlInAnotherProcess } from '../helpers/another-process';
 import { processPhoto } from '../../src/server/media/photo-processing';
 import { makeImage } from '../helpers/images';
@@ -209,7 +210,18 @@ export async function runCrashTorture(options: {
       }
     };
     const clients = Promise.all([client(), client(), client(), siteClient()]);
-    await new Promise((resolve) => setTimeout(resolve, 150 + random() * 600));
+    // The kill comes after a given amount of work, not a given time, so that a slow or
+    // loaded machine is tested as thoroughly as a fast one: two check-ins acknowledged in
+    // this round (and, by the last round, one of each of the site's writes), then a moment
+    // of random length while more are in flight. A bound keeps a stuck server from hanging.
+    const checkInsBefore = acknowledged.size;
+    const lastRound = round === options.kills - 1;
+    const enoughWork = (): boolean =>
+      acknowledged.size - checkInsBefore >= 2 &&
+      (!lastRound || (arrivals.size > 0 && erased.size > 0 && [...imports.values()].some(Boolean)));
+    const giveUpAt = Date.now() + 60_000;
+    while (!enoughWork() && Date.now() < giveUpAt) await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, random() * 400));
     await killHard(server);
     alive = false;
     await clients;
@@ -325,11 +337,11 @@ async function verify(
     const stored = ctx.settings.read().photo_retention_days;
     const lastChange = ctx.db
       .prepare(
-        "SELECT detail FROM audit_log WHERE action = 'settings.update' AND detail LIKE 'photo_retention_days:%' ORDER BY audit_id DESC LIMIT 1",
+        "SELECT detail FROM audit_log WHERE action = 'settings.update' AND detail LIKE 'photo retention:%' ORDER BY audit_id DESC LIMIT 1",
       )
       .pluck()
       .get() as string | undefined;
-    if (lastChange !== undefined && !lastChange.endsWith(`→ ${stored ?? 'none'}`)) {
+    if (lastChange !== undefined && !lastChange.endsWith(`→ ${settingInWords('photo_retention_days', stored)}`)) {
       problems.push(`photo retention is ${stored} but its last audit entry says "${lastChange}"`);
     }
     const chain = verifyChain(auditLogRepository(ctx.db));

@@ -174,7 +174,7 @@ describe('upgrading a data folder written at schema version 1', () => {
       data: { actor: string; username: string; detail: string }[];
     };
     expect(audit.data).toMatchObject([
-      { actor: 'account', username: 'reception', detail: 'photo_retention_days: not chosen since the upgrade → 30' },
+      { actor: 'account', username: 'reception', detail: 'photo retention: not chosen since the upgrade → 30 days' },
     ]);
     // The choice applies at once: the photos of the 8 visitors who left more than 30 days ago go.
     await expect.poll(() => photoFiles(dataDir).length).toBe(24 - 8 * 2);
@@ -244,7 +244,10 @@ describe('the retention choice of a folder from before retention', () => {
       .prepare("SELECT detail FROM audit_log WHERE action = 'settings.update' ORDER BY audit_id")
       .pluck()
       .all();
-    expect(details).toEqual(['badge_size: a6 → 54x101', 'photo_retention_days: not chosen since the upgrade → none']);
+    expect(details).toEqual([
+      'badge size: a6 → 54x101',
+      'photo retention: not chosen since the upgrade → until erased',
+    ]);
     ctx.close();
   });
 

@@ -1,4 +1,11 @@
-import { DEFAULT_SETTINGS, settingsSchema, type Settings, type SettingsPatch } from '../../shared/settings';
+import {
+  DEFAULT_SETTINGS,
+  SETTING_LABELS,
+  settingInWords,
+  settingsSchema,
+  type Settings,
+  type SettingsPatch,
+} from '../../shared/settings';
 import type { Db } from '../db/connection';
 import { RETENTION_UNCHOSEN_KEY } from '../db/migrations/006-retention-choice';
 import type { SettingsRepository } from '../db/repositories/settings';
@@ -48,8 +55,9 @@ export function settingsService(deps: { db: Db; settings: SettingsRepository; au
     if (chosen) deps.settings.remove(RETENTION_UNCHOSEN_KEY);
     const named = new Set<keyof Settings>(chosen ? [...changed, 'photo_retention_days'] : changed);
     const detail = [...named].sort().map((key) => {
-      const from = chosen && key === 'photo_retention_days' ? 'not chosen since the upgrade' : show(before[key]);
-      return `${key}: ${from} → ${show(patch[key])}`;
+      const from =
+        chosen && key === 'photo_retention_days' ? 'not chosen since the upgrade' : settingInWords(key, before[key]);
+      return `${SETTING_LABELS[key]}: ${from} → ${settingInWords(key, patch[key] as Settings[typeof key])}`;
     });
     deps.audit.record({ action: 'settings.update', userId, detail: detail.join('; ') });
     return read();
@@ -61,8 +69,5 @@ export function settingsService(deps: { db: Db; settings: SettingsRepository; au
     retentionChoicePending,
   };
 }
-
-const show = (value: Settings[keyof Settings] | undefined): string =>
-  value === null || value === undefined ? 'none' : String(value);
 
 export type SettingsService = ReturnType<typeof settingsService>;
