@@ -72,7 +72,8 @@ export function buildCli(rendererDir: string): Command {
     .action(async (username: string, options: { dataDir: string }) => {
       await withContext(options.dataDir, async (ctx) => {
         const account = ctx.repositories.users.findByUsername(username);
-        if (!account) throw new InvalidArgumentError(`there is no staff account named "${username}".`);
+        // Inside an action: a plain Error, which run.ts prints (commander prints only the errors it raises).
+        if (!account) throw new Error(`there is no staff account named "${username}".`);
         if (!account.active) {
           console.log(`${account.username} was already inactive; its sessions had ended.`);
           return;
@@ -110,7 +111,7 @@ export function buildCli(rendererDir: string): Command {
     .action(async (options: { name: string; email?: string; dataDir: string }) => {
       // The admin form's rules: a host added here can be edited there.
       const checked = hostFieldsSchema.safeParse({ name: options.name, email: options.email });
-      if (!checked.success) throw new InvalidArgumentError(checked.error.issues[0]?.message ?? 'not a valid host.');
+      if (!checked.success) throw new Error(checked.error.issues[0]?.message ?? 'not a valid host.');
       await withContext(options.dataDir, async (ctx) => {
         const number = ctx.repositories.visitees.insert(checked.data);
         console.log(`Added visitee ${number}: ${checked.data.name}.`);

@@ -37,15 +37,15 @@ export async function readForm(request: FastifyRequest, options: FormOptions): P
     request.server.connectionGuard.trust(request.raw.socket);
   };
   if (!request.isMultipart()) {
-    // The token first: nothing else in the body is judged for a client that has none.
-    const token = (request.body as { access_token?: unknown } | null | undefined)?.access_token;
-    authenticateWith(typeof token === 'string' ? token : undefined);
+    // Only a multipart form carries a token field (auth.ts refuses any other body without the
+    // header before it is read): here the token is the header's, or there is none.
+    authenticateWith(undefined);
     return { fields: plainFields(request.body) };
   }
   const fields: Record<string, string> = {};
   let image: Buffer | undefined;
   try {
-    image = await readParts(request, options, fields, authenticateWith, () => request.userId !== undefined);
+    image = await readParts(request, options, fields, authenticateWith);
   } catch (error) {
     if (error instanceof ApiError) throw error;
     // A form that breaks off or has no boundary: the client's fault, after the token's.
@@ -63,8 +63,8 @@ async function readParts(
   options: FormOptions,
   fields: Record<string, string>,
   authenticateWith: (token: string | undefined) => void,
-  authenticated: () => boolean,
 ): Promise<Buffer | undefined> {
+  const authenticated = (): boolean => request.userId !== undefined;
   // Until the token is known, a field's fault is kept, not answered: a client without a
   // token hears 1190, never what was wrong with its form (only access_token is read first).
   let fault: ApiError | undefined;

@@ -23,7 +23,7 @@ export interface AuditEvent {
 type PendingRow = Omit<AuditRow, 'hash' | 'audit_id' | 'time'>;
 
 /** What a system entry stores as its username: nothing (older trails have "desk" there). */
-export const SYSTEM_USERNAME = '';
+const SYSTEM_USERNAME = '';
 
 /** The hash the first entry chains from. */
 export const GENESIS = Buffer.alloc(32);
@@ -40,7 +40,7 @@ export function chainHash(previous: Buffer, row: Omit<AuditRow, 'hash' | 'audit_
 export const AUDIT_BATCH_MS = 200;
 const BATCH_MAX = 500;
 /** Refused sign-ins are counted per account over this long, then written as one entry. */
-export const REFUSALS_WINDOW_MS = 60_000;
+const REFUSALS_WINDOW_MS = 60_000;
 
 type Refusal = 'wrong' | 'throttled';
 

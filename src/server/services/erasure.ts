@@ -12,7 +12,7 @@ import type { PhotoStore } from '../photos/photo-store';
 import { formatLocalTime } from '../time-format';
 import type { AuditTrail } from './audit';
 import type { DeskEvents } from './desk-events';
-import { toVisitor } from './visitor-view';
+import { announceVisitor } from './visitor-view';
 
 const log = logger('erasure');
 const DAY = 24 * 60 * 60 * 1000;
@@ -175,8 +175,7 @@ export function erasureService(deps: {
       })
       .immediate();
     const filesRemoved = (await finishErasures([visitorId])).get(visitorId) ?? 0;
-    const erased = visitors.byId(visitorId);
-    if (erased) events.publish({ type: 'visitor.erased', visitor_id: visitorId, visitor: toVisitor(erased) });
+    announceVisitor({ visitors, events }, 'visitor.erased', visitorId);
     return {
       erased_time: formatLocalTime(erasedAt),
       files_removed: filesRemoved,

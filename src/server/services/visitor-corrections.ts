@@ -9,7 +9,7 @@ import type { VisitorRecord, VisitorsRepository } from '../db/repositories/visit
 import { isVisitorId } from '../ids';
 import type { AuditTrail } from './audit';
 import type { DeskEvents } from './desk-events';
-import { toVisitor } from './visitor-view';
+import { announceVisitor, toVisitor } from './visitor-view';
 
 /** The fields as the trail names them to a person. */
 const FIELD_WORDS: Record<(typeof CORRECTION_FIELDS)[number], string> = {
@@ -21,7 +21,7 @@ const FIELD_WORDS: Record<(typeof CORRECTION_FIELDS)[number], string> = {
 };
 
 /** How long after a desk exit it can be undone (the desk offers it for 10 s; another desk's clock may lag). */
-export const UNDO_EXIT_MS = 10 * 60 * 1000;
+const UNDO_EXIT_MS = 10 * 60 * 1000;
 
 /**
  * Mistakes put right (shared/API.md Part 2, Corrections): a visitor's fields corrected on
@@ -39,11 +39,7 @@ export function visitorCorrections(deps: {
 }) {
   const { db, visitors, visitees, evacuations, audit, events, now } = deps;
 
-  function announce(visitorId: string): Visitor {
-    const visitor = toVisitor(visitors.byId(visitorId)!);
-    events.publish({ type: 'visitor.updated', visitor_id: visitorId, visitor });
-    return visitor;
-  }
+  const announce = (visitorId: string): Visitor => announceVisitor({ visitors, events }, 'visitor.updated', visitorId)!;
 
   /** The card is held by someone else on the premises: the unique index says so too, under a race. */
   function cardTaken(cardNo: number): ApiError {

@@ -13,7 +13,7 @@ import type { PhotoStore, StagedFile } from '../photos/photo-store';
 import type { DeskEvents } from './desk-events';
 import { decodeCursor, encodeCursor, logFilter } from './log-search';
 import { latestSignOutMomentBy, signOutMomentAfter } from './auto-signout';
-import { toVisitor } from './visitor-view';
+import { announceVisitor, toVisitor } from './visitor-view';
 
 export interface LogQuery {
   q?: string | undefined;
@@ -64,11 +64,9 @@ export function visitorService(deps: {
     return signedOut.length;
   }
 
-  /** Tells every open desk, with the visitor as the log now shows it. */
-  function announce(type: 'visitor.checkin' | 'visitor.exit', visitorId: string): void {
-    const record = visitors.byId(visitorId);
-    if (record) events.publish({ type, visitor_id: visitorId, visitor: toVisitor(record) });
-  }
+  const announce = (type: 'visitor.checkin' | 'visitor.exit', visitorId: string): void => {
+    announceVisitor({ visitors, events }, type, visitorId);
+  };
 
   /**
    * The check-in. Order matters for crash safety: (1) decode and check everything in

@@ -1,6 +1,7 @@
 import type { Visitor } from '../../shared/api-types';
-import type { VisitorRecord } from '../db/repositories/visitors';
+import type { VisitorRecord, VisitorsRepository } from '../db/repositories/visitors';
 import { formatLocalTime } from '../time-format';
+import type { DeskEvents } from './desk-events';
 
 /** A stored visitor as the API shows it. */
 export function toVisitor(record: VisitorRecord): Visitor {
@@ -21,4 +22,20 @@ export function toVisitor(record: VisitorRecord): Visitor {
     photo_height: record.photo_height,
     thumbhash: record.thumbhash ? record.thumbhash.toString('base64') : null,
   };
+}
+
+/**
+ * Tells every open desk about a change to one visitor, with the visitor as the log now shows
+ * them (read after the commit); returns what was sent, or undefined when there is no such visitor.
+ */
+export function announceVisitor(
+  deps: { visitors: VisitorsRepository; events: DeskEvents },
+  type: 'visitor.checkin' | 'visitor.exit' | 'visitor.erased' | 'visitor.updated',
+  visitorId: string,
+): Visitor | undefined {
+  const record = deps.visitors.byId(visitorId);
+  if (!record) return undefined;
+  const visitor = toVisitor(record);
+  deps.events.publish({ type, visitor_id: visitorId, visitor });
+  return visitor;
 }
