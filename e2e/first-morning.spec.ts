@@ -211,6 +211,7 @@ test('a mistake at check-in is corrected in the viewer; an exit is undone; the f
   await viewer.getByRole('button', { name: 'Edit…' }).click();
   const edit = page.getByRole('dialog', { name: 'Correct Jhon Smiht' });
   await edit.getByLabel('Full name').fill('John Smith');
+  await edit.getByLabel('Card number').fill('8888');
   await screenshot(page, '52-correct-visitor');
   await edit.getByRole('button', { name: 'Save correction' }).click();
   await expect(edit).toHaveCount(0);
@@ -228,6 +229,15 @@ test('a mistake at check-in is corrected in the viewer; an exit is undone; the f
   await screenshot(page, '53-exit-undo');
   await undo.getByRole('button', { name: 'Undo' }).click();
   await expect(page.locator('.card').filter({ hasText: 'John Smith' })).toHaveCount(1);
+
+  // The trail names what was corrected, in words, never the values.
+  await page.getByRole('button', { name: E2E_STAFF.username, exact: true }).click();
+  await page.getByRole('dialog', { name: 'This desk' }).getByRole('button', { name: 'Administration' }).click();
+  await page.getByRole('button', { name: 'Audit trail', exact: true }).click();
+  const corrected = page.getByRole('table', { name: 'Audit trail' }).getByRole('row', { name: /Corrected a visitor/ });
+  await expect(corrected.filter({ hasText: 'corrected name, card' })).toHaveCount(1);
+  await expect(corrected.filter({ hasText: 'exit undone' })).toHaveCount(1);
+  await screenshot(page, '58-audit-corrections');
 });
 
 test('staff changes are confirmed in words; the last admin is offered neither demotion nor deactivation', async ({

@@ -128,6 +128,17 @@ describe('the frontdesk command line', () => {
   });
 });
 
+describe('frontdesk user deactivate', () => {
+  const dataDir = tempDataDir();
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('says so when there is no such account, and changes nothing', () => {
+    const result = cli(['user', 'deactivate', 'nobody', '--data-dir', dataDir]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('there is no staff account named "nobody"');
+  });
+});
+
 describe('frontdesk serve without --port', () => {
   const dataDir = tempDataDir();
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));

@@ -130,6 +130,15 @@ export const loginFieldsSchema = z.object({
 export const CORRECTION_FIELDS = ['name', 'mobile', 'purpose', 'card_no', 'visitee_no'] as const;
 export type CorrectionField = (typeof CORRECTION_FIELDS)[number];
 
+/** Those fields as a person names them (the audit trail's screen says "corrected card, host"). */
+export const CORRECTION_FIELD_LABELS: Record<CorrectionField, string> = {
+  name: 'name',
+  mobile: 'mobile',
+  purpose: 'purpose',
+  card_no: 'card',
+  visitee_no: 'host',
+};
+
 export interface VisitorCorrection {
   name?: string;
   mobile?: string;

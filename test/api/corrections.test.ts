@@ -48,7 +48,7 @@ describe('corrections: a visitor put right, an exit undone, the next free card',
     const trail = (await (await server.api('/v1/admin/audit/?action=visitor.update')).json()) as {
       data: AuditEntry[];
     };
-    expect(trail.data[0]).toMatchObject({ visitor_id: id, detail: 'corrected name, purpose, card, host' });
+    expect(trail.data[0]).toMatchObject({ visitor_id: id, detail: 'corrected name, purpose, card_no, visitee_no' });
     expect(JSON.stringify(trail.data)).not.toContain('Smith');
     // Card 11 is free again, 12 taken: the next free card is 1 (nobody holds it).
     expect((await (await server.api('/v1/cards/next')).json()) as object).toEqual({

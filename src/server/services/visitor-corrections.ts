@@ -11,15 +11,6 @@ import type { AuditTrail } from './audit';
 import type { DeskEvents } from './desk-events';
 import { announceVisitor, toVisitor } from './visitor-view';
 
-/** The fields as the trail names them to a person. */
-const FIELD_WORDS: Record<(typeof CORRECTION_FIELDS)[number], string> = {
-  name: 'name',
-  mobile: 'mobile',
-  purpose: 'purpose',
-  card_no: 'card',
-  visitee_no: 'host',
-};
-
 /** How long after a desk exit it can be undone (the desk offers it for 10 s; another desk's clock may lag). */
 const UNDO_EXIT_MS = 10 * 60 * 1000;
 
@@ -81,7 +72,7 @@ export function visitorCorrections(deps: {
         action: 'visitor.update',
         userId,
         visitorId,
-        detail: `corrected ${changed.map((field) => FIELD_WORDS[field]).join(', ')}`,
+        detail: `corrected ${changed.join(', ')}`,
       });
       return true;
     },

@@ -5,11 +5,19 @@ import {
   type AuditEntry,
   type EraseReason,
 } from '../../../../shared/audit';
+import { CORRECTION_FIELD_LABELS, type CorrectionField } from '../../../../shared/visitor-fields';
 
-/** An erasure's reason is a word from a fixed list: shown as its label. */
+/** An erasure's reason is a word from a fixed list: shown as its label; a correction's fields, in words. */
 function detailOf(entry: AuditEntry): string {
   if (entry.action === 'visitor.erase' && Object.hasOwn(ERASE_REASON_LABELS, entry.detail)) {
     return ERASE_REASON_LABELS[entry.detail as EraseReason];
+  }
+  // The trail names corrected fields as the API does (card_no); the screen, as people do.
+  if (entry.action === 'visitor.update') {
+    return entry.detail.replace(
+      /\b(?:card_no|visitee_no)\b/g,
+      (field) => CORRECTION_FIELD_LABELS[field as CorrectionField],
+    );
   }
   return entry.detail;
 }
