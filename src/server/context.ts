@@ -98,12 +98,13 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       now,
       usernameOf: (userId) => users.byId(userId)?.username,
     });
+    const photos = photoService({ visitors, store, dataVersion });
     const erasure = erasureService({
       db,
       dataDir: options.dataDir,
       databaseFile: DATABASE_FILE,
       visitors,
-      erasures: erasuresRepository(db),
+      erasures: erasuresRepository(db, { photoDropped: (visitorId) => photos.forget(visitorId) }),
       store,
       audit,
       events,
@@ -142,7 +143,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       visitors: visitorsService,
       corrections: visitorCorrections({ db, visitors, visitees, evacuations, audit, events, now }),
       events,
-      photos: photoService({ visitors, store }),
+      photos,
       hosts: hostService({ visitees }),
       evacuations: evacuationService({ db, evacuations, audit, events, now }),
       expected: expectedService({ expectedVisits, visitees, now, events }),

@@ -3,7 +3,7 @@ import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import fs from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { IMAGE_MAX_BYTES } from '../../shared/visitor-fields';
 import { ApiError } from '../api-error';
 import type { AppContext } from '../context';
@@ -44,9 +44,11 @@ declare module 'fastify' {
 }
 
 /** Per-request lines only when debugging: a grid of thumbnails would flood the log. */
+const REQUEST_LOGGING = process.env.FRONTDESK_LOG === 'debug';
+
 function httpLogger(): FastifyBaseLogger {
   const log = logger('http');
-  if (log.level !== 'silent' && process.env.FRONTDESK_LOG !== 'debug') log.level = 'warn';
+  if (log.level !== 'silent' && !REQUEST_LOGGING) log.level = 'warn';
   return log;
 }
 
@@ -68,6 +70,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
   const guard = new ConnectionGuard({ ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits });
   const app = Fastify({
     loggerInstance: httpLogger(),
+    // Without per-request lines a per-request child logger (its request ID) is never
+    // written: each request shares the http logger instead (bench/serving.ts).
+    logController: new LogController({ disableRequestLogging: !REQUEST_LOGGING }),
+    ...(REQUEST_LOGGING ? {} : { childLoggerFactory: (parent: FastifyBaseLogger) => parent }),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
     rewriteUrl: (request) => normaliseRequestTarget(request.url ?? '/'),
     serverFactory: (handler) => createNodeServer(handler, timeouts, guard),

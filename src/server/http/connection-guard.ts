@@ -150,7 +150,7 @@ export class ConnectionGuard {
       // A stream ends with its response; the connection may stay for other requests.
       entry.stream = undefined;
     };
-    response.once('finish', ended);
+    // 'close' follows 'finish', and comes alone when the connection goes first.
     response.once('close', ended);
   }
 

@@ -12,12 +12,14 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * browsers send neither header and pass.
  */
 export function registerCrossSiteGuard(app: FastifyInstance, allowedHosts: () => ReadonlySet<string>): void {
-  app.addHook('onRequest', async (request) => {
-    if (SAFE_METHODS.has(request.method)) return;
-    const fetchSite = request.headers['sec-fetch-site'];
-    if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') refuse();
-    const origin = request.headers.origin;
-    if (origin !== undefined && !allowedHosts().has(hostOf(origin))) refuse();
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!SAFE_METHODS.has(request.method)) {
+      const fetchSite = request.headers['sec-fetch-site'];
+      if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') refuse();
+      const origin = request.headers.origin;
+      if (origin !== undefined && !allowedHosts().has(hostOf(origin))) refuse();
+    }
+    done();
   });
 }
 

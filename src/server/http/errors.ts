@@ -123,11 +123,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
   // and finds it gone ("socket hang up"), and the rest of the body is never read. Node would
   // destroy the socket the moment the answer is written, resetting a client that is still
   // sending: the connection lingers instead (closeAfterDiscarding).
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const raw = request.raw;
-    if (raw.complete || !raw.socket || raw.socket.destroyed) return;
-    reply.header('connection', 'close');
-    raw.socket.destroySoon = () => closeAfterDiscarding(raw);
+    if (!raw.complete && raw.socket && !raw.socket.destroyed) {
+      reply.header('connection', 'close');
+      raw.socket.destroySoon = () => closeAfterDiscarding(raw);
+    }
+    done(null, payload);
   });
   app.setErrorHandler((error, request: FastifyRequest, reply) => sendError(reply, toLoggedApiError(error, request)));
 }

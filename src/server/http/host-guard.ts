@@ -8,9 +8,8 @@ import { isOriginForm } from './request-target';
  * name in its Host header. Only the names this server is really reached by are served.
  */
 export function registerHostGuard(app: FastifyInstance, allowedHosts: () => ReadonlySet<string>): void {
-  app.addHook('onRequest', async (request) => {
-    const refusal = hostRefusal(request, allowedHosts);
-    if (refusal) throw refusal;
+  app.addHook('onRequest', (request, _reply, done) => {
+    done(hostRefusal(request, allowedHosts));
   });
 }
 

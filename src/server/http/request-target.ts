@@ -9,6 +9,7 @@
 const UNRESERVED_ESCAPE = /%(2[dD]|2[eE]|3[0-9]|4[1-9a-fA-F]|5[0-9aA]|5[fF]|6[1-9a-fA-F]|7[0-9aA]|7[eE])/g;
 
 export function normaliseRequestTarget(url: string): string {
+  if (!url.includes('%')) return url;
   const queryAt = url.indexOf('?');
   const pathname = queryAt === -1 ? url : url.slice(0, queryAt);
   const query = queryAt === -1 ? '' : url.slice(queryAt);

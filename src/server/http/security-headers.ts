@@ -21,7 +21,7 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 export function registerSecurityHeaders(app: FastifyInstance): void {
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('cross-origin-resource-policy', 'same-origin');
@@ -32,6 +32,6 @@ export function registerSecurityHeaders(app: FastifyInstance): void {
     // answer that did not choose its own caching (photos, the renderer's files) is no-store:
     // deciding by the URL's text would let another spelling of a path escape it.
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
 }

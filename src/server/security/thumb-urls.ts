@@ -47,9 +47,9 @@ export function thumbSignature(key: Buffer, visitorId: string, expiry: number): 
   return createHmac('sha256', key).update(`${visitorId}\n${expiry}`).digest().subarray(0, 16);
 }
 
-export function signedThumbPath(key: ThumbUrlKey, visitorId: string, expiry: number): string {
-  const signature = thumbSignature(key.key, visitorId, expiry).toString('base64url');
-  return `/v1/photo/thumb/${visitorId}?k=${key.id}&e=${expiry}&s=${signature}`;
+/** The URL of a signature made by thumbSignature. */
+export function signedThumbPath(keyId: string, visitorId: string, expiry: number, signature: Buffer): string {
+  return `/v1/photo/thumb/${visitorId}?k=${keyId}&e=${expiry}&s=${signature.toString('base64url')}`;
 }
 
 /** The signed parts of a thumbnail request's query, when all three are there once each. */

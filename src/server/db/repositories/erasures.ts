@@ -14,7 +14,7 @@ export interface PendingDeletion {
  * a visitor is erased whole (row, search index, expected visit, photo row, the files to
  * delete) or not at all.
  */
-export function erasuresRepository(db: Db) {
+export function erasuresRepository(db: Db, hooks: { photoDropped: (visitorId: string) => void }) {
   const ftsDelete = db.prepare<[number]>('DELETE FROM visitors_fts WHERE rowid = ?');
   const ftsInsert = db.prepare<[number, string, number, string | null]>(
     `INSERT INTO visitors_fts (rowid, name, purpose, mobile, card_no, visitee) VALUES (?, ?, '', '', ?, ?)`,
@@ -66,6 +66,7 @@ export function erasuresRepository(db: Db) {
     if (!photo) return false;
     deletePhotoRow.run(seq);
     addDeletion.run(visitorId, photo.format);
+    hooks.photoDropped(visitorId);
     return true;
   }
 

@@ -120,9 +120,11 @@ export function visitorsRepository(db: Db) {
   );
   const byId = db.prepare<[string], VisitorRecord>(`${SELECT_VISITOR} WHERE v.visitor_id = ?`);
   // The hot path of the grid: one index probe and one primary-key probe, nothing else.
+  // A subquery, not a join: SQLite re-prepares this join each time `?` is bound to a new
+  // ID (30 µs a lookup against 5 µs, bench/serving.ts under wrk).
   const photoOf = db.prepare<[string], PhotoRecord>(
-    `SELECT p.format FROM visitors v LEFT JOIN photos p ON p.visitor_seq = v.seq
-      WHERE v.visitor_id = ?`,
+    `SELECT (SELECT p.format FROM photos p WHERE p.visitor_seq = v.seq) AS format
+       FROM visitors v WHERE v.visitor_id = ?`,
   );
   const onSiteCount = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM visitors WHERE exit_at IS NULL');
   // See migration 003: entry_max never decreases along seq, so both are index probes.
