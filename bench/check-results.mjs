@@ -12,6 +12,8 @@ function walk(value, path) {
 walk(results, 'results');
 const required = [
   results.check_in?.checkin_median_ms,
+  results.check_in?.desk_median_ms,
+  results.serving?.thumb_signed?.ours?.requests_per_second,
   results.check_in?.bare_sharp_median_ms,
   results.check_in?.per_second?.clients_8,
   results.serving?.thumb?.ours?.requests_per_second,

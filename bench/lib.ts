@@ -36,21 +36,51 @@ export interface ServeProcess {
 }
 
 /**
+ * Under load the servers measured run on the first core and the load generator on the
+ * second, so that neither takes the other's time, the same for Frontdesk and its floors.
+ * A machine with one core runs them unpinned.
+ */
+export const PINNED = os.cpus().length >= 2;
+export const SERVER_CPU = '0';
+export const LOAD_CPU = '1';
+
+/** `command args…`, on `cpu` when pinning (taskset execs the command: the pid is the command's). */
+export function onCpu(cpu: string, command: string, args: string[]): [string, string[]] {
+  return PINNED ? ['taskset', ['-c', cpu, command, ...args]] : [command, args];
+}
+
+/**
  * The real headless server in its own process, as a kiosk runs it. BENCH_SERVER_NODE_ARGS
  * passes flags to its Node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
  */
-export async function startServe(dataDir: string, env: Record<string, string> = {}): Promise<ServeProcess> {
-  return spawnServer([CLI, 'serve', '--data-dir', dataDir, '--port', '0'], env);
+export async function startServe(
+  dataDir: string,
+  env: Record<string, string> = {},
+  placement: 'pinned' | 'free' = 'free',
+): Promise<ServeProcess> {
+  return spawnServer([CLI, 'serve', '--data-dir', dataDir, '--port', '0'], env, placement);
 }
 
 /** A server started by a script of the bench's own (tsx), which prints the same "listening" line. */
 export function startScriptServer(script: string, args: string[]): Promise<ServeProcess> {
-  return spawnServer(['--import', 'tsx', path.join(__dirname, script), ...args], {});
+  return spawnServer(['--import', 'tsx', path.join(__dirname, script), ...args], {}, 'pinned');
 }
 
-async function spawnServer(args: string[], env: Record<string, string>): Promise<ServeProcess> {
+/**
+ * `pinned`: on the server core, for load runs (serving.ts); `free`: on any core, as a
+ * kiosk runs it, where its floor (sharp in the bench's process) runs free too.
+ */
+async function spawnServer(
+  args: string[],
+  env: Record<string, string>,
+  placement: 'pinned' | 'free',
+): Promise<ServeProcess> {
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, ...args], {
+  const [command, commandArgs] =
+    placement === 'pinned'
+      ? onCpu(SERVER_CPU, process.execPath, [...nodeArgs, ...args])
+      : [process.execPath, [...nodeArgs, ...args]];
+  const child = spawn(command, commandArgs, {
     cwd: ROOT,
     env: { ...process.env, FRONTDESK_LOG: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
