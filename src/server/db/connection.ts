@@ -60,7 +60,9 @@ export function dataVersionReader(db: Db): () => number {
   return () => {
     if (version === undefined) {
       version = statement.get()!;
-      setImmediate(nextTurn).unref();
+      // Kept referenced: an unreferenced immediate would let the loop block in its poll
+      // phase (up to the next timer, a second) with the old value still held.
+      setImmediate(nextTurn);
     }
     return version;
   };
