@@ -62,13 +62,19 @@ function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-async function multipartBody(card: number, image: Buffer): Promise<{ body: Buffer; contentType: string }> {
+/** The check-in form, as the desk's renderer builds it. */
+function checkInForm(card: number, photo: Blob): FormData {
   const form = new FormData();
   form.set('cardno', String(card));
   form.set('name', 'Bench Visitor');
   form.set('mobile', '+447700900123');
   form.set('purpose', 'Benchmark');
-  form.set('image', new Blob([new Uint8Array(image)], { type: 'image/jpeg' }), 'camera.jpg');
+  form.set('image', photo, 'camera.jpg');
+  return form;
+}
+
+async function multipartBody(card: number, image: Buffer): Promise<{ body: Buffer; contentType: string }> {
+  const form = checkInForm(card, new Blob([new Uint8Array(image)], { type: 'image/jpeg' }));
   const request = new Request('http://encoder.invalid/', { method: 'POST', body: form });
   return { body: Buffer.from(await request.arrayBuffer()), contentType: request.headers.get('content-type')! };
 }
@@ -127,16 +133,10 @@ export async function benchCheckIn(quick: boolean): Promise<CheckInResult> {
       const photo = new Blob([new Uint8Array(image)], { type: 'image/jpeg' });
       collectGarbage();
       const started = performance.now();
-      const form = new FormData();
-      form.set('cardno', String(card++));
-      form.set('name', 'Bench Visitor');
-      form.set('mobile', '+447700900123');
-      form.set('purpose', 'Benchmark');
-      form.set('image', photo, 'camera.jpg');
       const response = await fetch(`${server.url}/v1/add/`, {
         method: 'POST',
         headers: { authorization: `Token ${token}` },
-        body: form,
+        body: checkInForm(card++, photo),
       });
       const text = await response.text();
       if (response.status !== 200) throw new Error(`check-in failed: ${text}`);

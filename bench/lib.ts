@@ -76,10 +76,9 @@ async function spawnServer(
   placement: 'pinned' | 'free',
 ): Promise<ServeProcess> {
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const argv = [...nodeArgs, ...args];
   const [command, commandArgs] =
-    placement === 'pinned'
-      ? onCpu(SERVER_CPU, process.execPath, [...nodeArgs, ...args])
-      : [process.execPath, [...nodeArgs, ...args]];
+    placement === 'pinned' ? onCpu(SERVER_CPU, process.execPath, argv) : [process.execPath, argv];
   const child = spawn(command, commandArgs, {
     cwd: ROOT,
     env: { ...process.env, FRONTDESK_LOG: 'warn', ...env },

@@ -160,14 +160,28 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
   let stopped = false;
   try {
     const token = await signIn(server.url, BENCH_STAFF.username, BENCH_STAFF.password);
-    const withToken = (paths: string[], tokenOf = token) => paths.map((p) => `${p}\tAuthorization: Token ${tokenOf}`);
-    const signedUrls = await thumbUrlsOf(server.url, token);
+    const tokens = {
+      audited: await signIn(audited.url, BENCH_STAFF.username, BENCH_STAFF.password),
+      unaudited: await signIn(unaudited.url, BENCH_STAFF.username, BENCH_STAFF.password),
+    };
+    const withToken = (paths: string[], sent: string) => paths.map((p) => `${p}\tAuthorization: Token ${sent}`);
+    const paths = {
+      thumb: ids.map((id) => `/v1/photo/thumb/${id}`),
+      full: ids.map((id) => `/v1/photo/${id}`),
+      floorThumb: ids.map((id) => `/thumb/${id}`),
+      floorFull: ids.map((id) => `/original/${id}`),
+    };
+    const requests = {
+      thumb: withToken(paths.thumb, token),
+      signed: await thumbUrlsOf(server.url, token),
+      full: withToken(paths.full, token),
+      audited: withToken(paths.full, tokens.audited),
+      unaudited: withToken(paths.full, tokens.unaudited),
+    };
     const rounds = quick ? 1 : 3;
     const seconds = quick ? 3 : 5;
     // The server's code is compiled and optimised by the time it is measured, on both paths.
-    for (const requests of [withToken(ids.map((id) => `/v1/photo/thumb/${id}`)), signedUrls]) {
-      runLoad(server.url, requests, quick ? 2 : 5);
-    }
+    for (const warmUp of [requests.thumb, requests.signed]) runLoad(server.url, warmUp, quick ? 2 : 5);
     const runs = {
       thumbOurs: [] as LoadFigures[],
       thumbSigned: [] as LoadFigures[],
@@ -178,10 +192,6 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
       fullCeiling: [] as LoadFigures[],
       audited: [] as LoadFigures[],
       unaudited: [] as LoadFigures[],
-    };
-    const tokens = {
-      audited: await signIn(audited.url, BENCH_STAFF.username, BENCH_STAFF.password),
-      unaudited: await signIn(unaudited.url, BENCH_STAFF.username, BENCH_STAFF.password),
     };
     const auditEntries = () => {
       const check = openContext({ dataDir });
@@ -195,50 +205,15 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
     };
     const entriesBefore = await auditEntries();
     for (let i = 0; i < rounds; i++) {
-      runs.thumbOurs.push(runLoad(server.url, withToken(ids.map((id) => `/v1/photo/thumb/${id}`)), seconds));
-      runs.thumbFloor.push(
-        runLoad(
-          floor.url,
-          ids.map((id) => `/thumb/${id}`),
-          seconds,
-        ),
-      );
-      runs.thumbSigned.push(runLoad(server.url, signedUrls, seconds));
-      runs.thumbCeiling.push(
-        runLoad(
-          ceiling.url,
-          ids.map((id) => `/thumb/${id}`),
-          seconds,
-        ),
-      );
-      runs.fullOurs.push(runLoad(server.url, withToken(ids.map((id) => `/v1/photo/${id}`)), seconds));
-      runs.fullFloor.push(
-        runLoad(
-          floor.url,
-          ids.map((id) => `/original/${id}`),
-          seconds,
-        ),
-      );
-      runs.fullCeiling.push(
-        runLoad(
-          ceiling.url,
-          ids.map((id) => `/original/${id}`),
-          seconds,
-        ),
-      );
-      for (const mode of ['audited', 'unaudited'] as const) {
-        const target = mode === 'audited' ? audited : unaudited;
-        runs[mode].push(
-          runLoad(
-            target.url,
-            withToken(
-              ids.map((id) => `/v1/photo/${id}`),
-              tokens[mode],
-            ),
-            seconds,
-          ),
-        );
-      }
+      runs.thumbOurs.push(runLoad(server.url, requests.thumb, seconds));
+      runs.thumbFloor.push(runLoad(floor.url, paths.floorThumb, seconds));
+      runs.thumbSigned.push(runLoad(server.url, requests.signed, seconds));
+      runs.thumbCeiling.push(runLoad(ceiling.url, paths.floorThumb, seconds));
+      runs.fullOurs.push(runLoad(server.url, requests.full, seconds));
+      runs.fullFloor.push(runLoad(floor.url, paths.floorFull, seconds));
+      runs.fullCeiling.push(runLoad(ceiling.url, paths.floorFull, seconds));
+      runs.audited.push(runLoad(audited.url, requests.audited, seconds));
+      runs.unaudited.push(runLoad(unaudited.url, requests.unaudited, seconds));
     }
     const auditedFigures = medianFigures(runs.audited);
     const unauditedFigures = medianFigures(runs.unaudited);

@@ -46,6 +46,15 @@ function flood(port: number, count: number, open: (socket: net.Socket) => void, 
 }
 
 /** The desk's own window: a keep-alive client as a browser is, six connections at most. */
+/** `count` connections each opening an event stream, with the tokens in turn. */
+function streamFlood(port: number, count: number, tokens: string[]) {
+  let next = 0;
+  return flood(port, count, (socket) => {
+    const token = tokens[next++ % tokens.length]!;
+    socket.write(`GET /v1/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Token ${token}\r\n\r\n`);
+  });
+}
+
 function desk(port: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 6 });
   const get = (pathname: string, token: string): Promise<number> =>
@@ -121,13 +130,7 @@ describe('a flood of connections', () => {
     const tokens = await Promise.all(
       Array.from({ length: 5 }, () => signIn(server.url, 'intruder', 'an intruder password')),
     );
-    let next = 0;
-    const attack = flood(server.port, 256, (socket) => {
-      const token = tokens[next++ % tokens.length]!;
-      socket.write(
-        `GET /v1/events HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nAuthorization: Token ${token}\r\n\r\n`,
-      );
-    });
+    const attack = streamFlood(server.port, 256, tokens);
     attacks.push(attack);
     await until(() => attack.opened() >= 400);
 
@@ -202,13 +205,7 @@ describe('floods that hold answers or streams', () => {
       await server.api('/v1/admin/users', jsonRequest('POST', { username: name, password: `${name} long password` }));
       tokens.push(await signIn(server.url, name, `${name} long password`));
     }
-    let next = 0;
-    const attack = flood(server.port, 30, (socket) => {
-      const token = tokens[next++ % tokens.length]!;
-      socket.write(
-        `GET /v1/events HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nAuthorization: Token ${token}\r\n\r\n`,
-      );
-    });
+    const attack = streamFlood(server.port, 30, tokens);
     attacks.push(attack);
     await until(() => attack.opened() >= 60);
     expect(server.connections().streams).toBeLessThanOrEqual(8);

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { PASSWORD_MIN, PASSWORD_RULE_TEXT, USERNAME_RULE, USERNAME_RULE_TEXT } from '../../shared/credentials';
 import { ApiError } from '../api-error';
+import { BoundedMemory, ReadMemory } from '../bounded-memory';
 import type { TokenRow, TokensRepository } from '../db/repositories/tokens';
 import { LastAdminError, type UsersRepository } from '../db/repositories/users';
 import type { Role } from '../../shared/staff';
@@ -100,24 +101,15 @@ export function authService(deps: {
    * process (the CLI, a second desk on the same folder) moves SQLite's data_version, and
    * the memory is dropped on the next request. Expiry is checked on every use.
    */
-  const known = new Map<string, TokenRow>();
   const KNOWN_MAX = 1000;
-  let knownAsOf = dataVersion();
+  const known = new ReadMemory<string, TokenRow>(dataVersion, KNOWN_MAX);
 
   function lookUp(hash: Buffer): TokenRow | undefined {
-    const version = dataVersion();
-    if (version !== knownAsOf) {
-      known.clear();
-      knownAsOf = version;
-    }
     const key = hash.toString('base64');
     const cached = known.get(key);
     if (cached) return cached;
     const row = tokens.findByHash(hash);
-    if (row) {
-      if (known.size >= KNOWN_MAX) known.delete(known.keys().next().value!);
-      known.set(key, row);
-    }
+    if (row) known.set(key, row);
     return row;
   }
 
@@ -145,7 +137,7 @@ export function authService(deps: {
    * The keys of signed thumbnail URLs this process handed out, by key ID. A URL whose key
    * is not here (handed out before a restart) is refused; the desk then asks with its token.
    */
-  const urlKeys = new Map<string, { hash: Buffer; key: ThumbUrlKey }>();
+  const urlKeys = new BoundedMemory<string, { hash: Buffer; key: ThumbUrlKey }>(KNOWN_MAX);
 
   /** Signs thumbnail URLs for the token of the request being answered. */
   function thumbUrlSigner(token: string): (visitorId: string) => string {
@@ -153,16 +145,11 @@ export function authService(deps: {
     const key = thumbUrlKey(hash);
     // Least recently signed for goes first: a desk that keeps listing keeps its key,
     // however many other sign-ins come and go.
-    urlKeys.delete(key.id);
-    if (urlKeys.size >= KNOWN_MAX) urlKeys.delete(urlKeys.keys().next().value!);
     urlKeys.set(key.id, { hash, key });
     const expiry = thumbUrlExpiry(now());
     return (visitorId) => {
       const signature = thumbSignature(key.key, visitorId, expiry);
-      const issuedAs = `${key.id}/${visitorId}/${expiry}`;
-      issued.delete(issuedAs);
-      if (issued.size >= ISSUED_MAX) issued.delete(issued.keys().next().value!);
-      issued.set(issuedAs, signature);
+      issued.set(`${key.id}/${visitorId}/${expiry}`, signature);
       return signedThumbPath(key.id, visitorId, expiry, signature);
     };
   }
@@ -174,8 +161,7 @@ export function authService(deps: {
    * serving). Any other URL is computed and compared as before. The key must still be
    * known and the token valid: a revoked token's URLs are refused before this is asked.
    */
-  const issued = new Map<string, Buffer>();
-  const ISSUED_MAX = 20_000;
+  const issued = new BoundedMemory<string, Buffer>(20_000);
 
   /**
    * The user behind a signed thumbnail URL and the seconds the URL has left, or 1403 when

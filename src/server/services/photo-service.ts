@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { promisify } from 'node:util';
 import { ApiError } from '../api-error';
+import { ReadMemory } from '../bounded-memory';
 import type { VisitorsRepository } from '../db/repositories/visitors';
 import { isVisitorId } from '../ids';
 import { IMAGE_CONTENT_TYPES, type ImageFormat } from '../../shared/api-types';
@@ -41,23 +42,13 @@ export function photoService(deps: {
    * retention, whose every removal calls `forget`), so an entry is right until then; a
    * commit by another process empties the whole memory.
    */
-  const formats = new Map<string, ImageFormat>();
-  const FORMATS_MAX = 4096;
-  let formatsAsOf = deps.dataVersion();
+  const formats = new ReadMemory<string, ImageFormat>(deps.dataVersion, 4096);
 
   function formatOf(visitorId: string): ImageFormat | null | undefined {
-    const version = deps.dataVersion();
-    if (version !== formatsAsOf) {
-      formats.clear();
-      formatsAsOf = version;
-    }
     const known = formats.get(visitorId);
     if (known) return known;
     const photo = deps.visitors.photoOf(visitorId);
-    if (photo?.format) {
-      if (formats.size >= FORMATS_MAX) formats.delete(formats.keys().next().value!);
-      formats.set(visitorId, photo.format);
-    }
+    if (photo?.format) formats.set(visitorId, photo.format);
     return photo ? photo.format : undefined;
   }
 
