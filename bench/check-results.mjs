@@ -14,6 +14,8 @@ const required = [
   results.check_in?.checkin_median_ms,
   results.check_in?.desk_median_ms,
   results.serving?.thumb_signed?.ours?.requests_per_second,
+  results.serving?.log_page?.ratio,
+  results.serving?.log_search?.ratio,
   results.check_in?.bare_sharp_median_ms,
   results.check_in?.per_second?.clients_8,
   results.serving?.thumb?.ours?.requests_per_second,

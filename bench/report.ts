@@ -113,6 +113,18 @@ function servingRows(s: ServingResult): Row[] {
       `${round(s.thumb.ceiling.requests_per_second / s.thumb.floor.requests_per_second)}×`,
       '> 2×',
     ],
+    ...(
+      [
+        ['Log first page (50 visitors)', s.log_page],
+        ['Log search of a common prefix (`jo`)', s.log_search],
+      ] as const
+    ).map(([what, figures]): Row => [
+      `${what}, req/s; p99 (32 connections)`,
+      `${figures.ours.requests_per_second}; ${figures.ours.p99_ms} ms`,
+      `same statement + JSON.stringify in node:http ${figures.floor.requests_per_second}; ${figures.floor.p99_ms} ms`,
+      `${figures.ratio}×`,
+      `≥ 0.7×: ${verdict(figures.ratio >= 0.7)}`,
+    ]),
     [
       'Full photos, req/s (32 connections)',
       `${s.full.ours.requests_per_second}`,

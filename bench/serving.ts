@@ -73,15 +73,15 @@ export function runLoad(url: string, requests: string[], seconds: number): LoadF
   return figures;
 }
 
-async function startStatic(
-  dataDir: string,
-  formatsFile: string,
-  mode: 'readfile' | 'memory',
-): Promise<{ url: string; stop(): void; pid: number }> {
-  const [command, args] = onCpu(SERVER_CPU, process.execPath, [
-    ...['--import', 'tsx', path.join(__dirname, 'static-server.ts'), dataDir, formatsFile, mode],
+/** One of the floors (a script of the bench's own that prints "listening PORT"), on the server core. */
+async function startFloor(script: string, args: string[]): Promise<{ url: string; stop(): void; pid: number }> {
+  const [command, argv] = onCpu(SERVER_CPU, process.execPath, [
+    '--import',
+    'tsx',
+    path.join(__dirname, script),
+    ...args,
   ]);
-  const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<string>((resolve) => {
     child.stdout.on('data', (chunk: Buffer) => {
       const match = /listening (\d+)/.exec(chunk.toString());
@@ -107,6 +107,12 @@ export interface ServingResult {
   pinned: boolean;
   full: { ours: LoadFigures; floor: LoadFigures; ceiling: LoadFigures; ratio: number; ceiling_ratio: number };
   /**
+   * The first page of the log (50 visitors) and a common prefix search, under the same
+   * load, against plain node:http running the same statement and JSON.stringify.
+   */
+  log_page: { ours: LoadFigures; floor: LoadFigures; ratio: number };
+  log_search: { ours: LoadFigures; floor: LoadFigures; ratio: number };
+  /**
    * Full photos from the same server code run twice, with the view recorded on the audit
    * trail and with the recording removed: `ratio` is audited / unaudited throughput.
    */
@@ -121,6 +127,10 @@ export interface ServingResult {
   server_peak_rss_mib: number;
   floor_peak_rss_mib: number;
 }
+
+/** The desk's first screen of History, and a search of a common prefix (seeded names). */
+const LOG_PAGE = '/v1/log/?limit=50';
+const LOG_SEARCH = '/v1/log/?q=jo&limit=50';
 
 /** Medians of each figure over the rounds. */
 function medianFigures(runs: LoadFigures[]): LoadFigures {
@@ -153,8 +163,9 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
   const ids = rows.map((r) => r.visitor_id);
 
   const server = await startServe(dataDir, {}, 'pinned');
-  const floor = await startStatic(dataDir, formatsFile, 'readfile');
-  const ceiling = await startStatic(dataDir, formatsFile, 'memory');
+  const floor = await startFloor('static-server.ts', [dataDir, formatsFile, 'readfile']);
+  const ceiling = await startFloor('static-server.ts', [dataDir, formatsFile, 'memory']);
+  const logFloor = await startFloor('log-floor-server.ts', [dataDir]);
   const audited = await startScriptServer('audit-ab-server.ts', [dataDir, 'audited']);
   const unaudited = await startScriptServer('audit-ab-server.ts', [dataDir, 'unaudited']);
   let stopped = false;
@@ -177,6 +188,8 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
       full: withToken(paths.full, token),
       audited: withToken(paths.full, tokens.audited),
       unaudited: withToken(paths.full, tokens.unaudited),
+      logPage: withToken([LOG_PAGE], token),
+      logSearch: withToken([LOG_SEARCH], token),
     };
     const rounds = quick ? 1 : 3;
     const seconds = quick ? 3 : 5;
@@ -192,6 +205,10 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
       fullCeiling: [] as LoadFigures[],
       audited: [] as LoadFigures[],
       unaudited: [] as LoadFigures[],
+      logPage: [] as LoadFigures[],
+      logPageFloor: [] as LoadFigures[],
+      logSearch: [] as LoadFigures[],
+      logSearchFloor: [] as LoadFigures[],
     };
     const auditEntries = () => {
       const check = openContext({ dataDir });
@@ -214,6 +231,10 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
       runs.fullCeiling.push(runLoad(ceiling.url, paths.floorFull, seconds));
       runs.audited.push(runLoad(audited.url, requests.audited, seconds));
       runs.unaudited.push(runLoad(unaudited.url, requests.unaudited, seconds));
+      runs.logPage.push(runLoad(server.url, requests.logPage, seconds));
+      runs.logPageFloor.push(runLoad(logFloor.url, [LOG_PAGE], seconds));
+      runs.logSearch.push(runLoad(server.url, requests.logSearch, seconds));
+      runs.logSearchFloor.push(runLoad(logFloor.url, [LOG_SEARCH], seconds));
     }
     const auditedFigures = medianFigures(runs.audited);
     const unauditedFigures = medianFigures(runs.unaudited);
@@ -232,6 +253,10 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
       ceiling_ratio: round(figures.ours.requests_per_second / figures.ceiling.requests_per_second),
     });
     const signed = medianFigures(runs.thumbSigned);
+    const versus = (ours: LoadFigures[], floorRuns: LoadFigures[]) => {
+      const figures = { ours: medianFigures(ours), floor: medianFigures(floorRuns) };
+      return { ...figures, ratio: round(figures.ours.requests_per_second / figures.floor.requests_per_second) };
+    };
     const valid = thumb.ceiling.requests_per_second > 2 * thumb.floor.requests_per_second;
     if (!valid) log('serving: INVALID RUN: the in-memory ceiling is not above twice the readFile floor');
     const result: ServingResult = {
@@ -243,6 +268,8 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
       thumb: { ...thumb, ...ratios(thumb) },
       thumb_signed: { ours: signed, ratio: round(signed.requests_per_second / thumb.floor.requests_per_second) },
       full: { ...full, ...ratios(full) },
+      log_page: versus(runs.logPage, runs.logPageFloor),
+      log_search: versus(runs.logSearch, runs.logSearchFloor),
       audit: {
         audited: auditedFigures,
         unaudited: unauditedFigures,
@@ -262,6 +289,7 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
   } finally {
     floor.stop();
     ceiling.stop();
+    logFloor.stop();
     await Promise.all([unaudited.stop(), ...(stopped ? [] : [server.stop(), audited.stop()])]);
   }
 }

@@ -139,27 +139,35 @@ export function authService(deps: {
    */
   const urlKeys = new BoundedMemory<string, { hash: Buffer; key: ThumbUrlKey }>(KNOWN_MAX);
 
+  /** The URL key of each token that lists visitors, by the token's hash: derived once, not per page. */
+  const keysByToken = new BoundedMemory<string, ThumbUrlKey>(KNOWN_MAX);
+
   /** Signs thumbnail URLs for the token of the request being answered. */
   function thumbUrlSigner(token: string): (visitorId: string) => string {
     const hash = hashToken(token);
-    const key = thumbUrlKey(hash);
+    const hashKey = hash.toString('base64');
+    const key = keysByToken.get(hashKey) ?? thumbUrlKey(hash);
+    keysByToken.set(hashKey, key);
     // Least recently signed for goes first: a desk that keeps listing keeps its key,
     // however many other sign-ins come and go.
     urlKeys.set(key.id, { hash, key });
     const expiry = thumbUrlExpiry(now());
     return (visitorId) => {
-      const signature = thumbSignature(key.key, visitorId, expiry);
-      issued.set(`${key.id}/${visitorId}/${expiry}`, signature);
+      const issuedAs = `${key.id}/${visitorId}/${expiry}`;
+      const signature = issued.get(issuedAs) ?? thumbSignature(key.key, visitorId, expiry);
+      issued.set(issuedAs, signature);
       return signedThumbPath(key.id, visitorId, expiry, signature);
     };
   }
 
   /**
-   * The signatures this process handed out lately, by key, visitor and expiry: a request
-   * for one is checked by comparing with what was issued rather than by computing its HMAC
-   * again, which costs a thumbnail a tenth of its time under load (`npm run bench`,
-   * serving). Any other URL is computed and compared as before. The key must still be
-   * known and the token valid: a revoked token's URLs are refused before this is asked.
+   * The signatures this process handed out lately, by key, visitor and expiry. A desk lists
+   * the same faces page after page for an hour (the same URLs, so that its browser cache
+   * answers them): each is signed once, not per page. A request for one is checked by
+   * comparing with what was issued rather than by computing its HMAC again, which costs a
+   * thumbnail a tenth of its time under load (`npm run bench`, serving); any other URL is
+   * computed and compared as before. The key must still be known and the token valid: a
+   * revoked token's URLs are refused before this is asked.
    */
   const issued = new BoundedMemory<string, Buffer>(20_000);
 
