@@ -88,7 +88,7 @@ async function timedThumb(url: string, token: string, id: string): Promise<numbe
 async function prepared(label: string): Promise<string> {
   const dataDir = tempDir(label);
   const ctx = await openContext({ dataDir });
-  await ctx.auth.createUser(BENCH_STAFF.username, BENCH_STAFF.password);
+  await ctx.auth.createFirstUser(BENCH_STAFF.username, BENCH_STAFF.password);
   ctx.close();
   return dataDir;
 }

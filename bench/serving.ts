@@ -149,7 +149,7 @@ function medianFigures(runs: LoadFigures[]): LoadFigures {
 export async function benchServing(quick: boolean, dataDir = tempDir('serving')): Promise<ServingResult> {
   const visitors = quick ? 300 : 10_000;
   const ctx = await openContext({ dataDir });
-  if (ctx.auth.needsFirstUser()) await ctx.auth.createUser(BENCH_STAFF.username, BENCH_STAFF.password);
+  if (ctx.auth.needsFirstUser()) await ctx.auth.createFirstUser(BENCH_STAFF.username, BENCH_STAFF.password);
   if (ctx.visitors.log({ limit: 1 }).visitors.length === 0) {
     log(`serving: seeding ${visitors} visitors with photos`);
     await seedVisitors(ctx, { visitors });

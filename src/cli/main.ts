@@ -54,10 +54,8 @@ export function buildCli(rendererDir: string): Command {
     .action(async (username: string, options: { dataDir: string; role?: Role }) => {
       const password = await readPassword();
       await withContext(options.dataDir, async (ctx) => {
-        const id = await ctx.auth.createUser(username, password, options.role);
+        const id = await ctx.auth.createUser(username, password, { role: options.role, by: 'command line' });
         const role = ctx.repositories.users.byId(id)!.role;
-        // The command line is run on the kiosk itself, by no account: a system entry.
-        ctx.audit.record({ action: 'user.create', userId: null, detail: `command line: ${username} (${role})` });
         console.log(`Added staff account ${username} (${role}).`);
       });
     });
@@ -78,12 +76,7 @@ export function buildCli(rendererDir: string): Command {
           console.log(`${account.username} was already inactive; its sessions had ended.`);
           return;
         }
-        await ctx.auth.changeUser(account.id, { active: false });
-        ctx.audit.record({
-          action: 'user.update',
-          userId: null,
-          detail: `command line: ${account.username}: deactivated`,
-        });
+        await ctx.auth.changeUser(account.id, { active: false }, 'command line');
         console.log(`Deactivated ${account.username}: every session of it has ended.`);
       });
     });
@@ -113,8 +106,8 @@ export function buildCli(rendererDir: string): Command {
       const checked = hostFieldsSchema.safeParse({ name: options.name, email: options.email });
       if (!checked.success) throw new Error(checked.error.issues[0]?.message ?? 'not a valid host.');
       await withContext(options.dataDir, async (ctx) => {
-        const number = ctx.repositories.visitees.insert(checked.data);
-        console.log(`Added visitee ${number}: ${checked.data.name}.`);
+        const host = ctx.hosts.create(checked.data);
+        console.log(`Added visitee ${host.visitee_no}: ${host.name}.`);
       });
     });
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { dataVersionReader, openDatabase, type Db } from './db/connection';
+import { dataVersionReader, guardWrites, openDatabase, type Db } from './db/connection';
 import { auditLogRepository } from './db/repositories/audit-log';
 import { erasuresRepository } from './db/repositories/erasures';
 import { evacuationsRepository } from './db/repositories/evacuations';
@@ -13,7 +13,7 @@ import { visitorsRepository } from './db/repositories/visitors';
 import { createOwnerOnlyDir } from './file-modes';
 import { logger } from './log';
 import { PhotoStore } from './photos/photo-store';
-import { auditTrail, type AuditTrail } from './services/audit';
+import { auditChain, auditTrail, type AuditTrail } from './services/audit';
 import { authService, type AuthService } from './services/auth-service';
 import { AUTO_SIGNOUT_CHECK_MS } from './services/auto-signout';
 import { expectedService, type ExpectedService } from './services/expected-service';
@@ -24,6 +24,7 @@ import { photoService, type PhotoService } from './services/photo-service';
 import { erasureService, type ErasureService } from './services/erasure';
 import { evacuationService, type EvacuationService } from './services/evacuation-service';
 import { visitorCorrections, type VisitorCorrections } from './services/visitor-corrections';
+import { unitOfWork, type Writes } from './services/unit-of-work';
 import { visitorService, type VisitorService } from './services/visitor-service';
 
 const log = logger('context');
@@ -43,6 +44,8 @@ export interface AppContext {
   dataDir: string;
   db: Db;
   store: PhotoStore;
+  /** The one path every write takes (services/unit-of-work.ts). */
+  writes: Writes;
   auth: AuthService;
   visitors: VisitorService;
   corrections: VisitorCorrections;
@@ -80,6 +83,9 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
   createOwnerOnlyDir(options.dataDir);
   const db = openDatabase(path.join(options.dataDir, DATABASE_FILE));
   try {
+    // From here on, before any repository prepares a statement, a write outside a unit of
+    // work is refused (the migrations ran before, in their own transactions).
+    guardWrites(db);
     const store = new PhotoStore(options.dataDir);
     await store.init();
     const users = usersRepository(db);
@@ -89,32 +95,28 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
     const intents = photoIntentsRepository(db);
     const expectedVisits = expectedVisitsRepository(db);
     const evacuations = evacuationsRepository(db);
-    await recoverInterruptedCheckIns(store, intents);
+    const auditLog = auditLogRepository(db);
+    const chain = auditChain({ log: auditLog, now, usernameOf: (userId) => users.byId(userId)?.username });
+    const writes = unitOfWork({ db, appendAudit: chain.append });
+    await recoverInterruptedCheckIns(store, intents, writes);
     const dataVersion = dataVersionReader(db);
     const events = deskEvents({ externalChangeCounter: dataVersion });
-    const audit = auditTrail({
-      db,
-      log: auditLogRepository(db),
-      now,
-      usernameOf: (userId) => users.byId(userId)?.username,
-    });
-    const photos = photoService({ visitors, store, dataVersion });
+    const audit = auditTrail({ writes, log: auditLog });
+    const photos = photoService({ visitors, store, audit, dataVersion });
     const erasure = erasureService({
-      db,
+      writes,
       dataDir: options.dataDir,
-      databaseFile: DATABASE_FILE,
       visitors,
       erasures: erasuresRepository(db, { photoDropped: (visitorId) => photos.forget(visitorId) }),
       store,
-      audit,
       events,
       now,
     });
     // Files an erasure or purge had queued, and a scrub it owed, when a crash came: done
     // before the first request.
     await erasure.finishPending();
-    const settings = settingsService({ db, settings: settingsRepository(db), audit });
-    const visitorsService = visitorService({ visitors, visitees, intents, expectedVisits, store, now, events });
+    const settings = settingsService({ writes, settings: settingsRepository(db) });
+    const visitorsService = visitorService({ visitors, visitees, intents, expectedVisits, store, writes, now, events });
     const applyRetention = () => {
       const current = settings.read();
       return erasure.applyRetention(current.photo_retention_days, current.visit_retention_days);
@@ -139,14 +141,15 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       dataDir: options.dataDir,
       db,
       store,
-      auth: authService({ users, tokens, now, dataVersion }),
+      writes,
+      auth: authService({ users, tokens, writes, audit, now, dataVersion }),
       visitors: visitorsService,
-      corrections: visitorCorrections({ db, visitors, visitees, evacuations, audit, events, now }),
+      corrections: visitorCorrections({ writes, visitors, visitees, evacuations, events, now }),
       events,
       photos,
-      hosts: hostService({ visitees }),
-      evacuations: evacuationService({ db, evacuations, audit, events, now }),
-      expected: expectedService({ expectedVisits, visitees, now, events }),
+      hosts: hostService({ visitees, writes }),
+      evacuations: evacuationService({ writes, evacuations, events, now }),
+      expected: expectedService({ expectedVisits, visitees, writes, now, events }),
       settings,
       audit,
       repositories: { users, visitees, visitors, intents, expectedVisits },
@@ -183,12 +186,13 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
 export async function recoverInterruptedCheckIns(
   store: PhotoStore,
   intents: ReturnType<typeof photoIntentsRepository>,
+  writes: Writes,
 ): Promise<void> {
   const temporary = await store.clearTemporaryFiles();
   const unfinished = intents.unfinished();
   for (const intent of unfinished) {
     await store.removePhoto(intent.visitor_id, intent.format);
-    intents.remove(intent.visitor_id);
+    writes.run(() => intents.remove(intent.visitor_id));
   }
   if (temporary + unfinished.length > 0) {
     log.warn(`removed ${temporary} temporary files and ${unfinished.length} interrupted check-ins`);

@@ -12,7 +12,7 @@ describe('corrections: a visitor put right, an exit undone, the next free card',
   beforeAll(async () => {
     server = await startTestServer({ now: () => clock });
     photo = await makeImage('jpeg', 120, 90);
-    hostNo = server.context.repositories.visitees.insert({ name: 'Grace Hopper' });
+    hostNo = server.context.hosts.create({ name: 'Grace Hopper' }).visitee_no;
   });
   afterAll(() => server.stop());
 

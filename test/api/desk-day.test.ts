@@ -108,7 +108,7 @@ describe('expected visitors', () => {
   beforeAll(async () => {
     server = await startTestServer({ now: time.now });
     photo = await makeImage('jpeg', 120, 90);
-    hostNo = server.context.repositories.visitees.insert({ name: 'Hedy Lamarr', department: 'Research' });
+    hostNo = server.context.hosts.create({ name: 'Hedy Lamarr', department: 'Research' }).visitee_no;
   });
   afterAll(() => server.stop());
 

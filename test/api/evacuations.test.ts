@@ -106,7 +106,7 @@ describe('the evacuation roll call', () => {
     const list = ((await (await server.api('/v1/evacuations/')).json()) as { data: EvacuationSummary[] }).data;
     expect(list[0]).toMatchObject({ evacuation_id: id, kind: 'real', people_count: 3, accounted_count: 2 });
     // The report keeps the host of the moment, whatever happens to hosts later.
-    const host = server.context.repositories.visitees.insert({ name: 'Original Host' });
+    const host = server.context.hosts.create({ name: 'Original Host' }).visitee_no;
     const withHost = await server.api('/v1/add/', {
       method: 'POST',
       body: checkInForm(photo, { name: 'Hosted Guest', visitee_no: String(host) }),

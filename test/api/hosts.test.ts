@@ -196,7 +196,7 @@ describe('hosts: the people visited', () => {
   });
 
   it('edits and deactivates a host stored with values today’s rules refuse (an older version wrote it)', async () => {
-    const old = server.context.repositories.visitees.insert({ name: 'Tab\there', email: 'not-an-email' });
+    const old = server.context.hosts.create({ name: 'Tab\there', email: 'not-an-email' }).visitee_no;
     const renamed = await server.api(`/v1/admin/visitees/${old}`, jsonRequest('PATCH', { name: 'Fixed Name' }));
     expect(renamed.status).toBe(200);
     const off = await server.api(`/v1/admin/visitees/${old}`, jsonRequest('PATCH', { active: false }));

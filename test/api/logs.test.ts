@@ -12,7 +12,7 @@ describe('the server log', () => {
 
   it('never contains a token or a password, even at debug level', async () => {
     const ctx = await openContext({ dataDir });
-    await ctx.auth.createUser(STAFF.username, STAFF.password);
+    await ctx.auth.createFirstUser(STAFF.username, STAFF.password);
     ctx.close();
     const child = spawn(
       process.execPath,

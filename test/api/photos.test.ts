@@ -62,18 +62,20 @@ describe('GET /v1/photo/<id> and /v1/photo/thumb/<id>', () => {
 
   it('answers 4515 for a visitor without a photo', async () => {
     const visitorId = newVisitorId();
-    server.context.repositories.visitors.insert(
-      {
-        visitor_id: visitorId,
-        card_no: 77,
-        name: 'No Photo',
-        mobile: '1234567',
-        purpose: 'Interview',
-        visitee_no: null,
-        entry_at: Date.now(),
-        created_by: null,
-      },
-      null,
+    server.context.writes.run(() =>
+      server.context.repositories.visitors.insert(
+        {
+          visitor_id: visitorId,
+          card_no: 77,
+          name: 'No Photo',
+          mobile: '1234567',
+          purpose: 'Interview',
+          visitee_no: null,
+          entry_at: Date.now(),
+          created_by: null,
+        },
+        null,
+      ),
     );
     for (const prefix of ['/v1/photo/', '/v1/photo/thumb/']) {
       const response = await server.api(prefix + visitorId);

@@ -11,7 +11,7 @@ describe('visitors on the premises, exits and the log', () => {
   beforeAll(async () => {
     server = await startTestServer();
     const jpeg = await makeImage('jpeg', 400, 300);
-    const alice = server.context.repositories.visitees.insert({ name: 'Alice Example' });
+    const alice = server.context.hosts.create({ name: 'Alice Example' }).visitee_no;
     for (const [i, name] of names.entries()) {
       const form = checkInForm(jpeg, { name, cardno: String(100 + i), purpose: i === 3 ? 'Delivery' : 'Meeting' });
       if (i === 1) form.set('visitee_no', String(alice));

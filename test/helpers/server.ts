@@ -24,7 +24,7 @@ export async function startTestServer(
   const { staff = STAFF, ...serverOptions } = options;
   const dataDir = serverOptions.dataDir ?? tempDataDir();
   const server = await startServer({ port: 0, ...serverOptions, dataDir });
-  if (server.context.auth.needsFirstUser()) await server.context.auth.createUser(STAFF.username, STAFF.password);
+  if (server.context.auth.needsFirstUser()) await server.context.auth.createFirstUser(STAFF.username, STAFF.password);
   const api = (pathname: string, init: RequestInit & { auth?: boolean | string } = {}): Promise<Response> => {
     const { auth = true, ...rest } = init;
     const headers = new Headers(rest.headers);

@@ -51,7 +51,7 @@ export async function runCrashTorture(options: {
     return state / 2 ** 32;
   };
   const setup = await openContext({ dataDir: options.dataDir });
-  if (setup.auth.needsFirstUser()) await setup.auth.createUser(STAFF.username, STAFF.password);
+  if (setup.auth.needsFirstUser()) await setup.auth.createFirstUser(STAFF.username, STAFF.password);
   setup.close();
   // Small photos make many check-ins per round; large ones are often mid-upload when the kill comes.
   const images = [

@@ -29,7 +29,7 @@ export async function runLoad(options: {
   built?: boolean;
 }): Promise<LoadReport> {
   const setup = await openContext({ dataDir: options.dataDir });
-  if (setup.auth.needsFirstUser()) await setup.auth.createUser(STAFF.username, STAFF.password);
+  if (setup.auth.needsFirstUser()) await setup.auth.createFirstUser(STAFF.username, STAFF.password);
   setup.close();
   const server = await spawnServer(options.dataDir, { built: options.built });
   const login = await fetch(`${server.url}/v1/oauth/`, { method: 'POST', body: new URLSearchParams(STAFF) });

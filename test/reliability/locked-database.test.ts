@@ -13,7 +13,7 @@ describe('a database locked by another process', () => {
 
   it('waits for the lock and then succeeds, instead of failing at once', async () => {
     const ctx = await openContext({ dataDir });
-    await ctx.auth.createUser(STAFF.username, STAFF.password);
+    await ctx.auth.createFirstUser(STAFF.username, STAFF.password);
     ctx.close();
     const server = await spawnServer(dataDir);
     try {

@@ -37,7 +37,7 @@ describe('photos removed while the server remembers them', () => {
   it('forgets a photo as its erasure commits, before its files are gone', async () => {
     const ctx = await openContext({ dataDir: tempDataDir() });
     try {
-      const staff = ctx.repositories.users.insert('admin', 'unused', 0);
+      const staff = ctx.writes.run(() => ctx.repositories.users.insert('admin', 'unused', 0));
       const id = await ctx.visitors.checkIn(
         { cardno: 1, name: 'Remembered Face', mobile: '07700900123', purpose: 'Test' },
         await makeImage('jpeg'),

@@ -92,7 +92,8 @@ describe('the second attack round', () => {
   });
 
   it('answers a sign-in for no account like a wrong password, even while the check queue is full', async () => {
-    for (let i = 0; i < 5; i++) await server.context.auth.createUser(`staff${i}`, 'a long password');
+    for (let i = 0; i < 5; i++)
+      await server.context.auth.createUser(`staff${i}`, 'a long password', { by: 'command line' });
     const flood = Array.from({ length: 25 }, (_, i) =>
       fetch(`${server.url}/v1/oauth/`, {
         method: 'POST',

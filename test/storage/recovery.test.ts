@@ -20,8 +20,10 @@ describe('start-up recovery of interrupted check-ins', () => {
     const image = await makeImage('jpeg', 320, 240);
 
     // A whole check-in that committed: must survive.
-    const host = first.repositories.visitees.insert({ name: 'Host' });
-    const staff = first.repositories.users.insert('staff', 'not-a-real-hash', 0);
+    const { host, staff } = first.writes.run(() => ({
+      host: first.hosts.create({ name: 'Host' }).visitee_no,
+      staff: first.repositories.users.insert('staff', 'not-a-real-hash', 0),
+    }));
     const kept = await first.visitors.checkIn(
       { cardno: 1, name: 'Kept', mobile: '1234567', purpose: 'Meeting', visitee_no: host },
       image,
@@ -29,9 +31,7 @@ describe('start-up recovery of interrupted check-ins', () => {
     );
     // A crash after the files were renamed into place but before the row committed.
     const orphan = newVisitorId();
-    first.db
-      .prepare('INSERT INTO photo_intents (visitor_id, format, created_at) VALUES (?, ?, ?)')
-      .run(orphan, 'jpeg', 0);
+    first.writes.run(() => first.repositories.intents.add(orphan, 'jpeg', 0));
     await first.store.writePhoto(orphan, 'jpeg', image, image);
     // A crash in the middle of writing a temporary file.
     fs.writeFileSync(path.join(dataDir, 'photos', 'tmp', 'half-written.jpg.abc.tmp'), image.subarray(0, 100));

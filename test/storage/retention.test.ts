@@ -17,7 +17,7 @@ async function folderWithHistory(): Promise<{ dataDir: string; old: string; rece
   const dataDir = tempDataDir();
   let now = Date.now() - 41 * DAY;
   const ctx = await openContext({ dataDir, now: () => now });
-  await ctx.auth.createUser(STAFF.username, STAFF.password);
+  await ctx.auth.createFirstUser(STAFF.username, STAFF.password);
   const checkIn = async (name: string, card: number) =>
     ctx.visitors.checkIn(
       { cardno: card, name, mobile: '5550100', purpose: 'Meeting' },

@@ -67,3 +67,25 @@ export function dataVersionReader(db: Db): () => number {
     return version;
   };
 }
+
+/**
+ * Refuses, from now on, any statement that writes and runs outside a transaction: every
+ * write goes through the unit of work (services/unit-of-work.ts), which commits a change
+ * with its audit entry, and a write that forgot it fails at once, in every test, instead of
+ * committing alone. PRAGMAs (settings of the connection, checkpoints) are not writes of data.
+ */
+export function guardWrites(db: Db): void {
+  const prepare = db.prepare.bind(db) as (...args: unknown[]) => Database.Statement;
+  db.prepare = ((...args: unknown[]) => {
+    const statement = prepare(...args);
+    if (statement.readonly || /^\s*PRAGMA\b/i.test(statement.source)) return statement;
+    for (const method of ['run', 'get', 'all', 'iterate'] as const) {
+      const original = (statement[method] as (...values: unknown[]) => unknown).bind(statement);
+      (statement as unknown as Record<string, unknown>)[method] = (...values: unknown[]) => {
+        if (!db.inTransaction) throw new Error(`a write outside a unit of work: ${statement.source.slice(0, 80)}`);
+        return original(...values);
+      };
+    }
+    return statement;
+  }) as Db['prepare'];
+}

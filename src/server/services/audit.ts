@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuditAction } from '../../shared/audit';
-import { BUSY_TIMEOUT_MS, type Db } from '../db/connection';
+import type { Writes } from './unit-of-work';
 import { AUDIT_TRIGGERS } from '../db/migrations/004-privacy';
 import type { AuditFilter, AuditLogRepository, AuditRow } from '../db/repositories/audit-log';
 import { logger } from '../log';
@@ -19,9 +19,6 @@ export interface AuditEvent {
   detail?: string;
 }
 
-/** An entry before it is given its place: the ID and the time are taken together, when it is written. */
-type PendingRow = Omit<AuditRow, 'hash' | 'audit_id' | 'time'>;
-
 /** What a system entry stores as its username: nothing (older trails have "desk" there). */
 const SYSTEM_USERNAME = '';
 
@@ -36,6 +33,47 @@ export function chainHash(previous: Buffer, row: Omit<AuditRow, 'hash' | 'audit_
     .digest();
 }
 
+/**
+ * The chain itself: entries are given their place, their time and their hash as the unit of
+ * work that made them commits (services/unit-of-work.ts). Every entry's time is read when
+ * its ID is taken, under the write lock, so the trail's order by ID is its order in time,
+ * across processes too: "newest first" never disagrees with the clock.
+ */
+export function auditChain(deps: {
+  log: AuditLogRepository;
+  now: () => number;
+  usernameOf: (userId: number) => string | undefined;
+}) {
+  return {
+    /**
+     * Chains and inserts entries in order, each with the next ID after the highest ever
+     * given (the table refuses any other); runs inside the unit's transaction, which holds
+     * the write lock, so two processes never chain onto the same entry.
+     */
+    append: (events: AuditEvent[]): void => {
+      const last = deps.log.last();
+      let previous = last?.hash ?? GENESIS;
+      let id = Math.max(last?.audit_id ?? 0, deps.log.highestGiven());
+      // The clock as it is: a clock set back shows as such, never hidden by rewriting times.
+      const time = deps.now();
+      for (const event of events) {
+        const row = {
+          time,
+          user_id: event.userId,
+          username:
+            event.userId === null ? SYSTEM_USERNAME : (deps.usernameOf(event.userId) ?? `account ${event.userId}`),
+          action: event.action,
+          visitor_id: event.visitorId ?? null,
+          detail: (event.detail ?? '').slice(0, 500),
+        };
+        const hash = chainHash(previous, row);
+        deps.log.insert({ ...row, audit_id: ++id, hash });
+        previous = hash;
+      }
+    },
+  };
+}
+
 /** How long a batched entry (a full-photo view) may wait for its commit: the most a crash can lose. */
 export const AUDIT_BATCH_MS = 200;
 const BATCH_MAX = 500;
@@ -47,56 +85,15 @@ type Refusal = 'wrong' | 'throttled';
 const log = logger('audit');
 
 /**
- * The one door every audited action goes through (shared/API.md Part 2, Privacy). An
- * action that is a transaction records inside it, so the two commit together. A full-photo
- * view is recorded soon rather than at once: views come many a second, a commit each
- * would cost serving more than the 10% allowed, so they are committed together at most
- * AUDIT_BATCH_MS after being served (a crash loses at most that much of the trail).
- *
- * Every entry's time is read when its ID is taken, under the write lock, so the trail's
- * order by ID is its order in time, across processes too: "newest first" never disagrees
- * with the clock, even for a batched view (its time is its commit, at most 200 ms late).
+ * The entries that are not part of a change (shared/API.md Part 2, Privacy); a change's
+ * own entries commit with it through its unit of work. A full-photo view is recorded soon
+ * rather than at once: views come many a second, a commit each would cost serving more
+ * than the 10% allowed, so they are committed together at most AUDIT_BATCH_MS after being
+ * served (a crash loses at most that much of the trail; the time is that of the commit).
  */
-export function auditTrail(deps: {
-  db: Db;
-  log: AuditLogRepository;
-  now: () => number;
-  usernameOf: (userId: number) => string | undefined;
-}) {
-  const { db, now } = deps;
-  let queue: PendingRow[] = [];
+export function auditTrail(deps: { writes: Writes; log: AuditLogRepository }) {
+  let queue: AuditEvent[] = [];
   let timer: NodeJS.Timeout | undefined;
-
-  function toRow(event: AuditEvent): PendingRow {
-    return {
-      user_id: event.userId,
-      username: event.userId === null ? SYSTEM_USERNAME : (deps.usernameOf(event.userId) ?? `account ${event.userId}`),
-      action: event.action,
-      visitor_id: event.visitorId ?? null,
-      detail: (event.detail ?? '').slice(0, 500),
-    };
-  }
-
-  /**
-   * Chains and inserts rows in order, each with the next ID after the highest ever given
-   * (the table refuses any other) and the time of now; runs inside a write transaction.
-   */
-  function append(rows: PendingRow[]): void {
-    const last = deps.log.last();
-    let previous = last?.hash ?? GENESIS;
-    let id = Math.max(last?.audit_id ?? 0, deps.log.highestGiven());
-    // The clock as it is: a clock set back shows as such, never hidden by rewriting times.
-    const time = now();
-    for (const pending of rows) {
-      const row = { ...pending, time };
-      const hash = chainHash(previous, row);
-      deps.log.insert({ ...row, audit_id: ++id, hash });
-      previous = hash;
-    }
-  }
-  // IMMEDIATE: the newest hash is read under the write lock, so two processes never chain
-  // onto the same entry.
-  const appendAlone = db.transaction(append);
 
   /**
    * Writes what waits. From the timer it does not wait for another process's lock (the
@@ -109,22 +106,19 @@ export function auditTrail(deps: {
     if (queue.length === 0) return;
     const batch = queue;
     queue = [];
-    if (!options.wait) db.pragma('busy_timeout = 0');
     try {
-      appendAlone.immediate(batch);
+      deps.writes.run((unit) => batch.forEach(unit.audit), { waitForLock: options.wait ?? false });
     } catch (error) {
       // A locked or full database: kept for the next try, bounded so it cannot grow for ever.
       queue = [...batch, ...queue].slice(-10_000);
       log.error({ err: error }, 'could not write the audit trail; will retry');
       timer = setTimeout(flush, 1000);
       timer.unref();
-    } finally {
-      if (!options.wait) db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     }
   }
 
-  function queueRow(row: PendingRow): void {
-    queue.push(row);
+  function queueEvent(event: AuditEvent): void {
+    queue.push(event);
     if (queue.length >= BATCH_MAX) flush();
     else if (!timer) {
       timer = setTimeout(flush, AUDIT_BATCH_MS);
@@ -148,13 +142,11 @@ export function auditTrail(deps: {
         counts.wrong > 0 ? `${counts.wrong} wrong password` : '',
         counts.throttled > 0 ? `${counts.throttled} too many attempts or busy` : '',
       ].filter(Boolean);
-      queue.push(
-        toRow({
-          action: 'signin.failed',
-          userId,
-          detail: userId === null ? `${what} for names no account has` : `${what}: ${why.join(', ')}`,
-        }),
-      );
+      queue.push({
+        action: 'signin.failed',
+        userId,
+        detail: userId === null ? `${what} for names no account has` : `${what}: ${why.join(', ')}`,
+      });
     }
     refusals.clear();
   }
@@ -172,16 +164,8 @@ export function auditTrail(deps: {
   }
 
   return {
-    /** Records now: inside the caller's transaction if there is one, else in its own. */
-    record(event: AuditEvent): void {
-      const row = toRow(event);
-      if (db.inTransaction) append([row]);
-      else appendAlone.immediate([row]);
-    },
     /** Records within AUDIT_BATCH_MS, with others: for full-photo views. */
-    recordSoon(event: AuditEvent): void {
-      queueRow(toRow(event));
-    },
+    recordSoon: queueEvent,
     /**
      * A refused sign-in (a wrong password, or refused by the throttle) for an account, or
      * for a name no account has (null): counted, written as one entry per account a minute.

@@ -3,7 +3,7 @@ import { PASSWORD_MIN, PASSWORD_RULE_TEXT, USERNAME_RULE, USERNAME_RULE_TEXT } f
 import { ApiError } from '../api-error';
 import { BoundedMemory, ReadMemory } from '../bounded-memory';
 import type { TokenRow, TokensRepository } from '../db/repositories/tokens';
-import { LastAdminError, type UsersRepository } from '../db/repositories/users';
+import { LastAdminError, type UserRow, type UsersRepository } from '../db/repositories/users';
 import type { Role } from '../../shared/staff';
 import { DEFAULT_THROTTLE, LoginThrottle } from '../security/login-throttle';
 import { hashPassword, imitatePasswordCheck, PasswordQueueFullError, verifyPassword } from '../security/passwords';
@@ -17,6 +17,8 @@ import {
   type ThumbUrlParts,
 } from '../security/thumb-urls';
 import { hashToken, newAccessToken, TOKEN_LIFETIME_SECONDS } from '../security/tokens';
+import type { AuditEvent, AuditTrail } from './audit';
+import type { Writes } from './unit-of-work';
 
 export interface IssuedToken {
   access_token: string;
@@ -29,14 +31,22 @@ export interface LoginAttempt {
   deviceInfo: string;
 }
 
+/**
+ * Who changes staff accounts: an account, or the command line run on the kiosk itself, by no
+ * account (a system entry on the audit trail, its detail saying so).
+ */
+export type StaffActor = number | 'command line';
+
 export function authService(deps: {
   users: UsersRepository;
   tokens: TokensRepository;
+  writes: Writes;
+  audit: AuditTrail;
   now: () => number;
   /** SQLite's data_version: moves when another process commits. */
   dataVersion: () => number;
 }) {
-  const { users, tokens, now, dataVersion } = deps;
+  const { users, tokens, writes, now, dataVersion } = deps;
   // Per username: a few typos are free, then waits double up to 15 minutes. There is no
   // per-address limit: every desk on this kiosk signs in from 127.0.0.1, and any local
   // process can pick any 127.x.y.z source address, so such a limit could not tell the desk
@@ -84,14 +94,30 @@ export function authService(deps: {
     return { id: user.id, passwordHash: user.password_hash };
   }
 
+  /**
+   * A sign-in: the token and its audit entry commit together. A refusal is counted per
+   * account and minute (audit.ts): a flood of guesses must not become a flood of entries.
+   */
   async function login(attempt: LoginAttempt): Promise<IssuedToken> {
-    const user = await checkCredentials(attempt);
+    let user: { id: number; passwordHash: string };
+    try {
+      user = await checkCredentials(attempt);
+    } catch (error) {
+      if (error instanceof ApiError && error.code === '1142') {
+        const account = USERNAME_RULE.test(attempt.username) ? users.findByUsername(attempt.username) : undefined;
+        deps.audit.countRefusedSignIn(account?.id ?? null, error.status === 429 ? 'throttled' : 'wrong');
+      }
+      throw error;
+    }
     const token = newAccessToken();
     const issuedAt = now();
     const expiresAt = issuedAt + TOKEN_LIFETIME_SECONDS * 1000;
-    tokens.purgeExpiredBefore(issuedAt);
-    // Deactivated, or given a new password, while the old one was being checked.
-    if (!tokens.insert(hashToken(token), user, attempt.deviceInfo, issuedAt, expiresAt)) throw new ApiError('1142');
+    writes.run((unit) => {
+      tokens.purgeExpiredBefore(issuedAt);
+      // Deactivated, or given a new password, while the old one was being checked.
+      if (!tokens.insert(hashToken(token), user, attempt.deviceInfo, issuedAt, expiresAt)) throw new ApiError('1142');
+      unit.audit({ action: 'signin', userId: user.id, detail: attempt.deviceInfo.slice(0, 120) });
+    });
     return { access_token: token, expiry: Math.floor(expiresAt / 1000) };
   }
 
@@ -196,21 +222,29 @@ export function authService(deps: {
 
   function revoke(token: string): void {
     const hash = hashToken(token);
-    tokens.revoke(hash, now());
+    writes.run(() => tokens.revoke(hash, now()));
     known.delete(hash.toString('base64'));
     urlKeys.delete(thumbUrlKey(hash).id);
     sessionsChanged();
   }
 
-  /** A staff account; without a role, the first is the admin and later ones are reception. */
-  async function createUser(username: string, password: string, role?: Role): Promise<number> {
+  /** A staff account, audited; without a role, the first is the admin and later ones are reception. */
+  async function createUser(
+    username: string,
+    password: string,
+    { role, by }: { role?: Role | undefined; by: StaffActor },
+  ): Promise<number> {
     checkCredentialsShape(username, password);
     const taken = () =>
       new ApiError('2409', `A staff account named "${username}" already exists.`, { field: 'username' });
     if (users.findByUsername(username)) throw taken();
     const hash = await hashOrBusy(password);
     try {
-      return users.insert(username, hash, now(), role);
+      return writes.run((unit) => {
+        const id = users.insert(username, hash, now(), role);
+        unit.audit(staffEntry('user.create', by, `${username} (${users.byId(id)!.role})`));
+        return id;
+      });
     } catch (error) {
       // Created by another request while the password was hashed.
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw taken();
@@ -219,22 +253,31 @@ export function authService(deps: {
   }
 
   /**
-   * Changes an account. Ending its tokens happens in the same transaction as the change
-   * (users.change); the memory of known tokens is dropped here, so the very next request
-   * with one of them is looked up again and refused.
+   * Changes an account, audited. Ending its tokens happens in the same transaction as the
+   * change (users.change); the memory of known tokens is dropped here, so the very next
+   * request with one of them is looked up again and refused.
    */
-  async function changeUser(id: number, patch: { role?: Role; active?: boolean; password?: string }): Promise<void> {
+  async function changeUser(
+    id: number,
+    patch: { role?: Role; active?: boolean; password?: string },
+    by: StaffActor,
+  ): Promise<void> {
     const passwordHash = patch.password === undefined ? undefined : await hashOrBusy(patch.password);
     try {
-      users.change(
-        id,
-        {
-          ...(patch.role ? { role: patch.role } : {}),
-          ...(patch.active !== undefined ? { active: patch.active } : {}),
-          ...(passwordHash ? { passwordHash } : {}),
-        },
-        now(),
-      );
+      writes.run((unit) => {
+        const before = users.byId(id);
+        if (!before) throw new ApiError('3404', 'There is no staff account with that ID.');
+        users.change(
+          id,
+          {
+            ...(patch.role ? { role: patch.role } : {}),
+            ...(patch.active !== undefined ? { active: patch.active } : {}),
+            ...(passwordHash ? { passwordHash } : {}),
+          },
+          now(),
+        );
+        unit.audit(staffEntry('user.update', by, describeStaffChange(before, patch)));
+      });
     } catch (error) {
       if (error instanceof LastAdminError) {
         throw new ApiError('2409', 'This is the last active administrator: make another account an admin first.');
@@ -251,7 +294,7 @@ export function authService(deps: {
     checkCredentialsShape(username, password);
     if (users.count() > 0) throw new ApiError('1142', 'Frontdesk is already set up; sign in instead.', { status: 409 });
     const hash = await hashOrBusy(password);
-    if (users.insertFirst(username, hash, now()) === null) {
+    if (writes.run(() => users.insertFirst(username, hash, now())) === null) {
       throw new ApiError('1142', 'Frontdesk is already set up; sign in instead.', { status: 409 });
     }
   }
@@ -280,6 +323,23 @@ export function authService(deps: {
       return () => sessionListeners.delete(listener);
     },
   };
+}
+
+/** An entry about staff accounts: by the account that acted, or a system entry naming the command line. */
+function staffEntry(action: 'user.create' | 'user.update', by: StaffActor, detail: string): AuditEvent {
+  return by === 'command line'
+    ? { action, userId: null, detail: `command line: ${detail}` }
+    : { action, userId: by, detail };
+}
+
+function describeStaffChange(before: UserRow, patch: { role?: Role; active?: boolean; password?: string }): string {
+  const changes: string[] = [];
+  if (patch.active !== undefined && patch.active !== (before.active === 1)) {
+    changes.push(patch.active ? 'reactivated' : 'deactivated');
+  }
+  if (patch.role !== undefined && patch.role !== before.role) changes.push(`role ${before.role} → ${patch.role}`);
+  if (patch.password !== undefined) changes.push('password reset');
+  return `${before.username}: ${changes.join(', ') || 'nothing changed'}`;
 }
 
 async function hashOrBusy(password: string): Promise<string> {

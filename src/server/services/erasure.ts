@@ -1,16 +1,12 @@
-import Database from 'better-sqlite3';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { EraseReason, ErasureResult } from '../../shared/audit';
 import { ApiError } from '../api-error';
-import type { Db } from '../db/connection';
-import { ERASED_NAME, type ErasuresRepository } from '../db/repositories/erasures';
+import { eraseFromBackups, type ErasuresRepository } from '../db/repositories/erasures';
 import type { VisitorsRepository } from '../db/repositories/visitors';
 import { isVisitorId } from '../ids';
 import { logger } from '../log';
 import type { PhotoStore } from '../photos/photo-store';
 import { formatLocalTime } from '../time-format';
-import type { AuditTrail } from './audit';
+import type { Writes } from './unit-of-work';
 import type { DeskEvents } from './desk-events';
 import { announceVisitor } from './visitor-view';
 
@@ -30,24 +26,22 @@ export const ERASED_FIELDS = ['name', 'mobile', 'purpose', 'photo'] as const;
  * request, so a visitor is never erased with a photo still served, nor the reverse.
  */
 export function erasureService(deps: {
-  db: Db;
+  writes: Writes;
   dataDir: string;
-  databaseFile: string;
   visitors: VisitorsRepository;
   erasures: ErasuresRepository;
   store: PhotoStore;
-  audit: AuditTrail;
   events: DeskEvents;
   now: () => number;
 }) {
-  const { db, visitors, erasures, store, audit, events, now } = deps;
+  const { writes, visitors, erasures, store, events, now } = deps;
 
   /** Deletes the files queued by committed erasures and purges; returns how many files each visitor had. */
   async function deletePendingFiles(): Promise<Map<string, number>> {
     const removed = new Map<string, number>();
     for (const pending of erasures.pendingDeletions()) {
       removed.set(pending.visitor_id, await store.removePhoto(pending.visitor_id, pending.format));
-      erasures.deletionDone(pending.visitor_id);
+      writes.run(() => erasures.deletionDone(pending.visitor_id));
     }
     return removed;
   }
@@ -83,8 +77,9 @@ export function erasureService(deps: {
   let walRetry: NodeJS.Timeout | undefined;
 
   function scrub(erasedIds: string[], photosGone: string[] = []): void {
-    if (!erasures.scrub()) retryWalTruncation(WAL_RETRIES);
-    if (erasedIds.length + photosGone.length > 0) eraseFromBackups(erasedIds, photosGone);
+    writes.run(() => erasures.rewriteSearchIndex());
+    if (!erasures.truncateWal()) retryWalTruncation(WAL_RETRIES);
+    if (erasedIds.length + photosGone.length > 0) eraseFromBackups(deps.dataDir, erasedIds, photosGone);
   }
 
   /**
@@ -106,74 +101,24 @@ export function erasureService(deps: {
     walRetry.unref();
   }
 
-  /**
-   * Migration backups (frontdesk.vN-*.bak.db) are copies of the database from before an
-   * upgrade: the same visitors are erased in them (and purged photos' rows, with their
-   * ThumbHash, removed), and each is rebuilt (VACUUM) so no freed page keeps the old text.
-   */
-  function eraseFromBackups(visitorIds: string[], photosGone: string[]): void {
-    const backups = fs.readdirSync(deps.dataDir).filter((name) => /\.bak\.db$/.test(name));
-    for (const name of backups) {
-      const backup = new Database(path.join(deps.dataDir, name));
-      try {
-        backup.pragma('secure_delete = ON');
-        // A backup from before version 3 has no expected visits.
-        const hasExpected =
-          backup.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'expected_visits'").get() !==
-          undefined;
-        const find = backup.prepare<[string], { seq: number; card_no: number }>(
-          'SELECT seq, card_no FROM visitors WHERE visitor_id = ?',
-        );
-        const ftsDelete = backup.prepare('DELETE FROM visitors_fts WHERE rowid = ?');
-        const ftsInsert = backup.prepare(
-          "INSERT INTO visitors_fts (rowid, name, purpose, mobile, card_no) VALUES (?, ?, '', '', ?)",
-        );
-        const clearVisitor = backup.prepare("UPDATE visitors SET name = ?, mobile = '', purpose = '' WHERE seq = ?");
-        const deletePhoto = backup.prepare('DELETE FROM photos WHERE visitor_seq = ?');
-        const clearExpected = hasExpected
-          ? backup.prepare(
-              'UPDATE expected_visits SET name = ?, mobile = NULL, purpose = NULL, note = NULL WHERE visitor_id = ?',
-            )
-          : undefined;
-        backup.transaction(() => {
-          for (const visitorId of visitorIds) {
-            const row = find.get(visitorId);
-            if (!row) continue;
-            ftsDelete.run(row.seq);
-            ftsInsert.run(row.seq, ERASED_NAME, row.card_no);
-            clearVisitor.run(ERASED_NAME, row.seq);
-            deletePhoto.run(row.seq);
-            clearExpected?.run(ERASED_NAME, visitorId);
-          }
-        })();
-        const dropPhoto = backup.prepare(
-          'DELETE FROM photos WHERE visitor_seq = (SELECT seq FROM visitors WHERE visitor_id = ?)',
-        );
-        backup.transaction(() => photosGone.forEach((visitorId) => dropPhoto.run(visitorId)))();
-        backup.exec("INSERT INTO visitors_fts (visitors_fts) VALUES ('optimize')");
-        backup.exec('VACUUM');
-      } finally {
-        backup.close();
-      }
-    }
-  }
-
   async function erase(visitorId: string, reason: EraseReason, userId: number): Promise<ErasureResult> {
-    const record = isVisitorId(visitorId) ? visitors.byId(visitorId) : undefined;
-    if (!record) throw new ApiError('3404', 'There is no visitor with that ID.');
-    if (record.erased_at !== null) {
-      // A second erasure finds nothing left to remove; the request is still on the trail.
-      audit.record({ action: 'visitor.erase', userId, visitorId, detail: `already erased; ${reason}` });
-      return { erased_time: formatLocalTime(record.erased_at), files_removed: 0, fields_cleared: [] };
-    }
     const erasedAt = now();
-    const hadPhoto = db
-      .transaction(() => {
-        const queued = erasures.eraseVisitor(record, erasedAt);
-        audit.record({ action: 'visitor.erase', userId, visitorId, detail: reason });
-        return queued;
-      })
-      .immediate();
+    const outcome = writes.run((unit): { erasedBefore: number | null; hadPhoto: boolean } => {
+      const record = isVisitorId(visitorId) ? visitors.byId(visitorId) : undefined;
+      if (!record) throw new ApiError('3404', 'There is no visitor with that ID.');
+      if (record.erased_at !== null) {
+        // A second erasure finds nothing left to remove; the request is still on the trail.
+        unit.audit({ action: 'visitor.erase', userId, visitorId, detail: `already erased; ${reason}` });
+        return { erasedBefore: record.erased_at, hadPhoto: false };
+      }
+      const hadPhoto = erasures.eraseVisitor(record, erasedAt);
+      unit.audit({ action: 'visitor.erase', userId, visitorId, detail: reason });
+      return { erasedBefore: null, hadPhoto };
+    });
+    if (outcome.erasedBefore !== null) {
+      return { erased_time: formatLocalTime(outcome.erasedBefore), files_removed: 0, fields_cleared: [] };
+    }
+    const { hadPhoto } = outcome;
     const filesRemoved = (await finishErasures([visitorId])).get(visitorId) ?? 0;
     announceVisitor({ visitors, events }, 'visitor.erased', visitorId);
     return {
@@ -205,10 +150,10 @@ export function erasureService(deps: {
     ): Promise<string[]> => {
       const reached: string[] = [];
       for (let batch = next(); batch.length > 0; batch = next()) {
-        db.transaction(() => {
+        writes.run((unit) => {
           batch.forEach(remove);
-          audit.record({ action, userId: null, detail: detail(batch.length) });
-        }).immediate();
+          unit.audit({ action, userId: null, detail: detail(batch.length) });
+        });
         reached.push(...batch.map((item) => item.visitor_id));
         await deletePendingFiles();
       }

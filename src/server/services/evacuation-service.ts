@@ -1,9 +1,8 @@
 import type { Evacuation, EvacuationKind, EvacuationSummary } from '../../shared/evacuation';
 import { ApiError } from '../api-error';
-import type { Db } from '../db/connection';
 import type { EvacuationRow, EvacuationsRepository } from '../db/repositories/evacuations';
 import { formatLocalTime } from '../time-format';
-import type { AuditTrail } from './audit';
+import type { Writes } from './unit-of-work';
 import type { DeskEvents } from './desk-events';
 
 /**
@@ -16,13 +15,12 @@ import type { DeskEvents } from './desk-events';
  * while the roll is open puts that person on it (visitor-corrections.ts).
  */
 export function evacuationService(deps: {
-  db: Db;
+  writes: Writes;
   evacuations: EvacuationsRepository;
-  audit: AuditTrail;
   events: DeskEvents;
   now: () => number;
 }) {
-  const { db, evacuations, audit, events, now } = deps;
+  const { writes, evacuations, events, now } = deps;
 
   function header(row: EvacuationRow) {
     return {
@@ -58,21 +56,21 @@ export function evacuationService(deps: {
     };
   }
 
+  const changed = (id: number): void => events.publish({ type: 'evacuation.changed', evacuation_id: id });
+
   function alreadyOpen(row: EvacuationRow): ApiError {
     return new ApiError('2409', `Evacuation ${row.evacuation_id} is still open: close it before starting another.`);
   }
 
   function start(kind: EvacuationKind, userId: number): Evacuation {
-    const id = db
-      .transaction(() => {
-        const open = evacuations.open();
-        if (open) throw alreadyOpen(open);
-        const started = evacuations.start(kind, now(), userId);
-        audit.record({ action: 'evacuation.start', userId, detail: kind });
-        return started;
-      })
-      .immediate();
-    events.publish({ type: 'evacuation.changed', evacuation_id: id });
+    const id = writes.run((unit) => {
+      const open = evacuations.open();
+      if (open) throw alreadyOpen(open);
+      const started = evacuations.start(kind, now(), userId);
+      unit.audit({ action: 'evacuation.start', userId, detail: kind });
+      unit.afterCommit(() => changed(started));
+      return started;
+    });
     return get(id);
   }
 
@@ -84,27 +82,27 @@ export function evacuationService(deps: {
   }
 
   function mark(id: number, visitorId: string, safe: boolean, userId: number): Evacuation {
-    db.transaction(() => {
+    writes.run((unit) => {
       openRoll(id);
       if (!evacuations.mark(id, visitorId, safe ? now() : null, safe ? userId : null)) {
         throw new ApiError('3404', 'That person is not on this roll.');
       }
-    }).immediate();
-    events.publish({ type: 'evacuation.changed', evacuation_id: id });
+      unit.afterCommit(() => changed(id));
+    });
     return get(id);
   }
 
   function close(id: number, userId: number): Evacuation {
-    db.transaction(() => {
+    writes.run((unit) => {
       const row = openRoll(id);
       evacuations.close(id, now(), userId);
-      audit.record({
+      unit.audit({
         action: 'evacuation.close',
         userId,
         detail: `${row.kind}: ${row.accounted_count} of ${row.people_count} accounted for`,
       });
-    }).immediate();
-    events.publish({ type: 'evacuation.changed', evacuation_id: id });
+      unit.afterCommit(() => changed(id));
+    });
     return get(id);
   }
 

@@ -4,6 +4,7 @@ import { ApiError } from '../api-error';
 import type { ExpectedVisitsRepository } from '../db/repositories/expected-visits';
 import type { VisiteesRepository } from '../db/repositories/visitees';
 import type { DeskEvents } from './desk-events';
+import type { Writes } from './unit-of-work';
 
 export interface ExpectedVisitInput {
   name: string;
@@ -19,10 +20,12 @@ export interface ExpectedVisitInput {
 export function expectedService(deps: {
   expectedVisits: ExpectedVisitsRepository;
   visitees: VisiteesRepository;
+  writes: Writes;
   now: () => number;
   events: DeskEvents;
 }) {
-  const { expectedVisits, visitees, now, events } = deps;
+  const { expectedVisits, visitees, writes, now, events } = deps;
+  const changed = (id: number): void => events.publish({ type: 'expected.changed', expected_id: id });
 
   function get(expectedId: number): ExpectedVisit {
     const visit = expectedVisits.byId(expectedId);
@@ -31,32 +34,37 @@ export function expectedService(deps: {
   }
 
   function create(input: ExpectedVisitInput, userId: number): ExpectedVisit {
-    if (input.visitee_no !== undefined && !visitees.isActive(input.visitee_no)) {
-      throw new ApiError('3404', `There is no host number ${input.visitee_no} who can be visited.`, {
-        field: 'visitee_no',
+    const id = writes.run((unit) => {
+      if (input.visitee_no !== undefined && !visitees.isActive(input.visitee_no)) {
+        throw new ApiError('3404', `There is no host number ${input.visitee_no} who can be visited.`, {
+          field: 'visitee_no',
+        });
+      }
+      const inserted = expectedVisits.insert({
+        name: input.name,
+        expected_date: input.expected_date,
+        expected_time: input.expected_time ?? null,
+        visitee_no: input.visitee_no ?? null,
+        purpose: input.purpose ?? null,
+        mobile: input.mobile ?? null,
+        note: input.note ?? null,
+        created_by: userId,
+        created_at: now(),
       });
-    }
-    const id = expectedVisits.insert({
-      name: input.name,
-      expected_date: input.expected_date,
-      expected_time: input.expected_time ?? null,
-      visitee_no: input.visitee_no ?? null,
-      purpose: input.purpose ?? null,
-      mobile: input.mobile ?? null,
-      note: input.note ?? null,
-      created_by: userId,
-      created_at: now(),
+      unit.afterCommit(() => changed(inserted));
+      return inserted;
     });
-    events.publish({ type: 'expected.changed', expected_id: id });
     return get(id);
   }
 
   function cancel(expectedId: number): ExpectedVisit {
-    const visit = get(expectedId);
-    if (!expectedVisits.cancel(expectedId)) {
-      throw new ApiError('2409', `Expected visit ${expectedId} is already ${visit.status}.`);
-    }
-    events.publish({ type: 'expected.changed', expected_id: expectedId });
+    writes.run((unit) => {
+      const visit = get(expectedId);
+      if (!expectedVisits.cancel(expectedId)) {
+        throw new ApiError('2409', `Expected visit ${expectedId} is already ${visit.status}.`);
+      }
+      unit.afterCommit(() => changed(expectedId));
+    });
     return get(expectedId);
   }
 

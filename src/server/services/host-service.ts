@@ -2,12 +2,13 @@ import type { Host, HostFields, HostImportResult, HostPatch } from '../../shared
 import { ApiError } from '../api-error';
 import type { VisiteesRepository } from '../db/repositories/visitees';
 import { parseHostFile } from './host-import';
+import type { Writes } from './unit-of-work';
 
 /** Thrown inside a dry run's transaction so that nothing it did stays. */
 class DryRunRollback extends Error {}
 
-export function hostService(deps: { visitees: VisiteesRepository }) {
-  const { visitees } = deps;
+export function hostService(deps: { visitees: VisiteesRepository; writes: Writes }) {
+  const { visitees, writes } = deps;
 
   function get(visiteeNo: number): Host {
     const host = visitees.byNo(visiteeNo);
@@ -16,7 +17,7 @@ export function hostService(deps: { visitees: VisiteesRepository }) {
   }
 
   function create(fields: Pick<HostFields, 'name'> & Partial<HostFields>): Host {
-    return get(visitees.insert(fields));
+    return get(writes.run(() => visitees.insert(fields)));
   }
 
   /**
@@ -25,9 +26,11 @@ export function hostService(deps: { visitees: VisiteesRepository }) {
    * value today's rules refuse can still be renamed or deactivated.
    */
   function change(visiteeNo: number, patch: HostPatch): Host {
-    const current = get(visiteeNo);
-    const sent = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
-    visitees.update({ ...current, ...sent });
+    writes.run(() => {
+      const current = get(visiteeNo);
+      const sent = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+      visitees.update({ ...current, ...sent });
+    });
     return get(visiteeNo);
   }
 
@@ -57,7 +60,8 @@ export function hostService(deps: { visitees: VisiteesRepository }) {
       if (options.dryRun) throw new DryRunRollback();
     };
     try {
-      visitees.transaction(run);
+      // One unit: an import is all of its usable rows or nothing.
+      writes.run(run);
     } catch (error) {
       if (!(error instanceof DryRunRollback)) throw error;
     }

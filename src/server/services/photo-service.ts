@@ -6,6 +6,7 @@ import type { VisitorsRepository } from '../db/repositories/visitors';
 import { isVisitorId } from '../ids';
 import { IMAGE_CONTENT_TYPES, type ImageFormat } from '../../shared/api-types';
 import type { PhotoKind, PhotoStore } from '../photos/photo-store';
+import type { AuditTrail } from './audit';
 
 /**
  * Strong validators without hashing: the bytes under a visitor ID never change, so the
@@ -32,6 +33,7 @@ export interface PhotoFile {
 export function photoService(deps: {
   visitors: VisitorsRepository;
   store: PhotoStore;
+  audit: AuditTrail;
   /** SQLite's data_version (db/connection.ts): moves when another process commits. */
   dataVersion: () => number;
 }) {
@@ -62,6 +64,20 @@ export function photoService(deps: {
       return kind === 'thumb'
         ? { contentType: 'image/jpeg', etag: `"${visitorId}.t${THUMB_RECIPE}"`, path }
         : { contentType: IMAGE_CONTENT_TYPES[format], etag: `"${visitorId}"`, path };
+    },
+
+    /**
+     * Who saw whose face (shared/API.md Part 2, Privacy): every full photo served, from the
+     * disk or confirmed from the client's cache. Thumbnails are not views. Recorded soon,
+     * with others (audit.ts): views come many a second.
+     */
+    viewed(visitorId: string, userId: number, options: { fromCache: boolean }): void {
+      deps.audit.recordSoon({
+        action: 'photo.view',
+        userId,
+        visitorId,
+        ...(options.fromCache ? { detail: 'from the client’s cache' } : {}),
+      });
     },
 
     /** The visitor's photo is being removed (erasure, retention): never answered from memory again. */

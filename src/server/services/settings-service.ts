@@ -6,15 +6,14 @@ import {
   type Settings,
   type SettingsPatch,
 } from '../../shared/settings';
-import type { Db } from '../db/connection';
 import { RETENTION_UNCHOSEN_KEY } from '../db/migrations/006-retention-choice';
 import type { SettingsRepository } from '../db/repositories/settings';
 import { logger } from '../log';
-import type { AuditTrail } from './audit';
+import type { UnitOfWork, Writes } from './unit-of-work';
 
 const log = logger('settings');
 
-export function settingsService(deps: { db: Db; settings: SettingsRepository; audit: AuditTrail }) {
+export function settingsService(deps: { writes: Writes; settings: SettingsRepository }) {
   /**
    * The stored values over the defaults. A value that no longer passes the rules (written
    * by hand, or by an older version with other rules) falls back to its default, so a
@@ -43,7 +42,7 @@ export function settingsService(deps: { db: Db; settings: SettingsRepository; au
    * setting sent alone (the desk's question sends it so; "until erased" is a choice too).
    * A client that sends every setting with each save chooses nothing by it.
    */
-  const update = deps.db.transaction((patch: SettingsPatch, userId: number): Settings => {
+  function update(patch: SettingsPatch, userId: number, unit: UnitOfWork): Settings {
     const before = read();
     const keys = (Object.keys(patch) as (keyof Settings)[]).filter((key) => Object.hasOwn(DEFAULT_SETTINGS, key));
     const changed = keys.filter((key) => patch[key] !== before[key]);
@@ -59,13 +58,13 @@ export function settingsService(deps: { db: Db; settings: SettingsRepository; au
         chosen && key === 'photo_retention_days' ? 'not chosen since the upgrade' : settingInWords(key, before[key]);
       return `${SETTING_LABELS[key]}: ${from} → ${settingInWords(key, patch[key] as Settings[typeof key])}`;
     });
-    deps.audit.record({ action: 'settings.update', userId, detail: detail.join('; ') });
+    unit.audit({ action: 'settings.update', userId, detail: detail.join('; ') });
     return read();
-  });
+  }
 
   return {
     read,
-    update: (patch: SettingsPatch, userId: number) => update.immediate(patch, userId),
+    update: (patch: SettingsPatch, userId: number) => deps.writes.run((unit) => update(patch, userId, unit)),
     retentionChoicePending,
   };
 }

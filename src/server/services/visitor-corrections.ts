@@ -2,12 +2,11 @@ import type { Visitor } from '../../shared/api-types';
 import { formatLocalDate } from '../../shared/dates';
 import { CORRECTION_FIELDS, type VisitorCorrection } from '../../shared/visitor-fields';
 import { ApiError } from '../api-error';
-import type { Db } from '../db/connection';
 import type { EvacuationsRepository } from '../db/repositories/evacuations';
 import type { VisiteesRepository } from '../db/repositories/visitees';
 import type { VisitorRecord, VisitorsRepository } from '../db/repositories/visitors';
 import { isVisitorId } from '../ids';
-import type { AuditTrail } from './audit';
+import type { UnitOfWork, Writes } from './unit-of-work';
 import type { DeskEvents } from './desk-events';
 import { announceVisitor, toVisitor } from './visitor-view';
 
@@ -20,15 +19,14 @@ const UNDO_EXIT_MS = 10 * 60 * 1000;
  * commits with its audit entry (the fields' names, never their values).
  */
 export function visitorCorrections(deps: {
-  db: Db;
+  writes: Writes;
   visitors: VisitorsRepository;
   visitees: VisiteesRepository;
   evacuations: EvacuationsRepository;
-  audit: AuditTrail;
   events: DeskEvents;
   now: () => number;
 }) {
-  const { db, visitors, visitees, evacuations, audit, events, now } = deps;
+  const { writes, visitors, visitees, evacuations, events, now } = deps;
 
   const announce = (visitorId: string): Visitor => announceVisitor({ visitors, events }, 'visitor.updated', visitorId)!;
 
@@ -47,40 +45,38 @@ export function visitorCorrections(deps: {
     return record;
   }
 
-  const applyCorrection = db.transaction(
-    (visitorId: string, correction: VisitorCorrection, userId: number): boolean => {
-      const record = correctable(visitorId);
-      const next = {
-        name: correction.name ?? record.name,
-        mobile: correction.mobile ?? record.mobile,
-        purpose: correction.purpose ?? record.purpose,
-        card_no: correction.card_no ?? record.card_no,
-        visitee_no: correction.visitee_no === undefined ? record.visitee_no : correction.visitee_no,
-      };
-      const changed = CORRECTION_FIELDS.filter((field) => next[field] !== record[field]);
-      if (changed.length === 0) return false;
-      if (changed.includes('visitee_no') && next.visitee_no !== null && !visitees.isActive(next.visitee_no)) {
-        throw new ApiError('3404', `There is no host number ${next.visitee_no} who can be visited.`, {
-          field: 'visitee_no',
-        });
-      }
-      if (changed.includes('card_no') && record.exit_at === null && visitors.isCardOnSite(next.card_no)) {
-        throw cardTaken(next.card_no);
-      }
-      visitors.correct(record, next);
-      audit.record({
-        action: 'visitor.update',
-        userId,
-        visitorId,
-        detail: `corrected ${changed.join(', ')}`,
+  function applyCorrection(
+    visitorId: string,
+    correction: VisitorCorrection,
+    userId: number,
+    unit: UnitOfWork,
+  ): boolean {
+    const record = correctable(visitorId);
+    const next = {
+      name: correction.name ?? record.name,
+      mobile: correction.mobile ?? record.mobile,
+      purpose: correction.purpose ?? record.purpose,
+      card_no: correction.card_no ?? record.card_no,
+      visitee_no: correction.visitee_no === undefined ? record.visitee_no : correction.visitee_no,
+    };
+    const changed = CORRECTION_FIELDS.filter((field) => next[field] !== record[field]);
+    if (changed.length === 0) return false;
+    if (changed.includes('visitee_no') && next.visitee_no !== null && !visitees.isActive(next.visitee_no)) {
+      throw new ApiError('3404', `There is no host number ${next.visitee_no} who can be visited.`, {
+        field: 'visitee_no',
       });
-      return true;
-    },
-  );
+    }
+    if (changed.includes('card_no') && record.exit_at === null && visitors.isCardOnSite(next.card_no)) {
+      throw cardTaken(next.card_no);
+    }
+    visitors.correct(record, next);
+    unit.audit({ action: 'visitor.update', userId, visitorId, detail: `corrected ${changed.join(', ')}` });
+    return true;
+  }
 
   function correct(visitorId: string, correction: VisitorCorrection, userId: number): Visitor {
     try {
-      const changed = applyCorrection.immediate(visitorId, correction, userId);
+      const changed = writes.run((unit) => applyCorrection(visitorId, correction, userId, unit));
       return changed ? announce(visitorId) : toVisitor(visitors.byId(visitorId)!);
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw cardTaken(correction.card_no!);
@@ -92,20 +88,20 @@ export function visitorCorrections(deps: {
    * The exit was a mistake, so the visitor never left: if an evacuation's roll is open, they
    * were on the premises at the alarm and go on it, in the same transaction.
    */
-  const applyUndo = db.transaction((visitorId: string, userId: number): number | undefined => {
+  function applyUndo(visitorId: string, userId: number, unit: UnitOfWork): number | undefined {
     if (!isVisitorId(visitorId) || !visitors.undoExit(visitorId, now() - UNDO_EXIT_MS)) {
       throw new ApiError(
         '3404',
         'There is no exit of that visitor, recorded at a desk in the last ten minutes, to undo.',
       );
     }
-    audit.record({ action: 'visitor.update', userId, visitorId, detail: 'exit undone' });
+    unit.audit({ action: 'visitor.update', userId, visitorId, detail: 'exit undone' });
     return evacuations.addToOpenRoll(visitorId);
-  });
+  }
 
   function undoExit(visitorId: string, userId: number): Visitor {
     try {
-      const roll = applyUndo.immediate(visitorId, userId);
+      const roll = writes.run((unit) => applyUndo(visitorId, userId, unit));
       if (roll !== undefined) events.publish({ type: 'evacuation.changed', evacuation_id: roll });
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {

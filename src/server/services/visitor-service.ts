@@ -11,6 +11,7 @@ import { MediaError } from '../media/media-error';
 import { processPhoto, type ProcessedPhoto } from '../media/photo-processing';
 import type { PhotoStore, StagedFile } from '../photos/photo-store';
 import type { DeskEvents } from './desk-events';
+import type { Writes } from './unit-of-work';
 import { decodeCursor, encodeCursor, logFilter } from './log-search';
 import { latestSignOutMomentBy, signOutMomentAfter } from './auto-signout';
 import { announceVisitor, toVisitor } from './visitor-view';
@@ -39,10 +40,11 @@ export function visitorService(deps: {
   intents: PhotoIntentsRepository;
   expectedVisits: ExpectedVisitsRepository;
   store: PhotoStore;
+  writes: Writes;
   now: () => number;
   events: DeskEvents;
 }) {
-  const { visitors, visitees, intents, expectedVisits, store, now, events } = deps;
+  const { visitors, visitees, intents, expectedVisits, store, writes, now, events } = deps;
 
   /**
    * The automatic sign-out (shared/API.md, Settings): everyone still on the premises who
@@ -59,9 +61,11 @@ export function visitorService(deps: {
       .map((visitor) => ({ visitorId: visitor.visitor_id, exitAt: signOutMomentAfter(visitor.entry_at, time) }))
       .filter((exit) => exit.exitAt <= at);
     if (due.length === 0) return 0;
-    const signedOut = visitors.signOutAutomatically(due);
-    for (const visitorId of signedOut) announce('visitor.exit', visitorId);
-    return signedOut.length;
+    return writes.run((unit) => {
+      const signedOut = visitors.signOutAutomatically(due);
+      unit.afterCommit(() => signedOut.forEach((visitorId) => announce('visitor.exit', visitorId)));
+      return signedOut.length;
+    });
   }
 
   const announce = (type: 'visitor.checkin' | 'visitor.exit', visitorId: string): void => {
@@ -105,7 +109,7 @@ export function visitorService(deps: {
     // the thread pool while the intent's commit waits on it here.
     const staging = store.stage(visitorId, photo.format, original ?? image, photo.thumb);
     try {
-      intents.add(visitorId, photo.format, now());
+      writes.run(() => intents.add(visitorId, photo.format, now()));
     } catch (error) {
       await staging.then(
         (staged) => store.unstage(staged),
@@ -115,37 +119,41 @@ export function visitorService(deps: {
     }
     try {
       await store.place(await staging);
-      // A second desk may have handed out the same card while this photo was written.
-      assertCardFree(fields.cardno);
-      visitors.insert(
-        {
-          visitor_id: visitorId,
-          card_no: fields.cardno,
-          name: fields.name,
-          mobile: fields.mobile,
-          purpose: fields.purpose,
-          visitee_no: fields.visitee_no ?? null,
-          entry_at: now(),
-          created_by: userId,
-          ...(expected ? { expected } : {}),
-        },
-        {
-          format: photo.format,
-          width: photo.width,
-          height: photo.height,
-          bytes: image.length,
-          thumbhash: photo.thumbhash,
-        },
-      );
+      writes.run((unit) => {
+        // A second desk may have handed out the same card while this photo was written.
+        assertCardFree(fields.cardno);
+        visitors.insert(
+          {
+            visitor_id: visitorId,
+            card_no: fields.cardno,
+            name: fields.name,
+            mobile: fields.mobile,
+            purpose: fields.purpose,
+            visitee_no: fields.visitee_no ?? null,
+            entry_at: now(),
+            created_by: userId,
+            ...(expected ? { expected } : {}),
+          },
+          {
+            format: photo.format,
+            width: photo.width,
+            height: photo.height,
+            bytes: image.length,
+            thumbhash: photo.thumbhash,
+          },
+        );
+        unit.afterCommit(() => {
+          announce('visitor.checkin', visitorId);
+          if (expected) events.publish({ type: 'expected.changed', expected_id: expected.id });
+        });
+      });
     } catch (error) {
       await store.removePhoto(visitorId, photo.format);
-      intents.remove(visitorId);
+      writes.run(() => intents.remove(visitorId));
       // Another desk checked the expected visitor in (or cancelled them) while the photo was written.
       if (error instanceof ExpectedVisitNotOpenError) throw expectedNotOpen(expectedId!);
       throw error;
     }
-    announce('visitor.checkin', visitorId);
-    if (expected) events.publish({ type: 'expected.changed', expected_id: expected.id });
     return visitorId;
   }
 
@@ -183,10 +191,44 @@ export function visitorService(deps: {
   }
 
   function recordExit(visitorId: string): void {
-    if (!isVisitorId(visitorId) || !visitors.recordExit(visitorId, now())) {
-      throw new ApiError('3404', 'No visitor with that ID is on the premises.');
-    }
-    announce('visitor.exit', visitorId);
+    writes.run((unit) => {
+      if (!isVisitorId(visitorId) || !visitors.recordExit(visitorId, now())) {
+        throw new ApiError('3404', 'No visitor with that ID is on the premises.');
+      }
+      unit.afterCommit(() => announce('visitor.exit', visitorId));
+    });
+  }
+
+  /** A printed badge carries a face: every print is on the audit trail (shared/API.md Part 2). */
+  function badgePrinted(visitorId: string, userId: number): void {
+    const visitor = isVisitorId(visitorId) ? visitors.byId(visitorId) : undefined;
+    // An erased visitor has no name or face left to put on a badge.
+    if (!visitor || visitor.erased_at !== null) throw new ApiError('3404', 'There is no visitor with that ID.');
+    writes.run((unit) => unit.audit({ action: 'badge.print', userId, visitorId }));
+  }
+
+  /**
+   * The log as the export sends it (matching), its first batch read before the export is
+   * recorded, so a search that is refused records nothing. `audited: false` for a HEAD,
+   * which sends no rows.
+   */
+  function exportLog(
+    query: Omit<LogQuery, 'cursor' | 'limit' | 'on_site'>,
+    userId: number,
+    options: { audited: boolean },
+  ): Generator<VisitorRecord[]> {
+    const batches = matching(query);
+    const first = batches.next();
+    if (options.audited)
+      writes.run((unit) =>
+        unit.audit({
+          action: 'log.export',
+          userId,
+          // The filter's shape only: search text may be someone's name.
+          detail: `from ${query.from ?? 'the start'} to ${query.to ?? 'today'}${query.q ? ', with a search' : ''}`,
+        }),
+      );
+    return first.done ? batches : prepend(first.value, batches);
   }
 
   /**
@@ -255,11 +297,18 @@ export function visitorService(deps: {
     onSite: (): Visitor[] => visitors.onSite().map(toVisitor),
     onSiteVisitor,
     recordExit,
+    badgePrinted,
+    exportLog,
     log,
     matching,
     signOutAutomatically,
     visitees: (): Visitee[] => visitees.list(),
   };
+}
+
+function* prepend<T>(first: T, rest: Iterator<T>): Generator<T> {
+  yield first;
+  for (let next = rest.next(); !next.done; next = rest.next()) yield next.value;
 }
 
 async function processPhotoOrThrow(image: Buffer, whileDecoding?: (format: ImageFormat) => void) {

@@ -1,4 +1,7 @@
 import type { ImageFormat } from '../../../shared/api-types';
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
 import { BUSY_TIMEOUT_MS, type Db } from '../connection';
 
 /** What an erasure puts in place of a visitor's personal data (shared/API.md Part 2). */
@@ -95,16 +98,15 @@ export function erasuresRepository(db: Db, hooks: { photoDropped: (visitorId: st
       done.run(visitorId);
     },
     /**
-     * Makes what was removed unrecoverable from the data folder: FTS5 keeps a deleted
-     * entry's words in its segments until they are merged ('optimize' rewrites them all;
-     * about a second at a million visitors), secure_delete zeroes every page and cell
-     * freed (set on the connection), and the checkpoint copies the WAL into the database
-     * and truncates it, so no older copy of a page stays in it.
+     * The first half of making what was removed unrecoverable from the data folder (the
+     * second is truncateWal, outside the transaction): FTS5 keeps a deleted entry's words in
+     * its segments until they are merged ('optimize' rewrites them all; about a second at a
+     * million visitors), and secure_delete zeroes every page and cell freed (set on the
+     * connection). The scrub owed is settled in the same transaction.
      */
-    scrub(): boolean {
+    rewriteSearchIndex(): void {
       db.exec("INSERT INTO visitors_fts (visitors_fts) VALUES ('optimize')");
       scrubDone.run();
-      return truncateWal();
     },
     /** Whether an erasure committed a scrub that has not run yet (a crash or a lock came first). */
     scrubPending: (): boolean => scrubPending.get() !== undefined,
@@ -117,3 +119,57 @@ export function erasuresRepository(db: Db, hooks: { photoDropped: (visitorId: st
 }
 
 export type ErasuresRepository = ReturnType<typeof erasuresRepository>;
+
+/**
+ * The same erasures in the migration backups, which the unit of work does not reach: each is
+ * a separate file of an older schema (so the statements differ by what that schema has).
+ * Migration backups (frontdesk.vN-*.bak.db) are copies of the database from before an
+ * upgrade: the same visitors are erased in them (and purged photos' rows, with their
+ * ThumbHash, removed), and each is rebuilt (VACUUM) so no freed page keeps the old text.
+ */
+export function eraseFromBackups(dataDir: string, visitorIds: string[], photosGone: string[]): void {
+  const backups = fs.readdirSync(dataDir).filter((name) => /\.bak\.db$/.test(name));
+  for (const name of backups) {
+    const backup = new Database(path.join(dataDir, name));
+    try {
+      backup.pragma('secure_delete = ON');
+      // A backup from before version 3 has no expected visits.
+      const hasExpected =
+        backup.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'expected_visits'").get() !==
+        undefined;
+      const find = backup.prepare<[string], { seq: number; card_no: number }>(
+        'SELECT seq, card_no FROM visitors WHERE visitor_id = ?',
+      );
+      const ftsDelete = backup.prepare('DELETE FROM visitors_fts WHERE rowid = ?');
+      const ftsInsert = backup.prepare(
+        "INSERT INTO visitors_fts (rowid, name, purpose, mobile, card_no) VALUES (?, ?, '', '', ?)",
+      );
+      const clearVisitor = backup.prepare("UPDATE visitors SET name = ?, mobile = '', purpose = '' WHERE seq = ?");
+      const deletePhoto = backup.prepare('DELETE FROM photos WHERE visitor_seq = ?');
+      const clearExpected = hasExpected
+        ? backup.prepare(
+            'UPDATE expected_visits SET name = ?, mobile = NULL, purpose = NULL, note = NULL WHERE visitor_id = ?',
+          )
+        : undefined;
+      backup.transaction(() => {
+        for (const visitorId of visitorIds) {
+          const row = find.get(visitorId);
+          if (!row) continue;
+          ftsDelete.run(row.seq);
+          ftsInsert.run(row.seq, ERASED_NAME, row.card_no);
+          clearVisitor.run(ERASED_NAME, row.seq);
+          deletePhoto.run(row.seq);
+          clearExpected?.run(ERASED_NAME, visitorId);
+        }
+      })();
+      const dropPhoto = backup.prepare(
+        'DELETE FROM photos WHERE visitor_seq = (SELECT seq FROM visitors WHERE visitor_id = ?)',
+      );
+      backup.transaction(() => photosGone.forEach((visitorId) => dropPhoto.run(visitorId)))();
+      backup.exec("INSERT INTO visitors_fts (visitors_fts) VALUES ('optimize')");
+      backup.exec('VACUUM');
+    } finally {
+      backup.close();
+    }
+  }
+}

@@ -32,30 +32,6 @@ export function usersRepository(db: Db) {
   );
   // The first account of a desk is its admin whatever was asked (shared/API.md, Roles and
   // staff): a desk without an admin could never be administered.
-  const insertWithRole = db.transaction((username: string, passwordHash: string, role: Role | undefined, now: number) =>
-    Number(
-      insert.run(username, passwordHash, count.get()!.n === 0 ? 'admin' : (role ?? 'reception'), now).lastInsertRowid,
-    ),
-  );
-  const insertFirst = db.transaction((username: string, passwordHash: string, now: number): number | null => {
-    if (count.get()!.n > 0) return null;
-    return Number(insert.run(username, passwordHash, 'admin', now).lastInsertRowid);
-  });
-
-  /**
-   * One account's change, all or nothing. The last active admin stays one (checked in the
-   * same transaction as the change, so two admins demoting each other cannot both win),
-   * and an account deactivated or given a new password loses every token at once.
-   */
-  const change = db.transaction(
-    (id: number, patch: { role?: Role; active?: boolean; passwordHash?: string }, now: number): void => {
-      if (patch.role !== undefined) setRole.run(patch.role, id);
-      if (patch.active !== undefined) setActive.run(patch.active ? 1 : 0, id);
-      if (patch.passwordHash !== undefined) setPassword.run(patch.passwordHash, id);
-      if (activeAdmins.get()!.n === 0) throw new LastAdminError();
-      if (patch.active === false || patch.passwordHash !== undefined) revokeTokens.run(now, id);
-    },
-  );
 
   return {
     findByUsername: (username: string): UserRow | undefined => byName.get(username),
@@ -64,18 +40,29 @@ export function usersRepository(db: Db) {
     count: (): number => count.get()!.n,
     /** The first account is the admin; later ones get the role given, reception by default. */
     insert: (username: string, passwordHash: string, now: number, role?: Role): number =>
-      insertWithRole(username, passwordHash, role, now),
+      Number(
+        insert.run(username, passwordHash, count.get()!.n === 0 ? 'admin' : (role ?? 'reception'), now).lastInsertRowid,
+      ),
     /** Creates the account only while there is none: the first-run set-up cannot be replayed. */
     insertFirst: (username: string, passwordHash: string, now: number): number | null =>
-      insertFirst(username, passwordHash, now),
-    /** Throws LastAdminError, and changes nothing, when the change would leave no active admin. */
+      count.get()!.n > 0 ? null : Number(insert.run(username, passwordHash, 'admin', now).lastInsertRowid),
+    /**
+     * One account's change; the caller's unit of work makes it all or nothing. The last
+     * active admin stays one (checked under the same write lock as the change, so two
+     * admins demoting each other cannot both win): throws LastAdminError, which rolls the
+     * unit back. An account deactivated or given a new password loses every token at once.
+     */
     change: (id: number, patch: { role?: Role; active?: boolean; passwordHash?: string }, now: number): void => {
-      change.immediate(id, patch, now);
+      if (patch.role !== undefined) setRole.run(patch.role, id);
+      if (patch.active !== undefined) setActive.run(patch.active ? 1 : 0, id);
+      if (patch.passwordHash !== undefined) setPassword.run(patch.passwordHash, id);
+      if (activeAdmins.get()!.n === 0) throw new LastAdminError();
+      if (patch.active === false || patch.passwordHash !== undefined) revokeTokens.run(now, id);
     },
   };
 }
 
-/** The change would leave the desk without an active admin; it was rolled back. */
+/** The change would leave the desk without an active admin; its unit of work rolls back. */
 export class LastAdminError extends Error {}
 
 export type UsersRepository = ReturnType<typeof usersRepository>;

@@ -53,8 +53,6 @@ export function visiteesRepository(db: Db) {
     update: (host: Host): void => {
       update.run(host.name, host.email, host.phone, host.department, host.active ? 1 : 0, host.visitee_no);
     },
-    /** Runs `work` in one transaction: an import is all of its usable rows or nothing. */
-    transaction: <T>(work: () => T): T => db.transaction(work)(),
   };
 }
 

@@ -175,10 +175,6 @@ export function visitorsRepository(db: Db) {
   const enteredBefore = db.prepare<[number], { visitor_id: string; entry_at: number }>(
     'SELECT visitor_id, entry_at FROM visitors WHERE exit_at IS NULL AND entry_at < ? ORDER BY seq',
   );
-  const signOutAll = db.transaction((exits: { visitorId: string; exitAt: number }[]): string[] =>
-    exits.filter(({ visitorId, exitAt }) => exit.run(exitAt, 'auto', visitorId).changes === 1).map((e) => e.visitorId),
-  );
-
   const insertOne = (visitor: NewVisitor, photo: NewPhoto | null): number => {
     const seq = Number(
       insertVisitor.run({
@@ -205,8 +201,6 @@ export function visitorsRepository(db: Db) {
     }
     return seq;
   };
-
-  const insert = db.transaction(insertOne);
 
   // A correction: the row, and its search index entry rewritten (contentless FTS5 takes a
   // delete by rowid, then the new words).
@@ -238,9 +232,6 @@ export function visitorsRepository(db: Db) {
        ORDER BY card LIMIT 1`,
     )
     .pluck();
-  const insertMany = db.transaction((rows: { visitor: NewVisitor; photo: NewPhoto | null }[]) => {
-    for (const row of rows) insertOne(row.visitor, row.photo);
-  });
 
   return {
     onSite: (): VisitorRecord[] => onSite.all(),
@@ -263,10 +254,8 @@ export function visitorsRepository(db: Db) {
     }),
     onSiteCount: (): number => onSiteCount.get()!.n,
     isCardOnSite: (cardNo: number): boolean => cardOnSite.get(cardNo) !== undefined,
-    /** The visitor, its photo row and the end of its photo intent commit together or not at all. */
-    insert: (visitor: NewVisitor, photo: NewPhoto | null): number => insert(visitor, photo),
-    /** Many visitors in one transaction: the seeder's and the benchmarks' bulk path. */
-    insertMany: (rows: { visitor: NewVisitor; photo: NewPhoto | null }[]): void => insertMany(rows),
+    /** The visitor, its photo row and the end of its photo intent: the caller's unit of work holds them together. */
+    insert: insertOne,
     /** Writes a visitor's corrected fields and their search words; the caller's transaction holds both. */
     correct: (
       record: VisitorRecord,
@@ -284,8 +273,11 @@ export function visitorsRepository(db: Db) {
     recordExit: (visitorId: string, now: number): boolean => exit.run(now, 'desk', visitorId).changes === 1,
     /** Visitors on the premises who entered before `cutoff`: the automatic sign-out's candidates. */
     onSiteEnteredBefore: (cutoff: number) => enteredBefore.all(cutoff),
-    /** Signs these visitors out automatically in one transaction; returns those it signed out. */
-    signOutAutomatically: (exits: { visitorId: string; exitAt: number }[]): string[] => signOutAll(exits),
+    /** Signs these visitors out automatically; returns those it signed out (not gone already). */
+    signOutAutomatically: (exits: { visitorId: string; exitAt: number }[]): string[] =>
+      exits
+        .filter(({ visitorId, exitAt }) => exit.run(exitAt, 'auto', visitorId).changes === 1)
+        .map((e) => e.visitorId),
   };
 }
 

@@ -32,7 +32,6 @@ import {
   staffResponseSchema,
   type StaffAccount,
   type StaffListResponse,
-  type Role,
   type StaffResponse,
 } from '../../../shared/staff';
 import { ApiError } from '../../api-error';
@@ -68,16 +67,6 @@ const auditQuerySchema = z
   });
 
 /** A staff change as a person reads it on the trail: whose account, what changed, from what to what. */
-function describeStaffChange(before: UserRow, patch: { role?: Role; active?: boolean; password?: string }): string {
-  const changes: string[] = [];
-  if (patch.active !== undefined && patch.active !== (before.active === 1)) {
-    changes.push(patch.active ? 'reactivated' : 'deactivated');
-  }
-  if (patch.role !== undefined && patch.role !== before.role) changes.push(`role ${before.role} → ${patch.role}`);
-  if (patch.password !== undefined) changes.push('password reset');
-  return `${before.username}: ${changes.join(', ') || 'nothing changed'}`;
-}
-
 function toStaff(user: UserRow): StaffAccount {
   return {
     user_id: user.id,
@@ -135,8 +124,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
         },
         async (request, reply): Promise<StaffResponse> => {
           const { username, password, role } = request.body;
-          const id = await ctx.auth.createUser(username, password, role);
-          ctx.audit.record({ action: 'user.create', userId: request.userId!, detail: `${username} (${role})` });
+          const id = await ctx.auth.createUser(username, password, { role, by: request.userId! });
           reply.code(201);
           return { success: true, data: toStaff(ctx.repositories.users.byId(id)!) };
         },
@@ -159,12 +147,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
         },
         async (request): Promise<StaffResponse> => {
           const user = staffAccount(request.params.id);
-          await ctx.auth.changeUser(user.id, request.body);
-          ctx.audit.record({
-            action: 'user.update',
-            userId: request.userId!,
-            detail: describeStaffChange(user, request.body),
-          });
+          await ctx.auth.changeUser(user.id, request.body, request.userId!);
           return { success: true, data: toStaff(ctx.repositories.users.byId(user.id)!) };
         },
       );

@@ -2,9 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { okResponseSchema } from '../../../shared/api-types';
-import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
-import { isVisitorId } from '../../ids';
 import { routeSchema } from '../openapi';
 
 /** A printed badge carries a face: every print is on the audit trail (shared/API.md Part 2). */
@@ -22,11 +20,7 @@ export function badgeRoutes(untyped: FastifyInstance, ctx: AppContext): void {
       }),
     },
     async (request) => {
-      const visitorId = request.params.id;
-      const visitor = isVisitorId(visitorId) ? ctx.repositories.visitors.byId(visitorId) : undefined;
-      // An erased visitor has no name or face left to put on a badge.
-      if (!visitor || visitor.erased_at !== null) throw new ApiError('3404', 'There is no visitor with that ID.');
-      ctx.audit.record({ action: 'badge.print', userId: request.userId!, visitorId });
+      ctx.visitors.badgePrinted(request.params.id, request.userId!);
       return { success: true as const };
     },
   );

@@ -39,25 +39,10 @@ export function oauthRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (!fields.username || !fields.password) throw new ApiError('1157');
       const parsed = loginFieldsSchema.safeParse(fields);
       if (!parsed.success) throw new ApiError('2400', parsed.error.issues[0]?.message);
-      let data: TokenResponse['data'];
-      try {
-        data = await ctx.auth.login({
-          username: parsed.data.username,
-          password: parsed.data.password,
-          deviceInfo: parsed.data['device-info'] ?? request.headers['user-agent']?.slice(0, 200) ?? 'Unknown',
-        });
-      } catch (error) {
-        if (error instanceof ApiError && error.code === '1142') {
-          const account = ctx.repositories.users.findByUsername(parsed.data.username);
-          // Counted per account and minute: a flood of guesses must not become a flood of entries.
-          ctx.audit.countRefusedSignIn(account?.id ?? null, error.status === 429 ? 'throttled' : 'wrong');
-        }
-        throw error;
-      }
-      ctx.audit.record({
-        action: 'signin',
-        userId: ctx.auth.authenticate(data.access_token),
-        detail: (parsed.data['device-info'] ?? request.headers['user-agent'] ?? 'Unknown').slice(0, 120),
+      const data = await ctx.auth.login({
+        username: parsed.data.username,
+        password: parsed.data.password,
+        deviceInfo: parsed.data['device-info'] ?? request.headers['user-agent']?.slice(0, 200) ?? 'Unknown',
       });
       return { success: true, data };
     },

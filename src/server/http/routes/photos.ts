@@ -33,15 +33,9 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
       const photo = ctx.photos.find(request.params.id, kind);
       reply.header('etag', photo.etag).header('cache-control', cacheControl(request)).header('vary', 'Authorization');
       const notModified = ifNoneMatch(request.headers['if-none-match'], photo.etag);
-      // Who saw whose face (shared/API.md Part 2, Privacy): every full photo served, from
-      // the disk or confirmed from the client's cache. Thumbnails are not views.
+      // A HEAD shows no face.
       if (kind === 'original' && request.method !== 'HEAD') {
-        ctx.audit.recordSoon({
-          action: 'photo.view',
-          userId: request.userId!,
-          visitorId: request.params.id,
-          ...(notModified ? { detail: 'from the client’s cache' } : {}),
-        });
+        ctx.photos.viewed(request.params.id, request.userId!, { fromCache: notModified });
       }
       if (notModified) return reply.code(304).send();
       reply.type(photo.contentType);

@@ -317,26 +317,13 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext, timeout
     },
     async (request, reply) => {
       const { q, from, to } = request.query;
-      const batches = ctx.visitors.matching({ q, from, to });
-      // The first batch is read before the answer starts, so a search that is refused is a JSON error, not a broken file.
-      const first = batches.next();
-      // A HEAD sends no rows: nothing was exported.
-      if (request.method !== 'HEAD')
-        ctx.audit.record({
-          action: 'log.export',
-          userId: request.userId!,
-          // The filter's shape only: search text may be someone's name.
-          detail: `from ${from ?? 'the start'} to ${to ?? 'today'}${q ? ', with a search' : ''}`,
-        });
+      // The first batch is read before the answer starts, so a search that is refused is a
+      // JSON error, not a broken file. A HEAD sends no rows: nothing was exported.
+      const batches = ctx.visitors.exportLog({ q, from, to }, request.userId!, { audited: request.method !== 'HEAD' });
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="export.csv"')
-        .send(exportCsv(first.done ? [] : prepend(first.value, batches)));
+        .send(exportCsv(batches));
     },
   );
-}
-
-function* prepend<T>(first: T, rest: Iterator<T>): Generator<T> {
-  yield first;
-  for (let next = rest.next(); !next.done; next = rest.next()) yield next.value;
 }

@@ -1,0 +1,78 @@
+import { BUSY_TIMEOUT_MS, type Db } from '../db/connection';
+import { logger } from '../log';
+import type { AuditEvent } from './audit';
+
+/** What a write may do besides changing rows: both happen only if the change commits. */
+export interface UnitOfWork {
+  /** An entry for the audit trail, committed in the same transaction as the change. */
+  audit: (event: AuditEvent) => void;
+  /** Runs once the change has committed: the open screens told, a memory of old rows forgotten. */
+  afterCommit: (effect: () => void) => void;
+}
+
+export interface Writes {
+  /**
+   * Runs `work` as one unit: its changes and its audit entries commit together or not at
+   * all, under the write lock (BEGIN IMMEDIATE, so a read inside it sees what it decides
+   * on). Called while a unit is open, it joins that unit. `waitForLock: false` gives up at
+   * once on another process's lock (SQLITE_BUSY) instead of waiting the busy timeout: for
+   * background writes that retry later rather than freeze the desk.
+   */
+  run: <T>(work: (unit: UnitOfWork) => T, options?: { waitForLock?: boolean }) => T;
+}
+
+const log = logger('writes');
+
+/**
+ * The one path every write takes (guardWrites in db/connection.ts refuses a write made
+ * outside it). Services hold no database: they hold this, and repositories.
+ */
+export function unitOfWork(deps: { db: Db; appendAudit: (events: AuditEvent[]) => void }): Writes {
+  const { db } = deps;
+  interface Open {
+    unit: UnitOfWork;
+    audit: AuditEvent[];
+    effects: (() => void)[];
+  }
+  let open: Open | undefined;
+
+  const transaction = db.transaction(<T>(work: (unit: UnitOfWork) => T): T => {
+    const result = work(open!.unit);
+    // After the work, so that the entries' place in the chain is taken once, under the lock.
+    if (open!.audit.length > 0) deps.appendAudit(open!.audit);
+    return result;
+  });
+
+  return {
+    run<T>(work: (unit: UnitOfWork) => T, options: { waitForLock?: boolean } = {}): T {
+      if (open) return work(open.unit);
+      const pending: Open = {
+        audit: [],
+        effects: [],
+        unit: {
+          audit: (event) => pending.audit.push(event),
+          afterCommit: (effect) => pending.effects.push(effect),
+        },
+      };
+      open = pending;
+      const wait = options.waitForLock ?? true;
+      if (!wait) db.pragma('busy_timeout = 0');
+      let result: T;
+      try {
+        result = transaction.immediate(work) as T;
+      } finally {
+        open = undefined;
+        if (!wait) db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      }
+      for (const effect of pending.effects) {
+        // The change stands: what follows it must not turn a committed write into an error.
+        try {
+          effect();
+        } catch (error) {
+          log.error({ err: error }, 'a committed change’s follow-up failed');
+        }
+      }
+      return result;
+    },
+  };
+}
