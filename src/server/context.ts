@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { dataVersionReader, guardWrites, openDatabase, type Db } from './db/connection';
 import { auditLogRepository } from './db/repositories/audit-log';
+import { changeLogRepository } from './db/repositories/change-log';
 import { erasuresRepository } from './db/repositories/erasures';
 import { evacuationsRepository } from './db/repositories/evacuations';
 import { expectedVisitsRepository } from './db/repositories/expected-visits';
@@ -97,7 +98,8 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
     const evacuations = evacuationsRepository(db);
     const auditLog = auditLogRepository(db);
     const chain = auditChain({ log: auditLog, now, usernameOf: (userId) => users.byId(userId)?.username });
-    const writes = unitOfWork({ db, appendAudit: chain.append });
+    const changeLog = changeLogRepository(db);
+    const writes = unitOfWork({ db, recordChanges: changeLog.record, appendAudit: chain.append });
     await recoverInterruptedCheckIns(store, intents, writes);
     const dataVersion = dataVersionReader(db);
     const events = deskEvents({ externalChangeCounter: dataVersion });

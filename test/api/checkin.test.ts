@@ -11,7 +11,7 @@ describe('POST /v1/add/', () => {
   let jpeg: Buffer;
   beforeAll(async () => {
     server = await startTestServer();
-    server.context.hosts.create({ name: 'Grace Hopper', email: 'grace@example.com' }).visitee_no;
+    server.context.hosts.create({ name: 'Grace Hopper', email: 'grace@example.com' });
     jpeg = await makeImage('jpeg', 1600, 1200);
   });
   afterAll(() => server.stop());

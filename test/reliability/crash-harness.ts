@@ -258,6 +258,27 @@ async function verify(
   try {
     const integrity = ctx.db.pragma('integrity_check', { simple: true });
     if (integrity !== 'ok') problems.push(`integrity_check: ${String(integrity)}`);
+    // A change commits with its change-log record: everything there is recorded, and this
+    // desk's numbers run from 1 without a gap, whatever the kill interrupted.
+    for (const [kind, table, key] of [
+      ['visitor', 'visitors', 'visitor_id'],
+      ['host', 'visitees', 'visitee_no'],
+      ['expected', 'expected_visits', 'expected_id'],
+    ] as const) {
+      const unrecorded = ctx.db
+        .prepare(
+          `SELECT count(*) FROM ${table} t WHERE NOT EXISTS
+             (SELECT 1 FROM change_log c WHERE c.kind = '${kind}' AND c.key = CAST(t.${key} AS TEXT))`,
+        )
+        .pluck()
+        .get() as number;
+      if (unrecorded > 0) problems.push(`${unrecorded} ${table} rows have no change-log record`);
+    }
+    const numbers = ctx.db.prepare('SELECT count(*) AS n, max(seq) AS last FROM change_log').get() as {
+      n: number;
+      last: number | null;
+    };
+    if (numbers.n !== (numbers.last ?? 0)) problems.push(`change numbers 1–${numbers.last} have gaps (${numbers.n})`);
     const rows = ctx.db
       .prepare(
         `SELECT v.seq, v.visitor_id, v.name, v.card_no, v.exit_at, v.erased_at, p.format

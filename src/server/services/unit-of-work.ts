@@ -25,9 +25,15 @@ const log = logger('writes');
 
 /**
  * The one path every write takes (guardWrites in db/connection.ts refuses a write made
- * outside it). Services hold no database: they hold this, and repositories.
+ * outside it). Services hold no database: they hold this, and repositories. A unit commits
+ * its rows, their change-log records and its audit entries together, or none of them.
  */
-export function unitOfWork(deps: { db: Db; appendAudit: (events: AuditEvent[]) => void }): Writes {
+export function unitOfWork(deps: {
+  db: Db;
+  /** Numbers what the unit changed in the change log (db/repositories/change-log.ts). */
+  recordChanges: () => void;
+  appendAudit: (events: AuditEvent[]) => void;
+}): Writes {
   const { db } = deps;
   interface Open {
     unit: UnitOfWork;
@@ -38,6 +44,7 @@ export function unitOfWork(deps: { db: Db; appendAudit: (events: AuditEvent[]) =
 
   const transaction = db.transaction(<T>(work: (unit: UnitOfWork) => T): T => {
     const result = work(open!.unit);
+    deps.recordChanges();
     // After the work, so that the entries' place in the chain is taken once, under the lock.
     if (open!.audit.length > 0) deps.appendAudit(open!.audit);
     return result;

@@ -6,6 +6,7 @@ import { privacy } from './004-privacy';
 import { evacuations } from './005-evacuations';
 import { retentionChoice } from './006-retention-choice';
 import { expectedTime } from './007-expected-time';
+import { changeLog } from './008-change-log';
 
 /** Every schema version in order; version N is `MIGRATIONS[N - 1]`. Append, never edit. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   evacuations,
   retentionChoice,
   expectedTime,
+  changeLog,
 ];
