@@ -8,6 +8,7 @@ import { verifyChain } from '../server/services/audit';
 import { defaultDataDir } from '../server/data-dir';
 import { DEFAULT_SERVE_PORT, startOnStablePort } from '../server/serve-port';
 import { startServer } from '../server/server';
+import { parsePeerAddress } from '../server/site/peer-address';
 import { readPassword } from './read-password';
 import { seedVisitors } from './seed/seed';
 
@@ -28,12 +29,24 @@ export function buildCli(rendererDir: string): Command {
       parsePort,
     )
     .option('--host <host>', 'address to bind; keep loopback unless you mean it', '127.0.0.1')
-    .action(async (options: { dataDir: string; port?: number; host: string }) => {
+    .option(
+      '--peer-port <port>',
+      'port for the other desks of the site (TLS); 0 picks a free one (default: the port of the last start)',
+      parsePort,
+    )
+    .option(
+      '--peer-host <host>',
+      'address the other desks reach this desk at (a LAN address on a real site)',
+      '127.0.0.1',
+    )
+    .action(async (options: { dataDir: string; port?: number; host: string; peerPort?: number; peerHost: string }) => {
       const dataDir = path.resolve(options.dataDir);
-      const start = (port: number) => startServer({ dataDir, port, host: options.host, rendererDir });
+      const peers = { host: options.peerHost, ...(options.peerPort !== undefined ? { port: options.peerPort } : {}) };
+      const start = (port: number) => startServer({ dataDir, port, host: options.host, rendererDir, peers });
       const server = options.port === undefined ? await startOnStablePort(dataDir, start) : await start(options.port);
       await createAdminFromEnvironment(server.context);
       console.log(`Frontdesk listening on ${server.url}`);
+      if (server.peerAddress) console.log(`Frontdesk peers on ${server.peerAddress}`);
       const stop = (): void => {
         void server.close().then(() => process.exit(0));
       };
@@ -108,6 +121,58 @@ export function buildCli(rendererDir: string): Command {
       await withContext(options.dataDir, async (ctx) => {
         const host = ctx.hosts.create(checked.data);
         console.log(`Added visitee ${host.visitee_no}: ${host.name}.`);
+      });
+    });
+
+  const site = program.command('site').description('one site, several desks');
+  site
+    .command('create')
+    .description('make this desk the first desk of a new site')
+    .requiredOption('--name <name>', 'the site, as staff call it')
+    .requiredOption('--data-dir <dir>', 'the data directory')
+    .action(async (options: { name: string; dataDir: string }) => {
+      await withContext(options.dataDir, async (ctx) => {
+        await ctx.site.create(checkedName(options.name, 'site'));
+        console.log(`Created the site ${options.name}; this desk is its first desk.`);
+      });
+    });
+  site
+    .command('invite')
+    .description('print a one-time join code (valid 15 minutes) for a new desk; the server may be running')
+    .requiredOption('--data-dir <dir>', 'the data directory')
+    .action(async (options: { dataDir: string }) => {
+      await withContext(options.dataDir, async (ctx) => {
+        const code = ctx.site.invite();
+        const address = ctx.site.lastAddress();
+        console.log(`On the new desk: site join --peer ${address ?? 'https://<this desk>:<peer port>'} --code ${code}`);
+        console.log(code);
+      });
+    });
+  site
+    .command('join')
+    .description('join this new desk to a site, with a code the inviting desk printed')
+    .requiredOption('--peer <url>', "the inviting desk's peer address, https://host:port")
+    .requiredOption('--code <code>', 'the join code')
+    .requiredOption('--name <name>', 'this desk, as staff call it (e.g. "Side door")')
+    .requiredOption('--data-dir <dir>', 'the data directory')
+    .action(async (options: { peer: string; code: string; name: string; dataDir: string }) => {
+      const peer = checkedPeerAddress(options.peer);
+      await withContext(options.dataDir, async (ctx) => {
+        await ctx.site.join(peer, options.code, checkedName(options.name, 'desk'), null);
+        console.log(`Joined the site: this desk holds it now, and signs in with its staff accounts.`);
+      });
+    });
+  site
+    .command('address')
+    .description('set the address at which this desk reaches another desk of the site')
+    .requiredOption('--desk <desk_id>', 'the other desk')
+    .requiredOption('--address <url>', 'https://host:port')
+    .requiredOption('--data-dir <dir>', 'the data directory')
+    .action(async (options: { desk: string; address: string; dataDir: string }) => {
+      const address = checkedPeerAddress(options.address);
+      await withContext(options.dataDir, async (ctx) => {
+        ctx.site.setAddressFor(options.desk, address);
+        console.log(`This desk reaches ${options.desk} at ${address} from now on.`);
       });
     });
 
@@ -212,4 +277,17 @@ function parseCount(value: string): number {
     throw new InvalidArgumentError('must be a whole number from 1 to 10000000.');
   }
   return count;
+}
+
+function checkedName(value: string, what: string): string {
+  const name = value.trim();
+  if (name.length === 0 || name.length > 100) throw new Error(`the ${what} name must be 1 to 100 characters.`);
+  return name;
+}
+
+/** A peer address: https, a host and a port, nothing else. */
+function checkedPeerAddress(value: string): string {
+  const address = parsePeerAddress(value);
+  if (!address) throw new Error(`"${value}" is not a peer address like https://192.168.1.20:4443.`);
+  return address;
 }

@@ -1,6 +1,12 @@
 import path from 'node:path';
 import { dataVersionReader, guardWrites, openDatabase, type Db } from './db/connection';
 import { auditLogRepository } from './db/repositories/audit-log';
+import { replicaRepository } from './db/repositories/replica';
+import { siteRepository } from './db/repositories/site';
+import { convergence } from './site/convergence';
+import { replication, type Replication } from './site/replication';
+import { siteService, type SiteService } from './site/site-service';
+import { announceVisitor } from './services/visitor-view';
 import { changeLogRepository } from './db/repositories/change-log';
 import { erasuresRepository } from './db/repositories/erasures';
 import { evacuationsRepository } from './db/repositories/evacuations';
@@ -58,6 +64,10 @@ export interface AppContext {
   audit: AuditTrail;
   /** What changed, for GET /v1/events. */
   events: DeskEvents;
+  /** The site this desk belongs to (shared/API.md Part 3): pairing, desks. */
+  site: SiteService;
+  /** Changes exchanged with the other desks of the site. */
+  replication: Replication;
   repositories: {
     users: ReturnType<typeof usersRepository>;
     visitees: ReturnType<typeof visiteesRepository>;
@@ -99,26 +109,60 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
     const auditLog = auditLogRepository(db);
     const chain = auditChain({ log: auditLog, now, usernameOf: (userId) => users.byId(userId)?.username });
     const changeLog = changeLogRepository(db);
-    const writes = unitOfWork({ db, recordChanges: changeLog.record, appendAudit: chain.append });
+    const writes = unitOfWork({
+      db,
+      changes: { record: () => changeLog.record(now()), discard: changeLog.discardTouched },
+      appendAudit: chain.append,
+    });
     await recoverInterruptedCheckIns(store, intents, writes);
     const dataVersion = dataVersionReader(db);
     const events = deskEvents({ externalChangeCounter: dataVersion });
     const audit = auditTrail({ writes, log: auditLog });
     const photos = photoService({ visitors, store, audit, dataVersion });
-    const erasure = erasureService({
-      writes,
-      dataDir: options.dataDir,
-      visitors,
-      erasures: erasuresRepository(db, { photoDropped: (visitorId) => photos.forget(visitorId) }),
-      store,
-      events,
-      now,
-    });
+    const erasures = erasuresRepository(db, { photoDropped: (visitorId) => photos.forget(visitorId) });
+    const erasure = erasureService({ writes, dataDir: options.dataDir, visitors, erasures, store, events, now });
     // Files an erasure or purge had queued, and a scrub it owed, when a crash came: done
     // before the first request.
     await erasure.finishPending();
     const settings = settingsService({ writes, settings: settingsRepository(db) });
     const visitorsService = visitorService({ visitors, visitees, intents, expectedVisits, store, writes, now, events });
+    const auth = authService({ users, tokens, writes, audit, now, dataVersion });
+    const siteRows = siteRepository(db);
+    const replica = replicaRepository(db);
+    const replicating: Replication = replication({
+      writes,
+      changeLog,
+      convergence: convergence({ replica, changeLog, visitors, erasures, now }),
+      site: siteRows,
+      visitors,
+      intents,
+      store,
+      credentials: () => site.credentials(),
+      now,
+      afterApply: (applied) => {
+        const erased: string[] = [];
+        for (const effect of applied) {
+          if (effect.kind === 'visitor') {
+            announceVisitor({ visitors, events }, effect.event, effect.visitorId);
+            if (effect.event === 'visitor.erased') erased.push(effect.visitorId);
+          } else if (effect.kind === 'expected') {
+            events.publish({ type: 'expected.changed', expected_id: effect.expectedId });
+          } else if (effect.kind === 'account' && effect.sessionsEnded) {
+            auth.sessionsEnded();
+          }
+        }
+        if (erased.length > 0) void erasure.erasedElsewhere(erased);
+      },
+    });
+    const site = siteService({
+      dataDir: options.dataDir,
+      writes,
+      site: siteRows,
+      replica,
+      changeLog,
+      replication: () => replicating,
+      now,
+    });
     const applyRetention = () => {
       const current = settings.read();
       return erasure.applyRetention(current.photo_retention_days, current.visit_retention_days);
@@ -144,7 +188,9 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       db,
       store,
       writes,
-      auth: authService({ users, tokens, writes, audit, now, dataVersion }),
+      auth,
+      site,
+      replication: replicating,
       visitors: visitorsService,
       corrections: visitorCorrections({ writes, visitors, visitees, evacuations, events, now }),
       events,

@@ -4,6 +4,7 @@ import { buildApp, type RouteSummary } from './http/app';
 import type { ConnectionLimits } from './http/connection-guard';
 import type { RequestTimeouts } from './http/node-server';
 import { hostNamesFor } from './http/host-guard';
+import { startPeerServer } from './site/peer-server';
 
 export interface ServerOptions {
   dataDir: string;
@@ -18,6 +19,11 @@ export interface ServerOptions {
   now?: () => number;
   /** How often the automatic sign-out looks for visitors due; tests shorten it. */
   choresIntervalMs?: number;
+  /**
+   * The peer listener (shared/API.md Part 3), for a desk that belongs to a site: the address
+   * to bind (default 127.0.0.1) and the port (0: any free one; default: the one it last used).
+   */
+  peers?: { host?: string; port?: number };
 }
 
 export interface RunningServer {
@@ -26,6 +32,8 @@ export interface RunningServer {
   context: AppContext;
   /** Every registered route with its auth mode: what the route-walking tests walk. */
   routes: () => RouteSummary[];
+  /** Where the peer listener is, for a desk that belongs to a site. */
+  peerAddress: string | undefined;
   /** The connections kept now (connection-guard.ts): for the flood tests and the bench. */
   connections: () => { total: number; untrusted: number; streams: number };
   close(): Promise<void>;
@@ -59,14 +67,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const { port } = app.server.address() as AddressInfo;
     allowed = hostNamesFor(host, port, options.extraHostNames);
     const urlHost = host.includes(':') ? `[${host}]` : host;
+    const peers = await startPeers(context, options.peers ?? {});
     return {
       url: `http://${urlHost}:${port}`,
       port,
+      peerAddress: peers?.address,
       context,
       routes,
       connections: () => app.connectionGuard.counts(),
       close: async () => {
         stopChores();
+        await peers?.close();
         await app.close();
         context.close();
       },
@@ -78,4 +89,35 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     context.close();
     throw error;
   }
+}
+
+/**
+ * A desk of a site listens for the other desks and asks them for changes; a desk alone does
+ * neither. Without a port it listens where it last did, so the others still find it.
+ */
+async function startPeers(
+  context: AppContext,
+  options: { host?: string; port?: number },
+): Promise<{ address: string; close: () => Promise<void> } | undefined> {
+  if (!context.site.credentials()) return undefined;
+  const host = options.host ?? '127.0.0.1';
+  const last = context.site.lastAddress();
+  const lastPort = last && new URL(last).hostname.replace(/^\[|\]$/g, '') === host ? Number(new URL(last).port) : 0;
+  let server: Awaited<ReturnType<typeof startPeerServer>>;
+  try {
+    server = await startPeerServer(context, { host, port: options.port ?? lastPort });
+  } catch (error) {
+    // The port it last used is taken now: any free one, which the other desks learn.
+    if (options.port !== undefined || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    server = await startPeerServer(context, { host, port: 0 });
+  }
+  context.site.listeningAt(server.address);
+  const stopPulling = context.replication.start();
+  return {
+    address: server.address,
+    close: async () => {
+      stopPulling();
+      await server.close();
+    },
+  };
 }

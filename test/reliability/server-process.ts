@@ -7,6 +7,8 @@ const BUILT = path.resolve(__dirname, '../../out/main/cli.js');
 
 export interface ServerProcess {
   url: string;
+  /** The peer listener's address, when the desk belongs to a site and was asked to listen. */
+  peerAddress?: string;
   child: ChildProcess;
   pid: number;
 }
@@ -18,11 +20,12 @@ export interface ServerProcess {
  */
 export async function spawnServer(
   dataDir: string,
-  options: { built?: boolean; port?: number | null } = {},
+  options: { built?: boolean; port?: number | null; peerPort?: number } = {},
 ): Promise<ServerProcess> {
   const entry = options.built ? [BUILT] : ['--import', 'tsx', ENTRY];
   const port = options.port === null ? [] : ['--port', String(options.port ?? 0)];
-  const child = spawn(process.execPath, [...entry, 'serve', '--data-dir', dataDir, ...port], {
+  const peers = options.peerPort === undefined ? [] : ['--peer-port', String(options.peerPort)];
+  const child = spawn(process.execPath, [...entry, 'serve', '--data-dir', dataDir, ...port, ...peers], {
     env: { ...process.env, FRONTDESK_LOG: 'silent' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -32,13 +35,15 @@ export async function spawnServer(
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Frontdesk listening on (\S+)/.exec(output);
-      if (match) resolve(match[1]!);
+      // A desk asked to listen for peers says so on the next line.
+      if (match && (peers.length === 0 || /Frontdesk peers on \S+\n/.test(output))) resolve(match[1]!);
     });
     child.once('exit', (code, signal) =>
       reject(new Error(`server exited (${code ?? signal}) before listening:\n${output}`)),
     );
   });
-  return { url, child, pid: child.pid! };
+  const peerAddress = /Frontdesk peers on (\S+)/.exec(output)?.[1];
+  return { url, child, pid: child.pid!, ...(peerAddress ? { peerAddress } : {}) };
 }
 
 export function killHard(server: ServerProcess): Promise<void> {

@@ -317,6 +317,14 @@ export function authService(deps: {
       return user?.active ? user.role : undefined;
     },
     needsFirstUser: (): boolean => users.count() === 0,
+    /**
+     * Sessions ended by a change that arrived from another desk (a deactivation, a new
+     * password): forgotten at once, and open event streams told.
+     */
+    sessionsEnded(): void {
+      known.clear();
+      sessionsChanged();
+    },
     /** Calls `listener` whenever tokens may have ended in this process; returns the unsubscribe. */
     onSessionsChanged: (listener: () => void): (() => void) => {
       sessionListeners.add(listener);

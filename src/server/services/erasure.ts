@@ -191,6 +191,10 @@ export function erasureService(deps: {
   return {
     erase,
     applyRetention,
+    /** Visitors erased at another desk, applied here: their files go, and the data folder is scrubbed. */
+    erasedElsewhere: async (visitorIds: string[]): Promise<void> => {
+      await finishErasures(visitorIds);
+    },
     /** Start-up: what a crash or a lock left unfinished, before the first request. */
     async finishPending(): Promise<void> {
       await deletePendingFiles();

@@ -10,6 +10,13 @@ export interface UnitOfWork {
   afterCommit: (effect: () => void) => void;
 }
 
+export interface WriteOptions {
+  /** false: give up at once on another process's lock (SQLITE_BUSY) instead of waiting the busy timeout. */
+  waitForLock?: boolean;
+  /** The unit applies changes received from another desk (site/replication.ts): they are not numbered as this desk's. */
+  received?: boolean;
+}
+
 export interface Writes {
   /**
    * Runs `work` as one unit: its changes and its audit entries commit together or not at
@@ -18,7 +25,7 @@ export interface Writes {
    * once on another process's lock (SQLITE_BUSY) instead of waiting the busy timeout: for
    * background writes that retry later rather than freeze the desk.
    */
-  run: <T>(work: (unit: UnitOfWork) => T, options?: { waitForLock?: boolean }) => T;
+  run: <T>(work: (unit: UnitOfWork) => T, options?: WriteOptions) => T;
 }
 
 const log = logger('writes');
@@ -30,8 +37,11 @@ const log = logger('writes');
  */
 export function unitOfWork(deps: {
   db: Db;
-  /** Numbers what the unit changed in the change log (db/repositories/change-log.ts). */
-  recordChanges: () => void;
+  /**
+   * Numbers what a unit changed in the change log (db/repositories/change-log.ts), or, for
+   * a unit that applied changes received from another desk, lets go of it unnumbered.
+   */
+  changes: { record: () => void; discard: () => void };
   appendAudit: (events: AuditEvent[]) => void;
 }): Writes {
   const { db } = deps;
@@ -39,23 +49,30 @@ export function unitOfWork(deps: {
     unit: UnitOfWork;
     audit: AuditEvent[];
     effects: (() => void)[];
+    received: boolean;
   }
   let open: Open | undefined;
 
   const transaction = db.transaction(<T>(work: (unit: UnitOfWork) => T): T => {
     const result = work(open!.unit);
-    deps.recordChanges();
+    if (open!.received) deps.changes.discard();
+    else deps.changes.record();
     // After the work, so that the entries' place in the chain is taken once, under the lock.
     if (open!.audit.length > 0) deps.appendAudit(open!.audit);
     return result;
   });
 
   return {
-    run<T>(work: (unit: UnitOfWork) => T, options: { waitForLock?: boolean } = {}): T {
-      if (open) return work(open.unit);
+    run<T>(work: (unit: UnitOfWork) => T, options: WriteOptions = {}): T {
+      if (open) {
+        if (open.received !== (options.received ?? false))
+          throw new Error('a unit cannot both make and receive changes');
+        return work(open.unit);
+      }
       const pending: Open = {
         audit: [],
         effects: [],
+        received: options.received ?? false,
         unit: {
           audit: (event) => pending.audit.push(event),
           afterCommit: (effect) => pending.effects.push(effect),

@@ -75,13 +75,8 @@ export function visitorCorrections(deps: {
   }
 
   function correct(visitorId: string, correction: VisitorCorrection, userId: number): Visitor {
-    try {
-      const changed = writes.run((unit) => applyCorrection(visitorId, correction, userId, unit));
-      return changed ? announce(visitorId) : toVisitor(visitors.byId(visitorId)!);
-    } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw cardTaken(correction.card_no!);
-      throw error;
-    }
+    const changed = writes.run((unit) => applyCorrection(visitorId, correction, userId, unit));
+    return changed ? announce(visitorId) : toVisitor(visitors.byId(visitorId)!);
   }
 
   /**
@@ -95,21 +90,19 @@ export function visitorCorrections(deps: {
         'There is no exit of that visitor, recorded at a desk in the last ten minutes, to undo.',
       );
     }
+    // Checked after the row is back on the premises, under the same lock: two holders of
+    // the card means it was given to someone else meanwhile, and the unit rolls back.
+    const card = visitors.byId(visitorId)!.card_no;
+    if (visitors.holdersOfCard(card) > 1) {
+      throw new ApiError('2409', `Card ${card} was given to someone else meanwhile: check them in again.`);
+    }
     unit.audit({ action: 'visitor.update', userId, visitorId, detail: 'exit undone' });
     return evacuations.addToOpenRoll(visitorId);
   }
 
   function undoExit(visitorId: string, userId: number): Visitor {
-    try {
-      const roll = writes.run((unit) => applyUndo(visitorId, userId, unit));
-      if (roll !== undefined) events.publish({ type: 'evacuation.changed', evacuation_id: roll });
-    } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-        const card = visitors.byId(visitorId)?.card_no;
-        throw new ApiError('2409', `Card ${card} was given to someone else meanwhile: check them in again.`);
-      }
-      throw error;
-    }
+    const roll = writes.run((unit) => applyUndo(visitorId, userId, unit));
+    if (roll !== undefined) events.publish({ type: 'evacuation.changed', evacuation_id: roll });
     return announce(visitorId);
   }
 

@@ -7,6 +7,7 @@ import { evacuations } from './005-evacuations';
 import { retentionChoice } from './006-retention-choice';
 import { expectedTime } from './007-expected-time';
 import { changeLog } from './008-change-log';
+import { siteDesks } from './009-site-desks';
 
 /** Every schema version in order; version N is `MIGRATIONS[N - 1]`. Append, never edit. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   retentionChoice,
   expectedTime,
   changeLog,
+  siteDesks,
 ];

@@ -1,3 +1,4 @@
+import { nextReading } from '../../site/clock';
 import type { Db } from '../connection';
 
 /**
@@ -17,6 +18,13 @@ const SUBJECTS = [
   { table: 'users', kind: 'account', key: (row: string) => `${row}.id` },
   { table: 'settings', kind: 'setting', key: (row: string) => `${row}.key` },
   { table: 'expected_visits', kind: 'expected', key: (row: string) => `${row}.expected_id` },
+  // A desk's own view of another (the address it set, when it last heard from it) stays here.
+  {
+    table: 'desks',
+    kind: 'desk',
+    key: (row: string) => `${row}.desk_id`,
+    columns: 'name, fingerprint, certificate, address, revoked_at',
+  },
 ] as const;
 
 export type ChangeKind = (typeof SUBJECTS)[number]['kind'];
@@ -38,32 +46,132 @@ export function changeLogRepository(db: Db) {
       ['UPDATE', 'NEW'],
       ['DELETE', 'OLD'],
     ] as const) {
+      const columns = event === 'UPDATE' && 'columns' in subject ? ` OF ${subject.columns}` : '';
       db.exec(
         `CREATE TEMP TRIGGER IF NOT EXISTS note_${subject.table}_${event.toLowerCase()}
-           AFTER ${event} ON main.${subject.table}
+           AFTER ${event}${columns} ON main.${subject.table}
          BEGIN
            INSERT OR IGNORE INTO temp.touched (kind, key) VALUES ('${subject.kind}', ${subject.key(row)});
          END`,
       );
     }
   }
-  const deskId = db.prepare<[], string>('SELECT desk_id FROM this_desk').pluck().get()!;
+  const desk = db.prepare<[], { desk_id: string; clock: string }>('SELECT desk_id, clock FROM this_desk');
+  const setClock = db.prepare<[string]>('UPDATE this_desk SET clock = ?');
   const anyTouched = db.prepare<[], number>('SELECT 1 FROM temp.touched LIMIT 1').pluck();
   const lastSeq = db.prepare<[string], number>('SELECT coalesce(max(seq), 0) FROM change_log WHERE origin = ?').pluck();
   const append = db.prepare<[string, number]>(
     `INSERT INTO change_log (origin, seq, kind, key)
      SELECT ?, ? + row_number() OVER (ORDER BY rowid), kind, key FROM temp.touched`,
   );
+  const stamp = db.prepare<[string]>(
+    `INSERT INTO versions (kind, key, version) SELECT kind, key, ? FROM temp.touched WHERE true
+     ON CONFLICT (kind, key) DO UPDATE SET version = excluded.version`,
+  );
   const forget = db.prepare('DELETE FROM temp.touched');
+  const versionOf = db
+    .prepare<[string, string], string>('SELECT version FROM versions WHERE kind = ? AND key = ?')
+    .pluck();
+  const setVersion = db.prepare<[string, string, string]>(
+    `INSERT INTO versions (kind, key, version) VALUES (?, ?, ?)
+     ON CONFLICT (kind, key) DO UPDATE SET version = excluded.version`,
+  );
+  const vector = db.prepare<[], { origin: string; seq: number }>(
+    'SELECT origin, max(seq) AS seq FROM change_log GROUP BY origin',
+  );
+  const known = db.prepare<[string, number], number>('SELECT 1 FROM change_log WHERE origin = ? AND seq = ?').pluck();
+  const insertReceived = db.prepare<[string, number, string, string]>(
+    'INSERT INTO change_log (origin, seq, kind, key) VALUES (?, ?, ?, ?)',
+  );
+  const after = db.prepare<[string, number, number], ChangeRecord>(
+    'SELECT origin, seq, kind, key FROM change_log WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?',
+  );
+  const origins = db.prepare<[], string>('SELECT DISTINCT origin FROM change_log').pluck();
+  const countAfter = db
+    .prepare<[string, number], number>('SELECT count(*) FROM change_log WHERE origin = ? AND seq > ?')
+    .pluck();
+
+  /** The next reading of this desk's clock, kept so that it never goes back. */
+  function tick(wallMs: number): string {
+    const { desk_id, clock } = desk.get()!;
+    const reading = nextReading(clock, wallMs, desk_id);
+    setClock.run(reading);
+    return reading;
+  }
+
+  const noteAll = SUBJECTS.map((subject) =>
+    db.prepare(
+      `INSERT OR IGNORE INTO temp.touched (kind, key)
+       SELECT '${subject.kind}', ${subject.key('r')} FROM main.${subject.table} r`,
+    ),
+  );
 
   return {
-    /** Gives what the unit touched this desk's next change numbers; runs inside the unit's transaction. */
-    record: (): void => {
+    deskId: (): string => desk.get()!.desk_id,
+    /**
+     * Notes everything there is, so that the next `record` numbers it: a desk that becomes
+     * the first of a site passes on what it held alone, made before it kept a change log.
+     */
+    noteEverything: (): void => {
+      for (const statement of noteAll) statement.run();
+    },
+    /** The version of a thing no change has stamped (made before this desk kept versions): before every other. */
+    floorReading: (): string => nextReading('', 0, desk.get()!.desk_id),
+    /**
+     * Gives what a local unit touched this desk's next change numbers, and the unit one
+     * reading of the clock as the version of each; runs inside the unit's transaction.
+     */
+    record: (wallMs: number): void => {
       if (anyTouched.get() === undefined) return;
+      const deskId = desk.get()!.desk_id;
       append.run(deskId, lastSeq.get(deskId)!);
+      stamp.run(tick(wallMs));
       forget.run();
     },
+    /**
+     * Ends a unit that applied changes received from another desk: what its merges touched
+     * is not a change made here (the changes received are recorded as they came, by
+     * `received`), so it is not numbered.
+     */
+    discardTouched: (): void => {
+      forget.run();
+    },
+    /** The latest change number of each desk this desk has, all of them up to it. */
+    vector: (): Record<string, number> => Object.fromEntries(vector.all().map((row) => [row.origin, row.seq])),
+    /** Changes after a vector, per desk in order, at most `limit` in all. */
+    after(have: Record<string, number>, limit: number): ChangeRecord[] {
+      const found: ChangeRecord[] = [];
+      for (const origin of origins.all()) {
+        if (found.length >= limit) break;
+        found.push(...after.all(origin, have[origin] ?? 0, limit - found.length));
+      }
+      return found;
+    },
+    /** How many changes this desk has beyond a vector. */
+    countAfter: (have: Record<string, number>): number =>
+      origins.all().reduce((sum, origin) => sum + countAfter.get(origin, have[origin] ?? 0)!, 0),
+    isKnown: (origin: string, seq: number): boolean => known.get(origin, seq) !== undefined,
+    /** A change received from another desk, recorded as it was numbered at its origin. */
+    received: (change: ChangeRecord): void => {
+      insertReceived.run(change.origin, change.seq, change.kind, change.key);
+    },
+    versionOf: (kind: ChangeKind, key: string): string => versionOf.get(kind, key) ?? '',
+    setVersion: (kind: ChangeKind, key: string, version: string): void => {
+      setVersion.run(kind, key, version);
+    },
+    /** A reading heard from another desk: this desk's clock moves past it, never back. */
+    observe(reading: string): void {
+      const { clock } = desk.get()!;
+      if (reading > clock) setClock.run(reading);
+    },
   };
+}
+
+export interface ChangeRecord {
+  origin: string;
+  seq: number;
+  kind: ChangeKind;
+  key: string;
 }
 
 export type ChangeLogRepository = ReturnType<typeof changeLogRepository>;

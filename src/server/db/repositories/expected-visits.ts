@@ -1,5 +1,6 @@
 import type { ExpectedStatus, ExpectedVisit } from '../../../shared/expected';
 import type { Db } from '../connection';
+import { nextOwnNumber } from '../own-numbers';
 
 export interface NewExpectedVisit {
   name: string;
@@ -28,8 +29,9 @@ export function expectedVisitsRepository(db: Db) {
   const byId = db.prepare<[number], ExpectedVisit>(`${SELECT_EXPECTED} WHERE x.expected_id = ?`);
   const insert = db.prepare<[NewExpectedVisit]>(
     `INSERT INTO expected_visits
-       (name, expected_date, expected_time, visitee_no, purpose, mobile, note, created_by, created_at)
-     VALUES (@name, @expected_date, @expected_time, @visitee_no, @purpose, @mobile, @note, @created_by, @created_at)`,
+       (expected_id, name, expected_date, expected_time, visitee_no, purpose, mobile, note, created_by, created_at)
+     VALUES (${nextOwnNumber('expected_visits', 'expected_id')}, @name, @expected_date, @expected_time, @visitee_no,
+             @purpose, @mobile, @note, @created_by, @created_at)`,
   );
   const cancel = db.prepare<[number]>(
     "UPDATE expected_visits SET status = 'cancelled' WHERE expected_id = ? AND status = 'expected'",

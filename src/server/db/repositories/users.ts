@@ -1,5 +1,6 @@
 import type { Role } from '../../../shared/staff';
 import type { Db } from '../connection';
+import { nextOwnNumber } from '../own-numbers';
 
 export interface UserRow {
   id: number;
@@ -18,7 +19,8 @@ export function usersRepository(db: Db) {
   const byId = db.prepare<[number], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`);
   const all = db.prepare<[], UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY username COLLATE NOCASE`);
   const insert = db.prepare<[string, string, Role, number]>(
-    'INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)',
+    `INSERT INTO users (id, username, password_hash, role, created_at)
+     VALUES (${nextOwnNumber('users', 'id')}, ?, ?, ?, ?)`,
   );
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
   const activeAdmins = db.prepare<[], { n: number }>(

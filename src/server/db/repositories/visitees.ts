@@ -1,6 +1,7 @@
 import type { Visitee } from '../../../shared/api-types';
 import type { Host, HostFields } from '../../../shared/hosts';
 import type { Db } from '../connection';
+import { nextOwnNumber } from '../own-numbers';
 
 interface HostRow {
   visitee_no: number;
@@ -28,7 +29,8 @@ export function visiteesRepository(db: Db) {
     'SELECT 1 AS one FROM visitees WHERE visitee_no = ? AND active = 1',
   );
   const insert = db.prepare<[string, string | null, string | null, string | null]>(
-    'INSERT INTO visitees (name, email, phone, department) VALUES (?, ?, ?, ?)',
+    `INSERT INTO visitees (visitee_no, name, email, phone, department)
+     VALUES (${nextOwnNumber('visitees', 'visitee_no')}, ?, ?, ?, ?)`,
   );
   const update = db.prepare<[string, string | null, string | null, string | null, 0 | 1, number]>(
     'UPDATE visitees SET name = ?, email = ?, phone = ?, department = ?, active = ? WHERE visitee_no = ?',

@@ -37,6 +37,10 @@ export interface NewVisitor {
   visitee_no: number | null;
   entry_at: number;
   exit_at?: number | null;
+  /** How the visit ended, when it has: a desk's exit unless said otherwise. */
+  exit_kind?: ExitKind | null;
+  /** A visitor who arrives erased from another desk (site/replica-state.ts). */
+  erased_at?: number | null;
   created_by: number | null;
   /** The expected visit this check-in fulfils: marked arrived in the same transaction. */
   expected?: { id: number; date: string };
@@ -154,11 +158,22 @@ export function visitorsRepository(db: Db) {
   const cardOnSite = db.prepare<[number], { one: 1 }>(
     'SELECT 1 AS one FROM visitors WHERE card_no = ? AND exit_at IS NULL',
   );
-  const insertVisitor = db.prepare<[Omit<NewVisitor, 'expected' | 'exit_at'> & { exit_at: number | null }]>(
+  const cardHolders = db
+    .prepare<[number], number>('SELECT count(*) FROM visitors WHERE card_no = ? AND exit_at IS NULL')
+    .pluck();
+  const insertVisitor = db.prepare<
+    [
+      Omit<NewVisitor, 'expected' | 'exit_at' | 'exit_kind' | 'erased_at'> & {
+        exit_at: number | null;
+        exit_kind: ExitKind | null;
+        erased_at: number | null;
+      },
+    ]
+  >(
     `INSERT INTO visitors (visitor_id, card_no, name, mobile, purpose, visitee_no, entry_at, exit_at, exit_kind,
-                           created_by, entry_max)
+                           erased_at, created_by, entry_max)
      VALUES (@visitor_id, @card_no, @name, @mobile, @purpose, @visitee_no, @entry_at, @exit_at,
-             CASE WHEN @exit_at IS NULL THEN NULL ELSE 'desk' END, @created_by,
+             CASE WHEN @exit_at IS NULL THEN NULL ELSE coalesce(@exit_kind, 'desk') END, @erased_at, @created_by,
              max(@entry_at, coalesce((SELECT entry_max FROM visitors ORDER BY seq DESC LIMIT 1), 0)))`,
   );
   const insertPhoto = db.prepare<[number, string, number, number, number, Buffer]>(
@@ -186,6 +201,8 @@ export function visitorsRepository(db: Db) {
         visitee_no: visitor.visitee_no,
         entry_at: visitor.entry_at,
         exit_at: visitor.exit_at ?? null,
+        exit_kind: visitor.exit_kind ?? null,
+        erased_at: visitor.erased_at ?? null,
         created_by: visitor.created_by,
       }).lastInsertRowid,
     );
@@ -254,6 +271,8 @@ export function visitorsRepository(db: Db) {
     }),
     onSiteCount: (): number => onSiteCount.get()!.n,
     isCardOnSite: (cardNo: number): boolean => cardOnSite.get(cardNo) !== undefined,
+    /** How many on the premises hold the card: more than one only when desks that were apart both gave it out. */
+    holdersOfCard: (cardNo: number): number => cardHolders.get(cardNo)!,
     /** The visitor, its photo row and the end of its photo intent: the caller's unit of work holds them together. */
     insert: insertOne,
     /** Writes a visitor's corrected fields and their search words; the caller's transaction holds both. */

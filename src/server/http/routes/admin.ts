@@ -25,6 +25,7 @@ import {
 } from '../../../shared/audit';
 import { dayRange, localDateSchema } from '../../../shared/dates';
 import { settingsPatchSchema, settingsResponseSchema, type SettingsResponse } from '../../../shared/settings';
+import { deskAddressSchema, siteResponseSchema, type SiteResponse } from '../../../shared/site';
 import {
   newStaffSchema,
   staffListResponseSchema,
@@ -38,6 +39,7 @@ import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
 import type { UserRow } from '../../db/repositories/users';
 import { parseNumericId } from '../../ids';
+import { parsePeerAddress } from '../../site/peer-address';
 import { formatLocalTime } from '../../time-format';
 import { routeSchema } from '../openapi';
 import { requireAdmin } from '../roles';
@@ -251,6 +253,67 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
           },
         );
       });
+
+      // --- Site (shared/API.md Part 3) -----------------------------------------------
+      const SITE = ['Site (admin)'];
+      const deskParams = z.object({ desk_id: z.string().max(64) });
+
+      admin.get(
+        '/site',
+        {
+          schema: routeSchema({
+            summary: 'The site this desk belongs to, and its desks',
+            description:
+              'For each desk: where this desk reaches it, when they last exchanged changes, whether it is revoked, ' +
+              'and how many changes each still lacks of the other as far as this desk knows. 3404 for a desk alone.',
+            tags: SITE,
+            success: { schema: siteResponseSchema },
+            errors: { ...adminOnly, 404: ['3404'] },
+          }),
+        },
+        async (): Promise<SiteResponse> => ({ success: true, data: ctx.site.describe() }),
+      );
+
+      admin.post(
+        '/site/desks/:desk_id/revoke',
+        {
+          schema: routeSchema({
+            summary: 'Revoke a desk (a stolen or retired kiosk)',
+            description:
+              'From then on no desk of the site accepts anything from it or sends it anything; the revocation ' +
+              'travels like any change. 2409 for this desk itself.',
+            tags: SITE,
+            params: deskParams,
+            success: { schema: siteResponseSchema },
+            errors: { ...adminOnly, 404: ['3404'], 409: ['2409'] },
+          }),
+        },
+        async (request): Promise<SiteResponse> => {
+          ctx.site.revoke(request.params.desk_id);
+          return { success: true, data: ctx.site.describe() };
+        },
+      );
+
+      admin.put(
+        '/site/desks/:desk_id/address',
+        {
+          schema: routeSchema({
+            summary: 'Set the address at which this desk reaches another',
+            description: 'Overrides any address learned otherwise (DHCP moved a desk; an odd network).',
+            tags: SITE,
+            params: deskParams,
+            body: deskAddressSchema,
+            success: { schema: siteResponseSchema },
+            errors: { ...adminOnly, 404: ['3404'] },
+          }),
+        },
+        async (request): Promise<SiteResponse> => {
+          const address = parsePeerAddress(request.body.address);
+          if (!address) throw new ApiError('2400', 'address must be https://host:port.', { field: 'address' });
+          ctx.site.setAddressFor(request.params.desk_id, address);
+          return { success: true, data: ctx.site.describe() };
+        },
+      );
 
       // --- Privacy -------------------------------------------------------------------
       const PRIVACY = ['Privacy (admin)'];

@@ -1,0 +1,133 @@
+import type { DeskState, Thing, VisitorState } from '../../site/protocol';
+import type { Db } from '../connection';
+import type { ChangeKind } from './change-log';
+
+type StateOf<K extends ChangeKind> = NonNullable<Extract<Thing, { kind: K }>['state']>;
+/** As SQLite keeps it: a flag as 0 or 1. */
+type Stored<T> = Omit<T, 'active'> & { active: number };
+
+/**
+ * Things as they travel between desks (site/protocol.ts), read from and written to this
+ * desk's tables. The rules that decide between two states are in site/convergence.ts; this
+ * is only their SQL. Every write runs inside the unit of work that applies a batch.
+ */
+export function replicaRepository(db: Db) {
+  const visitor = db.prepare<[string], Omit<VisitorState, 'photo'> & Record<string, unknown>>(
+    `SELECT v.visitor_id, v.card_no, v.name, v.mobile, v.purpose, v.visitee_no, v.entry_at, v.exit_at, v.exit_kind,
+            v.created_by, v.erased_at, p.format, p.width, p.height, p.bytes, p.thumbhash
+       FROM visitors v LEFT JOIN photos p ON p.visitor_seq = v.seq WHERE v.visitor_id = ?`,
+  );
+  const host = db.prepare<[number], Stored<StateOf<'host'>>>(
+    'SELECT visitee_no, name, email, phone, department, active FROM visitees WHERE visitee_no = ?',
+  );
+  const account = db.prepare<[number], Stored<StateOf<'account'>>>(
+    'SELECT id, username, password_hash, role, active, created_at FROM users WHERE id = ?',
+  );
+  const setting = db.prepare<[string], { key: string; value: string }>('SELECT key, value FROM settings WHERE key = ?');
+  const expected = db.prepare<[number], StateOf<'expected'>>(
+    `SELECT expected_id, name, expected_date, expected_time, visitee_no, purpose, mobile, note, status, visitor_id,
+            created_by, created_at FROM expected_visits WHERE expected_id = ?`,
+  );
+  const desk = db.prepare<[string], DeskState>(
+    'SELECT desk_id, name, certificate, address, revoked_at FROM desks WHERE desk_id = ?',
+  );
+
+  const upsertHost = db.prepare<[Stored<StateOf<'host'>>]>(
+    `INSERT INTO visitees (visitee_no, name, email, phone, department, active)
+     VALUES (@visitee_no, @name, @email, @phone, @department, @active)
+     ON CONFLICT (visitee_no) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,
+       department = excluded.department, active = excluded.active`,
+  );
+  const upsertAccount = db.prepare<[Stored<StateOf<'account'>>]>(
+    `INSERT INTO users (id, username, password_hash, role, active, created_at)
+     VALUES (@id, @username, @password_hash, @role, @active, @created_at)
+     ON CONFLICT (id) DO UPDATE SET username = excluded.username, password_hash = excluded.password_hash,
+       role = excluded.role, active = excluded.active`,
+  );
+  const endTokens = db.prepare<[number, number]>(
+    'UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL',
+  );
+  const upsertSetting = db.prepare<[string, string]>(
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
+  const removeSetting = db.prepare<[string]>('DELETE FROM settings WHERE key = ?');
+  const upsertExpected = db.prepare<[StateOf<'expected'>]>(
+    `INSERT INTO expected_visits (expected_id, name, expected_date, expected_time, visitee_no, purpose, mobile, note,
+                                  status, visitor_id, created_by, created_at)
+     VALUES (@expected_id, @name, @expected_date, @expected_time, @visitee_no, @purpose, @mobile, @note, @status,
+             @visitor_id, @created_by, @created_at)
+     ON CONFLICT (expected_id) DO UPDATE SET name = excluded.name, expected_date = excluded.expected_date,
+       expected_time = excluded.expected_time, visitee_no = excluded.visitee_no, purpose = excluded.purpose,
+       mobile = excluded.mobile, note = excluded.note, status = excluded.status, visitor_id = excluded.visitor_id`,
+  );
+  const upsertDesk = db.prepare<[DeskState & { fingerprint: string }]>(
+    `INSERT INTO desks (desk_id, name, fingerprint, certificate, address, revoked_at)
+     VALUES (@desk_id, @name, @fingerprint, @certificate, @address, @revoked_at)
+     ON CONFLICT (desk_id) DO UPDATE SET name = excluded.name, fingerprint = excluded.fingerprint,
+       certificate = excluded.certificate, address = excluded.address, revoked_at = excluded.revoked_at`,
+  );
+  const setExit = db.prepare<[number | null, string | null, string]>(
+    'UPDATE visitors SET exit_at = ?, exit_kind = ? WHERE visitor_id = ?',
+  );
+
+  return {
+    visitor(visitorId: string): VisitorState | undefined {
+      const row = visitor.get(visitorId);
+      if (!row) return undefined;
+      const { format, width, height, bytes, thumbhash, ...rest } = row;
+      return {
+        ...(rest as Omit<VisitorState, 'photo'>),
+        photo:
+          format === null
+            ? null
+            : {
+                format: format as NonNullable<VisitorState['photo']>['format'],
+                width: width as number,
+                height: height as number,
+                bytes: bytes as number,
+                thumbhash: (thumbhash as Buffer).toString('base64'),
+              },
+      };
+    },
+    host(visiteeNo: number): StateOf<'host'> | undefined {
+      const row = host.get(visiteeNo);
+      return row && { ...row, active: row.active === 1 };
+    },
+    account(userId: number): StateOf<'account'> | undefined {
+      const row = account.get(userId);
+      return row && { ...row, active: row.active === 1 };
+    },
+    setting(key: string): StateOf<'setting'> | undefined {
+      const row = setting.get(key);
+      return row && { key: row.key, value: JSON.parse(row.value) as unknown };
+    },
+    expected: (expectedId: number): StateOf<'expected'> | undefined => expected.get(expectedId),
+    desk: (deskId: string): DeskState | undefined => desk.get(deskId),
+
+    writeHost(state: StateOf<'host'>): void {
+      upsertHost.run({ ...state, active: state.active ? 1 : 0 });
+    },
+    writeAccount(state: StateOf<'account'>): void {
+      upsertAccount.run({ ...state, active: state.active ? 1 : 0 });
+    },
+    /** Ends every session of the account on this desk. */
+    endSessions(userId: number, now: number): void {
+      endTokens.run(now, userId);
+    },
+    writeSetting(key: string, state: StateOf<'setting'> | null): void {
+      if (state === null) removeSetting.run(key);
+      else upsertSetting.run(key, JSON.stringify(state.value));
+    },
+    writeExpected(state: StateOf<'expected'>): void {
+      upsertExpected.run(state);
+    },
+    writeDesk(state: DeskState, fingerprint: string): void {
+      upsertDesk.run({ ...state, fingerprint });
+    },
+    setExit(visitorId: string, exitAt: number | null, kind: string | null): void {
+      setExit.run(exitAt, kind, visitorId);
+    },
+  };
+}
+
+export type ReplicaRepository = ReturnType<typeof replicaRepository>;

@@ -1,0 +1,120 @@
+import https from 'node:https';
+import tls from 'node:tls';
+import type { z } from 'zod';
+import { fingerprintOf, pem, type DeskCredentials } from './desk-certificate';
+
+/** A peer call never holds the desk longer than this. */
+const PEER_TIMEOUT_MS = 15_000;
+/** The most a peer may answer with (a batch of changes, one photo). */
+const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
+export class PeerError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The certificate a peer presents, read without trusting it: what the joining desk compares
+ * with the fingerprint its join code carries, before it sends anything.
+ */
+export function presentedCertificate(address: string): Promise<string> {
+  const url = new URL(address);
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({
+      host: url.hostname,
+      port: Number(url.port || 443),
+      rejectUnauthorized: false,
+      servername: url.hostname === 'localhost' || /^[\d.]+$/.test(url.hostname) ? undefined : url.hostname,
+    });
+    socket.setTimeout(PEER_TIMEOUT_MS, () => socket.destroy(new PeerError(`no answer from ${address}`)));
+    socket.once('secureConnect', () => {
+      const raw = socket.getPeerCertificate(false).raw as Buffer | undefined;
+      socket.end();
+      if (!raw) reject(new PeerError(`${address} presented no certificate`));
+      else resolve(pem('CERTIFICATE', raw));
+    });
+    socket.once('error', (error: Error) => reject(new PeerError(`cannot reach ${address}: ${error.message}`)));
+  });
+}
+
+/**
+ * One call to another desk's peer listener over TLS, both ways authenticated: this desk
+ * presents its certificate, and the other must present exactly the certificate pinned for
+ * it (trusted as its own authority, its fingerprint compared), whatever its host name.
+ */
+export function callPeer<T>(options: {
+  address: string;
+  path: string;
+  body?: unknown;
+  /** The certificate the peer must present. */
+  pinned: string;
+  credentials: DeskCredentials;
+  /** The answer's schema; without one the answer is raw bytes. */
+  schema?: z.ZodType<T>;
+}): Promise<T> {
+  const url = new URL(options.path, options.address);
+  const expected = fingerprintOf(options.pinned);
+  const body = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
+  return new Promise<T>((resolve, reject) => {
+    const request = https.request(
+      url,
+      {
+        method: body ? 'POST' : 'GET',
+        ca: [options.pinned],
+        key: options.credentials.key,
+        cert: options.credentials.certificate,
+        agent: false,
+        timeout: PEER_TIMEOUT_MS,
+        headers: body ? { 'content-type': 'application/json', 'content-length': body.length } : {},
+        checkServerIdentity: (_host, certificate) =>
+          certificate.fingerprint256.replaceAll(':', '').toLowerCase() === expected
+            ? undefined
+            : new PeerError(`${options.address} presented another certificate than the desk's`),
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_ANSWER_BYTES) request.destroy(new PeerError(`${options.address} answered too much`));
+          else chunks.push(chunk);
+        });
+        response.on('end', () => {
+          const bytes = Buffer.concat(chunks);
+          const status = response.statusCode ?? 0;
+          if (status !== 200) {
+            let message = `${options.address} answered ${status}`;
+            try {
+              message = (JSON.parse(bytes.toString('utf8')) as { message?: string }).message ?? message;
+            } catch {
+              // Not JSON: the status says enough.
+            }
+            reject(new PeerError(message, status));
+            return;
+          }
+          if (!options.schema) {
+            resolve(bytes as T);
+            return;
+          }
+          try {
+            const parsed = options.schema.safeParse(JSON.parse(bytes.toString('utf8')));
+            if (parsed.success) resolve(parsed.data);
+            else reject(new PeerError(`${options.address} answered something that is not the protocol`));
+          } catch {
+            reject(new PeerError(`${options.address} answered something that is not JSON`));
+          }
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(new PeerError(`no answer from ${options.address}`)));
+    request.on('error', (error) =>
+      reject(error instanceof PeerError ? error : new PeerError(`cannot reach ${options.address}: ${error.message}`)),
+    );
+    request.end(body);
+  });
+}

@@ -1,0 +1,102 @@
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import fs from 'node:fs';
+import type { TLSSocket } from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import type { AppContext } from '../context';
+import { isVisitorId } from '../ids';
+import { logger } from '../log';
+import { fingerprintOf, pem } from './desk-certificate';
+import { changesRequestSchema, joinRequestSchema } from './protocol';
+import { SiteError } from './site-service';
+
+const log = logger('peers');
+
+/**
+ * Who may call a peer route: `desk`, a desk of the site that is not revoked, recognised by
+ * the certificate it presents; `joining`, a desk with a join code. A route that says neither
+ * answers nobody: the check is by the route's own configuration, so a route cannot be
+ * forgotten.
+ */
+type PeerAccess = 'desk' | 'joining';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    peer?: PeerAccess;
+  }
+}
+
+const fingerprintOfSocket = (request: FastifyRequest): string | undefined => {
+  const raw = (request.raw.socket as TLSSocket).getPeerCertificate?.(false)?.raw as Buffer | undefined;
+  if (!raw) return undefined;
+  return fingerprintOf(pem('CERTIFICATE', raw));
+};
+
+/**
+ * The peer listener (shared/API.md Part 3, Two listeners): TLS only, pairing and
+ * replication only. The staff /v1 API is not here; anything else is refused.
+ */
+export async function startPeerServer(
+  ctx: AppContext,
+  options: { host: string; port: number },
+): Promise<{ address: string; close: () => Promise<void> }> {
+  const credentials = ctx.site.credentials();
+  if (!credentials) throw new SiteError('This desk does not belong to a site: it has no peer certificate yet.');
+  const app: FastifyInstance = Fastify({
+    https: { key: credentials.key, cert: credentials.certificate, requestCert: true, rejectUnauthorized: false },
+    bodyLimit: 1024 * 1024,
+    logger: false,
+    // No routes but these: a request for /v1 or anything else is 404.
+    return503OnClosing: true,
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.peer;
+    if (access === 'joining') return;
+    const fingerprint = fingerprintOfSocket(request);
+    const desk = access === 'desk' && fingerprint ? ctx.site.deskOf(fingerprint) : undefined;
+    if (!desk) throw new SiteError('This listener answers only the desks of its site.', 403);
+  });
+
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof SiteError) return reply.code(error.status).send({ message: error.message });
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status < 500)
+      return reply.code(status).send({ message: 'That is not a request this listener takes.' });
+    log.error({ err: error }, 'a peer request failed');
+    return reply.code(500).send({ message: 'The desk could not answer; it will be asked again.' });
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ message: 'Not a peer route.' }));
+
+  app.post('/peer/v1/join', { config: { peer: 'joining' } }, async (request) => {
+    const parsed = joinRequestSchema.safeParse(request.body);
+    if (!parsed.success) throw new SiteError('That is not a join request.', 400);
+    // The new desk proves it holds the key of the certificate it gives.
+    if (fingerprintOfSocket(request) !== fingerprintOf(parsed.data.desk.certificate)) {
+      throw new SiteError('The certificate presented is not the one given.', 400);
+    }
+    return ctx.site.acceptJoin(parsed.data.code, parsed.data.desk);
+  });
+
+  app.post('/peer/v1/changes', { config: { peer: 'desk' } }, async (request) => {
+    const parsed = changesRequestSchema.safeParse(request.body);
+    if (!parsed.success) throw new SiteError('That is not a request for changes.', 400);
+    ctx.site.calledFrom(fingerprintOfSocket(request)!, parsed.data);
+    return ctx.replication.changesFor(parsed.data.have, parsed.data.limit);
+  });
+
+  app.get<{ Params: { id: string; kind: string } }>(
+    '/peer/v1/photos/:id/:kind',
+    { config: { peer: 'desk' } },
+    async (request, reply) => {
+      const { id, kind } = request.params;
+      if (!isVisitorId(id) || (kind !== 'original' && kind !== 'thumb')) throw new SiteError('No such photo.', 404);
+      const photo = ctx.photos.find(id, kind);
+      return reply.type('application/octet-stream').send(await fs.promises.readFile(photo.path));
+    },
+  );
+
+  await app.listen({ host: options.host, port: options.port });
+  const { port } = app.server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return { address: `https://${host}:${port}`, close: () => app.close() };
+}

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { EXIT_KINDS, IMAGE_FORMATS } from '../../shared/api-types';
+import { ROLES } from '../../shared/staff';
+
+/**
+ * What desks send each other on the peer listener (shared/API.md Part 3). Nothing here is
+ * SQLite's: a change is a desk, its number there and the thing changed, and a thing travels
+ * as its whole state with the version (site/clock.ts) of its latest change, so that any store
+ * can serve and apply it. Every message from a peer is checked against these schemas: a desk
+ * that was let in can still send something broken.
+ */
+const deskId = z.string().regex(/^[0-9a-f]{32}$/);
+const version = z.string().regex(/^\d{15}\.\d{6}\.[0-9a-f]{32}$/);
+const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const time = z.number().int().nonnegative().max(8.64e15);
+const text = (max: number) => z.string().max(max);
+
+export const visitorStateSchema = z.object({
+  visitor_id: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
+  card_no: z.number().int().min(0).max(99_999),
+  name: text(200),
+  mobile: text(100),
+  purpose: text(500),
+  visitee_no: id.nullable(),
+  entry_at: time,
+  exit_at: time.nullable(),
+  exit_kind: z.enum(EXIT_KINDS).nullable(),
+  created_by: id.nullable(),
+  erased_at: time.nullable(),
+  photo: z
+    .object({
+      format: z.enum(IMAGE_FORMATS),
+      width: z.number().int().positive().max(100_000),
+      height: z.number().int().positive().max(100_000),
+      bytes: z.number().int().positive(),
+      thumbhash: z.string().max(100),
+    })
+    .nullable(),
+});
+
+export const hostStateSchema = z.object({
+  visitee_no: id,
+  name: text(200),
+  email: text(320).nullable(),
+  phone: text(100).nullable(),
+  department: text(200).nullable(),
+  active: z.boolean(),
+});
+
+export const accountStateSchema = z.object({
+  id,
+  username: text(100),
+  password_hash: text(500),
+  role: z.enum(ROLES),
+  active: z.boolean(),
+  created_at: time,
+});
+
+export const settingStateSchema = z.object({ key: text(100), value: z.unknown() });
+
+export const expectedStateSchema = z.object({
+  expected_id: id,
+  name: text(200),
+  expected_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  expected_time: z
+    .string()
+    .regex(/^\d{2}:\d{2}$/)
+    .nullable(),
+  visitee_no: id.nullable(),
+  purpose: text(500).nullable(),
+  mobile: text(100).nullable(),
+  note: text(1000).nullable(),
+  status: z.enum(['expected', 'arrived', 'cancelled']),
+  visitor_id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{22}$/)
+    .nullable(),
+  created_by: id.nullable(),
+  created_at: time,
+});
+
+export const deskStateSchema = z.object({
+  desk_id: deskId,
+  name: text(100),
+  certificate: text(4000),
+  address: text(300).nullable(),
+  revoked_at: time.nullable(),
+});
+
+/** A thing as one desk holds it: null state when it is gone (a setting back to its default). */
+export const thingSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('visitor'), key: z.string(), version, state: visitorStateSchema }),
+  z.object({ kind: z.literal('host'), key: z.string(), version, state: hostStateSchema }),
+  z.object({ kind: z.literal('account'), key: z.string(), version, state: accountStateSchema }),
+  z.object({ kind: z.literal('setting'), key: z.string(), version, state: settingStateSchema.nullable() }),
+  z.object({ kind: z.literal('expected'), key: z.string(), version, state: expectedStateSchema }),
+  z.object({ kind: z.literal('desk'), key: z.string(), version, state: deskStateSchema }),
+]);
+export type Thing = z.infer<typeof thingSchema>;
+export type VisitorState = z.infer<typeof visitorStateSchema>;
+export type DeskState = z.infer<typeof deskStateSchema>;
+
+export const changeSchema = z.object({
+  origin: deskId,
+  seq: id,
+  kind: z.enum(['visitor', 'host', 'account', 'setting', 'expected', 'desk']),
+  key: z.string().max(200),
+});
+
+/** POST /peer/v1/changes: what the asking desk has, per origin desk. */
+export const changesRequestSchema = z.object({
+  have: z.record(deskId, z.number().int().nonnegative()),
+  limit: z.number().int().positive().max(1000),
+  /** Where the asking desk listens: a desk it has not yet reached learns it so. */
+  address: text(300).nullable(),
+});
+
+/**
+ * The answer: changes after `have`, per desk in order, and the state of each thing they
+ * name and of everything those refer to (a visitor's host and the account that checked
+ * them in), dependencies first, so that a desk can apply the batch whatever order the
+ * changes were made in.
+ */
+export const changesResponseSchema = z.object({
+  changes: z.array(changeSchema),
+  things: z.array(thingSchema),
+  more: z.boolean(),
+});
+export type ChangesResponse = z.infer<typeof changesResponseSchema>;
+
+/** POST /peer/v1/join: a new desk with a join code. */
+export const joinRequestSchema = z.object({
+  code: z.string().max(100),
+  desk: deskStateSchema.omit({ revoked_at: true }),
+});
+
+export const joinResponseSchema = z.object({
+  site_id: z.string(),
+  site_name: text(200),
+  /** The numbers the new desk gives to what it makes start above this (db/own-numbers.ts). */
+  id_base: z.number().int().nonnegative(),
+  desks: z.array(deskStateSchema),
+});
+export type JoinResponse = z.infer<typeof joinResponseSchema>;

@@ -1,0 +1,165 @@
+import type { ChangeLogRepository, ChangeKind } from '../db/repositories/change-log';
+import type { PhotoIntentsRepository } from '../db/repositories/photo-intents';
+import type { DeskRow, SiteRepository } from '../db/repositories/site';
+import type { VisitorsRepository } from '../db/repositories/visitors';
+import { logger } from '../log';
+import type { PhotoStore } from '../photos/photo-store';
+import type { Writes } from '../services/unit-of-work';
+import type { Applied, Convergence } from './convergence';
+import type { DeskCredentials } from './desk-certificate';
+import { callPeer } from './peer-client';
+import { changesResponseSchema, type ChangesResponse, type Thing } from './protocol';
+
+const log = logger('replication');
+
+/** How many changes one answer carries at most. */
+export const BATCH = 200;
+/** How often a desk asks each other desk for what it lacks: a check-in is on every screen within 2 s. */
+export const PULL_INTERVAL_MS = 1000;
+
+/**
+ * Desks exchange changes by asking (shared/API.md Part 3, Convergence rules): each desk asks
+ * every desk it can reach for the changes it lacks, by the latest number it has from each
+ * origin desk, and gets them with the state of everything they name. It applies a batch in
+ * one unit of work that also records the changes as received, so a crash, a restart or a
+ * week apart resumes exactly there, a change is applied once, and what a desk learnt from
+ * another it passes on (A reaches C through B).
+ */
+export function replication(deps: {
+  writes: Writes;
+  changeLog: ChangeLogRepository;
+  convergence: Convergence;
+  site: SiteRepository;
+  visitors: VisitorsRepository;
+  intents: PhotoIntentsRepository;
+  store: PhotoStore;
+  credentials: () => DeskCredentials | undefined;
+  now: () => number;
+  /** What follows a batch's commit: the screens told, erased files deleted, sessions ended. */
+  afterApply: (applied: Applied[]) => void;
+}) {
+  const { writes, changeLog, convergence, site } = deps;
+
+  /** The answer to a desk that has `have`: the next changes, and every thing they need. */
+  function changesFor(have: Record<string, number>, limit: number): ChangesResponse {
+    const found = changeLog.after(have, limit + 1);
+    const changes = found.slice(0, limit);
+    const things = new Map<string, Thing>();
+    const add = (kind: ChangeKind, key: string): void => {
+      const id = `${kind}\u0000${key}`;
+      if (things.has(id)) return;
+      const thing = convergence.read(kind, key);
+      if (!thing) return;
+      things.set(id, thing);
+      for (const reference of convergence.references(thing)) add(reference.kind, reference.key);
+    };
+    for (const change of changes) add(change.kind, change.key);
+    return { changes, things: convergence.inOrder([...things.values()]), more: found.length > limit };
+  }
+
+  /** Where this desk reaches another: the address it set for it, else the one the desk gave. */
+  const addressOf = (desk: DeskRow): string | null => desk.address_override ?? desk.address;
+
+  /**
+   * Asks one desk for everything this desk lacks, a batch at a time, until it has it all;
+   * returns how many changes it applied.
+   */
+  async function pullFrom(desk: DeskRow): Promise<number> {
+    const credentials = deps.credentials();
+    const address = addressOf(desk);
+    if (!credentials || !address || desk.revoked_at !== null) return 0;
+    let applied = 0;
+    for (;;) {
+      const answer = await callPeer({
+        address,
+        path: '/peer/v1/changes',
+        body: { have: changeLog.vector(), limit: BATCH, address: site.desk(changeLog.deskId())?.address ?? null },
+        pinned: desk.certificate,
+        credentials,
+        schema: changesResponseSchema,
+      });
+      await fetchPhotos(desk, address, credentials, answer.things);
+      const effects: Applied[] = [];
+      const fresh = writes.run(
+        () => {
+          // Applying a state twice, or an older one, changes nothing (site/convergence.ts).
+          const unknown = answer.changes.filter((change) => !changeLog.isKnown(change.origin, change.seq));
+          for (const thing of convergence.inOrder(answer.things)) effects.push(convergence.apply(thing));
+          for (const change of unknown) changeLog.received(change);
+          return unknown.length;
+        },
+        { received: true },
+      );
+      writes.run(() => site.heardFrom(desk.desk_id, deps.now()));
+      applied += fresh;
+      if (effects.length > 0) deps.afterApply(effects);
+      if (!answer.more) return applied;
+    }
+  }
+
+  /**
+   * The photos of visitors new to this desk, fetched before their batch is applied so that
+   * a visitor is never shown without their face. Each is written as a check-in writes it:
+   * an intent first, so a crash before the batch commits leaves nothing behind at start-up.
+   */
+  async function fetchPhotos(desk: DeskRow, address: string, credentials: DeskCredentials, things: Thing[]) {
+    for (const thing of things) {
+      if (thing.kind !== 'visitor' || !thing.state.photo || thing.state.erased_at !== null) continue;
+      if (deps.visitors.byId(thing.key)) continue;
+      const { format, bytes } = thing.state.photo;
+      const get = (kind: 'original' | 'thumb') =>
+        callPeer<Buffer>({
+          address,
+          path: `/peer/v1/photos/${thing.key}/${kind}`,
+          pinned: desk.certificate,
+          credentials,
+        });
+      const original = await get('original');
+      const thumb = await get('thumb');
+      // A broken or hostile peer is not believed: the sizes and the thumbnail's JPEG mark must hold.
+      if (original.length !== bytes || thumb.length < 4 || thumb[0] !== 0xff || thumb[1] !== 0xd8) {
+        throw new Error(`the photo of ${thing.key} from ${desk.name} is not what its record says`);
+      }
+      writes.run(() => deps.intents.add(thing.key, format, deps.now()));
+      await deps.store.writePhoto(thing.key, format, original, thumb);
+    }
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+
+  /** One round: every other desk that is not revoked and has an address, one after another. */
+  async function round(): Promise<void> {
+    if (running) return;
+    running = true;
+    try {
+      const me = changeLog.deskId();
+      for (const desk of site.desks()) {
+        if (desk.desk_id === me) continue;
+        try {
+          await pullFrom(desk);
+        } catch (error) {
+          // Unreachable is the normal state of a desk that is off: said once per round, quietly.
+          log.debug({ err: error }, `could not exchange changes with ${desk.name}`);
+        }
+      }
+    } finally {
+      running = false;
+    }
+  }
+
+  return {
+    changesFor,
+    pullFrom,
+    round,
+    /** Starts asking every PULL_INTERVAL_MS; returns the function that stops it. */
+    start(): () => void {
+      void round();
+      timer = setInterval(() => void round(), PULL_INTERVAL_MS);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
+  };
+}
+
+export type Replication = ReturnType<typeof replication>;

@@ -1,0 +1,239 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import os from 'node:os';
+import type { ChangeLogRepository } from '../db/repositories/change-log';
+import type { ReplicaRepository } from '../db/repositories/replica';
+import type { DeskRow, SiteRepository } from '../db/repositories/site';
+import { NUMBERS_PER_DESK } from '../db/own-numbers';
+import type { SiteResponse } from '../../shared/site';
+import { ApiError } from '../api-error';
+import type { Writes } from '../services/unit-of-work';
+import { formatLocalTime } from '../time-format';
+import { createDeskCredentials, fingerprintOf, readDeskCredentials, type DeskCredentials } from './desk-certificate';
+import { hashSecret, JOIN_CODE_LIFETIME_MS, newJoinCode, parseJoinCode } from './join-code';
+import { parsePeerAddress } from './peer-address';
+import { callPeer, presentedCertificate } from './peer-client';
+import { joinResponseSchema, type DeskState, type JoinResponse } from './protocol';
+import type { Replication } from './replication';
+
+/** A site operation refused, with what to tell the person (the CLI prints it; the peer listener answers it). */
+export class SiteError extends Error {
+  constructor(
+    message: string,
+    readonly status = 409,
+  ) {
+    super(message);
+  }
+}
+
+/** Guessing is throttled (shared/API.md Part 3): 1,000 wrong codes take at least a code's 15 minutes. */
+const WRONG_CODE_PAUSE_MS = 1000;
+
+/**
+ * The site a desk belongs to (shared/API.md Part 3, Pairing and Desks): made at its first
+ * desk, joined by the others with a one-time code that pins the inviting desk's certificate.
+ */
+export function siteService(deps: {
+  dataDir: string;
+  writes: Writes;
+  site: SiteRepository;
+  replica: ReplicaRepository;
+  changeLog: ChangeLogRepository;
+  replication: () => Replication;
+  now: () => number;
+}) {
+  const { writes, site, changeLog } = deps;
+  let credentials = readDeskCredentials(deps.dataDir);
+  let refusedUntil = 0;
+
+  const deskState = (row: DeskRow): DeskState => ({
+    desk_id: row.desk_id,
+    name: row.name,
+    certificate: row.certificate,
+    address: row.address,
+    revoked_at: row.revoked_at,
+  });
+
+  function member(): { site_id: string; name: string } {
+    const found = site.site();
+    if (!found)
+      throw new ApiError('3404', 'This desk does not belong to a site: run "site create" or "site join" first.');
+    return found;
+  }
+
+  /** Makes this desk the first desk of a new site. */
+  async function create(name: string, deskName = os.hostname()): Promise<void> {
+    if (site.site()) throw new SiteError('This desk already belongs to a site.');
+    const made = await createDeskCredentials(deps.dataDir, changeLog.deskId());
+    writes.run(() => {
+      site.createSite(randomBytes(16).toString('hex'), name);
+      site.addDesk({
+        desk_id: changeLog.deskId(),
+        name: deskName,
+        fingerprint: made.fingerprint,
+        certificate: made.certificate,
+        address: null,
+      });
+      changeLog.noteEverything();
+    });
+    credentials = made;
+  }
+
+  /** A one-time join code, valid for 15 minutes. */
+  function invite(): string {
+    member();
+    const { text, secretHash } = newJoinCode(credentials!.fingerprint);
+    writes.run(() => site.addJoinCode(secretHash, deps.now() + JOIN_CODE_LIFETIME_MS, deps.now()));
+    return text;
+  }
+
+  /**
+   * The inviting side of a join: the code must be one this desk handed out, unused and
+   * unexpired; the new desk is added as a desk of the site (a change like any other, so the
+   * other desks learn it) and told the site and its desks.
+   */
+  function acceptJoin(code: string, desk: Omit<DeskState, 'revoked_at'>): JoinResponse {
+    const { site_id, name } = member();
+    const now = deps.now();
+    if (now < refusedUntil) throw new SiteError('Too many wrong join codes: try again in a second.', 429);
+    const parsed = parseJoinCode(code);
+    const refused = (): SiteError => {
+      refusedUntil = deps.now() + WRONG_CODE_PAUSE_MS;
+      return new SiteError('That join code is wrong, used or expired: make a new one on the inviting desk.', 403);
+    };
+    if (!parsed) throw refused();
+    return writes.run(() => {
+      if (!site.useJoinCode(hashSecret(parsed.secret), now)) throw refused();
+      if (site.desk(desk.desk_id)) throw new SiteError('A desk with that ID is already part of the site.');
+      site.addDesk({ ...desk, fingerprint: fingerprintOf(desk.certificate) });
+      return {
+        site_id,
+        site_name: name,
+        id_base: randomInt(1, 2 ** 20) * NUMBERS_PER_DESK,
+        desks: site.desks().map(deskState),
+      };
+    });
+  }
+
+  /**
+   * The joining side: this desk (new, or without visitors) checks that the desk at `address`
+   * presents the certificate its code names, joins, and fetches the whole site from it.
+   */
+  async function join(address: string, code: string, deskName: string, ownAddress: string | null): Promise<void> {
+    if (site.site()) throw new SiteError('This desk already belongs to a site.');
+    if (site.visitorCount() > 0) throw new SiteError('This desk has visitors: only a new desk can join a site.');
+    const parsed = parseJoinCode(code);
+    if (!parsed) throw new SiteError('That is not a join code (32 letters and digits, as the inviting desk printed).');
+    const presented = await presentedCertificate(address);
+    if (!fingerprintOf(presented).startsWith(parsed.fingerprintPrefix)) {
+      throw new SiteError(`The desk at ${address} is not the desk that made this code: nothing was sent to it.`);
+    }
+    const made = await createDeskCredentials(deps.dataDir, changeLog.deskId());
+    const answer = await callPeer({
+      address,
+      path: '/peer/v1/join',
+      body: {
+        code,
+        desk: { desk_id: changeLog.deskId(), name: deskName, certificate: made.certificate, address: ownAddress },
+      },
+      pinned: presented,
+      credentials: made,
+      schema: joinResponseSchema,
+    });
+    const inviter = fingerprintOf(presented);
+    writes.run(
+      () => {
+        site.clearForJoin();
+        site.createSite(answer.site_id, answer.site_name);
+        site.setIdBase(answer.id_base);
+        for (const desk of answer.desks) deps.replica.writeDesk(desk, fingerprintOf(desk.certificate));
+        const inviting = site.byFingerprint(inviter);
+        if (inviting) site.setAddressOverride(inviting.desk_id, address);
+      },
+      { received: true },
+    );
+    credentials = made;
+    const inviting = site.byFingerprint(inviter);
+    if (inviting) await deps.replication().pullFrom(inviting);
+  }
+
+  /** The site and its desks as Administration → Site shows them (GET /v1/admin/site). */
+  function describe(): SiteResponse['data'] {
+    const { site_id, name } = member();
+    const me = changeLog.deskId();
+    const mine = changeLog.vector();
+    return {
+      site_id,
+      name,
+      desk_id: me,
+      desks: site.desks().map((desk) => {
+        const theirs = desk.their_vector === null ? null : (JSON.parse(desk.their_vector) as Record<string, number>);
+        const self = desk.desk_id === me;
+        return {
+          desk_id: desk.desk_id,
+          name: desk.name,
+          address: desk.address_override ?? desk.address,
+          last_heard_time: self || desk.last_heard_at === null ? null : formatLocalTime(desk.last_heard_at),
+          revoked: desk.revoked_at !== null,
+          pending_to: self ? 0 : changeLog.countAfter(theirs ?? {}),
+          pending_from:
+            self || !theirs
+              ? 0
+              : Object.entries(theirs).reduce((sum, [origin, seq]) => sum + Math.max(0, seq - (mine[origin] ?? 0)), 0),
+        };
+      }),
+    };
+  }
+
+  /** Revokes a desk (a stolen or retired kiosk): no desk of the site accepts from or sends to it again. */
+  function revoke(deskId: string): void {
+    member();
+    if (deskId === changeLog.deskId())
+      throw new ApiError('2409', 'A desk cannot revoke itself: revoke it from another desk.');
+    if (!site.desk(deskId)) throw new ApiError('3404', `There is no desk ${deskId} in this site.`);
+    writes.run(() => site.revoke(deskId, deps.now()));
+  }
+
+  return {
+    create,
+    invite,
+    describe,
+    revoke,
+    isMember: (): boolean => site.site() !== undefined,
+    acceptJoin,
+    join,
+    credentials: (): DeskCredentials | undefined => credentials,
+    /** The desk a peer's certificate belongs to, if it is a desk of the site that is not revoked. */
+    deskOf(fingerprint: string): DeskRow | undefined {
+      const desk = site.byFingerprint(fingerprint);
+      return desk && desk.revoked_at === null ? desk : undefined;
+    },
+    /**
+     * A desk of the site called: when it was last heard from is shown beside it, and the
+     * address it says it listens on is taken (a change, so that every desk learns it).
+     */
+    calledFrom(fingerprint: string, request: { address: string | null; have: Record<string, number> }): void {
+      const desk = site.byFingerprint(fingerprint)!;
+      const said = request.address === null ? undefined : parsePeerAddress(request.address);
+      writes.run(() => {
+        site.heardFrom(desk.desk_id, deps.now());
+        site.theyHave(desk.desk_id, request.have);
+        if (said && said !== desk.address) site.setAddress(desk.desk_id, said);
+      });
+    },
+    /** Sets where this desk reaches another desk, over any address it learnt (DHCP moved it). */
+    setAddressFor(deskId: string, address: string): void {
+      member();
+      if (!site.desk(deskId)) throw new ApiError('3404', `There is no desk ${deskId} in this site.`);
+      writes.run(() => site.setAddressOverride(deskId, address));
+    },
+    /** The address this desk last listened for peers on, if it did. */
+    lastAddress: (): string | null => site.desk(changeLog.deskId())?.address ?? null,
+    /** Where this desk listens for peers now: told to the other desks when it moved. */
+    listeningAt(address: string): void {
+      const me = site.desk(changeLog.deskId());
+      if (me && me.address !== address) writes.run(() => site.setAddress(me.desk_id, address));
+    },
+  };
+}
+
+export type SiteService = ReturnType<typeof siteService>;

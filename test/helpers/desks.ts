@@ -1,0 +1,75 @@
+import Database from 'better-sqlite3';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { DATABASE_FILE } from '../../src/server/context';
+
+const ENTRY = path.resolve(__dirname, '../../src/cli/index.ts');
+
+/** The command line, as staff run it on a kiosk: its own process. Resolves with what it printed; rejects with its error output. */
+export async function cli(...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+    env: { ...process.env, FRONTDESK_LOG: 'silent' },
+  });
+  return stdout;
+}
+
+/** Waits until `check` holds (it throws or returns false until then), for at most `ms`. */
+export async function eventually<T>(check: () => Promise<T | false>, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const result = await check();
+      if (result !== false) return result;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`not within ${ms} ms${last instanceof Error ? `: ${last.message}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Everything a desk holds of its site, read from its data folder by another connection:
+ * every replicated row in a fixed order (without what is only this desk's: its row numbers,
+ * sessions, what it last heard) and the SHA-256 of every photo file. Two desks that have
+ * converged have equal dumps; a digest the code computed about itself would prove nothing.
+ */
+export function dumpDesk(dataDir: string): Record<string, unknown> {
+  const db = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true });
+  try {
+    const rows = (sql: string) => db.prepare(sql).all();
+    const photos: Record<string, string> = {};
+    const root = path.join(dataDir, 'photos');
+    for (const kind of ['originals', 'thumbs']) {
+      const walk = (dir: string): void => {
+        for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+          const full = path.join(dir, entry.name);
+          if (entry.isDirectory()) walk(full);
+          else photos[`${kind}/${entry.name}`] = createHash('sha256').update(fs.readFileSync(full)).digest('hex');
+        }
+      };
+      walk(path.join(root, kind));
+    }
+    return {
+      site: rows('SELECT site_id, name FROM site'),
+      desks: rows('SELECT desk_id, name, fingerprint, address, revoked_at FROM desks ORDER BY desk_id'),
+      visitors: rows(
+        `SELECT v.visitor_id, v.card_no, v.name, v.mobile, v.purpose, v.visitee_no, v.entry_at, v.exit_at, v.exit_kind,
+                v.created_by, v.erased_at, p.format, p.width, p.height, p.bytes, hex(p.thumbhash) AS thumbhash
+           FROM visitors v LEFT JOIN photos p ON p.visitor_seq = v.seq ORDER BY v.visitor_id`,
+      ),
+      hosts: rows('SELECT * FROM visitees ORDER BY visitee_no'),
+      accounts: rows('SELECT id, username, password_hash, role, active, created_at FROM users ORDER BY id'),
+      settings: rows('SELECT * FROM settings ORDER BY key'),
+      expected: rows('SELECT * FROM expected_visits ORDER BY expected_id'),
+      photos,
+    };
+  } finally {
+    db.close();
+  }
+}

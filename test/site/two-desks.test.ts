@@ -1,0 +1,249 @@
+import https from 'node:https';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openContext } from '../../src/server/context';
+import { cli, dumpDesk, eventually } from '../helpers/desks';
+import { makeImage } from '../helpers/images';
+import { checkInForm, signIn, STAFF, tempDataDir } from '../helpers/server';
+import { spawnServer, stopServer, type ServerProcess } from '../reliability/server-process';
+
+interface Listed {
+  visitor_id: string;
+  name: string;
+  exit_time: string | null;
+  erased: boolean;
+  has_photo: boolean;
+}
+
+/** A desk under test: its server process, its folder and a staff token. */
+class Desk {
+  token = '';
+  constructor(
+    readonly dataDir: string,
+    public server: ServerProcess,
+  ) {}
+
+  async signIn(): Promise<void> {
+    this.token = await signIn(this.server.url, STAFF.username, STAFF.password);
+  }
+
+  api(path: string, init: RequestInit = {}): Promise<Response> {
+    return fetch(this.server.url + path, {
+      ...init,
+      headers: { authorization: `Token ${this.token}`, ...(init.headers as Record<string, string>) },
+    });
+  }
+
+  async json<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const response = await this.api(path, init);
+    if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
+  async log(): Promise<Listed[]> {
+    return (await this.json<{ data: Listed[] }>('/v1/log/?limit=100')).data;
+  }
+
+  async checkIn(name: string, card: number): Promise<string> {
+    const body = checkInForm(await makeImage('jpeg', 160, 120, card), { name, cardno: String(card) });
+    return (await this.json<{ visitor_id: string }>('/v1/add/', { method: 'POST', body })).visitor_id;
+  }
+}
+
+/**
+ * Two desks of one site, each its own server process over its own data folder, pairing and
+ * converging over their TLS peer listeners (shared/API.md Part 3).
+ */
+describe('one site, two desks', () => {
+  let front: Desk;
+  let side: Desk;
+
+  beforeAll(async () => {
+    const frontDir = tempDataDir();
+    const setup = await openContext({ dataDir: frontDir });
+    await setup.auth.createFirstUser(STAFF.username, STAFF.password);
+    setup.close();
+    await cli('site', 'create', '--name', 'Head office', '--data-dir', frontDir);
+    front = new Desk(frontDir, await spawnServer(frontDir, { peerPort: 0 }));
+    // The code is made while the inviting desk runs, by another process on its folder.
+    const code = (await cli('site', 'invite', '--data-dir', frontDir)).trim().split('\n').at(-1)!;
+    const sideDir = tempDataDir();
+    await cli(
+      'site',
+      'join',
+      '--peer',
+      front.server.peerAddress!,
+      '--code',
+      code,
+      '--name',
+      'Side door',
+      '--data-dir',
+      sideDir,
+    );
+    side = new Desk(sideDir, await spawnServer(sideDir, { peerPort: 0 }));
+    await front.signIn();
+    await side.signIn();
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([front, side].filter(Boolean).map((desk) => stopServer(desk.server)));
+  });
+
+  it('lets the new desk sign in with the site’s staff accounts at once', () => {
+    expect(side.token).toMatch(/\S{20,}/);
+  });
+
+  it('shows a check-in at either desk on the other, with its photo', async () => {
+    const atFront = await front.checkIn('Frida Front', 11);
+    const atSide = await side.checkIn('Simon Side', 12);
+    for (const [desk, id] of [
+      [side, atFront],
+      [front, atSide],
+    ] as const) {
+      const found = await eventually(
+        async () => (await desk.log()).find((visitor) => visitor.visitor_id === id) ?? false,
+      );
+      expect(found.has_photo).toBe(true);
+      expect((await desk.api(`/v1/photo/thumb/${id}`)).status).toBe(200);
+    }
+  }, 60_000);
+
+  it('puts everyone either desk knows on a roll call started at the other', async () => {
+    const id = await front.checkIn('Rosa Roll', 13);
+    await eventually(async () => (await side.log()).some((visitor) => visitor.visitor_id === id));
+    const roll = await side.json<{ data: { evacuation_id: number; people: { visitor_id: string }[] } }>(
+      '/v1/evacuations',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'drill' }) },
+    );
+    expect(roll.data.people.map((person) => person.visitor_id)).toContain(id);
+    await side.api(`/v1/evacuations/${roll.data.evacuation_id}/close`, { method: 'POST' });
+  }, 60_000);
+
+  it('signs a visitor out everywhere from either desk, and erases them everywhere', async () => {
+    const id = await front.checkIn('Eve Erase', 14);
+    await eventually(async () => (await side.log()).some((visitor) => visitor.visitor_id === id));
+    expect((await side.api(`/v1/exit/${id}`)).status).toBe(200);
+    await eventually(async () => (await front.log()).find((visitor) => visitor.visitor_id === id)?.exit_time != null);
+
+    const erased = await front.api(`/v1/admin/visitors/${id}/erase`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'request' }),
+    });
+    expect(erased.status).toBe(200);
+    const there = await eventually(
+      async () => (await side.log()).find((visitor) => visitor.visitor_id === id && visitor.erased) ?? false,
+    );
+    expect(there.name).toBe('Erased visitor');
+    await eventually(async () => (await side.api(`/v1/photo/thumb/${id}`)).status === 404);
+  }, 60_000);
+
+  it('ends an account’s sessions on the other desk when it is deactivated at one', async () => {
+    const made = await front.json<{ data: { user_id: number } }>('/v1/admin/users', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'temp', password: 'a temp password', role: 'reception' }),
+    });
+    const token = await eventually(() => signIn(side.server.url, 'temp', 'a temp password'));
+    const asTemp = () => fetch(`${side.server.url}/v1/get/`, { headers: { authorization: `Token ${token}` } });
+    expect((await asTemp()).status).toBe(200);
+    await front.api(`/v1/admin/users/${made.data.user_id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ active: false }),
+    });
+    await eventually(async () => (await asTemp()).status === 401);
+  }, 60_000);
+
+  it('holds the same site at both desks once they have exchanged everything', async () => {
+    await eventually(async () => {
+      const [a, b] = [dumpDesk(front.dataDir), dumpDesk(side.dataDir)];
+      expect(b).toEqual(a);
+      return true;
+    });
+    expect((dumpDesk(front.dataDir).visitors as unknown[]).length).toBeGreaterThan(3);
+  }, 60_000);
+
+  it('lists the site’s desks with when each was last heard from, and nothing pending once they have exchanged all', async () => {
+    interface SiteData {
+      data: {
+        desk_id: string;
+        desks: {
+          desk_id: string;
+          name: string;
+          last_heard_time: string | null;
+          pending_to: number;
+          pending_from: number;
+        }[];
+      };
+    }
+    const site = await eventually(async () => {
+      const found = await front.json<SiteData>('/v1/admin/site');
+      const other = found.data.desks.find((desk) => desk.desk_id !== found.data.desk_id)!;
+      return other.last_heard_time !== null && other.pending_to === 0 && other.pending_from === 0 && found;
+    });
+    expect(site.data.desks.map((desk) => desk.name)).toContain('Side door');
+  }, 60_000);
+
+  it('answers nothing on the peer listener to a caller without a desk’s certificate, nor the staff API', async () => {
+    const call = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        https
+          .get(`${front.server.peerAddress}${path}`, { rejectUnauthorized: false }, (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          })
+          .on('error', reject);
+      });
+    expect(await call('/peer/v1/photos/aaaaaaaaaaaaaaaaaaaaaa/thumb')).toBe(403);
+    // The staff API is not on this listener: refused like anything without a peer route's say-so.
+    expect(await call('/v1/get/')).toBe(403);
+  });
+
+  it('refuses a wrong code, a used one, and a desk that is not the one that made the code', async () => {
+    const fresh = tempDataDir();
+    const join = (code: string, peer = front.server.peerAddress!) =>
+      cli('site', 'join', '--peer', peer, '--code', code, '--name', 'Intruder', '--data-dir', fresh);
+    await expect(join('0000-0000-0000-0000-0000-0000-0000-0000')).rejects.toThrow(/not the desk that made this code/);
+
+    const code = (await cli('site', 'invite', '--data-dir', front.dataDir)).trim().split('\n').at(-1)!;
+    // Another site's desk in the middle, with the code of this one: it presents another certificate.
+    const otherDir = tempDataDir();
+    await cli('site', 'create', '--name', 'Elsewhere', '--data-dir', otherDir);
+    const other = await spawnServer(otherDir, { peerPort: 0 });
+    try {
+      await expect(join(code, other.peerAddress)).rejects.toThrow(/not the desk that made this code/);
+    } finally {
+      await stopServer(other);
+    }
+    // A code with the right fingerprint but a wrong secret; guessing again at once is throttled.
+    const wrong = `0000-0000-0000-0000${code.slice(19)}`;
+    await expect(join(wrong)).rejects.toThrow(/wrong, used or expired/);
+    await expect(join(wrong)).rejects.toThrow(/Too many wrong join codes/);
+    // The right code joins once; a second desk with the same code is refused.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await join(code);
+    const again = tempDataDir();
+    await expect(
+      cli('site', 'join', '--peer', front.server.peerAddress!, '--code', code, '--name', 'Again', '--data-dir', again),
+    ).rejects.toThrow(/wrong, used or expired/);
+    expect(dumpDesk(fresh).accounts).toEqual(dumpDesk(front.dataDir).accounts);
+  }, 60_000);
+
+  it('revokes a desk: from then on it is sent nothing and nothing it sends is taken', async () => {
+    const site = await front.json<{ data: { desk_id: string; desks: { desk_id: string; name: string }[] } }>(
+      '/v1/admin/site',
+    );
+    const sideId = site.data.desks.find((desk) => desk.name === 'Side door')!.desk_id;
+    const revoked = await front.json<{ data: { desks: { desk_id: string; revoked: boolean }[] } }>(
+      `/v1/admin/site/desks/${sideId}/revoke`,
+      { method: 'POST' },
+    );
+    expect(revoked.data.desks.find((desk) => desk.desk_id === sideId)?.revoked).toBe(true);
+    const fromFront = await front.checkIn('After Revoke', 21);
+    const fromSide = await side.checkIn('Revoked Desk', 22);
+    // Both desks keep asking every second: a few rounds, and neither has the other's.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect((await side.log()).some((visitor) => visitor.visitor_id === fromFront)).toBe(false);
+    expect((await front.log()).some((visitor) => visitor.visitor_id === fromSide)).toBe(false);
+  }, 60_000);
+});
