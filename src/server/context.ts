@@ -132,7 +132,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
     const replicating: Replication = replication({
       writes,
       changeLog,
-      convergence: convergence({ replica, changeLog, visitors, erasures, now }),
+      convergence: convergence({ replica, changeLog, visitors, erasures, intents, now }),
       site: siteRows,
       visitors,
       intents,
@@ -141,17 +141,19 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       now,
       afterApply: (applied) => {
         const erased: string[] = [];
+        let filesQueued = false;
         for (const effect of applied) {
           if (effect.kind === 'visitor') {
             announceVisitor({ visitors, events }, effect.event, effect.visitorId);
             if (effect.event === 'visitor.erased') erased.push(effect.visitorId);
+            filesQueued ||= effect.filesQueued;
           } else if (effect.kind === 'expected') {
             events.publish({ type: 'expected.changed', expected_id: effect.expectedId });
           } else if (effect.kind === 'account' && effect.sessionsEnded) {
             auth.sessionsEnded();
           }
         }
-        if (erased.length > 0) void erasure.erasedElsewhere(erased);
+        if (erased.length > 0 || filesQueued) void erasure.erasedElsewhere(erased);
       },
     });
     const site = siteService({

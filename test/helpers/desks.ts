@@ -4,7 +4,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { DATABASE_FILE } from '../../src/server/context';
+import { DATABASE_FILE, openContext } from '../../src/server/context';
+import { spawnServer, type ServerProcess } from '../reliability/server-process';
+import { makeImage } from './images';
+import { checkInForm, signIn, STAFF, tempDataDir } from './server';
 
 const ENTRY = path.resolve(__dirname, '../../src/cli/index.ts');
 
@@ -59,7 +62,7 @@ export function dumpDesk(dataDir: string): Record<string, unknown> {
       site: rows('SELECT site_id, name FROM site'),
       desks: rows('SELECT desk_id, name, fingerprint, address, revoked_at FROM desks ORDER BY desk_id'),
       visitors: rows(
-        `SELECT v.visitor_id, v.card_no, v.name, v.mobile, v.purpose, v.visitee_no, v.entry_at, v.exit_at, v.exit_kind,
+        `SELECT v.visitor_id, v.card_no, v.name, v.mobile, v.purpose, v.visitee_no, v.entry_at, v.exit_at, v.exit_kind, v.undone_exits,
                 v.created_by, v.erased_at, p.format, p.width, p.height, p.bytes, hex(p.thumbhash) AS thumbhash
            FROM visitors v LEFT JOIN photos p ON p.visitor_seq = v.seq ORDER BY v.visitor_id`,
       ),
@@ -72,4 +75,83 @@ export function dumpDesk(dataDir: string): Record<string, unknown> {
   } finally {
     db.close();
   }
+}
+
+export interface Listed {
+  visitor_id: string;
+  name: string;
+  exit_time: string | null;
+  erased: boolean;
+  has_photo: boolean;
+}
+
+/** A desk under test: its server process, its folder and a staff token. */
+export class Desk {
+  token = '';
+  constructor(
+    readonly dataDir: string,
+    public server: ServerProcess,
+  ) {}
+
+  async signIn(): Promise<void> {
+    this.token = await signIn(this.server.url, STAFF.username, STAFF.password);
+  }
+
+  api(path: string, init: RequestInit = {}): Promise<Response> {
+    return fetch(this.server.url + path, {
+      ...init,
+      headers: { authorization: `Token ${this.token}`, ...(init.headers as Record<string, string>) },
+    });
+  }
+
+  async json<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const response = await this.api(path, init);
+    if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
+  async log(): Promise<Listed[]> {
+    return (await this.json<{ data: Listed[] }>('/v1/log/?limit=100')).data;
+  }
+
+  async checkIn(name: string, card: number): Promise<string> {
+    const body = checkInForm(await makeImage('jpeg', 160, 120, card), { name, cardno: String(card) });
+    return (await this.json<{ visitor_id: string }>('/v1/add/', { method: 'POST', body })).visitor_id;
+  }
+}
+
+/** A new data folder made the first desk of a new site (with the test's staff account), serving with its peer listener. */
+export async function firstDesk(site: string): Promise<Desk> {
+  const dataDir = tempDataDir();
+  const setup = await openContext({ dataDir });
+  await setup.auth.createFirstUser(STAFF.username, STAFF.password);
+  setup.close();
+  await cli('site', 'create', '--name', site, '--data-dir', dataDir);
+  const desk = new Desk(dataDir, await spawnServer(dataDir, { peerPort: 0 }));
+  await desk.signIn();
+  return desk;
+}
+
+/**
+ * A new desk joined to the site through `inviter`, serving: the code made by another process
+ * on the inviting desk's folder while it runs, as `site invite` is used.
+ */
+export async function joinedDesk(inviter: Desk, name: string): Promise<Desk> {
+  const code = (await cli('site', 'invite', '--data-dir', inviter.dataDir)).trim().split('\n').at(-1)!;
+  const dataDir = tempDataDir();
+  await cli(
+    'site',
+    'join',
+    '--peer',
+    inviter.server.peerAddress!,
+    '--code',
+    code,
+    '--name',
+    name,
+    '--data-dir',
+    dataDir,
+  );
+  const desk = new Desk(dataDir, await spawnServer(dataDir, { peerPort: 0 }));
+  await desk.signIn();
+  return desk;
 }

@@ -1,53 +1,8 @@
 import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openContext } from '../../src/server/context';
-import { cli, dumpDesk, eventually } from '../helpers/desks';
-import { makeImage } from '../helpers/images';
-import { checkInForm, signIn, STAFF, tempDataDir } from '../helpers/server';
-import { spawnServer, stopServer, type ServerProcess } from '../reliability/server-process';
-
-interface Listed {
-  visitor_id: string;
-  name: string;
-  exit_time: string | null;
-  erased: boolean;
-  has_photo: boolean;
-}
-
-/** A desk under test: its server process, its folder and a staff token. */
-class Desk {
-  token = '';
-  constructor(
-    readonly dataDir: string,
-    public server: ServerProcess,
-  ) {}
-
-  async signIn(): Promise<void> {
-    this.token = await signIn(this.server.url, STAFF.username, STAFF.password);
-  }
-
-  api(path: string, init: RequestInit = {}): Promise<Response> {
-    return fetch(this.server.url + path, {
-      ...init,
-      headers: { authorization: `Token ${this.token}`, ...(init.headers as Record<string, string>) },
-    });
-  }
-
-  async json<T>(path: string, init: RequestInit = {}): Promise<T> {
-    const response = await this.api(path, init);
-    if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
-    return (await response.json()) as T;
-  }
-
-  async log(): Promise<Listed[]> {
-    return (await this.json<{ data: Listed[] }>('/v1/log/?limit=100')).data;
-  }
-
-  async checkIn(name: string, card: number): Promise<string> {
-    const body = checkInForm(await makeImage('jpeg', 160, 120, card), { name, cardno: String(card) });
-    return (await this.json<{ visitor_id: string }>('/v1/add/', { method: 'POST', body })).visitor_id;
-  }
-}
+import { cli, dumpDesk, eventually, firstDesk, joinedDesk, type Desk } from '../helpers/desks';
+import { signIn, tempDataDir } from '../helpers/server';
+import { spawnServer, stopServer } from '../reliability/server-process';
 
 /**
  * Two desks of one site, each its own server process over its own data folder, pairing and
@@ -58,30 +13,8 @@ describe('one site, two desks', () => {
   let side: Desk;
 
   beforeAll(async () => {
-    const frontDir = tempDataDir();
-    const setup = await openContext({ dataDir: frontDir });
-    await setup.auth.createFirstUser(STAFF.username, STAFF.password);
-    setup.close();
-    await cli('site', 'create', '--name', 'Head office', '--data-dir', frontDir);
-    front = new Desk(frontDir, await spawnServer(frontDir, { peerPort: 0 }));
-    // The code is made while the inviting desk runs, by another process on its folder.
-    const code = (await cli('site', 'invite', '--data-dir', frontDir)).trim().split('\n').at(-1)!;
-    const sideDir = tempDataDir();
-    await cli(
-      'site',
-      'join',
-      '--peer',
-      front.server.peerAddress!,
-      '--code',
-      code,
-      '--name',
-      'Side door',
-      '--data-dir',
-      sideDir,
-    );
-    side = new Desk(sideDir, await spawnServer(sideDir, { peerPort: 0 }));
-    await front.signIn();
-    await side.signIn();
+    front = await firstDesk('Head office');
+    side = await joinedDesk(front, 'Side door');
   }, 60_000);
 
   afterAll(async () => {

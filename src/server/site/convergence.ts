@@ -1,5 +1,6 @@
 import type { ChangeKind, ChangeLogRepository } from '../db/repositories/change-log';
 import type { ErasuresRepository } from '../db/repositories/erasures';
+import type { PhotoIntentsRepository } from '../db/repositories/photo-intents';
 import type { ReplicaRepository } from '../db/repositories/replica';
 import type { VisitorsRepository } from '../db/repositories/visitors';
 import { fingerprintOf } from './desk-certificate';
@@ -14,6 +15,8 @@ export type Applied =
       kind: 'visitor';
       visitorId: string;
       event: 'visitor.checkin' | 'visitor.exit' | 'visitor.erased' | 'visitor.updated';
+      /** Files fetched for them that no row names were queued for deletion. */
+      filesQueued: boolean;
     }
   | { kind: 'expected'; expectedId: number }
   | { kind: 'account'; sessionsEnded: boolean }
@@ -31,9 +34,10 @@ export function convergence(deps: {
   changeLog: ChangeLogRepository;
   visitors: VisitorsRepository;
   erasures: ErasuresRepository;
+  intents: PhotoIntentsRepository;
   now: () => number;
 }) {
-  const { replica, changeLog, visitors, erasures } = deps;
+  const { replica, changeLog, visitors, erasures, intents } = deps;
 
   /** A thing as this desk holds it, with its version; undefined when there is no such thing. */
   function read(kind: ChangeKind, key: string): Thing | undefined {
@@ -87,8 +91,10 @@ export function convergence(deps: {
     changeLog.observe(thing.version);
     if (newer) changeLog.setVersion(thing.kind, thing.key, thing.version);
     switch (thing.kind) {
-      case 'visitor':
-        return { kind: 'visitor', visitorId: thing.key, event: applyVisitor(thing.state, newer) };
+      case 'visitor': {
+        const event = applyVisitor(thing.state, newer);
+        return { kind: 'visitor', visitorId: thing.key, event, filesQueued: settleFetchedPhoto(thing.key) };
+      }
       case 'account': {
         const local = replica.account(thing.state.id);
         // Deactivation and a new password end sessions as soon as they arrive, whichever change is the latest.
@@ -122,48 +128,68 @@ export function convergence(deps: {
     }
   }
 
+  /**
+   * A photo fetched for a visitor (site/replication.ts) whose batch did not commit with it
+   * (the link failed before the batch, and the visitor came erased later) is named by no
+   * row: its files are queued for deletion with the intent's end, in the same unit.
+   */
+  function settleFetchedPhoto(visitorId: string): boolean {
+    const fetched = intents.of(visitorId);
+    if (!fetched) return false;
+    intents.remove(visitorId);
+    if (visitors.photoOf(visitorId)?.format) return false;
+    erasures.queueDeletion(visitorId, fetched.format);
+    return true;
+  }
+
   function applyVisitor(
     state: VisitorState,
     newer: boolean,
   ): 'visitor.checkin' | 'visitor.exit' | 'visitor.erased' | 'visitor.updated' {
-    const local = visitors.byId(state.visitor_id);
-    if (!local) {
+    const record = visitors.byId(state.visitor_id);
+    if (!record) {
       const photo =
         state.erased_at === null && state.photo
           ? { ...state.photo, thumbhash: Buffer.from(state.photo.thumbhash, 'base64') }
           : null;
-      visitors.insert({ ...state, exit_at: state.exit_at, exit_kind: state.exit_kind }, photo);
+      visitors.insert(state, photo);
+      if (state.undone_exits.length > 0) replica.setExit(state.visitor_id, state, state.undone_exits);
       return state.erased_at === null ? 'visitor.checkin' : 'visitor.erased';
     }
-    // Erased here: nothing of them comes back, whatever arrives later.
-    if (local.erased_at !== null) return 'visitor.updated';
-    if (state.erased_at !== null) {
-      erasures.eraseVisitor(local, state.erased_at);
-      return 'visitor.erased';
-    }
-    let event: 'visitor.exit' | 'visitor.updated' = 'visitor.updated';
-    // Two exits: the first wins. An exit against none: the latest change says which (an exit, or one undone).
-    const exit =
-      state.exit_at !== null && local.exit_at !== null
-        ? state.exit_at < local.exit_at
-          ? state
-          : local
-        : newer
-          ? state
-          : local;
-    if (exit.exit_at !== local.exit_at || exit.exit_kind !== local.exit_kind) {
-      replica.setExit(state.visitor_id, exit.exit_at, exit.exit_kind);
-      if (local.exit_at === null) event = 'visitor.exit';
-    }
-    if (
+    const local = replica.visitor(state.visitor_id)!;
+    let event: 'visitor.exit' | 'visitor.erased' | 'visitor.updated' = 'visitor.updated';
+    // An erasure wins over everything, and nothing of the person comes back after it.
+    if (local.erased_at === null && state.erased_at !== null) {
+      erasures.eraseVisitor(record, state.erased_at);
+      event = 'visitor.erased';
+    } else if (
       newer &&
+      local.erased_at === null &&
+      state.erased_at === null &&
       (state.name !== local.name ||
         state.mobile !== local.mobile ||
         state.purpose !== local.purpose ||
         state.card_no !== local.card_no ||
         state.visitee_no !== local.visitee_no)
     ) {
-      visitors.correct(local, state);
+      // A correction: the latest wins.
+      visitors.correct(record, state);
+    }
+    // Exits, erased or not (times stay for head counts): an exit recorded anywhere stands
+    // unless it was undone somewhere, and of two the first wins.
+    const undone = [...new Set([...local.undone_exits, ...state.undone_exits])].sort((a, b) => a - b);
+    const standing = [local, state].filter((side) => side.exit_at !== null && !undone.includes(side.exit_at));
+    const exit = standing.reduce<{ exit_at: number | null; exit_kind: VisitorState['exit_kind'] }>(
+      (first, side) => (first.exit_at === null || side.exit_at! < first.exit_at ? side : first),
+      { exit_at: null, exit_kind: null },
+    );
+    if (
+      exit.exit_at !== local.exit_at ||
+      exit.exit_kind !== local.exit_kind ||
+      undone.length !== local.undone_exits.length
+    ) {
+      replica.setExit(state.visitor_id, exit, undone);
+      if (local.exit_at === null && exit.exit_at !== null && event === 'visitor.updated') event = 'visitor.exit';
     }
     return event;
   }

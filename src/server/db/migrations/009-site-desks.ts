@@ -14,6 +14,8 @@ import type { Migration } from '../migration';
  *   heard of, so its clock never goes back when the wall clock does.
  * - `this_desk.id_base`: numbered objects (hosts, accounts, expected visits) made at this
  *   desk take their numbers above it, so numbers made at two desks never collide.
+ * - `visitors.undone_exits`: the exits undone (Corrections), so that an undo made at one desk
+ *   is not reverted by the exit another desk still holds.
  * - A card held twice on the premises is allowed from now on: two desks that were apart may
  *   hand out the same card, and both check-ins stay. Each desk still refuses, under its write
  *   lock, to hand out a card it knows is held.
@@ -56,6 +58,10 @@ export const siteDesks: Migration = {
         version TEXT NOT NULL,
         PRIMARY KEY (kind, key)
       ) STRICT, WITHOUT ROWID;
+
+      -- Exits undone at any desk (a JSON array of their times): an exit once recorded stands
+      -- everywhere unless it is one of these (site/convergence.ts).
+      ALTER TABLE visitors ADD COLUMN undone_exits TEXT;
 
       DROP INDEX visitors_card_on_site;
       CREATE INDEX visitors_card_on_site ON visitors(card_no) WHERE exit_at IS NULL;

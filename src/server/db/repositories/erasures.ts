@@ -89,6 +89,10 @@ export function erasuresRepository(db: Db, hooks: { photoDropped: (visitorId: st
       return dropPhoto(visitor.seq, visitor.visitor_id);
     },
     dropPhoto,
+    /** Queues files that no row will ever name (a photo fetched for a visitor who arrived erased). */
+    queueDeletion: (visitorId: string, format: ImageFormat): void => {
+      addDeletion.run(visitorId, format);
+    },
     /** Visits that entered before `cutoff`, have ended and are not erased yet, a batch at a time. */
     expiredVisits: (cutoff: number, limit: number) => expiredVisits.all(cutoff, limit),
     /** Photos of visitors who left before `cutoff`, a batch at a time. */

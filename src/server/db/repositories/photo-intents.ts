@@ -7,9 +7,12 @@ export interface PhotoIntent {
 }
 
 export function photoIntentsRepository(db: Db) {
+  // A photo fetched again from another desk, after a fetch that did not reach its commit, takes the intent over.
   const insert = db.prepare<[string, string, number]>(
-    'INSERT INTO photo_intents (visitor_id, format, created_at) VALUES (?, ?, ?)',
+    `INSERT INTO photo_intents (visitor_id, format, created_at) VALUES (?, ?, ?)
+     ON CONFLICT (visitor_id) DO UPDATE SET format = excluded.format, created_at = excluded.created_at`,
   );
+  const one = db.prepare<[string], PhotoIntent>('SELECT visitor_id, format FROM photo_intents WHERE visitor_id = ?');
   const remove = db.prepare<[string]>('DELETE FROM photo_intents WHERE visitor_id = ?');
   const all = db.prepare<[], PhotoIntent>('SELECT visitor_id, format FROM photo_intents');
   const visitorExists = db.prepare<[string], { one: 1 }>('SELECT 1 AS one FROM visitors WHERE visitor_id = ?');
@@ -18,6 +21,7 @@ export function photoIntentsRepository(db: Db) {
     add: (visitorId: string, format: ImageFormat, now: number): void => {
       insert.run(visitorId, format, now);
     },
+    of: (visitorId: string): PhotoIntent | undefined => one.get(visitorId),
     remove: (visitorId: string): void => {
       remove.run(visitorId);
     },

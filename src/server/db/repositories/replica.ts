@@ -12,9 +12,9 @@ type Stored<T> = Omit<T, 'active'> & { active: number };
  * is only their SQL. Every write runs inside the unit of work that applies a batch.
  */
 export function replicaRepository(db: Db) {
-  const visitor = db.prepare<[string], Omit<VisitorState, 'photo'> & Record<string, unknown>>(
+  const visitor = db.prepare<[string], Omit<VisitorState, 'photo' | 'undone_exits'> & Record<string, unknown>>(
     `SELECT v.visitor_id, v.card_no, v.name, v.mobile, v.purpose, v.visitee_no, v.entry_at, v.exit_at, v.exit_kind,
-            v.created_by, v.erased_at, p.format, p.width, p.height, p.bytes, p.thumbhash
+            v.undone_exits, v.created_by, v.erased_at, p.format, p.width, p.height, p.bytes, p.thumbhash
        FROM visitors v LEFT JOIN photos p ON p.visitor_seq = v.seq WHERE v.visitor_id = ?`,
   );
   const host = db.prepare<[number], Stored<StateOf<'host'>>>(
@@ -66,17 +66,18 @@ export function replicaRepository(db: Db) {
      ON CONFLICT (desk_id) DO UPDATE SET name = excluded.name, fingerprint = excluded.fingerprint,
        certificate = excluded.certificate, address = excluded.address, revoked_at = excluded.revoked_at`,
   );
-  const setExit = db.prepare<[number | null, string | null, string]>(
-    'UPDATE visitors SET exit_at = ?, exit_kind = ? WHERE visitor_id = ?',
+  const setExit = db.prepare<[number | null, string | null, string | null, string]>(
+    'UPDATE visitors SET exit_at = ?, exit_kind = ?, undone_exits = ? WHERE visitor_id = ?',
   );
 
   return {
     visitor(visitorId: string): VisitorState | undefined {
       const row = visitor.get(visitorId);
       if (!row) return undefined;
-      const { format, width, height, bytes, thumbhash, ...rest } = row;
+      const { format, width, height, bytes, thumbhash, undone_exits, ...rest } = row;
       return {
-        ...(rest as Omit<VisitorState, 'photo'>),
+        ...(rest as Omit<VisitorState, 'photo' | 'undone_exits'>),
+        undone_exits: undone_exits === null ? [] : (JSON.parse(undone_exits as string) as number[]),
         photo:
           format === null
             ? null
@@ -124,8 +125,8 @@ export function replicaRepository(db: Db) {
     writeDesk(state: DeskState, fingerprint: string): void {
       upsertDesk.run({ ...state, fingerprint });
     },
-    setExit(visitorId: string, exitAt: number | null, kind: string | null): void {
-      setExit.run(exitAt, kind, visitorId);
+    setExit(visitorId: string, exit: { exit_at: number | null; exit_kind: string | null }, undone: number[]): void {
+      setExit.run(exit.exit_at, exit.exit_kind, undone.length === 0 ? null : JSON.stringify(undone), visitorId);
     },
   };
 }

@@ -234,7 +234,8 @@ export function visitorsRepository(db: Db) {
        FROM visitors v LEFT JOIN visitees e ON e.visitee_no = v.visitee_no WHERE v.seq = ?`,
   );
   const undoExit = db.prepare<[string, number]>(
-    `UPDATE visitors SET exit_at = NULL, exit_kind = NULL
+    `UPDATE visitors SET exit_at = NULL, exit_kind = NULL,
+            undone_exits = json_insert(coalesce(undone_exits, '[]'), '$[#]', exit_at)
       WHERE visitor_id = ? AND exit_kind = 'desk' AND exit_at >= ? AND erased_at IS NULL`,
   );
   // The lowest card not held on the premises: 1 if free, else the first number after a held

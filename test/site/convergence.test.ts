@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dumpDesk, eventually, firstDesk, joinedDesk, type Desk } from '../helpers/desks';
+import { FaultProxy, seededRandom, type LinkState } from '../helpers/fault-proxy';
+import { jsonRequest } from '../helpers/server';
+import { killHard, spawnServer, stopServer } from '../reliability/server-process';
+
+const json = (method: string, body: unknown): RequestInit => jsonRequest(method, body);
+
+/**
+ * Three desks in a line, front — middle — back: the front and back desks cannot reach each
+ * other at all, only the middle desk, and the two links go up, down and flaky under the
+ * work, with the middle desk killed (SIGKILL) and restarted half-way. Once the links heal,
+ * every desk must hold exactly the same site, with every check-in, exit and erasure any
+ * desk acknowledged: compared as complete dumps of the three data folders.
+ */
+describe('convergence after random faults', () => {
+  // Another seed, other faults: CONVERGENCE_SEED=n npx vitest run test/site/convergence.test.ts
+  const random = seededRandom(Number(process.env.CONVERGENCE_SEED ?? 20261206));
+  const desks: Desk[] = [];
+  const proxies: FaultProxy[] = [];
+  /** The two links, each a proxy per direction. */
+  const links: [FaultProxy, FaultProxy][] = [];
+
+  /** Makes `from` reach `to` only through a proxy of ours; returns it. */
+  async function route(from: Desk, to: Desk): Promise<FaultProxy> {
+    const target = new URL(to.server.peerAddress!);
+    const proxy = new FaultProxy({ host: target.hostname, port: Number(target.port) }, random);
+    proxies.push(proxy);
+    await setAddress(from, to, await proxy.start());
+    return proxy;
+  }
+
+  async function setAddress(from: Desk, to: Desk, address: string): Promise<void> {
+    const site = await to.json<{ data: { desk_id: string } }>('/v1/admin/site');
+    const set = await from.api(`/v1/admin/site/desks/${site.data.desk_id}/address`, json('PUT', { address }));
+    expect(set.status).toBe(200);
+  }
+
+  beforeAll(async () => {
+    const front = await firstDesk('Campus');
+    const middle = await joinedDesk(front, 'Middle');
+    const back = await joinedDesk(middle, 'Back');
+    desks.push(front, middle, back);
+    links.push([await route(front, middle), await route(middle, front)]);
+    links.push([await route(middle, back), await route(back, middle)]);
+    // No way between the front and the back desks but through the middle one: a closed port.
+    const closed = await new FaultProxy({ host: '127.0.0.1', port: 9 }, random).start();
+    await setAddress(front, back, closed);
+    await setAddress(back, front, closed);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(desks.map((desk) => stopServer(desk.server)));
+    await Promise.all(proxies.map((proxy) => proxy.close()));
+  });
+
+  it('holds the same site at every desk, with everything acknowledged, once the links heal', async () => {
+    const checkedIn = new Map<string, string>();
+    const left = new Set<string>();
+    const erased = new Set<string>();
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const states: LinkState[] = ['up', 'up', 'down', 'flaky'];
+
+    for (let step = 0; step < 45; step++) {
+      if (step % 5 === 0) for (const link of links) link.forEach((proxy) => proxy.set(pick(states)));
+      if (step === 20) {
+        // The middle desk loses power in the middle of the work, and comes back on the same port.
+        const middle = desks[1]!;
+        await killHard(middle.server);
+        const port = Number(new URL(middle.server.peerAddress!).port);
+        middle.server = await spawnServer(middle.dataDir, { peerPort: port });
+      }
+      const desk = pick(desks);
+      const roll = random();
+      if (roll < 0.5 || checkedIn.size === 0) {
+        const name = `Visitor ${step}`;
+        checkedIn.set(await desk.checkIn(name, 100 + step), name);
+      } else if (roll < 0.75) {
+        // An exit at whichever desk, of someone it knows to be on the premises.
+        const here = (await desk.log()).filter((visitor) => visitor.exit_time === null && !visitor.erased);
+        if (here.length > 0) {
+          const id = pick(here).visitor_id;
+          if ((await desk.api(`/v1/exit/${id}`)).status === 200) left.add(id);
+        }
+      } else if (roll < 0.85) {
+        const known = (await desk.log()).filter((visitor) => !visitor.erased);
+        if (known.length > 0) {
+          const id = pick(known).visitor_id;
+          const done = await desk.api(`/v1/admin/visitors/${id}/erase`, json('POST', { reason: 'request' }));
+          if (done.status === 200) erased.add(id);
+        }
+      } else if (roll < 0.93) {
+        expect((await desk.api('/v1/admin/visitees', json('POST', { name: `Host ${step}` }))).status).toBe(201);
+      } else {
+        const size = pick(['62x100', '54x101', 'a6']);
+        expect((await desk.api('/v1/admin/settings', json('PATCH', { badge_size: size }))).status).toBe(200);
+      }
+    }
+
+    for (const link of links) link.forEach((proxy) => proxy.set('up'));
+    const dumps = await eventually(async () => {
+      const all = desks.map((desk) => dumpDesk(desk.dataDir));
+      expect(all[1]).toEqual(all[0]);
+      expect(all[2]).toEqual(all[0]);
+      return all;
+    }, 120_000);
+
+    const visitors = new Map(
+      (
+        dumps[0]!.visitors as { visitor_id: string; name: string; exit_at: number | null; erased_at: number | null }[]
+      ).map((visitor) => [visitor.visitor_id, visitor]),
+    );
+    for (const [id, name] of checkedIn) {
+      const visitor = visitors.get(id);
+      expect(visitor, `check-in of ${name}`).toBeDefined();
+      if (erased.has(id)) expect(visitor!.erased_at).not.toBeNull();
+      else expect(visitor!.name).toBe(name);
+      if (left.has(id)) expect(visitor!.exit_at).not.toBeNull();
+    }
+    expect(checkedIn.size).toBeGreaterThan(10);
+  }, 300_000);
+});
