@@ -243,7 +243,8 @@ export function buildCli(rendererDir: string): Command {
 }
 
 async function withContext(dataDir: string, work: (ctx: Awaited<ReturnType<typeof openContext>>) => Promise<void>) {
-  const ctx = await openContext({ dataDir: path.resolve(dataDir) });
+  // Beside a running desk: what it is writing now is not a leftover (context.ts).
+  const ctx = await openContext({ dataDir: path.resolve(dataDir), sweepInterrupted: false });
   try {
     await work(ctx);
   } finally {

@@ -44,6 +44,13 @@ export interface ContextOptions {
   now?: () => number;
   /** How often the automatic sign-out looks for visitors due (default AUTO_SIGNOUT_CHECK_MS). */
   choresIntervalMs?: number;
+  /**
+   * Whether this process clears what interrupted check-ins and photo fetches left (default
+   * true): the desk's own server does, at its start. A one-off command run beside a running
+   * desk (`site invite`, `user add`) must not: the photos the desk is writing at that moment
+   * look exactly like leftovers.
+   */
+  sweepInterrupted?: boolean;
 }
 
 /** Everything the API needs over one data directory: the database, the photo store, the services. */
@@ -114,7 +121,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       changes: { record: () => changeLog.record(now()), discard: changeLog.discardTouched },
       appendAudit: chain.append,
     });
-    await recoverInterruptedCheckIns(store, intents, writes);
+    if (options.sweepInterrupted ?? true) await recoverInterruptedCheckIns(store, intents, writes);
     const dataVersion = dataVersionReader(db);
     const events = deskEvents({ externalChangeCounter: dataVersion });
     const audit = auditTrail({ writes, log: auditLog });
@@ -241,7 +248,12 @@ export async function recoverInterruptedCheckIns(
   const temporary = await store.clearTemporaryFiles();
   const unfinished = intents.unfinished();
   for (const intent of unfinished) {
-    await store.removePhoto(intent.visitor_id, intent.format);
+    try {
+      await store.removePhoto(intent.visitor_id, intent.format);
+    } catch (error) {
+      // A row no Frontdesk wrote (a malformed ID) must not keep the desk from starting.
+      log.error({ err: error }, `could not remove the files of interrupted photo ${intent.visitor_id}`);
+    }
     writes.run(() => intents.remove(intent.visitor_id));
   }
   if (temporary + unfinished.length > 0) {

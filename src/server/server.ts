@@ -99,7 +99,7 @@ async function startPeers(
   context: AppContext,
   options: { host?: string; port?: number },
 ): Promise<{ address: string; close: () => Promise<void> } | undefined> {
-  if (!context.site.credentials()) return undefined;
+  if (!context.site.credentials() || !context.site.isMember()) return undefined;
   const host = options.host ?? '127.0.0.1';
   const last = context.site.lastAddress();
   const lastPort = last && new URL(last).hostname.replace(/^\[|\]$/g, '') === host ? Number(new URL(last).port) : 0;

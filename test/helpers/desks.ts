@@ -155,3 +155,23 @@ export async function joinedDesk(inviter: Desk, name: string): Promise<Desk> {
   await desk.signIn();
   return desk;
 }
+
+/** What differs between two dumps, section by section, in a few lines: what a failed convergence says. */
+export function dumpDifference(a: Record<string, unknown>, b: Record<string, unknown>): string | undefined {
+  const lines: string[] = [];
+  for (const section of Object.keys(a)) {
+    const left = JSON.stringify(a[section]);
+    const right = JSON.stringify(b[section]);
+    if (left === right) continue;
+    const items = (value: unknown): string[] =>
+      Array.isArray(value)
+        ? value.map((item) => JSON.stringify(item))
+        : Object.entries(value as Record<string, unknown>).map((entry) => JSON.stringify(entry));
+    const onlyLeft = items(a[section]).filter((item) => !items(b[section]).includes(item));
+    const onlyRight = items(b[section]).filter((item) => !items(a[section]).includes(item));
+    lines.push(
+      `${section}: only in the first ${onlyLeft.slice(0, 3).join(' ')}; only in the second ${onlyRight.slice(0, 3).join(' ')}`,
+    );
+  }
+  return lines.length === 0 ? undefined : lines.join('\n');
+}

@@ -8,6 +8,11 @@ export interface UnitOfWork {
   audit: (event: AuditEvent) => void;
   /** Runs once the change has committed: the open screens told, a memory of old rows forgotten. */
   afterCommit: (effect: () => void) => void;
+  /**
+   * Runs part of the unit under a savepoint: if it throws, what it did is undone and the
+   * rest of the unit goes on (a thing received from another desk that cannot be applied).
+   */
+  attempt: <T>(work: () => T) => { ok: true; value: T } | { ok: false; error: unknown };
 }
 
 export interface WriteOptions {
@@ -76,6 +81,14 @@ export function unitOfWork(deps: {
         unit: {
           audit: (event) => pending.audit.push(event),
           afterCommit: (effect) => pending.effects.push(effect),
+          attempt: (part) => {
+            try {
+              // A transaction inside a transaction is a savepoint in better-sqlite3.
+              return { ok: true, value: db.transaction(part)() };
+            } catch (error) {
+              return { ok: false, error };
+            }
+          },
         },
       };
       open = pending;

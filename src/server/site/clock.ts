@@ -11,8 +11,13 @@ const COUNTER_DIGITS = 6;
 
 export function nextReading(last: string, wallMs: number, deskId: string): string {
   const previous = parseReading(last);
-  const wall = Math.max(Math.floor(wallMs), previous.wall);
-  const counter = wall === previous.wall ? previous.counter + 1 : 0;
+  let wall = Math.max(Math.floor(wallMs), previous.wall);
+  let counter = wall === previous.wall ? previous.counter + 1 : 0;
+  // A million readings in one millisecond: the next millisecond, so the width never grows.
+  if (counter >= 10 ** COUNTER_DIGITS) {
+    wall += 1;
+    counter = 0;
+  }
   return `${String(wall).padStart(WALL_DIGITS, '0')}.${String(counter).padStart(COUNTER_DIGITS, '0')}.${deskId}`;
 }
 

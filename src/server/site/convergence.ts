@@ -1,10 +1,13 @@
 import type { ChangeKind, ChangeLogRepository } from '../db/repositories/change-log';
-import type { ErasuresRepository } from '../db/repositories/erasures';
+import { ERASED_NAME, type ErasuresRepository } from '../db/repositories/erasures';
 import type { PhotoIntentsRepository } from '../db/repositories/photo-intents';
 import type { ReplicaRepository } from '../db/repositories/replica';
 import type { VisitorsRepository } from '../db/repositories/visitors';
 import { fingerprintOf } from './desk-certificate';
 import type { Thing, VisitorState } from './protocol';
+
+type AccountState = Extract<Thing, { kind: 'account' }>['state'];
+type ExpectedState = Extract<Thing, { kind: 'expected' }>['state'];
 
 /** The order a batch is applied in: what others refer to first. */
 const RANK: Record<ChangeKind, number> = { desk: 0, account: 1, host: 2, setting: 3, visitor: 4, expected: 5 };
@@ -53,7 +56,7 @@ export function convergence(deps: {
       }
       case 'account': {
         const state = replica.account(Number(key));
-        return state && { kind, key, version, state };
+        return state && { kind, key, version, state: { ...state, versions: accountVersions(key) } };
       }
       case 'setting':
         return { kind, key, version, state: replica.setting(key) ?? null };
@@ -95,16 +98,8 @@ export function convergence(deps: {
         const event = applyVisitor(thing.state, newer);
         return { kind: 'visitor', visitorId: thing.key, event, filesQueued: settleFetchedPhoto(thing.key) };
       }
-      case 'account': {
-        const local = replica.account(thing.state.id);
-        // Deactivation and a new password end sessions as soon as they arrive, whichever change is the latest.
-        const sessionsEnded =
-          local !== undefined &&
-          ((!thing.state.active && local.active) || thing.state.password_hash !== local.password_hash);
-        if (newer || local === undefined) replica.writeAccount(thing.state);
-        if (sessionsEnded) replica.endSessions(thing.state.id, deps.now());
-        return { kind: 'account', sessionsEnded };
-      }
+      case 'account':
+        return { kind: 'account', sessionsEnded: applyAccount(thing.state) };
       case 'host':
         if (newer) replica.writeHost(thing.state);
         return { kind: 'other' };
@@ -112,7 +107,7 @@ export function convergence(deps: {
         if (newer) replica.writeSetting(thing.key, thing.state);
         return { kind: 'other' };
       case 'expected':
-        if (newer) replica.writeExpected(thing.state);
+        applyExpected(thing.state, newer);
         return { kind: 'expected', expectedId: thing.state.expected_id };
       case 'desk': {
         const local = replica.desk(thing.key);
@@ -122,10 +117,60 @@ export function convergence(deps: {
             ? Math.min(local.revoked_at, thing.state.revoked_at)
             : (local?.revoked_at ?? thing.state.revoked_at);
         const state = newer || !local ? thing.state : local;
-        replica.writeDesk({ ...state, revoked_at: revokedAt }, fingerprintOf(state.certificate));
+        // A desk's certificate is the one it joined with: no later change replaces it.
+        const certificate = local?.certificate ?? state.certificate;
+        replica.writeDesk({ ...state, certificate, revoked_at: revokedAt }, fingerprintOf(certificate));
         return { kind: 'other' };
       }
     }
+  }
+
+  /**
+   * An expected visit: the latest change wins, except that an arrival stands (the person came,
+   * whatever was done to the visit elsewhere meanwhile) and an erasure wins over everything.
+   */
+  function applyExpected(state: ExpectedState, newer: boolean): void {
+    const local = replica.expected(state.expected_id);
+    let next = !local || newer ? state : local;
+    const arrived = [local, state].find((side) => side?.status === 'arrived');
+    if (arrived) next = { ...next, status: 'arrived', visitor_id: arrived.visitor_id };
+    const erasedAt = [local?.erased_at, state.erased_at].filter((at): at is number => at != null);
+    if (erasedAt.length > 0) {
+      next = { ...next, name: ERASED_NAME, mobile: null, purpose: null, note: null, erased_at: Math.min(...erasedAt) };
+    }
+    replica.writeExpected(next);
+  }
+
+  const ACCOUNT_FIELDS = [
+    ['active', 'account.active'],
+    ['password_hash', 'account.password'],
+    ['role', 'account.role'],
+  ] as const;
+
+  function accountVersions(key: string): AccountState['versions'] {
+    const [active, password, role] = ACCOUNT_FIELDS.map(([, kind]) => changeLog.versionOf(kind, key));
+    return { active: active!, password_hash: password!, role: role! };
+  }
+
+  /**
+   * Each field of an account takes its own latest change, so a role changed at one desk does
+   * not undo a deactivation or a new password made at another. A deactivation and a new
+   * password end the account's sessions here as they arrive. Returns whether they did.
+   */
+  function applyAccount(state: AccountState): boolean {
+    const key = String(state.id);
+    const local = replica.account(state.id);
+    const mine = accountVersions(key);
+    const next = { ...(local ?? state) };
+    for (const [field, kind] of ACCOUNT_FIELDS) {
+      if (local && state.versions[field] <= mine[field]) continue;
+      (next as Record<string, unknown>)[field] = state[field];
+      if (state.versions[field]) changeLog.setVersion(kind, key, state.versions[field]);
+    }
+    replica.writeAccount(next);
+    const ended = local !== undefined && ((local.active && !next.active) || local.password_hash !== next.password_hash);
+    if (ended) replica.endSessions(state.id, deps.now());
+    return ended;
   }
 
   /**
@@ -146,6 +191,8 @@ export function convergence(deps: {
     state: VisitorState,
     newer: boolean,
   ): 'visitor.checkin' | 'visitor.exit' | 'visitor.erased' | 'visitor.updated' {
+    // An erased visitor carries nothing of the person, whatever a desk sent.
+    if (state.erased_at !== null) state = { ...state, name: ERASED_NAME, mobile: '', purpose: '', photo: null };
     const record = visitors.byId(state.visitor_id);
     if (!record) {
       const photo =
@@ -194,7 +241,16 @@ export function convergence(deps: {
     return event;
   }
 
-  return { read, references, inOrder, apply };
+  /**
+   * Two desks apart may each deactivate a different admin: when the site has admins and
+   * none of them is active, the one with the lowest number stays active (every desk picks
+   * the same), so the site can always be administered.
+   */
+  function keepAnAdmin(): void {
+    replica.keepAnAdmin();
+  }
+
+  return { read, references, inOrder, apply, keepAnAdmin };
 }
 
 export type Convergence = ReturnType<typeof convergence>;

@@ -33,11 +33,11 @@ export function fingerprintOf(certificate: string): string {
 }
 
 /**
- * Makes this desk's own key and self-signed certificate (shared/API.md Part 3: "each desk has
- * its own key and certificate"), kept in the data folder readable by its owner only. Desks do
- * not trust a certificate authority: each pins the others' certificates by fingerprint.
+ * Makes a desk's own key and self-signed certificate (shared/API.md Part 3: "each desk has its
+ * own key and certificate"). Desks do not trust a certificate authority: each pins the
+ * others' certificates by fingerprint.
  */
-export async function createDeskCredentials(dataDir: string, deskId: string): Promise<DeskCredentials> {
+export async function newDeskCredentials(deskId: string): Promise<DeskCredentials> {
   const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
   const now = Date.now();
   const certificate = await X509CertificateGenerator.createSelfSigned({
@@ -50,17 +50,21 @@ export async function createDeskCredentials(dataDir: string, deskId: string): Pr
   });
   const key = pem('PRIVATE KEY', Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)));
   const certificatePem = certificate.toString('pem') + '\n';
+  return { key, certificate: certificatePem, fingerprint: fingerprintOf(certificatePem) };
+}
+
+/** Keeps this desk's key and certificate in its data folder, readable by its owner only. */
+export function saveDeskCredentials(dataDir: string, credentials: DeskCredentials): void {
   const folder = path.join(dataDir, FOLDER);
   createOwnerOnlyDir(folder);
   for (const [name, text] of [
-    ['desk-key.pem', key],
-    ['desk-certificate.pem', certificatePem],
+    ['desk-key.pem', credentials.key],
+    ['desk-certificate.pem', credentials.certificate],
   ] as const) {
     const file = path.join(folder, name);
     createOwnerOnlyFile(file);
     fs.writeFileSync(file, text);
   }
-  return { key, certificate: certificatePem, fingerprint: fingerprintOf(certificatePem) };
 }
 
 /** This desk's key and certificate, or undefined before it belongs to a site. */

@@ -3,8 +3,10 @@ import tls from 'node:tls';
 import type { z } from 'zod';
 import { fingerprintOf, pem, type DeskCredentials } from './desk-certificate';
 
-/** A peer call never holds the desk longer than this. */
+/** How long a peer may stay silent. */
 const PEER_TIMEOUT_MS = 15_000;
+/** How long one call may take in all: a peer that trickles its answer is cut off too. */
+const PEER_DEADLINE_MS = 60_000;
 /** The most a peer may answer with (a batch of changes, one photo). */
 const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
@@ -112,6 +114,11 @@ export function callPeer<T>(options: {
       },
     );
     request.on('timeout', () => request.destroy(new PeerError(`no answer from ${options.address}`)));
+    const deadline = setTimeout(
+      () => request.destroy(new PeerError(`${options.address} took too long to answer`)),
+      PEER_DEADLINE_MS,
+    );
+    request.on('close', () => clearTimeout(deadline));
     request.on('error', (error) =>
       reject(error instanceof PeerError ? error : new PeerError(`cannot reach ${options.address}: ${error.message}`)),
     );

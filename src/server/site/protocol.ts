@@ -49,6 +49,8 @@ export const hostStateSchema = z.object({
   active: z.boolean(),
 });
 
+const fieldVersion = z.union([version, z.literal('')]);
+
 export const accountStateSchema = z.object({
   id,
   username: text(100),
@@ -56,6 +58,8 @@ export const accountStateSchema = z.object({
   role: z.enum(ROLES),
   active: z.boolean(),
   created_at: time,
+  /** When each was last changed (site/clock.ts; '' never): each field's latest change wins on its own. */
+  versions: z.object({ active: fieldVersion, password_hash: fieldVersion, role: fieldVersion }),
 });
 
 export const settingStateSchema = z.object({ key: text(100), value: z.unknown() });
@@ -79,6 +83,8 @@ export const expectedStateSchema = z.object({
     .nullable(),
   created_by: id.nullable(),
   created_at: time,
+  /** When the person was erased: their name, mobile, purpose and note are gone for good. */
+  erased_at: time.nullable(),
 });
 
 export const deskStateSchema = z.object({

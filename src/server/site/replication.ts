@@ -8,6 +8,8 @@ import type { Writes } from '../services/unit-of-work';
 import type { Applied, Convergence } from './convergence';
 import type { DeskCredentials } from './desk-certificate';
 import { callPeer } from './peer-client';
+import { isVisitorId } from '../ids';
+import { parseReading } from './clock';
 import { changesResponseSchema, type ChangesResponse, type Thing } from './protocol';
 
 const log = logger('replication');
@@ -70,21 +72,31 @@ export function replication(deps: {
     if (!credentials || !address || desk.revoked_at !== null) return 0;
     let applied = 0;
     for (;;) {
+      const have = changeLog.vector();
       const answer = await callPeer({
         address,
         path: '/peer/v1/changes',
-        body: { have: changeLog.vector(), limit: BATCH, address: site.desk(changeLog.deskId())?.address ?? null },
+        body: { have, limit: BATCH, address: site.desk(changeLog.deskId())?.address ?? null },
         pinned: desk.certificate,
         credentials,
         schema: changesResponseSchema,
       });
+      const problem = checkBatch(answer, have, changeLog.deskId(), deps.now());
+      if (problem) throw new Error(`${desk.name} sent a batch this desk does not take: ${problem}`);
       await fetchPhotos(desk, address, credentials, answer.things);
       const effects: Applied[] = [];
       const fresh = writes.run(
-        () => {
+        (unit) => {
           // Applying a state twice, or an older one, changes nothing (site/convergence.ts).
           const unknown = answer.changes.filter((change) => !changeLog.isKnown(change.origin, change.seq));
-          for (const thing of convergence.inOrder(answer.things)) effects.push(convergence.apply(thing));
+          for (const thing of convergence.inOrder(answer.things)) {
+            // One thing this desk cannot take (two accounts of one name made apart) is set
+            // aside with a word in the log; it does not hold up the rest of the site.
+            const done = unit.attempt(() => convergence.apply(thing));
+            if (done.ok) effects.push(done.value);
+            else log.error({ err: done.error }, `could not apply ${thing.kind} ${thing.key} from ${desk.name}`);
+          }
+          convergence.keepAnAdmin();
           for (const change of unknown) changeLog.received(change);
           return unknown.length;
         },
@@ -126,26 +138,31 @@ export function replication(deps: {
   }
 
   let timer: NodeJS.Timeout | undefined;
-  let running = false;
+  /** The desks being asked now: one call at a time per desk. */
+  const asking = new Set<string>();
 
-  /** One round: every other desk that is not revoked and has an address, one after another. */
+  /**
+   * One round: every other desk that is not revoked and has an address, all at once, so a
+   * desk that is off or slow holds up no other (each call has its deadline, peer-client.ts).
+   */
   async function round(): Promise<void> {
-    if (running) return;
-    running = true;
-    try {
-      const me = changeLog.deskId();
-      for (const desk of site.desks()) {
-        if (desk.desk_id === me) continue;
-        try {
-          await pullFrom(desk);
-        } catch (error) {
-          // Unreachable is the normal state of a desk that is off: said once per round, quietly.
-          log.debug({ err: error }, `could not exchange changes with ${desk.name}`);
-        }
-      }
-    } finally {
-      running = false;
-    }
+    const me = changeLog.deskId();
+    await Promise.all(
+      site
+        .desks()
+        .filter((desk) => desk.desk_id !== me && !asking.has(desk.desk_id))
+        .map(async (desk) => {
+          asking.add(desk.desk_id);
+          try {
+            await pullFrom(desk);
+          } catch (error) {
+            // Unreachable is the normal state of a desk that is off: said quietly.
+            log.debug({ err: error }, `could not exchange changes with ${desk.name}`);
+          } finally {
+            asking.delete(desk.desk_id);
+          }
+        }),
+    );
   }
 
   return {
@@ -163,3 +180,50 @@ export function replication(deps: {
 }
 
 export type Replication = ReturnType<typeof replication>;
+
+/** How far ahead of this desk's clock another desk's reading may be: a clock set years ahead poisons nothing. */
+const MAX_CLOCK_AHEAD_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * What a desk refuses in a batch, whoever sent it (a desk of the site can still be broken or
+ * stolen): changes numbered as this desk's own, numbers that do not follow on from what it
+ * asked with, things whose key is not the thing's own, and readings far in the future.
+ * Undefined when the batch is sound.
+ */
+export function checkBatch(
+  answer: ChangesResponse,
+  have: Record<string, number>,
+  me: string,
+  now: number,
+): string | undefined {
+  const next = new Map<string, number>();
+  for (const change of answer.changes) {
+    if (change.origin === me) return 'a change numbered as this desk’s own';
+    const expected = next.get(change.origin) ?? (have[change.origin] ?? 0) + 1;
+    if (change.seq !== expected) return `change ${change.origin}/${change.seq} where ${expected} was due`;
+    next.set(change.origin, expected + 1);
+  }
+  for (const thing of answer.things) {
+    if (parseReading(thing.version).wall > now + MAX_CLOCK_AHEAD_MS) return `a clock reading ahead by more than a day`;
+    if (thing.key !== keyOf(thing)) return `${thing.kind} ${thing.key} carries another thing`;
+  }
+  return undefined;
+}
+
+/** A thing's own key, from its state. */
+function keyOf(thing: Thing): string | undefined {
+  switch (thing.kind) {
+    case 'visitor':
+      return isVisitorId(thing.state.visitor_id) ? thing.state.visitor_id : undefined;
+    case 'host':
+      return String(thing.state.visitee_no);
+    case 'account':
+      return String(thing.state.id);
+    case 'expected':
+      return String(thing.state.expected_id);
+    case 'desk':
+      return thing.state.desk_id;
+    case 'setting':
+      return thing.state === null ? thing.key : thing.state.key;
+  }
+}

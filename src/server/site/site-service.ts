@@ -8,7 +8,13 @@ import type { SiteResponse } from '../../shared/site';
 import { ApiError } from '../api-error';
 import type { Writes } from '../services/unit-of-work';
 import { formatLocalTime } from '../time-format';
-import { createDeskCredentials, fingerprintOf, readDeskCredentials, type DeskCredentials } from './desk-certificate';
+import {
+  fingerprintOf,
+  newDeskCredentials,
+  readDeskCredentials,
+  saveDeskCredentials,
+  type DeskCredentials,
+} from './desk-certificate';
 import { hashSecret, JOIN_CODE_LIFETIME_MS, newJoinCode, parseJoinCode } from './join-code';
 import { parsePeerAddress } from './peer-address';
 import { callPeer, presentedCertificate } from './peer-client';
@@ -63,7 +69,8 @@ export function siteService(deps: {
   /** Makes this desk the first desk of a new site. */
   async function create(name: string, deskName = os.hostname()): Promise<void> {
     if (site.site()) throw new SiteError('This desk already belongs to a site.');
-    const made = await createDeskCredentials(deps.dataDir, changeLog.deskId());
+    const made = await newDeskCredentials(changeLog.deskId());
+    saveDeskCredentials(deps.dataDir, made);
     writes.run(() => {
       site.createSite(randomBytes(16).toString('hex'), name);
       site.addDesk({
@@ -103,8 +110,13 @@ export function siteService(deps: {
     if (!parsed) throw refused();
     return writes.run(() => {
       if (!site.useJoinCode(hashSecret(parsed.secret), now)) throw refused();
-      if (site.desk(desk.desk_id)) throw new SiteError('A desk with that ID is already part of the site.');
-      site.addDesk({ ...desk, fingerprint: fingerprintOf(desk.certificate) });
+      const known = site.desk(desk.desk_id);
+      // The same desk again, with the same key (its first join did not finish on its side), joins again.
+      if (known && known.fingerprint !== fingerprintOf(desk.certificate)) {
+        throw new SiteError('A desk with that ID is already part of the site.');
+      }
+      if (known?.revoked_at != null) throw new SiteError('That desk was revoked: it cannot join again.', 403);
+      if (!known) site.addDesk({ ...desk, fingerprint: fingerprintOf(desk.certificate) });
       return {
         site_id,
         site_name: name,
@@ -127,7 +139,8 @@ export function siteService(deps: {
     if (!fingerprintOf(presented).startsWith(parsed.fingerprintPrefix)) {
       throw new SiteError(`The desk at ${address} is not the desk that made this code: nothing was sent to it.`);
     }
-    const made = await createDeskCredentials(deps.dataDir, changeLog.deskId());
+    // The key is kept once the site has taken this desk: a refused join leaves nothing behind.
+    const made = credentials ?? (await newDeskCredentials(changeLog.deskId()));
     const answer = await callPeer({
       address,
       path: '/peer/v1/join',
@@ -140,6 +153,8 @@ export function siteService(deps: {
       schema: joinResponseSchema,
     });
     const inviter = fingerprintOf(presented);
+    saveDeskCredentials(deps.dataDir, made);
+    credentials = made;
     writes.run(
       () => {
         site.clearForJoin();
@@ -151,7 +166,6 @@ export function siteService(deps: {
       },
       { received: true },
     );
-    credentials = made;
     const inviting = site.byFingerprint(inviter);
     if (inviting) await deps.replication().pullFrom(inviting);
   }

@@ -62,6 +62,8 @@ export const siteDesks: Migration = {
       -- Exits undone at any desk (a JSON array of their times): an exit once recorded stands
       -- everywhere unless it is one of these (site/convergence.ts).
       ALTER TABLE visitors ADD COLUMN undone_exits TEXT;
+      -- When an expected visit's person was erased: no later change elsewhere brings them back.
+      ALTER TABLE expected_visits ADD COLUMN erased_at INTEGER;
 
       DROP INDEX visitors_card_on_site;
       CREATE INDEX visitors_card_on_site ON visitors(card_no) WHERE exit_at IS NULL;

@@ -30,6 +30,20 @@ const SUBJECTS = [
 export type ChangeKind = (typeof SUBJECTS)[number]['kind'];
 
 /**
+ * Fields whose changes are versioned on their own, so that a later change to another field
+ * of the same thing, made at a desk that had not heard of it, does not undo it: an account's
+ * deactivation, password and role. Their versions are kept as `<kind>.<field>`; they are not
+ * changes of their own in the log.
+ */
+const FIELDS = [
+  { table: 'users', column: 'active', kind: 'account.active', key: 'id' },
+  { table: 'users', column: 'password_hash', kind: 'account.password', key: 'id' },
+  { table: 'users', column: 'role', kind: 'account.role', key: 'id' },
+] as const;
+
+export type FieldKind = (typeof FIELDS)[number]['kind'];
+
+/**
  * The change log's writing half. Triggers on this connection note every row a unit of work
  * inserts, changes or deletes in a replicated table, whatever the code that did it: a new
  * write cannot forget its change record. When the unit ends, `record` gives what was noted
@@ -56,13 +70,22 @@ export function changeLogRepository(db: Db) {
       );
     }
   }
+  for (const field of FIELDS) {
+    db.exec(
+      `CREATE TEMP TRIGGER IF NOT EXISTS note_${field.table}_${field.column}
+         AFTER UPDATE OF ${field.column} ON main.${field.table} WHEN OLD.${field.column} IS NOT NEW.${field.column}
+       BEGIN
+         INSERT OR IGNORE INTO temp.touched (kind, key) VALUES ('${field.kind}', NEW.${field.key});
+       END`,
+    );
+  }
   const desk = db.prepare<[], { desk_id: string; clock: string }>('SELECT desk_id, clock FROM this_desk');
   const setClock = db.prepare<[string]>('UPDATE this_desk SET clock = ?');
   const anyTouched = db.prepare<[], number>('SELECT 1 FROM temp.touched LIMIT 1').pluck();
   const lastSeq = db.prepare<[string], number>('SELECT coalesce(max(seq), 0) FROM change_log WHERE origin = ?').pluck();
   const append = db.prepare<[string, number]>(
     `INSERT INTO change_log (origin, seq, kind, key)
-     SELECT ?, ? + row_number() OVER (ORDER BY rowid), kind, key FROM temp.touched`,
+     SELECT ?, ? + row_number() OVER (ORDER BY rowid), kind, key FROM temp.touched WHERE instr(kind, '.') = 0`,
   );
   const stamp = db.prepare<[string]>(
     `INSERT INTO versions (kind, key, version) SELECT kind, key, ? FROM temp.touched WHERE true
@@ -155,8 +178,8 @@ export function changeLogRepository(db: Db) {
     received: (change: ChangeRecord): void => {
       insertReceived.run(change.origin, change.seq, change.kind, change.key);
     },
-    versionOf: (kind: ChangeKind, key: string): string => versionOf.get(kind, key) ?? '',
-    setVersion: (kind: ChangeKind, key: string, version: string): void => {
+    versionOf: (kind: ChangeKind | FieldKind, key: string): string => versionOf.get(kind, key) ?? '',
+    setVersion: (kind: ChangeKind | FieldKind, key: string, version: string): void => {
       setVersion.run(kind, key, version);
     },
     /** A reading heard from another desk: this desk's clock moves past it, never back. */

@@ -25,8 +25,8 @@ export function erasuresRepository(db: Db, hooks: { photoDropped: (visitorId: st
   const clearVisitor = db.prepare<[string, number, number]>(
     "UPDATE visitors SET name = ?, mobile = '', purpose = '', erased_at = ? WHERE seq = ?",
   );
-  const clearExpected = db.prepare<[string, string]>(
-    'UPDATE expected_visits SET name = ?, mobile = NULL, purpose = NULL, note = NULL WHERE visitor_id = ?',
+  const clearExpected = db.prepare<[string, number, string]>(
+    'UPDATE expected_visits SET name = ?, mobile = NULL, purpose = NULL, note = NULL, erased_at = ? WHERE visitor_id = ?',
   );
   const photoOf = db.prepare<[number], { format: ImageFormat }>('SELECT format FROM photos WHERE visitor_seq = ?');
   const deletePhotoRow = db.prepare<[number]>('DELETE FROM photos WHERE visitor_seq = ?');
@@ -85,7 +85,7 @@ export function erasuresRepository(db: Db, hooks: { photoDropped: (visitorId: st
       ftsDelete.run(visitor.seq);
       ftsInsert.run(visitor.seq, ERASED_NAME, visitor.card_no, visitor.visitee_name);
       clearVisitor.run(ERASED_NAME, now, visitor.seq);
-      clearExpected.run(ERASED_NAME, visitor.visitor_id);
+      clearExpected.run(ERASED_NAME, now, visitor.visitor_id);
       return dropPhoto(visitor.seq, visitor.visitor_id);
     },
     dropPhoto,

@@ -15,7 +15,10 @@ export function photoIntentsRepository(db: Db) {
   const one = db.prepare<[string], PhotoIntent>('SELECT visitor_id, format FROM photo_intents WHERE visitor_id = ?');
   const remove = db.prepare<[string]>('DELETE FROM photo_intents WHERE visitor_id = ?');
   const all = db.prepare<[], PhotoIntent>('SELECT visitor_id, format FROM photo_intents');
-  const visitorExists = db.prepare<[string], { one: 1 }>('SELECT 1 AS one FROM visitors WHERE visitor_id = ?');
+  // Committed with its photo, a check-in ends its intent; one left over names files no photo row does.
+  const photoCommitted = db.prepare<[string], { one: 1 }>(
+    'SELECT 1 AS one FROM visitors v JOIN photos p ON p.visitor_seq = v.seq WHERE v.visitor_id = ?',
+  );
 
   return {
     add: (visitorId: string, format: ImageFormat, now: number): void => {
@@ -25,8 +28,12 @@ export function photoIntentsRepository(db: Db) {
     remove: (visitorId: string): void => {
       remove.run(visitorId);
     },
-    /** Intents whose check-in never committed: their files, if any, are orphans. */
-    unfinished: (): PhotoIntent[] => all.all().filter((i) => visitorExists.get(i.visitor_id) === undefined),
+    /**
+     * Intents whose photo never committed (a check-in cut short, a photo fetched from another
+     * desk for a batch that never came, or came with the visitor erased): their files, if any,
+     * are orphans.
+     */
+    unfinished: (): PhotoIntent[] => all.all().filter((i) => photoCommitted.get(i.visitor_id) === undefined),
   };
 }
 

@@ -20,13 +20,13 @@ export function replicaRepository(db: Db) {
   const host = db.prepare<[number], Stored<StateOf<'host'>>>(
     'SELECT visitee_no, name, email, phone, department, active FROM visitees WHERE visitee_no = ?',
   );
-  const account = db.prepare<[number], Stored<StateOf<'account'>>>(
+  const account = db.prepare<[number], Omit<Stored<StateOf<'account'>>, 'versions'>>(
     'SELECT id, username, password_hash, role, active, created_at FROM users WHERE id = ?',
   );
   const setting = db.prepare<[string], { key: string; value: string }>('SELECT key, value FROM settings WHERE key = ?');
   const expected = db.prepare<[number], StateOf<'expected'>>(
     `SELECT expected_id, name, expected_date, expected_time, visitee_no, purpose, mobile, note, status, visitor_id,
-            created_by, created_at FROM expected_visits WHERE expected_id = ?`,
+            created_by, created_at, erased_at FROM expected_visits WHERE expected_id = ?`,
   );
   const desk = db.prepare<[string], DeskState>(
     'SELECT desk_id, name, certificate, address, revoked_at FROM desks WHERE desk_id = ?',
@@ -38,7 +38,7 @@ export function replicaRepository(db: Db) {
      ON CONFLICT (visitee_no) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,
        department = excluded.department, active = excluded.active`,
   );
-  const upsertAccount = db.prepare<[Stored<StateOf<'account'>>]>(
+  const upsertAccount = db.prepare<[Omit<Stored<StateOf<'account'>>, 'versions'>]>(
     `INSERT INTO users (id, username, password_hash, role, active, created_at)
      VALUES (@id, @username, @password_hash, @role, @active, @created_at)
      ON CONFLICT (id) DO UPDATE SET username = excluded.username, password_hash = excluded.password_hash,
@@ -53,18 +53,24 @@ export function replicaRepository(db: Db) {
   const removeSetting = db.prepare<[string]>('DELETE FROM settings WHERE key = ?');
   const upsertExpected = db.prepare<[StateOf<'expected'>]>(
     `INSERT INTO expected_visits (expected_id, name, expected_date, expected_time, visitee_no, purpose, mobile, note,
-                                  status, visitor_id, created_by, created_at)
+                                  status, visitor_id, created_by, created_at, erased_at)
      VALUES (@expected_id, @name, @expected_date, @expected_time, @visitee_no, @purpose, @mobile, @note, @status,
-             @visitor_id, @created_by, @created_at)
+             @visitor_id, @created_by, @created_at, @erased_at)
      ON CONFLICT (expected_id) DO UPDATE SET name = excluded.name, expected_date = excluded.expected_date,
        expected_time = excluded.expected_time, visitee_no = excluded.visitee_no, purpose = excluded.purpose,
-       mobile = excluded.mobile, note = excluded.note, status = excluded.status, visitor_id = excluded.visitor_id`,
+       mobile = excluded.mobile, note = excluded.note, status = excluded.status, visitor_id = excluded.visitor_id,
+       erased_at = excluded.erased_at`,
   );
   const upsertDesk = db.prepare<[DeskState & { fingerprint: string }]>(
     `INSERT INTO desks (desk_id, name, fingerprint, certificate, address, revoked_at)
      VALUES (@desk_id, @name, @fingerprint, @certificate, @address, @revoked_at)
      ON CONFLICT (desk_id) DO UPDATE SET name = excluded.name, fingerprint = excluded.fingerprint,
        certificate = excluded.certificate, address = excluded.address, revoked_at = excluded.revoked_at`,
+  );
+  const keepAdmin = db.prepare(
+    `UPDATE users SET active = 1
+      WHERE id = (SELECT min(id) FROM users WHERE role = 'admin')
+        AND NOT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND active = 1)`,
   );
   const setExit = db.prepare<[number | null, string | null, string | null, string]>(
     'UPDATE visitors SET exit_at = ?, exit_kind = ?, undone_exits = ? WHERE visitor_id = ?',
@@ -94,7 +100,8 @@ export function replicaRepository(db: Db) {
       const row = host.get(visiteeNo);
       return row && { ...row, active: row.active === 1 };
     },
-    account(userId: number): StateOf<'account'> | undefined {
+    /** An account without its field versions (site/convergence.ts adds them). */
+    account(userId: number): Omit<StateOf<'account'>, 'versions'> | undefined {
       const row = account.get(userId);
       return row && { ...row, active: row.active === 1 };
     },
@@ -108,8 +115,15 @@ export function replicaRepository(db: Db) {
     writeHost(state: StateOf<'host'>): void {
       upsertHost.run({ ...state, active: state.active ? 1 : 0 });
     },
-    writeAccount(state: StateOf<'account'>): void {
-      upsertAccount.run({ ...state, active: state.active ? 1 : 0 });
+    writeAccount(state: Omit<StateOf<'account'>, 'versions'>): void {
+      upsertAccount.run({
+        id: state.id,
+        username: state.username,
+        password_hash: state.password_hash,
+        role: state.role,
+        active: state.active ? 1 : 0,
+        created_at: state.created_at,
+      });
     },
     /** Ends every session of the account on this desk. */
     endSessions(userId: number, now: number): void {
@@ -124,6 +138,10 @@ export function replicaRepository(db: Db) {
     },
     writeDesk(state: DeskState, fingerprint: string): void {
       upsertDesk.run({ ...state, fingerprint });
+    },
+    /** Makes the lowest-numbered admin active when the site has admins and none is. */
+    keepAnAdmin(): void {
+      keepAdmin.run();
     },
     setExit(visitorId: string, exit: { exit_at: number | null; exit_kind: string | null }, undone: number[]): void {
       setExit.run(exit.exit_at, exit.exit_kind, undone.length === 0 ? null : JSON.stringify(undone), visitorId);

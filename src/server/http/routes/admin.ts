@@ -57,7 +57,7 @@ const auditQuerySchema = z
     action: z.enum(AUDIT_ACTIONS, { error: `action must be one of ${AUDIT_ACTIONS.join(', ')}.` }).optional(),
     account: z
       .string()
-      .regex(/^(?:system|\d{1,9})$/, 'account must be a user_id, or "system" for the desk’s own entries.')
+      .regex(/^(?:system|\d{1,16})$/, 'account must be a user_id, or "system" for the desk’s own entries.')
       .optional()
       .describe('One staff account’s entries (its user_id), or `system` for the desk’s own.'),
     from: localDateSchema('from').optional(),
