@@ -36,6 +36,8 @@ const required = [
   results.log_scaling?.sizes?.[1]?.export?.peak_rss_mib,
   results.attacks?.thumb_during_flood_median_ms,
   results.attacks?.upload_peak_rss_mib?.bmp,
+  results.replication?.lag_ms?.median,
+  results.replication?.catch_up?.seconds,
 ];
 if (required.some((value) => typeof value !== 'number')) missing.push('a required figure is not a number');
 if (missing.length > 0) {

@@ -63,7 +63,7 @@ function collectGarbage(): void {
 }
 
 /** The check-in form, as the desk's renderer builds it. */
-function checkInForm(card: number, photo: Blob): FormData {
+export function checkInForm(card: number, photo: Blob): FormData {
   const form = new FormData();
   form.set('cardno', String(card));
   form.set('name', 'Bench Visitor');

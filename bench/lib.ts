@@ -32,6 +32,8 @@ export interface ServeProcess {
   child: ChildProcess;
   /** Peak resident set size so far (VmHWM), in MiB. */
   peakRssMiB(): number;
+  /** What it printed so far. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -57,8 +59,9 @@ export async function startServe(
   dataDir: string,
   env: Record<string, string> = {},
   placement: 'pinned' | 'free' = 'free',
+  extra: string[] = [],
 ): Promise<ServeProcess> {
-  return spawnServer([CLI, 'serve', '--data-dir', dataDir, '--port', '0'], env, placement);
+  return spawnServer([CLI, 'serve', '--data-dir', dataDir, '--port', '0', ...extra], env, placement);
 }
 
 /** A server started by a script of the bench's own (tsx), which prints the same "listening" line. */
@@ -84,12 +87,13 @@ async function spawnServer(
     env: { ...process.env, FRONTDESK_LOG: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  let out = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /Frontdesk listening on (\S+)/.exec(out);
-      if (match) resolve(match[1]!);
+      // A desk of a site says where it listens for peers on the next line.
+      if (match && (!args.includes('--peer-port') || /Frontdesk peers on \S+\n/.test(out))) resolve(match[1]!);
     });
     child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${out}`)));
   });
@@ -97,6 +101,7 @@ async function spawnServer(
     url,
     child,
     peakRssMiB: () => peakRss(child.pid!),
+    output: () => out,
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));

@@ -1,4 +1,5 @@
 import type { AttackResult } from './attacks';
+import type { ReplicationResult } from './replication';
 import type { CheckInResult } from './checkin';
 import type { DeskLoadResult } from './desk-load';
 import type { GridResult } from './grid';
@@ -18,6 +19,7 @@ export interface BenchResults {
   desk_load?: DeskLoadResult | undefined;
   log_scaling?: LogScalingResult | undefined;
   attacks?: AttackResult | undefined;
+  replication?: ReplicationResult | undefined;
 }
 
 const verdict = (ok: boolean): string => (ok ? 'met' : '**not met**');
@@ -263,6 +265,25 @@ function attackRows(a: AttackResult): Row[] {
   ];
 }
 
+function replicationRows(r: ReplicationResult): string[][] {
+  return [
+    [
+      `two desks: check-in to the other desk's open screen (${r.lag_ms.samples} check-ins)`,
+      `median ${r.lag_ms.median} ms, p95 ${r.lag_ms.p95} ms, max ${r.lag_ms.max} ms`,
+      '',
+      '',
+      `< 2 s: ${verdict(r.lag_ms.max < 2000)}`,
+    ],
+    [
+      `a desk back on after ${r.catch_up.visitors} check-ins elsewhere (photos too, server start included)`,
+      `${r.catch_up.seconds} s (${r.catch_up.visitors_per_second} visitors/s)`,
+      '',
+      '',
+      '',
+    ],
+  ];
+}
+
 /** The table for BENCHMARKS.md: each figure beside its floor and its target. */
 export function toMarkdown(r: BenchResults): string {
   const rows = [
@@ -272,6 +293,7 @@ export function toMarkdown(r: BenchResults): string {
     ...(r.grid ? gridRows(r.grid) : []),
     ...(r.desk_load ? deskLoadRows(r.desk_load) : []),
     ...(r.attacks ? attackRows(r.attacks) : []),
+    ...(r.replication ? replicationRows(r.replication) : []),
   ];
   const table = [
     '| figure | Frontdesk | floor | ratio | target |',

@@ -8,6 +8,7 @@ import { benchDeskLoad } from './desk-load';
 import { benchGrid } from './grid';
 import { log, removeTempDirs, tempDir } from './lib';
 import { benchLogScaling } from './log-scaling';
+import { benchReplication } from './replication';
 import { benchServing } from './serving';
 import { toMarkdown } from './report';
 
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
     options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, only: { type: 'string' } },
   });
   const quick = values.quick;
-  // `--only attacks` (or check_in, serving, grid, desk_load, log_scaling) runs one part.
+  // `--only attacks` (or check_in, serving, grid, desk_load, log_scaling, replication) runs one part.
   const run = (part: string): boolean => values.only === undefined || values.only.split(',').includes(part);
   const outDir = values.out ?? path.join(__dirname);
   const started = Date.now();
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   const deskLoad = run('desk_load') ? await benchDeskLoad(quick) : undefined;
   const logScaling = run('log_scaling') ? await benchLogScaling(quick) : undefined;
   const attacks = run('attacks') ? await benchAttacks(quick) : undefined;
+  const replication = run('replication') ? await benchReplication(quick) : undefined;
 
   const results = {
     mode: quick ? 'quick' : 'full',
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
     desk_load: deskLoad,
     log_scaling: logScaling,
     attacks,
+    replication,
   };
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -65,15 +65,3 @@ export class FaultProxy {
     await new Promise((resolve) => this.server?.close(resolve));
   }
 }
-
-/** A small seeded generator (mulberry32): the same faults in the same order on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

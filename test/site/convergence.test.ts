@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dumpDesk, dumpDifference, eventually, firstDesk, joinedDesk, type Desk } from '../helpers/desks';
-import { FaultProxy, seededRandom, type LinkState } from '../helpers/fault-proxy';
+import { mulberry32 } from '../../src/cli/seed/portrait';
+import { FaultProxy, type LinkState } from '../helpers/fault-proxy';
 import { jsonRequest } from '../helpers/server';
 import { killHard, spawnServer, stopServer } from '../reliability/server-process';
 
@@ -15,7 +16,7 @@ const json = (method: string, body: unknown): RequestInit => jsonRequest(method,
  */
 describe('convergence after random faults', () => {
   // Another seed, other faults: CONVERGENCE_SEED=n npx vitest run test/site/convergence.test.ts
-  const random = seededRandom(Number(process.env.CONVERGENCE_SEED ?? 20261206));
+  const random = mulberry32(Number(process.env.CONVERGENCE_SEED ?? 20261206));
   const desks: Desk[] = [];
   const proxies: FaultProxy[] = [];
   /** The two links, each a proxy per direction. */
