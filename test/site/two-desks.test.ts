@@ -70,6 +70,24 @@ describe('one site, two desks', () => {
     await eventually(async () => (await side.api(`/v1/photo/thumb/${id}`)).status === 404);
   }, 60_000);
 
+  it('keeps a correction made at one desk when the visitor then leaves at the other', async () => {
+    const id = await front.checkIn('Typo Nmae', 15);
+    await eventually(async () => (await side.log()).some((visitor) => visitor.visitor_id === id));
+    const corrected = await front.api(`/v1/visitors/${id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Typo Name' }),
+    });
+    expect(corrected.status).toBe(200);
+    expect((await side.api(`/v1/exit/${id}`)).status).toBe(200);
+    for (const desk of [front, side]) {
+      await eventually(async () => {
+        const visitor = (await desk.log()).find((listed) => listed.visitor_id === id);
+        return visitor?.name === 'Typo Name' && visitor.exit_time !== null;
+      });
+    }
+  }, 60_000);
+
   it('ends an account’s sessions on the other desk when it is deactivated at one', async () => {
     const made = await front.json<{ data: { user_id: number } }>('/v1/admin/users', {
       method: 'POST',

@@ -48,7 +48,14 @@ export function convergence(deps: {
     switch (kind) {
       case 'visitor': {
         const state = replica.visitor(key);
-        return state && { kind, key, version, state };
+        return (
+          state && {
+            kind,
+            key,
+            version,
+            state: { ...state, details_version: changeLog.versionOf('visitor.details', key) },
+          }
+        );
       }
       case 'host': {
         const state = replica.host(Number(key));
@@ -95,7 +102,7 @@ export function convergence(deps: {
     if (newer) changeLog.setVersion(thing.kind, thing.key, thing.version);
     switch (thing.kind) {
       case 'visitor': {
-        const event = applyVisitor(thing.state, newer);
+        const event = applyVisitor(thing.state);
         return { kind: 'visitor', visitorId: thing.key, event, filesQueued: settleFetchedPhoto(thing.key) };
       }
       case 'account':
@@ -189,7 +196,6 @@ export function convergence(deps: {
 
   function applyVisitor(
     state: VisitorState,
-    newer: boolean,
   ): 'visitor.checkin' | 'visitor.exit' | 'visitor.erased' | 'visitor.updated' {
     // An erased visitor carries nothing of the person, whatever a desk sent.
     if (state.erased_at !== null) state = { ...state, name: ERASED_NAME, mobile: '', purpose: '', photo: null };
@@ -200,6 +206,7 @@ export function convergence(deps: {
           ? { ...state.photo, thumbhash: Buffer.from(state.photo.thumbhash, 'base64') }
           : null;
       visitors.insert(state, photo);
+      if (state.details_version) changeLog.setVersion('visitor.details', state.visitor_id, state.details_version);
       if (state.undone_exits.length > 0) replica.setExit(state.visitor_id, state, state.undone_exits);
       return state.erased_at === null ? 'visitor.checkin' : 'visitor.erased';
     }
@@ -209,8 +216,11 @@ export function convergence(deps: {
     if (local.erased_at === null && state.erased_at !== null) {
       erasures.eraseVisitor(record, state.erased_at);
       event = 'visitor.erased';
+    } else if (local.erased_at !== null && state.erased_at !== null && state.erased_at < local.erased_at) {
+      // Erased at two desks apart: the first erasure is the one every desk keeps.
+      replica.setErasedAt(state.visitor_id, state.erased_at);
     } else if (
-      newer &&
+      state.details_version > changeLog.versionOf('visitor.details', state.visitor_id) &&
       local.erased_at === null &&
       state.erased_at === null &&
       (state.name !== local.name ||
@@ -219,8 +229,9 @@ export function convergence(deps: {
         state.card_no !== local.card_no ||
         state.visitee_no !== local.visitee_no)
     ) {
-      // A correction: the latest wins.
+      // A correction: the latest wins, whatever else changed since at either desk.
       visitors.correct(record, state);
+      changeLog.setVersion('visitor.details', state.visitor_id, state.details_version);
     }
     // Exits, erased or not (times stay for head counts): an exit recorded anywhere stands
     // unless it was undone somewhere, and of two the first wins.

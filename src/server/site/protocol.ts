@@ -25,6 +25,8 @@ export const visitorStateSchema = z.object({
   entry_at: time,
   exit_at: time.nullable(),
   exit_kind: z.enum(EXIT_KINDS).nullable(),
+  /** When name, mobile, purpose, card or host last changed (a correction; '' never): the latest wins. */
+  details_version: z.union([version, z.literal('')]),
   /** Exits undone (Corrections), at any desk: they do not stand wherever else they were recorded. */
   undone_exits: z.array(time).max(100),
   created_by: id.nullable(),

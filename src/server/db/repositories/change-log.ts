@@ -32,13 +32,20 @@ export type ChangeKind = (typeof SUBJECTS)[number]['kind'];
 /**
  * Fields whose changes are versioned on their own, so that a later change to another field
  * of the same thing, made at a desk that had not heard of it, does not undo it: an account's
- * deactivation, password and role. Their versions are kept as `<kind>.<field>`; they are not
- * changes of their own in the log.
+ * deactivation, password and role, and a visitor's details (a correction is not undone by an
+ * exit made elsewhere). Their versions are kept as `<kind>.<field>`; they are not changes of
+ * their own in the log.
  */
 const FIELDS = [
-  { table: 'users', column: 'active', kind: 'account.active', key: 'id' },
-  { table: 'users', column: 'password_hash', kind: 'account.password', key: 'id' },
-  { table: 'users', column: 'role', kind: 'account.role', key: 'id' },
+  { table: 'users', columns: ['active'], kind: 'account.active', key: 'id' },
+  { table: 'users', columns: ['password_hash'], kind: 'account.password', key: 'id' },
+  { table: 'users', columns: ['role'], kind: 'account.role', key: 'id' },
+  {
+    table: 'visitors',
+    columns: ['name', 'mobile', 'purpose', 'card_no', 'visitee_no'],
+    kind: 'visitor.details',
+    key: 'visitor_id',
+  },
 ] as const;
 
 export type FieldKind = (typeof FIELDS)[number]['kind'];
@@ -71,9 +78,10 @@ export function changeLogRepository(db: Db) {
     }
   }
   for (const field of FIELDS) {
+    const changed = field.columns.map((column) => `OLD.${column} IS NOT NEW.${column}`).join(' OR ');
     db.exec(
-      `CREATE TEMP TRIGGER IF NOT EXISTS note_${field.table}_${field.column}
-         AFTER UPDATE OF ${field.column} ON main.${field.table} WHEN OLD.${field.column} IS NOT NEW.${field.column}
+      `CREATE TEMP TRIGGER IF NOT EXISTS note_${field.kind.replace('.', '_')}
+         AFTER UPDATE OF ${field.columns.join(', ')} ON main.${field.table} WHEN ${changed}
        BEGIN
          INSERT OR IGNORE INTO temp.touched (kind, key) VALUES ('${field.kind}', NEW.${field.key});
        END`,

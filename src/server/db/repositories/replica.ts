@@ -12,7 +12,10 @@ type Stored<T> = Omit<T, 'active'> & { active: number };
  * is only their SQL. Every write runs inside the unit of work that applies a batch.
  */
 export function replicaRepository(db: Db) {
-  const visitor = db.prepare<[string], Omit<VisitorState, 'photo' | 'undone_exits'> & Record<string, unknown>>(
+  const visitor = db.prepare<
+    [string],
+    Omit<VisitorState, 'photo' | 'undone_exits' | 'details_version'> & Record<string, unknown>
+  >(
     `SELECT v.visitor_id, v.card_no, v.name, v.mobile, v.purpose, v.visitee_no, v.entry_at, v.exit_at, v.exit_kind,
             v.undone_exits, v.created_by, v.erased_at, p.format, p.width, p.height, p.bytes, p.thumbhash
        FROM visitors v LEFT JOIN photos p ON p.visitor_seq = v.seq WHERE v.visitor_id = ?`,
@@ -67,6 +70,7 @@ export function replicaRepository(db: Db) {
      ON CONFLICT (desk_id) DO UPDATE SET name = excluded.name, fingerprint = excluded.fingerprint,
        certificate = excluded.certificate, address = excluded.address, revoked_at = excluded.revoked_at`,
   );
+  const setErasedAt = db.prepare<[number, string]>('UPDATE visitors SET erased_at = ? WHERE visitor_id = ?');
   const keepAdmin = db.prepare(
     `UPDATE users SET active = 1
       WHERE id = (SELECT min(id) FROM users WHERE role = 'admin')
@@ -77,12 +81,13 @@ export function replicaRepository(db: Db) {
   );
 
   return {
-    visitor(visitorId: string): VisitorState | undefined {
+    /** A visitor without its details' version (site/convergence.ts adds it). */
+    visitor(visitorId: string): Omit<VisitorState, 'details_version'> | undefined {
       const row = visitor.get(visitorId);
       if (!row) return undefined;
       const { format, width, height, bytes, thumbhash, undone_exits, ...rest } = row;
       return {
-        ...(rest as Omit<VisitorState, 'photo' | 'undone_exits'>),
+        ...(rest as Omit<VisitorState, 'photo' | 'undone_exits' | 'details_version'>),
         undone_exits: undone_exits === null ? [] : (JSON.parse(undone_exits as string) as number[]),
         photo:
           format === null
@@ -138,6 +143,10 @@ export function replicaRepository(db: Db) {
     },
     writeDesk(state: DeskState, fingerprint: string): void {
       upsertDesk.run({ ...state, fingerprint });
+    },
+    /** When a visitor erased at two desks apart was erased: the first of the two, everywhere. */
+    setErasedAt(visitorId: string, at: number): void {
+      setErasedAt.run(at, visitorId);
     },
     /** Makes the lowest-numbered admin active when the site has admins and none is. */
     keepAnAdmin(): void {
