@@ -98,11 +98,12 @@ export function replication(deps: {
           }
           convergence.keepAnAdmin();
           for (const change of unknown) changeLog.received(change);
+          // In the same commit: when this desk last heard from that one is its own, never a change.
+          site.heardFrom(desk.desk_id, deps.now());
           return unknown.length;
         },
         { received: true },
       );
-      writes.run(() => site.heardFrom(desk.desk_id, deps.now()));
       applied += fresh;
       if (effects.length > 0) deps.afterApply(effects);
       if (!answer.more) return applied;

@@ -87,7 +87,9 @@ export function changeLogRepository(db: Db) {
        END`,
     );
   }
-  const desk = db.prepare<[], { desk_id: string; clock: string }>('SELECT desk_id, clock FROM this_desk');
+  // A desk's ID never changes; its clock is read each time, as another process on the folder moves it too.
+  const deskId = db.prepare<[], string>('SELECT desk_id FROM this_desk').pluck().get()!;
+  const clockNow = db.prepare<[], string>('SELECT clock FROM this_desk').pluck();
   const setClock = db.prepare<[string]>('UPDATE this_desk SET clock = ?');
   const anyTouched = db.prepare<[], number>('SELECT 1 FROM temp.touched LIMIT 1').pluck();
   const lastSeq = db.prepare<[string], number>('SELECT coalesce(max(seq), 0) FROM change_log WHERE origin = ?').pluck();
@@ -124,8 +126,7 @@ export function changeLogRepository(db: Db) {
 
   /** The next reading of this desk's clock, kept so that it never goes back. */
   function tick(wallMs: number): string {
-    const { desk_id, clock } = desk.get()!;
-    const reading = nextReading(clock, wallMs, desk_id);
+    const reading = nextReading(clockNow.get()!, wallMs, deskId);
     setClock.run(reading);
     return reading;
   }
@@ -138,7 +139,7 @@ export function changeLogRepository(db: Db) {
   );
 
   return {
-    deskId: (): string => desk.get()!.desk_id,
+    deskId: (): string => deskId,
     /**
      * Notes everything there is, so that the next `record` numbers it: a desk that becomes
      * the first of a site passes on what it held alone, made before it kept a change log.
@@ -147,14 +148,13 @@ export function changeLogRepository(db: Db) {
       for (const statement of noteAll) statement.run();
     },
     /** The version of a thing no change has stamped (made before this desk kept versions): before every other. */
-    floorReading: (): string => nextReading('', 0, desk.get()!.desk_id),
+    floorReading: (): string => nextReading('', 0, deskId),
     /**
      * Gives what a local unit touched this desk's next change numbers, and the unit one
      * reading of the clock as the version of each; runs inside the unit's transaction.
      */
     record: (wallMs: number): void => {
       if (anyTouched.get() === undefined) return;
-      const deskId = desk.get()!.desk_id;
       append.run(deskId, lastSeq.get(deskId)!);
       stamp.run(tick(wallMs));
       forget.run();
@@ -192,8 +192,7 @@ export function changeLogRepository(db: Db) {
     },
     /** A reading heard from another desk: this desk's clock moves past it, never back. */
     observe(reading: string): void {
-      const { clock } = desk.get()!;
-      if (reading > clock) setClock.run(reading);
+      if (reading > clockNow.get()!) setClock.run(reading);
     },
   };
 }
