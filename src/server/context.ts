@@ -148,6 +148,8 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       now,
       afterApply: (applied) => {
         const erased: string[] = [];
+        // A batch may mark many people on one roll: its screens hear of it once.
+        const rolls = new Set<number>();
         let filesQueued = false;
         for (const effect of applied) {
           if (effect.kind === 'visitor') {
@@ -156,10 +158,13 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
             filesQueued ||= effect.filesQueued;
           } else if (effect.kind === 'expected') {
             events.publish({ type: 'expected.changed', expected_id: effect.expectedId });
+          } else if (effect.kind === 'roll') {
+            rolls.add(effect.evacuationId);
           } else if (effect.kind === 'account' && effect.sessionsEnded) {
             auth.sessionsEnded();
           }
         }
+        for (const roll of rolls) events.publish({ type: 'evacuation.changed', evacuation_id: roll });
         if (erased.length > 0 || filesQueued) void erasure.erasedElsewhere(erased);
       },
     });
@@ -205,7 +210,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       events,
       photos,
       hosts: hostService({ visitees, writes }),
-      evacuations: evacuationService({ writes, evacuations, events, now }),
+      evacuations: evacuationService({ writes, evacuations, events, othersHeard: () => site.othersHeard(), now }),
       expected: expectedService({ expectedVisits, visitees, writes, now, events }),
       settings,
       audit,

@@ -24,6 +24,18 @@ export const rollPersonSchema = z
   .meta({ id: 'RollPerson' });
 export type RollPerson = z.infer<typeof rollPersonSchema>;
 
+export const rollDeskSchema = z
+  .object({
+    desk_id: z.string(),
+    name: z.string(),
+    last_heard_time: z
+      .string()
+      .nullable()
+      .describe('When this desk last exchanged changes with that desk: the roll has what it had then.'),
+  })
+  .meta({ id: 'RollDesk' });
+export type RollDesk = z.infer<typeof rollDeskSchema>;
+
 const evacuationFields = {
   evacuation_id: z.number().int(),
   kind: z.enum(EVACUATION_KINDS),
@@ -34,7 +46,13 @@ const evacuationFields = {
 };
 
 export const evacuationSchema = z
-  .object({ ...evacuationFields, people: z.array(rollPersonSchema) })
+  .object({
+    ...evacuationFields,
+    people: z.array(rollPersonSchema),
+    desks: z
+      .array(rollDeskSchema)
+      .describe('Every other desk of the site, and when this desk last heard from it; empty for a desk on its own.'),
+  })
   .meta({ id: 'Evacuation' });
 export type Evacuation = z.infer<typeof evacuationSchema>;
 

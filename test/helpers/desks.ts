@@ -70,6 +70,8 @@ export function dumpDesk(dataDir: string): Record<string, unknown> {
       accounts: rows('SELECT id, username, password_hash, role, active, created_at FROM users ORDER BY id'),
       settings: rows('SELECT * FROM settings ORDER BY key'),
       expected: rows('SELECT * FROM expected_visits ORDER BY expected_id'),
+      rolls: rows('SELECT * FROM evacuations ORDER BY evacuation_id'),
+      marks: rows('SELECT * FROM evacuation_people ORDER BY evacuation_id, visitor_id'),
       photos,
     };
   } finally {

@@ -166,6 +166,30 @@ export async function runCrashTorture(options: {
             if (response.status === 200) erased.add(visitorId);
             continue;
           }
+          if (random() < 0.15) {
+            // A roll call: started, someone on it marked safe, or closed.
+            const calls = (await (await fetch(`${server.url}/v1/evacuations`, { headers })).json()) as {
+              data: { evacuation_id: number; closed_time: string | null }[];
+            };
+            const open = calls.data.find((call) => call.closed_time === null);
+            if (!open) {
+              await fetch(`${server.url}/v1/evacuations`, { method: 'POST', headers: json, body: '{"kind":"drill"}' });
+            } else if (random() < 0.2) {
+              await fetch(`${server.url}/v1/evacuations/${open.evacuation_id}/close`, { method: 'POST', headers });
+            } else {
+              const roll = (await (
+                await fetch(`${server.url}/v1/evacuations/${open.evacuation_id}`, { headers })
+              ).json()) as {
+                data: { people: { visitor_id: string }[] };
+              };
+              const person = roll.data.people[Math.floor(random() * roll.data.people.length)];
+              if (person) {
+                const to = `${server.url}/v1/evacuations/${open.evacuation_id}/accounted/${person.visitor_id}`;
+                await fetch(to, { method: 'POST', headers });
+              }
+            }
+            continue;
+          }
           if (random() < 0.4) {
             const batch = `b${round}x${importCount++}`;
             imports.set(batch, false);
@@ -261,14 +285,16 @@ async function verify(
     // A change commits with its change-log record: everything there is recorded, and this
     // desk's numbers run from 1 without a gap, whatever the kill interrupted.
     for (const [kind, table, key] of [
-      ['visitor', 'visitors', 'visitor_id'],
-      ['host', 'visitees', 'visitee_no'],
-      ['expected', 'expected_visits', 'expected_id'],
+      ['visitor', 'visitors', 't.visitor_id'],
+      ['host', 'visitees', 't.visitee_no'],
+      ['expected', 'expected_visits', 't.expected_id'],
+      ['roll', 'evacuations', 't.evacuation_id'],
+      ['mark', 'evacuation_people', "t.evacuation_id || '/' || t.visitor_id"],
     ] as const) {
       const unrecorded = ctx.db
         .prepare(
           `SELECT count(*) FROM ${table} t WHERE NOT EXISTS
-             (SELECT 1 FROM change_log c WHERE c.kind = '${kind}' AND c.key = CAST(t.${key} AS TEXT))`,
+             (SELECT 1 FROM change_log c WHERE c.kind = '${kind}' AND c.key = CAST(${key} AS TEXT))`,
         )
         .pluck()
         .get() as number;

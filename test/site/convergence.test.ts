@@ -1,8 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dumpDesk, dumpDifference, eventually, firstDesk, joinedDesk, type Desk } from '../helpers/desks';
 import { mulberry32 } from '../../src/cli/seed/portrait';
 import { FaultProxy, type LinkState } from '../helpers/fault-proxy';
 import { jsonRequest } from '../helpers/server';
+import { DATABASE_FILE } from '../../src/server/context';
 import { killHard, spawnServer, stopServer } from '../reliability/server-process';
 
 const json = (method: string, body: unknown): RequestInit => jsonRequest(method, body);
@@ -55,6 +58,31 @@ describe('convergence after random faults', () => {
     await Promise.all(proxies.map((proxy) => proxy.close()));
   });
 
+  /** At a desk: a roll call started when none is open there, else someone marked, unmarked, or the roll closed. */
+  async function rollCall(desk: Desk, pick: <T>(items: readonly T[]) => T): Promise<void> {
+    const calls = (
+      await desk.json<{ data: { evacuation_id: number; closed_time: string | null }[] }>('/v1/evacuations')
+    ).data;
+    const open = calls.find((call) => call.closed_time === null);
+    if (!open) {
+      const started = await desk.api('/v1/evacuations', json('POST', { kind: pick(['drill', 'real']) }));
+      expect(started.status).toBe(201);
+      return;
+    }
+    const { data } = await desk.json<{ data: { people: { visitor_id: string }[] } }>(
+      `/v1/evacuations/${open.evacuation_id}`,
+    );
+    const action = random();
+    if (action < 0.15 || data.people.length === 0) {
+      expect((await desk.api(`/v1/evacuations/${open.evacuation_id}/close`, { method: 'POST' })).status).toBe(200);
+      return;
+    }
+    const person = pick(data.people).visitor_id;
+    const method = action < 0.3 ? 'DELETE' : 'POST';
+    const marked = await desk.api(`/v1/evacuations/${open.evacuation_id}/accounted/${person}`, { method });
+    expect(marked.status).toBe(200);
+  }
+
   it('holds the same site at every desk, with everything acknowledged, once the links heal', async () => {
     const checkedIn = new Map<string, string>();
     const left = new Set<string>();
@@ -74,7 +102,8 @@ describe('convergence after random faults', () => {
       const desk = pick(desks);
       const roll = random();
       if (roll < 0.5 || checkedIn.size === 0) {
-        const name = `Visitor ${step}`;
+        // No name is part of another ("Visitor 1x" is not in "Visitor 12x"), so a byte search finds only its own.
+        const name = `Visitor ${step}x`;
         checkedIn.set(await desk.checkIn(name, 100 + step), name);
       } else if (roll < 0.75) {
         // An exit at whichever desk, of someone it knows to be on the premises.
@@ -83,15 +112,30 @@ describe('convergence after random faults', () => {
           const id = pick(here).visitor_id;
           if ((await desk.api(`/v1/exit/${id}`)).status === 200) left.add(id);
         }
-      } else if (roll < 0.85) {
+      } else if (roll < 0.82) {
         const known = (await desk.log()).filter((visitor) => !visitor.erased);
         if (known.length > 0) {
           const id = pick(known).visitor_id;
           const done = await desk.api(`/v1/admin/visitors/${id}/erase`, json('POST', { reason: 'request' }));
           if (done.status === 200) erased.add(id);
         }
+      } else if (roll < 0.89) {
+        await rollCall(desk, pick);
       } else if (roll < 0.93) {
         expect((await desk.api('/v1/admin/visitees', json('POST', { name: `Host ${step}` }))).status).toBe(201);
+      } else if (roll < 0.96) {
+        const username = `staff${step}`;
+        const made = await desk.api(
+          '/v1/admin/users',
+          json('POST', { username, password: 'a long password', role: 'reception' }),
+        );
+        expect(made.status).toBe(201);
+        const { data } = (await made.json()) as { data: { user_id: number } };
+        // Promoted or deactivated at another desk, maybe before this one's news reached it.
+        const other = pick(desks.filter((candidate) => candidate !== desk));
+        const patch = random() < 0.5 ? { role: 'admin' } : { active: false };
+        const changed = await other.api(`/v1/admin/users/${data.user_id}`, json('PATCH', patch));
+        expect([200, 404]).toContain(changed.status);
       } else {
         const size = pick(['62x100', '54x101', 'a6']);
         expect((await desk.api('/v1/admin/settings', json('PATCH', { badge_size: size }))).status).toBe(200);
@@ -119,6 +163,16 @@ describe('convergence after random faults', () => {
       if (erased.has(id)) expect(visitor!.erased_at).not.toBeNull();
       else expect(visitor!.name).toBe(name);
       if (left.has(id)) expect(visitor!.exit_at).not.toBeNull();
+    }
+    // An erased visitor leaves no byte on any desk: not in the database or its journal, not a photo file.
+    for (const desk of desks) {
+      const files = ['', '-wal'].map((suffix) => path.join(desk.dataDir, DATABASE_FILE + suffix));
+      const bytes = Buffer.concat(files.filter((file) => fs.existsSync(file)).map((file) => fs.readFileSync(file)));
+      const photos = Object.keys(dumpDesk(desk.dataDir).photos as Record<string, string>);
+      for (const id of erased) {
+        expect(bytes.includes(checkedIn.get(id)!), `${checkedIn.get(id)} in ${desk.dataDir}`).toBe(false);
+        expect(photos.filter((file) => file.includes(id))).toEqual([]);
+      }
     }
     expect(checkedIn.size).toBeGreaterThan(10);
   }, 300_000);

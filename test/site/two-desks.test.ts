@@ -105,6 +105,80 @@ describe('one site, two desks', () => {
     await eventually(async () => (await asTemp()).status === 401);
   }, 60_000);
 
+  it('shows two roll calls started at desks apart as one when they meet, with every mark', async () => {
+    const atFront = await front.checkIn('Fay Front', 41);
+    const atSide = await side.checkIn('Sid Side', 42);
+    await eventually(async () => (await front.log()).some((visitor) => visitor.visitor_id === atSide));
+    await eventually(async () => (await side.log()).some((visitor) => visitor.visitor_id === atFront));
+    const { desk_id: frontId } = (await front.json<{ data: { desk_id: string } }>('/v1/admin/site')).data;
+    const { desk_id: sideId } = (await side.json<{ data: { desk_id: string } }>('/v1/admin/site')).data;
+    const reach = (desk: Desk, other: string, address: string) =>
+      desk.json(`/v1/admin/site/desks/${other}/address`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ address }),
+      });
+    // Apart: each desk is told the other is where nothing listens.
+    await reach(front, sideId, 'https://127.0.0.1:9');
+    await reach(side, frontId, 'https://127.0.0.1:9');
+    // A late arrival at the side door only that desk knows of.
+    const late = await side.checkIn('Lou Late', 43);
+
+    interface Roll {
+      data: {
+        evacuation_id: number;
+        kind: string;
+        closed_time: string | null;
+        people: { visitor_id: string; accounted_by: string | null; accounted_time: string | null }[];
+        desks: { desk_id: string; last_heard_time: string | null }[];
+      };
+    }
+    const start = (desk: Desk, kind: string) =>
+      desk.json<Roll>('/v1/evacuations', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind }),
+      });
+    const atFrontRoll = await start(front, 'drill');
+    const atSideRoll = await start(side, 'real');
+    expect(atFrontRoll.data.people.map((person) => person.visitor_id)).not.toContain(late);
+    expect(atSideRoll.data.desks).toEqual([expect.objectContaining({ desk_id: frontId })]);
+    await front.json(`/v1/evacuations/${atFrontRoll.data.evacuation_id}/accounted/${atFront}`, { method: 'POST' });
+    await side.json(`/v1/evacuations/${atSideRoll.data.evacuation_id}/accounted/${atSide}`, { method: 'POST' });
+
+    await reach(front, sideId, side.server.peerAddress!);
+    await reach(side, frontId, front.server.peerAddress!);
+    const shown = await Promise.all(
+      [front, side].map((desk) =>
+        eventually(async () => {
+          const calls = (
+            await desk.json<{ data: { evacuation_id: number; closed_time: string | null }[] }>('/v1/evacuations')
+          ).data.filter((call) => call.closed_time === null);
+          if (calls.length !== 1) return false;
+          const roll = await desk.json<Roll>(`/v1/evacuations/${calls[0]!.evacuation_id}`);
+          const marked = roll.data.people.filter((person) => person.accounted_time !== null);
+          return marked.length === 2 && roll;
+        }),
+      ),
+    );
+    for (const roll of shown) {
+      // One roll call, under the same number at both desks: the union of both rolls, a real alarm.
+      expect(roll.data.evacuation_id).toBe(shown[0]!.data.evacuation_id);
+      expect(roll.data.kind).toBe('real');
+      const people = new Map(roll.data.people.map((person) => [person.visitor_id, person]));
+      expect(people.has(late)).toBe(true);
+      expect(people.get(atFront)?.accounted_by).toBe('reception');
+      expect(people.get(atSide)?.accounted_by).toBe('reception');
+      expect(roll.data.desks.every((desk) => desk.last_heard_time !== null)).toBe(true);
+    }
+    // Closed at one desk: closed at both.
+    await side.json(`/v1/evacuations/${atFrontRoll.data.evacuation_id}/close`, { method: 'POST' });
+    await eventually(
+      async () =>
+        (await front.json<Roll>(`/v1/evacuations/${atSideRoll.data.evacuation_id}`)).data.closed_time !== null,
+    );
+  }, 90_000);
+
   it('holds the same site at both desks once they have exchanged everything', async () => {
     await eventually(async () => {
       const [a, b] = [dumpDesk(front.dataDir), dumpDesk(side.dataDir)];

@@ -287,3 +287,39 @@ describe('the migration list', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('upgrading a desk of a site to rolls that travel (schema 10)', () => {
+  it('moves the rolls it numbered below its own range into it, and records them and their marks as changes', async () => {
+    const dataDir = tempDataDir();
+    const db = new Database(path.join(dataDir, DATABASE_FILE));
+    migrate(db, () => path.join(dataDir, 'to-v9.bak.db'), MIGRATIONS.slice(0, 9));
+    const base = 7 * 2 ** 32;
+    db.exec(`
+      UPDATE this_desk SET id_base = ${base};
+      INSERT INTO site (one, site_id, name) VALUES (1, 'site', 'Campus');
+      INSERT INTO change_log (origin, seq, kind, key) SELECT desk_id, 1, 'setting', 'badge_size' FROM this_desk;
+      INSERT INTO visitors (visitor_id, card_no, name, mobile, purpose, entry_at)
+        VALUES ('AAAAAAAAAAAAAAAAAAAAAA', 1, 'Ada', '', '', 1);
+      INSERT INTO evacuations (kind, started_at) VALUES ('drill', 10);
+      INSERT INTO evacuation_people (evacuation_id, visitor_id, accounted_at) VALUES (1, 'AAAAAAAAAAAAAAAAAAAAAA', 11);
+    `);
+    db.close();
+    const ctx = await openContext({ dataDir });
+    try {
+      expect(ctx.db.prepare('SELECT evacuation_id, started_at FROM evacuations').all()).toEqual([
+        { evacuation_id: base + 1, started_at: 10 },
+      ]);
+      expect(ctx.db.prepare('SELECT evacuation_id, accounted_at FROM evacuation_people').all()).toEqual([
+        { evacuation_id: base + 1, accounted_at: 11 },
+      ]);
+      expect(ctx.db.prepare('SELECT seq, kind, key FROM change_log ORDER BY seq').all()).toEqual([
+        { seq: 1, kind: 'setting', key: 'badge_size' },
+        { seq: 2, kind: 'roll', key: String(base + 1) },
+        { seq: 3, kind: 'mark', key: `${base + 1}/AAAAAAAAAAAAAAAAAAAAAA` },
+      ]);
+      expect(ctx.db.pragma('foreign_key_check')).toEqual([]);
+    } finally {
+      ctx.close();
+    }
+  });
+});

@@ -4,13 +4,22 @@ import type { PhotoIntentsRepository } from '../db/repositories/photo-intents';
 import type { ReplicaRepository } from '../db/repositories/replica';
 import type { VisitorsRepository } from '../db/repositories/visitors';
 import { fingerprintOf } from './desk-certificate';
-import type { Thing, VisitorState } from './protocol';
+import type { RollState, Thing, VisitorState } from './protocol';
 
 type AccountState = Extract<Thing, { kind: 'account' }>['state'];
 type ExpectedState = Extract<Thing, { kind: 'expected' }>['state'];
 
 /** The order a batch is applied in: what others refer to first. */
-const RANK: Record<ChangeKind, number> = { desk: 0, account: 1, host: 2, setting: 3, visitor: 4, expected: 5 };
+const RANK: Record<ChangeKind, number> = {
+  desk: 0,
+  account: 1,
+  host: 2,
+  setting: 3,
+  visitor: 4,
+  expected: 5,
+  roll: 6,
+  mark: 7,
+};
 
 /** What applying a thing did, for what follows the commit (events, files, sessions). */
 export type Applied =
@@ -22,6 +31,7 @@ export type Applied =
       filesQueued: boolean;
     }
   | { kind: 'expected'; expectedId: number }
+  | { kind: 'roll'; evacuationId: number }
   | { kind: 'account'; sessionsEnded: boolean }
   | { kind: 'other' };
 
@@ -75,6 +85,14 @@ export function convergence(deps: {
         const state = replica.desk(key);
         return state && { kind, key, version, state };
       }
+      case 'roll': {
+        const state = replica.roll(Number(key));
+        return state && { kind, key, version, state };
+      }
+      case 'mark': {
+        const state = replica.mark(key);
+        return state && { kind, key, version, state };
+      }
     }
   }
 
@@ -87,6 +105,16 @@ export function convergence(deps: {
     }
     if (thing.kind === 'expected' && thing.state.visitor_id !== null) {
       found.push({ kind: 'visitor', key: thing.state.visitor_id });
+    }
+    if (thing.kind === 'roll') {
+      for (const by of [thing.state.started_by, thing.state.closed_by]) {
+        if (by !== null) found.push({ kind: 'account', key: String(by) });
+      }
+    }
+    if (thing.kind === 'mark') {
+      found.push({ kind: 'roll', key: String(thing.state.evacuation_id) });
+      found.push({ kind: 'visitor', key: thing.state.visitor_id });
+      if (thing.state.accounted_by !== null) found.push({ kind: 'account', key: String(thing.state.accounted_by) });
     }
     return found;
   }
@@ -116,6 +144,14 @@ export function convergence(deps: {
       case 'expected':
         applyExpected(thing.state, newer);
         return { kind: 'expected', expectedId: thing.state.expected_id };
+      case 'roll':
+        applyRoll(thing.state);
+        return { kind: 'roll', evacuationId: thing.state.evacuation_id };
+      case 'mark': {
+        // Marked or not, by whom and when: the latest change wins (a mark undone stays undone).
+        if (newer || !replica.mark(thing.key)) replica.writeMark(thing.state);
+        return { kind: 'roll', evacuationId: thing.state.evacuation_id };
+      }
       case 'desk': {
         const local = replica.desk(thing.key);
         // A revocation wins over everything: a stolen kiosk is never let back in by a later rename.
@@ -130,6 +166,18 @@ export function convergence(deps: {
         return { kind: 'other' };
       }
     }
+  }
+
+  /** A roll: when and by whom it started never change, and of two closes the first wins. */
+  function applyRoll(state: RollState): void {
+    const local = replica.roll(state.evacuation_id);
+    const closes = [local, state].filter((side) => side?.closed_at != null) as RollState[];
+    const first = closes.sort((a, b) => a.closed_at! - b.closed_at! || (a.closed_by ?? 0) - (b.closed_by ?? 0))[0];
+    replica.writeRoll({
+      ...(local ?? state),
+      closed_at: first?.closed_at ?? null,
+      closed_by: first?.closed_by ?? null,
+    });
   }
 
   /**

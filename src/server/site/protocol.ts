@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EXIT_KINDS, IMAGE_FORMATS } from '../../shared/api-types';
+import { EVACUATION_KINDS } from '../../shared/evacuation';
 import { ROLES } from '../../shared/staff';
 
 /**
@@ -97,6 +98,24 @@ export const deskStateSchema = z.object({
   revoked_at: time.nullable(),
 });
 
+export const rollStateSchema = z.object({
+  evacuation_id: id,
+  kind: z.enum(EVACUATION_KINDS),
+  started_at: time,
+  started_by: id.nullable(),
+  closed_at: time.nullable(),
+  closed_by: id.nullable(),
+});
+
+/** One person on one roll, and whether, when and by whom they were accounted for. */
+export const markStateSchema = z.object({
+  evacuation_id: id,
+  visitor_id: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
+  visitee_name: text(200).nullable(),
+  accounted_at: time.nullable(),
+  accounted_by: id.nullable(),
+});
+
 /** A thing as one desk holds it: null state when it is gone (a setting back to its default). */
 export const thingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('visitor'), key: z.string(), version, state: visitorStateSchema }),
@@ -105,15 +124,19 @@ export const thingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('setting'), key: z.string(), version, state: settingStateSchema.nullable() }),
   z.object({ kind: z.literal('expected'), key: z.string(), version, state: expectedStateSchema }),
   z.object({ kind: z.literal('desk'), key: z.string(), version, state: deskStateSchema }),
+  z.object({ kind: z.literal('roll'), key: z.string(), version, state: rollStateSchema }),
+  z.object({ kind: z.literal('mark'), key: z.string(), version, state: markStateSchema }),
 ]);
 export type Thing = z.infer<typeof thingSchema>;
 export type VisitorState = z.infer<typeof visitorStateSchema>;
 export type DeskState = z.infer<typeof deskStateSchema>;
+export type RollState = z.infer<typeof rollStateSchema>;
+export type MarkState = z.infer<typeof markStateSchema>;
 
 export const changeSchema = z.object({
   origin: deskId,
   seq: id,
-  kind: z.enum(['visitor', 'host', 'account', 'setting', 'expected', 'desk']),
+  kind: z.enum(['visitor', 'host', 'account', 'setting', 'expected', 'desk', 'roll', 'mark']),
   key: z.string().max(200),
 });
 

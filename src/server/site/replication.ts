@@ -226,5 +226,9 @@ function keyOf(thing: Thing): string | undefined {
       return thing.state.desk_id;
     case 'setting':
       return thing.state === null ? thing.key : thing.state.key;
+    case 'roll':
+      return String(thing.state.evacuation_id);
+    case 'mark':
+      return `${thing.state.evacuation_id}/${thing.state.visitor_id}`;
   }
 }

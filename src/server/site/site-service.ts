@@ -4,6 +4,7 @@ import type { ChangeLogRepository } from '../db/repositories/change-log';
 import type { ReplicaRepository } from '../db/repositories/replica';
 import type { DeskRow, SiteRepository } from '../db/repositories/site';
 import { NUMBERS_PER_DESK } from '../db/own-numbers';
+import type { RollDesk } from '../../shared/evacuation';
 import type { SiteResponse } from '../../shared/site';
 import { ApiError } from '../api-error';
 import type { Writes } from '../services/unit-of-work';
@@ -132,7 +133,9 @@ export function siteService(deps: {
    */
   async function join(address: string, code: string, deskName: string, ownAddress: string | null): Promise<void> {
     if (site.site()) throw new SiteError('This desk already belongs to a site.');
-    if (site.visitorCount() > 0) throw new SiteError('This desk has visitors: only a new desk can join a site.');
+    if (site.recordCount() > 0) {
+      throw new SiteError('This desk has visitors or roll calls: only a new desk can join a site.');
+    }
     const parsed = parseJoinCode(code);
     if (!parsed) throw new SiteError('That is not a join code (32 letters and digits, as the inviting desk printed).');
     const presented = await presentedCertificate(address);
@@ -198,6 +201,19 @@ export function siteService(deps: {
     };
   }
 
+  /** Every other desk of the site that is not revoked, and when this desk last heard from it. */
+  function othersHeard(): RollDesk[] {
+    const me = changeLog.deskId();
+    return site
+      .desks()
+      .filter((desk) => desk.desk_id !== me && desk.revoked_at === null)
+      .map((desk) => ({
+        desk_id: desk.desk_id,
+        name: desk.name,
+        last_heard_time: desk.last_heard_at === null ? null : formatLocalTime(desk.last_heard_at),
+      }));
+  }
+
   /** Revokes a desk (a stolen or retired kiosk): no desk of the site accepts from or sends to it again. */
   function revoke(deskId: string): void {
     member();
@@ -211,6 +227,7 @@ export function siteService(deps: {
     create,
     invite,
     describe,
+    othersHeard,
     revoke,
     isMember: (): boolean => site.site() !== undefined,
     acceptJoin,

@@ -8,6 +8,7 @@ import { retentionChoice } from './006-retention-choice';
 import { expectedTime } from './007-expected-time';
 import { changeLog } from './008-change-log';
 import { siteDesks } from './009-site-desks';
+import { siteRolls } from './010-site-rolls';
 
 /** Every schema version in order; version N is `MIGRATIONS[N - 1]`. Append, never edit. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   expectedTime,
   changeLog,
   siteDesks,
+  siteRolls,
 ];

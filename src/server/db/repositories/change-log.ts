@@ -4,8 +4,8 @@ import type { Db } from '../connection';
 /**
  * What each replicated table's rows are to the change log (db/migrations/008-change-log.ts):
  * the kind of thing and the SQL that names it from a row (NEW or OLD). A photo is part of its
- * visitor. Evacuation rolls are not replicated yet: when they are, their subjects come with a
- * migration that records the rolls that exist then.
+ * visitor; a mark is one person on one roll. A new subject comes with a migration that
+ * records what exists of it then (db/migrations/010-site-rolls.ts).
  */
 const SUBJECTS = [
   { table: 'visitors', kind: 'visitor', key: (row: string) => `${row}.visitor_id` },
@@ -24,6 +24,12 @@ const SUBJECTS = [
     kind: 'desk',
     key: (row: string) => `${row}.desk_id`,
     columns: 'name, fingerprint, certificate, address, revoked_at',
+  },
+  { table: 'evacuations', kind: 'roll', key: (row: string) => `${row}.evacuation_id` },
+  {
+    table: 'evacuation_people',
+    kind: 'mark',
+    key: (row: string) => `${row}.evacuation_id || '/' || ${row}.visitor_id`,
   },
 ] as const;
 

@@ -1,6 +1,7 @@
 import type { EvacuationKind } from '../../../shared/evacuation';
 import type { ImageFormat } from '../../../shared/api-types';
 import type { Db } from '../connection';
+import { nextOwnNumber } from '../own-numbers';
 
 export interface EvacuationRow {
   evacuation_id: number;
@@ -37,9 +38,10 @@ const SELECT_EVACUATION = `
 export function evacuationsRepository(db: Db) {
   const open = db.prepare<[], EvacuationRow>(`${SELECT_EVACUATION} WHERE x.closed_at IS NULL`);
   const byId = db.prepare<[number], EvacuationRow>(`${SELECT_EVACUATION} WHERE x.evacuation_id = ?`);
-  const all = db.prepare<[], EvacuationRow>(`${SELECT_EVACUATION} ORDER BY x.evacuation_id DESC LIMIT 500`);
+  const all = db.prepare<[], EvacuationRow>(`${SELECT_EVACUATION} ORDER BY x.started_at, x.evacuation_id`);
   const insert = db.prepare<[EvacuationKind, number, number]>(
-    'INSERT INTO evacuations (kind, started_at, started_by) VALUES (?, ?, ?)',
+    `INSERT INTO evacuations (evacuation_id, kind, started_at, started_by)
+     VALUES (${nextOwnNumber('evacuations', 'evacuation_id')}, ?, ?, ?)`,
   );
   // The roll: everyone on the premises at this moment, in the same transaction.
   const freeze = db.prepare<[number]>(
@@ -80,9 +82,10 @@ export function evacuationsRepository(db: Db) {
   return {
     /** Puts a visitor on the open roll, if there is one; its ID when they were added. */
     addToOpenRoll: (visitorId: string): number | undefined =>
-      addToOpen.run(visitorId).changes === 1 ? open.get()?.evacuation_id : undefined,
+      addToOpen.run(visitorId).changes > 0 ? open.get()?.evacuation_id : undefined,
     open: (): EvacuationRow | undefined => open.get(),
     byId: (id: number): EvacuationRow | undefined => byId.get(id),
+    /** Every roll this desk holds, from the first started. */
     all: (): EvacuationRow[] => all.all(),
     people: (id: number): RollRow[] => people.all(id),
     /** Starts a roll call and freezes its roll; run inside a write transaction. */

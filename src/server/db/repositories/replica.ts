@@ -1,4 +1,4 @@
-import type { DeskState, Thing, VisitorState } from '../../site/protocol';
+import type { DeskState, MarkState, RollState, Thing, VisitorState } from '../../site/protocol';
 import type { Db } from '../connection';
 import type { ChangeKind } from './change-log';
 
@@ -33,6 +33,13 @@ export function replicaRepository(db: Db) {
   );
   const desk = db.prepare<[string], DeskState>(
     'SELECT desk_id, name, certificate, address, revoked_at FROM desks WHERE desk_id = ?',
+  );
+  const roll = db.prepare<[number], RollState>(
+    'SELECT evacuation_id, kind, started_at, started_by, closed_at, closed_by FROM evacuations WHERE evacuation_id = ?',
+  );
+  const mark = db.prepare<[number, string], MarkState>(
+    `SELECT evacuation_id, visitor_id, visitee_name, accounted_at, accounted_by
+       FROM evacuation_people WHERE evacuation_id = ? AND visitor_id = ?`,
   );
 
   const upsertHost = db.prepare<[Stored<StateOf<'host'>>]>(
@@ -69,6 +76,17 @@ export function replicaRepository(db: Db) {
      VALUES (@desk_id, @name, @fingerprint, @certificate, @address, @revoked_at)
      ON CONFLICT (desk_id) DO UPDATE SET name = excluded.name, fingerprint = excluded.fingerprint,
        certificate = excluded.certificate, address = excluded.address, revoked_at = excluded.revoked_at`,
+  );
+  const upsertRoll = db.prepare<[RollState]>(
+    `INSERT INTO evacuations (evacuation_id, kind, started_at, started_by, closed_at, closed_by)
+     VALUES (@evacuation_id, @kind, @started_at, @started_by, @closed_at, @closed_by)
+     ON CONFLICT (evacuation_id) DO UPDATE SET closed_at = excluded.closed_at, closed_by = excluded.closed_by`,
+  );
+  const upsertMark = db.prepare<[MarkState]>(
+    `INSERT INTO evacuation_people (evacuation_id, visitor_id, visitee_name, accounted_at, accounted_by)
+     VALUES (@evacuation_id, @visitor_id, @visitee_name, @accounted_at, @accounted_by)
+     ON CONFLICT (evacuation_id, visitor_id) DO UPDATE SET accounted_at = excluded.accounted_at,
+       accounted_by = excluded.accounted_by`,
   );
   const setErasedAt = db.prepare<[number, string]>('UPDATE visitors SET erased_at = ? WHERE visitor_id = ?');
   const keepAdmin = db.prepare(
@@ -116,6 +134,12 @@ export function replicaRepository(db: Db) {
     },
     expected: (expectedId: number): StateOf<'expected'> | undefined => expected.get(expectedId),
     desk: (deskId: string): DeskState | undefined => desk.get(deskId),
+    roll: (evacuationId: number): RollState | undefined => roll.get(evacuationId),
+    /** One person on one roll, by the key the change log names them with (`<roll>/<visitor>`). */
+    mark(key: string): MarkState | undefined {
+      const [rollId, visitorId] = key.split('/');
+      return mark.get(Number(rollId), visitorId ?? '');
+    },
 
     writeHost(state: StateOf<'host'>): void {
       upsertHost.run({ ...state, active: state.active ? 1 : 0 });
@@ -140,6 +164,13 @@ export function replicaRepository(db: Db) {
     },
     writeExpected(state: StateOf<'expected'>): void {
       upsertExpected.run(state);
+    },
+    /** A roll as it starts, or its close: when it started and who started it never change. */
+    writeRoll(state: RollState): void {
+      upsertRoll.run(state);
+    },
+    writeMark(state: MarkState): void {
+      upsertMark.run(state);
     },
     writeDesk(state: DeskState, fingerprint: string): void {
       upsertDesk.run({ ...state, fingerprint });

@@ -37,7 +37,9 @@ export function siteRepository(db: Db) {
   const dropExpiredCodes = db.prepare<[number]>('DELETE FROM join_codes WHERE expires_at < ?');
   const idBase = db.prepare<[], number>('SELECT id_base FROM this_desk').pluck();
   const setIdBase = db.prepare<[number]>('UPDATE this_desk SET id_base = ?');
-  const visitorCount = db.prepare<[], number>('SELECT count(*) FROM visitors').pluck();
+  const recordCount = db
+    .prepare<[], number>('SELECT (SELECT count(*) FROM visitors) + (SELECT count(*) FROM evacuations)')
+    .pluck();
 
   return {
     site: () => site.get(),
@@ -76,7 +78,7 @@ export function siteRepository(db: Db) {
     setIdBase: (base: number): void => {
       setIdBase.run(base);
     },
-    visitorCount: (): number => visitorCount.get()!,
+    recordCount: (): number => recordCount.get()!,
     /**
      * Before joining a site: what this desk set up alone (accounts, hosts, settings, expected
      * visits, the change log) gives way to the site's, which the join brings. A desk with

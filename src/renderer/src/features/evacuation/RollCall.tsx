@@ -6,6 +6,7 @@ import { Dialog } from '../../lib/Dialog';
 import { printNow } from '../../lib/print-now';
 import { evacuationQuery, useCloseEvacuation, useMarkAccounted } from '../../queries/evacuations';
 import { Thumbnail } from '../log/Thumbnail';
+import { RollDesks } from './RollDesks';
 import { RollPrint } from './RollPrint';
 import { FormError } from '../../lib/FormError';
 
@@ -53,6 +54,7 @@ export function RollCall({ evacuationId, onClose }: { evacuationId: number; onCl
             {roll.started_by ? ` (started by ${roll.started_by})` : ''}
             {roll.closed_time ? ` · closed ${roll.closed_time} by ${roll.closed_by ?? '—'}` : ''}
           </p>
+          <RollDesks desks={roll.desks} />
         </div>
         <p className="roll-count" role="status" aria-live="polite">
           <strong>{accounted}</strong> of <strong>{roll.people.length}</strong> accounted

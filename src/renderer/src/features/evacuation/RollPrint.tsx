@@ -1,6 +1,7 @@
 import type { Evacuation } from '../../../../shared/evacuation';
 import { PrintOnly } from '../../lib/print';
 import { Thumbnail } from '../log/Thumbnail';
+import { RollDesks } from './RollDesks';
 
 /**
  * The roll on paper, to take to the assembly point: A4 (or Letter, the printer's choice of
@@ -20,6 +21,7 @@ export function RollPrint({ evacuation }: { evacuation: Evacuation }) {
           {evacuation.people.length} people on the premises at the alarm · {accounted} accounted for when printed
           {evacuation.closed_time ? ` · closed ${evacuation.closed_time}` : ''}
         </p>
+        <RollDesks desks={evacuation.desks} />
         <table>
           <thead>
             <tr>
