@@ -4,7 +4,8 @@ import { ROLES, type Role } from '../shared/staff';
 import path from 'node:path';
 import { openContext } from '../server/context';
 import { auditLogRepository } from '../server/db/repositories/audit-log';
-import { verifyChain } from '../server/services/audit';
+import { siteRepository } from '../server/db/repositories/site';
+import { verifyChain, verifyCopies } from '../server/services/audit';
 import { defaultDataDir } from '../server/data-dir';
 import { DEFAULT_SERVE_PORT, startOnStablePort } from '../server/serve-port';
 import { startServer } from '../server/server';
@@ -209,6 +210,25 @@ export function buildCli(rendererDir: string): Command {
         }
         // Kept elsewhere, the newest hash proves later that nothing up to it was rewritten or cut off.
         if (check.ok) console.log(`Newest hash: ${check.head}`);
+        // Every other desk's trail this desk holds a copy of, each its own chain.
+        const copies = verifyCopies(auditLogRepository(ctx.db));
+        if (copies.problems.length > 0) {
+          console.error(`The copies of other desks' trails are not protected: ${copies.problems.join('; ')}.`);
+          process.exitCode = 3;
+        }
+        const names = new Map(
+          siteRepository(ctx.db)
+            .desks()
+            .map((desk) => [desk.desk_id, desk.name]),
+        );
+        for (const { deskId, check: copy } of copies.chains) {
+          const whose = `The copy of ${names.get(deskId) ?? 'desk'} ${deskId}'s trail`;
+          if (copy.ok) console.log(`${whose} is whole: ${copy.entries} entries, newest hash ${copy.head}.`);
+          else {
+            console.error(`${whose} is broken: ${copy.problems.join('; ')}.`);
+            process.exitCode = 3;
+          }
+        }
       });
     });
 

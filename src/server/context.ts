@@ -4,6 +4,7 @@ import { auditLogRepository } from './db/repositories/audit-log';
 import { replicaRepository } from './db/repositories/replica';
 import { siteRepository } from './db/repositories/site';
 import { convergence } from './site/convergence';
+import { trailExchange } from './site/trail-exchange';
 import { replication, type Replication } from './site/replication';
 import { siteService, type SiteService } from './site/site-service';
 import { announceVisitor } from './services/visitor-view';
@@ -124,7 +125,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
     if (options.sweepInterrupted ?? true) await recoverInterruptedCheckIns(store, intents, writes);
     const dataVersion = dataVersionReader(db);
     const events = deskEvents({ externalChangeCounter: dataVersion });
-    const audit = auditTrail({ writes, log: auditLog });
+    const audit = auditTrail({ writes, log: auditLog, deskId: changeLog.deskId() });
     const photos = photoService({ visitors, store, audit, dataVersion });
     const erasures = erasuresRepository(db, { photoDropped: (visitorId) => photos.forget(visitorId) });
     const erasure = erasureService({ writes, dataDir: options.dataDir, visitors, erasures, store, events, now });
@@ -140,6 +141,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       writes,
       changeLog,
       convergence: convergence({ replica, changeLog, visitors, erasures, intents, now }),
+      trail: trailExchange({ log: auditLog, deskId: changeLog.deskId() }),
       site: siteRows,
       visitors,
       intents,

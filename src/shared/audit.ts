@@ -57,6 +57,9 @@ export const auditEntrySchema = z
     action: z.enum(AUDIT_ACTIONS),
     visitor_id: z.string().nullable(),
     detail: z.string(),
+    desk_id: z
+      .string()
+      .describe('The desk whose trail the entry is on: every desk of a site holds a copy of every desk’s trail.'),
   })
   .meta({ id: 'AuditEntry' });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;

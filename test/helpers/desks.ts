@@ -72,6 +72,14 @@ export function dumpDesk(dataDir: string): Record<string, unknown> {
       expected: rows('SELECT * FROM expected_visits ORDER BY expected_id'),
       rolls: rows('SELECT * FROM evacuations ORDER BY evacuation_id'),
       marks: rows('SELECT * FROM evacuation_people ORDER BY evacuation_id, visitor_id'),
+      // Every desk's trail, this desk's own and its copies of the others', entry for entry.
+      audit: rows(
+        `SELECT (SELECT desk_id FROM this_desk) AS desk_id, audit_id, time, user_id, username, action, visitor_id, detail,
+                hex(hash) AS hash FROM audit_log
+         UNION ALL
+         SELECT desk_id, audit_id, time, user_id, username, action, visitor_id, detail, hex(hash) FROM audit_copies
+         ORDER BY desk_id, audit_id`,
+      ),
       photos,
     };
   } finally {

@@ -188,6 +188,40 @@ describe('one site, two desks', () => {
     expect((dumpDesk(front.dataDir).visitors as unknown[]).length).toBeGreaterThan(3);
   }, 60_000);
 
+  it('holds a copy of the other desk’s audit trail, shown with its desk, and verifies every chain', async () => {
+    const { desk_id: frontId } = (await front.json<{ data: { desk_id: string } }>('/v1/admin/site')).data;
+    const changed = await front.api('/v1/admin/settings', {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ badge_size: 'a6' }),
+    });
+    expect(changed.status).toBe(200);
+    interface Page {
+      data: { desk_id: string; audit_id: number; action: string; time: string }[];
+      next_cursor: string | null;
+    }
+    const entry = await eventually(async () => {
+      const page = await side.json<Page>('/v1/admin/audit?action=settings.update');
+      return page.data.find((found) => found.desk_id === frontId) ?? false;
+    });
+    expect(entry.action).toBe('settings.update');
+    // The site's whole trail, page by page, newest first, each entry once.
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page = await side.json<Page>(`/v1/admin/audit?limit=7${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.data.map((found) => `${found.desk_id} ${found.time} ${found.audit_id}`));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen.some((line) => line.startsWith(frontId))).toBe(true);
+    const times = seen.map((line) => line.slice(33, 52));
+    expect([...times].sort().reverse()).toEqual(times);
+    expect(new Set(seen).size).toBe(seen.length);
+    const verified = await cli('audit', 'verify', '--data-dir', side.dataDir);
+    expect(verified).toMatch(/The audit trail is whole/);
+    expect(verified).toMatch(new RegExp(`The copy of .* ${frontId}'s trail is whole: \\d+ entries`));
+  }, 60_000);
+
   it('lists the site’s desks with when each was last heard from, and nothing pending once they have exchanged all', async () => {
     interface SiteData {
       data: {

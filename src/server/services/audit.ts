@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { AuditAction } from '../../shared/audit';
 import type { Writes } from './unit-of-work';
 import { AUDIT_TRIGGERS } from '../db/migrations/004-privacy';
-import type { AuditFilter, AuditLogRepository, AuditRow } from '../db/repositories/audit-log';
+import { AUDIT_COPY_TRIGGERS } from '../db/migrations/011-site-audit';
+import type { AuditFilter, AuditLogRepository, AuditRow, SiteAuditRow } from '../db/repositories/audit-log';
 import { logger } from '../log';
 
 export interface AuditEvent {
@@ -91,7 +92,7 @@ const log = logger('audit');
  * than the 10% allowed, so they are committed together at most AUDIT_BATCH_MS after being
  * served (a crash loses at most that much of the trail; the time is that of the commit).
  */
-export function auditTrail(deps: { writes: Writes; log: AuditLogRepository }) {
+export function auditTrail(deps: { writes: Writes; log: AuditLogRepository; deskId: string }) {
   let queue: AuditEvent[] = [];
   let timer: NodeJS.Timeout | undefined;
 
@@ -180,10 +181,10 @@ export function auditTrail(deps: { writes: Writes; log: AuditLogRepository }) {
      * A page of the trail, newest first; entries still waiting for their batch, and the
      * refused sign-ins counted so far, are written first.
      */
-    page(filter: AuditFilter): AuditRow[] {
+    page(filter: AuditFilter): SiteAuditRow[] {
       queueRefusals();
       flush({ wait: true });
-      return deps.log.page(filter);
+      return deps.log.page(deps.deskId, filter);
     },
   };
 }
@@ -202,29 +203,32 @@ export interface ChainCheck {
   earlierHead?: { found: true; auditId: number; after: number } | { found: false };
 }
 
-/**
- * Walks the whole trail: the append-only triggers must be there as created, the IDs must
- * run from 1 without a gap, and every hash must follow from the one before (an entry
- * changed, or removed and the rest re-hashed, breaks one or the other). Entries removed
- * from the end show as a highest ID given above the newest entry, unless whoever removed
- * them also set that back: only a head kept elsewhere finds that, so `earlierHead`, a hash
- * printed by an earlier verify, is looked for in the chain.
- */
-export function verifyChain(log: AuditLogRepository, earlierHead?: string): ChainCheck {
-  const problems: string[] = [];
-  const present = new Map(log.triggers().map((trigger) => [trigger.name, trigger.sql]));
+/** The triggers that keep a trail table append-only must be there as created, and no other. */
+function checkTriggers(
+  present: { name: string; sql: string }[],
+  expected: readonly { name: string; sql: string }[],
+  problems: string[],
+): void {
+  const found = new Map(present.map((trigger) => [trigger.name, trigger.sql]));
   const normal = (sql: string) => sql.replace(/\s+/g, ' ').trim();
-  for (const trigger of AUDIT_TRIGGERS) {
-    const sql = present.get(trigger.name);
+  for (const trigger of expected) {
+    const sql = found.get(trigger.name);
     if (sql === undefined) problems.push(`the trigger ${trigger.name} that keeps the trail append-only is missing`);
     else if (normal(sql) !== normal(trigger.sql)) problems.push(`the trigger ${trigger.name} was changed`);
   }
   // Any other trigger on the trail could silently drop entries (RAISE(IGNORE)) as they are written.
-  const known = new Set<string>(AUDIT_TRIGGERS.map((trigger) => trigger.name));
-  for (const name of present.keys()) {
+  const known = new Set<string>(expected.map((trigger) => trigger.name));
+  for (const name of found.keys()) {
     if (!known.has(name)) problems.push(`a trigger ${name} that Frontdesk never made is on the trail`);
   }
+}
 
+/**
+ * Walks one desk's chain from its first entry: the IDs must run from 1 without a gap, and
+ * every hash must follow from the one before (an entry changed, or removed and the rest
+ * re-hashed, breaks one or the other).
+ */
+function walkChain(after: (auditId: number, limit: number) => AuditRow[], problems: string[], earlierHead?: string) {
   let previous: Buffer = GENESIS;
   let lastId = 0;
   let entries = 0;
@@ -234,7 +238,7 @@ export function verifyChain(log: AuditLogRepository, earlierHead?: string): Chai
   // From below any ID the table could hold: an entry slipped in at 0 or below is found too.
   let cursor = Number.MIN_SAFE_INTEGER;
   for (;;) {
-    const batch: AuditRow[] = log.after(cursor, 1000);
+    const batch = after(cursor, 1000);
     if (batch.length === 0) break;
     for (const row of batch) {
       cursor = row.audit_id;
@@ -262,11 +266,59 @@ export function verifyChain(log: AuditLogRepository, earlierHead?: string): Chai
       }
     }
   }
+  return { previous, lastId, entries, broken, headAt, afterHead };
+}
+
+/**
+ * Walks this desk's whole trail: the append-only triggers must be there as created, and
+ * the chain whole (walkChain). Entries removed from the end show as a highest ID given
+ * above the newest entry, unless whoever removed them also set that back: only a head kept
+ * elsewhere finds that, so `earlierHead`, a hash printed by an earlier verify, is looked
+ * for in the chain.
+ */
+export function verifyChain(log: AuditLogRepository, earlierHead?: string): ChainCheck {
+  const problems: string[] = [];
+  checkTriggers(log.triggers('audit_log'), AUDIT_TRIGGERS, problems);
+  const walked = walkChain(log.after, problems, earlierHead);
   const highest = log.highestGiven();
-  if (!broken && highest > lastId) problems.push(`entries ${lastId + 1}–${highest} were removed from the end`);
-  const check: ChainCheck = { ok: problems.length === 0, entries, head: previous.toString('hex'), problems };
+  if (!walked.broken && highest > walked.lastId) {
+    problems.push(`entries ${walked.lastId + 1}–${highest} were removed from the end`);
+  }
+  const check: ChainCheck = {
+    ok: problems.length === 0,
+    entries: walked.entries,
+    head: walked.previous.toString('hex'),
+    problems,
+  };
   if (earlierHead !== undefined) {
-    check.earlierHead = headAt === undefined ? { found: false } : { found: true, auditId: headAt, after: afterHead };
+    check.earlierHead =
+      walked.headAt === undefined ? { found: false } : { found: true, auditId: walked.headAt, after: walked.afterHead };
   }
   return check;
+}
+
+/**
+ * Walks the copy of every other desk's chain this desk holds (shared/API.md Part 3), each as
+ * its desk made it, and checks the triggers that keep the copies append-only. An entry is
+ * checked against its chain as it arrives too (site/replication.ts): a copy broken here was
+ * broken in this desk's file.
+ */
+export function verifyCopies(log: AuditLogRepository): {
+  problems: string[];
+  chains: { deskId: string; check: ChainCheck }[];
+} {
+  const problems: string[] = [];
+  checkTriggers(log.triggers('audit_copies'), AUDIT_COPY_TRIGGERS, problems);
+  const chains = Object.keys(log.copied()).map((deskId) => {
+    const found: string[] = [];
+    const walked = walkChain((auditId, limit) => log.copiesAfter(deskId, auditId, limit), found);
+    const check = {
+      ok: found.length === 0,
+      entries: walked.entries,
+      head: walked.previous.toString('hex'),
+      problems: found,
+    };
+    return { deskId, check };
+  });
+  return { problems, chains };
 }

@@ -81,7 +81,7 @@ export async function startPeerServer(
     const parsed = changesRequestSchema.safeParse(request.body);
     if (!parsed.success) throw new SiteError('That is not a request for changes.', 400);
     ctx.site.calledFrom(fingerprintOfSocket(request)!, parsed.data);
-    return ctx.replication.changesFor(parsed.data.have, parsed.data.limit);
+    return ctx.replication.changesFor(parsed.data.have, parsed.data.limit, parsed.data.audit_have);
   });
 
   app.get<{ Params: { id: string; kind: string } }>(

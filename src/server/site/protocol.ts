@@ -140,9 +140,29 @@ export const changeSchema = z.object({
   key: z.string().max(200),
 });
 
+/**
+ * An entry of a desk's audit trail, as that desk chained it (services/audit.ts): entries
+ * travel in order per desk, and a desk takes one only as the next of its chain, with a hash
+ * that follows from the one before, so none can be changed, dropped or slipped in on the way.
+ */
+export const auditEntrySchema = z.object({
+  desk_id: deskId,
+  audit_id: id,
+  time,
+  user_id: id.nullable(),
+  username: text(200),
+  action: text(50),
+  visitor_id: z.string().max(64).nullable(),
+  detail: text(500),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type AuditEntryState = z.infer<typeof auditEntrySchema>;
+
 /** POST /peer/v1/changes: what the asking desk has, per origin desk. */
 export const changesRequestSchema = z.object({
   have: z.record(deskId, z.number().int().nonnegative()),
+  /** The newest entry the asking desk holds of each desk's audit trail, its own included. */
+  audit_have: z.record(deskId, z.number().int().nonnegative()).optional(),
   limit: z.number().int().positive().max(1000),
   /** Where the asking desk listens: a desk it has not yet reached learns it so. */
   address: text(300).nullable(),
@@ -157,6 +177,8 @@ export const changesRequestSchema = z.object({
 export const changesResponseSchema = z.object({
   changes: z.array(changeSchema),
   things: z.array(thingSchema),
+  /** Entries of the desks' audit trails after `audit_have`, per desk in order. */
+  audit: z.array(auditEntrySchema).default([]),
   more: z.boolean(),
 });
 export type ChangesResponse = z.infer<typeof changesResponseSchema>;

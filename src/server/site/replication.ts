@@ -11,6 +11,7 @@ import { callPeer } from './peer-client';
 import { isVisitorId } from '../ids';
 import { parseReading } from './clock';
 import { changesResponseSchema, type ChangesResponse, type Thing } from './protocol';
+import { AUDIT_BATCH, type TrailExchange } from './trail-exchange';
 
 const log = logger('replication');
 
@@ -31,6 +32,7 @@ export function replication(deps: {
   writes: Writes;
   changeLog: ChangeLogRepository;
   convergence: Convergence;
+  trail: TrailExchange;
   site: SiteRepository;
   visitors: VisitorsRepository;
   intents: PhotoIntentsRepository;
@@ -40,10 +42,17 @@ export function replication(deps: {
   /** What follows a batch's commit: the screens told, erased files deleted, sessions ended. */
   afterApply: (applied: Applied[]) => void;
 }) {
-  const { writes, changeLog, convergence, site } = deps;
+  const { writes, changeLog, convergence, site, trail } = deps;
 
-  /** The answer to a desk that has `have`: the next changes, and every thing they need. */
-  function changesFor(have: Record<string, number>, limit: number): ChangesResponse {
+  /**
+   * The answer to a desk that has `have`: the next changes, and every thing they need, and
+   * the audit entries after `auditHave` (none to a desk that did not say what it holds).
+   */
+  function changesFor(
+    have: Record<string, number>,
+    limit: number,
+    auditHave: Record<string, number> | undefined,
+  ): ChangesResponse {
     const found = changeLog.after(have, limit + 1);
     const changes = found.slice(0, limit);
     const things = new Map<string, Thing>();
@@ -56,7 +65,13 @@ export function replication(deps: {
       for (const reference of convergence.references(thing)) add(reference.kind, reference.key);
     };
     for (const change of changes) add(change.kind, change.key);
-    return { changes, things: convergence.inOrder([...things.values()]), more: found.length > limit };
+    const audit = auditHave ? trail.entriesAfter(auditHave, AUDIT_BATCH) : [];
+    return {
+      changes,
+      things: convergence.inOrder([...things.values()]),
+      audit,
+      more: found.length > limit || audit.length >= AUDIT_BATCH,
+    };
   }
 
   /** Where this desk reaches another: the address it set for it, else the one the desk gave. */
@@ -76,7 +91,12 @@ export function replication(deps: {
       const answer = await callPeer({
         address,
         path: '/peer/v1/changes',
-        body: { have, limit: BATCH, address: site.desk(changeLog.deskId())?.address ?? null },
+        body: {
+          have,
+          audit_have: trail.held(),
+          limit: BATCH,
+          address: site.desk(changeLog.deskId())?.address ?? null,
+        },
         pinned: desk.certificate,
         credentials,
         schema: changesResponseSchema,
@@ -85,6 +105,7 @@ export function replication(deps: {
       if (problem) throw new Error(`${desk.name} sent a batch this desk does not take: ${problem}`);
       await fetchPhotos(desk, address, credentials, answer.things);
       const effects: Applied[] = [];
+      let trailRefused: string | undefined;
       const fresh = writes.run(
         (unit) => {
           // Applying a state twice, or an older one, changes nothing (site/convergence.ts).
@@ -98,6 +119,7 @@ export function replication(deps: {
           }
           convergence.keepAnAdmin();
           for (const change of unknown) changeLog.received(change);
+          trailRefused = trail.take(answer.audit);
           // In the same commit: when this desk last heard from that one is its own, never a change.
           site.heardFrom(desk.desk_id, deps.now());
           return unknown.length;
@@ -106,7 +128,9 @@ export function replication(deps: {
       );
       applied += fresh;
       if (effects.length > 0) deps.afterApply(effects);
-      if (!answer.more) return applied;
+      // A trail refused would come again with every further batch: asked for again next round.
+      if (trailRefused) log.error(`${desk.name} sent an audit entry this desk does not take: ${trailRefused}`);
+      if (!answer.more || trailRefused) return applied;
     }
   }
 

@@ -9,6 +9,7 @@ import { expectedTime } from './007-expected-time';
 import { changeLog } from './008-change-log';
 import { siteDesks } from './009-site-desks';
 import { siteRolls } from './010-site-rolls';
+import { siteAudit } from './011-site-audit';
 
 /** Every schema version in order; version N is `MIGRATIONS[N - 1]`. Append, never edit. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   changeLog,
   siteDesks,
   siteRolls,
+  siteAudit,
 ];

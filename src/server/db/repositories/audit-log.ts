@@ -12,8 +12,20 @@ export interface AuditRow {
   hash: Buffer;
 }
 
+/** An entry with the desk whose trail it is on. */
+export interface SiteAuditRow extends AuditRow {
+  desk_id: string;
+}
+
+/** Where a page of the site's trail ends: entries go newest first, then by desk, then by ID. */
+export interface AuditCursor {
+  time: number;
+  desk_id: string;
+  audit_id: number;
+}
+
 export interface AuditFilter {
-  before: number;
+  before?: AuditCursor | undefined;
   limit: number;
   visitor_id?: string | undefined;
   action?: string | undefined;
@@ -27,6 +39,29 @@ export interface AuditFilter {
 
 const COLUMNS = 'audit_id, time, user_id, username, action, visitor_id, detail, hash';
 
+/** The SQL of one page of a trail table, `desk` naming each row's desk; each filter is an index. */
+function pageSql(table: string, desk: string, filter: AuditFilter): string {
+  const where = ['true'];
+  // `time <=` is the index's range; the row value puts entries of the same millisecond in order.
+  if (filter.before) where.push(`time <= @t AND (time, ${desk}, audit_id) < (@t, @d, @a)`);
+  if (filter.visitor_id !== undefined) where.push('visitor_id = @visitor_id');
+  if (filter.action !== undefined) where.push('action = @action');
+  if (filter.user_id !== undefined) where.push('user_id = @user_id');
+  if (filter.system) where.push('user_id IS NULL');
+  if (filter.start !== undefined) where.push('time >= @start');
+  if (filter.end !== undefined) where.push('time < @end');
+  return `SELECT ${desk} AS desk_id, ${COLUMNS} FROM ${table} WHERE ${where.join(' AND ')}
+          ORDER BY time DESC, ${desk} DESC, audit_id DESC LIMIT @limit`;
+}
+
+/** Newest first, then by desk, then by ID: the order of a page of the site's trail. */
+const newestFirst = (a: SiteAuditRow, b: SiteAuditRow): number =>
+  b.time - a.time || (a.desk_id < b.desk_id ? 1 : a.desk_id > b.desk_id ? -1 : 0) || b.audit_id - a.audit_id;
+
+/**
+ * The audit trail: this desk's own chain (`audit_log`, db/migrations/004-privacy.ts) and the
+ * copies of the other desks' chains it holds (`audit_copies`, 011-site-audit.ts).
+ */
 export function auditLogRepository(db: Db) {
   const last = db.prepare<[], { audit_id: number; hash: Buffer }>(
     'SELECT audit_id, hash FROM audit_log ORDER BY audit_id DESC LIMIT 1',
@@ -39,40 +74,69 @@ export function auditLogRepository(db: Db) {
     `SELECT ${COLUMNS} FROM audit_log WHERE audit_id > ? ORDER BY audit_id LIMIT ?`,
   );
   const highestGiven = db.prepare<[], number>("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").pluck();
-  const triggers = db.prepare<[], { name: string; sql: string }>(
+  const triggers = db.prepare<[string], { name: string; sql: string }>(
     // SQLite keeps the table name as the trigger spelled it: "ON AUDIT_LOG" is the same table.
-    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND lower(tbl_name) = 'audit_log'",
+    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND lower(tbl_name) = ?",
+  );
+  const lastCopy = db.prepare<[string], { audit_id: number; hash: Buffer }>(
+    'SELECT audit_id, hash FROM audit_copies WHERE desk_id = ? ORDER BY audit_id DESC LIMIT 1',
+  );
+  const insertCopy = db.prepare<[SiteAuditRow]>(
+    `INSERT INTO audit_copies (desk_id, audit_id, time, user_id, username, action, visitor_id, detail, hash)
+     VALUES (@desk_id, @audit_id, @time, @user_id, @username, @action, @visitor_id, @detail, @hash)`,
+  );
+  const copiesAfter = db.prepare<[string, number, number], AuditRow>(
+    `SELECT ${COLUMNS} FROM audit_copies WHERE desk_id = ? AND audit_id > ? ORDER BY audit_id LIMIT ?`,
+  );
+  const copied = db.prepare<[], { desk_id: string; audit_id: number }>(
+    'SELECT desk_id, max(audit_id) AS audit_id FROM audit_copies GROUP BY desk_id',
   );
   const pages = new Map<string, ReturnType<Db['prepare']>>();
+  const pageOf = (sql: string) => {
+    let statement = pages.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      pages.set(sql, statement);
+    }
+    return statement;
+  };
 
   return {
     last: () => last.get(),
     insert: (row: AuditRow): void => {
       insert.run(row);
     },
-    /** Entries in order after an ID, a batch at a time: what verification walks. */
+    /** This desk's own entries in order after an ID, a batch at a time: what verification walks. */
     after: (auditId: number, limit: number): AuditRow[] => after.all(auditId, limit),
-    /** The triggers on the trail, as SQLite keeps their text. */
-    triggers: () => triggers.all(),
+    /** The triggers on a trail table, as SQLite keeps their text. */
+    triggers: (table: 'audit_log' | 'audit_copies') => triggers.all(table),
     /** The highest ID ever given: above the newest entry only if entries were removed from the end. */
     highestGiven: (): number => highestGiven.get() ?? 0,
-    /** Newest first, below `before`, with the filters given (each one an index). */
-    page(filter: AuditFilter): AuditRow[] {
-      const where = ['audit_id < @before'];
-      if (filter.visitor_id !== undefined) where.push('visitor_id = @visitor_id');
-      if (filter.action !== undefined) where.push('action = @action');
-      if (filter.user_id !== undefined) where.push('user_id = @user_id');
-      if (filter.system) where.push('user_id IS NULL');
-      if (filter.start !== undefined) where.push('time >= @start');
-      if (filter.end !== undefined) where.push('time < @end');
-      const sql = `SELECT ${COLUMNS} FROM audit_log WHERE ${where.join(' AND ')} ORDER BY audit_id DESC LIMIT @limit`;
-      let statement = pages.get(sql);
-      if (!statement) {
-        statement = db.prepare(sql);
-        pages.set(sql, statement);
-      }
+
+    /** The newest entry held of another desk's chain, which the next one must follow. */
+    lastCopy: (deskId: string) => lastCopy.get(deskId),
+    /** Another desk's entry, taken only as the next of its chain (the table refuses any other). */
+    insertCopy: (row: SiteAuditRow): void => {
+      insertCopy.run(row);
+    },
+    /** Entries of another desk's chain held here, in order after an ID. */
+    copiesAfter: (deskId: string, auditId: number, limit: number): AuditRow[] =>
+      copiesAfter.all(deskId, auditId, limit),
+    /** The newest entry's ID of each other desk's chain held here. */
+    copied: (): Record<string, number> => Object.fromEntries(copied.all().map((row) => [row.desk_id, row.audit_id])),
+
+    /** A page of the whole site's trail, this desk's own and its copies of the others', newest first. */
+    page(me: string, filter: AuditFilter): SiteAuditRow[] {
       // `system` is in the SQL itself; better-sqlite3 refuses a named parameter the SQL lacks.
-      return statement.all({ ...filter, system: undefined }) as AuditRow[];
+      const params = {
+        ...filter,
+        system: undefined,
+        before: undefined,
+        ...(filter.before ? { t: filter.before.time, d: filter.before.desk_id, a: filter.before.audit_id } : {}),
+      };
+      const own = pageOf(pageSql('audit_log', '@me', filter)).all({ ...params, me }) as SiteAuditRow[];
+      const copies = pageOf(pageSql('audit_copies', 'desk_id', filter)).all(params) as SiteAuditRow[];
+      return [...own, ...copies].sort(newestFirst).slice(0, filter.limit);
     },
   };
 }

@@ -38,6 +38,7 @@ import {
 import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
 import type { UserRow } from '../../db/repositories/users';
+import type { AuditCursor } from '../../db/repositories/audit-log';
 import { parseNumericId } from '../../ids';
 import { parsePeerAddress } from '../../site/peer-address';
 import { formatLocalTime } from '../../time-format';
@@ -50,7 +51,7 @@ const auditQuerySchema = z
   .object({
     cursor: z
       .string()
-      .regex(/^\d{1,15}$/, 'The cursor is not one this server gave out.')
+      .regex(/^\d{1,16}\.[0-9a-f]{32}\.\d{1,16}$/, 'The cursor is not one this server gave out.')
       .optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     visitor_id: z.string().max(64).optional(),
@@ -67,6 +68,14 @@ const auditQuerySchema = z
     message: 'from must be on or before to.',
     path: ['from'],
   });
+
+/** Where the next page of the trail starts: the time, desk and ID of the last entry shown. */
+const auditCursor = (row: AuditCursor): string => `${row.time}.${row.desk_id}.${row.audit_id}`;
+
+function parseAuditCursor(cursor: string): AuditCursor {
+  const [time, deskId, auditId] = cursor.split('.');
+  return { time: Number(time), desk_id: deskId!, audit_id: Number(auditId) };
+}
 
 /** A staff change as a person reads it on the trail: whose account, what changed, from what to what. */
 function toStaff(user: UserRow): StaffAccount {
@@ -360,7 +369,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
           const rows = ctx.audit.page({
             ...filters,
             ...(account === 'system' ? { system: true } : account ? { user_id: Number(account) } : {}),
-            before: cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(cursor),
+            before: cursor === undefined ? undefined : parseAuditCursor(cursor),
             limit: limit + 1,
             ...(range ? { start: range.start, end: range.end } : {}),
           });
@@ -377,8 +386,9 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
               action: row.action as AuditEntry['action'],
               visitor_id: row.visitor_id,
               detail: row.detail,
+              desk_id: row.desk_id,
             })),
-            next_cursor: rows.length > limit ? String(page.at(-1)!.audit_id) : null,
+            next_cursor: rows.length > limit ? auditCursor(page.at(-1)!) : null,
           };
         },
       );

@@ -51,7 +51,7 @@ export function AuditList({
         </thead>
         <tbody>
           {entries.map((entry) => (
-            <tr key={entry.audit_id}>
+            <tr key={`${entry.desk_id}/${entry.audit_id}`}>
               <td className="nowrap">{entry.time}</td>
               <td>
                 {entry.actor === 'system' ? <em className="system-actor">{SYSTEM_ACTOR_LABEL}</em> : entry.username}
