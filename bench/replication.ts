@@ -26,7 +26,7 @@ export async function benchReplication(quick: boolean): Promise<ReplicationResul
   const peer = /Frontdesk peers on (\S+)/.exec(front.output())?.[1];
   if (!peer) throw new Error('the first desk did not listen for peers');
   const inviting = await openContext({ dataDir: frontDir, sweepInterrupted: false });
-  const code = inviting.site.invite();
+  const { code } = inviting.site.invite();
   inviting.close();
   const joining = await openContext({ dataDir: sideDir });
   await joining.site.join(peer, code, 'Side', null);

@@ -143,7 +143,7 @@ export function buildCli(rendererDir: string): Command {
     .requiredOption('--data-dir <dir>', 'the data directory')
     .action(async (options: { dataDir: string }) => {
       await withContext(options.dataDir, async (ctx) => {
-        const code = ctx.site.invite();
+        const { code } = ctx.site.invite();
         const address = ctx.site.lastAddress();
         console.log(`On the new desk: site join --peer ${address ?? 'https://<this desk>:<peer port>'} --code ${code}`);
         console.log(code);

@@ -4,7 +4,7 @@ import { buildApp, type RouteSummary } from './http/app';
 import type { ConnectionLimits } from './http/connection-guard';
 import type { RequestTimeouts } from './http/node-server';
 import { hostNamesFor } from './http/host-guard';
-import { startPeerServer } from './site/peer-server';
+import { peerListener } from './site/peer-listener';
 
 export interface ServerOptions {
   dataDir: string;
@@ -55,8 +55,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Before the first request: a desk that was off at sign-out time catches up first.
   const stopChores = await context.startChores();
   let built: Awaited<ReturnType<typeof buildApp>> | undefined;
+  // A desk of a site listens for the other desks; one alone starts to when it creates or joins one.
+  const peers = peerListener(context, options.peers);
   try {
     built = await buildApp(context, {
+      peers,
       rendererDir: options.rendererDir,
       allowedHosts: () => allowed,
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
@@ -67,17 +70,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const { port } = app.server.address() as AddressInfo;
     allowed = hostNamesFor(host, port, options.extraHostNames);
     const urlHost = host.includes(':') ? `[${host}]` : host;
-    const peers = await startPeers(context, options.peers ?? {});
+    await peers.start();
     return {
       url: `http://${urlHost}:${port}`,
       port,
-      peerAddress: peers?.address,
+      get peerAddress() {
+        return peers.address();
+      },
       context,
       routes,
       connections: () => app.connectionGuard.counts(),
       close: async () => {
         stopChores();
-        await peers?.close();
+        await peers.close();
         await app.close();
         context.close();
       },
@@ -85,39 +90,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   } catch (error) {
     // A port already taken, say: nothing of this start is left running.
     stopChores();
+    await peers.close();
     await built?.app.close();
     context.close();
     throw error;
   }
-}
-
-/**
- * A desk of a site listens for the other desks and asks them for changes; a desk alone does
- * neither. Without a port it listens where it last did, so the others still find it.
- */
-async function startPeers(
-  context: AppContext,
-  options: { host?: string; port?: number },
-): Promise<{ address: string; close: () => Promise<void> } | undefined> {
-  if (!context.site.credentials() || !context.site.isMember()) return undefined;
-  const host = options.host ?? '127.0.0.1';
-  const last = context.site.lastAddress();
-  const lastPort = last && new URL(last).hostname.replace(/^\[|\]$/g, '') === host ? Number(new URL(last).port) : 0;
-  let server: Awaited<ReturnType<typeof startPeerServer>>;
-  try {
-    server = await startPeerServer(context, { host, port: options.port ?? lastPort });
-  } catch (error) {
-    // The port it last used is taken now: any free one, which the other desks learn.
-    if (options.port !== undefined || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    server = await startPeerServer(context, { host, port: 0 });
-  }
-  context.site.listeningAt(server.address);
-  const stopPulling = context.replication.start();
-  return {
-    address: server.address,
-    close: async () => {
-      stopPulling();
-      await server.close();
-    },
-  };
 }

@@ -33,3 +33,68 @@ export const deskAddressSchema = z.object({
     .max(300)
     .regex(/^https:\/\/[^/\s?#@]+:\d{1,5}\/?$/, 'address must be https://host:port.'),
 });
+
+/** Where a desk listens for the other desks of its site: an address of the machine, and a port. */
+export const listenSchema = z.object({
+  host: z
+    .string()
+    .min(1, 'host is needed: an address of this computer on the network.')
+    .max(100)
+    .regex(/^[0-9A-Za-z.:-]+$/, 'host must be an address of this computer, e.g. 192.168.1.20.'),
+  port: z.number().int().min(1, 'port must be between 1 and 65535.').max(65535, 'port must be between 1 and 65535.'),
+});
+export type ListenAt = z.infer<typeof listenSchema>;
+
+/** The port a desk offers to listen on for the other desks, unless told otherwise. */
+export const DEFAULT_PEER_PORT = 4443;
+
+const deskNameField = z.string().trim().min(1, 'desk_name is needed, e.g. "Side door".').max(100);
+
+export const createSiteSchema = z.object({
+  name: z.string().trim().min(1, 'name is needed: the site, e.g. "Head office".').max(200),
+  desk_name: deskNameField,
+  listen: listenSchema,
+});
+export type CreateSiteRequest = z.infer<typeof createSiteSchema>;
+
+export const joinSiteSchema = z.object({
+  peer: z
+    .string()
+    .max(300)
+    .regex(/^https:\/\/[^/\s?#@]+:\d{1,5}\/?$/, 'peer must be the inviting desk’s address, https://host:port.'),
+  code: z.string().max(100),
+  desk_name: deskNameField,
+  listen: listenSchema,
+});
+export type JoinSiteRequest = z.infer<typeof joinSiteSchema>;
+
+export const inviteResponseSchema = z.object({
+  success: z.literal(true),
+  data: z.object({
+    code: z.string().describe('The one-time join code: single use, valid until `expires_time`.'),
+    address: z.string().describe('Where the new desk reaches this one: https://host:port.'),
+    expires_time: z.string(),
+  }),
+});
+export type InviteResponse = z.infer<typeof inviteResponseSchema>;
+
+/** One other desk as every staff member may see it: its name and when this desk last heard from it. */
+export const siteStatusSchema = z.object({
+  site: z
+    .object({
+      site_id: z.string(),
+      name: z.string(),
+      desk_id: z.string(),
+      desk_name: z.string(),
+      /** Where this desk listens for the others; null when it cannot listen now. */
+      listening: z.string().nullable(),
+      desks: z.array(z.object({ desk_id: z.string(), name: z.string(), last_heard_time: z.string().nullable() })),
+    })
+    .nullable()
+    .describe('The site this desk belongs to; null for a desk on its own.'),
+  /** Addresses of this computer another desk could reach it at, the likeliest first. */
+  peer_hosts: z.array(z.string()),
+});
+export type SiteStatus = z.infer<typeof siteStatusSchema>;
+export const siteStatusResponseSchema = z.object({ success: z.literal(true), data: siteStatusSchema });
+export type SiteStatusResponse = z.infer<typeof siteStatusResponseSchema>;

@@ -20,7 +20,7 @@ describe('join codes', () => {
     const ctx = await openContext({ dataDir: tempDataDir(), now: () => clock });
     try {
       await ctx.site.create('Throttled');
-      const code = ctx.site.invite();
+      const { code } = ctx.site.invite();
       const newcomer = await newDeskCredentials('f'.repeat(32));
       const desk = { desk_id: 'f'.repeat(32), name: 'New', certificate: newcomer.certificate, address: null };
       const wrong = `${'0000-'.repeat(4)}${code.slice(20)}`;
@@ -31,7 +31,7 @@ describe('join codes', () => {
       expect(ctx.site.acceptJoin(code, desk).desks.map((known) => known.name)).toContain('New');
       expect(() => ctx.site.acceptJoin(code, { ...desk, desk_id: 'e'.repeat(32) })).toThrow(/wrong, used or expired/);
       // Codes end after 15 minutes.
-      const late = ctx.site.invite();
+      const { code: late } = ctx.site.invite();
       clock += 15 * 60 * 1000 + 2000;
       expect(() => ctx.site.acceptJoin(late, { ...desk, desk_id: 'd'.repeat(32) })).toThrow(/wrong, used or expired/);
     } finally {

@@ -27,6 +27,8 @@ import { visitorRoutes } from './routes/visitors';
 import { normaliseRequestTarget } from './request-target';
 import { registerSecurityHeaders } from './security-headers';
 import { registerThumbUrls } from './thumb-urls';
+import type { PeerListener } from '../site/peer-listener';
+import { siteRoutes } from './routes/site';
 
 export interface AppOptions {
   /** The built renderer to serve at `/`, so the UI and the API share one origin. */
@@ -34,6 +36,8 @@ export interface AppOptions {
   allowedHosts: () => ReadonlySet<string>;
   timeouts?: Partial<RequestTimeouts>;
   connectionLimits?: Partial<ConnectionLimits>;
+  /** The peer listener, started when this desk creates or joins a site (shared/API.md Part 3). */
+  peers: PeerListener;
 }
 
 declare module 'fastify' {
@@ -136,11 +140,12 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
   });
 
   oauthRoutes(app, ctx);
+  siteRoutes(app, ctx, options.peers);
   visitorRoutes(app, ctx, timeouts);
   expectedRoutes(app, ctx);
   badgeRoutes(app, ctx);
   evacuationRoutes(app, ctx);
-  await adminRoutes(app, ctx);
+  await adminRoutes(app, ctx, options.peers);
   photoRoutes(app, ctx);
   eventRoutes(app, ctx);
 

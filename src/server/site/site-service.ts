@@ -5,7 +5,7 @@ import type { ReplicaRepository } from '../db/repositories/replica';
 import type { DeskRow, SiteRepository } from '../db/repositories/site';
 import { NUMBERS_PER_DESK } from '../db/own-numbers';
 import type { RollDesk } from '../../shared/evacuation';
-import type { SiteResponse } from '../../shared/site';
+import type { SiteResponse, SiteStatus } from '../../shared/site';
 import { ApiError } from '../api-error';
 import type { Writes } from '../services/unit-of-work';
 import { formatLocalTime } from '../time-format';
@@ -87,11 +87,12 @@ export function siteService(deps: {
   }
 
   /** A one-time join code, valid for 15 minutes. */
-  function invite(): string {
+  function invite(): { code: string; expiresAt: number } {
     member();
     const { text, secretHash } = newJoinCode(credentials!.fingerprint);
-    writes.run(() => site.addJoinCode(secretHash, deps.now() + JOIN_CODE_LIFETIME_MS, deps.now()));
-    return text;
+    const expiresAt = deps.now() + JOIN_CODE_LIFETIME_MS;
+    writes.run(() => site.addJoinCode(secretHash, expiresAt, deps.now()));
+    return { code: text, expiresAt };
   }
 
   /**
@@ -131,7 +132,13 @@ export function siteService(deps: {
    * The joining side: this desk (new, or without visitors) checks that the desk at `address`
    * presents the certificate its code names, joins, and fetches the whole site from it.
    */
-  async function join(address: string, code: string, deskName: string, ownAddress: string | null): Promise<void> {
+  async function join(
+    address: string,
+    code: string,
+    deskName: string,
+    ownAddress: string | null,
+    options: { fetchNow: boolean } = { fetchNow: true },
+  ): Promise<void> {
     if (site.site()) throw new SiteError('This desk already belongs to a site.');
     if (site.recordCount() > 0) {
       throw new SiteError('This desk has visitors or roll calls: only a new desk can join a site.');
@@ -169,8 +176,10 @@ export function siteService(deps: {
       },
       { received: true },
     );
+    // From the command line the site is fetched before it returns; from the first-run
+    // screen the peer listener's rounds fetch it, while the screen waits for the accounts.
     const inviting = site.byFingerprint(inviter);
-    if (inviting) await deps.replication().pullFrom(inviting);
+    if (inviting && options.fetchNow) await deps.replication().pullFrom(inviting);
   }
 
   /** The site and its desks as Administration → Site shows them (GET /v1/admin/site). */
@@ -201,6 +210,21 @@ export function siteService(deps: {
     };
   }
 
+  /** The site as every staff member may see it (GET /v1/site); null for a desk alone. */
+  function status(listening: string | undefined): SiteStatus['site'] {
+    const found = site.site();
+    if (!found) return null;
+    const me = site.desk(changeLog.deskId());
+    return {
+      site_id: found.site_id,
+      name: found.name,
+      desk_id: changeLog.deskId(),
+      desk_name: me?.name ?? '',
+      listening: listening ?? null,
+      desks: othersHeard(),
+    };
+  }
+
   /** Every other desk of the site that is not revoked, and when this desk last heard from it. */
   function othersHeard(): RollDesk[] {
     const me = changeLog.deskId();
@@ -227,6 +251,7 @@ export function siteService(deps: {
     create,
     invite,
     describe,
+    status,
     othersHeard,
     revoke,
     isMember: (): boolean => site.site() !== undefined,

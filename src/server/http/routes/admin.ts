@@ -25,7 +25,6 @@ import {
 } from '../../../shared/audit';
 import { dayRange, localDateSchema } from '../../../shared/dates';
 import { settingsPatchSchema, settingsResponseSchema, type SettingsResponse } from '../../../shared/settings';
-import { deskAddressSchema, siteResponseSchema, type SiteResponse } from '../../../shared/site';
 import {
   newStaffSchema,
   staffListResponseSchema,
@@ -40,9 +39,10 @@ import type { AppContext } from '../../context';
 import type { UserRow } from '../../db/repositories/users';
 import type { AuditCursor } from '../../db/repositories/audit-log';
 import { parseNumericId } from '../../ids';
-import { parsePeerAddress } from '../../site/peer-address';
 import { formatLocalTime } from '../../time-format';
 import { routeSchema } from '../openapi';
+import type { PeerListener } from '../../site/peer-listener';
+import { siteAdminRoutes } from './site';
 import { requireAdmin } from '../roles';
 
 const idParams = z.object({ id: z.string() });
@@ -89,7 +89,7 @@ function toStaff(user: UserRow): StaffAccount {
 }
 
 /** The admin area's endpoints (shared/API.md Part 2): staff, hosts, privacy, settings. Admins only. */
-export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, ctx: AppContext, peers: PeerListener): Promise<void> {
   await app.register(
     async (untyped) => {
       requireAdmin(untyped, ctx.auth);
@@ -263,66 +263,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
         );
       });
 
-      // --- Site (shared/API.md Part 3) -----------------------------------------------
-      const SITE = ['Site (admin)'];
-      const deskParams = z.object({ desk_id: z.string().max(64) });
-
-      admin.get(
-        '/site',
-        {
-          schema: routeSchema({
-            summary: 'The site this desk belongs to, and its desks',
-            description:
-              'For each desk: where this desk reaches it, when they last exchanged changes, whether it is revoked, ' +
-              'and how many changes each still lacks of the other as far as this desk knows. 3404 for a desk alone.',
-            tags: SITE,
-            success: { schema: siteResponseSchema },
-            errors: { ...adminOnly, 404: ['3404'] },
-          }),
-        },
-        async (): Promise<SiteResponse> => ({ success: true, data: ctx.site.describe() }),
-      );
-
-      admin.post(
-        '/site/desks/:desk_id/revoke',
-        {
-          schema: routeSchema({
-            summary: 'Revoke a desk (a stolen or retired kiosk)',
-            description:
-              'From then on no desk of the site accepts anything from it or sends it anything; the revocation ' +
-              'travels like any change. 2409 for this desk itself.',
-            tags: SITE,
-            params: deskParams,
-            success: { schema: siteResponseSchema },
-            errors: { ...adminOnly, 404: ['3404'], 409: ['2409'] },
-          }),
-        },
-        async (request): Promise<SiteResponse> => {
-          ctx.site.revoke(request.params.desk_id);
-          return { success: true, data: ctx.site.describe() };
-        },
-      );
-
-      admin.put(
-        '/site/desks/:desk_id/address',
-        {
-          schema: routeSchema({
-            summary: 'Set the address at which this desk reaches another',
-            description: 'Overrides any address learned otherwise (DHCP moved a desk; an odd network).',
-            tags: SITE,
-            params: deskParams,
-            body: deskAddressSchema,
-            success: { schema: siteResponseSchema },
-            errors: { ...adminOnly, 404: ['3404'] },
-          }),
-        },
-        async (request): Promise<SiteResponse> => {
-          const address = parsePeerAddress(request.body.address);
-          if (!address) throw new ApiError('2400', 'address must be https://host:port.', { field: 'address' });
-          ctx.site.setAddressFor(request.params.desk_id, address);
-          return { success: true, data: ctx.site.describe() };
-        },
-      );
+      siteAdminRoutes(untyped, ctx, peers);
 
       // --- Privacy -------------------------------------------------------------------
       const PRIVACY = ['Privacy (admin)'];

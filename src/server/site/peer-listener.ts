@@ -1,0 +1,74 @@
+import type { AppContext } from '../context';
+import { startPeerServer } from './peer-server';
+
+/** Where to listen for the other desks: an address of this machine and a port (0: any free one). */
+export interface ListenAt {
+  host: string;
+  port: number;
+}
+
+/**
+ * The peer listener of a desk that belongs to a site, and its asking the other desks for
+ * changes; a desk alone does neither. It starts with the server, or when the desk creates
+ * or joins a site from Administration → Site or the first-run screen, and moves when told
+ * to listen elsewhere. Without an address given it listens where it last did (kept with the
+ * desk), so the other desks still find it after a restart.
+ */
+export function peerListener(context: AppContext, defaults: Partial<ListenAt> = {}) {
+  let running: { address: string; close: () => Promise<void> } | undefined;
+  let stopPulling: (() => void) | undefined;
+
+  /** Where it last listened, when that was at `host` (or at any host when none is given). */
+  function lastUsed(host: string | undefined): ListenAt | undefined {
+    const last = context.site.lastAddress();
+    if (!last) return undefined;
+    const url = new URL(last);
+    const lastHost = url.hostname.replace(/^\[|\]$/g, '');
+    return host === undefined || host === lastHost ? { host: lastHost, port: Number(url.port) } : undefined;
+  }
+
+  async function listen(at: ListenAt, portGiven: boolean): Promise<string> {
+    try {
+      running = await startPeerServer(context, at);
+    } catch (error) {
+      // The port it last used is taken now: any free one, which the other desks learn.
+      if (portGiven || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      running = await startPeerServer(context, { ...at, port: 0 });
+    }
+    context.site.listeningAt(running.address);
+    stopPulling ??= context.replication.start();
+    return running.address;
+  }
+
+  return {
+    /** Where it listens now. */
+    address: (): string | undefined => running?.address,
+    /**
+     * Listens, if this desk belongs to a site: at `at` when given (moving there from where
+     * it listened), else as the server was told, else where it last did.
+     */
+    async start(at?: ListenAt): Promise<string | undefined> {
+      if (!context.site.credentials() || !context.site.isMember()) return undefined;
+      if (at) {
+        if (running && running.address === context.site.lastAddress() && lastUsed(at.host)?.port === at.port) {
+          return running.address;
+        }
+        await running?.close();
+        running = undefined;
+        return listen(at, true);
+      }
+      if (running) return running.address;
+      const last = lastUsed(defaults.host);
+      const host = defaults.host ?? last?.host ?? '127.0.0.1';
+      return listen({ host, port: defaults.port ?? last?.port ?? 0 }, defaults.port !== undefined);
+    },
+    async close(): Promise<void> {
+      stopPulling?.();
+      stopPulling = undefined;
+      await running?.close();
+      running = undefined;
+    },
+  };
+}
+
+export type PeerListener = ReturnType<typeof peerListener>;
