@@ -211,7 +211,8 @@ export function buildCli(rendererDir: string): Command {
         // Kept elsewhere, the newest hash proves later that nothing up to it was rewritten or cut off.
         if (check.ok) console.log(`Newest hash: ${check.head}`);
         // Every other desk's trail this desk holds a copy of, each its own chain.
-        const copies = verifyCopies(auditLogRepository(ctx.db));
+        const desks = siteRepository(ctx.db);
+        const copies = verifyCopies(auditLogRepository(ctx.db), (deskId) => desks.desk(deskId)?.certificate);
         if (copies.problems.length > 0) {
           console.error(`The copies of other desks' trails are not protected: ${copies.problems.join('; ')}.`);
           process.exitCode = 3;

@@ -141,7 +141,12 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       writes,
       changeLog,
       convergence: convergence({ replica, changeLog, visitors, erasures, intents, now }),
-      trail: trailExchange({ log: auditLog, deskId: changeLog.deskId() }),
+      trail: trailExchange({
+        log: auditLog,
+        deskId: changeLog.deskId(),
+        desk: (deskId) => siteRows.desk(deskId),
+        credentials: () => site.credentials(),
+      }),
       site: siteRows,
       visitors,
       intents,

@@ -54,7 +54,11 @@ export const auditEntrySchema = z
       .string()
       .nullable()
       .describe('The account’s username; null for the system, so no account can pose as it.'),
-    action: z.enum(AUDIT_ACTIONS),
+    action: z
+      .string()
+      .describe(
+        `One of ${AUDIT_ACTIONS.join(', ')}; an entry copied from a desk of the site running a later version may carry another.`,
+      ),
     visitor_id: z.string().nullable(),
     detail: z.string(),
     desk_id: z

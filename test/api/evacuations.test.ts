@@ -1,4 +1,7 @@
+import Database from 'better-sqlite3';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASE_FILE } from '../../src/server/context';
 import type { Evacuation, EvacuationSummary } from '../../src/shared/evacuation';
 import { makeImage } from '../helpers/images';
 import { checkInForm, errorCode, jsonRequest, signIn, startTestServer, type TestServer } from '../helpers/server';
@@ -124,3 +127,57 @@ describe('the evacuation roll call', () => {
     expect(audit.data.map((entry) => entry.detail)).toContain('real: 2 of 3 accounted for');
   });
 });
+
+describe('a roll started at another desk apart, arriving open', () => {
+  it('joins the rolls it overlaps into one roll call, and leaves the reports closed here unchanged', async () => {
+    const server = await startTestServer();
+    try {
+      const added = await server.api('/v1/add/', {
+        method: 'POST',
+        body: checkInForm(await makeImage('jpeg', 160, 120, 1), { name: 'Pat Person', cardno: '77' }),
+      });
+      const { visitor_id } = (await added.json()) as { visitor_id: string };
+      const start = () => server.api('/v1/evacuations', jsonRequest('POST', { kind: 'drill' }));
+      const here = ((await (await start()).json()) as { data: { evacuation_id: number } }).data.evacuation_id;
+      expect((await server.api(`/v1/evacuations/${here}/close`, { method: 'POST' })).status).toBe(200);
+
+      // Another desk's roll, started a minute before and still open there, as replication writes it.
+      const db = new Database(path.join(server.dataDir, DATABASE_FILE));
+      const other = 7 * 2 ** 32 + 1;
+      db.prepare('INSERT INTO evacuations (evacuation_id, kind, started_at) VALUES (?, ?, ?)').run(
+        other,
+        'drill',
+        Date.now() - 60_000,
+      );
+      db.close();
+
+      const call = (await (await server.api(`/v1/evacuations/${here}`)).json()) as {
+        data: { evacuation_id: number; closed_time: string | null; people: { visitor_id: string }[] };
+      };
+      expect(call.data).toMatchObject({ evacuation_id: other, closed_time: null });
+      expect(call.data.people.map((person) => person.visitor_id)).toEqual([visitor_id]);
+      // Pat is on this desk's closed roll only: its report does not change.
+      const marked = await server.api(`/v1/evacuations/${other}/accounted/${visitor_id}`, { method: 'POST' });
+      expect(marked.status).toBe(409);
+      expect(await rollMarks(server, here)).toEqual([null]);
+      // A roll cannot be started while the other desk's is open here; closing the call frees it.
+      expect((await start()).status).toBe(409);
+      expect((await server.api(`/v1/evacuations/${other}/close`, { method: 'POST' })).status).toBe(200);
+      expect((await start()).status).toBe(201);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+/** The marks on one roll as the file holds them. */
+async function rollMarks(server: TestServer, id: number): Promise<(number | null)[]> {
+  const db = new Database(path.join(server.dataDir, DATABASE_FILE), { readonly: true });
+  try {
+    return db.prepare('SELECT accounted_at FROM evacuation_people WHERE evacuation_id = ?').pluck().all(id) as (
+      number | null
+    )[];
+  } finally {
+    db.close();
+  }
+}

@@ -1,62 +1,115 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openContext, type AppContext } from '../../src/server/context';
 import { auditLogRepository } from '../../src/server/db/repositories/audit-log';
+import { siteRepository } from '../../src/server/db/repositories/site';
 import { verifyCopies } from '../../src/server/services/audit';
 import { trailExchange } from '../../src/server/site/trail-exchange';
 import { tempDataDir } from '../helpers/server';
 
-/** One desk's audit trail copied to another, entry by entry, over two real data folders. */
+type Exchange = ReturnType<typeof trailExchange>;
+type Part = ReturnType<Exchange['entriesAfter']>;
+
+/**
+ * One desk's audit trail copied to others, entry by entry, over real data folders: the
+ * origin desk signs the head of what it serves, and no desk can change, drop or make up an
+ * entry of another's on the way.
+ */
 describe('copying a desk’s audit trail', () => {
   let origin: AppContext;
   let copy: AppContext;
+  let third: AppContext;
+  let stranger: AppContext;
+  let originId: string;
+
+  const deskIdOf = (ctx: AppContext) => ctx.db.prepare('SELECT desk_id FROM this_desk').pluck().get() as string;
+  const exchange = (ctx: AppContext): Exchange =>
+    trailExchange({
+      log: auditLogRepository(ctx.db),
+      deskId: deskIdOf(ctx),
+      desk: (deskId) => siteRepository(ctx.db).desk(deskId),
+      credentials: () => ctx.site.credentials(),
+    });
+  const take = (ctx: AppContext, part: Part) =>
+    ctx.writes.run(() => exchange(ctx).take(part.audit, part.heads), { received: true });
 
   beforeAll(async () => {
-    origin = await openContext({ dataDir: tempDataDir() });
-    copy = await openContext({ dataDir: tempDataDir() });
+    const open = () => openContext({ dataDir: tempDataDir() });
+    origin = await open();
+    copy = await open();
+    third = await open();
+    stranger = await open();
     await origin.auth.createFirstUser('admin', 'a long password');
-    origin.settings.update({ badge_size: 'a6' }, 1);
-    origin.settings.update({ badge_size: '54x101' }, 1);
-    origin.settings.update({ badge_size: '62x100' }, 1);
+    for (const size of ['a6', '54x101', '62x100'] as const) origin.settings.update({ badge_size: size }, 1);
+    await origin.site.create('Campus', 'Front');
+    await stranger.site.create('Elsewhere', 'Stranger');
+    await stranger.auth.createFirstUser('admin', 'a long password');
+    stranger.settings.update({ badge_size: 'a6' }, 1);
+    originId = deskIdOf(origin);
+    // The copying desks know the origin desk, as they would after joining its site.
+    const originDesk = siteRepository(origin.db).desk(originId)!;
+    for (const ctx of [copy, third]) {
+      ctx.writes.run(() => siteRepository(ctx.db).addDesk(originDesk), { received: true });
+    }
   });
 
   afterAll(() => {
-    origin?.close();
-    copy?.close();
+    for (const ctx of [origin, copy, third, stranger]) ctx?.close();
   });
 
-  const exchange = (ctx: AppContext) =>
-    trailExchange({
-      log: auditLogRepository(ctx.db),
-      deskId: ctx.db.prepare('SELECT desk_id FROM this_desk').pluck().get() as string,
-    });
-  const take = (entries: ReturnType<ReturnType<typeof exchange>['entriesAfter']>) =>
-    copy.writes.run(() => exchange(copy).take(entries), { received: true });
+  it('takes a part only whole and signed: a changed entry, a gap or a head the desk did not sign is refused, with nothing of it kept', () => {
+    const part = exchange(origin).entriesAfter({});
+    expect(part.audit.length).toBeGreaterThanOrEqual(3);
+    expect(part.heads).toEqual([expect.objectContaining({ desk_id: originId, audit_id: part.audit.at(-1)!.audit_id })]);
+    const [first, second] = part.audit as [Part['audit'][0], Part['audit'][0]];
 
-  it('takes a chain only whole: a changed entry, a gap or an entry out of place is refused, with nothing after it', () => {
-    const entries = exchange(origin).entriesAfter({}, 100);
-    expect(entries.length).toBeGreaterThanOrEqual(3);
-    const [first, second, third] = entries as [(typeof entries)[0], (typeof entries)[0], (typeof entries)[0]];
-
-    expect(take([{ ...first, detail: 'something else' }, second])).toMatch(/does not chain/);
-    expect(take([second, third])).toMatch(/does not follow entry 0/);
-    expect(exchange(copy).held()[first.desk_id]).toBeUndefined();
-
-    expect(take([first])).toBeUndefined();
-    // The same entry again (asked of two desks at once) is taken once; the next must chain from it.
-    expect(take([first, { ...second, hash: first.hash }])).toMatch(/does not chain/);
-    expect(take(entries)).toBeUndefined();
-    expect(exchange(copy).held()[first.desk_id]).toBe(entries.at(-1)!.audit_id);
-    const verified = verifyCopies(auditLogRepository(copy.db));
-    expect(verified.problems).toEqual([]);
-    expect(verified.chains.map(({ deskId, check }) => [deskId, check.ok, check.entries])).toEqual([
-      [first.desk_id, true, entries.length],
+    expect(
+      take(copy, { ...part, audit: [{ ...first, detail: 'something else' }, ...part.audit.slice(1)] }).problems,
+    ).toEqual([expect.stringMatching(/does not chain/)]);
+    expect(take(copy, { ...part, audit: part.audit.slice(1) }).problems).toEqual([
+      expect.stringMatching(/where 1 was due/),
     ]);
+    // Every entry honest, but only the first two: they do not reach the head the desk signed.
+    expect(take(copy, { ...part, audit: [first, second] }).problems).toEqual([
+      expect.stringMatching(/does not reach the head it signed/),
+    ]);
+    // A head signed by another key: made up by whoever relays it.
+    const forged = exchange(stranger).entriesAfter({}).heads[0]!;
+    const signature = forged.signature;
+    expect(take(copy, { ...part, heads: [{ ...part.heads[0]!, signature }] }).problems).toEqual([
+      expect.stringMatching(/did not sign/),
+    ]);
+    expect(exchange(copy).held()[originId]).toBeUndefined();
+
+    expect(take(copy, part)).toEqual({ taken: part.audit.length, problems: [] });
+    expect(exchange(copy).held()[originId]).toBe(part.audit.at(-1)!.audit_id);
   });
 
-  it('passes on what it holds of another desk’s trail, after what the asking desk has', () => {
-    const held = exchange(origin).entriesAfter({}, 100);
-    const passedOn = exchange(copy).entriesAfter({ [held[0]!.desk_id]: 1 }, 100);
-    expect(passedOn.filter((entry) => entry.desk_id === held[0]!.desk_id)).toEqual(held.slice(1));
+  it('refuses the trail of a desk that is not of the site, and entries of the taking desk’s own trail', () => {
+    const strangers = exchange(stranger).entriesAfter({});
+    expect(take(copy, strangers).problems).toEqual([expect.stringMatching(/not a desk of the site/)]);
+    const ownAgain = exchange(origin).entriesAfter({});
+    expect(take(origin, ownAgain).problems).toEqual([expect.stringMatching(/own trail/)]);
+  });
+
+  it('passes on another desk’s entries up to a head that desk signed, which a third desk verifies', () => {
+    origin.settings.update({ badge_size: 'a6' }, 1);
+    expect(take(copy, exchange(origin).entriesAfter(exchange(copy).held())).problems).toEqual([]);
+    const relayed = exchange(copy).entriesAfter({ [originId]: 1 });
+    expect(relayed.audit[0]!.audit_id).toBe(2);
+    expect(relayed.heads.map((head) => head.desk_id)).toEqual([originId]);
+    // A third desk starts at 1: the relayed part after 1 is not for it, the whole one is.
+    expect(take(third, relayed).problems).toEqual([expect.stringMatching(/where 1 was due/)]);
+    expect(take(third, exchange(copy).entriesAfter({})).problems).toEqual([]);
+    expect(exchange(third).held()[originId]).toBe(exchange(origin).held()[originId]);
+    // Never the asking desk's own trail back to it.
+    expect(exchange(copy).entriesAfter({}, originId).audit).toEqual([]);
+
+    const certificateOf = (deskId: string) => siteRepository(third.db).desk(deskId)?.certificate;
+    const verified = verifyCopies(auditLogRepository(third.db), certificateOf);
+    expect(verified.problems).toEqual([]);
+    expect(verified.chains.map(({ deskId, check }) => [deskId, check.ok, check.problems])).toEqual([
+      [originId, true, []],
+    ]);
   });
 
   it('refuses by the table itself any change to a copy, and an entry out of its place', () => {

@@ -3,6 +3,7 @@ import type { AuditAction } from '../../shared/audit';
 import type { Writes } from './unit-of-work';
 import { AUDIT_TRIGGERS } from '../db/migrations/004-privacy';
 import { AUDIT_COPY_TRIGGERS } from '../db/migrations/011-site-audit';
+import { isSignedBy } from '../site/trail-exchange';
 import type { AuditFilter, AuditLogRepository, AuditRow, SiteAuditRow } from '../db/repositories/audit-log';
 import { logger } from '../log';
 
@@ -299,19 +300,35 @@ export function verifyChain(log: AuditLogRepository, earlierHead?: string): Chai
 
 /**
  * Walks the copy of every other desk's chain this desk holds (shared/API.md Part 3), each as
- * its desk made it, and checks the triggers that keep the copies append-only. An entry is
- * checked against its chain as it arrives too (site/replication.ts): a copy broken here was
- * broken in this desk's file.
+ * its desk made it: whole as walkChain has it, every head kept signed by that desk's
+ * certificate and standing in the chain, and no entry beyond the last signed head. Checks
+ * the triggers that keep the copies append-only too.
  */
-export function verifyCopies(log: AuditLogRepository): {
-  problems: string[];
-  chains: { deskId: string; check: ChainCheck }[];
-} {
+export function verifyCopies(
+  log: AuditLogRepository,
+  certificateOf: (deskId: string) => string | undefined,
+): { problems: string[]; chains: { deskId: string; check: ChainCheck }[] } {
   const problems: string[] = [];
   checkTriggers(log.triggers('audit_copies'), AUDIT_COPY_TRIGGERS, problems);
   const chains = Object.keys(log.copied()).map((deskId) => {
     const found: string[] = [];
-    const walked = walkChain((auditId, limit) => log.copiesAfter(deskId, auditId, limit), found);
+    const hashes = new Map<number, Buffer>();
+    const walked = walkChain((auditId, limit) => {
+      const rows = log.copiesAfter(deskId, auditId, limit);
+      for (const row of rows) hashes.set(row.audit_id, row.hash);
+      return rows;
+    }, found);
+    const certificate = certificateOf(deskId);
+    let signedUpTo = 0;
+    for (const checkpoint of log.checkpoints(deskId)) {
+      if (!certificate || !isSignedBy(certificate, checkpoint)) {
+        found.push(`the head at entry ${checkpoint.audit_id} is not signed by that desk`);
+      } else if (!hashes.get(checkpoint.audit_id)?.equals(checkpoint.hash)) {
+        found.push(`entry ${checkpoint.audit_id} is not the one that desk signed`);
+      } else signedUpTo = checkpoint.audit_id;
+    }
+    if (walked.lastId > signedUpTo)
+      found.push(`entries ${signedUpTo + 1}–${walked.lastId} are not under a signed head`);
     const check = {
       ok: found.length === 0,
       entries: walked.entries,

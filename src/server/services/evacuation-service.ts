@@ -127,9 +127,16 @@ export function evacuationService(deps: {
       const call = openCall(id);
       const at = safe ? now() : null;
       const by = safe ? userId : null;
-      // Every roll of the call the person is on: whichever desk shows it, they are marked.
-      const marked = call.filter((roll) => evacuations.mark(roll.evacuation_id, visitorId, at, by));
-      if (marked.length === 0) throw new ApiError('3404', 'That person is not on this roll.');
+      // Every open roll of the call the person is on: whichever desk shows it, they are marked.
+      // A roll closed before it met the others is a report, and reports do not change.
+      const open = call.filter((roll) => roll.closed_at === null);
+      const marked = open.filter((roll) => evacuations.mark(roll.evacuation_id, visitorId, at, by));
+      if (marked.length === 0) {
+        if (call.some((roll) => evacuations.isOn(roll.evacuation_id, visitorId))) {
+          throw new ApiError('2409', 'That person is on a roll already closed: its report does not change.');
+        }
+        throw new ApiError('3404', 'That person is not on this roll.');
+      }
       unit.afterCommit(() => changed(call[0]!.evacuation_id));
     });
     return get(id);

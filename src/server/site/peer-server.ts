@@ -80,8 +80,8 @@ export async function startPeerServer(
   app.post('/peer/v1/changes', { config: { peer: 'desk' } }, async (request) => {
     const parsed = changesRequestSchema.safeParse(request.body);
     if (!parsed.success) throw new SiteError('That is not a request for changes.', 400);
-    ctx.site.calledFrom(fingerprintOfSocket(request)!, parsed.data);
-    return ctx.replication.changesFor(parsed.data.have, parsed.data.limit, parsed.data.audit_have);
+    const asker = ctx.site.calledFrom(fingerprintOfSocket(request)!, parsed.data);
+    return ctx.replication.changesFor(parsed.data.have, parsed.data.limit, parsed.data.audit_have, asker);
   });
 
   app.get<{ Params: { id: string; kind: string } }>(

@@ -151,18 +151,33 @@ export const auditEntrySchema = z.object({
   time,
   user_id: id.nullable(),
   username: text(200),
-  action: text(50),
+  action: z
+    .string()
+    .regex(/^[a-z]+(?:\.[a-z]+)*$/)
+    .max(50),
   visitor_id: z.string().max(64).nullable(),
   detail: text(500),
   hash: z.string().regex(/^[0-9a-f]{64}$/),
 });
 export type AuditEntryState = z.infer<typeof auditEntrySchema>;
 
+/** A desk's signature over its chain's hash at an entry: what makes its entries its own wherever they travel. */
+export const auditHeadSchema = z.object({
+  desk_id: deskId,
+  audit_id: id,
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  signature: z.string().regex(/^[0-9a-f]{16,400}$/),
+});
+export type AuditHead = z.infer<typeof auditHeadSchema>;
+
 /** POST /peer/v1/changes: what the asking desk has, per origin desk. */
 export const changesRequestSchema = z.object({
   have: z.record(deskId, z.number().int().nonnegative()),
   /** The newest entry the asking desk holds of each desk's audit trail, its own included. */
-  audit_have: z.record(deskId, z.number().int().nonnegative()).optional(),
+  audit_have: z
+    .record(deskId, z.number().int().nonnegative())
+    .refine((have) => Object.keys(have).length <= 1000, 'at most 1,000 desks')
+    .optional(),
   limit: z.number().int().positive().max(1000),
   /** Where the asking desk listens: a desk it has not yet reached learns it so. */
   address: text(300).nullable(),
@@ -177,8 +192,9 @@ export const changesRequestSchema = z.object({
 export const changesResponseSchema = z.object({
   changes: z.array(changeSchema),
   things: z.array(thingSchema),
-  /** Entries of the desks' audit trails after `audit_have`, per desk in order. */
-  audit: z.array(auditEntrySchema).default([]),
+  /** Entries of the desks' audit trails after `audit_have`, per desk in order, each desk's ending at a head it signed. */
+  audit: z.array(auditEntrySchema).max(5000).default([]),
+  audit_heads: z.array(auditHeadSchema).max(200).default([]),
   more: z.boolean(),
 });
 export type ChangesResponse = z.infer<typeof changesResponseSchema>;

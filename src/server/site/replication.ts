@@ -52,6 +52,7 @@ export function replication(deps: {
     have: Record<string, number>,
     limit: number,
     auditHave: Record<string, number> | undefined,
+    asker?: string,
   ): ChangesResponse {
     const found = changeLog.after(have, limit + 1);
     const changes = found.slice(0, limit);
@@ -65,11 +66,12 @@ export function replication(deps: {
       for (const reference of convergence.references(thing)) add(reference.kind, reference.key);
     };
     for (const change of changes) add(change.kind, change.key);
-    const audit = auditHave ? trail.entriesAfter(auditHave, AUDIT_BATCH) : [];
+    const { audit, heads } = auditHave ? trail.entriesAfter(auditHave, asker) : { audit: [], heads: [] };
     return {
       changes,
       things: convergence.inOrder([...things.values()]),
       audit,
+      audit_heads: heads,
       more: found.length > limit || audit.length >= AUDIT_BATCH,
     };
   }
@@ -106,6 +108,7 @@ export function replication(deps: {
       await fetchPhotos(desk, address, credentials, answer.things);
       const effects: Applied[] = [];
       let trailRefused: string | undefined;
+      let newEntries = 0;
       const fresh = writes.run(
         (unit) => {
           // Applying a state twice, or an older one, changes nothing (site/convergence.ts).
@@ -119,7 +122,9 @@ export function replication(deps: {
           }
           convergence.keepAnAdmin();
           for (const change of unknown) changeLog.received(change);
-          trailRefused = trail.take(answer.audit);
+          const trailTaken = trail.take(answer.audit, answer.audit_heads);
+          trailRefused = trailTaken.problems.join('; ') || undefined;
+          newEntries = trailTaken.taken;
           // In the same commit: when this desk last heard from that one is its own, never a change.
           site.heardFrom(desk.desk_id, deps.now());
           return unknown.length;
@@ -130,7 +135,8 @@ export function replication(deps: {
       if (effects.length > 0) deps.afterApply(effects);
       // A trail refused would come again with every further batch: asked for again next round.
       if (trailRefused) log.error(`${desk.name} sent an audit entry this desk does not take: ${trailRefused}`);
-      if (!answer.more || trailRefused) return applied;
+      // An answer that brought nothing new would come again: the next round asks again.
+      if (!answer.more || trailRefused || (fresh === 0 && newEntries === 0)) return applied;
     }
   }
 

@@ -266,8 +266,9 @@ export function siteService(deps: {
     /**
      * A desk of the site called: when it was last heard from is shown beside it, and the
      * address it says it listens on is taken (a change, so that every desk learns it).
+     * Returns which desk it is.
      */
-    calledFrom(fingerprint: string, request: { address: string | null; have: Record<string, number> }): void {
+    calledFrom(fingerprint: string, request: { address: string | null; have: Record<string, number> }): string {
       const desk = site.byFingerprint(fingerprint)!;
       const said = request.address === null ? undefined : parsePeerAddress(request.address);
       writes.run(() => {
@@ -275,6 +276,7 @@ export function siteService(deps: {
         site.theyHave(desk.desk_id, request.have);
         if (said && said !== desk.address) site.setAddress(desk.desk_id, said);
       });
+      return desk.desk_id;
     },
     /** Sets where this desk reaches another desk, over any address it learnt (DHCP moved it). */
     setAddressFor(deskId: string, address: string): void {

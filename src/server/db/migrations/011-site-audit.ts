@@ -26,8 +26,9 @@ export const AUDIT_COPY_TRIGGERS = [
 
 /**
  * Every desk of a site holds a copy of every other desk's audit trail (shared/API.md Part 3),
- * entry for entry with its ID and hash as its desk chained it, so that each chain can be
- * verified wherever it is held. A desk's own trail stays in `audit_log`; the whole site's is
+ * entry for entry with its ID and hash as its desk chained it, and the heads its desk signed,
+ * so that each chain can be verified wherever it is held, and no desk can make up or change
+ * an entry of another's. A desk's own trail stays in `audit_log`; the whole site's is
  * read newest first (db/repositories/audit-log.ts), so every trail is indexed by time.
  */
 export const siteAudit: Migration = {
@@ -45,6 +46,15 @@ export const siteAudit: Migration = {
         visitor_id TEXT,
         detail     TEXT NOT NULL,
         hash       BLOB NOT NULL,
+        PRIMARY KEY (desk_id, audit_id)
+      ) STRICT, WITHOUT ROWID;
+      -- Signed heads of those chains, as their desks signed them (site/trail-exchange.ts): an
+      -- entry is taken only on the way to one, and passed on only up to one.
+      CREATE TABLE audit_checkpoints (
+        desk_id   TEXT NOT NULL,
+        audit_id  INTEGER NOT NULL,
+        hash      BLOB NOT NULL,
+        signature BLOB NOT NULL,
         PRIMARY KEY (desk_id, audit_id)
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX audit_copies_by_time ON audit_copies(time, desk_id, audit_id);

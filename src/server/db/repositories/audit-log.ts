@@ -17,6 +17,14 @@ export interface SiteAuditRow extends AuditRow {
   desk_id: string;
 }
 
+/** A desk's signature over its chain's hash at an entry (site/trail-exchange.ts). */
+export interface AuditCheckpoint {
+  desk_id: string;
+  audit_id: number;
+  hash: Buffer;
+  signature: Buffer;
+}
+
 /** Where a page of the site's trail ends: entries go newest first, then by desk, then by ID. */
 export interface AuditCursor {
   time: number;
@@ -91,6 +99,22 @@ export function auditLogRepository(db: Db) {
   const copied = db.prepare<[], { desk_id: string; audit_id: number }>(
     'SELECT desk_id, max(audit_id) AS audit_id FROM audit_copies GROUP BY desk_id',
   );
+  const insertCheckpoint = db.prepare<[AuditCheckpoint]>(
+    `INSERT OR IGNORE INTO audit_checkpoints (desk_id, audit_id, hash, signature)
+     VALUES (@desk_id, @audit_id, @hash, @signature)`,
+  );
+  // The furthest checkpoint within reach, else the nearest beyond it: a batch ends at one.
+  const checkpointWithin = db.prepare<[string, number, number], AuditCheckpoint>(
+    `SELECT desk_id, audit_id, hash, signature FROM audit_checkpoints
+      WHERE desk_id = ? AND audit_id > ? AND audit_id <= ? ORDER BY audit_id DESC LIMIT 1`,
+  );
+  const checkpointAfter = db.prepare<[string, number], AuditCheckpoint>(
+    `SELECT desk_id, audit_id, hash, signature FROM audit_checkpoints
+      WHERE desk_id = ? AND audit_id > ? ORDER BY audit_id LIMIT 1`,
+  );
+  const checkpoints = db.prepare<[string], AuditCheckpoint>(
+    'SELECT desk_id, audit_id, hash, signature FROM audit_checkpoints WHERE desk_id = ? ORDER BY audit_id',
+  );
   const pages = new Map<string, ReturnType<Db['prepare']>>();
   const pageOf = (sql: string) => {
     let statement = pages.get(sql);
@@ -122,6 +146,13 @@ export function auditLogRepository(db: Db) {
     /** Entries of another desk's chain held here, in order after an ID. */
     copiesAfter: (deskId: string, auditId: number, limit: number): AuditRow[] =>
       copiesAfter.all(deskId, auditId, limit),
+    addCheckpoint: (checkpoint: AuditCheckpoint): void => {
+      insertCheckpoint.run(checkpoint);
+    },
+    /** The checkpoint a batch of a chain after `after` ends at: the furthest up to `reach`, else the nearest after. */
+    checkpointFrom: (deskId: string, after: number, reach: number): AuditCheckpoint | undefined =>
+      checkpointWithin.get(deskId, after, reach) ?? checkpointAfter.get(deskId, after),
+    checkpoints: (deskId: string): AuditCheckpoint[] => checkpoints.all(deskId),
     /** The newest entry's ID of each other desk's chain held here. */
     copied: (): Record<string, number> => Object.fromEntries(copied.all().map((row) => [row.desk_id, row.audit_id])),
 

@@ -67,6 +67,9 @@ export function evacuationsRepository(db: Db) {
   const unmark = db.prepare<[number, string]>(
     'UPDATE evacuation_people SET accounted_at = NULL, accounted_by = NULL WHERE evacuation_id = ? AND visitor_id = ?',
   );
+  const isOn = db
+    .prepare<[number, string], number>('SELECT 1 FROM evacuation_people WHERE evacuation_id = ? AND visitor_id = ?')
+    .pluck();
   const close = db.prepare<[number, number, number]>(
     'UPDATE evacuations SET closed_at = ?, closed_by = ? WHERE evacuation_id = ? AND closed_at IS NULL',
   );
@@ -98,6 +101,7 @@ export function evacuationsRepository(db: Db) {
     mark: (id: number, visitorId: string, at: number | null, by: number | null): boolean =>
       (at === null || by === null ? unmark.run(id, visitorId) : mark.run(at, by, id, visitorId)).changes === 1,
     close: (id: number, now: number, userId: number): boolean => close.run(now, userId, id).changes === 1,
+    isOn: (id: number, visitorId: string): boolean => isOn.get(id, visitorId) !== undefined,
   };
 }
 

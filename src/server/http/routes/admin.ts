@@ -19,7 +19,6 @@ import {
   auditPageResponseSchema,
   eraseRequestSchema,
   eraseResponseSchema,
-  type AuditEntry,
   type AuditPageResponse,
   type EraseResponse,
 } from '../../../shared/audit';
@@ -324,7 +323,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext, peers: 
               ...(row.user_id === null
                 ? { actor: 'system' as const, user_id: null, username: null }
                 : { actor: 'account' as const, user_id: row.user_id, username: row.username }),
-              action: row.action as AuditEntry['action'],
+              action: row.action,
               visitor_id: row.visitor_id,
               detail: row.detail,
               desk_id: row.desk_id,

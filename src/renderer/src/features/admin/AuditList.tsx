@@ -2,6 +2,7 @@ import {
   AUDIT_ACTION_LABELS,
   ERASE_REASON_LABELS,
   SYSTEM_ACTOR_LABEL,
+  type AuditAction,
   type AuditEntry,
   type EraseReason,
 } from '../../../../shared/audit';
@@ -21,6 +22,10 @@ function detailOf(entry: AuditEntry): string {
   }
   return entry.detail;
 }
+
+/** An action in words; one only a later version knows (copied from another desk of the site), as it is. */
+const actionLabel = (action: string): string =>
+  Object.hasOwn(AUDIT_ACTION_LABELS, action) ? AUDIT_ACTION_LABELS[action as AuditAction] : action;
 
 /** Entries of the audit trail, newest first; the admin area and the viewer's "who has seen this photo" share it. */
 export function AuditList({
@@ -56,7 +61,7 @@ export function AuditList({
               <td>
                 {entry.actor === 'system' ? <em className="system-actor">{SYSTEM_ACTOR_LABEL}</em> : entry.username}
               </td>
-              <td>{AUDIT_ACTION_LABELS[entry.action]}</td>
+              <td>{actionLabel(entry.action)}</td>
               <td>
                 {entry.visitor_id &&
                   (onVisitor ? (
