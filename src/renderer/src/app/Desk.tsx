@@ -19,6 +19,7 @@ import { meQuery } from '../queries/admin';
 import { expectedQuery } from '../queries/expected';
 import { CheckInDialog } from '../features/checkin/CheckInDialog';
 import { DeskMenu } from '../features/desk/DeskMenu';
+import { SiteStatus } from '../features/site/SiteStatus';
 import { DensityPicker, useDensity } from '../features/log/density';
 import { ExitDialog } from '../features/log/ExitDialog';
 import { ExitUndoBar } from '../features/log/ExitUndoBar';
@@ -167,6 +168,7 @@ export function Desk() {
           </button>
         </nav>
         <div className="topbar-actions">
+          <SiteStatus />
           <span
             className={`live-dot ${live ? 'on' : ''}`}
             role="status"

@@ -19,7 +19,7 @@ export class ApiRequestError extends Error {
 export interface RequestOptions {
   token?: string | null;
   signal?: AbortSignal;
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: BodyInit;
   /** A JSON body: sent with its Content-Type. */
   json?: unknown;

@@ -22,3 +22,9 @@ export function initials(name: string): string {
   const last = parts.length > 1 ? (parts.at(-1)?.[0] ?? '') : '';
   return (first + last).toLocaleUpperCase();
 }
+
+/** "2026-11-27 09:05:00", a time the server gave in local wall-clock time, as milliseconds. */
+export function wallClockMs(wallClock: string): number {
+  const [y = 1970, m = 1, d = 1, h = 0, mi = 0, s = 0] = wallClock.split(/[- :]/).map(Number);
+  return new Date(y, m - 1, d, h, mi, s).getTime();
+}

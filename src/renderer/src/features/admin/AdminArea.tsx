@@ -2,17 +2,19 @@ import { useState } from 'react';
 import { AuditPanel } from './AuditPanel';
 import { HostsPanel } from './HostsPanel';
 import { SettingsPanel } from './SettingsPanel';
+import { SitePanel } from './SitePanel';
 import { StaffPanel } from './StaffPanel';
 
 const SECTIONS = [
   { id: 'staff', label: 'Staff' },
   { id: 'hosts', label: 'Hosts' },
   { id: 'settings', label: 'Settings' },
+  { id: 'site', label: 'Site' },
   { id: 'audit', label: 'Audit trail' },
 ] as const;
 export type AdminSection = (typeof SECTIONS)[number]['id'];
 
-/** Running the site: staff accounts, the people visited, desk-wide settings. Shown to admins only. */
+/** Running the site: staff accounts, the people visited, settings, the site's desks. Shown to admins only. */
 export function AdminArea({ initial = 'staff', onClose }: { initial?: AdminSection; onClose: () => void }) {
   const [section, setSection] = useState<AdminSection>(initial);
   return (
@@ -35,6 +37,7 @@ export function AdminArea({ initial = 'staff', onClose }: { initial?: AdminSecti
         {section === 'staff' && <StaffPanel />}
         {section === 'hosts' && <HostsPanel />}
         {section === 'settings' && <SettingsPanel />}
+        {section === 'site' && <SitePanel />}
         {section === 'audit' && <AuditPanel />}
       </div>
     </section>

@@ -6,6 +6,8 @@ import {
   type AuditEntry,
   type EraseReason,
 } from '../../../../shared/audit';
+import { useSession } from '../../app/session';
+import { useDeskNames } from '../../queries/site';
 import { CORRECTION_FIELD_LABELS, type CorrectionField } from '../../../../shared/visitor-fields';
 
 /** An erasure's reason is a word from a fixed list: shown as its label; a correction's fields, in words. */
@@ -41,6 +43,9 @@ export function AuditList({
   loadMore: () => void;
   onVisitor?: (visitorId: string) => void;
 }) {
+  const { token } = useSession();
+  // Which desk's trail an entry is on, once the desk is one of several.
+  const desks = useDeskNames(token);
   if (!loading && entries.length === 0) return <p className="notice">No entries.</p>;
   return (
     <>
@@ -48,6 +53,7 @@ export function AuditList({
         <thead>
           <tr>
             <th scope="col">When</th>
+            {desks && <th scope="col">Desk</th>}
             <th scope="col">Account</th>
             <th scope="col">Action</th>
             <th scope="col">Visitor</th>
@@ -58,6 +64,7 @@ export function AuditList({
           {entries.map((entry) => (
             <tr key={`${entry.desk_id}/${entry.audit_id}`}>
               <td className="nowrap">{entry.time}</td>
+              {desks && <td>{desks.get(entry.desk_id) ?? entry.desk_id.slice(0, 8)}</td>}
               <td>
                 {entry.actor === 'system' ? <em className="system-actor">{SYSTEM_ACTOR_LABEL}</em> : entry.username}
               </td>

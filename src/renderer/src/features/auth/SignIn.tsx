@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { StoredSession } from '../../../../shared/ipc';
 import type { SetupStatusResponse, TokenResponse } from '../../../../shared/api-types';
 import {
@@ -10,6 +10,7 @@ import {
 } from '../../../../shared/credentials';
 import { ApiRequestError, apiJson } from '../../lib/api';
 import { textField } from '../../lib/form';
+import { JoinSite } from '../site/JoinSite';
 
 /**
  * Sign-in, or on the first start of an empty data folder, the creation of the first
@@ -19,6 +20,14 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: StoredSession) =>
   const [firstRun, setFirstRun] = useState<boolean | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // A new desk may join a site instead of making its first account.
+  const [joining, setJoining] = useState(false);
+  const [joinedSite, setJoinedSite] = useState(false);
+  const joined = useCallback(() => {
+    setJoining(false);
+    setJoinedSite(true);
+    setFirstRun(false);
+  }, []);
 
   useEffect(() => {
     apiJson<SetupStatusResponse>('/v1/oauth/setup')
@@ -53,6 +62,22 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: StoredSession) =>
   }
 
   if (firstRun === null) return <div className="splash" aria-busy="true" />;
+  if (joining) {
+    return (
+      <main className="sign-in">
+        <div className="sign-in-card">
+          <h1>
+            <span className="brand-mark" aria-hidden="true" />
+            Join a site
+          </h1>
+          <JoinSite onJoined={joined} />
+          <button type="button" className="link" onClick={() => setJoining(false)}>
+            Back: create the first account instead
+          </button>
+        </div>
+      </main>
+    );
+  }
   return (
     <main className="sign-in">
       <form className="sign-in-card" onSubmit={(event) => void submit(event)} aria-describedby="sign-in-error">
@@ -60,7 +85,13 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: StoredSession) =>
           <span className="brand-mark" aria-hidden="true" />
           Frontdesk
         </h1>
-        <p className="hint">{firstRun ? 'Create the first staff account for this desk.' : 'Staff sign-in'}</p>
+        <p className="hint">
+          {firstRun
+            ? 'Create the first staff account for this desk.'
+            : joinedSite
+              ? 'This desk joined the site: sign in with your account there.'
+              : 'Staff sign-in'}
+        </p>
         <label>
           Username
           <input name="username" autoComplete="username" required autoFocus maxLength={USERNAME_MAX} />
@@ -87,6 +118,11 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: StoredSession) =>
         <button className="primary" type="submit" disabled={busy}>
           {firstRun ? 'Create account and sign in' : 'Sign in'}
         </button>
+        {firstRun && (
+          <button type="button" className="link" onClick={() => setJoining(true)}>
+            Or join a site: this desk is another entrance of a site that has a desk already
+          </button>
+        )}
       </form>
     </main>
   );

@@ -1,10 +1,5 @@
 import type { RollDesk } from '../../../../shared/evacuation';
-import { formatLocalDate } from '../../../../shared/dates';
-
-/** "09:41" today, else the day and the time. */
-function heardAt(time: string): string {
-  return time.startsWith(formatLocalDate(new Date())) ? time.slice(11, 16) : time.slice(0, 16);
-}
+import { shortTime } from '../../lib/format';
 
 /**
  * When this desk last heard from each other desk of the site: the roll has everyone the
@@ -16,7 +11,7 @@ export function RollDesks({ desks }: { desks: RollDesk[] }) {
     <p className="roll-desks">
       {desks.map((desk) => (
         <span key={desk.desk_id}>
-          {desk.name}: {desk.last_heard_time ? `last heard ${heardAt(desk.last_heard_time)}` : 'not heard from yet'}
+          {desk.name}: {desk.last_heard_time ? `last heard ${shortTime(desk.last_heard_time)}` : 'not heard from yet'}
         </span>
       ))}
     </p>

@@ -1,0 +1,94 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { SetupStatusResponse } from '../../../../shared/api-types';
+import type { SiteStatusResponse } from '../../../../shared/site';
+import { ApiRequestError, apiJson } from '../../lib/api';
+import { FormError } from '../../lib/FormError';
+import { textField } from '../../lib/form';
+import { ListenFields, listenFrom } from './ListenFields';
+
+/** How often a desk that joined asks whether the site's accounts have arrived. */
+const ACCOUNTS_POLL_MS = 1000;
+
+/**
+ * "Join a site" on a new desk's first-run screen (shared/API.md Part 3): the inviting desk's
+ * address and the code it showed, this desk's name and where it listens. Once joined, the
+ * site's staff accounts arrive within seconds, and staff sign in with them.
+ */
+export function JoinSite({ onJoined }: { onJoined: () => void }) {
+  const [hosts, setHosts] = useState<string[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [joined, setJoined] = useState(false);
+
+  useEffect(() => {
+    apiJson<SiteStatusResponse>('/v1/oauth/setup/site')
+      .then((status) => setHosts(status.data.peer_hosts))
+      .catch(() => setHosts(['127.0.0.1']));
+  }, []);
+
+  // Joined: the accounts come with the site's first changes.
+  useEffect(() => {
+    if (!joined) return undefined;
+    const timer = setInterval(() => {
+      apiJson<SetupStatusResponse>('/v1/oauth/setup')
+        .then((status) => {
+          if (!status.data.needs_first_user) onJoined();
+        })
+        .catch(() => undefined);
+    }, ACCOUNTS_POLL_MS);
+    return () => clearInterval(timer);
+  }, [joined, onJoined]);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setError(null);
+    try {
+      await apiJson('/v1/oauth/setup/join', {
+        method: 'POST',
+        json: {
+          peer: textField(form, 'peer').trim(),
+          code: textField(form, 'code').trim(),
+          desk_name: textField(form, 'desk-name').trim(),
+          listen: listenFrom(form),
+        },
+      });
+      setJoined(true);
+    } catch (caught) {
+      setError(caught instanceof ApiRequestError ? caught.message : 'Joining failed.');
+    }
+  }
+
+  if (joined) {
+    return (
+      <p className="hint" role="status" aria-busy="true">
+        Joined. Fetching the site’s staff accounts…
+      </p>
+    );
+  }
+  if (!hosts) return <p className="hint">Loading…</p>;
+  return (
+    <form className="join-site" onSubmit={(event) => void submit(event)} aria-label="Join a site">
+      <p className="hint">
+        On a desk of the site, an administrator chooses Administration → Site → Add a desk: it shows an address and a
+        code.
+      </p>
+      <label>
+        Address of that desk
+        <input name="peer" required placeholder="https://192.168.1.20:4443" autoFocus />
+      </label>
+      <label>
+        Code
+        <input name="code" required autoComplete="off" spellCheck={false} placeholder="XXXX-XXXX-…" />
+      </label>
+      <label>
+        This desk
+        <input name="desk-name" required maxLength={100} placeholder="Side door" />
+      </label>
+      <ListenFields hosts={hosts} />
+      <FormError error={error} />
+      <button className="primary" type="submit">
+        Join the site
+      </button>
+    </form>
+  );
+}
