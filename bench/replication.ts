@@ -1,12 +1,78 @@
+import fs from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { openContext } from '../src/server/context';
 import { cameraJpeg, checkInForm } from './checkin';
 import { BENCH_STAFF, log, median, round, signIn, startServe, tempDir, type ServeProcess } from './lib';
 
 export interface ReplicationResult {
   /** From a check-in's answer at one desk to its event on the other desk's open stream. */
-  lag_ms: { median: number; p95: number; max: number; samples: number };
-  /** A desk that was off while the other checked visitors in (photos included), back on. */
-  catch_up: { visitors: number; seconds: number; visitors_per_second: number };
+  lag_ms: { median: number; p95: number; p99: number; max: number; samples: number };
+  /** A desk that was off while the other checked visitors in (12 MP photos included), back on. */
+  catch_up: {
+    visitors: number;
+    seconds: number;
+    visitors_per_second: number;
+    /** The catching-up desk's peak resident set size (VmHWM), in MiB. */
+    peak_rss_mib: number;
+    /** Photo bytes (originals and thumbnails) it fetched, in MB, and how fast. */
+    photo_mb: number;
+    mb_per_second: number;
+  };
+  /** The floor: the same photo bytes, one request each, over a TLS link between the same kind of endpoints. */
+  tls_floor: { seconds: number; mb_per_second: number };
+}
+
+/** The bytes of every file under a folder. */
+function folderBytes(dir: string): number {
+  if (!fs.existsSync(dir)) return 0;
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).reduce((sum, entry) => {
+    return entry.isFile() ? sum + fs.statSync(path.join(entry.parentPath, entry.name)).size : sum;
+  }, 0);
+}
+
+/**
+ * The floor of fetching photos from another desk: an HTTPS server with a desk's own key and
+ * certificate, and a client pinning it over one kept-alive connection, fetching each original
+ * and thumbnail in turn, as a desk catching up does, with nothing else to do.
+ */
+async function tlsCopyFloor(keyPem: string, certificatePem: string, sizes: number[]): Promise<number> {
+  const largest = Buffer.alloc(Math.max(...sizes), 7);
+  const server = https.createServer({ key: keyPem, cert: certificatePem }, (request, response) => {
+    const size = Number(new URL(request.url ?? '/', 'https://floor').searchParams.get('size'));
+    response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': size });
+    response.end(largest.subarray(0, size));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
+  const started = performance.now();
+  for (const size of sizes) {
+    await new Promise<void>((resolve, reject) => {
+      https
+        .get(
+          {
+            host: '127.0.0.1',
+            port,
+            path: `/?size=${size}`,
+            agent,
+            ca: certificatePem,
+            checkServerIdentity: () => undefined,
+          },
+          (response) => {
+            let got = 0;
+            response.on('data', (chunk: Buffer) => (got += chunk.length));
+            response.on('end', () => (got === size ? resolve() : reject(new Error('short read'))));
+          },
+        )
+        .on('error', reject);
+    });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  await new Promise((resolve) => server.close(resolve));
+  return seconds;
 }
 
 /**
@@ -62,7 +128,7 @@ export async function benchReplication(quick: boolean): Promise<ReplicationResul
         text = text.slice(-200);
       }
     })().catch(() => undefined);
-    const samples = quick ? 4 : 30;
+    const samples = quick ? 4 : 60;
     const lags: number[] = [];
     for (let i = 0; i < samples; i++) {
       const id = await checkIn(100 + i);
@@ -77,9 +143,10 @@ export async function benchReplication(quick: boolean): Promise<ReplicationResul
     const sorted = [...lags].sort((a, b) => a - b);
     log(`replication lag: median ${round(median(lags), 0)} ms, max ${round(sorted.at(-1)!, 0)} ms`);
 
-    // Catch-up: the side desk off while the front desk checks visitors in.
+    // Catch-up: the side desk off during a busy day while the front desk checks visitors in.
     await side.stop();
-    const missed = quick ? 20 : 200;
+    const photosBefore = folderBytes(path.join(sideDir, 'photos'));
+    const missed = quick ? 20 : 1000;
     for (let i = 0; i < missed; i++) await checkIn(1000 + i);
     const started = performance.now();
     side = await startServe(sideDir, {}, 'free');
@@ -92,18 +159,56 @@ export async function benchReplication(quick: boolean): Promise<ReplicationResul
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const seconds = (performance.now() - started) / 1000;
-    log(`catch-up: ${missed} visitors in ${round(seconds, 1)} s`);
+    const peakRss = side.peakRssMiB();
+    const photoBytes = folderBytes(path.join(sideDir, 'photos')) - photosBefore;
+    log(`catch-up: ${missed} visitors in ${round(seconds, 1)} s, peak RSS ${round(peakRss, 0)} MiB`);
+
+    // The floor: the same photo files, each its own request, over TLS with a desk's key.
+    const peerDir = path.join(frontDir, 'peer');
+    const sizes = photoSizes(sideDir, missed);
+    const floorSeconds = await tlsCopyFloor(
+      fs.readFileSync(path.join(peerDir, 'desk-key.pem'), 'utf8'),
+      fs.readFileSync(path.join(peerDir, 'desk-certificate.pem'), 'utf8'),
+      sizes,
+    );
+    const floorBytes = sizes.reduce((sum, size) => sum + size, 0);
+    log(`TLS floor: ${round(floorBytes / 1e6, 0)} MB in ${round(floorSeconds, 1)} s`);
+    const percentile = (p: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!, 0);
     return {
       lag_ms: {
         median: round(median(lags), 0),
-        p95: round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]!, 0),
+        p95: percentile(0.95),
+        p99: percentile(0.99),
         max: round(sorted.at(-1)!, 0),
         samples,
       },
-      catch_up: { visitors: missed, seconds: round(seconds, 1), visitors_per_second: round(missed / seconds, 1) },
+      catch_up: {
+        visitors: missed,
+        seconds: round(seconds, 1),
+        visitors_per_second: round(missed / seconds, 1),
+        peak_rss_mib: round(peakRss, 0),
+        photo_mb: round(photoBytes / 1e6, 0),
+        mb_per_second: round(photoBytes / 1e6 / seconds, 1),
+      },
+      tls_floor: { seconds: round(floorSeconds, 1), mb_per_second: round(floorBytes / 1e6 / floorSeconds, 1) },
     };
   } finally {
     await side.stop();
     await front.stop();
   }
+}
+
+/** The sizes of the photo files the catching-up desk fetched: the newest `count` originals and their thumbnails. */
+function photoSizes(dataDir: string, count: number): number[] {
+  const files = ['originals', 'thumbs'].flatMap((kind) => {
+    const dir = path.join(dataDir, 'photos', kind);
+    return fs
+      .readdirSync(dir, { withFileTypes: true, recursive: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => fs.statSync(path.join(entry.parentPath, entry.name)));
+  });
+  return files
+    .sort((a, b) => b.mtimeMs - a.mtimeMs)
+    .slice(0, count * 2)
+    .map((file) => file.size);
 }

@@ -266,19 +266,27 @@ function attackRows(a: AttackResult): Row[] {
 }
 
 function replicationRows(r: ReplicationResult): string[][] {
+  const c = r.catch_up;
   return [
     [
       `two desks: check-in to the other desk's open screen (${r.lag_ms.samples} check-ins)`,
-      `median ${r.lag_ms.median} ms, p95 ${r.lag_ms.p95} ms, max ${r.lag_ms.max} ms`,
+      `median ${r.lag_ms.median} ms, p95 ${r.lag_ms.p95} ms, p99 ${r.lag_ms.p99} ms, max ${r.lag_ms.max} ms`,
       '',
       '',
       `< 2 s: ${verdict(r.lag_ms.max < 2000)}`,
     ],
     [
-      `a desk back on after ${r.catch_up.visitors} check-ins elsewhere (photos too, server start included)`,
-      `${r.catch_up.seconds} s (${r.catch_up.visitors_per_second} visitors/s)`,
+      `a desk back on after ${c.visitors} check-ins with 12 MP photos elsewhere (server start included)`,
+      `${c.seconds} s (${c.visitors_per_second} visitors/s), peak RSS ${c.peak_rss_mib} MiB`,
       '',
       '',
+      '',
+    ],
+    [
+      `its photos (${c.photo_mb} MB, originals and thumbnails), fetched desk to desk`,
+      `${c.mb_per_second} MB/s`,
+      `${r.tls_floor.mb_per_second} MB/s (the same files over TLS, one request each)`,
+      `${round(c.mb_per_second / r.tls_floor.mb_per_second, 2)}`,
       '',
     ],
   ];

@@ -17,6 +17,9 @@ const json = (method: string, body: unknown): RequestInit => jsonRequest(method,
  * every desk must hold exactly the same site, with every check-in, exit and erasure any
  * desk acknowledged: compared as complete dumps of the three data folders.
  */
+/** How many random operations: 45 in `npm test`; a long run sets more (RELIABILITY.md). */
+const STEPS = Number(process.env.CONVERGENCE_STEPS ?? 45);
+
 describe('convergence after random faults', () => {
   // Another seed, other faults: CONVERGENCE_SEED=n npx vitest run test/site/convergence.test.ts
   const random = mulberry32(Number(process.env.CONVERGENCE_SEED ?? 20261206));
@@ -83,97 +86,102 @@ describe('convergence after random faults', () => {
     expect(marked.status).toBe(200);
   }
 
-  it('holds the same site at every desk, with everything acknowledged, once the links heal', async () => {
-    const checkedIn = new Map<string, string>();
-    const left = new Set<string>();
-    const erased = new Set<string>();
-    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-    const states: LinkState[] = ['up', 'up', 'down', 'flaky'];
+  it(
+    'holds the same site at every desk, with everything acknowledged, once the links heal',
+    async () => {
+      const checkedIn = new Map<string, string>();
+      const left = new Set<string>();
+      const erased = new Set<string>();
+      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+      const states: LinkState[] = ['up', 'up', 'down', 'flaky'];
 
-    for (let step = 0; step < 45; step++) {
-      if (step % 5 === 0) for (const link of links) link.forEach((proxy) => proxy.set(pick(states)));
-      if (step === 20) {
-        // The middle desk loses power in the middle of the work, and comes back on the same port.
-        const middle = desks[1]!;
-        await killHard(middle.server);
-        const port = Number(new URL(middle.server.peerAddress!).port);
-        middle.server = await spawnServer(middle.dataDir, { peerPort: port });
-      }
-      const desk = pick(desks);
-      const roll = random();
-      if (roll < 0.5 || checkedIn.size === 0) {
-        // No name is part of another ("Visitor 1x" is not in "Visitor 12x"), so a byte search finds only its own.
-        const name = `Visitor ${step}x`;
-        checkedIn.set(await desk.checkIn(name, 100 + step), name);
-      } else if (roll < 0.75) {
-        // An exit at whichever desk, of someone it knows to be on the premises.
-        const here = (await desk.log()).filter((visitor) => visitor.exit_time === null && !visitor.erased);
-        if (here.length > 0) {
-          const id = pick(here).visitor_id;
-          if ((await desk.api(`/v1/exit/${id}`)).status === 200) left.add(id);
+      for (let step = 0; step < STEPS; step++) {
+        if (step % 5 === 0) for (const link of links) link.forEach((proxy) => proxy.set(pick(states)));
+        if (step % 60 === 20) {
+          // A desk loses power in the middle of the work (the middle one first, then each in
+          // turn on a long run), and comes back on the same port.
+          const victim = desks[(1 + Math.floor(step / 60)) % desks.length]!;
+          await killHard(victim.server);
+          const port = Number(new URL(victim.server.peerAddress!).port);
+          victim.server = await spawnServer(victim.dataDir, { peerPort: port });
         }
-      } else if (roll < 0.82) {
-        const known = (await desk.log()).filter((visitor) => !visitor.erased);
-        if (known.length > 0) {
-          const id = pick(known).visitor_id;
-          const done = await desk.api(`/v1/admin/visitors/${id}/erase`, json('POST', { reason: 'request' }));
-          if (done.status === 200) erased.add(id);
+        const desk = pick(desks);
+        const roll = random();
+        if (roll < 0.5 || checkedIn.size === 0) {
+          // No name is part of another ("Visitor 1x" is not in "Visitor 12x"), so a byte search finds only its own.
+          const name = `Visitor ${step}x`;
+          checkedIn.set(await desk.checkIn(name, 100 + step), name);
+        } else if (roll < 0.75) {
+          // An exit at whichever desk, of someone it knows to be on the premises.
+          const here = (await desk.log()).filter((visitor) => visitor.exit_time === null && !visitor.erased);
+          if (here.length > 0) {
+            const id = pick(here).visitor_id;
+            if ((await desk.api(`/v1/exit/${id}`)).status === 200) left.add(id);
+          }
+        } else if (roll < 0.82) {
+          const known = (await desk.log()).filter((visitor) => !visitor.erased);
+          if (known.length > 0) {
+            const id = pick(known).visitor_id;
+            const done = await desk.api(`/v1/admin/visitors/${id}/erase`, json('POST', { reason: 'request' }));
+            if (done.status === 200) erased.add(id);
+          }
+        } else if (roll < 0.89) {
+          await rollCall(desk, pick);
+        } else if (roll < 0.93) {
+          expect((await desk.api('/v1/admin/visitees', json('POST', { name: `Host ${step}` }))).status).toBe(201);
+        } else if (roll < 0.96) {
+          const username = `staff${step}`;
+          const made = await desk.api(
+            '/v1/admin/users',
+            json('POST', { username, password: 'a long password', role: 'reception' }),
+          );
+          expect(made.status).toBe(201);
+          const { data } = (await made.json()) as { data: { user_id: number } };
+          // Promoted or deactivated at another desk, maybe before this one's news reached it.
+          const other = pick(desks.filter((candidate) => candidate !== desk));
+          const patch = random() < 0.5 ? { role: 'admin' } : { active: false };
+          const changed = await other.api(`/v1/admin/users/${data.user_id}`, json('PATCH', patch));
+          expect([200, 404]).toContain(changed.status);
+        } else {
+          const size = pick(['62x100', '54x101', 'a6']);
+          expect((await desk.api('/v1/admin/settings', json('PATCH', { badge_size: size }))).status).toBe(200);
         }
-      } else if (roll < 0.89) {
-        await rollCall(desk, pick);
-      } else if (roll < 0.93) {
-        expect((await desk.api('/v1/admin/visitees', json('POST', { name: `Host ${step}` }))).status).toBe(201);
-      } else if (roll < 0.96) {
-        const username = `staff${step}`;
-        const made = await desk.api(
-          '/v1/admin/users',
-          json('POST', { username, password: 'a long password', role: 'reception' }),
-        );
-        expect(made.status).toBe(201);
-        const { data } = (await made.json()) as { data: { user_id: number } };
-        // Promoted or deactivated at another desk, maybe before this one's news reached it.
-        const other = pick(desks.filter((candidate) => candidate !== desk));
-        const patch = random() < 0.5 ? { role: 'admin' } : { active: false };
-        const changed = await other.api(`/v1/admin/users/${data.user_id}`, json('PATCH', patch));
-        expect([200, 404]).toContain(changed.status);
-      } else {
-        const size = pick(['62x100', '54x101', 'a6']);
-        expect((await desk.api('/v1/admin/settings', json('PATCH', { badge_size: size }))).status).toBe(200);
       }
-    }
 
-    for (const link of links) link.forEach((proxy) => proxy.set('up'));
-    const dumps = await eventually(async () => {
-      const all = desks.map((desk) => dumpDesk(desk.dataDir));
-      for (const other of [all[1]!, all[2]!]) {
-        const difference = dumpDifference(all[0]!, other);
-        if (difference) throw new Error(difference);
-      }
-      return all;
-    }, 120_000);
+      for (const link of links) link.forEach((proxy) => proxy.set('up'));
+      const dumps = await eventually(async () => {
+        const all = desks.map((desk) => dumpDesk(desk.dataDir));
+        for (const other of [all[1]!, all[2]!]) {
+          const difference = dumpDifference(all[0]!, other);
+          if (difference) throw new Error(difference);
+        }
+        return all;
+      }, 120_000);
 
-    const visitors = new Map(
-      (
-        dumps[0]!.visitors as { visitor_id: string; name: string; exit_at: number | null; erased_at: number | null }[]
-      ).map((visitor) => [visitor.visitor_id, visitor]),
-    );
-    for (const [id, name] of checkedIn) {
-      const visitor = visitors.get(id);
-      expect(visitor, `check-in of ${name}`).toBeDefined();
-      if (erased.has(id)) expect(visitor!.erased_at).not.toBeNull();
-      else expect(visitor!.name).toBe(name);
-      if (left.has(id)) expect(visitor!.exit_at).not.toBeNull();
-    }
-    // An erased visitor leaves no byte on any desk: not in the database or its journal, not a photo file.
-    for (const desk of desks) {
-      const files = ['', '-wal'].map((suffix) => path.join(desk.dataDir, DATABASE_FILE + suffix));
-      const bytes = Buffer.concat(files.filter((file) => fs.existsSync(file)).map((file) => fs.readFileSync(file)));
-      const photos = Object.keys(dumpDesk(desk.dataDir).photos as Record<string, string>);
-      for (const id of erased) {
-        expect(bytes.includes(checkedIn.get(id)!), `${checkedIn.get(id)} in ${desk.dataDir}`).toBe(false);
-        expect(photos.filter((file) => file.includes(id))).toEqual([]);
+      const visitors = new Map(
+        (
+          dumps[0]!.visitors as { visitor_id: string; name: string; exit_at: number | null; erased_at: number | null }[]
+        ).map((visitor) => [visitor.visitor_id, visitor]),
+      );
+      for (const [id, name] of checkedIn) {
+        const visitor = visitors.get(id);
+        expect(visitor, `check-in of ${name}`).toBeDefined();
+        if (erased.has(id)) expect(visitor!.erased_at).not.toBeNull();
+        else expect(visitor!.name).toBe(name);
+        if (left.has(id)) expect(visitor!.exit_at).not.toBeNull();
       }
-    }
-    expect(checkedIn.size).toBeGreaterThan(10);
-  }, 300_000);
+      // An erased visitor leaves no byte on any desk: not in the database or its journal, not a photo file.
+      for (const desk of desks) {
+        const files = ['', '-wal'].map((suffix) => path.join(desk.dataDir, DATABASE_FILE + suffix));
+        const bytes = Buffer.concat(files.filter((file) => fs.existsSync(file)).map((file) => fs.readFileSync(file)));
+        const photos = Object.keys(dumpDesk(desk.dataDir).photos as Record<string, string>);
+        for (const id of erased) {
+          expect(bytes.includes(checkedIn.get(id)!), `${checkedIn.get(id)} in ${desk.dataDir}`).toBe(false);
+          expect(photos.filter((file) => file.includes(id))).toEqual([]);
+        }
+      }
+      expect(checkedIn.size).toBeGreaterThan(10);
+    },
+    300_000 + STEPS * 3_000,
+  );
 });
