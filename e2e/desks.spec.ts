@@ -131,7 +131,8 @@ test('two desks of one site: set up from the screens, each other’s check-ins, 
     await reach(front, frontToken, sideId, 'https://127.0.0.1:9');
     await reach(side, sideToken, frontId, 'https://127.0.0.1:9');
     await checkIn(front, frontToken, 'Alone Front', 32);
-    await checkIn(side, sideToken, 'Alone Side', 33);
+    // The same card, handed out at both doors while they could not reach each other.
+    await checkIn(side, sideToken, 'Alone Side', 32);
     await expect(atFront.getByText('Alone Front')).toBeVisible();
     await expect(atSide.getByText('Alone Side')).toBeVisible();
     await expect(atSide.getByRole('status').filter({ hasText: 'Front door' })).toContainText(
@@ -149,6 +150,9 @@ test('two desks of one site: set up from the screens, each other’s check-ins, 
     await expect(atSide.getByRole('status').filter({ hasText: 'desks' })).toHaveText(/2 desks\s*in sync/, {
       timeout: 20_000,
     });
+    // Both check-ins stay, and both desks show the card in use twice.
+    for (const page of [atFront, atSide]) await expect(page.locator('.card-shared')).toHaveCount(2);
+    await screenshot(atSide, '77-card-in-use-twice');
     await atFront.getByRole('button', { name: ADMIN.username, exact: true }).click();
     await atFront.getByRole('dialog', { name: 'This desk' }).getByRole('button', { name: 'Administration' }).click();
     await atFront.getByRole('button', { name: 'Site', exact: true }).click();

@@ -110,6 +110,11 @@ describe('setting up a site from the screens', () => {
     expect(wrong.status).toBe(400);
     expect(((await wrong.json()) as { errors: { field: string } }).errors.field).toBe('code');
 
+    // A port another program holds is said before anything is done: the code stays good.
+    const busy = await join(invite.data.code, {}, front.port);
+    expect(busy.status).toBe(409);
+    expect(((await busy.json()) as { errors: { field: string } }).errors.field).toBe('listen');
+    expect(((await (await fetch(`${fresh.url}/v1/oauth/setup/site`)).json()) as Status).data.site).toBeNull();
     // Each wrong code pauses joining for a second (guessing is throttled), said in words; then it joins.
     const port = await freePort();
     await eventually(async () => {

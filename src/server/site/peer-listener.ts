@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { AppContext } from '../context';
 import { startPeerServer } from './peer-server';
 
@@ -28,6 +29,8 @@ export function peerListener(context: AppContext, defaults: Partial<ListenAt> = 
   }
 
   async function listen(at: ListenAt, portGiven: boolean): Promise<string> {
+    // Asking the other desks needs no listener: a desk that cannot listen still catches up.
+    stopPulling ??= context.replication.start();
     try {
       running = await startPeerServer(context, at);
     } catch (error) {
@@ -36,7 +39,6 @@ export function peerListener(context: AppContext, defaults: Partial<ListenAt> = 
       running = await startPeerServer(context, { ...at, port: 0 });
     }
     context.site.listeningAt(running.address);
-    stopPulling ??= context.replication.start();
     return running.address;
   }
 
@@ -72,3 +74,17 @@ export function peerListener(context: AppContext, defaults: Partial<ListenAt> = 
 }
 
 export type PeerListener = ReturnType<typeof peerListener>;
+
+/**
+ * Whether this desk can listen at an address: tried before a desk joins or creates a site
+ * from the screens, so that a port another program holds is said before anything changes.
+ * Rejects with the system's error (EADDRINUSE, EADDRNOTAVAIL…).
+ */
+export async function probeListen(at: ListenAt): Promise<void> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(at.port, at.host, () => resolve());
+  });
+  await new Promise((resolve) => server.close(resolve));
+}

@@ -17,6 +17,8 @@ const log = logger('replication');
 
 /** How many changes one answer carries at most. */
 export const BATCH = 200;
+/** How many photos a desk fetches from another at once. */
+const PHOTO_FETCHES = 4;
 /** How often a desk asks each other desk for what it lacks: a check-in is on every screen within 2 s. */
 export const PULL_INTERVAL_MS = 1000;
 
@@ -146,10 +148,15 @@ export function replication(deps: {
    * an intent first, so a crash before the batch commits leaves nothing behind at start-up.
    */
   async function fetchPhotos(desk: DeskRow, address: string, credentials: DeskCredentials, things: Thing[]) {
-    for (const thing of things) {
-      if (thing.kind !== 'visitor' || !thing.state.photo || thing.state.erased_at !== null) continue;
-      if (deps.visitors.byId(thing.key)) continue;
-      const { format, bytes } = thing.state.photo;
+    const wanted = things.filter(
+      (thing): thing is Extract<Thing, { kind: 'visitor' }> =>
+        thing.kind === 'visitor' &&
+        thing.state.photo !== null &&
+        thing.state.erased_at === null &&
+        !deps.visitors.byId(thing.key),
+    );
+    const fetchOne = async (thing: Extract<Thing, { kind: 'visitor' }>): Promise<void> => {
+      const { format, bytes } = thing.state.photo!;
       const get = (kind: 'original' | 'thumb') =>
         callPeer<Buffer>({
           address,
@@ -157,15 +164,20 @@ export function replication(deps: {
           pinned: desk.certificate,
           credentials,
         });
-      const original = await get('original');
-      const thumb = await get('thumb');
+      const [original, thumb] = await Promise.all([get('original'), get('thumb')]);
       // A broken or hostile peer is not believed: the sizes and the thumbnail's JPEG mark must hold.
       if (original.length !== bytes || thumb.length < 4 || thumb[0] !== 0xff || thumb[1] !== 0xd8) {
         throw new Error(`the photo of ${thing.key} from ${desk.name} is not what its record says`);
       }
       writes.run(() => deps.intents.add(thing.key, format, deps.now()));
       await deps.store.writePhoto(thing.key, format, original, thumb);
-    }
+    };
+    // A few at a time: one photo's round trips and fsyncs overlap the next one's transfer.
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < wanted.length) await fetchOne(wanted[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(PHOTO_FETCHES, wanted.length) }, worker));
   }
 
   let timer: NodeJS.Timeout | undefined;

@@ -19,7 +19,7 @@ import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
 import { parsePeerAddress, peerHosts } from '../../site/peer-address';
 import { PeerError } from '../../site/peer-client';
-import type { PeerListener } from '../../site/peer-listener';
+import { probeListen, type PeerListener } from '../../site/peer-listener';
 import { SiteError } from '../../site/site-service';
 import { formatLocalTime } from '../../time-format';
 import { routeSchema } from '../openapi';
@@ -108,6 +108,8 @@ export function siteAdminRoutes(untyped: FastifyInstance, ctx: AppContext, peers
     },
     async (request, reply): Promise<SiteResponse> => {
       const { name, desk_name, listen } = request.body;
+      if (ctx.site.isMember()) throw new ApiError('2409', 'This desk already belongs to a site.');
+      await siteStep(() => probeListen(listen), listen);
       await siteStep(() => ctx.site.create(name, desk_name));
       await siteStep(() => peers.start(listen), listen);
       void reply.code(201);
@@ -269,6 +271,8 @@ export function siteRoutes(untyped: FastifyInstance, ctx: AppContext, peers: Pee
       if (!ctx.auth.needsFirstUser()) throw new ApiError('2409', 'This desk is set up already: sign in.');
       const address = parsePeerAddress(peer);
       if (!address) throw new ApiError('2400', 'peer must be https://host:port.', { field: 'peer' });
+      // Said before joining: a desk that joined but cannot listen would not fetch the site either.
+      await siteStep(() => probeListen(listen), listen);
       await siteStep(() => ctx.site.join(address, code, desk_name, listenAddress(listen), { fetchNow: false }));
       await siteStep(() => peers.start(listen), listen);
       return { success: true as const };

@@ -8,13 +8,15 @@ interface Props {
   /** Place in the list, for keyboard movement; the card's identity is the visitor's ID. */
   index: number;
   showExitTime: boolean;
+  /** Another visitor on the premises holds the same card (handed out at two desks apart). */
+  cardShared: boolean;
   setSize: number;
   style: CSSProperties;
   onOpen: () => void;
   onExit: () => void;
 }
 
-export function VisitorCard({ visitor, index, showExitTime, setSize, style, onOpen, onExit }: Props) {
+export function VisitorCard({ visitor, index, showExitTime, cardShared, setSize, style, onOpen, onExit }: Props) {
   const onPremises = visitor.exit_time === null;
   return (
     <li
@@ -30,7 +32,16 @@ export function VisitorCard({ visitor, index, showExitTime, setSize, style, onOp
         <span className="card-text">
           <span className="name">{visitor.name}</span>
           <span className="detail">
-            <span className="card-no">#{visitor.card_no}</span> · {visitor.purpose}
+            <span className="card-no">#{visitor.card_no}</span>
+            {cardShared && (
+              <span
+                className="card-shared"
+                title="Two visitors on the premises hold this card: desks apart gave it twice"
+              >
+                in use twice
+              </span>
+            )}{' '}
+            · {visitor.purpose}
           </span>
           <span className="detail">{visitor.visitee_name ? `Visiting ${visitor.visitee_name}` : 'No host given'}</span>
           <span className="times">

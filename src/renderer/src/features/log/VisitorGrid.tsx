@@ -1,7 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
 import type { Visitor } from '../../../../shared/api-types';
 import type { Density } from './density';
+import { sharedCards } from './shared-cards';
 import { VisitorCard } from './VisitorCard';
 import { GRID_GAP, useGridLayout } from './useGridLayout';
 
@@ -117,6 +118,8 @@ export function VisitorGrid({
     focus(10);
   }
 
+  const shared = useMemo(() => sharedCards(visitors), [visitors]);
+
   return (
     <div className="grid-scroll" ref={scrollRef} tabIndex={-1} onScroll={rememberAnchor}>
       {visitors.length === 0 ? (
@@ -141,6 +144,7 @@ export function VisitorGrid({
                   visitor={visitor}
                   index={index}
                   showExitTime={showExitTime}
+                  cardShared={shared.has(visitor.card_no) && visitor.exit_time === null}
                   setSize={visitors.length}
                   style={{
                     position: 'absolute',
