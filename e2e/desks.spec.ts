@@ -1,23 +1,13 @@
 import type { Browser, Page } from '@playwright/test';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { checkInForm } from '../test/helpers/server';
+import { checkInForm, freePort } from '../test/helpers/server';
 import { makeImage } from '../test/helpers/images';
 import { pageToken } from './api';
 import { expect, screenshot, startServe, stopServe, test, type DeskServer } from './fixtures';
 
 const ADMIN = { username: 'siteadmin', password: 'a site admin password' };
-
-/** A port nothing listens on now, on loopback: the desks of this test never leave it. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function openPage(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

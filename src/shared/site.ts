@@ -27,12 +27,14 @@ export const siteResponseSchema = z.object({
 });
 export type SiteResponse = z.infer<typeof siteResponseSchema>;
 
-export const deskAddressSchema = z.object({
-  address: z
+/** A desk's peer address as staff type it: https://host:port. */
+const peerAddressField = (field: string, what = '') =>
+  z
     .string()
     .max(300)
-    .regex(/^https:\/\/[^/\s?#@]+:\d{1,5}\/?$/, 'address must be https://host:port.'),
-});
+    .regex(/^https:\/\/[^/\s?#@]+:\d{1,5}\/?$/, `${field} must be ${what}https://host:port.`);
+
+export const deskAddressSchema = z.object({ address: peerAddressField('address') });
 
 /** Where a desk listens for the other desks of its site: an address of the machine, and a port. */
 export const listenSchema = z.object({
@@ -58,10 +60,7 @@ export const createSiteSchema = z.object({
 export type CreateSiteRequest = z.infer<typeof createSiteSchema>;
 
 export const joinSiteSchema = z.object({
-  peer: z
-    .string()
-    .max(300)
-    .regex(/^https:\/\/[^/\s?#@]+:\d{1,5}\/?$/, 'peer must be the inviting desk’s address, https://host:port.'),
+  peer: peerAddressField('peer', 'the inviting desk’s address, '),
   code: z.string().max(100),
   desk_name: deskNameField,
   listen: listenSchema,

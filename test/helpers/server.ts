@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/server';
@@ -108,4 +109,13 @@ export async function signIn(url: string, username: string, password: string): P
   });
   if (response.status !== 200) throw new Error(`sign-in of ${username} answered ${response.status}`);
   return ((await response.json()) as { data: { access_token: string } }).data.access_token;
+}
+
+/** A port nothing listens on now, on loopback. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

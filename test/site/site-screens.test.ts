@@ -1,17 +1,7 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { eventually } from '../helpers/desks';
-import { jsonRequest, signIn, startTestServer, STAFF, tempDataDir, type TestServer } from '../helpers/server';
-
-/** A port nothing listens on now. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort, jsonRequest, signIn, startTestServer, STAFF, tempDataDir, type TestServer } from '../helpers/server';
 
 interface Status {
   data: {
