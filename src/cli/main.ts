@@ -37,12 +37,14 @@ export function buildCli(rendererDir: string): Command {
     )
     .option(
       '--peer-host <host>',
-      'address the other desks reach this desk at (a LAN address on a real site)',
-      '127.0.0.1',
+      'address the other desks reach this desk at (a LAN address on a real site; default: where it last listened, else 127.0.0.1)',
     )
-    .action(async (options: { dataDir: string; port?: number; host: string; peerPort?: number; peerHost: string }) => {
+    .action(async (options: { dataDir: string; port?: number; host: string; peerPort?: number; peerHost?: string }) => {
       const dataDir = path.resolve(options.dataDir);
-      const peers = { host: options.peerHost, ...(options.peerPort !== undefined ? { port: options.peerPort } : {}) };
+      const peers = {
+        ...(options.peerHost !== undefined ? { host: options.peerHost } : {}),
+        ...(options.peerPort !== undefined ? { port: options.peerPort } : {}),
+      };
       const start = (port: number) => startServer({ dataDir, port, host: options.host, rendererDir, peers });
       const server = options.port === undefined ? await startOnStablePort(dataDir, start) : await start(options.port);
       await createAdminFromEnvironment(server.context);

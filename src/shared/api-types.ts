@@ -129,7 +129,11 @@ export type AddVisitorResponse = z.infer<typeof addVisitorResponseSchema>;
 
 export const setupStatusResponseSchema = z.object({
   success: z.literal(true),
-  data: z.object({ needs_first_user: z.boolean() }),
+  data: z.object({
+    needs_first_user: z.boolean(),
+    /** This desk joined a site and waits for its staff accounts: staff sign in with one when they arrive. */
+    joining_site: z.boolean(),
+  }),
 });
 export type SetupStatusResponse = z.infer<typeof setupStatusResponseSchema>;
 

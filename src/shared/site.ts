@@ -42,7 +42,11 @@ export const listenSchema = z.object({
     .string()
     .min(1, 'host is needed: an address of this computer on the network.')
     .max(100)
-    .regex(/^[0-9A-Za-z.:-]+$/, 'host must be an address of this computer, e.g. 192.168.1.20.'),
+    .regex(/^[0-9A-Za-z.:-]+$/, 'host must be an address of this computer, e.g. 192.168.1.20.')
+    // The other desks are told this address: "every address" is none they can reach.
+    .refine((host) => !/^(?:0+(?:\.0+){0,3}|::0*|::ffff:0+(?:\.0+){3})$/i.test(host), {
+      message: 'host must be one address of this computer that the other desks can reach, not "any address".',
+    }),
   port: z.number().int().min(1, 'port must be between 1 and 65535.').max(65535, 'port must be between 1 and 65535.'),
 });
 export type ListenAt = z.infer<typeof listenSchema>;

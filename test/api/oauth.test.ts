@@ -133,7 +133,7 @@ describe('first-run set-up', () => {
 
   it('is closed once a staff account exists', async () => {
     const status = await fetch(`${server.url}/v1/oauth/setup`);
-    expect(await status.json()).toEqual({ success: true, data: { needs_first_user: false } });
+    expect(await status.json()).toEqual({ success: true, data: { needs_first_user: false, joining_site: false } });
     const attempt = await fetch(`${server.url}/v1/oauth/setup`, {
       method: 'POST',
       body: new URLSearchParams({ username: 'intruder', password: 'long enough password' }),

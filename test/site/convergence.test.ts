@@ -83,7 +83,9 @@ describe('convergence after random faults', () => {
     const person = pick(data.people).visitor_id;
     const method = action < 0.3 ? 'DELETE' : 'POST';
     const marked = await desk.api(`/v1/evacuations/${open.evacuation_id}/accounted/${person}`, { method });
-    expect(marked.status).toBe(200);
+    // A person only on a roll closed before it met another desk's is on a report: not marked.
+    if (marked.status === 409) expect(await marked.text()).toMatch(/roll already closed/);
+    else expect(marked.status).toBe(200);
   }
 
   it(

@@ -1,4 +1,7 @@
+import Database from 'better-sqlite3';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASE_FILE } from '../../src/server/context';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { eventually } from '../helpers/desks';
 import { freePort, jsonRequest, signIn, startTestServer, STAFF, tempDataDir, type TestServer } from '../helpers/server';
@@ -116,6 +119,16 @@ describe('setting up a site from the screens', () => {
       );
       return false;
     });
+    // Joined: the desk makes no first account of its own, whether the site's have arrived yet or not.
+    const setup = (await (await fetch(`${fresh.url}/v1/oauth/setup`)).json()) as {
+      data: { needs_first_user: boolean };
+    };
+    expect(setup.data.needs_first_user).toBe(false);
+    const claim = await fetch(`${fresh.url}/v1/oauth/setup`, {
+      method: 'POST',
+      body: new URLSearchParams({ username: 'mallory', password: 'a password of her own' }),
+    });
+    expect(claim.status).toBe(409);
     const token = await eventually(() => signIn(fresh.url, STAFF.username, STAFF.password).catch(() => false as const));
     const status = (await (
       await fetch(`${fresh.url}/v1/site`, { headers: { authorization: `Token ${token}` } })
@@ -129,5 +142,25 @@ describe('setting up a site from the screens', () => {
     // Set up now: the first-run routes are closed.
     expect((await fetch(`${fresh.url}/v1/oauth/setup/site`)).status).toBe(409);
     expect((await join(invite.data.code)).status).toBe(409);
+    expect((await signIn(front.url, 'mallory', 'a password of her own').catch(() => 'refused')) === 'refused').toBe(
+      true,
+    );
+  }, 60_000);
+
+  it('starts, and serves its staff, when the address it last listened at is gone (DHCP moved the kiosk)', async () => {
+    const dataDir = fresh.context.dataDir;
+    await fresh.close();
+    // An address this computer does not have (TEST-NET-1): only binding is tried, nothing is sent.
+    const db = new Database(path.join(dataDir, DATABASE_FILE));
+    db.prepare('UPDATE desks SET address = ? WHERE desk_id = (SELECT desk_id FROM this_desk)').run(
+      'https://192.0.2.1:4443',
+    );
+    db.close();
+    fresh = await startServer({ dataDir, port: 0 });
+    const token = await signIn(fresh.url, STAFF.username, STAFF.password);
+    const status = (await (
+      await fetch(`${fresh.url}/v1/site`, { headers: { authorization: `Token ${token}` } })
+    ).json()) as Status;
+    expect(status.data.site).toMatchObject({ name: 'Campus', listening: null });
   }, 60_000);
 });

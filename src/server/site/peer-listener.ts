@@ -1,6 +1,9 @@
 import net from 'node:net';
 import type { AppContext } from '../context';
+import { logger } from '../log';
 import { startPeerServer } from './peer-server';
+
+const log = logger('peers');
 
 /** Where to listen for the other desks: an address of this machine and a port (0: any free one). */
 export interface ListenAt {
@@ -62,7 +65,17 @@ export function peerListener(context: AppContext, defaults: Partial<ListenAt> = 
       if (running) return running.address;
       const last = lastUsed(defaults.host);
       const host = defaults.host ?? last?.host ?? '127.0.0.1';
-      return listen({ host, port: defaults.port ?? last?.port ?? 0 }, defaults.port !== undefined);
+      try {
+        return await listen({ host, port: defaults.port ?? last?.port ?? 0 }, defaults.port !== undefined);
+      } catch (error) {
+        // Told where to listen (serve --peer-host/--peer-port): that it cannot is the start's
+        // failure. Where it last listened is gone (DHCP gave the kiosk another address): the
+        // desk serves its staff all the same, asks the others for changes, and Administration
+        // → Site says it listens nowhere, to be moved there.
+        if (defaults.host !== undefined || defaults.port !== undefined) throw error;
+        log.error({ err: error }, `cannot listen for the other desks at ${host}; set where in Administration → Site`);
+        return undefined;
+      }
     },
     async close(): Promise<void> {
       stopPulling?.();

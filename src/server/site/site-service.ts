@@ -51,6 +51,7 @@ export function siteService(deps: {
   const { writes, site, changeLog } = deps;
   let credentials = readDeskCredentials(deps.dataDir);
   let refusedUntil = 0;
+  let joining = false;
 
   const deskState = (row: DeskRow): DeskState => ({
     desk_id: row.desk_id,
@@ -139,6 +140,24 @@ export function siteService(deps: {
     ownAddress: string | null,
     options: { fetchNow: boolean } = { fetchNow: true },
   ): Promise<void> {
+    // One join at a time: two at once with codes of two sites would leave the desk in one
+    // site with the key the other was given.
+    if (joining) throw new SiteError('This desk is joining a site already: wait for it to finish.');
+    joining = true;
+    try {
+      await joinOnce(address, code, deskName, ownAddress, options);
+    } finally {
+      joining = false;
+    }
+  }
+
+  async function joinOnce(
+    address: string,
+    code: string,
+    deskName: string,
+    ownAddress: string | null,
+    options: { fetchNow: boolean },
+  ): Promise<void> {
     if (site.site()) throw new SiteError('This desk already belongs to a site.');
     if (site.recordCount() > 0) {
       throw new SiteError('This desk has visitors or roll calls: only a new desk can join a site.');
@@ -149,8 +168,14 @@ export function siteService(deps: {
     if (!fingerprintOf(presented).startsWith(parsed.fingerprintPrefix)) {
       throw new SiteError(`The desk at ${address} is not the desk that made this code: nothing was sent to it.`);
     }
-    // The key is kept once the site has taken this desk: a refused join leaves nothing behind.
+    // The key is kept before the site is asked: when its answer is lost on the way, the join
+    // is tried again with the same key, which the site knows (acceptJoin). Alone, a key does
+    // nothing: a desk listens and asks only once it belongs to a site.
     const made = credentials ?? (await newDeskCredentials(changeLog.deskId()));
+    if (!credentials) {
+      saveDeskCredentials(deps.dataDir, made);
+      credentials = made;
+    }
     const answer = await callPeer({
       address,
       path: '/peer/v1/join',
@@ -163,8 +188,6 @@ export function siteService(deps: {
       schema: joinResponseSchema,
     });
     const inviter = fingerprintOf(presented);
-    saveDeskCredentials(deps.dataDir, made);
-    credentials = made;
     writes.run(
       () => {
         site.clearForJoin();

@@ -72,7 +72,10 @@ export function oauthRoutes(app: FastifyInstance, ctx: AppContext): void {
       }),
     },
     async (): Promise<SetupStatusResponse> => {
-      return { success: true, data: { needs_first_user: ctx.auth.needsFirstUser() } };
+      // A desk that joined a site waits for the site's accounts: it makes no first account of its own.
+      const noAccount = ctx.auth.needsFirstUser();
+      const member = ctx.site.isMember();
+      return { success: true, data: { needs_first_user: noAccount && !member, joining_site: noAccount && member } };
     },
   );
 
@@ -87,12 +90,16 @@ export function oauthRoutes(app: FastifyInstance, ctx: AppContext): void {
         auth: 'none',
         form: { schema: z.object({ username: z.string(), password: z.string() }), types: FORM_TYPES },
         success: { schema: okResponseSchema },
-        errors: { 400: ['1157'], 409: ['1142'] },
+        errors: { 400: ['1157'], 409: ['1142', '2409'] },
       }),
     },
     async (request) => {
       const { fields } = await readForm(request, { image: false });
       if (!fields.username || !fields.password) throw new ApiError('1157');
+      // Its accounts are the site's: a first account made here would be an admin of every desk.
+      if (ctx.site.isMember()) {
+        throw new ApiError('2409', 'This desk joined a site: sign in with an account of the site once it arrives.');
+      }
       await ctx.auth.createFirstUser(fields.username, fields.password);
       return { success: true };
     },

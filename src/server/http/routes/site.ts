@@ -53,8 +53,9 @@ async function siteStep<T>(step: () => Promise<T> | T, listen?: ListenAt): Promi
       const message = `The other desk: ${error.message.slice(0, 300)}`;
       throw error.status === 403 ? new ApiError('2400', message, { field: 'code' }) : new ApiError('2409', message);
     }
-    const fault = LISTEN_FAULTS[(error as NodeJS.ErrnoException).code ?? ''];
-    if (fault && listen) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (listen && code?.startsWith('E')) {
+      const fault = LISTEN_FAULTS[code] ?? `the system refused it (${code})`;
       throw new ApiError('2409', `This desk cannot listen for desks at ${listen.host}:${listen.port}: ${fault}.`, {
         field: 'listen',
       });
@@ -219,14 +220,19 @@ export function siteRoutes(untyped: FastifyInstance, ctx: AppContext, peers: Pee
     {
       schema: routeSchema({
         summary: 'The site this desk belongs to, and when it last heard from each other desk',
-        description: 'For the top bar’s quiet status; `site` is null for a desk on its own.',
+        description:
+          'For the top bar’s quiet status; `site` is null for a desk on its own. `peer_hosts` only for an admin.',
         tags: ['Site'],
         success: { schema: siteStatusResponseSchema },
       }),
     },
-    async (): Promise<SiteStatusResponse> => ({
+    async (request): Promise<SiteStatusResponse> => ({
       success: true,
-      data: { site: ctx.site.status(peers.address()), peer_hosts: peerHosts() },
+      // The machine's addresses are for whoever sets the site up: an admin.
+      data: {
+        site: ctx.site.status(peers.address()),
+        peer_hosts: ctx.auth.roleOf(request.userId!) === 'admin' ? peerHosts() : [],
+      },
     }),
   );
 

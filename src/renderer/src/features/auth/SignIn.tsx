@@ -23,6 +23,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: StoredSession) =>
   // A new desk may join a site instead of making its first account.
   const [joining, setJoining] = useState(false);
   const [joinedSite, setJoinedSite] = useState(false);
+  const [waitingForSite, setWaitingForSite] = useState(false);
   const joined = useCallback(() => {
     setJoining(false);
     setJoinedSite(true);
@@ -31,7 +32,14 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: StoredSession) =>
 
   useEffect(() => {
     apiJson<SetupStatusResponse>('/v1/oauth/setup')
-      .then((status) => setFirstRun(status.data.needs_first_user))
+      .then((status) => {
+        setFirstRun(status.data.needs_first_user);
+        // Joined a site, its accounts still on their way (the screen was reloaded meanwhile).
+        if (status.data.joining_site) {
+          setWaitingForSite(true);
+          setJoining(true);
+        }
+      })
       .catch(() => setFirstRun(false));
   }, []);
 
@@ -70,10 +78,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: StoredSession) =>
             <span className="brand-mark" aria-hidden="true" />
             Join a site
           </h1>
-          <JoinSite onJoined={joined} />
-          <button type="button" className="link" onClick={() => setJoining(false)}>
-            Back: create the first account instead
-          </button>
+          <JoinSite joinedAlready={waitingForSite} onJoined={joined} onBack={() => setJoining(false)} />
         </div>
       </main>
     );

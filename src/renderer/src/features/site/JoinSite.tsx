@@ -8,22 +8,36 @@ import { ListenFields, listenFrom } from './ListenFields';
 
 /** How often a desk that joined asks whether the site's accounts have arrived. */
 const ACCOUNTS_POLL_MS = 1000;
+/** After this long without them, the screen says what may be wrong. */
+const ACCOUNTS_LATE_MS = 30_000;
 
 /**
  * "Join a site" on a new desk's first-run screen (shared/API.md Part 3): the inviting desk's
  * address and the code it showed, this desk's name and where it listens. Once joined, the
  * site's staff accounts arrive within seconds, and staff sign in with them.
  */
-export function JoinSite({ onJoined }: { onJoined: () => void }) {
+export function JoinSite({
+  joinedAlready,
+  onJoined,
+  onBack,
+}: {
+  /** The desk joined before this screen opened (it was reloaded while the accounts were on their way). */
+  joinedAlready: boolean;
+  onJoined: () => void;
+  onBack: () => void;
+}) {
   const [hosts, setHosts] = useState<string[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [joined, setJoined] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [joined, setJoined] = useState(joinedAlready);
+  const [late, setLate] = useState(false);
 
   useEffect(() => {
+    if (joinedAlready) return;
     apiJson<SiteStatusResponse>('/v1/oauth/setup/site')
       .then((status) => setHosts(status.data.peer_hosts))
       .catch(() => setHosts(['127.0.0.1']));
-  }, []);
+  }, [joinedAlready]);
 
   // Joined: the accounts come with the site's first changes.
   useEffect(() => {
@@ -35,13 +49,18 @@ export function JoinSite({ onJoined }: { onJoined: () => void }) {
         })
         .catch(() => undefined);
     }, ACCOUNTS_POLL_MS);
-    return () => clearInterval(timer);
+    const lateTimer = setTimeout(() => setLate(true), ACCOUNTS_LATE_MS);
+    return () => {
+      clearInterval(timer);
+      clearTimeout(lateTimer);
+    };
   }, [joined, onJoined]);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     setError(null);
+    setBusy(true);
     try {
       await apiJson('/v1/oauth/setup/join', {
         method: 'POST',
@@ -55,14 +74,22 @@ export function JoinSite({ onJoined }: { onJoined: () => void }) {
       setJoined(true);
     } catch (caught) {
       setError(caught instanceof ApiRequestError ? caught.message : 'Joining failed.');
+    } finally {
+      setBusy(false);
     }
   }
 
   if (joined) {
     return (
-      <p className="hint" role="status" aria-busy="true">
-        Joined. Fetching the site’s staff accounts…
-      </p>
+      <div className="join-site" role="status" aria-busy="true">
+        <p className="hint">Joined. Fetching the site’s staff accounts…</p>
+        {late && (
+          <p className="form-error">
+            Still waiting: the accounts come from the desk this one joined. Is it on, and can this computer reach it on
+            the network?
+          </p>
+        )}
+      </div>
     );
   }
   if (!hosts) return <p className="hint">Loading…</p>;
@@ -86,8 +113,11 @@ export function JoinSite({ onJoined }: { onJoined: () => void }) {
       </label>
       <ListenFields hosts={hosts} />
       <FormError error={error} />
-      <button className="primary" type="submit">
-        Join the site
+      <button className="primary" type="submit" disabled={busy}>
+        {busy ? 'Joining…' : 'Join the site'}
+      </button>
+      <button type="button" className="link" onClick={onBack}>
+        Back: create the first account instead
       </button>
     </form>
   );
