@@ -58,8 +58,10 @@ function pageSql(table: string, desk: string, filter: AuditFilter): string {
   if (filter.system) where.push('user_id IS NULL');
   if (filter.start !== undefined) where.push('time >= @start');
   if (filter.end !== undefined) where.push('time < @end');
+  // This desk's own entries are all of one desk: ordered by the time index alone (its ID is in it).
+  const order = desk === 'desk_id' ? 'time DESC, desk_id DESC, audit_id DESC' : 'time DESC, audit_id DESC';
   return `SELECT ${desk} AS desk_id, ${COLUMNS} FROM ${table} WHERE ${where.join(' AND ')}
-          ORDER BY time DESC, ${desk} DESC, audit_id DESC LIMIT @limit`;
+          ORDER BY ${order} LIMIT @limit`;
 }
 
 /** Newest first, then by desk, then by ID: the order of a page of the site's trail. */
