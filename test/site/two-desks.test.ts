@@ -1,7 +1,8 @@
 import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, dumpDesk, eventually, firstDesk, joinedDesk, type Desk } from '../helpers/desks';
-import { signIn, tempDataDir } from '../helpers/server';
+import { checkInForm, signIn, tempDataDir } from '../helpers/server';
+import { makeImage } from '../helpers/images';
 import { spawnServer, stopServer } from '../reliability/server-process';
 
 /**
@@ -177,6 +178,49 @@ describe('one site, two desks', () => {
       async () =>
         (await front.json<Roll>(`/v1/evacuations/${atSideRoll.data.evacuation_id}`)).data.closed_time !== null,
     );
+  }, 90_000);
+
+  it('keeps both accounts of one username made at the two desks apart, and the check-ins made with each', async () => {
+    const { desk_id: frontId } = (await front.json<{ data: { desk_id: string } }>('/v1/admin/site')).data;
+    const { desk_id: sideId } = (await side.json<{ data: { desk_id: string } }>('/v1/admin/site')).data;
+    const reach = (desk: Desk, other: string, address: string) =>
+      desk.json(`/v1/admin/site/desks/${other}/address`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ address }),
+      });
+    await reach(front, sideId, 'https://127.0.0.1:9');
+    await reach(side, frontId, 'https://127.0.0.1:9');
+    const make = (desk: Desk, password: string) =>
+      desk.json<{ data: { user_id: number } }>('/v1/admin/users', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'casey', password, role: 'reception' }),
+      });
+    const atFront = (await make(front, 'casey at the front')).data.user_id;
+    const atSide = (await make(side, 'casey at the side')).data.user_id;
+    // Casey of the side door checks a visitor in there, before the desks meet.
+    const token = await signIn(side.server.url, 'casey', 'casey at the side');
+    const body = checkInForm(await makeImage('jpeg', 160, 120, 51), { name: 'Cass Visitor', cardno: '51' });
+    const added = await fetch(`${side.server.url}/v1/add/`, {
+      method: 'POST',
+      body,
+      headers: { authorization: `Token ${token}` },
+    });
+    const { visitor_id } = (await added.json()) as { visitor_id: string };
+
+    await reach(front, sideId, side.server.peerAddress!);
+    await reach(side, frontId, front.server.peerAddress!);
+    const [first, second] = [Math.min(atFront, atSide), Math.max(atFront, atSide)];
+    for (const desk of [front, side]) {
+      const staff = await eventually(async () => {
+        const list = (await desk.json<{ data: { user_id: number; username: string }[] }>('/v1/admin/users')).data;
+        return list.filter((account) => account.username.startsWith('casey')).length === 2 && list;
+      });
+      expect(staff.find((account) => account.user_id === first)?.username).toBe('casey');
+      expect(staff.find((account) => account.user_id === second)?.username).toBe(`casey-${second}`);
+      await eventually(async () => (await desk.log()).some((visitor) => visitor.visitor_id === visitor_id));
+    }
   }, 90_000);
 
   it('holds the same site at both desks once they have exchanged everything', async () => {

@@ -1,3 +1,4 @@
+import { USERNAME_MAX } from '../../shared/credentials';
 import type { ChangeKind, ChangeLogRepository } from '../db/repositories/change-log';
 import { ERASED_NAME, type ErasuresRepository } from '../db/repositories/erasures';
 import type { PhotoIntentsRepository } from '../db/repositories/photo-intents';
@@ -8,6 +9,10 @@ import type { RollState, Thing, VisitorState } from './protocol';
 
 type AccountState = Extract<Thing, { kind: 'account' }>['state'];
 type ExpectedState = Extract<Thing, { kind: 'expected' }>['state'];
+
+/** A username with the account's number, within the username's length. */
+const numberedName = (username: string, id: number): string =>
+  `${username.slice(0, USERNAME_MAX - String(id).length - 1)}-${id}`;
 
 /** The order a batch is applied in: what others refer to first. */
 const RANK: Record<ChangeKind, number> = {
@@ -222,10 +227,23 @@ export function convergence(deps: {
       (next as Record<string, unknown>)[field] = state[field];
       if (state.versions[field]) changeLog.setVersion(kind, key, state.versions[field]);
     }
+    keepUsernamesApart(next);
     replica.writeAccount(next);
     const ended = local !== undefined && ((local.active && !next.active) || local.password_hash !== next.password_hash);
     if (ended) replica.endSessions(state.id, deps.now());
     return ended;
+  }
+
+  /**
+   * Two accounts of one username made at two desks apart: the lower-numbered keeps it, the
+   * other is known by its name and number ("casey-4294967297") on every desk, whichever of
+   * the two a desk heard of first, so both accounts stay (and the check-ins made with each).
+   */
+  function keepUsernamesApart(next: Omit<AccountState, 'versions'>): void {
+    const holder = replica.accountNamed(next.username);
+    if (!holder || holder.id === next.id) return;
+    if (holder.id < next.id) next.username = numberedName(next.username, next.id);
+    else replica.renameAccount(holder.id, numberedName(holder.username, holder.id));
   }
 
   /**

@@ -26,6 +26,10 @@ export function replicaRepository(db: Db) {
   const account = db.prepare<[number], Omit<Stored<StateOf<'account'>>, 'versions'>>(
     'SELECT id, username, password_hash, role, active, created_at FROM users WHERE id = ?',
   );
+  const named = db.prepare<[string], { id: number; username: string }>(
+    'SELECT id, username FROM users WHERE username = ?',
+  );
+  const rename = db.prepare<[string, number]>('UPDATE users SET username = ? WHERE id = ?');
   const setting = db.prepare<[string], { key: string; value: string }>('SELECT key, value FROM settings WHERE key = ?');
   const expected = db.prepare<[number], StateOf<'expected'>>(
     `SELECT expected_id, name, expected_date, expected_time, visitee_no, purpose, mobile, note, status, visitor_id,
@@ -153,6 +157,11 @@ export function replicaRepository(db: Db) {
         active: state.active ? 1 : 0,
         created_at: state.created_at,
       });
+    },
+    /** The account that has a username here, if any. */
+    accountNamed: (username: string): { id: number; username: string } | undefined => named.get(username),
+    renameAccount(userId: number, username: string): void {
+      rename.run(username, userId);
     },
     /** Ends every session of the account on this desk. */
     endSessions(userId: number, now: number): void {
