@@ -51,6 +51,17 @@ export const listenSchema = z.object({
 });
 export type ListenAt = z.infer<typeof listenSchema>;
 
+/** The address the other desks reach a desk listening at `at` by: https://host:port (an IPv6 host in brackets). */
+export function peerAddressOf(at: ListenAt): string {
+  return `https://${at.host.includes(':') ? `[${at.host}]` : at.host}:${at.port}`;
+}
+
+/** Where a desk listens, read back from its peer address. */
+export function listenAtOf(address: string): ListenAt {
+  const url = new URL(address);
+  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) };
+}
+
 /** The port a desk offers to listen on for the other desks, unless told otherwise. */
 export const DEFAULT_PEER_PORT = 4443;
 

@@ -124,6 +124,20 @@ export class Desk {
     return (await this.json<{ data: Listed[] }>('/v1/log/?limit=100')).data;
   }
 
+  /** This desk's ID in its site. */
+  async deskId(): Promise<string> {
+    return (await this.json<{ data: { desk_id: string } }>('/v1/admin/site')).data.desk_id;
+  }
+
+  /** Sets the address at which this desk reaches `other`: where nothing listens cuts the link this way. */
+  async reach(other: Desk, address: string): Promise<void> {
+    await this.json(`/v1/admin/site/desks/${await other.deskId()}/address`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ address }),
+    });
+  }
+
   async checkIn(name: string, card: number): Promise<string> {
     const body = checkInForm(await makeImage('jpeg', 160, 120, card), { name, cardno: String(card) });
     return (await this.json<{ visitor_id: string }>('/v1/add/', { method: 'POST', body })).visitor_id;

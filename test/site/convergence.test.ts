@@ -33,14 +33,8 @@ describe('convergence after random faults', () => {
     const target = new URL(to.server.peerAddress!);
     const proxy = new FaultProxy({ host: target.hostname, port: Number(target.port) }, random);
     proxies.push(proxy);
-    await setAddress(from, to, await proxy.start());
+    await from.reach(to, await proxy.start());
     return proxy;
-  }
-
-  async function setAddress(from: Desk, to: Desk, address: string): Promise<void> {
-    const site = await to.json<{ data: { desk_id: string } }>('/v1/admin/site');
-    const set = await from.api(`/v1/admin/site/desks/${site.data.desk_id}/address`, json('PUT', { address }));
-    expect(set.status).toBe(200);
   }
 
   beforeAll(async () => {
@@ -52,8 +46,8 @@ describe('convergence after random faults', () => {
     links.push([await route(middle, back), await route(back, middle)]);
     // No way between the front and the back desks but through the middle one: a closed port.
     const closed = await new FaultProxy({ host: '127.0.0.1', port: 9 }, random).start();
-    await setAddress(front, back, closed);
-    await setAddress(back, front, closed);
+    await front.reach(back, closed);
+    await back.reach(front, closed);
   }, 120_000);
 
   afterAll(async () => {

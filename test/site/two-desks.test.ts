@@ -111,17 +111,9 @@ describe('one site, two desks', () => {
     const atSide = await side.checkIn('Sid Side', 42);
     await eventually(async () => (await front.log()).some((visitor) => visitor.visitor_id === atSide));
     await eventually(async () => (await side.log()).some((visitor) => visitor.visitor_id === atFront));
-    const { desk_id: frontId } = (await front.json<{ data: { desk_id: string } }>('/v1/admin/site')).data;
-    const { desk_id: sideId } = (await side.json<{ data: { desk_id: string } }>('/v1/admin/site')).data;
-    const reach = (desk: Desk, other: string, address: string) =>
-      desk.json(`/v1/admin/site/desks/${other}/address`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ address }),
-      });
     // Apart: each desk is told the other is where nothing listens.
-    await reach(front, sideId, 'https://127.0.0.1:9');
-    await reach(side, frontId, 'https://127.0.0.1:9');
+    await front.reach(side, 'https://127.0.0.1:9');
+    await side.reach(front, 'https://127.0.0.1:9');
     // A late arrival at the side door only that desk knows of.
     const late = await side.checkIn('Lou Late', 43);
 
@@ -143,12 +135,12 @@ describe('one site, two desks', () => {
     const atFrontRoll = await start(front, 'drill');
     const atSideRoll = await start(side, 'real');
     expect(atFrontRoll.data.people.map((person) => person.visitor_id)).not.toContain(late);
-    expect(atSideRoll.data.desks).toEqual([expect.objectContaining({ desk_id: frontId })]);
+    expect(atSideRoll.data.desks).toEqual([expect.objectContaining({ desk_id: await front.deskId() })]);
     await front.json(`/v1/evacuations/${atFrontRoll.data.evacuation_id}/accounted/${atFront}`, { method: 'POST' });
     await side.json(`/v1/evacuations/${atSideRoll.data.evacuation_id}/accounted/${atSide}`, { method: 'POST' });
 
-    await reach(front, sideId, side.server.peerAddress!);
-    await reach(side, frontId, front.server.peerAddress!);
+    await front.reach(side, side.server.peerAddress!);
+    await side.reach(front, front.server.peerAddress!);
     const shown = await Promise.all(
       [front, side].map((desk) =>
         eventually(async () => {
@@ -181,16 +173,8 @@ describe('one site, two desks', () => {
   }, 90_000);
 
   it('keeps both accounts of one username made at the two desks apart, and the check-ins made with each', async () => {
-    const { desk_id: frontId } = (await front.json<{ data: { desk_id: string } }>('/v1/admin/site')).data;
-    const { desk_id: sideId } = (await side.json<{ data: { desk_id: string } }>('/v1/admin/site')).data;
-    const reach = (desk: Desk, other: string, address: string) =>
-      desk.json(`/v1/admin/site/desks/${other}/address`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ address }),
-      });
-    await reach(front, sideId, 'https://127.0.0.1:9');
-    await reach(side, frontId, 'https://127.0.0.1:9');
+    await front.reach(side, 'https://127.0.0.1:9');
+    await side.reach(front, 'https://127.0.0.1:9');
     const make = (desk: Desk, password: string) =>
       desk.json<{ data: { user_id: number } }>('/v1/admin/users', {
         method: 'POST',
@@ -209,8 +193,8 @@ describe('one site, two desks', () => {
     });
     const { visitor_id } = (await added.json()) as { visitor_id: string };
 
-    await reach(front, sideId, side.server.peerAddress!);
-    await reach(side, frontId, front.server.peerAddress!);
+    await front.reach(side, side.server.peerAddress!);
+    await side.reach(front, front.server.peerAddress!);
     const [first, second] = [Math.min(atFront, atSide), Math.max(atFront, atSide)];
     for (const desk of [front, side]) {
       const staff = await eventually(async () => {
@@ -233,7 +217,7 @@ describe('one site, two desks', () => {
   }, 60_000);
 
   it('holds a copy of the other desk’s audit trail, shown with its desk, and verifies every chain', async () => {
-    const { desk_id: frontId } = (await front.json<{ data: { desk_id: string } }>('/v1/admin/site')).data;
+    const frontId = await front.deskId();
     const changed = await front.api('/v1/admin/settings', {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },

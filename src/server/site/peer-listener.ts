@@ -1,15 +1,10 @@
 import net from 'node:net';
+import { listenAtOf, type ListenAt } from '../../shared/site';
 import type { AppContext } from '../context';
 import { logger } from '../log';
 import { startPeerServer } from './peer-server';
 
 const log = logger('peers');
-
-/** Where to listen for the other desks: an address of this machine and a port (0: any free one). */
-export interface ListenAt {
-  host: string;
-  port: number;
-}
 
 /**
  * The peer listener of a desk that belongs to a site, and its asking the other desks for
@@ -19,30 +14,47 @@ export interface ListenAt {
  * desk), so the other desks still find it after a restart.
  */
 export function peerListener(context: AppContext, defaults: Partial<ListenAt> = {}) {
-  let running: { address: string; close: () => Promise<void> } | undefined;
+  let running: { at: ListenAt; address: string; close: () => Promise<void> } | undefined;
   let stopPulling: (() => void) | undefined;
 
   /** Where it last listened, when that was at `host` (or at any host when none is given). */
   function lastUsed(host: string | undefined): ListenAt | undefined {
     const last = context.site.lastAddress();
-    if (!last) return undefined;
-    const url = new URL(last);
-    const lastHost = url.hostname.replace(/^\[|\]$/g, '');
-    return host === undefined || host === lastHost ? { host: lastHost, port: Number(url.port) } : undefined;
+    const at = last ? listenAtOf(last) : undefined;
+    return host === undefined || host === at?.host ? at : undefined;
   }
 
   async function listen(at: ListenAt, portGiven: boolean): Promise<string> {
     // Asking the other desks needs no listener: a desk that cannot listen still catches up.
     stopPulling ??= context.replication.start();
+    let server: Awaited<ReturnType<typeof startPeerServer>>;
     try {
-      running = await startPeerServer(context, at);
+      server = await startPeerServer(context, at);
     } catch (error) {
       // The port it last used is taken now: any free one, which the other desks learn.
       if (portGiven || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-      running = await startPeerServer(context, { ...at, port: 0 });
+      server = await startPeerServer(context, { ...at, port: 0 });
     }
-    context.site.listeningAt(running.address);
-    return running.address;
+    running = { ...server, at: listenAtOf(server.address) };
+    context.site.listeningAt(server.address);
+    return server.address;
+  }
+
+  /**
+   * Moves the listener to `at`. Where it cannot listen there, it goes back where it
+   * listened, so the site does not lose the desk over a typo, and says why it could not.
+   */
+  async function moveTo(at: ListenAt): Promise<string> {
+    const before = running?.at;
+    if (before && before.host === at.host && before.port === at.port) return running!.address;
+    await running?.close();
+    running = undefined;
+    try {
+      return await listen(at, true);
+    } catch (error) {
+      if (before) await listen(before, true);
+      throw error;
+    }
   }
 
   return {
@@ -54,14 +66,7 @@ export function peerListener(context: AppContext, defaults: Partial<ListenAt> = 
      */
     async start(at?: ListenAt): Promise<string | undefined> {
       if (!context.site.credentials() || !context.site.isMember()) return undefined;
-      if (at) {
-        if (running && running.address === context.site.lastAddress() && lastUsed(at.host)?.port === at.port) {
-          return running.address;
-        }
-        await running?.close();
-        running = undefined;
-        return listen(at, true);
-      }
+      if (at) return moveTo(at);
       if (running) return running.address;
       const last = lastUsed(defaults.host);
       const host = defaults.host ?? last?.host ?? '127.0.0.1';

@@ -6,6 +6,7 @@ import type { AppContext } from '../context';
 import { isVisitorId } from '../ids';
 import { logger } from '../log';
 import { fingerprintOf, pem } from './desk-certificate';
+import { peerAddressOf } from '../../shared/site';
 import { changesRequestSchema, joinRequestSchema } from './protocol';
 import { SiteError } from './site-service';
 
@@ -97,6 +98,5 @@ export async function startPeerServer(
 
   await app.listen({ host: options.host, port: options.port });
   const { port } = app.server.address() as AddressInfo;
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  return { address: `https://${host}:${port}`, close: () => app.close() };
+  return { address: peerAddressOf({ host: options.host, port }), close: () => app.close() };
 }

@@ -116,8 +116,8 @@ export function replication(deps: {
           // Applying a state twice, or an older one, changes nothing (site/convergence.ts).
           const unknown = answer.changes.filter((change) => !changeLog.isKnown(change.origin, change.seq));
           for (const thing of convergence.inOrder(answer.things)) {
-            // One thing this desk cannot take (two accounts of one name made apart) is set
-            // aside with a word in the log; it does not hold up the rest of the site.
+            // One thing this desk cannot take (a state no rule foresaw) is set aside with a
+            // word in the log; it does not hold up the rest of the site.
             const done = unit.attempt(() => convergence.apply(thing));
             if (done.ok) effects.push(done.value);
             else log.error({ err: done.error }, `could not apply ${thing.kind} ${thing.key} from ${desk.name}`);

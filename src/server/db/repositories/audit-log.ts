@@ -98,8 +98,11 @@ export function auditLogRepository(db: Db) {
   const copiesAfter = db.prepare<[string, number, number], AuditRow>(
     `SELECT ${COLUMNS} FROM audit_copies WHERE desk_id = ? AND audit_id > ? ORDER BY audit_id LIMIT ?`,
   );
-  const copied = db.prepare<[], { desk_id: string; audit_id: number }>(
-    'SELECT desk_id, max(audit_id) AS audit_id FROM audit_copies GROUP BY desk_id',
+  // Asked with every request for changes: one look into the key per desk of the site (copies
+  // are only ever of its desks), not a walk over every entry held as GROUP BY would be.
+  const copied = db.prepare<[], { desk_id: string; audit_id: number | null }>(
+    `SELECT d.desk_id, (SELECT max(c.audit_id) FROM audit_copies c WHERE c.desk_id = d.desk_id) AS audit_id
+       FROM desks d`,
   );
   const insertCheckpoint = db.prepare<[AuditCheckpoint]>(
     `INSERT OR IGNORE INTO audit_checkpoints (desk_id, audit_id, hash, signature)
@@ -156,7 +159,8 @@ export function auditLogRepository(db: Db) {
       checkpointWithin.get(deskId, after, reach) ?? checkpointAfter.get(deskId, after),
     checkpoints: (deskId: string): AuditCheckpoint[] => checkpoints.all(deskId),
     /** The newest entry's ID of each other desk's chain held here. */
-    copied: (): Record<string, number> => Object.fromEntries(copied.all().map((row) => [row.desk_id, row.audit_id])),
+    copied: (): Record<string, number> =>
+      Object.fromEntries(copied.all().flatMap((row) => (row.audit_id === null ? [] : [[row.desk_id, row.audit_id]]))),
 
     /** A page of the whole site's trail, this desk's own and its copies of the others', newest first. */
     page(me: string, filter: AuditFilter): SiteAuditRow[] {

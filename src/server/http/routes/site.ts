@@ -8,6 +8,7 @@ import {
   inviteResponseSchema,
   joinSiteSchema,
   listenSchema,
+  peerAddressOf,
   siteResponseSchema,
   siteStatusResponseSchema,
   type InviteResponse,
@@ -63,10 +64,6 @@ async function siteStep<T>(step: () => Promise<T> | T, listen?: ListenAt): Promi
     throw error;
   }
 }
-
-/** Where this desk listens, as the other desks reach it. */
-const listenAddress = (at: ListenAt): string =>
-  `https://${at.host.includes(':') ? `[${at.host}]` : at.host}:${at.port}`;
 
 /**
  * Administration → Site (shared/API.md Part 3): registered in the admin scope (admin.ts),
@@ -134,15 +131,7 @@ export function siteAdminRoutes(untyped: FastifyInstance, ctx: AppContext, peers
     },
     async (request): Promise<SiteStatusResponse> => {
       if (!ctx.site.isMember()) throw new ApiError('3404', 'This desk does not belong to a site.');
-      const before = peers.address();
-      try {
-        await siteStep(() => peers.start(request.body), request.body);
-      } catch (error) {
-        // Back where it listened, so the site does not lose the desk over a typo.
-        const back = before && new URL(before);
-        if (back) await peers.start({ host: back.hostname.replace(/^\[|\]$/g, ''), port: Number(back.port) });
-        throw error;
-      }
+      await siteStep(() => peers.start(request.body), request.body);
       return { success: true, data: { site: ctx.site.status(peers.address()), peer_hosts: peerHosts() } };
     },
   );
@@ -279,7 +268,7 @@ export function siteRoutes(untyped: FastifyInstance, ctx: AppContext, peers: Pee
       if (!address) throw new ApiError('2400', 'peer must be https://host:port.', { field: 'peer' });
       // Said before joining: a desk that joined but cannot listen would not fetch the site either.
       await siteStep(() => probeListen(listen), listen);
-      await siteStep(() => ctx.site.join(address, code, desk_name, listenAddress(listen), { fetchNow: false }));
+      await siteStep(() => ctx.site.join(address, code, desk_name, peerAddressOf(listen), { fetchNow: false }));
       await siteStep(() => peers.start(listen), listen);
       return { success: true as const };
     },

@@ -1,4 +1,4 @@
-import { DEFAULT_PEER_PORT, type ListenAt } from '../../../../shared/site';
+import { DEFAULT_PEER_PORT, listenAtOf, type ListenAt } from '../../../../shared/site';
 import { textField } from '../../lib/form';
 
 /**
@@ -6,8 +6,8 @@ import { textField } from '../../lib/form';
  * (the LAN one first) and a port the site's network lets through between the desks.
  */
 export function ListenFields({ hosts, current }: { hosts: string[]; current?: string | null | undefined }) {
-  const now = current ? new URL(current) : undefined;
-  const host = now?.hostname.replace(/^\[|\]$/g, '');
+  const now = current ? listenAtOf(current) : undefined;
+  const host = now?.host;
   const choices = host && !hosts.includes(host) ? [host, ...hosts] : hosts;
   return (
     <>
@@ -30,7 +30,7 @@ export function ListenFields({ hosts, current }: { hosts: string[]; current?: st
           min={1}
           max={65535}
           required
-          defaultValue={now?.port ? Number(now.port) : DEFAULT_PEER_PORT}
+          defaultValue={now?.port ?? DEFAULT_PEER_PORT}
         />
       </label>
     </>
