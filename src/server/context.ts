@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { dataVersionReader, guardWrites, openDatabase, type Db } from './db/connection';
 import { auditLogRepository } from './db/repositories/audit-log';
@@ -19,6 +20,10 @@ import { usersRepository } from './db/repositories/users';
 import { visiteesRepository } from './db/repositories/visitees';
 import { visitorsRepository } from './db/repositories/visitors';
 import { createOwnerOnlyDir } from './file-modes';
+import { noticesRepository } from './db/repositories/notices';
+import { notifyChannels } from './notify/channels';
+import { outbox, type Outbox, type OutboxOptions } from './notify/outbox';
+import { secretBox, type KeyWrap } from './security/secret-box';
 import { logger } from './log';
 import { PhotoStore } from './photos/photo-store';
 import { auditChain, auditTrail, type AuditTrail } from './services/audit';
@@ -52,6 +57,10 @@ export interface ContextOptions {
    * look exactly like leftovers.
    */
   sweepInterrupted?: boolean;
+  /** Tests shorten the outbox's waits (notify/outbox.ts). */
+  notify?: OutboxOptions;
+  /** How the secrets key is bound to the computer's keyring (the desktop app's); none: a key file. */
+  keyWrap?: KeyWrap;
 }
 
 /** Everything the API needs over one data directory: the database, the photo store, the services. */
@@ -76,6 +85,8 @@ export interface AppContext {
   site: SiteService;
   /** Changes exchanged with the other desks of the site. */
   replication: Replication;
+  /** Arrival notices and invitations: the outbox and its senders (shared/API.md Part 4). */
+  notify: Outbox;
   repositories: {
     users: ReturnType<typeof usersRepository>;
     visitees: ReturnType<typeof visiteesRepository>;
@@ -132,10 +143,43 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
     // Files an erasure or purge had queued, and a scrub it owed, when a crash came: done
     // before the first request.
     await erasure.finishPending();
-    const settings = settingsService({ writes, settings: settingsRepository(db) });
-    const visitorsService = visitorService({ visitors, visitees, intents, expectedVisits, store, writes, now, events });
-    const auth = authService({ users, tokens, writes, audit, now, dataVersion });
+    const channels = notifyChannels({
+      stored: settingsRepository(db, 'notify_channels'),
+      box: secretBox(options.dataDir, options.keyWrap),
+    });
+    const settings = settingsService({ writes, settings: settingsRepository(db), channels });
     const siteRows = siteRepository(db);
+    const notify = outbox({
+      writes,
+      notices: noticesRepository(db),
+      channels,
+      visitors,
+      visitees,
+      expectedVisits,
+      store,
+      events,
+      now,
+      where: () => {
+        const site = siteRows.site();
+        const desk = site ? siteRows.desk(changeLog.deskId())?.name : undefined;
+        const from = channels.read().smtp_from;
+        const sender = from?.includes('<') ? from.slice(0, from.indexOf('<')).replace(/"/g, '').trim() : '';
+        return { desk: desk ?? os.hostname(), site: site?.name ?? (sender || os.hostname()) };
+      },
+      ...(options.notify ? { options: options.notify } : {}),
+    });
+    const visitorsService = visitorService({
+      visitors,
+      visitees,
+      intents,
+      expectedVisits,
+      store,
+      writes,
+      now,
+      events,
+      notify,
+    });
+    const auth = authService({ users, tokens, writes, audit, now, dataVersion });
     const replica = replicaRepository(db);
     const replicating: Replication = replication({
       writes,
@@ -185,7 +229,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       now,
     });
     const applyRetention = () => {
-      const current = settings.read();
+      const current = settings.readSite();
       return erasure.applyRetention(current.photo_retention_days, current.visit_retention_days);
     };
     const retentionDue = async (): Promise<void> => {
@@ -197,7 +241,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
     };
     const signOutDue = (): void => {
       try {
-        const signedOut = visitorsService.signOutAutomatically(settings.read().auto_signout_time);
+        const signedOut = visitorsService.signOutAutomatically(settings.readSite().auto_signout_time);
         if (signedOut > 0) log.info(`signed out ${signedOut} visitors automatically`);
       } catch (error) {
         // A locked or full database now is retried at the next check.
@@ -212,13 +256,14 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       auth,
       site,
       replication: replicating,
+      notify,
       visitors: visitorsService,
       corrections: visitorCorrections({ writes, visitors, visitees, evacuations, events, now }),
       events,
       photos,
       hosts: hostService({ visitees, writes }),
       evacuations: evacuationService({ writes, evacuations, events, othersHeard: () => site.othersHeard(), now }),
-      expected: expectedService({ expectedVisits, visitees, writes, now, events }),
+      expected: expectedService({ expectedVisits, visitees, writes, now, events, notify }),
       settings,
       audit,
       repositories: { users, visitees, visitors, intents, expectedVisits },
@@ -230,7 +275,11 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
           setInterval(() => void retentionDue(), RETENTION_INTERVAL_MS),
         ];
         for (const timer of timers) timer.unref();
-        return () => timers.forEach(clearInterval);
+        const stopSending = notify.start();
+        return () => {
+          timers.forEach(clearInterval);
+          stopSending();
+        };
       },
       erasure,
       applyRetention,

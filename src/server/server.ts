@@ -5,6 +5,8 @@ import type { ConnectionLimits } from './http/connection-guard';
 import type { RequestTimeouts } from './http/node-server';
 import { hostNamesFor } from './http/host-guard';
 import { peerListener } from './site/peer-listener';
+import type { OutboxOptions } from './notify/outbox';
+import type { KeyWrap } from './security/secret-box';
 
 export interface ServerOptions {
   dataDir: string;
@@ -24,6 +26,9 @@ export interface ServerOptions {
    * to bind (default 127.0.0.1) and the port (0: any free one; default: the one it last used).
    */
   peers?: { host?: string; port?: number };
+  /** The outbox's waits (tests shorten them) and the desktop app's keyring for the secrets key. */
+  notify?: OutboxOptions;
+  keyWrap?: KeyWrap;
 }
 
 export interface RunningServer {
@@ -50,6 +55,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     dataDir: options.dataDir,
     ...(options.now ? { now: options.now } : {}),
     ...(options.choresIntervalMs ? { choresIntervalMs: options.choresIntervalMs } : {}),
+    ...(options.notify ? { notify: options.notify } : {}),
+    ...(options.keyWrap ? { keyWrap: options.keyWrap } : {}),
   });
   let allowed: ReadonlySet<string> = new Set();
   // Before the first request: a desk that was off at sign-out time catches up first.

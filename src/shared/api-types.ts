@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { visitorNotificationSchema } from './notifications';
 import { ERROR_TABLE, type ErrorCode } from './errors';
 
 /**
@@ -73,6 +74,9 @@ export const visitorSchema = z
       .nullable()
       .describe('Base64 ThumbHash: a blurred placeholder to paint before any image arrives.'),
     thumb_url: thumbUrlField,
+    notification: visitorNotificationSchema
+      .nullable()
+      .describe('The host’s arrival notice, sent by the desk of the check-in; null when none was written here.'),
   })
   .meta({ id: 'Visitor' });
 export type Visitor = z.infer<typeof visitorSchema>;

@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   'signin.failed',
   'photos.purge',
   'visits.purge',
+  'notice.retry',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -34,6 +35,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'signin.failed': 'Failed sign-in',
   'photos.purge': 'Deleted old photos',
   'visits.purge': 'Erased old visits',
+  'notice.retry': 'Sent a notice again',
 };
 
 /** Who an entry is by: a staff account, or the desk itself (purges, automatic sign-outs, counts). */

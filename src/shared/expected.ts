@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { localDateSchema, TIME_OF_DAY } from './dates';
-import { mobileSchema, nameSchema, PRINTABLE, purposeSchema, requiredTextError } from './visitor-fields';
+import { emailSchema, mobileSchema, nameSchema, PRINTABLE, purposeSchema, requiredTextError } from './visitor-fields';
 
 export const NOTE_MAX = 200;
 export const EXPECTED_STATUSES = ['expected', 'arrived', 'cancelled'] as const;
@@ -8,6 +8,9 @@ export type ExpectedStatus = (typeof EXPECTED_STATUSES)[number];
 
 /** Empty text in an optional field means "not given". */
 const blankIsAbsent = (value: unknown) => (value === '' || value === null ? undefined : value);
+
+/** What an invitation's QR code holds: 256 random bits, as upper-case hex (a QR code's compact alphanumeric mode). */
+export const INVITE_TOKEN = /^[0-9A-F]{64}$/;
 
 export const newExpectedSchema = z.object({
   name: z.string({ error: requiredTextError('name') }).pipe(nameSchema),
@@ -26,6 +29,7 @@ export const newExpectedSchema = z.object({
   ),
   purpose: z.preprocess(blankIsAbsent, purposeSchema.optional()),
   mobile: z.preprocess(blankIsAbsent, mobileSchema.optional()),
+  email: z.preprocess(blankIsAbsent, emailSchema.optional().describe('Send the visitor an invitation here.')),
   note: z.preprocess(
     blankIsAbsent,
     z
@@ -51,6 +55,11 @@ export const expectedVisitSchema = z
     note: z.string().nullable(),
     status: z.enum(EXPECTED_STATUSES),
     visitor_id: z.string().nullable().describe('Once arrived: the visitor the check-in created.'),
+    email: z.string().nullable().describe('The visitor’s e-mail address, where their invitation goes.'),
+    invited_time: z
+      .string()
+      .nullable()
+      .describe('When the invitation was sent, "YYYY-MM-DD HH:MM:SS" local; null: not (yet) sent.'),
   })
   .meta({ id: 'ExpectedVisit' });
 export type ExpectedVisit = z.infer<typeof expectedVisitSchema>;

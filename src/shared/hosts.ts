@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PRINTABLE, requiredTextError } from './visitor-fields';
+import { EMAIL_ADDRESS, EMAIL_ADDRESS_MESSAGE, PRINTABLE, requiredTextError } from './visitor-fields';
 
 /**
  * The people visited ("visitees", shared/API.md Part 2 Hosts): one set of rules for the
@@ -35,8 +35,8 @@ export const hostFieldsSchema = z.object({
     .max(HOST_NAME_MAX, `name must be at most ${HOST_NAME_MAX} characters.`)
     .regex(PRINTABLE, 'name must not contain control characters.'),
   email: optionalText('email', 254, {
-    rule: /^[^\s@]+@[^\s@]+$/,
-    message: 'email must look like name@example.com.',
+    rule: EMAIL_ADDRESS,
+    message: EMAIL_ADDRESS_MESSAGE,
   }),
   phone: optionalText('phone', 40, {
     rule: /^\+?[\d\s\-().]{3,40}$/,

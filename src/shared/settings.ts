@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TIME_OF_DAY } from './dates';
+import { channelSettingsSchema, DEFAULT_CHANNEL_SETTINGS } from './notifications';
 
 /** The label sizes a badge is laid out for (shared/API.md, Settings). */
 export const BADGE_SIZES = ['62x100', '54x101', 'a6'] as const;
@@ -29,38 +30,58 @@ function retentionDays(field: string) {
     .nullable();
 }
 
-export const settingsSchema = z
-  .object({
-    auto_signout_time: z
-      .string({ error: 'auto_signout_time must be a time "HH:MM" or null.' })
-      .regex(TIME_OF_DAY, 'auto_signout_time must be a time from "00:00" to "23:59", written "HH:MM".')
-      .nullable()
-      .describe('Local time at which everyone still on the premises is signed out; null: never.'),
-    photo_retention_days: retentionDays('photo_retention_days').describe(
-      'Photos of visitors who left more than this many days ago are deleted; null keeps them.',
-    ),
-    visit_retention_days: retentionDays('visit_retention_days').describe(
-      'Visits older than this many days are erased (card, host and times stay); null keeps them.',
-    ),
-    badge_size: z
-      .enum(BADGE_SIZES, { error: `badge_size must be one of ${BADGE_SIZES.join(', ')}.` })
-      .describe('The label a badge is laid out for.'),
-  })
-  .meta({ id: 'Settings' });
-export type Settings = z.infer<typeof settingsSchema>;
+/** The settings every desk of a site shares (they travel with its changes, Part 3). */
+export const siteSettingsSchema = z.object({
+  auto_signout_time: z
+    .string({ error: 'auto_signout_time must be a time "HH:MM" or null.' })
+    .regex(TIME_OF_DAY, 'auto_signout_time must be a time from "00:00" to "23:59", written "HH:MM".')
+    .nullable()
+    .describe('Local time at which everyone still on the premises is signed out; null: never.'),
+  photo_retention_days: retentionDays('photo_retention_days').describe(
+    'Photos of visitors who left more than this many days ago are deleted; null keeps them.',
+  ),
+  visit_retention_days: retentionDays('visit_retention_days').describe(
+    'Visits older than this many days are erased (card, host and times stay); null keeps them.',
+  ),
+  badge_size: z
+    .enum(BADGE_SIZES, { error: `badge_size must be one of ${BADGE_SIZES.join(', ')}.` })
+    .describe('The label a badge is laid out for.'),
+});
+export type SiteSettings = z.infer<typeof siteSettingsSchema>;
 
-export const DEFAULT_SETTINGS: Settings = {
+export const DEFAULT_SITE_SETTINGS: SiteSettings = {
   auto_signout_time: null,
   photo_retention_days: 30,
   visit_retention_days: null,
   badge_size: '62x100',
 };
 
+/** What GET /v1/admin/settings shows: the site's settings and this desk's notice channels. */
+export const settingsSchema = siteSettingsSchema.extend(channelSettingsSchema.shape).meta({ id: 'Settings' });
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = { ...DEFAULT_SITE_SETTINGS, ...DEFAULT_CHANNEL_SETTINGS };
+
 /** A change: any of the settings; fields it does not know are ignored. */
-export const settingsPatchSchema = settingsSchema.partial();
+export const settingsPatchSchema = settingsSchema.partial().extend({
+  rotate_webhook_secret: z
+    .literal(true, { error: 'rotate_webhook_secret must be true or absent.' })
+    .optional()
+    .describe('Make a new webhook signing secret; the answer shows it, once.'),
+});
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
-export const settingsResponseSchema = z.object({ success: z.literal(true), data: settingsSchema });
+export const settingsResponseSchema = z.object({
+  success: z.literal(true),
+  data: settingsSchema.extend({
+    webhook_secret: z
+      .string()
+      .optional()
+      .describe(
+        'The webhook signing secret, in the answer that made it only (a first webhook_url, or rotate_webhook_secret).',
+      ),
+  }),
+});
 export type SettingsResponse = z.infer<typeof settingsResponseSchema>;
 
 /** What each setting does to people's data, in the words the Settings screen shows. */
@@ -77,7 +98,7 @@ export function describeRetention(settings: Pick<Settings, 'photo_retention_days
 }
 
 /** Each setting as the audit trail names it to a person. */
-export const SETTING_LABELS: Record<keyof Settings, string> = {
+export const SETTING_LABELS: Record<keyof SiteSettings, string> = {
   auto_signout_time: 'automatic sign-out',
   photo_retention_days: 'photo retention',
   visit_retention_days: 'visit retention',
@@ -85,7 +106,7 @@ export const SETTING_LABELS: Record<keyof Settings, string> = {
 };
 
 /** A setting's value in words: "never", "until erased", "30 days", "18:30", "62x100". */
-export function settingInWords<K extends keyof Settings>(key: K, value: Settings[K]): string {
+export function settingInWords<K extends keyof SiteSettings>(key: K, value: SiteSettings[K]): string {
   if (key === 'auto_signout_time') return value === null ? 'never' : String(value);
   if (key === 'photo_retention_days' || key === 'visit_retention_days') {
     return value === null ? 'until erased' : value === 1 ? '1 day' : `${String(value)} days`;

@@ -16,6 +16,20 @@ export function requiredTextError(field: string) {
     issue.input === undefined ? `${field} is required.` : `${field} must be text.`;
 }
 
+/**
+ * An e-mail address as the desk takes one: one mailbox, nothing a mail header would read as a
+ * second address or a display name (commas, semicolons, angle brackets, quotes).
+ */
+export const EMAIL_ADDRESS = /^[^\s@,;<>"()]+@[^\s@,;<>"()]+$/;
+export const EMAIL_ADDRESS_MESSAGE = 'email must look like name@example.com.';
+
+export const emailSchema = z
+  .string({ error: 'email must be text.' })
+  .trim()
+  .max(254, 'email must be at most 254 characters.')
+  .regex(PRINTABLE, 'email must not contain control characters.')
+  .regex(EMAIL_ADDRESS, EMAIL_ADDRESS_MESSAGE);
+
 export const NAME_MAX = 50;
 export const PURPOSE_MAX = 50;
 export const IMAGE_MAX_BYTES = 5 * 1024 * 1024;

@@ -36,6 +36,10 @@ describe('settings', () => {
       photo_retention_days: 30,
       visit_retention_days: null,
       badge_size: '62x100',
+      smtp_url: null,
+      smtp_from: null,
+      webhook_url: null,
+      notify_thumbnail: false,
     });
   });
 

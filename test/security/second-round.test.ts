@@ -36,6 +36,7 @@ describe('the second attack round', () => {
       photo_width: null,
       photo_height: null,
       thumbhash: null,
+      notification: null,
     };
     for (let i = 0; i < 1000 && server.context.events.listeners() > 0; i++) {
       server.context.events.publish({ type: 'visitor.checkin', visitor_id: visitor.visitor_id, visitor });

@@ -1,11 +1,13 @@
 import {
-  DEFAULT_SETTINGS,
+  DEFAULT_SITE_SETTINGS,
   SETTING_LABELS,
   settingInWords,
-  settingsSchema,
+  siteSettingsSchema,
   type Settings,
   type SettingsPatch,
+  type SiteSettings,
 } from '../../shared/settings';
+import type { NotifyChannels } from '../notify/channels';
 import { RETENTION_UNCHOSEN_KEY } from '../db/migrations/006-retention-choice';
 import type { SettingsRepository } from '../db/repositories/settings';
 import { logger } from '../log';
@@ -13,21 +15,26 @@ import type { UnitOfWork, Writes } from './unit-of-work';
 
 const log = logger('settings');
 
-export function settingsService(deps: { writes: Writes; settings: SettingsRepository }) {
+export function settingsService(deps: { writes: Writes; settings: SettingsRepository; channels: NotifyChannels }) {
   /**
    * The stored values over the defaults. A value that no longer passes the rules (written
    * by hand, or by an older version with other rules) falls back to its default, so a
    * bad row can never stop the desk or its chores.
    */
-  function read(): Settings {
-    const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  function readSite(): SiteSettings {
+    const merged: Record<string, unknown> = { ...DEFAULT_SITE_SETTINGS };
     for (const [key, value] of Object.entries(deps.settings.read())) {
-      if (!Object.hasOwn(DEFAULT_SETTINGS, key)) continue;
-      const checked = settingsSchema.shape[key as keyof Settings].safeParse(value);
+      if (!Object.hasOwn(DEFAULT_SITE_SETTINGS, key)) continue;
+      const checked = siteSettingsSchema.shape[key as keyof SiteSettings].safeParse(value);
       if (checked.success) merged[key] = checked.data;
       else log.warn(`ignored the stored value of ${key}: ${checked.error.issues[0]?.message}`);
     }
-    return merged as Settings;
+    return merged as SiteSettings;
+  }
+
+  /** The site's settings and this desk's notice channels, as GET /v1/admin/settings shows them. */
+  function read(): Settings {
+    return { ...readSite(), ...deps.channels.read() };
   }
 
   /** True while a site upgraded from before retention has not chosen how long photos are kept. */
@@ -42,28 +49,37 @@ export function settingsService(deps: { writes: Writes; settings: SettingsReposi
    * setting sent alone (the desk's question sends it so; "until erased" is a choice too).
    * A client that sends every setting with each save chooses nothing by it.
    */
-  function update(patch: SettingsPatch, userId: number, unit: UnitOfWork): Settings {
-    const before = read();
-    const keys = (Object.keys(patch) as (keyof Settings)[]).filter((key) => Object.hasOwn(DEFAULT_SETTINGS, key));
+  function update(
+    patch: SettingsPatch,
+    userId: number,
+    unit: UnitOfWork,
+  ): Settings & { webhook_secret?: string | undefined } {
+    const before = readSite();
+    const channels = deps.channels.update(patch);
+    const secret = channels.webhookSecret === undefined ? {} : { webhook_secret: channels.webhookSecret };
+    const keys = (Object.keys(patch) as (keyof SiteSettings)[]).filter((key) =>
+      Object.hasOwn(DEFAULT_SITE_SETTINGS, key),
+    );
     const changed = keys.filter((key) => patch[key] !== before[key]);
     const chosen =
       retentionChoicePending() &&
       (changed.includes('photo_retention_days') || (keys.length === 1 && keys[0] === 'photo_retention_days'));
-    if (changed.length === 0 && !chosen) return before;
+    if (changed.length === 0 && !chosen && channels.changed.length === 0) return read();
     deps.settings.write(Object.fromEntries(changed.map((key) => [key, patch[key]])));
     if (chosen) deps.settings.remove(RETENTION_UNCHOSEN_KEY);
-    const named = new Set<keyof Settings>(chosen ? [...changed, 'photo_retention_days'] : changed);
+    const named = new Set<keyof SiteSettings>(chosen ? [...changed, 'photo_retention_days'] : changed);
     const detail = [...named].sort().map((key) => {
       const from =
         chosen && key === 'photo_retention_days' ? 'not chosen since the upgrade' : settingInWords(key, before[key]);
-      return `${SETTING_LABELS[key]}: ${from} → ${settingInWords(key, patch[key] as Settings[typeof key])}`;
+      return `${SETTING_LABELS[key]}: ${from} → ${settingInWords(key, patch[key] as SiteSettings[typeof key])}`;
     });
-    unit.audit({ action: 'settings.update', userId, detail: detail.join('; ') });
-    return read();
+    unit.audit({ action: 'settings.update', userId, detail: [...detail, ...channels.changed].join('; ') });
+    return { ...read(), ...secret };
   }
 
   return {
     read,
+    readSite,
     update: (patch: SettingsPatch, userId: number) => deps.writes.run((unit) => update(patch, userId, unit)),
     retentionChoicePending,
   };

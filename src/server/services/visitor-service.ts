@@ -11,6 +11,7 @@ import { MediaError } from '../media/media-error';
 import { processPhoto, type ProcessedPhoto } from '../media/photo-processing';
 import type { PhotoStore, StagedFile } from '../photos/photo-store';
 import type { DeskEvents } from './desk-events';
+import type { Outbox } from '../notify/outbox';
 import type { Writes } from './unit-of-work';
 import { decodeCursor, encodeCursor, logFilter } from './log-search';
 import { latestSignOutMomentBy, signOutMomentAfter } from './auto-signout';
@@ -43,6 +44,8 @@ export function visitorService(deps: {
   writes: Writes;
   now: () => number;
   events: DeskEvents;
+  /** The outbox: a check-in's arrival notices are written in its own unit. */
+  notify: Pick<Outbox, 'queueArrival'>;
 }) {
   const { visitors, visitees, intents, expectedVisits, store, writes, now, events } = deps;
 
@@ -122,6 +125,7 @@ export function visitorService(deps: {
       writes.run((unit) => {
         // A second desk may have handed out the same card while this photo was written.
         assertCardFree(fields.cardno);
+        const entryAt = now();
         visitors.insert(
           {
             visitor_id: visitorId,
@@ -130,7 +134,7 @@ export function visitorService(deps: {
             mobile: fields.mobile,
             purpose: fields.purpose,
             visitee_no: fields.visitee_no ?? null,
-            entry_at: now(),
+            entry_at: entryAt,
             created_by: userId,
             ...(expected ? { expected } : {}),
           },
@@ -142,6 +146,14 @@ export function visitorService(deps: {
             thumbhash: photo.thumbhash,
           },
         );
+        deps.notify.queueArrival(unit, {
+          visitorId,
+          name: fields.name,
+          purpose: fields.purpose,
+          cardNo: fields.cardno,
+          visiteeNo: fields.visitee_no ?? null,
+          at: entryAt,
+        });
         unit.afterCommit(() => {
           announce('visitor.checkin', visitorId);
           if (expected) events.publish({ type: 'expected.changed', expected_id: expected.id });

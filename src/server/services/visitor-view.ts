@@ -21,6 +21,15 @@ export function toVisitor(record: VisitorRecord): Visitor {
     photo_width: record.photo_width,
     photo_height: record.photo_height,
     thumbhash: record.thumbhash ? record.thumbhash.toString('base64') : null,
+    notification:
+      record.notice_status === null
+        ? null
+        : {
+            status: record.notice_status,
+            channel: record.notice_channel!,
+            time: formatLocalTime(record.notice_at!),
+            error: record.notice_error,
+          },
   };
 }
 

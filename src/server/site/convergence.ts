@@ -187,16 +187,29 @@ export function convergence(deps: {
 
   /**
    * An expected visit: the latest change wins, except that an arrival stands (the person came,
-   * whatever was done to the visit elsewhere meanwhile) and an erasure wins over everything.
+   * whatever was done to the visit elsewhere meanwhile), then a cancellation (no desk can undo
+   * one: the invitation sent later by the desk that took the visit must not), and an erasure
+   * wins over everything. The invitation's time is the first one known.
    */
   function applyExpected(state: ExpectedState, newer: boolean): void {
     const local = replica.expected(state.expected_id);
     let next = !local || newer ? state : local;
     const arrived = [local, state].find((side) => side?.status === 'arrived');
     if (arrived) next = { ...next, status: 'arrived', visitor_id: arrived.visitor_id };
+    else if (local?.status === 'cancelled' || state.status === 'cancelled') next = { ...next, status: 'cancelled' };
+    const invitedAt = [local?.invited_at, state.invited_at].filter((at): at is number => at != null);
+    next = { ...next, invited_at: invitedAt.length > 0 ? Math.min(...invitedAt) : null };
     const erasedAt = [local?.erased_at, state.erased_at].filter((at): at is number => at != null);
     if (erasedAt.length > 0) {
-      next = { ...next, name: ERASED_NAME, mobile: null, purpose: null, note: null, erased_at: Math.min(...erasedAt) };
+      next = {
+        ...next,
+        name: ERASED_NAME,
+        mobile: null,
+        purpose: null,
+        note: null,
+        email: null,
+        erased_at: Math.min(...erasedAt),
+      };
     }
     replica.writeExpected(next);
   }

@@ -86,8 +86,13 @@ export const expectedStateSchema = z.object({
     .nullable(),
   created_by: id.nullable(),
   created_at: time,
-  /** When the person was erased: their name, mobile, purpose and note are gone for good. */
+  /** When the person was erased: their name, mobile, purpose, note and e-mail are gone for good. */
   erased_at: time.nullable(),
+  email: text(254).nullable(),
+  /** What the invitation's QR code holds (shared/expected.ts INVITE_TOKEN). */
+  invite_token: z.string().regex(/^[0-9A-F]{64}$/),
+  /** When the desk that took the visit sent its invitation. */
+  invited_at: time.nullable(),
 });
 
 export const deskStateSchema = z.object({

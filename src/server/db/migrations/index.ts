@@ -10,6 +10,7 @@ import { changeLog } from './008-change-log';
 import { siteDesks } from './009-site-desks';
 import { siteRolls } from './010-site-rolls';
 import { siteAudit } from './011-site-audit';
+import { notifications } from './012-notifications';
 
 /** Every schema version in order; version N is `MIGRATIONS[N - 1]`. Append, never edit. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   siteDesks,
   siteRolls,
   siteAudit,
+  notifications,
 ];

@@ -26,7 +26,17 @@ export function erasuresRepository(db: Db, hooks: { photoDropped: (visitorId: st
     "UPDATE visitors SET name = ?, mobile = '', purpose = '', erased_at = ? WHERE seq = ?",
   );
   const clearExpected = db.prepare<[string, number, string]>(
-    'UPDATE expected_visits SET name = ?, mobile = NULL, purpose = NULL, note = NULL, erased_at = ? WHERE visitor_id = ?',
+    `UPDATE expected_visits SET name = ?, mobile = NULL, purpose = NULL, note = NULL, email = NULL, erased_at = ?
+      WHERE visitor_id = ?`,
+  );
+  // A pending notice goes unsent; one sent or given up keeps that it was, not what it said.
+  const dropPendingNotices = db.prepare<{ id: string }>(
+    `DELETE FROM notices WHERE status = 'pending' AND (visitor_id = @id
+        OR expected_id IN (SELECT expected_id FROM expected_visits WHERE visitor_id = @id))`,
+  );
+  const emptyNotices = db.prepare<{ id: string }>(
+    `UPDATE notices SET content = NULL WHERE content IS NOT NULL AND (visitor_id = @id
+        OR expected_id IN (SELECT expected_id FROM expected_visits WHERE visitor_id = @id))`,
   );
   const photoOf = db.prepare<[number], { format: ImageFormat }>('SELECT format FROM photos WHERE visitor_seq = ?');
   const deletePhotoRow = db.prepare<[number]>('DELETE FROM photos WHERE visitor_seq = ?');
@@ -85,6 +95,8 @@ export function erasuresRepository(db: Db, hooks: { photoDropped: (visitorId: st
       ftsDelete.run(visitor.seq);
       ftsInsert.run(visitor.seq, ERASED_NAME, visitor.card_no, visitor.visitee_name);
       clearVisitor.run(ERASED_NAME, now, visitor.seq);
+      dropPendingNotices.run({ id: visitor.visitor_id });
+      emptyNotices.run({ id: visitor.visitor_id });
       clearExpected.run(ERASED_NAME, now, visitor.visitor_id);
       return dropPhoto(visitor.seq, visitor.visitor_id);
     },
@@ -150,6 +162,14 @@ export function eraseFromBackups(dataDir: string, visitorIds: string[], photosGo
       );
       const clearVisitor = backup.prepare("UPDATE visitors SET name = ?, mobile = '', purpose = '' WHERE seq = ?");
       const deletePhoto = backup.prepare('DELETE FROM photos WHERE visitor_seq = ?');
+      // A backup from version 12 on holds notices, composed with the visitor's name.
+      const dropNotices =
+        backup.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'notices'").get() !== undefined
+          ? backup.prepare(
+              `DELETE FROM notices WHERE visitor_id = @id
+                  OR expected_id IN (SELECT expected_id FROM expected_visits WHERE visitor_id = @id)`,
+            )
+          : undefined;
       const clearExpected = hasExpected
         ? backup.prepare(
             'UPDATE expected_visits SET name = ?, mobile = NULL, purpose = NULL, note = NULL WHERE visitor_id = ?',
@@ -163,6 +183,7 @@ export function eraseFromBackups(dataDir: string, visitorIds: string[], photosGo
           ftsInsert.run(row.seq, ERASED_NAME, row.card_no);
           clearVisitor.run(ERASED_NAME, row.seq);
           deletePhoto.run(row.seq);
+          dropNotices?.run({ id: visitorId });
           clearExpected?.run(ERASED_NAME, visitorId);
         }
       })();

@@ -33,7 +33,7 @@ export function replicaRepository(db: Db) {
   const setting = db.prepare<[string], { key: string; value: string }>('SELECT key, value FROM settings WHERE key = ?');
   const expected = db.prepare<[number], StateOf<'expected'>>(
     `SELECT expected_id, name, expected_date, expected_time, visitee_no, purpose, mobile, note, status, visitor_id,
-            created_by, created_at, erased_at FROM expected_visits WHERE expected_id = ?`,
+            created_by, created_at, erased_at, email, invite_token, invited_at FROM expected_visits WHERE expected_id = ?`,
   );
   const desk = db.prepare<[string], DeskState>(
     'SELECT desk_id, name, certificate, address, revoked_at FROM desks WHERE desk_id = ?',
@@ -67,13 +67,14 @@ export function replicaRepository(db: Db) {
   const removeSetting = db.prepare<[string]>('DELETE FROM settings WHERE key = ?');
   const upsertExpected = db.prepare<[StateOf<'expected'>]>(
     `INSERT INTO expected_visits (expected_id, name, expected_date, expected_time, visitee_no, purpose, mobile, note,
-                                  status, visitor_id, created_by, created_at, erased_at)
+                                  status, visitor_id, created_by, created_at, erased_at, email, invite_token, invited_at)
      VALUES (@expected_id, @name, @expected_date, @expected_time, @visitee_no, @purpose, @mobile, @note, @status,
-             @visitor_id, @created_by, @created_at, @erased_at)
+             @visitor_id, @created_by, @created_at, @erased_at, @email, @invite_token, @invited_at)
      ON CONFLICT (expected_id) DO UPDATE SET name = excluded.name, expected_date = excluded.expected_date,
        expected_time = excluded.expected_time, visitee_no = excluded.visitee_no, purpose = excluded.purpose,
        mobile = excluded.mobile, note = excluded.note, status = excluded.status, visitor_id = excluded.visitor_id,
-       erased_at = excluded.erased_at`,
+       erased_at = excluded.erased_at, email = excluded.email, invite_token = excluded.invite_token,
+       invited_at = excluded.invited_at`,
   );
   const upsertDesk = db.prepare<[DeskState & { fingerprint: string }]>(
     `INSERT INTO desks (desk_id, name, fingerprint, certificate, address, revoked_at)

@@ -1,12 +1,16 @@
 import type { Db } from '../connection';
 
-/** Desk-wide settings as stored: one row per setting that differs from its default, the value as JSON. */
-export function settingsRepository(db: Db) {
-  const all = db.prepare<[], { key: string; value: string }>('SELECT key, value FROM settings');
+/**
+ * Settings as stored: one row per setting that differs from its default, the value as JSON.
+ * `settings` holds the site's (they travel to the other desks); `notify_channels` this desk's
+ * own notice channels (db/migrations/012-notifications.ts).
+ */
+export function settingsRepository(db: Db, table: 'settings' | 'notify_channels' = 'settings') {
+  const all = db.prepare<[], { key: string; value: string }>(`SELECT key, value FROM ${table}`);
   const upsert = db.prepare<[string, string]>(
-    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    `INSERT INTO ${table} (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
   );
-  const remove = db.prepare<[string]>('DELETE FROM settings WHERE key = ?');
+  const remove = db.prepare<[string]>(`DELETE FROM ${table} WHERE key = ?`);
 
   return {
     /** Every stored value; one that is not JSON (edited by hand) reads as undefined, i.e. its default. */

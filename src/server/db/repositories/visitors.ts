@@ -1,5 +1,6 @@
 import type { ExitKind, ImageFormat } from '../../../shared/api-types';
 import type { Statement } from 'better-sqlite3';
+import type { NoticeChannel, NoticeStatus } from '../../../shared/notifications';
 import type { Db } from '../connection';
 
 /** A visitor as stored, joined with its photo's metadata and the visitee's name. */
@@ -22,6 +23,11 @@ export interface VisitorRecord {
   photo_height: number | null;
   photo_bytes: number | null;
   thumbhash: Buffer | null;
+  /** The notice the visitor shows (db/migrations/012-notifications.ts): null when none was written here. */
+  notice_status: NoticeStatus | null;
+  notice_channel: NoticeChannel | null;
+  notice_at: number | null;
+  notice_error: string | null;
 }
 
 export interface PhotoRecord {
@@ -61,10 +67,13 @@ const SELECT_VISITOR = `
   SELECT v.seq, v.visitor_id, v.card_no, v.name, v.mobile, v.purpose, v.visitee_no,
          e.name AS visitee_name, v.entry_at, v.exit_at, v.exit_kind, v.erased_at,
          p.format AS photo_format, p.width AS photo_width, p.height AS photo_height,
-         p.bytes AS photo_bytes, p.thumbhash
+         p.bytes AS photo_bytes, p.thumbhash,
+         n.status AS notice_status, n.channel AS notice_channel, coalesce(n.done_at, n.created_at) AS notice_at,
+         n.error AS notice_error
     FROM visitors v
     LEFT JOIN visitees e ON e.visitee_no = v.visitee_no
-    LEFT JOIN photos p ON p.visitor_seq = v.seq`;
+    LEFT JOIN photos p ON p.visitor_seq = v.seq
+    LEFT JOIN notices n ON n.visitor_id = v.visitor_id AND n.shown = 1`;
 
 /**
  * What a page of the log is read from. `older` pages go down from a seq (newest first),

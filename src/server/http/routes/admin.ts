@@ -41,6 +41,7 @@ import { parseNumericId } from '../../ids';
 import { formatLocalTime } from '../../time-format';
 import { routeSchema } from '../openapi';
 import type { PeerListener } from '../../site/peer-listener';
+import { notificationAdminRoutes } from './notifications';
 import { siteAdminRoutes } from './site';
 import { requireAdmin } from '../roles';
 
@@ -263,6 +264,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext, peers: 
       });
 
       siteAdminRoutes(untyped, ctx, peers);
+      notificationAdminRoutes(untyped, ctx);
 
       // --- Privacy -------------------------------------------------------------------
       const PRIVACY = ['Privacy (admin)'];

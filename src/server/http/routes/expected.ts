@@ -12,6 +12,7 @@ import {
 import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
 import { parseNumericId } from '../../ids';
+import { invitationQr } from '../../notify/outbox';
 import { routeSchema } from '../openapi';
 
 const TAGS = ['Expected visitors'];
@@ -79,6 +80,43 @@ export function expectedRoutes(untyped: FastifyInstance, ctx: AppContext): void 
       success: true,
       data: ctx.expected.list(request.query),
     }),
+  );
+
+  app.get(
+    '/v1/expected/by-token/:token',
+    {
+      schema: routeSchema({
+        summary: 'The expected visit of an invitation’s QR code',
+        description:
+          'What the desk’s Scan invitation reads. 3404 for a token no visit has; 2409, in words, for a visit ' +
+          'cancelled, already arrived, or for another day.',
+        tags: TAGS,
+        params: z.object({ token: z.string() }),
+        success: { schema: expectedResponseSchema },
+        errors: { 404: ['3404'], 409: ['2409'] },
+      }),
+    },
+    async (request): Promise<ExpectedResponse> => ({ success: true, data: ctx.expected.byToken(request.params.token) }),
+  );
+
+  app.get(
+    '/v1/expected/:id/qr.png',
+    {
+      schema: routeSchema({
+        summary: 'The QR code of an expected visit’s invitation',
+        description: 'The same code its invitation carries (for printing or re-sending): the token alone.',
+        tags: TAGS,
+        params: z.object({ id: z.string() }),
+        success: { media: ['image/png'] },
+        errors: { 404: ['3404'] },
+      }),
+    },
+    async (request, reply) => {
+      const id = parseNumericId(request.params.id);
+      if (id === undefined) throw new ApiError('3404', 'There is no expected visit with that ID.');
+      const png = await invitationQr(ctx.expected.tokenOf(id));
+      return reply.type('image/png').header('cache-control', 'private, no-store').send(png);
+    },
   );
 
   app.delete(

@@ -121,7 +121,7 @@ export function oauthRoutes(app: FastifyInstance, ctx: AppContext): void {
         data: {
           username: user.username,
           role: user.role,
-          badge_size: ctx.settings.read().badge_size,
+          badge_size: ctx.settings.readSite().badge_size,
           data_dir: ctx.dataDir,
           retention_choice_pending: user.role === 'admin' && ctx.settings.retentionChoicePending(),
         },

@@ -1,0 +1,85 @@
+import type { NoticeChannel, NoticeStatus } from '../../../shared/notifications';
+import type { Db } from '../connection';
+
+export interface NoticeRow {
+  notice_id: number;
+  kind: 'arrival' | 'invitation';
+  channel: NoticeChannel;
+  visitor_id: string | null;
+  expected_id: number | null;
+  recipient: string;
+  message_id: string;
+  /** The message as composed (notify/compose.ts), as JSON; null once its visitor was erased. */
+  content: string | null;
+  status: NoticeStatus;
+  attempts: number;
+  created_at: number;
+  tries_from: number;
+  next_at: number;
+  done_at: number | null;
+  error: string | null;
+}
+
+export type NewNotice = Pick<
+  NoticeRow,
+  'kind' | 'channel' | 'visitor_id' | 'expected_id' | 'recipient' | 'message_id' | 'content' | 'created_at'
+> & { shown: boolean };
+
+/** The outbox (db/migrations/012-notifications.ts): this desk's notices, written with what they tell of. */
+export function noticesRepository(db: Db) {
+  const insert = db.prepare<[Omit<NewNotice, 'shown'> & { shown: number }]>(
+    `INSERT INTO notices (kind, channel, visitor_id, expected_id, shown, recipient, message_id, content,
+                          created_at, tries_from, next_at)
+     VALUES (@kind, @channel, @visitor_id, @expected_id, @shown, @recipient, @message_id, @content,
+             @created_at, @created_at, @created_at)`,
+  );
+  const byId = db.prepare<[number], NoticeRow>('SELECT * FROM notices WHERE notice_id = ?');
+  const due = db.prepare<[number, number], NoticeRow>(
+    "SELECT * FROM notices WHERE status = 'pending' AND next_at <= ? ORDER BY next_at, notice_id LIMIT ?",
+  );
+  const nextDue = db.prepare<[], number | null>("SELECT min(next_at) FROM notices WHERE status = 'pending'").pluck();
+  const lease = db.prepare<[number, number]>(
+    "UPDATE notices SET attempts = attempts + 1, next_at = ? WHERE notice_id = ? AND status = 'pending'",
+  );
+  const settle = db.prepare<[NoticeStatus, number | null, string | null, number]>(
+    "UPDATE notices SET status = ?, done_at = ?, error = ? WHERE notice_id = ? AND status = 'pending'",
+  );
+  const retry = db.prepare<{ now: number; id: number }>(
+    `UPDATE notices SET status = 'pending', tries_from = @now, next_at = @now, done_at = NULL
+      WHERE notice_id = @id AND content IS NOT NULL`,
+  );
+  const page = db.prepare<{ status: string | null; before: number; limit: number }, NoticeRow>(
+    `SELECT * FROM notices WHERE (@status IS NULL OR status = @status) AND notice_id < @before
+      ORDER BY notice_id DESC LIMIT @limit`,
+  );
+  const ofExpected = db.prepare<[number], NoticeRow>(
+    "SELECT * FROM notices WHERE expected_id = ? AND kind = 'invitation' ORDER BY notice_id DESC LIMIT 1",
+  );
+
+  return {
+    insert: (notice: NewNotice): number =>
+      Number(insert.run({ ...notice, shown: notice.shown ? 1 : 0 }).lastInsertRowid),
+    byId: (id: number): NoticeRow | undefined => byId.get(id),
+    /** Pending notices whose time has come, the longest waiting first. */
+    due: (now: number, limit: number): NoticeRow[] => due.all(now, limit),
+    /** When the next pending notice is due; undefined when none is pending. */
+    nextDue: (): number | undefined => nextDue.get() ?? undefined,
+    /**
+     * Takes a notice for an attempt: counts it and sets when it is tried again should this
+     * attempt never end (a crash mid-send). False when it is no longer pending.
+     */
+    lease: (id: number, retryAt: number): boolean => lease.run(retryAt, id).changes === 1,
+    /** Ends a pending notice as sent or failed; or, for 'pending', notes why this attempt failed. */
+    settle: (id: number, status: NoticeStatus, at: number | null, error: string | null): void => {
+      settle.run(status, at, error, id);
+    },
+    /** Sends it again now, with a new day of retries; false for an erased visitor's notice. */
+    retryNow: (id: number, now: number): boolean => retry.run({ now, id }).changes === 1,
+    /** Newest first, below `before` (a notice ID), at most `limit`. */
+    page: (status: NoticeStatus | undefined, before: number, limit: number): NoticeRow[] =>
+      page.all({ status: status ?? null, before, limit }),
+    invitationOf: (expectedId: number): NoticeRow | undefined => ofExpected.get(expectedId),
+  };
+}
+
+export type NoticesRepository = ReturnType<typeof noticesRepository>;
