@@ -11,7 +11,8 @@ import { sqlInAnotherProcess } from '../helpers/another-process';
 import { processPhoto } from '../../src/server/media/photo-processing';
 import { makeImage } from '../helpers/images';
 import { STAFF } from '../helpers/server';
-import { killHard, spawnServer } from './server-process';
+import { startMailServer, type MailServer } from '../helpers/mail-server';
+import { killHard, spawnServer, stopServer } from './server-process';
 
 export interface CrashReport {
   kills: number;
@@ -23,6 +24,8 @@ export interface CrashReport {
   acknowledgedErasures: number;
   /** Retention purges the site client set going (by shortening photo retention). */
   purgesTriggered: number;
+  /** Arrival notices and invitations the mail server received, once every desk had sent its outbox. */
+  mailsReceived: number;
   attempts: number;
   problems: string[];
 }
@@ -30,6 +33,8 @@ export interface CrashReport {
 interface Acknowledged {
   id: string;
   name: string;
+  /** The name it was checked in with: its arrival notice's subject. */
+  arrivedAs: string;
   card: number;
   /** A correction of the name sent but not (yet) acknowledged: either name may be found. */
   pendingName?: string;
@@ -75,6 +80,9 @@ export async function runCrashTorture(options: {
   let card = 0;
   let attempts = 0;
   let token = '';
+  // Arrival notices and invitations go to a real mail server that outlives every kill.
+  const mail = await startMailServer();
+  let hostNo = 0;
 
   for (let round = 0; round < options.kills; round++) {
     const server = await spawnServer(options.dataDir);
@@ -83,6 +91,7 @@ export async function runCrashTorture(options: {
       token = ((await login.json()) as { data: { access_token: string } }).data.access_token;
     }
     const headers = { authorization: `Token ${token}` };
+    if (hostNo === 0) hostNo = await setUpNotices(server.url, headers, mail.url);
     let alive = true;
     const client = async (): Promise<void> => {
       while (alive) {
@@ -119,11 +128,12 @@ export async function runCrashTorture(options: {
           form.set('name', name);
           form.set('mobile', '5550100');
           form.set('purpose', 'Crash test');
+          form.set('visitee_no', String(hostNo));
           form.set('image', new Blob([new Uint8Array(images[Math.floor(random() * images.length)]!)]), 'p');
           const response = await fetch(`${server.url}/v1/add/`, { method: 'POST', body: form, headers });
           if (response.status === 200) {
             const { visitor_id } = (await response.json()) as { visitor_id: string };
-            acknowledged.set(visitor_id, { id: visitor_id, name, card: myCard });
+            acknowledged.set(visitor_id, { id: visitor_id, name, arrivedAs: name, card: myCard });
           }
         } catch {
           // The server died under us: whatever was not acknowledged may or may not exist.
@@ -208,7 +218,11 @@ export async function runCrashTorture(options: {
           const created = await fetch(`${server.url}/v1/expected/`, {
             method: 'POST',
             headers: json,
-            body: JSON.stringify({ name: `Expected ${round}`, expected_date: formatLocalDate(new Date()) }),
+            body: JSON.stringify({
+              name: `Expected ${round}`,
+              expected_date: formatLocalDate(new Date()),
+              email: 'guest@example.org',
+            }),
           });
           if (created.status !== 201) continue;
           const expectedId = ((await created.json()) as { data: { expected_id: number } }).data.expected_id;
@@ -225,7 +239,7 @@ export async function runCrashTorture(options: {
           const response = await fetch(`${server.url}/v1/add/`, { method: 'POST', body: form, headers });
           if (response.status === 200) {
             const { visitor_id } = (await response.json()) as { visitor_id: string };
-            acknowledged.set(visitor_id, { id: visitor_id, name, card: myCard });
+            acknowledged.set(visitor_id, { id: visitor_id, name, arrivedAs: name, card: myCard });
             arrivals.set(expectedId, visitor_id);
           }
         } catch {
@@ -255,7 +269,10 @@ export async function runCrashTorture(options: {
       ),
     );
   }
+  problems.push(...(await verifyMail(options.dataDir, token, mail, acknowledged)));
+  await mail.close();
   return {
+    mailsReceived: mail.received.length,
     kills: options.kills,
     acknowledgedCheckIns: acknowledged.size,
     acknowledgedExits: exited.size,
@@ -266,6 +283,90 @@ export async function runCrashTorture(options: {
     attempts,
     problems,
   };
+}
+
+/** E-mail set up at the desk, and the host every check-in is for; returns the host's number. */
+async function setUpNotices(url: string, headers: Record<string, string>, smtpUrl: string): Promise<number> {
+  const json = { ...headers, 'content-type': 'application/json' };
+  const settings = await fetch(`${url}/v1/admin/settings`, {
+    method: 'PATCH',
+    headers: json,
+    body: JSON.stringify({ smtp_url: smtpUrl, smtp_from: 'Crash desk <desk@example.org>' }),
+  });
+  if (settings.status !== 200) throw new Error(`could not set up e-mail: ${await settings.text()}`);
+  const host = await fetch(`${url}/v1/admin/visitees`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ name: 'Crash Host', email: 'host@example.org' }),
+  });
+  return ((await host.json()) as { data: { visitee_no: number } }).data.visitee_no;
+}
+
+/**
+ * After the last kill: the desk is started once more and sends what its outbox still holds
+ * ("retry now" on each pending notice, as an admin would, rather than waiting for the backoff);
+ * then every visitor who is still there was announced to their host at least once, a notice
+ * sent more than once went with one Message-ID, and no mail names a check-in that never
+ * committed.
+ */
+async function verifyMail(
+  dataDir: string,
+  token: string,
+  mail: MailServer,
+  acknowledged: Map<string, Acknowledged>,
+): Promise<string[]> {
+  const problems: string[] = [];
+  const server = await spawnServer(dataDir);
+  const headers = { authorization: `Token ${token}` };
+  try {
+    for (;;) {
+      const pending = (await (
+        await fetch(`${server.url}/v1/admin/notifications?status=pending`, { headers })
+      ).json()) as { data: { notice_id: number; next_time: string | null }[] };
+      if (pending.data.length === 0) break;
+      for (const notice of pending.data) {
+        await fetch(`${server.url}/v1/admin/notifications/${notice.notice_id}/retry`, { method: 'POST', headers });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await stopServer(server);
+  }
+  const ctx = await openContext({ dataDir, sweepInterrupted: false });
+  try {
+    const rows = ctx.db
+      .prepare('SELECT visitor_id, name, erased_at FROM visitors WHERE visitee_no IS NOT NULL')
+      .all() as {
+      visitor_id: string;
+      name: string;
+      erased_at: number | null;
+    }[];
+    const arrivals = mail.received.filter((message) => message.parsed.subject?.endsWith(' has arrived'));
+    const idsBySubject = new Map<string, Set<string>>();
+    for (const message of arrivals) {
+      const subject = message.parsed.subject!;
+      idsBySubject.set(subject, (idsBySubject.get(subject) ?? new Set()).add(message.messageId));
+    }
+    for (const [subject, ids] of idsBySubject) {
+      if (ids.size > 1) problems.push(`"${subject}" was sent ${ids.size} times under different Message-IDs`);
+    }
+    const committed = new Set<string>();
+    for (const row of rows) {
+      if (row.erased_at !== null) continue;
+      const arrivedAs = acknowledged.get(row.visitor_id)?.arrivedAs ?? row.name;
+      committed.add(arrivedAs);
+      if (!idsBySubject.has(`${arrivedAs} has arrived`))
+        problems.push(`the host never heard that ${arrivedAs} arrived`);
+    }
+    for (const visitor of acknowledged.values()) committed.add(visitor.arrivedAs);
+    for (const subject of idsBySubject.keys()) {
+      const name = subject.slice(0, -' has arrived'.length);
+      if (!committed.has(name)) problems.push(`a mail announced ${name}, whose check-in never committed`);
+    }
+  } finally {
+    ctx.close();
+  }
+  return problems;
 }
 
 /** Opens the data folder as a restart would (running the start-up sweep) and checks it whole. */
@@ -341,6 +442,22 @@ async function verify(
     for (const id of erased) {
       if (byId.get(id)?.erased_at == null) problems.push(`acknowledged erasure of ${id} is missing`);
     }
+    // A check-in's arrival notice commits with it: never a visitor without one, nor the reverse.
+    const unannounced = ctx.db
+      .prepare(
+        `SELECT count(*) FROM visitors v WHERE v.visitee_no IS NOT NULL AND v.erased_at IS NULL
+            AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.visitor_id = v.visitor_id AND n.kind = 'arrival')`,
+      )
+      .pluck()
+      .get() as number;
+    if (unannounced > 0) problems.push(`${unannounced} check-ins have no arrival notice`);
+    const orphans = ctx.db
+      .prepare(
+        "SELECT count(*) FROM notices n WHERE n.kind = 'arrival' AND NOT EXISTS (SELECT 1 FROM visitors v WHERE v.visitor_id = n.visitor_id)",
+      )
+      .pluck()
+      .get() as number;
+    if (orphans > 0) problems.push(`${orphans} arrival notices name no visitor`);
     for (const id of exited) if (byId.get(id)?.exit_at === null) problems.push(`acknowledged exit of ${id} is missing`);
 
     // An arrival and its check-in are one transaction: never one without the other.

@@ -7,7 +7,7 @@ describe('crash safety', () => {
   const dataDir = tempDataDir();
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it('loses no acknowledged check-in, exit, arrival, host import or erasure, and leaves nothing half-done (purges included), across SIGKILLs', async () => {
+  it('loses no acknowledged check-in, exit, arrival, host import, erasure or arrival notice, sends none twice but under one Message-ID, and leaves nothing half-done (purges included), across SIGKILLs', async () => {
     // The short run; `npm run torture` kills it many more times.
     const report = await runCrashTorture({ dataDir, kills: 6 });
     expect(report.problems).toEqual([]);
@@ -16,5 +16,7 @@ describe('crash safety', () => {
     expect(report.acknowledgedArrivals).toBeGreaterThan(0);
     expect(report.acknowledgedImports).toBeGreaterThan(0);
     expect(report.acknowledgedErasures).toBeGreaterThan(0);
+    // The outbox was exercised too: notices written with check-ins, sent across the kills.
+    expect(report.mailsReceived).toBeGreaterThan(5);
   }, 180_000);
 });
