@@ -25,6 +25,12 @@ export function smtpUrlProblem(text: string): string | undefined {
   if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '') {
     return 'smtp_url must be the server and its port only: no path, query or fragment.';
   }
+  try {
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+  } catch {
+    return 'smtp_url’s user name and password must be URL-encoded (write % as %25).';
+  }
   return undefined;
 }
 

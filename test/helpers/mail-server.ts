@@ -139,3 +139,57 @@ export async function startWebhookReceiver() {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * A hand-written SMTP server that takes each message and then answers it one fragment at a
+ * time, forever: a server the desk must cut off at its deadline, socket and all. It counts the
+ * connections it still holds and the messages it was still answering when asked.
+ */
+export async function startDrippingServer() {
+  const open = new Set<net.Socket>();
+  let messages = 0;
+  const server = net.createServer((socket) => {
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
+    socket.on('error', () => undefined);
+    socket.write('220 slow ESMTP\r\n');
+    let pending = '';
+    let inData = false;
+    socket.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('latin1');
+      for (;;) {
+        if (inData) {
+          const end = pending.indexOf('\r\n.\r\n');
+          if (end < 0) return;
+          pending = pending.slice(end + 5);
+          inData = false;
+          messages++;
+          // The final reply never ends: a continuation line every 100 ms.
+          const drip = setInterval(() => socket.write('250-still thinking\r\n'), 100);
+          socket.on('close', () => clearInterval(drip));
+          continue;
+        }
+        const newline = pending.indexOf('\r\n');
+        if (newline < 0) return;
+        const verb = pending.slice(0, 4).toUpperCase();
+        pending = pending.slice(newline + 2);
+        if (verb === 'EHLO') socket.write('250-slow\r\n250 8BITMIME\r\n');
+        else if (verb === 'DATA') {
+          inData = true;
+          socket.write('354 go on\r\n');
+        } else if (verb === 'QUIT') socket.end('221 bye\r\n');
+        else socket.write('250 OK\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    connections: () => open.size,
+    messages: () => messages,
+    close: async () => {
+      open.forEach((socket) => socket.destroy());
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -4,11 +4,12 @@ import type { FastifyInstance } from 'fastify';
  * The renderer runs in a window that shows people's faces: no script but our own, no
  * framing, no referrer leaking visitor IDs. Thumbnails come from 'self' by signed URL;
  * `blob:` images are the photos the renderer fetched with its token (the full photo, a
- * thumbnail whose URL was refused); `mediastream:` is the webcam preview.
+ * thumbnail whose URL was refused, an invitation's QR code); `mediastream:` is the webcam preview.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  // WebAssembly may be compiled (the QR code reader, features/checkin/qr-reader.ts); JavaScript still may not be evaluated.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' blob: data:",
   "media-src 'self' blob: mediastream:",

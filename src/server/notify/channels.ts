@@ -6,6 +6,7 @@ import {
   MASKED_PASSWORD,
   type ChannelSettings,
 } from '../../shared/notifications';
+import { ApiError } from '../api-error';
 import type { SettingsRepository } from '../db/repositories/settings';
 import type { SecretBox } from '../security/secret-box';
 
@@ -20,6 +21,14 @@ export type ChannelPatch = Partial<ChannelSettings> & { rotate_webhook_secret?: 
 
 const PASSWORD = 'smtp_password';
 const SECRET = 'webhook_secret';
+/** The webhook's whole URL, sealed: for Slack and Teams the path is itself the credential. */
+const TARGET = 'webhook_target';
+
+/** A webhook URL as reads show it: its origin, the rest masked. */
+function maskWebhook(text: string): string {
+  const url = new URL(text);
+  return url.pathname === '/' && url.search === '' ? url.origin : `${url.origin}/${MASKED_PASSWORD}`;
+}
 
 /** The URL with its password taken out (kept apart, sealed), and the password. */
 function splitPassword(text: string): { bare: string; password: string | undefined } {
@@ -38,9 +47,11 @@ function withPassword(bare: string, password: string): string {
 
 /**
  * This desk's notice channels (shared/API.md Part 4): kept in `notify_channels`, never sent to
- * the other desks, with the SMTP password and the webhook's signing secret sealed
- * (security/secret-box.ts). Reads never show the password; the secret is shown once, in the
- * answer to the change that made it.
+ * the other desks, with the SMTP password, the webhook's URL and its signing secret sealed
+ * (security/secret-box.ts). Reads never show the password or the webhook's path; the secret is
+ * shown once, in the answer to the change that made it. A masked value sent back as it was
+ * read keeps what is stored, and only for the same server: a password is never sent to a
+ * server other than the one it was entered for.
  */
 export function notifyChannels(deps: { stored: SettingsRepository; box: SecretBox }) {
   const { stored, box } = deps;
@@ -73,8 +84,8 @@ export function notifyChannels(deps: { stored: SettingsRepository; box: SecretBo
         ? { url: password === undefined ? bareSmtp : withPassword(bareSmtp, password), from: settings.smtp_from }
         : undefined,
       webhook:
-        settings.webhook_url && typeof values[SECRET] === 'string'
-          ? { url: settings.webhook_url, secret: box.open(values[SECRET]) }
+        settings.webhook_url && typeof values[SECRET] === 'string' && typeof values[TARGET] === 'string'
+          ? { url: box.open(values[TARGET]), secret: box.open(values[SECRET]) }
           : undefined,
       thumbnail: settings.notify_thumbnail,
     };
@@ -96,7 +107,13 @@ export function notifyChannels(deps: { stored: SettingsRepository; box: SecretBo
         if (values.smtp_url !== undefined) remove.push('smtp_url', PASSWORD);
       } else {
         const { bare, password } = splitPassword(patch.smtp_url);
-        const keep = password === MASKED_PASSWORD;
+        // "***" keeps the stored password for the server it was entered for, not another.
+        const keep = password === MASKED_PASSWORD && bare === values.smtp_url;
+        if (password === MASKED_PASSWORD && !keep) {
+          throw new ApiError('2400', 'smtp_url names another server: enter its password, not "***".', {
+            field: 'smtp_url',
+          });
+        }
         write.smtp_url = bare;
         if (password === undefined) remove.push(PASSWORD);
         else if (!keep) write[PASSWORD] = box.seal(password);
@@ -119,9 +136,16 @@ export function notifyChannels(deps: { stored: SettingsRepository; box: SecretBo
     }
     let webhookSecret: string | undefined;
     if (patch.webhook_url !== undefined && patch.webhook_url !== before.webhook_url) {
-      if (patch.webhook_url === null) remove.push('webhook_url', SECRET);
-      else write.webhook_url = patch.webhook_url;
-      changed.push(`${CHANNEL_LABELS.webhook_url}: ${before.webhook_url ?? 'none'} → ${patch.webhook_url ?? 'off'}`);
+      if (patch.webhook_url === null) remove.push('webhook_url', TARGET, SECRET);
+      else {
+        write.webhook_url = maskWebhook(patch.webhook_url);
+        write[TARGET] = box.seal(patch.webhook_url);
+      }
+      // The trail names the server, never the path (the credential), and is kept for good.
+      const host = (text: string | null) => (text === null ? 'off' : new URL(text).host);
+      changed.push(
+        `${CHANNEL_LABELS.webhook_url}: ${before.webhook_url === null ? 'none' : host(before.webhook_url)} → ${host(patch.webhook_url)}`,
+      );
     }
     const webhookOn = (patch.webhook_url === undefined ? before.webhook_url : patch.webhook_url) !== null;
     if (webhookOn && (patch.rotate_webhook_secret === true || values[SECRET] === undefined)) {

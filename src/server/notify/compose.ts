@@ -43,9 +43,16 @@ export interface Arrival {
 
 const hhmm = (at: number): string => formatLocalTime(at).slice(11, 16);
 
+/**
+ * Slack and Teams read `<…>` in a message's text as mentions and links: a visitor named
+ * "<!channel>" must not page everyone. Their escaping is HTML's three characters.
+ */
+const escapeChat = (value: string): string =>
+  value.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
+
 function arrivalLine(arrival: Arrival): string {
-  const host = arrival.hostName ? ` for ${arrival.hostName}` : '';
-  return `${arrival.name} has arrived${host} at ${arrival.desk} (card ${arrival.cardNo}, ${hhmm(arrival.at)}).`;
+  const host = arrival.hostName ? ` for ${escapeChat(arrival.hostName)}` : '';
+  return `${escapeChat(arrival.name)} has arrived${host} at ${escapeChat(arrival.desk)} (card ${arrival.cardNo}, ${hhmm(arrival.at)}).`;
 }
 
 /** The host's e-mail (shared/API.md Part 4, Arrival notices). */

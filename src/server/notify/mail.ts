@@ -1,7 +1,13 @@
+import net from 'node:net';
 import { createTransport } from 'nodemailer';
 
-/** How one attempt at a notice ended: what the server said, and whether trying again may help. */
-export type Attempt = { ok: true; answer: string } | { ok: false; permanent: boolean; error: string };
+/**
+ * How one attempt at a notice ended: what the server said, whether trying again may help, and
+ * whether the server itself failed (unreachable, silent, erring) rather than refusing this one
+ * message: then the other notices for it wait too (notify/outbox.ts).
+ */
+export type Attempt =
+  { ok: true; answer: string } | { ok: false; permanent: boolean; error: string; serverDown: boolean };
 
 export interface MailMessage {
   to: string;
@@ -22,12 +28,17 @@ interface MailError extends NodeJS.ErrnoException {
 }
 
 /** A failed attempt in the receptionist's words, and whether the server refused it for good. */
-export function describeMailError(error: unknown, deadlineMs: number): { permanent: boolean; error: string } {
+export function describeMailError(
+  error: unknown,
+  deadlineMs: number,
+): { permanent: boolean; error: string; serverDown: boolean } {
   const failure = error as MailError;
   if (failure.responseCode !== undefined) {
     const answer = clip(failure.response ?? String(failure.responseCode));
     return {
       permanent: failure.permanent ?? (failure.responseCode >= 500 && failure.responseCode !== 503),
+      // A refused login or a server that is not taking mail now stops every message alike.
+      serverDown: failure.code === 'EAUTH' || failure.responseCode === 421,
       error:
         failure.code === 'EAUTH'
           ? `mail server refused the user name or password: ${answer}`
@@ -35,29 +46,48 @@ export function describeMailError(error: unknown, deadlineMs: number): { permane
     };
   }
   const cause = `${failure.code ?? ''} ${failure.message ?? ''}`;
+  const down = (text: string) => ({ permanent: false, serverDown: true, error: text });
   if (/ETIMEDOUT|timeout|timed out/i.test(cause)) {
-    return { permanent: false, error: `mail server did not answer within ${Math.round(deadlineMs / 1000)} s` };
+    return down(`mail server did not answer within ${Math.round(deadlineMs / 1000)} s`);
   }
-  if (/EDNS|ENOTFOUND|EAI_AGAIN/.test(cause)) return { permanent: false, error: 'mail server’s name not found' };
-  if (/ECONNREFUSED|ECONNECTION|ESOCKET|ECONNRESET|EPIPE|EHOSTUNREACH|ENETUNREACH/.test(cause)) {
-    return { permanent: false, error: 'mail server unreachable' };
+  if (/EDNS|ENOTFOUND|EAI_AGAIN/.test(cause)) return down('mail server’s name not found');
+  if (/ECONNREFUSED|ECONNECTION|ESOCKET|ECONNRESET|EPIPE|EHOSTUNREACH|ENETUNREACH|ETLS/.test(cause)) {
+    return down('mail server unreachable');
   }
-  return { permanent: false, error: clip(failure.message || 'the mail could not be sent') };
+  return { permanent: false, serverDown: false, error: clip(failure.message || 'the mail could not be sent') };
 }
 
 /**
  * One attempt to hand a message to the mail server, never longer than `deadlineMs` in all: each
- * step has its own timeout in nodemailer, and the whole attempt one more, that closes the
- * connection of a server that answers a byte at a time. Attachments are always buffers, and
- * nodemailer is told never to read a file or a URL for a message.
+ * step has its own timeout in nodemailer, and the whole attempt one more. When that one ends
+ * the attempt, the socket is destroyed here: nodemailer's close() leaves a connection in
+ * progress open, and a server answering a byte at a time could still take the message after
+ * the desk had counted it failed (and send it again under the same Message-ID on the retry).
+ * The socket is opened here for that (nodemailer's getSocket; TLS for smtps:// is still
+ * nodemailer's). Attachments are always buffers, and nodemailer is told never to read a file
+ * or a URL for a message.
  */
 export async function sendMail(
   server: { url: string; from: string | null },
   message: MailMessage,
   deadlineMs: number,
 ): Promise<Attempt> {
+  const sockets: net.Socket[] = [];
   const transport = createTransport({
     url: server.url,
+    getSocket: (options, callback) => {
+      const socket = net.connect({
+        host: options.host ?? 'localhost',
+        port: Number(options.port) || (options.secure ? 465 : 587),
+      });
+      sockets.push(socket);
+      const failed = (error: Error) => callback(error, false);
+      socket.once('error', failed);
+      socket.once('connect', () => {
+        socket.off('error', failed);
+        callback(null, { connection: socket });
+      });
+    },
     connectionTimeout: deadlineMs,
     greetingTimeout: deadlineMs,
     socketTimeout: deadlineMs,
@@ -68,6 +98,7 @@ export async function sendMail(
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
+      sockets.forEach((socket) => socket.destroy());
       transport.close();
       reject(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }));
     }, deadlineMs);
@@ -91,5 +122,6 @@ export async function sendMail(
   } finally {
     clearTimeout(timer);
     transport.close();
+    sockets.forEach((socket) => socket.destroy());
   }
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import QRCode from 'qrcode';
-import type { Notice, NoticeStatus } from '../../shared/notifications';
+import { NOTICE_CHANNELS, type Notice, type NoticeChannel, type NoticeStatus } from '../../shared/notifications';
+import { EMAIL_ADDRESS } from '../../shared/visitor-fields';
 import { ApiError } from '../api-error';
 import type { ExpectedVisitsRepository } from '../db/repositories/expected-visits';
 import type { NoticeRow, NoticesRepository } from '../db/repositories/notices';
@@ -34,9 +35,13 @@ export const RETRY_BASE_MS = 30_000;
 const RETRY_MAX_MS = 30 * 60_000;
 /** No attempt holds a sender longer than this, however slowly a server answers. */
 export const SEND_DEADLINE_MS = 30_000;
-/** Notices in flight at once: a hung server holds one sender, not the outbox. */
-const SENDERS = 4;
+/** Notices in flight at once for each channel: a hung mail server never holds up the webhook. */
+const SENDERS = 2;
+/** After the database refused a lease (another process's lock, a full disk): the wait before the next. */
+const BLOCKED_MS = 1_000;
 const PAGE = 50;
+/** The test message's deadline: an answer within the API's 30 s idle timeout (http/node-server.ts). */
+const TEST_DEADLINE_MS = 20_000;
 
 export interface OutboxOptions {
   /** Tests shorten the wait between attempts and the deadline of one. */
@@ -69,50 +74,73 @@ export function outbox(deps: {
   const { writes, notices, channels, now } = deps;
   const retryBase = deps.options?.retryBaseMs ?? RETRY_BASE_MS;
   const deadline = deps.options?.deadlineMs ?? SEND_DEADLINE_MS;
-  const inFlight = new Set<number>();
+  const inFlight = new Map<number, NoticeChannel>();
+  // A channel whose server failed (unreachable, silent): its other notices wait until then too,
+  // rather than each spending the deadline on it in turn.
+  const pausedUntil: Record<NoticeChannel, number> = { email: 0, webhook: 0 };
+  let blockedUntil = 0;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
 
   const retryDelay = (attempts: number): number => Math.min(retryBase * 2 ** Math.max(0, attempts - 1), RETRY_MAX_MS);
+  const busy = (channel: NoticeChannel): number => [...inFlight.values()].filter((one) => one === channel).length;
 
-  /** Starts what is due, up to SENDERS at once, and sets a timer for the next one. */
+  /** Starts what is due, up to SENDERS a channel, and sets a timer for when more can start. */
   function pump(): void {
     if (!running) return;
     clearTimeout(timer);
     timer = undefined;
-    let due: NoticeRow[];
-    try {
-      due = notices.due(now(), SENDERS + inFlight.size).filter((notice) => !inFlight.has(notice.notice_id));
-    } catch (error) {
-      log.error({ err: error }, 'could not read the outbox; trying again in a minute');
-      timer = setTimeout(pump, 60_000).unref();
-      return;
+    const at = now();
+    let wakeAt = Infinity;
+    if (at < blockedUntil) {
+      wakeAt = blockedUntil;
+    } else {
+      for (const channel of NOTICE_CHANNELS) {
+        if (at < pausedUntil[channel]) {
+          wakeAt = Math.min(wakeAt, pausedUntil[channel]);
+          continue;
+        }
+        let due: NoticeRow[];
+        let next: number | undefined;
+        try {
+          due = notices.due(channel, at, SENDERS + inFlight.size).filter((notice) => !inFlight.has(notice.notice_id));
+          next = notices.nextDue(channel);
+        } catch (error) {
+          log.error({ err: error }, 'could not read the outbox; trying again in a minute');
+          timer = setTimeout(pump, 60_000).unref();
+          return;
+        }
+        for (const notice of due.slice(0, Math.max(0, SENDERS - busy(channel)))) start(notice);
+        // Due but not started (its channel's senders are all busy, or it is the one in flight
+        // after a "retry now"): a sender ending pumps again; the timer is a backstop.
+        if (next !== undefined) wakeAt = Math.min(wakeAt, Math.max(next, at + BLOCKED_MS));
+      }
     }
-    for (const notice of due.slice(0, SENDERS - inFlight.size)) {
-      inFlight.add(notice.notice_id);
-      void deliver(notice).finally(() => {
-        inFlight.delete(notice.notice_id);
-        pump();
-      });
-    }
-    if (inFlight.size >= SENDERS) return;
-    const next = notices.nextDue();
-    if (next === undefined) return;
-    // A lease already taken by a sender still running comes due while it runs: check again soon.
-    const wait = Math.max(next - now(), 50);
-    timer = setTimeout(pump, Math.min(wait, 2 ** 31 - 1)).unref();
+    if (wakeAt !== Infinity) timer = setTimeout(pump, Math.min(wakeAt - at, 2 ** 31 - 1)).unref();
+  }
+
+  function start(notice: NoticeRow): void {
+    inFlight.set(notice.notice_id, notice.channel);
+    void deliver(notice).finally(() => {
+      inFlight.delete(notice.notice_id);
+      pump();
+    });
   }
 
   async function deliver(notice: NoticeRow): Promise<void> {
     try {
-      const leased = writes.run(() => notices.lease(notice.notice_id, now() + retryDelay(notice.attempts + 1)), {
+      const retryAt = now() + retryDelay(notice.attempts + 1);
+      const leased = writes.run(() => notices.lease(notice.notice_id, notice.attempts, now(), retryAt), {
         waitForLock: false,
       });
       if (!leased || notice.content === null) return;
       const outcome = await attempt(notice, JSON.parse(notice.content) as NoticeContent);
+      if (!outcome.ok && outcome.serverDown) pausedUntil[notice.channel] = retryAt;
       settle(notice, outcome);
     } catch (error) {
-      // A lock held by another process, a full disk: the lease (or its absence) brings it back.
+      // A lock held by another process, a full disk: the lease (or its absence) brings it back,
+      // after a pause: trying again at once would spin the desk against the lock.
+      blockedUntil = now() + BLOCKED_MS;
       log.error({ err: error }, `notice ${notice.notice_id} could not be sent now`);
     }
   }
@@ -121,21 +149,25 @@ export function outbox(deps: {
     if (notice.kind === 'invitation') {
       const visit = notice.expected_id === null ? undefined : deps.expectedVisits.byId(notice.expected_id);
       if (!visit || visit.status !== 'expected') {
-        return { ok: false, permanent: true, error: `the visit is ${visit?.status ?? 'gone'}; not sent` };
+        return refused(`the visit is ${visit?.status ?? 'gone'}; not sent`);
       }
     }
     let delivery;
     try {
       delivery = channels.delivery();
     } catch (error) {
-      if (error instanceof SecretUnavailableError) return { ok: false, permanent: false, error: error.message };
+      if (error instanceof SecretUnavailableError) {
+        return { ok: false, permanent: false, serverDown: true, error: error.message };
+      }
       throw error;
     }
     if (content.type === 'webhook') {
-      if (!delivery.webhook) return { ok: false, permanent: true, error: 'the webhook is turned off at this desk' };
+      if (!delivery.webhook) return refused('the webhook is turned off at this desk');
       return postWebhook(delivery.webhook, content.body, notice.message_id, deadline);
     }
-    if (!delivery.email) return { ok: false, permanent: true, error: 'e-mail is turned off at this desk' };
+    if (!delivery.email) return refused('e-mail is turned off at this desk');
+    // An address stored before the desk's rule was as strict as it is now (shared/visitor-fields.ts).
+    if (!EMAIL_ADDRESS.test(notice.recipient)) return refused('the address is not one e-mail address');
     return sendMail(delivery.email, await message(notice, content), deadline);
   }
 
@@ -324,7 +356,8 @@ export function outbox(deps: {
         if (!notices.retryNow(noticeId, now())) {
           throw new ApiError('2409', `Notice ${noticeId} belonged to an erased visitor: there is nothing to send.`);
         }
-        unit.audit({ action: 'notice.retry', userId, detail: `notice ${noticeId} to ${found.recipient}` });
+        // Not the address: an invitation's is the visitor's own, and the trail is never erased.
+        unit.audit({ action: 'notice.retry', userId, detail: `notice ${noticeId} (${found.kind}, ${found.channel})` });
         announce(unit, found);
         unit.afterCommit(pump);
         return notices.byId(noticeId)!;
@@ -352,11 +385,16 @@ export function outbox(deps: {
           messageId: newMessageId(delivery.email.from),
           attachments: [],
         },
-        deadline,
+        // Shorter than the HTTP idle timeout, so the admin reads the answer rather than a dropped request.
+        Math.min(deadline, TEST_DEADLINE_MS),
       );
       return outcome.ok ? { sent: true, answer: outcome.answer } : { sent: false, answer: outcome.error };
     },
   };
+}
+
+function refused(error: string): Attempt {
+  return { ok: false, permanent: true, serverDown: false, error };
 }
 
 /** The QR code of an invitation: its token alone, as a PNG (for the e-mail, printing, re-sending). */

@@ -39,6 +39,7 @@ export async function postWebhook(
     return {
       ok: false,
       permanent: false,
+      serverDown: true,
       error:
         name === 'TimeoutError' || name === 'AbortError'
           ? `webhook did not answer within ${Math.round(deadlineMs / 1000)} s`
@@ -51,6 +52,7 @@ export async function postWebhook(
   return {
     ok: false,
     permanent: !retry,
+    serverDown: retry,
     error:
       status >= 300 && status < 400
         ? `webhook redirected (HTTP ${status}); not followed`

@@ -97,6 +97,12 @@ export function expectedService(deps: {
   function tokenOf(expectedId: number): string {
     const token = expectedVisits.tokenOf(expectedId);
     if (token === undefined) throw new ApiError('3404', `There is no expected visit ${expectedId}.`);
+    if (token === null) {
+      throw new ApiError(
+        '2409',
+        `Expected visit ${expectedId} was taken at another desk before invitations: its code comes with that desk's next changes.`,
+      );
+    }
     return token;
   }
 

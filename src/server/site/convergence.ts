@@ -198,7 +198,12 @@ export function convergence(deps: {
     if (arrived) next = { ...next, status: 'arrived', visitor_id: arrived.visitor_id };
     else if (local?.status === 'cancelled' || state.status === 'cancelled') next = { ...next, status: 'cancelled' };
     const invitedAt = [local?.invited_at, state.invited_at].filter((at): at is number => at != null);
-    next = { ...next, invited_at: invitedAt.length > 0 ? Math.min(...invitedAt) : null };
+    next = {
+      ...next,
+      invited_at: invitedAt.length > 0 ? Math.min(...invitedAt) : null,
+      // Set once, by the desk that took the visit: a desk that has it keeps it.
+      invite_token: local?.invite_token ?? state.invite_token,
+    };
     const erasedAt = [local?.erased_at, state.erased_at].filter((at): at is number => at != null);
     if (erasedAt.length > 0) {
       next = {

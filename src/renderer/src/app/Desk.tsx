@@ -18,6 +18,7 @@ import { useToday } from '../lib/today';
 import { meQuery } from '../queries/admin';
 import { expectedQuery } from '../queries/expected';
 import { CheckInDialog } from '../features/checkin/CheckInDialog';
+import { ScanInvitation } from '../features/checkin/ScanInvitation';
 import { DeskMenu } from '../features/desk/DeskMenu';
 import { SiteStatus } from '../features/site/SiteStatus';
 import { DensityPicker, useDensity } from '../features/log/density';
@@ -73,6 +74,12 @@ export function Desk() {
   // A check-in in progress: from scratch (true) or from an expected visit.
   const [checkingIn, setCheckingIn] = useState<boolean | ExpectedVisit>(false);
   const [expecting, setExpecting] = useState(false);
+  const [scanning, setScanning] = useState(false);
+  // An invitation read: its visit's check-in opens filled in (the photo is taken as usual).
+  const invitationFound = useCallback((visit: ExpectedVisit) => {
+    setScanning(false);
+    setCheckingIn(visit);
+  }, []);
   const [expectedDays, setExpectedDays] = useState<ExpectedDays>({ preset: 'today' });
   const [rollId, setRollId] = useState<number | null>(null);
   // The visitor just checked in: the confirmation, with their badge.
@@ -177,6 +184,20 @@ export function Desk() {
           />
           <EvacuationButton onOpen={openRoll} />
           <DensityPicker value={density} onChange={setDensity} />
+          <button
+            type="button"
+            className="scan-button"
+            onClick={() => setScanning(true)}
+            aria-label="Scan invitation"
+            title="Scan invitation: read the QR code a visitor was sent"
+          >
+            <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+              <path
+                fill="currentColor"
+                d="M3 3h8v8H3zm2 2v4h4V5zm8-2h8v8h-8zm2 2v4h4V5zM3 13h8v8H3zm2 2v4h4v-4zm8-2h2v2h-2zm4 0h4v2h-4zm-4 4h4v4h-4zm6 0h2v4h-2zm0 6h2v-2h2v2zm-6 0v-2h2v2z"
+              />
+            </svg>
+          </button>
           <button
             type="button"
             className="primary big"
@@ -370,6 +391,7 @@ export function Desk() {
         />
       )}
       {listingEvacuations && <EvacuationList onOpen={openRoll} onClose={() => setListingEvacuations(false)} />}
+      {scanning && <ScanInvitation onFound={invitationFound} onClose={() => setScanning(false)} />}
       {checkingIn !== false && (
         <CheckInDialog
           expected={checkingIn === true ? undefined : checkingIn}

@@ -1,4 +1,5 @@
 import type { Migration } from '../migration';
+import { NUMBERS_PER_DESK } from '../own-numbers';
 
 /**
  * Telling people (shared/API.md Part 4).
@@ -13,8 +14,10 @@ import type { Migration } from '../migration';
  *   both): the log joins it by that partial index, one look-up per row.
  * - `notify_channels` holds where notices go (SMTP, webhook). It is this desk's own too: its
  *   secrets are sealed with a key only this desk holds (security/secret-box.ts).
- * - Every expected visit gets an invitation token: at least 128 random bits, all its QR code
- *   holds. Visits expected before this version get one here.
+ * - Every expected visit gets an invitation token: 256 random bits, all its QR code holds. A
+ *   visit expected before this version gets one here from the desk that took it (its number is
+ *   in this desk's own range), recorded as a change of it so that every desk of the site holds
+ *   that one token; a visit another desk took waits for that desk's (site/convergence.ts).
  */
 export const notifications: Migration = {
   version: 12,
@@ -54,7 +57,18 @@ export const notifications: Migration = {
       ALTER TABLE expected_visits ADD COLUMN email TEXT;
       ALTER TABLE expected_visits ADD COLUMN invite_token TEXT;
       ALTER TABLE expected_visits ADD COLUMN invited_at INTEGER;
-      UPDATE expected_visits SET invite_token = upper(hex(randomblob(32)));
+      CREATE TEMP TABLE own_visits AS
+        SELECT expected_id FROM expected_visits, this_desk d
+         WHERE expected_id > d.id_base AND expected_id <= d.id_base + ${NUMBERS_PER_DESK};
+      UPDATE expected_visits SET invite_token = upper(hex(randomblob(32)))
+       WHERE expected_id IN (SELECT expected_id FROM own_visits);
+      INSERT INTO change_log (origin, seq, kind, key)
+        SELECT d.desk_id,
+               (SELECT coalesce(max(seq), 0) FROM change_log WHERE origin = d.desk_id) + row_number() OVER (),
+               'expected', CAST(o.expected_id AS TEXT)
+          FROM own_visits o, this_desk d
+         WHERE EXISTS (SELECT 1 FROM site);
+      DROP TABLE own_visits;
       CREATE UNIQUE INDEX expected_by_token ON expected_visits(invite_token);
     `);
   },

@@ -34,9 +34,12 @@ export function erasuresRepository(db: Db, hooks: { photoDropped: (visitorId: st
     `DELETE FROM notices WHERE status = 'pending' AND (visitor_id = @id
         OR expected_id IN (SELECT expected_id FROM expected_visits WHERE visitor_id = @id))`,
   );
+  // An invitation's address is the visitor's own, and a refusal may quote it: both go too.
   const emptyNotices = db.prepare<{ id: string }>(
-    `UPDATE notices SET content = NULL WHERE content IS NOT NULL AND (visitor_id = @id
-        OR expected_id IN (SELECT expected_id FROM expected_visits WHERE visitor_id = @id))`,
+    `UPDATE notices SET content = NULL,
+            recipient = CASE kind WHEN 'invitation' THEN '' ELSE recipient END,
+            error = CASE kind WHEN 'invitation' THEN NULL ELSE error END
+      WHERE visitor_id = @id OR expected_id IN (SELECT expected_id FROM expected_visits WHERE visitor_id = @id)`,
   );
   const photoOf = db.prepare<[number], { format: ImageFormat }>('SELECT format FROM photos WHERE visitor_seq = ?');
   const deletePhotoRow = db.prepare<[number]>('DELETE FROM photos WHERE visitor_seq = ?');

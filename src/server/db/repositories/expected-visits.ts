@@ -45,7 +45,7 @@ export function expectedVisitsRepository(db: Db) {
   );
   const byToken = db.prepare<[string], ExpectedRow>(`${SELECT_EXPECTED} WHERE x.invite_token = ?`);
   const tokenOf = db
-    .prepare<[number], string>('SELECT invite_token FROM expected_visits WHERE expected_id = ?')
+    .prepare<[number], string | null>('SELECT invite_token FROM expected_visits WHERE expected_id = ?')
     .pluck();
   const invited = db.prepare<[number, number]>(
     'UPDATE expected_visits SET invited_at = ? WHERE expected_id = ? AND invited_at IS NULL',
@@ -66,7 +66,7 @@ export function expectedVisitsRepository(db: Db) {
       return row && toExpected(row);
     },
     /** The token its invitation's QR code holds. */
-    tokenOf: (id: number): string | undefined => tokenOf.get(id),
+    tokenOf: (id: number): string | null | undefined => tokenOf.get(id),
     /** Records when the invitation went out (the first time: a re-send does not move it). */
     invited: (id: number, at: number): void => {
       invited.run(at, id);

@@ -34,12 +34,18 @@ export function noticesRepository(db: Db) {
              @created_at, @created_at, @created_at)`,
   );
   const byId = db.prepare<[number], NoticeRow>('SELECT * FROM notices WHERE notice_id = ?');
-  const due = db.prepare<[number, number], NoticeRow>(
-    "SELECT * FROM notices WHERE status = 'pending' AND next_at <= ? ORDER BY next_at, notice_id LIMIT ?",
+  const due = db.prepare<[string, number, number], NoticeRow>(
+    `SELECT * FROM notices WHERE status = 'pending' AND channel = ? AND next_at <= ?
+      ORDER BY next_at, notice_id LIMIT ?`,
   );
-  const nextDue = db.prepare<[], number | null>("SELECT min(next_at) FROM notices WHERE status = 'pending'").pluck();
-  const lease = db.prepare<[number, number]>(
-    "UPDATE notices SET attempts = attempts + 1, next_at = ? WHERE notice_id = ? AND status = 'pending'",
+  const nextDue = db
+    .prepare<[string], number | null>("SELECT min(next_at) FROM notices WHERE status = 'pending' AND channel = ?")
+    .pluck();
+  // Taken only as it was read, and only while due: of two processes (or two pumps) that read
+  // the same notice, one leases it.
+  const lease = db.prepare<{ id: number; attempts: number; now: number; retryAt: number }>(
+    `UPDATE notices SET attempts = attempts + 1, next_at = @retryAt
+      WHERE notice_id = @id AND status = 'pending' AND attempts = @attempts AND next_at <= @now`,
   );
   const settle = db.prepare<[NoticeStatus, number | null, string | null, number]>(
     "UPDATE notices SET status = ?, done_at = ?, error = ? WHERE notice_id = ? AND status = 'pending'",
@@ -52,23 +58,20 @@ export function noticesRepository(db: Db) {
     `SELECT * FROM notices WHERE (@status IS NULL OR status = @status) AND notice_id < @before
       ORDER BY notice_id DESC LIMIT @limit`,
   );
-  const ofExpected = db.prepare<[number], NoticeRow>(
-    "SELECT * FROM notices WHERE expected_id = ? AND kind = 'invitation' ORDER BY notice_id DESC LIMIT 1",
-  );
-
   return {
     insert: (notice: NewNotice): number =>
       Number(insert.run({ ...notice, shown: notice.shown ? 1 : 0 }).lastInsertRowid),
     byId: (id: number): NoticeRow | undefined => byId.get(id),
-    /** Pending notices whose time has come, the longest waiting first. */
-    due: (now: number, limit: number): NoticeRow[] => due.all(now, limit),
-    /** When the next pending notice is due; undefined when none is pending. */
-    nextDue: (): number | undefined => nextDue.get() ?? undefined,
+    /** A channel's pending notices whose time has come, the longest waiting first. */
+    due: (channel: NoticeChannel, now: number, limit: number): NoticeRow[] => due.all(channel, now, limit),
+    /** When a channel's next pending notice is due; undefined when none is pending. */
+    nextDue: (channel: NoticeChannel): number | undefined => nextDue.get(channel) ?? undefined,
     /**
      * Takes a notice for an attempt: counts it and sets when it is tried again should this
      * attempt never end (a crash mid-send). False when it is no longer pending.
      */
-    lease: (id: number, retryAt: number): boolean => lease.run(retryAt, id).changes === 1,
+    lease: (id: number, attempts: number, now: number, retryAt: number): boolean =>
+      lease.run({ id, attempts, now, retryAt }).changes === 1,
     /** Ends a pending notice as sent or failed; or, for 'pending', notes why this attempt failed. */
     settle: (id: number, status: NoticeStatus, at: number | null, error: string | null): void => {
       settle.run(status, at, error, id);
@@ -78,7 +81,6 @@ export function noticesRepository(db: Db) {
     /** Newest first, below `before` (a notice ID), at most `limit`. */
     page: (status: NoticeStatus | undefined, before: number, limit: number): NoticeRow[] =>
       page.all({ status: status ?? null, before, limit }),
-    invitationOf: (expectedId: number): NoticeRow | undefined => ofExpected.get(expectedId),
   };
 }
 

@@ -108,7 +108,7 @@ export function expectedRoutes(untyped: FastifyInstance, ctx: AppContext): void 
         tags: TAGS,
         params: z.object({ id: z.string() }),
         success: { media: ['image/png'] },
-        errors: { 404: ['3404'] },
+        errors: { 404: ['3404'], 409: ['2409'] },
       }),
     },
     async (request, reply) => {

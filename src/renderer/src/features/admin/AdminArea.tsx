@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { AuditPanel } from './AuditPanel';
+import { ChannelsPanel } from './ChannelsPanel';
 import { HostsPanel } from './HostsPanel';
+import { NoticesPanel } from './NoticesPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { SitePanel } from './SitePanel';
 import { StaffPanel } from './StaffPanel';
@@ -9,6 +11,7 @@ const SECTIONS = [
   { id: 'staff', label: 'Staff' },
   { id: 'hosts', label: 'Hosts' },
   { id: 'settings', label: 'Settings' },
+  { id: 'notifications', label: 'Notifications' },
   { id: 'site', label: 'Site' },
   { id: 'audit', label: 'Audit trail' },
 ] as const;
@@ -36,7 +39,13 @@ export function AdminArea({ initial = 'staff', onClose }: { initial?: AdminSecti
       <div className="admin-body">
         {section === 'staff' && <StaffPanel />}
         {section === 'hosts' && <HostsPanel />}
-        {section === 'settings' && <SettingsPanel />}
+        {section === 'settings' && (
+          <>
+            <SettingsPanel />
+            <ChannelsPanel />
+          </>
+        )}
+        {section === 'notifications' && <NoticesPanel />}
         {section === 'site' && <SitePanel />}
         {section === 'audit' && <AuditPanel />}
       </div>

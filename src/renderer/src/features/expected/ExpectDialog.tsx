@@ -47,6 +47,7 @@ export function ExpectDialog({
         purpose: textField(data, 'purpose'),
         mobile: textField(data, 'mobile').replace(/[\s\-().]/g, ''),
         note: textField(data, 'note'),
+        email: textField(data, 'email'),
       },
       { onSuccess: setAdded },
     );
@@ -59,6 +60,7 @@ export function ExpectDialog({
           <strong>{added.name}</strong> is expected {spokenDay(added.expected_date, today)}
           {added.expected_time ? `, at ${added.expected_time}` : ''}
           {added.visitee_name ? `, to see ${added.visitee_name}` : ''}.
+          {added.email && ` An invitation with a QR code goes to ${added.email}.`}
         </p>
         <div className="dialog-actions">
           <span className="spacer" />
@@ -130,6 +132,16 @@ export function ExpectDialog({
             <input name="mobile" type="tel" autoComplete="off" />
           </label>
         </div>
+        <label>
+          Visitor’s e-mail
+          <input
+            name="email"
+            type="email"
+            autoComplete="off"
+            placeholder="They get an invitation with a QR code to show at the desk"
+            aria-invalid={fieldOf === 'email'}
+          />
+        </label>
         <label>
           Note for the desk
           <input name="note" maxLength={NOTE_MAX} autoComplete="off" placeholder="Parking space, accessibility, …" />

@@ -7,6 +7,7 @@ import { useSession } from '../../app/session';
 import { FormError } from '../../lib/FormError';
 import { expectedQuery, useCancelExpected } from '../../queries/expected';
 import { expectedRange, type ExpectedDays } from './expected-days';
+import { InvitationQr } from './InvitationQr';
 
 const STATUS_LABEL: Record<ExpectedVisit['status'], string> = {
   expected: 'Expected',
@@ -45,6 +46,7 @@ export function ExpectedVisits({
   const cancel = useCancelExpected(token);
   // Cancelling cannot be undone: asked first, naming the visitor and the day.
   const [cancelling, setCancelling] = useState<ExpectedVisit | null>(null);
+  const [showingQr, setShowingQr] = useState<ExpectedVisit | null>(null);
   const order: Record<ExpectedVisit['status'], number> = { expected: 0, arrived: 1, cancelled: 2 };
   // The server's order is by day and time due; within a day, the open ones first.
   const visits = [...(expected.data ?? [])].sort(
@@ -104,6 +106,13 @@ export function ExpectedVisits({
                 {visit.purpose ? ` · ${visit.purpose}` : ''}
               </span>
               {visit.note && <span className="detail note">{visit.note}</span>}
+              {visit.email && (
+                <span className="detail invitation">
+                  {visit.invited_time
+                    ? `Invitation sent ${visit.invited_time.slice(11, 16)} to ${visit.email}`
+                    : `Invitation to ${visit.email} not sent yet`}
+                </span>
+              )}
             </div>
             <span className={`status-tag status-${visit.status}`}>{STATUS_LABEL[visit.status]}</span>
             {visit.status === 'expected' && (
@@ -113,6 +122,13 @@ export function ExpectedVisits({
                     Check in
                   </button>
                 )}
+                <button
+                  type="button"
+                  onClick={() => setShowingQr(visit)}
+                  aria-label={`Invitation QR code: ${visit.name}`}
+                >
+                  QR code
+                </button>
                 <button type="button" onClick={() => setCancelling(visit)} aria-label={`Cancel visit: ${visit.name}`}>
                   Cancel visit…
                 </button>
@@ -147,6 +163,7 @@ export function ExpectedVisits({
           </div>
         </Dialog>
       )}
+      {showingQr && <InvitationQr visit={showingQr} onClose={() => setShowingQr(null)} />}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { CSSProperties } from 'react';
 import type { Visitor } from '../../../../shared/api-types';
 import { shortTime } from '../../lib/format';
+import { NoticeStatus } from '../notify/NoticeStatus';
 import { Thumbnail } from './Thumbnail';
 
 interface Props {
@@ -57,6 +58,7 @@ export function VisitorCard({ visitor, index, showExitTime, cardShared, setSize,
               ) : (
                 ` · Out ${shortTime(visitor.exit_time!)}`
               ))}
+            <NoticeStatus visitor={visitor} />
           </span>
         </span>
       </button>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { NoticeStatus } from '../notify/NoticeStatus';
 import type { Visitor } from '../../../../shared/api-types';
 import { Dialog } from '../../lib/Dialog';
 import { shortTime } from '../../lib/format';
@@ -62,7 +63,15 @@ export function PhotoViewer({ visitor, isAdmin, position, onMove, onClose, onExi
             <dt>Purpose</dt>
             <dd>{visitor.purpose}</dd>
             <dt>Visiting</dt>
-            <dd>{visitor.visitee_name ?? '—'}</dd>
+            <dd>
+              {visitor.visitee_name ?? '—'}
+              {visitor.notification && (
+                <>
+                  <br />
+                  <NoticeStatus visitor={visitor} long />
+                </>
+              )}
+            </dd>
             <dt>Mobile</dt>
             <dd>{visitor.mobile}</dd>
             <dt>Arrived</dt>
