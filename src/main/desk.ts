@@ -1,6 +1,7 @@
 import { app, BrowserWindow, Menu, screen, session } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
+import { keyringKeyWrap } from './secret-key-wrap';
 import { startServer, type RunningServer } from '../server/server';
 import { registerIpc } from './ipc';
 import { boundsOnScreen, loginItemPlan, parseLaunchArgs } from './runtime';
@@ -45,10 +46,12 @@ function registerStartAtLogin(dataDir: string): void {
 async function createWindow(): Promise<void> {
   const userData = app.getPath('userData');
   const dataDir = path.resolve(launch.dataDir ?? path.join(userData, 'data'));
+  const keyWrap = keyringKeyWrap();
   server = await startServer({
     dataDir,
     port: 0,
     rendererDir: path.join(mainDir, '../renderer'),
+    ...(keyWrap ? { keyWrap } : {}),
   });
   const running = server;
   const origin = new URL(running.url).origin;

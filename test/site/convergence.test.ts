@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dumpDesk, dumpDifference, eventually, firstDesk, joinedDesk, type Desk } from '../helpers/desks';
 import { mulberry32 } from '../../src/cli/seed/portrait';
 import { FaultProxy, type LinkState } from '../helpers/fault-proxy';
+import { startMailServer, type MailServer } from '../helpers/mail-server';
 import { jsonRequest } from '../helpers/server';
 import { DATABASE_FILE } from '../../src/server/context';
 import { killHard, spawnServer, stopServer } from '../reliability/server-process';
@@ -24,6 +25,8 @@ describe('convergence after random faults', () => {
   // Another seed, other faults: CONVERGENCE_SEED=n npx vitest run test/site/convergence.test.ts
   const random = mulberry32(Number(process.env.CONVERGENCE_SEED ?? 20261206));
   const desks: Desk[] = [];
+  let mail: MailServer;
+  const cancelledVisits = new Set<number>();
   const proxies: FaultProxy[] = [];
   /** The two links, each a proxy per direction. */
   const links: [FaultProxy, FaultProxy][] = [];
@@ -48,12 +51,41 @@ describe('convergence after random faults', () => {
     const closed = await new FaultProxy({ host: '127.0.0.1', port: 9 }, random).start();
     await front.reach(back, closed);
     await back.reach(front, closed);
+    // Every desk sends invitations: the time each went out travels with its visit.
+    mail = await startMailServer();
+    for (const desk of desks) {
+      await desk.json('/v1/admin/settings', json('PATCH', { smtp_url: mail.url, smtp_from: 'desk@example.org' }));
+    }
   }, 120_000);
 
   afterAll(async () => {
     await Promise.all(desks.map((desk) => stopServer(desk.server)));
     await Promise.all(proxies.map((proxy) => proxy.close()));
+    await mail.close();
   });
+
+  /**
+   * At a desk: a visit expected with an invitation, or one that desk knows of cancelled (maybe
+   * while the desk that took it is sending the invitation: the cancellation must stand).
+   */
+  async function expectedVisit(desk: Desk, step: number, pick: <T>(items: readonly T[]) => T): Promise<void> {
+    const today = new Date().toLocaleDateString('sv');
+    if (random() < 0.6) {
+      const made = await desk.api(
+        '/v1/expected',
+        json('POST', { name: `Guest ${step}x`, expected_date: today, email: `guest${step}@example.org` }),
+      );
+      expect(made.status).toBe(201);
+      return;
+    }
+    const known = (await desk.json<{ data: { expected_id: number; status: string }[] }>('/v1/expected')).data;
+    const open = known.filter((visit) => visit.status === 'expected');
+    if (open.length === 0) return;
+    const { expected_id } = pick(open);
+    const cancelled = await desk.api(`/v1/expected/${expected_id}`, { method: 'DELETE' });
+    expect([200, 409]).toContain(cancelled.status);
+    if (cancelled.status === 200) cancelledVisits.add(expected_id);
+  }
 
   /**
    * What a roll call's answer may be while other desks' changes arrive: done, or refused
@@ -102,6 +134,7 @@ describe('convergence after random faults', () => {
     'holds the same site at every desk, with everything acknowledged, once the links heal',
     async () => {
       const checkedIn = new Map<string, string>();
+      let expectedSteps = 0;
       const left = new Set<string>();
       const erased = new Set<string>();
       const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
@@ -139,9 +172,9 @@ describe('convergence after random faults', () => {
           }
         } else if (roll < 0.89) {
           await rollCall(desk, pick);
-        } else if (roll < 0.93) {
+        } else if (roll < 0.91) {
           expect((await desk.api('/v1/admin/visitees', json('POST', { name: `Host ${step}` }))).status).toBe(201);
-        } else if (roll < 0.96) {
+        } else if (roll < 0.93) {
           const username = `staff${step}`;
           const made = await desk.api(
             '/v1/admin/users',
@@ -154,6 +187,9 @@ describe('convergence after random faults', () => {
           const patch = random() < 0.5 ? { role: 'admin' } : { active: false };
           const changed = await other.api(`/v1/admin/users/${data.user_id}`, json('PATCH', patch));
           expect([200, 404]).toContain(changed.status);
+        } else if (roll < 0.98) {
+          await expectedVisit(desk, step, pick);
+          expectedSteps++;
         } else {
           const size = pick(['62x100', '54x101', 'a6']);
           expect((await desk.api('/v1/admin/settings', json('PATCH', { badge_size: size }))).status).toBe(200);
@@ -193,6 +229,12 @@ describe('convergence after random faults', () => {
         }
       }
       expect(checkedIn.size).toBeGreaterThan(10);
+      // A cancellation stands wherever the invitation was sent from, and every visit has its one token.
+      const visits = dumps[0]!.expected as { expected_id: number; status: string; invite_token: string | null }[];
+      for (const id of cancelledVisits)
+        expect(visits.find((visit) => visit.expected_id === id)?.status).toBe('cancelled');
+      for (const visit of visits) expect(visit.invite_token).toMatch(/^[0-9A-F]{64}$/);
+      expect(expectedSteps).toBeGreaterThan(0);
     },
     300_000 + STEPS * 3_000,
   );

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, dumpDesk, eventually, firstDesk, joinedDesk, type Desk } from '../helpers/desks';
 import { checkInForm, signIn, tempDataDir } from '../helpers/server';
 import { makeImage } from '../helpers/images';
+import { startMailServer } from '../helpers/mail-server';
 import { spawnServer, stopServer } from '../reliability/server-process';
 
 /**
@@ -38,6 +39,52 @@ describe('one site, two desks', () => {
       );
       expect(found.has_photo).toBe(true);
       expect((await desk.api(`/v1/photo/thumb/${id}`)).status).toBe(200);
+    }
+  }, 60_000);
+
+  it('tells the host once, from the desk where the visitor checked in, though both desks send e-mail', async () => {
+    const mail = await startMailServer();
+    try {
+      const json = { 'content-type': 'application/json' };
+      for (const desk of [front, side]) {
+        await desk.json('/v1/admin/settings', {
+          method: 'PATCH',
+          headers: json,
+          body: JSON.stringify({ smtp_url: mail.url, smtp_from: 'desk@example.org' }),
+        });
+      }
+      const host = await front.json<{ data: { visitee_no: number } }>('/v1/admin/visitees', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ name: 'Nora Notified', email: 'nora@example.org' }),
+      });
+      // The host reaches the side desk; the visitor checks in there.
+      const visiteeNo = host.data.visitee_no;
+      await eventually(async () =>
+        (await side.json<{ data: { visitee_no: number }[] }>('/v1/get/visitee')).data.some(
+          (one) => one.visitee_no === visiteeNo,
+        ),
+      );
+      const form = checkInForm(await makeImage('jpeg', 160, 120, 19), {
+        name: 'Once Only',
+        cardno: '19',
+        visitee_no: String(visiteeNo),
+      });
+      const { visitor_id } = await side.json<{ visitor_id: string }>('/v1/add/', { method: 'POST', body: form });
+      const [message] = await mail.waitFor(1);
+      expect(message!.parsed.subject).toBe('Once Only has arrived');
+      expect(message!.parsed.text).toContain('Side door');
+      // The visitor reached the front desk too, and the front desk wrote no notice of its own.
+      await eventually(async () => (await front.log()).some((visitor) => visitor.visitor_id === visitor_id));
+      const frontNotices = await front.json<{ data: unknown[] }>('/v1/admin/notifications');
+      expect(frontNotices.data).toEqual([]);
+      const sideNotices = await side.json<{ data: { visitor_id: string; status: string }[] }>(
+        '/v1/admin/notifications',
+      );
+      expect(sideNotices.data.map((notice) => notice.visitor_id)).toEqual([visitor_id]);
+      expect(mail.received).toHaveLength(1);
+    } finally {
+      await mail.close();
     }
   }, 60_000);
 
