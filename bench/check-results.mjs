@@ -38,6 +38,7 @@ const required = [
   results.attacks?.upload_peak_rss_mib?.bmp,
   results.replication?.lag_ms?.median,
   results.replication?.catch_up?.seconds,
+  results.notify?.ratio,
 ];
 if (required.some((value) => typeof value !== 'number')) missing.push('a required figure is not a number');
 if (missing.length > 0) {

@@ -32,7 +32,7 @@ function bareThumbnail(bytes: Buffer): Promise<Buffer> {
 }
 
 /** A POST of a prepared body; the answer's status and text. */
-function post(
+export function post(
   url: string,
   body: Buffer,
   headers: Record<string, string>,
@@ -55,26 +55,31 @@ function post(
   });
 }
 
-const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 150));
+export const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 150));
 
 /** The bench process's own garbage collection, before a timed call rather than inside it. */
-function collectGarbage(): void {
+export function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
 /** The check-in form, as the desk's renderer builds it. */
-export function checkInForm(card: number, photo: Blob): FormData {
+export function checkInForm(card: number, photo: Blob, visiteeNo?: number): FormData {
   const form = new FormData();
   form.set('cardno', String(card));
   form.set('name', 'Bench Visitor');
   form.set('mobile', '+447700900123');
   form.set('purpose', 'Benchmark');
+  if (visiteeNo !== undefined) form.set('visitee_no', String(visiteeNo));
   form.set('image', photo, 'camera.jpg');
   return form;
 }
 
-async function multipartBody(card: number, image: Buffer): Promise<{ body: Buffer; contentType: string }> {
-  const form = checkInForm(card, new Blob([new Uint8Array(image)], { type: 'image/jpeg' }));
+export async function multipartBody(
+  card: number,
+  image: Buffer,
+  visiteeNo?: number,
+): Promise<{ body: Buffer; contentType: string }> {
+  const form = checkInForm(card, new Blob([new Uint8Array(image)], { type: 'image/jpeg' }), visiteeNo);
   const request = new Request('http://encoder.invalid/', { method: 'POST', body: form });
   return { body: Buffer.from(await request.arrayBuffer()), contentType: request.headers.get('content-type')! };
 }

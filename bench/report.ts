@@ -1,4 +1,5 @@
 import type { AttackResult } from './attacks';
+import type { NotifyResult } from './notify';
 import type { ReplicationResult } from './replication';
 import type { CheckInResult } from './checkin';
 import type { DeskLoadResult } from './desk-load';
@@ -20,6 +21,7 @@ export interface BenchResults {
   log_scaling?: LogScalingResult | undefined;
   attacks?: AttackResult | undefined;
   replication?: ReplicationResult | undefined;
+  notify?: NotifyResult | undefined;
 }
 
 const verdict = (ok: boolean): string => (ok ? 'met' : '**not met**');
@@ -292,6 +294,18 @@ function replicationRows(r: ReplicationResult): string[][] {
   ];
 }
 
+function notifyRows(n: NotifyResult): string[][] {
+  return [
+    [
+      `check-in for a host with e-mail, the mail server taking ${n.smtp_delay_ms / 1000} s a message (${n.rounds} rounds)`,
+      `${n.on_median_ms} ms (${n.mails_received_by_end} of ${n.notices_written} mails accepted by the end)`,
+      `${n.off_median_ms} ms (a desk without e-mail)`,
+      `${n.ratio}×`,
+      `≤ 1.05×: ${verdict(n.ratio <= 1.05)}`,
+    ],
+  ];
+}
+
 /** The table for BENCHMARKS.md: each figure beside its floor and its target. */
 export function toMarkdown(r: BenchResults): string {
   const rows = [
@@ -302,6 +316,7 @@ export function toMarkdown(r: BenchResults): string {
     ...(r.desk_load ? deskLoadRows(r.desk_load) : []),
     ...(r.attacks ? attackRows(r.attacks) : []),
     ...(r.replication ? replicationRows(r.replication) : []),
+    ...(r.notify ? notifyRows(r.notify) : []),
   ];
   const table = [
     '| figure | Frontdesk | floor | ratio | target |',

@@ -8,6 +8,7 @@ import { benchDeskLoad } from './desk-load';
 import { benchGrid } from './grid';
 import { log, removeTempDirs, tempDir } from './lib';
 import { benchLogScaling } from './log-scaling';
+import { benchNotify } from './notify';
 import { benchReplication } from './replication';
 import { benchServing } from './serving';
 import { toMarkdown } from './report';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
     options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, only: { type: 'string' } },
   });
   const quick = values.quick;
-  // `--only attacks` (or check_in, serving, grid, desk_load, log_scaling, replication) runs one part.
+  // `--only attacks` (or check_in, serving, grid, desk_load, log_scaling, replication, notify) runs one part.
   const run = (part: string): boolean => values.only === undefined || values.only.split(',').includes(part);
   const outDir = values.out ?? path.join(__dirname);
   const started = Date.now();
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   const logScaling = run('log_scaling') ? await benchLogScaling(quick) : undefined;
   const attacks = run('attacks') ? await benchAttacks(quick) : undefined;
   const replication = run('replication') ? await benchReplication(quick) : undefined;
+  const notify = run('notify') ? await benchNotify(quick) : undefined;
 
   const results = {
     mode: quick ? 'quick' : 'full',
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
     log_scaling: logScaling,
     attacks,
     replication,
+    notify,
   };
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

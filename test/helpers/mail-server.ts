@@ -12,9 +12,12 @@ export interface ReceivedMail {
 /**
  * A real SMTP server on a loopback port (the `smtp-server` package), for the desk to send to.
  * `refuse` answers 550 for a mailbox; `hold` keeps each message's final answer until released;
- * `dropOnData` closes the connection instead of answering the message.
+ * `dropOnData` closes the connection instead of answering the message; `delayMs` accepts each
+ * message only after that long (the bench's slow server).
  */
-export async function startMailServer(options: { port?: number; user?: { name: string; pass: string } } = {}) {
+export async function startMailServer(
+  options: { port?: number; user?: { name: string; pass: string }; delayMs?: number } = {},
+) {
   const received: ReceivedMail[] = [];
   const refused = new Set<string>();
   let dropOnData = false;
@@ -49,6 +52,8 @@ export async function startMailServer(options: { port?: number; user?: { name: s
             return;
           }
           if (gate) await gate;
+          // A slow server: every message takes this long to be accepted.
+          if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
           const parsed = await simpleParser(Buffer.concat(chunks));
           received.push({
             to: session.envelope.rcptTo.map((rcpt) => rcpt.address),

@@ -132,6 +132,7 @@ export function outbox(deps: {
       const retryAt = now() + retryDelay(notice.attempts + 1);
       const leased = writes.run(() => notices.lease(notice.notice_id, notice.attempts, now(), retryAt), {
         waitForLock: false,
+        durable: false,
       });
       if (!leased || notice.content === null) return;
       const outcome = await attempt(notice, JSON.parse(notice.content) as NoticeContent);

@@ -20,6 +20,13 @@ export interface WriteOptions {
   waitForLock?: boolean;
   /** The unit applies changes received from another desk (site/replication.ts): they are not numbered as this desk's. */
   received?: boolean;
+  /**
+   * false: commit without waiting for the disk (synchronous=NORMAL for this unit). Only for a
+   * write whose loss in a power cut repeats work and loses nothing: the outbox's lease of a
+   * notice (a lost lease sends the notice again under its Message-ID). It then costs no flush
+   * of its own to share the disk with a check-in's.
+   */
+  durable?: boolean;
 }
 
 export interface Writes {
@@ -93,13 +100,16 @@ export function unitOfWork(deps: {
       };
       open = pending;
       const wait = options.waitForLock ?? true;
+      const durable = options.durable ?? true;
       if (!wait) db.pragma('busy_timeout = 0');
+      if (!durable) db.pragma('synchronous = NORMAL');
       let result: T;
       try {
         result = transaction.immediate(work) as T;
       } finally {
         open = undefined;
         if (!wait) db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+        if (!durable) db.pragma('synchronous = FULL');
       }
       for (const effect of pending.effects) {
         // The change stands: what follows it must not turn a committed write into an error.
