@@ -1,4 +1,5 @@
 import type { EraseReason, ErasureResult } from '../../shared/audit';
+import { formatLocalDate } from '../../shared/dates';
 import { ApiError } from '../api-error';
 import { eraseFromBackups, type ErasuresRepository } from '../db/repositories/erasures';
 import type { VisitorsRepository } from '../db/repositories/visitors';
@@ -178,8 +179,23 @@ export function erasureService(deps: {
             (n) => `photos of ${plural(n, 'visitor', 'visitors')} who left more than ${photoDays} days ago deleted`,
             'photos.purge',
           );
+    // Expected visits that never arrived hold a name and an e-mail address too.
+    const lapsed =
+      visitDays === null
+        ? 0
+        : writes.run((unit) => {
+            const count = erasures.eraseLapsedExpected(formatLocalDate(new Date(at - visitDays * DAY)), now());
+            if (count > 0) {
+              unit.audit({
+                action: 'visits.purge',
+                userId: null,
+                detail: `${plural(count, 'expected visit', 'expected visits')} that never arrived, older than ${visitDays} days, erased`,
+              });
+            }
+            return count;
+          });
     const photos = photosGone.length;
-    const visits = erasedIds.length;
+    const visits = erasedIds.length + lapsed;
     if (photos + visits > 0) {
       await finishErasures(erasedIds, photosGone);
       events.publish({ type: 'log.changed' });

@@ -41,6 +41,20 @@ export function erasuresRepository(db: Db, hooks: { photoDropped: (visitorId: st
             error = CASE kind WHEN 'invitation' THEN NULL ELSE error END
       WHERE visitor_id = @id OR expected_id IN (SELECT expected_id FROM expected_visits WHERE visitor_id = @id)`,
   );
+  // Expected visits that never arrived, past the visit retention: the person's name and e-mail
+  // address, and their invitation, go as an arrived visit's do with its visitor.
+  const lapsedNotices = `expected_id IN (SELECT expected_id FROM expected_visits
+      WHERE erased_at IS NULL AND status <> 'arrived' AND expected_date < @before)`;
+  const dropLapsedNotices = db.prepare<{ before: string }>(
+    `DELETE FROM notices WHERE status = 'pending' AND ${lapsedNotices}`,
+  );
+  const emptyLapsedNotices = db.prepare<{ before: string }>(
+    `UPDATE notices SET content = NULL, recipient = '', error = NULL WHERE ${lapsedNotices}`,
+  );
+  const clearLapsed = db.prepare<{ name: string; now: number; before: string }>(
+    `UPDATE expected_visits SET name = @name, mobile = NULL, purpose = NULL, note = NULL, email = NULL, erased_at = @now
+      WHERE erased_at IS NULL AND status <> 'arrived' AND expected_date < @before`,
+  );
   const photoOf = db.prepare<[number], { format: ImageFormat }>('SELECT format FROM photos WHERE visitor_seq = ?');
   const deletePhotoRow = db.prepare<[number]>('DELETE FROM photos WHERE visitor_seq = ?');
   const addDeletion = db.prepare<[string, string]>(
@@ -104,6 +118,13 @@ export function erasuresRepository(db: Db, hooks: { photoDropped: (visitorId: st
       return dropPhoto(visitor.seq, visitor.visitor_id);
     },
     dropPhoto,
+    /** Erases the expected visits before the local day `before` that never arrived; how many. */
+    eraseLapsedExpected(before: string, now: number): number {
+      markScrub.run(now);
+      dropLapsedNotices.run({ before });
+      emptyLapsedNotices.run({ before });
+      return clearLapsed.run({ name: ERASED_NAME, now, before }).changes;
+    },
     /** Queues files that no row will ever name (a photo fetched for a visitor who arrived erased). */
     queueDeletion: (visitorId: string, format: ImageFormat): void => {
       addDeletion.run(visitorId, format);
