@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -227,4 +228,40 @@ it('lets a webhook go out while the mail server hangs', async () => {
   // Every arrival's webhook arrives while the mail server holds its senders (its deadline is a minute).
   await hook.waitFor(6);
   expect(slow.connections()).toBeGreaterThan(0);
+});
+
+it('answers any channel setting and any invitation address with 200 or a 2400 naming it, and a refusal changes nothing', async () => {
+  const server = await desk({ retryBaseMs: 60_000, deadlineMs: 1000 });
+  const settings = async () => (await server.api('/v1/admin/settings')).text();
+  const text = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'grapheme' }),
+    fc.constantFrom('smtp://', 'smtps://a:%@b', 'https://x', 'http://127.0.0.1:1/x', 'smtp://u:***@h:1', 'a@b'),
+    fc.webUrl(),
+  );
+  const field = fc.constantFrom('smtp_url', 'smtp_from', 'webhook_url', 'notify_thumbnail');
+  await fc.assert(
+    fc.asyncProperty(field, fc.oneof(text, fc.constant(null), fc.boolean(), fc.integer()), async (key, value) => {
+      const before = await settings();
+      const answer = await patch(server, { [key]: value });
+      if (answer.status === 400) {
+        const { errors } = (await answer.json()) as { errors: { code: string; message: string } };
+        expect(errors.code).toBe('2400');
+        expect(errors.message).toContain(key);
+        expect(await settings()).toBe(before);
+      } else expect(answer.status).toBe(200);
+    }),
+    { numRuns: 150 },
+  );
+  await fc.assert(
+    fc.asyncProperty(text, async (email) => {
+      const answer = await server.api(
+        '/v1/expected',
+        jsonRequest('POST', { name: 'Fuzz', expected_date: formatLocalDate(new Date()), email }),
+      );
+      expect([201, 400]).toContain(answer.status);
+      if (answer.status === 400) expect(await errorCode(answer)).toBe('2400');
+    }),
+    { numRuns: 100 },
+  );
 });
