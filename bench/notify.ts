@@ -47,7 +47,7 @@ async function desk(name: string, smtpUrl: string | undefined): Promise<Desk> {
 }
 
 /**
- * A check-in never waits for the mail server (shared/API.md Part 4): the same 12 MP check-in
+ * A check-in never waits for the mail server (API contract Part 4): the same 12 MP check-in
  * for a host with an e-mail address, at a desk with e-mail set up and a mail server that
  * takes 2 s to accept each message, and at a desk without e-mail, alternating, medians.
  * Both desks are `serve` processes as a kiosk runs them; the body is prepared before the clock.

@@ -76,7 +76,7 @@ async function tlsCopyFloor(keyPem: string, certificatePem: string, sizes: numbe
 }
 
 /**
- * Two desks of one site (shared/API.md Part 3), each the real server in its own process on
+ * Two desks of one site (API contract Part 3), each the real server in its own process on
  * loopback, exchanging changes over their TLS peer listeners. Target: a check-in at one desk
  * is on the other's open screens within 2 s.
  */

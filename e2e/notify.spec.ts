@@ -43,11 +43,17 @@ async function showMail(page: Page, message: ReceivedMail, name: string): Promis
       `data:${attachment.contentType};base64,${attachment.content.toString('base64')}`,
     );
   }
+  const escape = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   const head = `<div style="font:14px system-ui;padding:12px;border-bottom:1px solid #ccc;background:#f6f7f9">
-    <b>From:</b> ${message.parsed.from?.text ?? ''}<br><b>To:</b> ${message.to.join(', ')}<br>
-    <b>Subject:</b> ${message.parsed.subject ?? ''}<br><b>Attachments:</b>
-    ${message.parsed.attachments.map((a) => a.filename ?? a.contentType).join(', ')}</div>`;
-  await page.setContent(head + html);
+    <b>From:</b> ${escape(message.parsed.from?.text ?? '')}<br><b>To:</b> ${escape(message.to.join(', '))}<br>
+    <b>Subject:</b> ${escape(message.parsed.subject ?? '')}<br><b>Attachments:</b>
+    ${escape(message.parsed.attachments.map((a) => a.filename ?? a.contentType).join(', '))}</div>`;
+  // The message in a frame of its own, as a mail program shows it: its own styles, nothing of
+  // ours (and not under the desk's Content-Security-Policy, which refuses inline styles).
+  await page.goto('about:blank');
+  await page.setContent(
+    `<body style="margin:0">${head}<iframe srcdoc="${escape(html)}" style="width:100%;height:640px;border:0"></iframe></body>`,
+  );
   await screenshot(page, name);
 }
 
@@ -174,6 +180,11 @@ test('an expected visitor gets an invitation; the desk scans its QR code and ope
   const [invitation] = await mail.waitFor(1);
   await expect(page.getByText(/Invitation sent \d\d:\d\d to katherine@example.org/)).toBeVisible();
   await screenshot(page, '85-expected-invited');
+  await page.getByRole('button', { name: 'Invitation QR code: Katherine Johnson' }).click();
+  const qrDialog = page.getByRole('dialog', { name: 'Invitation of Katherine Johnson' });
+  await expect(qrDialog.getByRole('img', { name: /QR code of the invitation/ })).toBeVisible();
+  await screenshot(page, '89-invitation-qr');
+  await qrDialog.getByRole('button', { name: 'Close' }).click();
   await showMail(page, invitation!, '86-invitation-email');
 
   // Another desk's browser, its camera showing the invitation's QR code.

@@ -6,7 +6,7 @@
 
 /**
  * The desk window's session, by a name without the `persist:` prefix: Electron then keeps
- * its HTTP cache, cookies and storage in memory only (shared/API.md Part 2, Privacy).
+ * its HTTP cache, cookies and storage in memory only (API contract Part 2, Privacy).
  * Photos are served cacheable for a year; in the default session Chromium would write
  * them to a disk cache under the per-user folder, outside the data folder, where neither
  * retention nor erasure reaches. What the desk keeps between launches goes through main:

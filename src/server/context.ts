@@ -81,11 +81,11 @@ export interface AppContext {
   audit: AuditTrail;
   /** What changed, for GET /v1/events. */
   events: DeskEvents;
-  /** The site this desk belongs to (shared/API.md Part 3): pairing, desks. */
+  /** The site this desk belongs to (API contract Part 3): pairing, desks. */
   site: SiteService;
   /** Changes exchanged with the other desks of the site. */
   replication: Replication;
-  /** Arrival notices and invitations: the outbox and its senders (shared/API.md Part 4). */
+  /** Arrival notices and invitations: the outbox and its senders (API contract Part 4). */
   notify: Outbox;
   repositories: {
     users: ReturnType<typeof usersRepository>;

@@ -22,7 +22,7 @@ export interface ServerOptions {
   /** How often the automatic sign-out looks for visitors due; tests shorten it. */
   choresIntervalMs?: number;
   /**
-   * The peer listener (shared/API.md Part 3), for a desk that belongs to a site: the address
+   * The peer listener (API contract Part 3), for a desk that belongs to a site: the address
    * to bind (default 127.0.0.1) and the port (0: any free one; default: the one it last used).
    */
   peers?: { host?: string; port?: number };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The audited actions (shared/API.md Part 2, Privacy), and the desk's own purges. */
+/** The audited actions (API contract Part 2, Privacy), and the desk's own purges. */
 export const AUDIT_ACTIONS = [
   'photo.view',
   'badge.print',

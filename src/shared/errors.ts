@@ -1,5 +1,5 @@
 /**
- * The error table of the /v1 contract (shared/API.md). Server and renderer both read
+ * The error table of the /v1 contract (API contract). Server and renderer both read
  * it: the server to answer, the renderer to know which field a code concerns.
  */
 export const ERROR_TABLE = {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { visitorIdSchema, visitorSchema } from './api-types';
 
 /**
- * What GET /v1/events sends (shared/API.md, Live updates): one Server-Sent Event per
+ * What GET /v1/events sends (API contract, Live updates): one Server-Sent Event per
  * change, its `event:` line the type and its `data:` line this JSON. A check-in and an
  * exit (and an erasure) carry the visitor as the log shows it, so a desk updates without asking again;
  * `expected.changed` names the expected visit to re-read; `log.changed` says only that

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EMAIL_ADDRESS, EMAIL_ADDRESS_MESSAGE, PRINTABLE, requiredTextError } from './visitor-fields';
 
 /**
- * The people visited ("visitees", shared/API.md Part 2 Hosts): one set of rules for the
+ * The people visited ("visitees", API contract Part 2 Hosts): one set of rules for the
  * admin form, the JSON endpoints and every row of a CSV import.
  */
 

@@ -59,7 +59,7 @@ const urlSetting = (field: string, problem: (text: string) => string | undefined
     })
     .nullable();
 
-/** Where this desk sends its notices (shared/API.md Part 4): its own, not the site's. */
+/** Where this desk sends its notices (API contract Part 4): its own, not the site's. */
 export const channelSettingsSchema = z.object({
   smtp_url: urlSetting('smtp_url', smtpUrlProblem).describe(
     `smtp://[user:pass@]host:port or smtps://…; null turns e-mail off. Read back with the password as "${MASKED_PASSWORD}".`,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { TIME_OF_DAY } from './dates';
 import { channelSettingsSchema, DEFAULT_CHANNEL_SETTINGS } from './notifications';
 
-/** The label sizes a badge is laid out for (shared/API.md, Settings). */
+/** The label sizes a badge is laid out for (API contract, Settings). */
 export const BADGE_SIZES = ['62x100', '54x101', 'a6'] as const;
 export type BadgeSize = (typeof BADGE_SIZES)[number];
 

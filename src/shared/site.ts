@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** One desk of the site as this desk sees it (shared/API.md Part 3, Desks). */
+/** One desk of the site as this desk sees it (API contract Part 3, Desks). */
 export const siteDeskSchema = z.object({
   desk_id: z.string(),
   name: z.string(),

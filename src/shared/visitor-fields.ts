@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ErrorCode } from './errors';
 
 /**
- * The check-in form's field rules (shared/API.md, POST /v1/add/). The server validates
+ * The check-in form's field rules (API contract, POST /v1/add/). The server validates
  * uploads with this schema and the renderer validates its form with it, so the two can
  * never disagree about what a valid visitor is.
  */
@@ -81,7 +81,7 @@ export type CheckInField = keyof z.input<typeof checkInFieldsSchema> | 'image';
 
 export const REQUIRED_FIELDS = ['cardno', 'name', 'mobile', 'purpose'] as const;
 
-/** Which error code a bad value of each field earns (the table in shared/API.md). */
+/** Which error code a bad value of each field earns (the table in API contract). */
 export const FIELD_ERROR_CODE: Record<CheckInField, ErrorCode> = {
   cardno: '2301',
   name: '2400',
@@ -142,7 +142,7 @@ export const loginFieldsSchema = z.object({
   'device-info': z.string().max(200, 'device-info must be at most 200 characters.').optional(),
 });
 
-/** What a correction may change (shared/API.md Part 2, Corrections), with the rules of a check-in. */
+/** What a correction may change (API contract Part 2, Corrections), with the rules of a check-in. */
 export const CORRECTION_FIELDS = ['name', 'mobile', 'purpose', 'card_no', 'visitee_no'] as const;
 export type CorrectionField = (typeof CORRECTION_FIELDS)[number];
 

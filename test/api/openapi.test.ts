@@ -7,7 +7,7 @@ interface Document {
   paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
 }
 
-/** Part 1 of shared/API.md, and Frontdesk's own additions: each must be in the document. */
+/** Part 1 of API contract, and Frontdesk's own additions: each must be in the document. */
 const CONTRACT = [
   'post /v1/oauth',
   'post /v1/oauth/revoke',

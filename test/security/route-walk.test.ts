@@ -12,7 +12,7 @@ const OPEN_ROUTES = [
   'GET /v1/oauth/setup',
   'HEAD /v1/oauth/setup',
   'POST /v1/oauth/setup',
-  // A new desk joins a site instead of creating its first account (shared/API.md Part 3).
+  // A new desk joins a site instead of creating its first account (API contract Part 3).
   'GET /v1/oauth/setup/site',
   'HEAD /v1/oauth/setup/site',
   'POST /v1/oauth/setup/join',

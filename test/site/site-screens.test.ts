@@ -14,7 +14,7 @@ interface Status {
 }
 
 /**
- * What Administration → Site and the first-run "Join a site" ask of the API (shared/API.md
+ * What Administration → Site and the first-run "Join a site" ask of the API (API contract
  * Part 3): two in-process desks, the second joined from its first-run screen.
  */
 describe('setting up a site from the screens', () => {

@@ -8,7 +8,7 @@ import { spawnServer, stopServer } from '../reliability/server-process';
 
 /**
  * Two desks of one site, each its own server process over its own data folder, pairing and
- * converging over their TLS peer listeners (shared/API.md Part 3).
+ * converging over their TLS peer listeners (API contract Part 3).
  */
 describe('one site, two desks', () => {
   let front: Desk;

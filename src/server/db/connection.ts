@@ -29,7 +29,7 @@ export function openDatabase(file: string): Db {
     }
     db.pragma('synchronous = FULL');
     // Freed pages and cells are overwritten with zeros: an erased visitor's name does not
-    // linger in free space (shared/API.md Part 2, Privacy).
+    // linger in free space (API contract Part 2, Privacy).
     db.pragma('secure_delete = ON');
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);

@@ -36,7 +36,7 @@ export interface AppOptions {
   allowedHosts: () => ReadonlySet<string>;
   timeouts?: Partial<RequestTimeouts>;
   connectionLimits?: Partial<ConnectionLimits>;
-  /** The peer listener, started when this desk creates or joins a site (shared/API.md Part 3). */
+  /** The peer listener, started when this desk creates or joins a site (API contract Part 3). */
   peers: PeerListener;
 }
 

@@ -46,7 +46,7 @@ function withPassword(bare: string, password: string): string {
 }
 
 /**
- * This desk's notice channels (shared/API.md Part 4): kept in `notify_channels`, never sent to
+ * This desk's notice channels (API contract Part 4): kept in `notify_channels`, never sent to
  * the other desks, with the SMTP password, the webhook's URL and its signing secret sealed
  * (security/secret-box.ts). Reads never show the password or the webhook's path; the secret is
  * shown once, in the answer to the change that made it. A masked value sent back as it was

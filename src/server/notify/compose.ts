@@ -55,7 +55,7 @@ function arrivalLine(arrival: Arrival): string {
   return `${escapeChat(arrival.name)} has arrived${host} at ${escapeChat(arrival.desk)} (card ${arrival.cardNo}, ${hhmm(arrival.at)}).`;
 }
 
-/** The host's e-mail (shared/API.md Part 4, Arrival notices). */
+/** The host's e-mail (API contract Part 4, Arrival notices). */
 export function arrivalEmail(arrival: Arrival, thumbnail: boolean): NoticeContent {
   const rows: [string, string][] = [
     ['Visitor', arrival.name],
@@ -125,7 +125,7 @@ function longDate(date: string): string {
   });
 }
 
-/** The visitor's invitation (shared/API.md Part 4, Invitations): the QR code is attached when sent. */
+/** The visitor's invitation (API contract Part 4, Invitations): the QR code is attached when sent. */
 export function invitationEmail(invitation: Invitation): NoticeContent {
   const when = `${longDate(invitation.date)}${invitation.time ? ` at ${invitation.time}` : ''}`;
   const rows: [string, string][] = [

@@ -28,7 +28,7 @@ import { postWebhook } from './webhook';
 
 const log = logger('notify');
 
-/** A notice is tried for at least a day (shared/API.md Part 4) before it is given up. */
+/** A notice is tried for at least a day (API contract Part 4) before it is given up. */
 export const NOTICE_RETRY_FOR_MS = 24 * 60 * 60 * 1000;
 /** The first retry waits this long, each next one twice as long, up to RETRY_MAX_MS. */
 export const RETRY_BASE_MS = 30_000;
@@ -50,7 +50,7 @@ export interface OutboxOptions {
 }
 
 /**
- * The desk's outbox (shared/API.md Part 4). A notice is written in the same unit as the
+ * The desk's outbox (API contract Part 4). A notice is written in the same unit as the
  * check-in or expected visit it tells of (`queueArrival`, `queueInvitation`), and sent here in
  * the background, so that a check-in never waits for a mail server. Before each attempt the
  * notice is leased: its attempt counted and its next try set, committed. A crash mid-send

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 
 /**
- * Signed thumbnail URLs (shared/API.md Part 1, thumbnails; issue #15): `<img src>` cannot
+ * Signed thumbnail URLs (API contract Part 1, thumbnails; issue #15): `<img src>` cannot
  * send the Authorization header, so a list answer gives each face a URL of its own,
  * `/v1/photo/thumb/<id>?k=…&e=…&s=…`. Never the token itself: `k` names a key derived
  * from the token's stored hash, `e` is the expiry, and `s` an HMAC over the visitor ID

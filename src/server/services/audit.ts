@@ -87,7 +87,7 @@ type Refusal = 'wrong' | 'throttled';
 const log = logger('audit');
 
 /**
- * The entries that are not part of a change (shared/API.md Part 2, Privacy); a change's
+ * The entries that are not part of a change (API contract Part 2, Privacy); a change's
  * own entries commit with it through its unit of work. A full-photo view is recorded soon
  * rather than at once: views come many a second, a commit each would cost serving more
  * than the 10% allowed, so they are committed together at most AUDIT_BATCH_MS after being
@@ -299,7 +299,7 @@ export function verifyChain(log: AuditLogRepository, earlierHead?: string): Chai
 }
 
 /**
- * Walks the copy of every other desk's chain this desk holds (shared/API.md Part 3), each as
+ * Walks the copy of every other desk's chain this desk holds (API contract Part 3), each as
  * its desk made it: whole as walkChain has it, every head kept signed by that desk's
  * certificate and standing in the chain, and no entry beyond the last signed head. Checks
  * the triggers that keep the copies append-only too.

@@ -16,7 +16,7 @@ const DAY = 24 * 60 * 60 * 1000;
 const BATCH = 500;
 const WAL_RETRIES = 600;
 
-/** The fields an erasure replaces (shared/API.md Part 2): card, host and times stay for head counts. */
+/** The fields an erasure replaces (API contract Part 2): card, host and times stay for head counts. */
 export const ERASED_FIELDS = ['name', 'mobile', 'purpose', 'photo'] as const;
 
 /**

@@ -7,7 +7,7 @@ import type { DeskEvents } from './desk-events';
 import { rollCalls } from './roll-calls';
 
 /**
- * The evacuation roll call (shared/API.md Parts 2 and 3). Starting freezes who this desk
+ * The evacuation roll call (API contract Parts 2 and 3). Starting freezes who this desk
  * knows to be on the premises in the same transaction that opens the roll; a desk starts no
  * roll while one it knows is open; several desks mark people on the same roll; a closed roll
  * is the report: who was on it, and who was marked safe when by whom, never change. A

@@ -19,7 +19,7 @@ export interface ExpectedVisitInput {
   email?: string | undefined;
 }
 
-/** Visits announced in advance (shared/API.md, Expected visitors). */
+/** Visits announced in advance (API contract, Expected visitors). */
 export function expectedService(deps: {
   expectedVisits: ExpectedVisitsRepository;
   visitees: VisiteesRepository;

@@ -67,7 +67,7 @@ export function photoService(deps: {
     },
 
     /**
-     * Who saw whose face (shared/API.md Part 2, Privacy): every full photo served, from the
+     * Who saw whose face (API contract Part 2, Privacy): every full photo served, from the
      * disk or confirmed from the client's cache. Thumbnails are not views. Recorded soon,
      * with others (audit.ts): views come many a second.
      */

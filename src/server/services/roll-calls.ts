@@ -7,7 +7,7 @@ export interface RollSpan {
 
 /**
  * The roll calls a desk shows, from the rolls it holds: rolls whose open times overlap are
- * one roll call (shared/API.md Part 3: two desks that could not reach each other each
+ * one roll call (API contract Part 3: two desks that could not reach each other each
  * started one for the same alarm), shown under its first roll's number. A function of the
  * rolls alone, so every desk that holds the same rolls shows the same roll calls. `rolls`
  * come ordered by start, then number.

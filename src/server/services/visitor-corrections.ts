@@ -14,7 +14,7 @@ import { announceVisitor, toVisitor } from './visitor-view';
 const UNDO_EXIT_MS = 10 * 60 * 1000;
 
 /**
- * Mistakes put right (shared/API.md Part 2, Corrections): a visitor's fields corrected on
+ * Mistakes put right (API contract Part 2, Corrections): a visitor's fields corrected on
  * the day, an exit recorded by mistake undone, and the next free card number. Each change
  * commits with its audit entry (the fields' names, never their values).
  */

@@ -50,7 +50,7 @@ export function visitorService(deps: {
   const { visitors, visitees, intents, expectedVisits, store, writes, now, events } = deps;
 
   /**
-   * The automatic sign-out (shared/API.md, Settings): everyone still on the premises who
+   * The automatic sign-out (API contract, Settings): everyone still on the premises who
    * entered before a sign-out moment leaves at that moment, the first one after their
    * entry, so a desk that was off for days signs Monday's visitors out on Monday night.
    */
@@ -211,7 +211,7 @@ export function visitorService(deps: {
     });
   }
 
-  /** A printed badge carries a face: every print is on the audit trail (shared/API.md Part 2). */
+  /** A printed badge carries a face: every print is on the audit trail (API contract Part 2). */
   function badgePrinted(visitorId: string, userId: number): void {
     const visitor = isVisitorId(visitorId) ? visitors.byId(visitorId) : undefined;
     // An erased visitor has no name or face left to put on a badge.

@@ -1,5 +1,5 @@
 /**
- * The clock that orders changes across desks (shared/API.md Part 3: "the latest change wins,
+ * The clock that orders changes across desks (API contract Part 3: "the latest change wins,
  * by a clock that does not go backwards when a desk's wall clock does"): a hybrid logical
  * clock. A reading is the wall time in milliseconds, a counter, and the desk that made it,
  * written so that readings compare as strings in the order they happened: never below the

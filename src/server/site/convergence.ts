@@ -41,7 +41,7 @@ export type Applied =
   | { kind: 'other' };
 
 /**
- * The convergence rules of shared/API.md Part 3, as one desk applies what another holds.
+ * The convergence rules of API contract Part 3, as one desk applies what another holds.
  * Every rule is a merge that gives the same result whatever order the states arrive in and
  * however often: the first exit wins, an erasure wins over everything, and elsewhere the
  * latest change (by site/clock.ts) wins. A thing travels as its whole state, so applying a

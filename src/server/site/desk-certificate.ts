@@ -33,7 +33,7 @@ export function fingerprintOf(certificate: string): string {
 }
 
 /**
- * Makes a desk's own key and self-signed certificate (shared/API.md Part 3: "each desk has its
+ * Makes a desk's own key and self-signed certificate (API contract Part 3: "each desk has its
  * own key and certificate"). Desks do not trust a certificate authority: each pins the
  * others' certificates by fingerprint.
  */

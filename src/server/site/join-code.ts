@@ -5,7 +5,7 @@ const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const SECRET_BYTES = 10;
 const FINGERPRINT_BYTES = 10;
 
-/** How long a join code may be used (shared/API.md Part 3, Pairing). */
+/** How long a join code may be used (API contract Part 3, Pairing). */
 export const JOIN_CODE_LIFETIME_MS = 15 * 60 * 1000;
 
 export interface JoinCode {

@@ -33,7 +33,7 @@ const fingerprintOfSocket = (request: FastifyRequest): string | undefined => {
 };
 
 /**
- * The peer listener (shared/API.md Part 3, Two listeners): TLS only, pairing and
+ * The peer listener (API contract Part 3, Two listeners): TLS only, pairing and
  * replication only. The staff /v1 API is not here; anything else is refused.
  */
 export async function startPeerServer(

@@ -4,7 +4,7 @@ import { EVACUATION_KINDS } from '../../shared/evacuation';
 import { ROLES } from '../../shared/staff';
 
 /**
- * What desks send each other on the peer listener (shared/API.md Part 3). Nothing here is
+ * What desks send each other on the peer listener (API contract Part 3). Nothing here is
  * SQLite's: a change is a desk, its number there and the thing changed, and a thing travels
  * as its whole state with the version (site/clock.ts) of its latest change, so that any store
  * can serve and apply it. Every message from a peer is checked against these schemas: a desk

@@ -23,7 +23,7 @@ const PHOTO_FETCHES = 4;
 export const PULL_INTERVAL_MS = 1000;
 
 /**
- * Desks exchange changes by asking (shared/API.md Part 3, Convergence rules): each desk asks
+ * Desks exchange changes by asking (API contract Part 3, Convergence rules): each desk asks
  * every desk it can reach for the changes it lacks, by the latest number it has from each
  * origin desk, and gets them with the state of everything they name. It applies a batch in
  * one unit of work that also records the changes as received, so a crash, a restart or a

@@ -32,11 +32,11 @@ export class SiteError extends Error {
   }
 }
 
-/** Guessing is throttled (shared/API.md Part 3): 1,000 wrong codes take at least a code's 15 minutes. */
+/** Guessing is throttled (API contract Part 3): 1,000 wrong codes take at least a code's 15 minutes. */
 const WRONG_CODE_PAUSE_MS = 1000;
 
 /**
- * The site a desk belongs to (shared/API.md Part 3, Pairing and Desks): made at its first
+ * The site a desk belongs to (API contract Part 3, Pairing and Desks): made at its first
  * desk, joined by the others with a one-time code that pins the inviting desk's certificate.
  */
 export function siteService(deps: {

@@ -25,7 +25,7 @@ export function isSignedBy(certificate: string, head: AuditCheckpoint): boolean 
 }
 
 /**
- * Every desk's audit trail, copied to every desk of the site (shared/API.md Part 3). A trail
+ * Every desk's audit trail, copied to every desk of the site (API contract Part 3). A trail
  * is append-only and chained, so it travels as it is: entries in order per desk after the
  * newest the asking desk holds, passed on by any desk that holds them. What makes them that
  * desk's is its signature over the hash at a head: a desk serving its own trail signs the

@@ -1,7 +1,7 @@
 import type { Migration } from '../migration';
 
 /**
- * Staff roles (shared/API.md Part 2): `admin` or `reception`, and accounts that can be
+ * Staff roles (API contract Part 2): `admin` or `reception`, and accounts that can be
  * deactivated rather than deleted, so past check-ins keep who made them. The oldest
  * account of an existing desk is the one that set it up: it becomes the admin.
  */

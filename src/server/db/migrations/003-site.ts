@@ -1,7 +1,7 @@
 import type { Migration } from '../migration';
 
 /**
- * Running a site from the desk (shared/API.md Part 2): hosts with contact details that
+ * Running a site from the desk (API contract Part 2): hosts with contact details that
  * can be deactivated, desk-wide settings, visits expected in advance, and how each visit
  * ended (`desk` or `auto`, the automatic sign-out).
  */

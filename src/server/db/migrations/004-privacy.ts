@@ -28,7 +28,7 @@ export const AUDIT_TRIGGERS = [
 ] as const;
 
 /**
- * Privacy (shared/API.md Part 2): the append-only audit trail, erasure, and the files
+ * Privacy (API contract Part 2): the append-only audit trail, erasure, and the files
  * an erasure or a purge has still to delete.
  */
 export const privacy: Migration = {

@@ -1,7 +1,7 @@
 import type { Migration } from '../migration';
 
 /**
- * Evacuation roll calls (shared/API.md Part 2): who was on the premises when the alarm
+ * Evacuation roll calls (API contract Part 2): who was on the premises when the alarm
  * went, frozen as visitor IDs with their host of the moment (names are read from the
  * visitors, so an erasure reaches the rolls too), and who was accounted for, when and by whom.
  */

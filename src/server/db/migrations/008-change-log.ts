@@ -1,7 +1,7 @@
 import type { Migration } from '../migration';
 
 /**
- * The ground of several desks (shared/API.md Part 3). Every desk has an ID from its first
+ * The ground of several desks (API contract Part 3). Every desk has an ID from its first
  * start, before it belongs to a site, so that what it records alone can be passed on when it
  * does. The change log says, for every change this desk made or heard of, which desk made it
  * (`origin`), its number there (`seq`, 1, 2, 3… per desk) and what it changed (`kind`,

@@ -1,7 +1,7 @@
 import type { Migration } from '../migration';
 
 /**
- * One site, several desks (shared/API.md Part 3).
+ * One site, several desks (API contract Part 3).
  *
  * - `site`: the site this desk belongs to, when it does (one row).
  * - `desks`: every desk of the site this desk knows, itself included, with the fingerprint

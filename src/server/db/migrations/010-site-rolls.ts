@@ -1,7 +1,7 @@
 import type { Migration } from '../migration';
 
 /**
- * Evacuation rolls and their marks travel between the desks of a site (shared/API.md Part 3).
+ * Evacuation rolls and their marks travel between the desks of a site (API contract Part 3).
  *
  * - A roll's number is taken from the desk's own range (db/own-numbers.ts) from now on. A
  *   desk already in a site moves the rolls it numbered below its range into it, so that two

@@ -25,7 +25,7 @@ export const AUDIT_COPY_TRIGGERS = [
 ] as const;
 
 /**
- * Every desk of a site holds a copy of every other desk's audit trail (shared/API.md Part 3),
+ * Every desk of a site holds a copy of every other desk's audit trail (API contract Part 3),
  * entry for entry with its ID and hash as its desk chained it, and the heads its desk signed,
  * so that each chain can be verified wherever it is held, and no desk can make up or change
  * an entry of another's. A desk's own trail stays in `audit_log`; the whole site's is

@@ -2,7 +2,7 @@ import type { Migration } from '../migration';
 import { NUMBERS_PER_DESK } from '../own-numbers';
 
 /**
- * Telling people (shared/API.md Part 4).
+ * Telling people (API contract Part 4).
  *
  * - `notices` is the outbox: a notice is written in the same transaction as the check-in or
  *   the expected visit it tells of, and sent later by services/notify/outbox.ts, so a check-in

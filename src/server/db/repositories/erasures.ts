@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BUSY_TIMEOUT_MS, type Db } from '../connection';
 
-/** What an erasure puts in place of a visitor's personal data (shared/API.md Part 2). */
+/** What an erasure puts in place of a visitor's personal data (API contract Part 2). */
 export const ERASED_NAME = 'Erased visitor';
 
 export interface PendingDeletion {

@@ -32,7 +32,7 @@ export function usersRepository(db: Db) {
   const revokeTokens = db.prepare<[number, number]>(
     'UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL',
   );
-  // The first account of a desk is its admin whatever was asked (shared/API.md, Roles and
+  // The first account of a desk is its admin whatever was asked (API contract, Roles and
   // staff): a desk without an admin could never be administered.
 
   return {

@@ -88,7 +88,7 @@ function toStaff(user: UserRow): StaffAccount {
   };
 }
 
-/** The admin area's endpoints (shared/API.md Part 2): staff, hosts, privacy, settings. Admins only. */
+/** The admin area's endpoints (API contract Part 2): staff, hosts, privacy, settings. Admins only. */
 export async function adminRoutes(app: FastifyInstance, ctx: AppContext, peers: PeerListener): Promise<void> {
   await app.register(
     async (untyped) => {

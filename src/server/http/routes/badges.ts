@@ -5,7 +5,7 @@ import { okResponseSchema } from '../../../shared/api-types';
 import type { AppContext } from '../../context';
 import { routeSchema } from '../openapi';
 
-/** A printed badge carries a face: every print is on the audit trail (shared/API.md Part 2). */
+/** A printed badge carries a face: every print is on the audit trail (API contract Part 2). */
 export function badgeRoutes(untyped: FastifyInstance, ctx: AppContext): void {
   const app = untyped.withTypeProvider<ZodTypeProvider>();
   app.post(

@@ -21,7 +21,7 @@ function evacuationId(text: string): number {
   return id;
 }
 
-/** The roll call (shared/API.md Part 2): any signed-in staff member. */
+/** The roll call (API contract Part 2): any signed-in staff member. */
 export function evacuationRoutes(untyped: FastifyInstance, ctx: AppContext): void {
   const app = untyped.withTypeProvider<ZodTypeProvider>();
   const one = z.object({ id: z.string() });

@@ -5,7 +5,7 @@ import { routeSchema } from '../openapi';
 import { withThumbUrls } from '../thumb-urls';
 
 /**
- * GET /v1/events: Server-Sent Events for every change an open desk shows (shared/API.md,
+ * GET /v1/events: Server-Sent Events for every change an open desk shows (API contract,
  * Live updates). The token is checked again before every write, so a stream ends as soon
  * as its token is revoked or its account deactivated, by this process or another.
  */

@@ -41,7 +41,7 @@ const expectedQuerySchema = z
     { message: `from must be on or before to, and at most ${EXPECTED_RANGE_MAX_DAYS} days before it.`, path: ['from'] },
   );
 
-/** Visits announced in advance (shared/API.md Part 2). Any signed-in staff member. */
+/** Visits announced in advance (API contract Part 2). Any signed-in staff member. */
 export function expectedRoutes(untyped: FastifyInstance, ctx: AppContext): void {
   const app = untyped.withTypeProvider<ZodTypeProvider>();
 

@@ -19,7 +19,7 @@ const TAGS = ['Notifications (admin)'];
 const adminOnly = { 403: ['1300' as const] };
 
 /**
- * Administration → Notifications (shared/API.md Part 4): registered in the admin scope
+ * Administration → Notifications (API contract Part 4): registered in the admin scope
  * (admin.ts), whose rule lets admins only.
  */
 export function notificationAdminRoutes(untyped: FastifyInstance, ctx: AppContext): void {

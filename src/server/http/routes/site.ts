@@ -66,7 +66,7 @@ async function siteStep<T>(step: () => Promise<T> | T, listen?: ListenAt): Promi
 }
 
 /**
- * Administration → Site (shared/API.md Part 3): registered in the admin scope (admin.ts),
+ * Administration → Site (API contract Part 3): registered in the admin scope (admin.ts),
  * whose rule lets admins only.
  */
 export function siteAdminRoutes(untyped: FastifyInstance, ctx: AppContext, peers: PeerListener): void {

@@ -190,7 +190,7 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext, timeout
     }),
   );
 
-  // Corrections (shared/API.md Part 2): a visitor put right, an exit undone, the next free card.
+  // Corrections (API contract Part 2): a visitor put right, an exit undone, the next free card.
   const CORRECTIONS = ['Corrections'];
   app.patch(
     '/v1/visitors/:id',

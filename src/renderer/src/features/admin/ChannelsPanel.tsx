@@ -6,7 +6,7 @@ import { FormError } from '../../lib/FormError';
 import { settingsQuery, useChangeSettings } from '../../queries/admin';
 import { useSendTestMessage } from '../../queries/notifications';
 
-/** Settings → Notifications: where this desk's notices go (shared/API.md Part 4, Channels). */
+/** Settings → Notifications: where this desk's notices go (API contract Part 4, Channels). */
 export function ChannelsPanel() {
   const { token } = useSession();
   const settings = useQuery(settingsQuery(token));

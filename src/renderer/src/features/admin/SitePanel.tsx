@@ -18,7 +18,7 @@ import {
 import { ListenFields, listenFrom } from '../site/ListenFields';
 
 /**
- * Administration → Site (shared/API.md Part 3): a desk on its own becomes the first desk of
+ * Administration → Site (API contract Part 3): a desk on its own becomes the first desk of
  * a site; a desk of a site adds desks with a join code, and shows every desk with when it
  * was last heard from and what each still lacks of the other.
  */

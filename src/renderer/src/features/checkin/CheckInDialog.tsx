@@ -41,6 +41,20 @@ export function CheckInDialog({
   const { token } = useSession();
   const [problems, setProblems] = useState<Problems>({});
   const [photo, setPhoto] = useState<Blob | null>(null);
+  // "Check in" pressed while the photo just taken is still being encoded: it goes once the photo is there.
+  const capturing = useRef(false);
+  const submitWhenCaptured = useRef(false);
+  const form = useRef<HTMLFormElement>(null);
+  const photoChanged = (next: Blob | null): void => {
+    capturing.current = false;
+    setPhoto(next);
+    if (next) setProblems(({ image: _taken, ...rest }) => rest);
+  };
+  useEffect(() => {
+    if (!photo || !submitWhenCaptured.current) return;
+    submitWhenCaptured.current = false;
+    form.current?.requestSubmit();
+  }, [photo]);
   const [visiteeNo, setVisiteeNo] = useState<number | null>(expected?.visitee_no ?? null);
   // Anything typed or a photo taken: Escape or Cancel then asks before throwing it away.
   const [touched, setTouched] = useState(false);
@@ -71,6 +85,10 @@ export function CheckInDialog({
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (!photo && capturing.current) {
+      submitWhenCaptured.current = true;
+      return;
+    }
     const data = new FormData(event.currentTarget);
     const raw = {
       cardno: textField(data, 'cardno').trim(),
@@ -110,6 +128,7 @@ export function CheckInDialog({
       className="check-in"
     >
       <form
+        ref={form}
         onSubmit={submit}
         onChange={(event) => {
           setTouched(true);
@@ -198,7 +217,12 @@ export function CheckInDialog({
             />
           </div>
           <div className="photo-field">
-            <PhotoCapture value={photo} onChange={setPhoto} error={problems.image} />
+            <PhotoCapture
+              value={photo}
+              onChange={photoChanged}
+              onCapturing={() => (capturing.current = true)}
+              error={problems.image}
+            />
           </div>
         </div>
         <FormError error={problems.form} />

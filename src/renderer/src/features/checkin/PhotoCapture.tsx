@@ -11,10 +11,13 @@ const ACCEPTED = 'image/*';
 export function PhotoCapture({
   value,
   onChange,
+  onCapturing,
   error,
 }: {
   value: Blob | null;
   onChange: (photo: Blob | null) => void;
+  /** The shutter was pressed: the photo follows once encoded (onChange). */
+  onCapturing: () => void;
   error?: string | undefined;
 }) {
   const [mode, setMode] = useState<Mode>('camera');
@@ -38,7 +41,7 @@ export function PhotoCapture({
           </button>
         </div>
       ) : mode === 'camera' ? (
-        <Camera onCapture={onChange} />
+        <Camera onCapture={onChange} onCapturing={onCapturing} />
       ) : (
         <FileDrop onFile={onChange} />
       )}
@@ -51,7 +54,7 @@ export function PhotoCapture({
   );
 }
 
-function Camera({ onCapture }: { onCapture: (photo: Blob) => void }) {
+function Camera({ onCapture, onCapturing }: { onCapture: (photo: Blob) => void; onCapturing: () => void }) {
   const video = useRef<HTMLVideoElement>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
@@ -82,6 +85,7 @@ function Camera({ onCapture }: { onCapture: (photo: Blob) => void }) {
     canvas.width = v.videoWidth;
     canvas.height = v.videoHeight;
     canvas.getContext('2d')!.drawImage(v, 0, 0);
+    onCapturing();
     canvas.toBlob((blob) => blob && onCapture(blob), 'image/jpeg', 0.9);
   }
 

@@ -2,7 +2,7 @@ import type { Visitor } from '../../../../shared/api-types';
 
 /**
  * Cards held by more than one visitor on the premises: two desks that could not reach each
- * other may hand out the same card (shared/API.md Part 3), and both check-ins stay, so the
+ * other may hand out the same card (API contract Part 3), and both check-ins stay, so the
  * desk shows the card as in use twice until one of them leaves.
  */
 export function sharedCards(visitors: readonly Visitor[]): ReadonlySet<number> {

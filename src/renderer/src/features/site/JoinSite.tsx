@@ -12,7 +12,7 @@ const ACCOUNTS_POLL_MS = 1000;
 const ACCOUNTS_LATE_MS = 30_000;
 
 /**
- * "Join a site" on a new desk's first-run screen (shared/API.md Part 3): the inviting desk's
+ * "Join a site" on a new desk's first-run screen (API contract Part 3): the inviting desk's
  * address and the code it showed, this desk's name and where it listens. Once joined, the
  * site's staff accounts arrive within seconds, and staff sign in with them.
  */
