@@ -22,6 +22,7 @@ export function smtpUrlProblem(text: string): string | undefined {
     return 'smtp_url must look like smtp://user:password@mail.example.org:587 or smtps://…:465.';
   }
   if (url.hostname === '') return 'smtp_url must name the mail server.';
+  if (url.password !== '' && url.username === '') return 'smtp_url has a password but no user name.';
   if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '') {
     return 'smtp_url must be the server and its port only: no path, query or fragment.';
   }
@@ -88,6 +89,8 @@ export const DEFAULT_CHANNEL_SETTINGS: ChannelSettings = {
   webhook_url: null,
   notify_thumbnail: false,
 };
+
+export const CHANNEL_KEYS = Object.keys(DEFAULT_CHANNEL_SETTINGS) as (keyof ChannelSettings)[];
 
 export const CHANNEL_LABELS: Record<keyof ChannelSettings, string> = {
   smtp_url: 'mail server',

@@ -265,3 +265,29 @@ it('answers any channel setting and any invitation address with 200 or a 2400 na
     { numRuns: 100 },
   );
 });
+
+it('sends what a failed server held back as soon as the admin sets another server, or presses Retry now', async () => {
+  const port = await freePort();
+  // A minute's wait after each failure: only the admin's action can send within this test.
+  const server = await desk({ retryBaseMs: 60_000, deadlineMs: 2000 });
+  await patch(server, { smtp_url: `smtp://127.0.0.1:${port}`, smtp_from: 'desk@example.org' });
+  const visiteeNo = await host(server, 'grace@example.org');
+  const first = await checkIn(server, visiteeNo, 'First Held');
+  await until(async () => (await notices(server)).find((one) => one.visitor_id === first && one.error));
+  const mail = await startMailServer();
+  cleanup.push(mail.close);
+  expect((await patch(server, { smtp_url: mail.url })).status).toBe(200);
+  const [delivered] = await mail.waitFor(1);
+  expect(delivered!.parsed.subject).toBe('First Held has arrived');
+
+  // The same server away again, then back on its port: Retry now sends at once.
+  const again = await freePort();
+  await patch(server, { smtp_url: `smtp://127.0.0.1:${again}` });
+  const second = await checkIn(server, visiteeNo, 'Second Held');
+  const held = await until(async () => (await notices(server)).find((one) => one.visitor_id === second && one.error));
+  const back = await startMailServer({ port: again });
+  cleanup.push(back.close);
+  expect((await server.api(`/v1/admin/notifications/${held.notice_id}/retry`, { method: 'POST' })).status).toBe(200);
+  const [retried] = await back.waitFor(1);
+  expect(retried!.parsed.subject).toBe('Second Held has arrived');
+});

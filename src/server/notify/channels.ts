@@ -40,7 +40,6 @@ function splitPassword(text: string): { bare: string; password: string | undefin
 
 function withPassword(bare: string, password: string): string {
   const url = new URL(bare);
-  if (url.username === '') url.username = 'user';
   url.password = encodeURIComponent(password);
   return url.toString().replace(/\/$/, '');
 }

@@ -30,6 +30,37 @@ export function newMessageId(from: string | null): string {
   return `<${randomBytes(16).toString('hex')}@${domain}>`;
 }
 
+type Row = [label: string, value: string];
+
+/** A message's plain text: its opening lines, a label and value a line, its closing lines, signed. */
+function textBody(opening: string[], rows: Row[], closing: string[]): string {
+  return [
+    ...opening,
+    '',
+    ...rows.map(([label, value]) => `${label}: ${value}`),
+    '',
+    ...closing.flatMap((line) => [line, '']),
+    '— Frontdesk',
+    '',
+  ].join('\n');
+}
+
+/** The same as HTML: `opening` and `closing` are HTML already; every value in `rows` is escaped here. */
+function htmlBody(opening: string[], rows: Row[], closing: string[]): string {
+  return [
+    '<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1d2330">',
+    ...opening,
+    '<table style="border-collapse:collapse">',
+    ...rows.map(
+      ([label, value]) =>
+        `<tr><th style="text-align:left;padding:2px 12px 2px 0;color:#5a6275">${label}</th><td>${escapeHtml(value)}</td></tr>`,
+    ),
+    '</table>',
+    ...closing,
+    '<p style="color:#5a6275">— Frontdesk</p></body></html>',
+  ].join('');
+}
+
 export interface Arrival {
   visitorId: string;
   name: string;
@@ -57,7 +88,7 @@ function arrivalLine(arrival: Arrival): string {
 
 /** The host's e-mail (API contract Part 4, Arrival notices). */
 export function arrivalEmail(arrival: Arrival, thumbnail: boolean): NoticeContent {
-  const rows: [string, string][] = [
+  const rows: Row[] = [
     ['Visitor', arrival.name],
     ['Purpose', arrival.purpose],
     ['Card', String(arrival.cardNo)],
@@ -65,28 +96,16 @@ export function arrivalEmail(arrival: Arrival, thumbnail: boolean): NoticeConten
     ['Time', formatLocalTime(arrival.at)],
   ];
   const greeting = arrival.hostName ? `Hello ${arrival.hostName},` : 'Hello,';
-  const text = [
-    greeting,
-    '',
-    `${arrival.name} has arrived to see you.`,
-    '',
-    ...rows.map(([label, value]) => `${label}: ${value}`),
-    '',
-    '— Frontdesk',
-    '',
-  ].join('\n');
-  const html = [
-    '<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1d2330">',
-    `<p>${escapeHtml(greeting)}</p>`,
-    `<p><strong>${escapeHtml(arrival.name)}</strong> has arrived to see you.</p>`,
-    thumbnail ? '<p><img src="cid:visitor-thumbnail" alt="" width="160" style="border-radius:8px"></p>' : '',
-    '<table style="border-collapse:collapse">',
-    ...rows.map(
-      ([label, value]) =>
-        `<tr><th style="text-align:left;padding:2px 12px 2px 0;color:#5a6275">${label}</th><td>${escapeHtml(value)}</td></tr>`,
-    ),
-    '</table><p style="color:#5a6275">— Frontdesk</p></body></html>',
-  ].join('');
+  const text = textBody([greeting, '', `${arrival.name} has arrived to see you.`], rows, []);
+  const html = htmlBody(
+    [
+      `<p>${escapeHtml(greeting)}</p>`,
+      `<p><strong>${escapeHtml(arrival.name)}</strong> has arrived to see you.</p>`,
+      thumbnail ? '<p><img src="cid:visitor-thumbnail" alt="" width="160" style="border-radius:8px"></p>' : '',
+    ],
+    rows,
+    [],
+  );
   return { type: 'email', subject: `${arrival.name} has arrived`, text, html, thumbnail };
 }
 
@@ -128,38 +147,26 @@ function longDate(date: string): string {
 /** The visitor's invitation (API contract Part 4, Invitations): the QR code is attached when sent. */
 export function invitationEmail(invitation: Invitation): NoticeContent {
   const when = `${longDate(invitation.date)}${invitation.time ? ` at ${invitation.time}` : ''}`;
-  const rows: [string, string][] = [
+  const rows: Row[] = [
     ['When', when],
     ['Where', invitation.site],
-    ...(invitation.hostName ? [['Host', invitation.hostName] as [string, string]] : []),
-    ...(invitation.purpose ? [['Purpose', invitation.purpose] as [string, string]] : []),
+    ...(invitation.hostName ? [['Host', invitation.hostName] as Row] : []),
+    ...(invitation.purpose ? [['Purpose', invitation.purpose] as Row] : []),
   ];
-  const text = [
-    `Hello ${invitation.name},`,
-    '',
-    `You are expected at ${invitation.site}.`,
-    '',
-    ...rows.map(([label, value]) => `${label}: ${value}`),
-    '',
-    'Show the QR code attached to this e-mail at the reception desk when you arrive: it signs you in faster.',
-    '',
-    '— Frontdesk',
-    '',
-  ].join('\n');
-  const html = [
-    '<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1d2330">',
-    `<p>Hello ${escapeHtml(invitation.name)},</p>`,
-    `<p>You are expected at <strong>${escapeHtml(invitation.site)}</strong>.</p>`,
-    '<table style="border-collapse:collapse">',
-    ...rows.map(
-      ([label, value]) =>
-        `<tr><th style="text-align:left;padding:2px 12px 2px 0;color:#5a6275">${label}</th><td>${escapeHtml(value)}</td></tr>`,
-    ),
-    '</table>',
-    '<p>Show this QR code at the reception desk when you arrive: it signs you in faster.</p>',
-    '<p><img src="cid:invitation-qr" alt="Your invitation QR code" width="240" height="240"></p>',
-    '<p style="color:#5a6275">— Frontdesk</p></body></html>',
-  ].join('');
+  const invited =
+    'Show the QR code attached to this e-mail at the reception desk when you arrive: it signs you in faster.';
+  const text = textBody([`Hello ${invitation.name},`, '', `You are expected at ${invitation.site}.`], rows, [invited]);
+  const html = htmlBody(
+    [
+      `<p>Hello ${escapeHtml(invitation.name)},</p>`,
+      `<p>You are expected at <strong>${escapeHtml(invitation.site)}</strong>.</p>`,
+    ],
+    rows,
+    [
+      '<p>Show this QR code at the reception desk when you arrive: it signs you in faster.</p>',
+      '<p><img src="cid:invitation-qr" alt="Your invitation QR code" width="240" height="240"></p>',
+    ],
+  );
   const ics = calendarEvent({
     // Not the token itself: a calendar is shared more widely than the e-mail.
     uid: `${createHash('sha256').update(invitation.token).digest('hex').slice(0, 32)}@frontdesk`,

@@ -119,6 +119,22 @@ export function outbox(deps: {
     if (wakeAt !== Infinity) timer = setTimeout(pump, Math.min(wakeAt - at, 2 ** 31 - 1)).unref();
   }
 
+  /**
+   * A channel's server is back, or another was set (all channels): its pause ends and the
+   * notices it held back are due now rather than at their next try (up to half an hour away).
+   */
+  function resume(channel?: NoticeChannel): void {
+    const channels = channel ? [channel] : NOTICE_CHANNELS;
+    try {
+      writes.run(() => channels.forEach((one) => notices.dueNow(one, now())));
+    } catch (error) {
+      // Another process's lock: they go at their own next try instead.
+      log.error({ err: error }, 'could not bring held notices forward');
+    }
+    for (const one of channels) pausedUntil[one] = 0;
+    pump();
+  }
+
   function start(notice: NoticeRow): void {
     inFlight.set(notice.notice_id, notice.channel);
     void deliver(notice).finally(() => {
@@ -136,7 +152,10 @@ export function outbox(deps: {
       });
       if (!leased || notice.content === null) return;
       const outcome = await attempt(notice, JSON.parse(notice.content) as NoticeContent);
+      // A server that failed holds its channel's other notices until this one's next try; one
+      // that answers again lets the notices it held back go at once.
       if (!outcome.ok && outcome.serverDown) pausedUntil[notice.channel] = retryAt;
+      else if (pausedUntil[notice.channel] !== 0) resume(notice.channel);
       settle(notice, outcome);
     } catch (error) {
       // A lock held by another process, a full disk: the lease (or its absence) brings it back,
@@ -332,6 +351,8 @@ export function outbox(deps: {
   return {
     queueArrival,
     queueInvitation,
+    /** The channels' settings changed: a server that failed may be another, or back; try now. */
+    resume: () => resume(),
     /** Starts sending what is due (notices left by the last run included); returns the stop. */
     start(): () => void {
       running = true;
@@ -360,7 +381,8 @@ export function outbox(deps: {
         // Not the address: an invitation's is the visitor's own, and the trail is never erased.
         unit.audit({ action: 'notice.retry', userId, detail: `notice ${noticeId} (${found.kind}, ${found.channel})` });
         announce(unit, found);
-        unit.afterCommit(pump);
+        // Sent now, even while its channel waits out a server's failure.
+        unit.afterCommit(() => resume(found.channel));
         return notices.byId(noticeId)!;
       });
       return toNotice(row);

@@ -54,6 +54,9 @@ export function noticesRepository(db: Db) {
     `UPDATE notices SET status = 'pending', tries_from = @now, next_at = @now, done_at = NULL
       WHERE notice_id = @id AND content IS NOT NULL`,
   );
+  const dueNow = db.prepare<{ channel: string; now: number }>(
+    "UPDATE notices SET next_at = @now WHERE status = 'pending' AND channel = @channel AND next_at > @now",
+  );
   const page = db.prepare<{ status: string | null; before: number; limit: number }, NoticeRow>(
     `SELECT * FROM notices WHERE (@status IS NULL OR status = @status) AND notice_id < @before
       ORDER BY notice_id DESC LIMIT @limit`,
@@ -75,6 +78,10 @@ export function noticesRepository(db: Db) {
     /** Ends a pending notice as sent or failed; or, for 'pending', notes why this attempt failed. */
     settle: (id: number, status: NoticeStatus, at: number | null, error: string | null): void => {
       settle.run(status, at, error, id);
+    },
+    /** Makes every pending notice of a channel due now (its server is back, or another). */
+    dueNow: (channel: NoticeChannel, now: number): void => {
+      dueNow.run({ channel, now });
     },
     /** Sends it again now, with a new day of retries; false for an erased visitor's notice. */
     retryNow: (id: number, now: number): boolean => retry.run({ now, id }).changes === 1,

@@ -46,9 +46,14 @@ export function CheckInDialog({
   const submitWhenCaptured = useRef(false);
   const form = useRef<HTMLFormElement>(null);
   const photoChanged = (next: Blob | null): void => {
+    const failedCapture = capturing.current && !next;
     capturing.current = false;
     setPhoto(next);
     if (next) setProblems(({ image: _taken, ...rest }) => rest);
+    if (failedCapture) {
+      submitWhenCaptured.current = false;
+      setProblems((current) => ({ ...current, image: 'The photo could not be taken: take it again.' }));
+    }
   };
   useEffect(() => {
     if (!photo || !submitWhenCaptured.current) return;

@@ -54,7 +54,7 @@ export function PhotoCapture({
   );
 }
 
-function Camera({ onCapture, onCapturing }: { onCapture: (photo: Blob) => void; onCapturing: () => void }) {
+function Camera({ onCapture, onCapturing }: { onCapture: (photo: Blob | null) => void; onCapturing: () => void }) {
   const video = useRef<HTMLVideoElement>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
@@ -86,7 +86,8 @@ function Camera({ onCapture, onCapturing }: { onCapture: (photo: Blob) => void; 
     canvas.height = v.videoHeight;
     canvas.getContext('2d')!.drawImage(v, 0, 0);
     onCapturing();
-    canvas.toBlob((blob) => blob && onCapture(blob), 'image/jpeg', 0.9);
+    // null when the frame could not be encoded: the form then says so rather than wait for it.
+    canvas.toBlob((blob) => onCapture(blob), 'image/jpeg', 0.9);
   }
 
   if (problem) return <p className="notice">{problem}</p>;

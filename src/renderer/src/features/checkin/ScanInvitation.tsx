@@ -3,6 +3,7 @@ import { INVITE_TOKEN, type ExpectedResponse, type ExpectedVisit } from '../../.
 import { useSession } from '../../app/session';
 import { apiJson, ApiRequestError } from '../../lib/api';
 import { Dialog } from '../../lib/Dialog';
+import { FormError } from '../../lib/FormError';
 import { readQrCode } from './qr-reader';
 
 /** Frames looked at per second: enough to feel instant, little enough to leave the desk responsive. */
@@ -46,8 +47,11 @@ export function ScanInvitation({ onFound, onClose }: { onFound: (visit: Expected
         const found = await apiJson<ExpectedResponse>(`/v1/expected/by-token/${text}`, { token });
         if (!stopped) onFound(found.data);
       } catch (error) {
-        lastRefused = text;
-        setProblem(error instanceof ApiRequestError ? error.message : 'The desk could not look the invitation up.');
+        // A code the desk refused is not asked about again while it is held up; one the desk
+        // could not look up (the network, a fault) is tried again.
+        const refused = error instanceof ApiRequestError && (error.code === '3404' || error.code === '2409');
+        if (refused) lastRefused = text;
+        setProblem(refused ? error.message : 'The desk could not look the invitation up; trying again.');
         schedule();
       }
     }
@@ -82,11 +86,7 @@ export function ScanInvitation({ onFound, onClose }: { onFound: (visit: Expected
         <video ref={video} autoPlay playsInline muted aria-label="Camera" />
         {looking && <span className="scan-target" aria-hidden />}
       </div>
-      {problem && (
-        <p className="form-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <FormError error={problem} />
       <div className="dialog-actions">
         <span className="spacer" />
         <button type="button" onClick={onClose}>

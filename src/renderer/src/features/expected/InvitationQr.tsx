@@ -3,6 +3,7 @@ import type { ExpectedVisit } from '../../../../shared/expected';
 import { useSession } from '../../app/session';
 import { apiBlob } from '../../lib/api';
 import { Dialog } from '../../lib/Dialog';
+import { FormError } from '../../lib/FormError';
 import { downloadFile } from '../../lib/download';
 
 /** An expected visit's invitation QR code, to show, save or send again by other means. */
@@ -34,11 +35,7 @@ export function InvitationQr({ visit, onClose }: { visit: ExpectedVisit; onClose
         The code holds only a random token: shown at the desk, it opens this visit’s check-in.
       </p>
       {url && <img src={url} alt={`QR code of the invitation of ${visit.name}`} width={240} height={240} />}
-      {problem && (
-        <p className="form-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <FormError error={problem} />
       <div className="dialog-actions">
         <span className="spacer" />
         <button type="button" onClick={() => void downloadFile(path, token, `invitation-${visit.expected_id}.png`)}>
