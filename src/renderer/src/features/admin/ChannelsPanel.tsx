@@ -11,6 +11,9 @@ export function ChannelsPanel() {
   const { token } = useSession();
   const settings = useQuery(settingsQuery(token));
   const change = useChangeSettings(token);
+  // The test message outlives the form's remount after a save: what was typed stays.
+  const [testTo, setTestTo] = useState('');
+  const test = useSendTestMessage(token);
   if (!settings.data) return null;
   const channels: ChannelSettings = {
     smtp_url: settings.data.smtp_url,
@@ -19,19 +22,38 @@ export function ChannelsPanel() {
     notify_thumbnail: settings.data.notify_thumbnail,
   };
   // Keyed by the saved values: after a save the form starts from them.
-  return <ChannelsForm key={JSON.stringify(channels)} saved={channels} change={change} />;
+  return (
+    <ChannelsForm
+      key={JSON.stringify(channels)}
+      saved={channels}
+      change={change}
+      testMessage={{ to: testTo, setTo: setTestTo, test }}
+    />
+  );
+}
+
+interface TestMessage {
+  to: string;
+  setTo: (to: string) => void;
+  test: ReturnType<typeof useSendTestMessage>;
 }
 
 const blankIsNull = (text: string): string | null => (text.trim() === '' ? null : text.trim());
 
-function ChannelsForm({ saved, change }: { saved: ChannelSettings; change: ReturnType<typeof useChangeSettings> }) {
-  const { token } = useSession();
+function ChannelsForm({
+  saved,
+  change,
+  testMessage,
+}: {
+  saved: ChannelSettings;
+  change: ReturnType<typeof useChangeSettings>;
+  testMessage: TestMessage;
+}) {
+  const { to: testTo, setTo: setTestTo, test } = testMessage;
   const [smtpUrl, setSmtpUrl] = useState(saved.smtp_url ?? '');
   const [from, setFrom] = useState(saved.smtp_from ?? '');
   const [webhook, setWebhook] = useState(saved.webhook_url ?? '');
   const [thumbnail, setThumbnail] = useState(saved.notify_thumbnail);
-  const [testTo, setTestTo] = useState('');
-  const test = useSendTestMessage(token);
   const draft: ChannelSettings = {
     smtp_url: blankIsNull(smtpUrl),
     smtp_from: blankIsNull(from),
@@ -149,6 +171,11 @@ function ChannelsForm({ saved, change }: { saved: ChannelSettings; change: Retur
       </fieldset>
 
       <FormError error={change.error} />
+      {change.isSuccess && !dirty && (
+        <p className="saved" role="status">
+          Saved.
+        </p>
+      )}
       <div className="dialog-actions">
         <span className="spacer" />
         <button type="submit" className="primary" disabled={!dirty || change.isPending}>
