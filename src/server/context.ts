@@ -147,7 +147,6 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       stored: settingsRepository(db, 'notify_channels'),
       box: secretBox(options.dataDir, options.keyWrap),
     });
-    const settings = settingsService({ writes, settings: settingsRepository(db), channels });
     const siteRows = siteRepository(db);
     const notify = outbox({
       writes,
@@ -162,11 +161,15 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       where: () => {
         const site = siteRows.site();
         const desk = site ? siteRows.desk(changeLog.deskId())?.name : undefined;
-        const from = channels.read().smtp_from;
-        const sender = from?.includes('<') ? from.slice(0, from.indexOf('<')).replace(/"/g, '').trim() : '';
-        return { desk: desk ?? os.hostname(), site: site?.name ?? (sender || os.hostname()) };
+        return { desk: desk ?? os.hostname(), site: site?.name ?? null };
       },
       ...(options.notify ? { options: options.notify } : {}),
+    });
+    const settings = settingsService({
+      writes,
+      settings: settingsRepository(db),
+      channels,
+      channelsChanged: notify.resume,
     });
     const visitorsService = visitorService({
       visitors,

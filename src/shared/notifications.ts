@@ -90,8 +90,6 @@ export const DEFAULT_CHANNEL_SETTINGS: ChannelSettings = {
   notify_thumbnail: false,
 };
 
-export const CHANNEL_KEYS = Object.keys(DEFAULT_CHANNEL_SETTINGS) as (keyof ChannelSettings)[];
-
 export const CHANNEL_LABELS: Record<keyof ChannelSettings, string> = {
   smtp_url: 'mail server',
   smtp_from: 'mail sender',

@@ -10,6 +10,7 @@ import type { Visitor } from '../../src/shared/api-types';
 import type { Notice } from '../../src/shared/notifications';
 import { formatLocalDate } from '../../src/shared/dates';
 import { makeImage } from '../helpers/images';
+import { until } from '../helpers/until';
 import { startDrippingServer, startMailServer, startWebhookReceiver } from '../helpers/mail-server';
 import {
   checkInForm,
@@ -22,14 +23,6 @@ import {
 } from '../helpers/server';
 
 /** Notifications under attack: what a reviewer found, each kept from coming back. */
-
-async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false): Promise<T> {
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

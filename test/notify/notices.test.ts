@@ -9,16 +9,8 @@ import { formatLocalDate } from '../../src/shared/dates';
 import { makeImage } from '../helpers/images';
 import { startMailServer, startSilentServer, startWebhookReceiver, type MailServer } from '../helpers/mail-server';
 import { decodeQr } from '../helpers/qr';
+import { until } from '../helpers/until';
 import { checkInForm, errorCode, freePort, jsonRequest, startTestServer, type TestServer } from '../helpers/server';
-
-/** Waits, without a deadline of its own (the test's timeout is the limit), until `check` holds. */
-async function until<T>(check: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 let image: Buffer;
 beforeAll(async () => {

@@ -124,6 +124,15 @@ export function arrivalWebhook(arrival: Arrival): NoticeContent {
   };
 }
 
+/**
+ * Where an invitation says the visitor is expected: the site's name, or for a desk alone the
+ * sender's display name ("Acme Reception" of "Acme Reception <desk@acme.example>"), else the desk's.
+ */
+export function siteName(where: { desk: string; site: string | null }, from: string | null): string {
+  const sender = from?.includes('<') ? from.slice(0, from.indexOf('<')).replace(/"/g, '').trim() : '';
+  return where.site ?? (sender || where.desk);
+}
+
 export interface Invitation {
   token: string;
   name: string;

@@ -20,6 +20,7 @@ import {
   arrivalWebhook,
   invitationEmail,
   newMessageId,
+  siteName,
   type Arrival,
   type NoticeContent,
 } from './compose';
@@ -67,8 +68,8 @@ export function outbox(deps: {
   store: PhotoStore;
   events: DeskEvents;
   now: () => number;
-  /** This desk's name and its site's, as a notice names them. */
-  where: () => { desk: string; site: string };
+  /** This desk's name and its site's (null for a desk alone), as a notice names them. */
+  where: () => { desk: string; site: string | null };
   options?: OutboxOptions;
 }) {
   const { writes, notices, channels, now } = deps;
@@ -313,7 +314,7 @@ export function outbox(deps: {
           date: visit.expected_date,
           time: visit.expected_time,
           hostName: visit.visitee_name,
-          site: deps.where().site,
+          site: siteName(deps.where(), settings.smtp_from),
           purpose: visit.purpose,
           stamp: now(),
         }),
@@ -352,7 +353,7 @@ export function outbox(deps: {
     queueArrival,
     queueInvitation,
     /** The channels' settings changed: a server that failed may be another, or back; try now. */
-    resume: () => resume(),
+    resume: (): void => resume(),
     /** Starts sending what is due (notices left by the last run included); returns the stop. */
     start(): () => void {
       running = true;

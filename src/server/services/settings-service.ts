@@ -15,7 +15,13 @@ import type { UnitOfWork, Writes } from './unit-of-work';
 
 const log = logger('settings');
 
-export function settingsService(deps: { writes: Writes; settings: SettingsRepository; channels: NotifyChannels }) {
+export function settingsService(deps: {
+  writes: Writes;
+  settings: SettingsRepository;
+  channels: NotifyChannels;
+  /** After a change of the notice channels commits: what a failed server held back goes to the one set now. */
+  channelsChanged: () => void;
+}) {
   /**
    * The stored values over the defaults. A value that no longer passes the rules (written
    * by hand, or by an older version with other rules) falls back to its default, so a
@@ -74,6 +80,7 @@ export function settingsService(deps: { writes: Writes; settings: SettingsReposi
       return `${SETTING_LABELS[key]}: ${from} → ${settingInWords(key, patch[key] as SiteSettings[typeof key])}`;
     });
     unit.audit({ action: 'settings.update', userId, detail: [...detail, ...channels.changed].join('; ') });
+    if (channels.changed.length > 0) unit.afterCommit(deps.channelsChanged);
     return { ...read(), ...secret };
   }
 

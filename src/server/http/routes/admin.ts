@@ -23,7 +23,6 @@ import {
   type EraseResponse,
 } from '../../../shared/audit';
 import { dayRange, localDateSchema } from '../../../shared/dates';
-import { CHANNEL_KEYS } from '../../../shared/notifications';
 import { settingsPatchSchema, settingsResponseSchema, type SettingsResponse } from '../../../shared/settings';
 import {
   newStaffSchema,
@@ -364,8 +363,6 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext, peers: 
         },
         async (request): Promise<SettingsResponse> => {
           const data = ctx.settings.update(request.body, request.userId!);
-          // Notices held back by a mail server or webhook that failed go now to the one set.
-          if (CHANNEL_KEYS.some((key) => request.body[key] !== undefined)) ctx.notify.resume();
           // A shorter retention applies now, not at the next start or the next day.
           if (request.body.photo_retention_days !== undefined || request.body.visit_retention_days !== undefined) {
             void ctx.applyRetention().catch((error: unknown) => request.log.error({ err: error }, 'retention failed'));

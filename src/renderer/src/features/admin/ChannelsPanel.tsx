@@ -4,6 +4,7 @@ import type { ChannelSettings } from '../../../../shared/notifications';
 import { useSession } from '../../app/session';
 import { FormError } from '../../lib/FormError';
 import { settingsQuery, useChangeSettings } from '../../queries/admin';
+import { SaveActions } from './SaveActions';
 import { useSendTestMessage } from '../../queries/notifications';
 
 /** Settings → Notifications: where this desk's notices go (API contract Part 4, Channels). */
@@ -170,18 +171,9 @@ function ChannelsForm({
         </p>
       </fieldset>
 
-      <FormError error={change.error} />
-      {change.isSuccess && !dirty && (
-        <p className="saved" role="status">
-          Saved.
-        </p>
-      )}
-      <div className="dialog-actions">
-        <span className="spacer" />
-        <button type="submit" className="primary" disabled={!dirty || change.isPending}>
-          Save notification settings
-        </button>
-      </div>
+      <SaveActions error={change.error} saved={change.isSuccess} dirty={dirty} pending={change.isPending}>
+        Save notification settings
+      </SaveActions>
     </form>
   );
 }

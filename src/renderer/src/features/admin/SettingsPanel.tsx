@@ -10,7 +10,7 @@ import {
 } from '../../../../shared/settings';
 import { useSession } from '../../app/session';
 import { settingsQuery, useChangeSettings } from '../../queries/admin';
-import { FormError } from '../../lib/FormError';
+import { SaveActions } from './SaveActions';
 
 /** Desk-wide settings, with what each one does to people's data said in words. */
 export function SettingsPanel() {
@@ -142,21 +142,15 @@ function SettingsForm({ saved, change }: { saved: Settings; change: ReturnType<t
         </label>
       </fieldset>
 
-      <FormError error={change.error} />
-      {change.isSuccess && !dirty && (
-        <p className="saved" role="status">
-          Saved.
-        </p>
-      )}
-      <div className="dialog-actions">
-        <span className="spacer" />
-        <button type="button" disabled={!dirty} onClick={() => setDraft(saved)}>
-          Undo changes
-        </button>
-        <button type="submit" className="primary" disabled={!dirty || change.isPending}>
-          Save settings
-        </button>
-      </div>
+      <SaveActions
+        error={change.error}
+        saved={change.isSuccess}
+        dirty={dirty}
+        pending={change.isPending}
+        undo={() => setDraft(saved)}
+      >
+        Save settings
+      </SaveActions>
     </form>
   );
 }
