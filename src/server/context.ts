@@ -39,6 +39,14 @@ import { evacuationService, type EvacuationService } from './services/evacuation
 import { visitorCorrections, type VisitorCorrections } from './services/visitor-corrections';
 import { unitOfWork, type Writes } from './services/unit-of-work';
 import { visitorService, type VisitorService } from './services/visitor-service';
+import { agreementsRepository } from './db/repositories/agreements';
+import { visitorTypesRepository } from './db/repositories/visitor-types';
+import { watchlistRepository } from './db/repositories/watchlist';
+import { agreementService, type AgreementService } from './services/agreement-service';
+import { returningVisitors, type ReturningVisitors } from './services/returning-visitors';
+import { signing } from './services/signing';
+import { visitorTypeService, type VisitorTypeService } from './services/visitor-type-service';
+import { watchlistService, type WatchlistService } from './services/watchlist-service';
 
 const log = logger('context');
 /** Retention runs at start-up and then daily ("every night" on a desk that stays on). */
@@ -87,6 +95,11 @@ export interface AppContext {
   replication: Replication;
   /** Arrival notices and invitations: the outbox and its senders (API contract Part 4). */
   notify: Outbox;
+  /** Check-in as a site runs it (API contract Part 5). */
+  types: VisitorTypeService;
+  agreements: AgreementService;
+  watchlist: WatchlistService;
+  returning: ReturningVisitors;
   repositories: {
     users: ReturnType<typeof usersRepository>;
     visitees: ReturnType<typeof visiteesRepository>;
@@ -171,6 +184,12 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       channels,
       channelsChanged: notify.resume,
     });
+    const agreementRows = agreementsRepository(db);
+    const typeRows = visitorTypesRepository(db);
+    const watchRows = watchlistRepository(db);
+    const types = visitorTypeService({ types: typeRows, agreements: agreementRows, writes });
+    const agreements = agreementService({ agreements: agreementRows, writes, now });
+    const watchlist = watchlistService({ watchlist: watchRows, writes, now });
     const visitorsService = visitorService({
       visitors,
       visitees,
@@ -181,13 +200,26 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       now,
       events,
       notify,
+      types,
+      signing: signing({ agreements: agreementRows, service: agreements, visitors }),
+      watchlist,
     });
     const auth = authService({ users, tokens, writes, audit, now, dataVersion });
     const replica = replicaRepository(db);
     const replicating: Replication = replication({
       writes,
       changeLog,
-      convergence: convergence({ replica, changeLog, visitors, erasures, intents, now }),
+      convergence: convergence({
+        replica,
+        changeLog,
+        visitors,
+        erasures,
+        intents,
+        types: typeRows,
+        agreements: agreementRows,
+        watchlist: watchRows,
+        now,
+      }),
       trail: trailExchange({
         log: auditLog,
         deskId: changeLog.deskId(),
@@ -269,6 +301,10 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       expected: expectedService({ expectedVisits, visitees, writes, now, events, notify }),
       settings,
       audit,
+      types,
+      agreements,
+      watchlist,
+      returning: returningVisitors({ db, agreements: agreementRows }),
       repositories: { users, visitees, visitors, intents, expectedVisits },
       startChores: async () => {
         signOutDue();

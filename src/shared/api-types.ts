@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { signedAgreementSchema } from './agreements';
 import { visitorNotificationSchema } from './notifications';
 import { ERROR_TABLE, type ErrorCode } from './errors';
 
@@ -77,6 +78,15 @@ export const visitorSchema = z
     notification: visitorNotificationSchema
       .nullable()
       .describe('The host’s arrival notice, sent by the desk of the check-in; null when none was written here.'),
+    type_id: z
+      .number()
+      .int()
+      .describe('Their visitor type (GET /v1/visitor-types/); 1 for visitors from before types.'),
+    type_name: z.string(),
+    type_color: z.string().describe('#rrggbb'),
+    agreement: signedAgreementSchema
+      .nullable()
+      .describe('The agreement they signed at check-in: GET /v1/visitors/<id>/agreement.pdf is its signed copy.'),
   })
   .meta({ id: 'Visitor' });
 export type Visitor = z.infer<typeof visitorSchema>;

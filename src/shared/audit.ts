@@ -17,6 +17,12 @@ export const AUDIT_ACTIONS = [
   'photos.purge',
   'visits.purge',
   'notice.retry',
+  'agreement.view',
+  'agreement.update',
+  'type.update',
+  'watchlist.update',
+  'watchlist.match',
+  'watchlist.override',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -36,6 +42,12 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'photos.purge': 'Deleted old photos',
   'visits.purge': 'Erased old visits',
   'notice.retry': 'Sent a notice again',
+  'agreement.view': 'Viewed a signed agreement',
+  'agreement.update': 'Changed an agreement',
+  'type.update': 'Changed a visitor type',
+  'watchlist.update': 'Changed the watchlist',
+  'watchlist.match': 'Check-in stopped by the watchlist',
+  'watchlist.override': 'Let in past the watchlist',
 };
 
 /** Who an entry is by: a staff account, or the desk itself (purges, automatic sign-outs, counts). */

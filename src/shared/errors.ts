@@ -26,6 +26,11 @@ export const ERROR_TABLE = {
     status: 409,
     message: 'The request conflicts with the current state.',
   },
+  '2451': {
+    type: 'WatchlistException',
+    status: 409,
+    message: 'This person matches an entry of the watchlist.',
+  },
   '2415': { type: 'APIMethodException', status: 415, message: 'Unsupported media type.' },
   '2600': { type: 'APIMethodException', status: 404, message: 'Unknown endpoint or path components.' },
   '3100': { type: 'APIMethodException', status: 400, message: 'A required path parameter is missing.' },

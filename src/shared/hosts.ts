@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EMAIL_ADDRESS, EMAIL_ADDRESS_MESSAGE, PRINTABLE, requiredTextError } from './visitor-fields';
+import { EMAIL_ADDRESS, EMAIL_ADDRESS_MESSAGE, optionalText, PRINTABLE, requiredTextError } from './visitor-fields';
 
 /**
  * The people visited ("visitees", API contract Part 2 Hosts): one set of rules for the
@@ -12,20 +12,6 @@ export const HOST_IMPORT_MAX_BYTES = 1024 * 1024;
 export const HOST_IMPORT_MAX_LABEL = '1 MiB';
 /** More than a large organisation's directory, few enough that one import is a short transaction. */
 export const HOST_IMPORT_MAX_ROWS = 20_000;
-
-/** Optional text: "" and null both mean "none". */
-function optionalText(field: string, max: number, pattern?: { rule: RegExp; message: string }) {
-  let text = z
-    .string({ error: `${field} must be text.` })
-    .trim()
-    .max(max, `${field} must be at most ${max} characters.`)
-    .regex(PRINTABLE, `${field} must not contain control characters.`);
-  if (pattern) text = text.refine((value) => value === '' || pattern.rule.test(value), pattern.message);
-  return text
-    .nullable()
-    .optional()
-    .transform((value) => (value ? value : null));
-}
 
 export const hostFieldsSchema = z.object({
   name: z

@@ -30,6 +30,20 @@ export const emailSchema = z
   .regex(PRINTABLE, 'email must not contain control characters.')
   .regex(EMAIL_ADDRESS, EMAIL_ADDRESS_MESSAGE);
 
+/** Optional text: "" and null both mean "none". */
+export function optionalText(field: string, max: number, pattern?: { rule: RegExp; message: string }) {
+  let text = z
+    .string({ error: `${field} must be text.` })
+    .trim()
+    .max(max, `${field} must be at most ${max} characters.`)
+    .regex(PRINTABLE, `${field} must not contain control characters.`);
+  if (pattern) text = text.refine((value) => value === '' || pattern.rule.test(value), pattern.message);
+  return text
+    .nullable()
+    .optional()
+    .transform((value) => (value ? value : null));
+}
+
 export const NAME_MAX = 50;
 export const PURPOSE_MAX = 50;
 export const IMAGE_MAX_BYTES = 5 * 1024 * 1024;

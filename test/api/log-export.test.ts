@@ -83,7 +83,7 @@ describe('the log by date, and as CSV', () => {
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="export.csv"');
     const text = await response.text();
     expect(text.split('\r\n')[0]).toBe(
-      'visitor_id,card_no,name,mobile,purpose,visitee_name,entry_time,exit_time,exit_kind',
+      'visitor_id,card_no,name,mobile,purpose,visitee_name,entry_time,exit_time,exit_kind,type',
     );
     const rows = parse<Record<string, string>>(text, { columns: true });
     expect(rows.map((r) => r.visitor_id?.replace(/^'/, ''))).toEqual([
@@ -102,6 +102,7 @@ describe('the log by date, and as CSV', () => {
       entry_time: '2026-11-20 10:00:00',
       exit_time: '2026-11-23 12:00:00',
       exit_kind: 'desk',
+      type: 'Visitor',
     });
     // The quoting itself, as bytes: a quote doubled, a field with a comma in quotes.
     expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
@@ -113,7 +114,7 @@ describe('the log by date, and as CSV', () => {
     const search = await (await server.api('/v1/log/export.csv?q=late')).text();
     expect(parse<Record<string, string>>(search, { columns: true }).map((r) => r.name)).toEqual(['Late Comer']);
     const none = await (await server.api('/v1/log/export.csv?from=2030-01-01')).text();
-    expect(none).toBe('visitor_id,card_no,name,mobile,purpose,visitee_name,entry_time,exit_time,exit_kind\r\n');
+    expect(none).toBe('visitor_id,card_no,name,mobile,purpose,visitee_name,entry_time,exit_time,exit_kind,type\r\n');
     expect(await errorCode(await server.api('/v1/log/export.csv?q=a+b+c+d+e+f+g'))).toBe('2400');
   });
 
@@ -155,7 +156,7 @@ describe('the log by date, and as CSV', () => {
     }
     const text = await (await server.api('/v1/log/export.csv?from=2026-11-24&to=2026-11-24')).text();
     const [header, ...lines] = text.split('\r\n').filter(Boolean);
-    expect(header).toBe('visitor_id,card_no,name,mobile,purpose,visitee_name,entry_time,exit_time,exit_kind');
+    expect(header).toBe('visitor_id,card_no,name,mobile,purpose,visitee_name,entry_time,exit_time,exit_kind,type');
     // Every cell of every row quoted.
     for (const line of lines) expect(line).toMatch(/^"[^"]*"(,"([^"]|"")*")*$/);
     for (const delimiter of [',', ';', '\t']) {

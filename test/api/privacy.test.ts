@@ -8,6 +8,7 @@ import type { AuditRow } from '../../src/server/db/repositories/audit-log';
 import { chainHash, GENESIS } from '../../src/server/services/audit';
 import type { AuditEntry, ErasureResult } from '../../src/shared/audit';
 import { sqlInAnotherProcess } from '../helpers/another-process';
+import { allFiles, filesContaining } from '../helpers/data-folder';
 import { makeImage } from '../helpers/images';
 import {
   checkInForm,
@@ -22,23 +23,6 @@ import {
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/v1-data');
 const CLI = ['--import', 'tsx', path.resolve(__dirname, '../../src/cli/index.ts')];
-
-/** Every file under the data folder, recursively: database, WAL, backups, photos. */
-function allFiles(dir: string): string[] {
-  return (fs.readdirSync(dir, { recursive: true }) as string[])
-    .map((rel) => path.join(dir, rel))
-    .filter((file) => fs.statSync(file).isFile());
-}
-
-/** The files in which any of the needles occurs, byte for byte. */
-function filesContaining(dir: string, needles: string[]): string[] {
-  const found: string[] = [];
-  for (const file of allFiles(dir)) {
-    const bytes = fs.readFileSync(file);
-    if (needles.some((needle) => bytes.includes(Buffer.from(needle, 'utf8')))) found.push(path.relative(dir, file));
-  }
-  return found;
-}
 
 async function audit(server: TestServer, query = ''): Promise<AuditEntry[]> {
   return ((await (await server.api(`/v1/admin/audit/?limit=200${query}`)).json()) as { data: AuditEntry[] }).data;

@@ -37,6 +37,10 @@ describe('the second attack round', () => {
       photo_height: null,
       thumbhash: null,
       notification: null,
+      type_id: 1,
+      type_name: 'Visitor',
+      type_color: '#2563eb',
+      agreement: null,
     };
     for (let i = 0; i < 1000 && server.context.events.listeners() > 0; i++) {
       server.context.events.publish({ type: 'visitor.checkin', visitor_id: visitor.visitor_id, visitor });

@@ -21,6 +21,7 @@ import { badgeRoutes } from './routes/badges';
 import { evacuationRoutes } from './routes/evacuations';
 import { eventRoutes } from './routes/events';
 import { expectedRoutes } from './routes/expected';
+import { checkinFlowRoutes } from './routes/checkin-flows';
 import { oauthRoutes } from './routes/oauth';
 import { photoRoutes } from './routes/photos';
 import { visitorRoutes } from './routes/visitors';
@@ -130,9 +131,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
       // One byte over the limit reaches readForm, which refuses at once; at exactly the
       // limit busboy would stop delivering and wait, silently, for a part that may never end.
       fileSize: IMAGE_MAX_BYTES + 1,
-      files: 1,
+      // The photo and, for a type with an agreement, the signature.
+      files: 2,
       fields: 20,
-      parts: 21,
+      parts: 22,
       fieldNameSize: 100,
       fieldSize: 1000,
       headerPairs: 20,
@@ -143,6 +145,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
   siteRoutes(app, ctx, options.peers);
   visitorRoutes(app, ctx, timeouts);
   expectedRoutes(app, ctx);
+  checkinFlowRoutes(app, ctx);
   badgeRoutes(app, ctx);
   evacuationRoutes(app, ctx);
   await adminRoutes(app, ctx, options.peers);

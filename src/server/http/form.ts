@@ -1,15 +1,19 @@
 import type { FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { IMAGE_MAX_BYTES, IMAGE_MAX_LABEL } from '../../shared/visitor-fields';
+import { SIGNATURE_MAX_BYTES, SIGNATURE_MAX_LABEL } from '../../shared/agreements';
 import { ApiError } from '../api-error';
 
 export interface SubmittedForm {
   fields: Record<string, string>;
   image?: Buffer;
+  signature?: Buffer;
 }
 
 export interface FormOptions {
   image: boolean;
+  /** A check-in's drawn signature (API contract Part 5), a file part of at most SIGNATURE_MAX_BYTES. */
+  signature?: boolean;
   /**
    * For a route with `auth: 'form'` called without an Authorization header: checks the
    * `access_token` field the moment it arrives. A file part that comes before a valid
@@ -43,9 +47,9 @@ export async function readForm(request: FastifyRequest, options: FormOptions): P
     return { fields: plainFields(request.body) };
   }
   const fields: Record<string, string> = {};
-  let image: Buffer | undefined;
+  const files: Files = {};
   try {
-    image = await readParts(request, options, fields, authenticateWith);
+    await readParts(request, options, fields, files, authenticateWith);
   } catch (error) {
     if (error instanceof ApiError) throw error;
     // A form that breaks off or has no boundary: the client's fault, after the token's.
@@ -55,15 +59,18 @@ export async function readForm(request: FastifyRequest, options: FormOptions): P
     throw new ApiError('2400', 'The form could not be read: it is malformed or was cut off.');
   }
   authenticateWith(undefined);
-  return image ? { fields, image } : { fields };
+  return { fields, ...files };
 }
+
+type Files = Pick<SubmittedForm, 'image' | 'signature'>;
 
 async function readParts(
   request: FastifyRequest,
   options: FormOptions,
   fields: Record<string, string>,
+  files: Files,
   authenticateWith: (token: string | undefined) => void,
-): Promise<Buffer | undefined> {
+): Promise<void> {
   const authenticated = (): boolean => request.userId !== undefined;
   // Until the token is known, a field's fault is kept, not answered: a client without a
   // token hears 1190, never what was wrong with its form (only access_token is read first).
@@ -80,16 +87,19 @@ async function readParts(
     authenticateWith(token);
     if (fault) throw fault;
   };
-  let image: Buffer | undefined;
   for await (const part of request.parts()) {
     if (part.type === 'file') {
       authenticateThenJudge(undefined);
-      if (!options.image || part.fieldname !== 'image') {
+      if (options.signature && part.fieldname === 'signature' && !files.signature) {
+        files.signature = await readLimited(part.file, SIGNATURE_MAX_BYTES, signatureTooLarge, options.imageArrivalMs);
+        continue;
+      }
+      if (!options.image || part.fieldname !== 'image' || files.image) {
         part.file.resume();
         throw new ApiError('2400', `Unexpected file field "${part.fieldname}".`);
       }
       await options.beforeImage?.();
-      image = await readLimited(part.file, IMAGE_MAX_BYTES, options.imageArrivalMs);
+      files.image = await readLimited(part.file, IMAGE_MAX_BYTES, imageTooLarge, options.imageArrivalMs);
     } else {
       judge(() => {
         if (part.valueTruncated || part.fieldnameTruncated) {
@@ -101,7 +111,6 @@ async function readParts(
     }
   }
   authenticateThenJudge(undefined);
-  return image;
 }
 
 /**
@@ -109,7 +118,12 @@ async function readParts(
  * part that never ends (a flood with no closing boundary, a stalled upload holding its
  * turn) must not be waited for to its end.
  */
-async function readLimited(stream: Readable, limit: number, arrivalMs?: number): Promise<Buffer> {
+async function readLimited(
+  stream: Readable,
+  limit: number,
+  tooLarge: () => ApiError,
+  arrivalMs?: number,
+): Promise<Buffer> {
   const tooSlow = () => new ApiError('2400', 'The photo took too long to arrive.', { status: 408, field: 'image' });
   const deadline = arrivalMs === undefined ? undefined : setTimeout(() => stream.destroy(tooSlow()), arrivalMs);
   const chunks: Buffer[] = [];
@@ -117,7 +131,7 @@ async function readLimited(stream: Readable, limit: number, arrivalMs?: number):
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > limit) throw imageTooLarge();
+      if (size > limit) throw tooLarge();
       chunks.push(chunk);
     }
   } finally {
@@ -125,6 +139,9 @@ async function readLimited(stream: Readable, limit: number, arrivalMs?: number):
   }
   return Buffer.concat(chunks, size);
 }
+
+const signatureTooLarge = (): ApiError =>
+  new ApiError('2400', `The signature is larger than ${SIGNATURE_MAX_LABEL}.`, { status: 413, field: 'signature' });
 
 /** The one answer to an image over the limit, wherever the limit is found. */
 export function imageTooLarge(): ApiError {

@@ -13,6 +13,7 @@ export const EXPORT_COLUMNS = [
   'entry_time',
   'exit_time',
   'exit_kind',
+  'type',
 ] as const;
 
 /**
@@ -39,6 +40,7 @@ function toRow(visitor: VisitorRecord): string[] {
     formatLocalTime(visitor.entry_at),
     visitor.exit_at === null ? '' : formatLocalTime(visitor.exit_at),
     visitor.exit_kind ?? '',
+    visitor.type_name ?? '',
   ].map(neutraliseFormula);
 }
 

@@ -1,5 +1,6 @@
 import { dayRange } from '../../shared/dates';
 import { ApiError } from '../api-error';
+import { DEFAULT_TYPE_ID } from '../../shared/visitor-types';
 
 /**
  * better-sqlite3 is synchronous and has no progress handler to stop a query midway, so
@@ -51,7 +52,8 @@ export function decodeCursor(cursor: string): Cursor {
 export interface LogFilter {
   match: string | undefined;
   dated: boolean;
-  params: { match?: string; start?: number; end?: number; low?: number; high?: number };
+  type: 'default' | 'other' | undefined;
+  params: { match?: string; start?: number; end?: number; low?: number; high?: number; type_id?: number };
 }
 
 /**
@@ -59,17 +61,25 @@ export interface LogFilter {
  * take them: a day range also becomes the range of seqs to walk (see seqBounds).
  */
 export function logFilter(
-  query: { q?: string | undefined; from?: string | undefined; to?: string | undefined },
+  query: { q?: string | undefined; from?: string | undefined; to?: string | undefined; type_id?: number | undefined },
   seqBounds: (start: number, end: number) => { low: number; high: number },
 ): LogFilter {
   const match = query.q ? (toFtsQuery(query.q) ?? undefined) : undefined;
   const dated = query.from !== undefined || query.to !== undefined;
   const range = dated ? dayRange(query.from, query.to) : undefined;
+  const type =
+    query.type_id === undefined
+      ? undefined
+      : query.type_id === DEFAULT_TYPE_ID
+        ? ('default' as const)
+        : ('other' as const);
   return {
     match,
     dated,
+    type,
     params: {
       ...(match ? { match } : {}),
+      ...(type === 'other' ? { type_id: query.type_id } : {}),
       ...(range ? { ...range, ...seqBounds(range.start, range.end) } : {}),
     },
   };

@@ -16,12 +16,30 @@ import type { Writes } from './unit-of-work';
 import { decodeCursor, encodeCursor, logFilter } from './log-search';
 import { latestSignOutMomentBy, signOutMomentAfter } from './auto-signout';
 import { announceVisitor, toVisitor } from './visitor-view';
+import type { Signing } from './signing';
+import type { VisitorTypeService } from './visitor-type-service';
+import type { WatchlistService } from './watchlist-service';
+
+/** What a check-in may bring besides the form's fields (API contract Part 5). */
+export interface CheckInOptions {
+  expectedId?: number | undefined;
+  typeId?: number | undefined;
+  /** The visitor's signature, drawn on the desk's screen, and the version of the agreement they read. */
+  signature?: Buffer | undefined;
+  agreementVersion?: number | undefined;
+  /** Their earlier visit, when they are a returning visitor: a signature of the current version is not asked again. */
+  returningId?: string | undefined;
+  /** An admin lets a person the watchlist stops in, with a note for the trail. */
+  override?: { note: string } | undefined;
+}
 
 export interface LogQuery {
   q?: string | undefined;
   /** Local days, inclusive, by entry date. */
   from?: string | undefined;
   to?: string | undefined;
+  /** One visitor type's visitors only. */
+  type_id?: number | undefined;
   /** Only visitors on the premises: a busy site's "On site now", a page at a time. */
   on_site?: boolean | undefined;
   cursor?: string | undefined;
@@ -46,6 +64,9 @@ export function visitorService(deps: {
   events: DeskEvents;
   /** The outbox: a check-in's arrival notices are written in its own unit. */
   notify: Pick<Outbox, 'queueArrival'>;
+  types: Pick<VisitorTypeService, 'forCheckIn'>;
+  signing: Signing;
+  watchlist: Pick<WatchlistService, 'screen'>;
 }) {
   const { visitors, visitees, intents, expectedVisits, store, writes, now, events } = deps;
 
@@ -79,18 +100,85 @@ export function visitorService(deps: {
    * The check-in. Order matters for crash safety: (1) decode and check everything in
    * memory, (2) commit an intent naming the files, while the files are written and
    * flushed under temporary names, (3) rename them into place, (4) commit the visitor,
-   * its photo and the intent's end in one transaction. A crash at any point leaves
-   * either a whole check-in or an intent and temporary files that start-up removes.
+   * its photo, its signature and the intent's end in one transaction. A crash at any point
+   * leaves either a whole check-in or an intent and temporary files that start-up removes.
+   * A visitor of a type that needs no photo, checked in without one, is step 4 alone.
    */
-  async function checkIn(fields: CheckInFields, image: Buffer, userId: number, expectedId?: number): Promise<string> {
+  async function checkIn(
+    fields: CheckInFields,
+    image: Buffer | undefined,
+    userId: number,
+    options: CheckInOptions = {},
+  ): Promise<string> {
     if (fields.visitee_no !== undefined && !visitees.isActive(fields.visitee_no)) {
       throw new ApiError('3404', `There is no host number ${fields.visitee_no} who can be visited.`, {
         field: 'visitee_no',
       });
     }
+    const { expectedId } = options;
     const expected = expectedId === undefined ? undefined : openExpectedVisit(expectedId);
     assertCardFree(fields.cardno);
+    const type = deps.types.forCheckIn(options.typeId);
+    if (!image && type.photo_required) throw new ApiError('2200', 'image is required.', { field: 'image' });
+    const signing = await deps.signing.prepare(type, fields, options);
+    // Nothing of a person the watchlist stops is stored, their photo not even decoded.
+    const recordOverride = deps.watchlist.screen(fields, userId, options.override);
     const visitorId = newVisitorId();
+
+    const commit = (photo: ProcessedPhoto | undefined, bytes: number) =>
+      writes.run((unit) => {
+        // A second desk may have handed out the same card while this photo was written.
+        assertCardFree(fields.cardno);
+        const entryAt = now();
+        visitors.insert(
+          {
+            visitor_id: visitorId,
+            card_no: fields.cardno,
+            name: fields.name,
+            mobile: fields.mobile,
+            purpose: fields.purpose,
+            visitee_no: fields.visitee_no ?? null,
+            entry_at: entryAt,
+            created_by: userId,
+            type_id: type.type_id,
+            ...(expected ? { expected } : {}),
+          },
+          photo
+            ? {
+                format: photo.format,
+                width: photo.width,
+                height: photo.height,
+                bytes,
+                thumbhash: photo.thumbhash,
+              }
+            : null,
+        );
+        signing?.record(visitorId, fields, entryAt);
+        recordOverride?.(unit, visitorId);
+        deps.notify.queueArrival(unit, {
+          visitorId,
+          name: fields.name,
+          purpose: fields.purpose,
+          cardNo: fields.cardno,
+          visiteeNo: fields.visitee_no ?? null,
+          at: entryAt,
+        });
+        unit.afterCommit(() => {
+          announce('visitor.checkin', visitorId);
+          if (expected) events.publish({ type: 'expected.changed', expected_id: expected.id });
+        });
+      });
+
+    if (!image) {
+      try {
+        commit(undefined, 0);
+      } catch (error) {
+        if (error instanceof ExpectedVisitNotOpenError) throw expectedNotOpen(expectedId!);
+        throw error;
+      }
+      return visitorId;
+    }
+
     // The original is written and flushed to tmp/ while it decodes (nothing in tmp/ is
     // ever referenced, and start-up empties it); a photo that fails to decode removes it.
     let original: Promise<StagedFile> | undefined;
@@ -122,43 +210,7 @@ export function visitorService(deps: {
     }
     try {
       await store.place(await staging);
-      writes.run((unit) => {
-        // A second desk may have handed out the same card while this photo was written.
-        assertCardFree(fields.cardno);
-        const entryAt = now();
-        visitors.insert(
-          {
-            visitor_id: visitorId,
-            card_no: fields.cardno,
-            name: fields.name,
-            mobile: fields.mobile,
-            purpose: fields.purpose,
-            visitee_no: fields.visitee_no ?? null,
-            entry_at: entryAt,
-            created_by: userId,
-            ...(expected ? { expected } : {}),
-          },
-          {
-            format: photo.format,
-            width: photo.width,
-            height: photo.height,
-            bytes: image.length,
-            thumbhash: photo.thumbhash,
-          },
-        );
-        deps.notify.queueArrival(unit, {
-          visitorId,
-          name: fields.name,
-          purpose: fields.purpose,
-          cardNo: fields.cardno,
-          visiteeNo: fields.visitee_no ?? null,
-          at: entryAt,
-        });
-        unit.afterCommit(() => {
-          announce('visitor.checkin', visitorId);
-          if (expected) events.publish({ type: 'expected.changed', expected_id: expected.id });
-        });
-      });
+      commit(photo, image.length);
     } catch (error) {
       await store.removePhoto(visitorId, photo.format);
       writes.run(() => intents.remove(visitorId));
@@ -260,6 +312,7 @@ export function visitorService(deps: {
         search: filter.match !== undefined,
         onSite: query.on_site ?? false,
         dated: filter.dated,
+        type: filter.type,
       },
       { ...filter.params, seq: cursor.seq, limit: query.limit + 1 },
     );
@@ -294,6 +347,7 @@ export function visitorService(deps: {
       search: filter.match !== undefined,
       onSite: false,
       dated: filter.dated,
+      type: filter.type,
     };
     let seq = Number.MAX_SAFE_INTEGER;
     for (;;) {

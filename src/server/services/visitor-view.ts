@@ -30,6 +30,19 @@ export function toVisitor(record: VisitorRecord): Visitor {
             time: formatLocalTime(record.notice_at!),
             error: record.notice_error,
           },
+    type_id: record.type_id,
+    // A type always exists for a visitor (the foreign key); the fallbacks only satisfy the join's nullability.
+    type_name: record.type_name ?? 'Visitor',
+    type_color: record.type_color ?? '#2563eb',
+    agreement:
+      record.signed_agreement_id === null
+        ? null
+        : {
+            agreement_id: record.signed_agreement_id,
+            version: record.signed_version!,
+            title: record.signed_title!,
+            time: formatLocalTime(record.signed_at!),
+          },
   };
 }
 

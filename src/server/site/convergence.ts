@@ -6,6 +6,9 @@ import type { ReplicaRepository } from '../db/repositories/replica';
 import type { VisitorsRepository } from '../db/repositories/visitors';
 import { fingerprintOf } from './desk-certificate';
 import type { RollState, Thing, VisitorState } from './protocol';
+import type { AgreementsRepository } from '../db/repositories/agreements';
+import type { VisitorTypesRepository } from '../db/repositories/visitor-types';
+import type { WatchlistRepository } from '../db/repositories/watchlist';
 
 type AccountState = Extract<Thing, { kind: 'account' }>['state'];
 type ExpectedState = Extract<Thing, { kind: 'expected' }>['state'];
@@ -20,10 +23,13 @@ const RANK: Record<ChangeKind, number> = {
   account: 1,
   host: 2,
   setting: 3,
-  visitor: 4,
-  expected: 5,
-  roll: 6,
-  mark: 7,
+  agreement: 4,
+  vtype: 5,
+  watch: 6,
+  visitor: 7,
+  expected: 8,
+  roll: 9,
+  mark: 10,
 };
 
 /** What applying a thing did, for what follows the commit (events, files, sessions). */
@@ -53,9 +59,12 @@ export function convergence(deps: {
   visitors: VisitorsRepository;
   erasures: ErasuresRepository;
   intents: PhotoIntentsRepository;
+  types: VisitorTypesRepository;
+  agreements: AgreementsRepository;
+  watchlist: WatchlistRepository;
   now: () => number;
 }) {
-  const { replica, changeLog, visitors, erasures, intents } = deps;
+  const { replica, changeLog, visitors, erasures, intents, types, agreements, watchlist } = deps;
 
   /** A thing as this desk holds it, with its version; undefined when there is no such thing. */
   function read(kind: ChangeKind, key: string): Thing | undefined {
@@ -98,6 +107,35 @@ export function convergence(deps: {
         const state = replica.mark(key);
         return state && { kind, key, version, state };
       }
+      case 'vtype': {
+        const row = types.row(Number(key));
+        return (
+          row && {
+            kind,
+            key,
+            version,
+            state: { ...row, photo_required: row.photo_required === 1, active: row.active === 1 },
+          }
+        );
+      }
+      case 'agreement': {
+        const row = agreements.row(Number(key));
+        if (!row) return undefined;
+        const versions = agreements
+          .versions(row.agreement_id)
+          .map(({ version: number, title, sha256, text, created_at }) => ({
+            version: number,
+            title,
+            sha256,
+            text,
+            created_at,
+          }));
+        return { kind, key, version, state: { ...row, versions } };
+      }
+      case 'watch': {
+        const state = watchlist.byId(Number(key));
+        return state && { kind, key, version, state };
+      }
     }
   }
 
@@ -107,6 +145,14 @@ export function convergence(deps: {
     if (thing.kind === 'visitor' || thing.kind === 'expected') {
       if (thing.state.visitee_no !== null) found.push({ kind: 'host', key: String(thing.state.visitee_no) });
       if (thing.state.created_by !== null) found.push({ kind: 'account', key: String(thing.state.created_by) });
+    }
+    if (thing.kind === 'visitor') {
+      if (thing.state.type_id !== null) found.push({ kind: 'vtype', key: String(thing.state.type_id) });
+      // The text a signature names comes with its agreement.
+      if (thing.state.signature) found.push({ kind: 'agreement', key: String(thing.state.signature.agreement_id) });
+    }
+    if (thing.kind === 'vtype' && thing.state.agreement_id !== null) {
+      found.push({ kind: 'agreement', key: String(thing.state.agreement_id) });
     }
     if (thing.kind === 'expected' && thing.state.visitor_id !== null) {
       found.push({ kind: 'visitor', key: thing.state.visitor_id });
@@ -127,15 +173,18 @@ export function convergence(deps: {
   /** Things in the order to apply them: dependencies first. */
   const inOrder = (things: Thing[]): Thing[] => [...things].sort((a, b) => RANK[a.kind] - RANK[b.kind]);
 
-  /** Applies one thing inside the unit that applies a batch; `version` stays the later of the two. */
-  function apply(thing: Thing): Applied {
+  /**
+   * Applies one thing inside the unit that applies a batch; `version` stays the later of the two.
+   * `signatures` holds the PNGs fetched for the batch's new visitors (site/replication.ts).
+   */
+  function apply(thing: Thing, signatures: ReadonlyMap<string, Buffer> = new Map()): Applied {
     const mine = changeLog.versionOf(thing.kind, thing.key);
     const newer = thing.version > mine;
     changeLog.observe(thing.version);
     if (newer) changeLog.setVersion(thing.kind, thing.key, thing.version);
     switch (thing.kind) {
       case 'visitor': {
-        const event = applyVisitor(thing.state);
+        const event = applyVisitor(thing.state, signatures.get(thing.key));
         return { kind: 'visitor', visitorId: thing.key, event, filesQueued: settleFetchedPhoto(thing.key) };
       }
       case 'account':
@@ -156,6 +205,32 @@ export function convergence(deps: {
         // Marked or not, by whom and when: the latest change wins (a mark undone stays undone).
         if (newer || !replica.mark(thing.key)) replica.writeMark(thing.state);
         return { kind: 'roll', evacuationId: thing.state.evacuation_id };
+      }
+      case 'vtype': {
+        // A type is never removed: the latest change of it wins.
+        if (newer || !types.row(thing.state.type_id)) {
+          const { photo_required, active, ...rest } = thing.state;
+          types.write({ ...rest, photo_required: photo_required ? 1 : 0, active: active ? 1 : 0 });
+        }
+        return { kind: 'other' };
+      }
+      case 'agreement': {
+        // Versions are only ever added (each desk keeps every one it hears of); the current one is the latest change's.
+        const { versions, ...current } = thing.state;
+        const local = agreements.row(current.agreement_id);
+        agreements.write(
+          newer || !local ? current : local,
+          versions.map((v) => ({ ...v, agreement_id: current.agreement_id })),
+        );
+        return { kind: 'other' };
+      }
+      case 'watch': {
+        // A removal wins over everything: no desk keeps the person once any desk removed them.
+        const local = watchlist.byId(thing.state.entry_id);
+        const removals = [local?.removed_at, thing.state.removed_at].filter((at): at is number => at != null);
+        const next = newer || !local ? thing.state : local;
+        watchlist.write({ ...next, removed_at: removals.length > 0 ? Math.min(...removals) : null });
+        return { kind: 'other' };
       }
       case 'desk': {
         const local = replica.desk(thing.key);
@@ -280,9 +355,12 @@ export function convergence(deps: {
 
   function applyVisitor(
     state: VisitorState,
+    png: Buffer | undefined,
   ): 'visitor.checkin' | 'visitor.exit' | 'visitor.erased' | 'visitor.updated' {
     // An erased visitor carries nothing of the person, whatever a desk sent.
-    if (state.erased_at !== null) state = { ...state, name: ERASED_NAME, mobile: '', purpose: '', photo: null };
+    if (state.erased_at !== null) {
+      state = { ...state, name: ERASED_NAME, mobile: '', purpose: '', photo: null, signature: null };
+    }
     const record = visitors.byId(state.visitor_id);
     if (!record) {
       const photo =
@@ -290,6 +368,22 @@ export function convergence(deps: {
           ? { ...state.photo, thumbhash: Buffer.from(state.photo.thumbhash, 'base64') }
           : null;
       visitors.insert(state, photo);
+      if (state.signature) {
+        // Fetched before the batch and checked against its hash there; a visitor is never without what they signed.
+        if (!png) throw new Error(`the signature of ${state.visitor_id} did not come with it`);
+        const { agreement_id, version, title, sha256, signed_at, name, mobile } = state.signature;
+        agreements.addSignature({
+          visitor_id: state.visitor_id,
+          agreement_id,
+          version,
+          title,
+          sha256,
+          signed_at,
+          name,
+          mobile,
+          png,
+        });
+      }
       if (state.details_version) changeLog.setVersion('visitor.details', state.visitor_id, state.details_version);
       if (state.undone_exits.length > 0) replica.setExit(state.visitor_id, state, state.undone_exits);
       return state.erased_at === null ? 'visitor.checkin' : 'visitor.erased';

@@ -96,6 +96,17 @@ export async function startPeerServer(
     },
   );
 
+  app.get<{ Params: { id: string } }>(
+    '/peer/v1/signatures/:id',
+    { config: { peer: 'desk' } },
+    async (request, reply) => {
+      const { id } = request.params;
+      const signature = isVisitorId(id) ? ctx.agreements.signaturePng(id) : undefined;
+      if (!signature) throw new SiteError('No such signature.', 404);
+      return reply.type('application/octet-stream').send(signature);
+    },
+  );
+
   await app.listen({ host: options.host, port: options.port });
   const { port } = app.server.address() as AddressInfo;
   return { address: peerAddressOf({ host: options.host, port }), close: () => app.close() };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EXIT_KINDS, IMAGE_FORMATS } from '../../shared/api-types';
 import { EVACUATION_KINDS } from '../../shared/evacuation';
 import { ROLES } from '../../shared/staff';
+import { AGREEMENT_TEXT_MAX, SIGNATURE_MAX_BYTES } from '../../shared/agreements';
 
 /**
  * What desks send each other on the peer listener (API contract Part 3). Nothing here is
@@ -15,6 +16,7 @@ const version = z.string().regex(/^\d{15}\.\d{6}\.[0-9a-f]{32}$/);
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const time = z.number().int().nonnegative().max(8.64e15);
 const text = (max: number) => z.string().max(max);
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 
 export const visitorStateSchema = z.object({
   visitor_id: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
@@ -41,6 +43,23 @@ export const visitorStateSchema = z.object({
       thumbhash: z.string().max(100),
     })
     .nullable(),
+  // From a desk of an older version: absent (null, the default type and no signature).
+  type_id: id.nullable().default(null),
+  /** The agreement signed at check-in; its PNG is fetched as a photo is (site/replication.ts). */
+  signature: z
+    .object({
+      agreement_id: id,
+      version: z.number().int().positive(),
+      title: text(200),
+      sha256: sha256,
+      signed_at: time,
+      name: text(200),
+      mobile: text(100),
+      png_sha256: sha256,
+      bytes: z.number().int().positive().max(SIGNATURE_MAX_BYTES),
+    })
+    .nullable()
+    .default(null),
 });
 
 export const hostStateSchema = z.object({
@@ -126,6 +145,45 @@ export const markStateSchema = z.object({
   accounted_by: id.nullable(),
 });
 
+export const visitorTypeStateSchema = z.object({
+  type_id: id,
+  name: text(100),
+  color: z.string().regex(/^#[0-9a-f]{6}$/),
+  photo_required: z.boolean(),
+  agreement_id: id.nullable(),
+  badge_note: text(200).nullable(),
+  active: z.boolean(),
+});
+
+const agreementVersionState = z.object({
+  version: z.number().int().positive(),
+  title: text(200),
+  sha256,
+  text: text(AGREEMENT_TEXT_MAX),
+  created_at: time,
+});
+
+/** An agreement: its current version, and every version it had (a version is never changed). */
+export const agreementStateSchema = z.object({
+  agreement_id: id,
+  title: text(200),
+  version: z.number().int().positive(),
+  sha256,
+  created_at: time,
+  versions: z.array(agreementVersionState).max(500),
+});
+
+/** A watchlist entry; a removed one carries nothing of the person. */
+export const watchStateSchema = z.object({
+  entry_id: id,
+  name: text(200),
+  mobile: text(100).nullable(),
+  email: text(254).nullable(),
+  reason: text(500),
+  created_at: time,
+  removed_at: time.nullable(),
+});
+
 /** A thing as one desk holds it: null state when it is gone (a setting back to its default). */
 export const thingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('visitor'), key: z.string(), version, state: visitorStateSchema }),
@@ -136,17 +194,35 @@ export const thingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('desk'), key: z.string(), version, state: deskStateSchema }),
   z.object({ kind: z.literal('roll'), key: z.string(), version, state: rollStateSchema }),
   z.object({ kind: z.literal('mark'), key: z.string(), version, state: markStateSchema }),
+  z.object({ kind: z.literal('vtype'), key: z.string(), version, state: visitorTypeStateSchema }),
+  z.object({ kind: z.literal('agreement'), key: z.string(), version, state: agreementStateSchema }),
+  z.object({ kind: z.literal('watch'), key: z.string(), version, state: watchStateSchema }),
 ]);
 export type Thing = z.infer<typeof thingSchema>;
 export type VisitorState = z.infer<typeof visitorStateSchema>;
 export type DeskState = z.infer<typeof deskStateSchema>;
 export type RollState = z.infer<typeof rollStateSchema>;
 export type MarkState = z.infer<typeof markStateSchema>;
+export type VisitorTypeState = z.infer<typeof visitorTypeStateSchema>;
+export type AgreementState = z.infer<typeof agreementStateSchema>;
+export type WatchState = z.infer<typeof watchStateSchema>;
 
 export const changeSchema = z.object({
   origin: deskId,
   seq: id,
-  kind: z.enum(['visitor', 'host', 'account', 'setting', 'expected', 'desk', 'roll', 'mark']),
+  kind: z.enum([
+    'visitor',
+    'host',
+    'account',
+    'setting',
+    'expected',
+    'desk',
+    'roll',
+    'mark',
+    'vtype',
+    'agreement',
+    'watch',
+  ]),
   key: z.string().max(200),
 });
 

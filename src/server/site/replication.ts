@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ChangeLogRepository, ChangeKind } from '../db/repositories/change-log';
 import type { PhotoIntentsRepository } from '../db/repositories/photo-intents';
 import type { DeskRow, SiteRepository } from '../db/repositories/site';
@@ -108,6 +109,7 @@ export function replication(deps: {
       const problem = checkBatch(answer, have, changeLog.deskId(), deps.now());
       if (problem) throw new Error(`${desk.name} sent a batch this desk does not take: ${problem}`);
       await fetchPhotos(desk, address, credentials, answer.things);
+      const signatures = await fetchSignatures(desk, address, credentials, answer.things);
       const effects: Applied[] = [];
       let trailRefused: string | undefined;
       let newEntries = 0;
@@ -118,7 +120,7 @@ export function replication(deps: {
           for (const thing of convergence.inOrder(answer.things)) {
             // One thing this desk cannot take (a state no rule foresaw) is set aside with a
             // word in the log; it does not hold up the rest of the site.
-            const done = unit.attempt(() => convergence.apply(thing));
+            const done = unit.attempt(() => convergence.apply(thing, signatures));
             if (done.ok) effects.push(done.value);
             else log.error({ err: done.error }, `could not apply ${thing.kind} ${thing.key} from ${desk.name}`);
           }
@@ -178,6 +180,35 @@ export function replication(deps: {
       while (next < wanted.length) await fetchOne(wanted[next++]!);
     };
     await Promise.all(Array.from({ length: Math.min(PHOTO_FETCHES, wanted.length) }, worker));
+  }
+
+  /**
+   * The signatures of visitors new to this desk (API contract Part 5), fetched before their
+   * batch is applied and held until it is: a signed-in visitor never arrives without what they
+   * signed. Each must be the PNG its record's hash names.
+   */
+  async function fetchSignatures(
+    desk: DeskRow,
+    address: string,
+    credentials: DeskCredentials,
+    things: Thing[],
+  ): Promise<Map<string, Buffer>> {
+    const fetched = new Map<string, Buffer>();
+    for (const thing of things) {
+      if (thing.kind !== 'visitor' || !thing.state.signature || thing.state.erased_at !== null) continue;
+      if (deps.visitors.byId(thing.key)) continue;
+      const png = await callPeer<Buffer>({
+        address,
+        path: `/peer/v1/signatures/${thing.key}`,
+        pinned: desk.certificate,
+        credentials,
+      });
+      if (createHash('sha256').update(png).digest('hex') !== thing.state.signature.png_sha256) {
+        throw new Error(`the signature of ${thing.key} from ${desk.name} is not what its record says`);
+      }
+      fetched.set(thing.key, png);
+    }
+    return fetched;
   }
 
   let timer: NodeJS.Timeout | undefined;
@@ -272,5 +303,11 @@ function keyOf(thing: Thing): string | undefined {
       return String(thing.state.evacuation_id);
     case 'mark':
       return `${thing.state.evacuation_id}/${thing.state.visitor_id}`;
+    case 'vtype':
+      return String(thing.state.type_id);
+    case 'agreement':
+      return String(thing.state.agreement_id);
+    case 'watch':
+      return String(thing.state.entry_id);
   }
 }

@@ -11,6 +11,7 @@ import { siteDesks } from './009-site-desks';
 import { siteRolls } from './010-site-rolls';
 import { siteAudit } from './011-site-audit';
 import { notifications } from './012-notifications';
+import { checkinFlows } from './013-checkin-flows';
 
 /** Every schema version in order; version N is `MIGRATIONS[N - 1]`. Append, never edit. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   siteRolls,
   siteAudit,
   notifications,
+  checkinFlows,
 ];

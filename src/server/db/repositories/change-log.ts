@@ -26,6 +26,12 @@ const SUBJECTS = [
     columns: 'name, fingerprint, certificate, address, revoked_at',
   },
   { table: 'evacuations', kind: 'roll', key: (row: string) => `${row}.evacuation_id` },
+  // API contract Part 5: a signature is part of its visitor, a version part of its agreement.
+  { table: 'signatures', kind: 'visitor', key: (row: string) => `${row}.visitor_id` },
+  { table: 'visitor_types', kind: 'vtype', key: (row: string) => `${row}.type_id` },
+  { table: 'agreements', kind: 'agreement', key: (row: string) => `${row}.agreement_id` },
+  { table: 'agreement_versions', kind: 'agreement', key: (row: string) => `${row}.agreement_id` },
+  { table: 'watchlist', kind: 'watch', key: (row: string) => `${row}.entry_id` },
   {
     table: 'evacuation_people',
     kind: 'mark',

@@ -55,6 +55,8 @@ export function erasuresRepository(db: Db, hooks: { photoDropped: (visitorId: st
     `UPDATE expected_visits SET name = @name, mobile = NULL, purpose = NULL, note = NULL, email = NULL, erased_at = @now
       WHERE erased_at IS NULL AND status <> 'arrived' AND expected_date < @before`,
   );
+  // A signed copy is personal data (API contract Part 5): its signature, name and mobile go whole.
+  const deleteSignature = db.prepare<[string]>('DELETE FROM signatures WHERE visitor_id = ?');
   const photoOf = db.prepare<[number], { format: ImageFormat }>('SELECT format FROM photos WHERE visitor_seq = ?');
   const deletePhotoRow = db.prepare<[number]>('DELETE FROM photos WHERE visitor_seq = ?');
   const addDeletion = db.prepare<[string, string]>(
@@ -115,6 +117,7 @@ export function erasuresRepository(db: Db, hooks: { photoDropped: (visitorId: st
       dropPendingNotices.run({ id: visitor.visitor_id });
       emptyNotices.run({ id: visitor.visitor_id });
       clearExpected.run(ERASED_NAME, now, visitor.visitor_id);
+      deleteSignature.run(visitor.visitor_id);
       return dropPhoto(visitor.seq, visitor.visitor_id);
     },
     dropPhoto,
@@ -194,6 +197,11 @@ export function eraseFromBackups(dataDir: string, visitorIds: string[], photosGo
                   OR expected_id IN (SELECT expected_id FROM expected_visits WHERE visitor_id = @id)`,
             )
           : undefined;
+      // A backup from version 13 on holds signatures.
+      const dropSignature =
+        backup.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'signatures'").get() !== undefined
+          ? backup.prepare('DELETE FROM signatures WHERE visitor_id = ?')
+          : undefined;
       const clearExpected = hasExpected
         ? backup.prepare(
             'UPDATE expected_visits SET name = ?, mobile = NULL, purpose = NULL, note = NULL WHERE visitor_id = ?',
@@ -208,6 +216,7 @@ export function eraseFromBackups(dataDir: string, visitorIds: string[], photosGo
           clearVisitor.run(ERASED_NAME, row.seq);
           deletePhoto.run(row.seq);
           dropNotices?.run({ id: visitorId });
+          dropSignature?.run(visitorId);
           clearExpected?.run(ERASED_NAME, visitorId);
         }
       })();

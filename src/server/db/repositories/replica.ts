@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DeskState, MarkState, RollState, Thing, VisitorState } from '../../site/protocol';
 import type { Db } from '../connection';
 import type { ChangeKind } from './change-log';
@@ -14,11 +15,14 @@ type Stored<T> = Omit<T, 'active'> & { active: number };
 export function replicaRepository(db: Db) {
   const visitor = db.prepare<
     [string],
-    Omit<VisitorState, 'photo' | 'undone_exits' | 'details_version'> & Record<string, unknown>
+    Omit<VisitorState, 'photo' | 'undone_exits' | 'details_version' | 'signature'> & Record<string, unknown>
   >(
     `SELECT v.visitor_id, v.card_no, v.name, v.mobile, v.purpose, v.visitee_no, v.entry_at, v.exit_at, v.exit_kind,
-            v.undone_exits, v.created_by, v.erased_at, p.format, p.width, p.height, p.bytes, p.thumbhash
-       FROM visitors v LEFT JOIN photos p ON p.visitor_seq = v.seq WHERE v.visitor_id = ?`,
+            v.undone_exits, v.created_by, v.erased_at, v.type_id, p.format, p.width, p.height, p.bytes, p.thumbhash,
+            s.agreement_id AS sig_agreement_id, s.version AS sig_version, s.title AS sig_title, s.sha256 AS sig_sha256,
+            s.signed_at AS sig_signed_at, s.name AS sig_name, s.mobile AS sig_mobile, s.png AS sig_png
+       FROM visitors v LEFT JOIN photos p ON p.visitor_seq = v.seq LEFT JOIN signatures s ON s.visitor_id = v.visitor_id
+      WHERE v.visitor_id = ?`,
   );
   const host = db.prepare<[number], Stored<StateOf<'host'>>>(
     'SELECT visitee_no, name, email, phone, department, active FROM visitees WHERE visitee_no = ?',
@@ -109,8 +113,28 @@ export function replicaRepository(db: Db) {
       const row = visitor.get(visitorId);
       if (!row) return undefined;
       const { format, width, height, bytes, thumbhash, undone_exits, ...rest } = row;
+      const { sig_agreement_id, sig_version, sig_title, sig_sha256, sig_signed_at, sig_name, sig_mobile, sig_png } =
+        rest;
+      const png = sig_png as Buffer | null;
       return {
-        ...(rest as Omit<VisitorState, 'photo' | 'undone_exits' | 'details_version'>),
+        ...(Object.fromEntries(Object.entries(rest).filter(([key]) => !key.startsWith('sig_'))) as Omit<
+          VisitorState,
+          'photo' | 'undone_exits' | 'details_version' | 'signature'
+        >),
+        signature:
+          png === null
+            ? null
+            : {
+                agreement_id: sig_agreement_id as number,
+                version: sig_version as number,
+                title: sig_title as string,
+                sha256: sig_sha256 as string,
+                signed_at: sig_signed_at as number,
+                name: sig_name as string,
+                mobile: sig_mobile as string,
+                png_sha256: createHash('sha256').update(png).digest('hex'),
+                bytes: png.length,
+              },
         undone_exits: undone_exits === null ? [] : (JSON.parse(undone_exits as string) as number[]),
         photo:
           format === null

@@ -2,6 +2,7 @@ import type { ExitKind, ImageFormat } from '../../../shared/api-types';
 import type { Statement } from 'better-sqlite3';
 import type { NoticeChannel, NoticeStatus } from '../../../shared/notifications';
 import type { Db } from '../connection';
+import { DEFAULT_TYPE_ID } from '../../../shared/visitor-types';
 
 /** A visitor as stored, joined with its photo's metadata and the visitee's name. */
 export interface VisitorRecord {
@@ -28,6 +29,14 @@ export interface VisitorRecord {
   notice_channel: NoticeChannel | null;
   notice_at: number | null;
   notice_error: string | null;
+  type_id: number;
+  type_name: string | null;
+  type_color: string | null;
+  /** The agreement signed at check-in (db/migrations/013-checkin-flows.ts); nulls when none. */
+  signed_agreement_id: number | null;
+  signed_version: number | null;
+  signed_title: string | null;
+  signed_at: number | null;
 }
 
 export interface PhotoRecord {
@@ -48,6 +57,8 @@ export interface NewVisitor {
   /** A visitor who arrives erased from another desk (site/replica-state.ts). */
   erased_at?: number | null;
   created_by: number | null;
+  /** Their visitor type; null for a visitor from a desk that has no types (shown as the default). */
+  type_id?: number | null;
   /** The expected visit this check-in fulfils: marked arrived in the same transaction. */
   expected?: { id: number; date: string };
 }
@@ -69,8 +80,13 @@ const SELECT_VISITOR = `
          p.format AS photo_format, p.width AS photo_width, p.height AS photo_height,
          p.bytes AS photo_bytes, p.thumbhash,
          n.status AS notice_status, n.channel AS notice_channel, coalesce(n.done_at, n.created_at) AS notice_at,
-         n.error AS notice_error
+         n.error AS notice_error,
+         coalesce(v.type_id, ${DEFAULT_TYPE_ID}) AS type_id, t.name AS type_name, t.color AS type_color,
+         s.agreement_id AS signed_agreement_id, s.version AS signed_version, s.title AS signed_title,
+         s.signed_at
     FROM visitors v
+    LEFT JOIN visitor_types t ON t.type_id = coalesce(v.type_id, ${DEFAULT_TYPE_ID})
+    LEFT JOIN signatures s ON s.visitor_id = v.visitor_id
     LEFT JOIN visitees e ON e.visitee_no = v.visitee_no
     LEFT JOIN photos p ON p.visitor_seq = v.seq
     LEFT JOIN notices n ON n.visitor_id = v.visitor_id AND n.shown = 1`;
@@ -89,6 +105,8 @@ export interface PageShape {
   search: boolean;
   onSite: boolean;
   dated: boolean;
+  /** One visitor type only: the default one (with the visitors from before types) or another. */
+  type?: 'default' | 'other' | undefined;
 }
 
 export interface PageParams {
@@ -99,6 +117,7 @@ export interface PageParams {
   end?: number;
   low?: number;
   high?: number;
+  type_id?: number;
 }
 
 function pageSql(shape: PageShape): string {
@@ -106,22 +125,33 @@ function pageSql(shape: PageShape): string {
   const order = shape.direction === 'older' ? 'DESC' : 'ASC';
   // The unary + keeps the planner off the entry-time index: the seq range leads.
   const dated = shape.dated ? '+v.entry_at >= @start AND +v.entry_at < @end' : '';
+  // Another type than the default is read through its partial index, whose terms are repeated here
+  // so the planner may use it (migration 013); the default type, most of any log, by walking seq.
+  const typed =
+    shape.type === 'default'
+      ? `(v.type_id IS NULL OR v.type_id = ${DEFAULT_TYPE_ID})`
+      : shape.type === 'other'
+        ? `v.type_id = @type_id AND v.type_id IS NOT NULL AND v.type_id <> ${DEFAULT_TYPE_ID}`
+        : '';
   if (shape.search) {
-    // Undated, the index alone picks the page; dated, its hits within the seq range stream
-    // through the join's exact filter until a page is full.
+    // Unfiltered, the index alone picks the page; dated or typed, its hits (within the seq
+    // range) stream through the join's exact filter until a page is full.
+    const filtered = shape.dated || typed !== '';
+    const exact = [dated, typed].filter(Boolean).join(' AND ');
     return `WITH hits AS (
        SELECT rowid FROM visitors_fts WHERE visitors_fts MATCH @match AND rowid ${beyond} @seq
         ${shape.dated ? 'AND rowid BETWEEN @low AND @high' : ''}
-        ORDER BY rowid ${order}${shape.dated ? '' : ' LIMIT @limit'}
+        ORDER BY rowid ${order}${filtered ? '' : ' LIMIT @limit'}
      )
-     ${SELECT_VISITOR} JOIN hits h ON h.rowid = v.seq ${dated ? `WHERE ${dated}` : ''}
-      ORDER BY v.seq ${order}${shape.dated ? ' LIMIT @limit' : ''}`;
+     ${SELECT_VISITOR} JOIN hits h ON h.rowid = v.seq ${exact ? `WHERE ${exact}` : ''}
+      ORDER BY v.seq ${order}${filtered ? ' LIMIT @limit' : ''}`;
   }
   const where = [
     `v.seq ${beyond} @seq`,
     shape.dated ? 'v.seq BETWEEN @low AND @high' : '',
     shape.onSite ? 'v.exit_at IS NULL' : '',
     dated,
+    typed,
   ].filter(Boolean);
   return `${SELECT_VISITOR} WHERE ${where.join(' AND ')} ORDER BY v.seq ${order} LIMIT @limit`;
 }
@@ -172,7 +202,8 @@ export function visitorsRepository(db: Db) {
     .pluck();
   const insertVisitor = db.prepare<
     [
-      Omit<NewVisitor, 'expected' | 'exit_at' | 'exit_kind' | 'erased_at'> & {
+      Omit<NewVisitor, 'expected' | 'exit_at' | 'exit_kind' | 'erased_at' | 'type_id'> & {
+        type_id: number | null;
         exit_at: number | null;
         exit_kind: ExitKind | null;
         erased_at: number | null;
@@ -180,9 +211,10 @@ export function visitorsRepository(db: Db) {
     ]
   >(
     `INSERT INTO visitors (visitor_id, card_no, name, mobile, purpose, visitee_no, entry_at, exit_at, exit_kind,
-                           erased_at, created_by, entry_max)
+                           erased_at, created_by, type_id, entry_max)
      VALUES (@visitor_id, @card_no, @name, @mobile, @purpose, @visitee_no, @entry_at, @exit_at,
              CASE WHEN @exit_at IS NULL THEN NULL ELSE coalesce(@exit_kind, 'desk') END, @erased_at, @created_by,
+             @type_id,
              max(@entry_at, coalesce((SELECT entry_max FROM visitors ORDER BY seq DESC LIMIT 1), 0)))`,
   );
   const insertPhoto = db.prepare<[number, string, number, number, number, Buffer]>(
@@ -213,6 +245,7 @@ export function visitorsRepository(db: Db) {
         exit_kind: visitor.exit_kind ?? null,
         erased_at: visitor.erased_at ?? null,
         created_by: visitor.created_by,
+        type_id: visitor.type_id ?? null,
       }).lastInsertRowid,
     );
     if (

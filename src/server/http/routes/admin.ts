@@ -42,6 +42,7 @@ import { formatLocalTime } from '../../time-format';
 import { routeSchema } from '../openapi';
 import type { PeerListener } from '../../site/peer-listener';
 import { notificationAdminRoutes } from './notifications';
+import { checkinFlowAdminRoutes } from './checkin-flows-admin';
 import { siteAdminRoutes } from './site';
 import { requireAdmin } from '../roles';
 
@@ -265,6 +266,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext, peers: 
 
       siteAdminRoutes(untyped, ctx, peers);
       notificationAdminRoutes(untyped, ctx);
+      checkinFlowAdminRoutes(untyped, ctx);
 
       // --- Privacy -------------------------------------------------------------------
       const PRIVACY = ['Privacy (admin)'];

@@ -29,6 +29,8 @@ import {
   IMAGE_MAX_LABEL,
 } from '../../../shared/visitor-fields';
 import { localDateSchema } from '../../../shared/dates';
+import { SIGNATURE_MAX_LABEL } from '../../../shared/agreements';
+import { WATCHLIST_NOTE_MAX, watchlistNoteSchema } from '../../../shared/watchlist';
 import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
 import { parseNumericId } from '../../ids';
@@ -44,6 +46,13 @@ const logFilterSchema = z
     q: z.string().max(100, 'Search text must be at most 100 characters.').optional(),
     from: localDateSchema('from').optional().describe('First day, YYYY-MM-DD, by entry date (inclusive).'),
     to: localDateSchema('to').optional().describe('Last day, YYYY-MM-DD, by entry date (inclusive).'),
+    type_id: z.coerce
+      .number({ error: 'type_id must be a visitor type’s number.' })
+      .int('type_id must be a visitor type’s number.')
+      .positive('type_id must be a visitor type’s number.')
+      .max(Number.MAX_SAFE_INTEGER)
+      .optional()
+      .describe('Only visitors of this type (GET /v1/visitor-types/).'),
   })
   .refine((query) => !query.from || !query.to || query.from <= query.to, {
     message: 'from must be on or before to.',
@@ -68,9 +77,38 @@ const checkInFormSchema = checkInFieldsSchema.extend({
     .meta({ format: 'binary' }),
   access_token: z.string().optional().describe('The token, for clients that cannot send the Authorization header.'),
   expected_id: z.string().optional().describe('The expected visit this check-in fulfils: it is marked arrived.'),
+  type_id: z.string().optional().describe('Their visitor type (GET /v1/visitor-types/); default 1, `Visitor`.'),
+  signature: z
+    .string()
+    .optional()
+    .describe(`For a type with an agreement: the signature drawn on the desk, a PNG of at most ${SIGNATURE_MAX_LABEL}.`)
+    .meta({ format: 'binary' }),
+  agreement_version: z
+    .string()
+    .optional()
+    .describe('For a type with an agreement: the version the visitor read (2409 if it is no longer current).'),
+  returning_id: z
+    .string()
+    .optional()
+    .describe(
+      'A returning visitor’s earlier visit (GET /v1/returning/): when they signed the current version before, no signature is needed.',
+    ),
+  override_watchlist: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('Admins only: let in a person the watchlist stops (2451), with `watchlist_note`. Audited.'),
+  watchlist_note: z.string().optional().describe(`Why the person is let in, at most ${WATCHLIST_NOTE_MAX} characters.`),
 });
 
 const params = z.object({ id: visitorIdSchema });
+
+/** A numeric ID field of the form: undefined when absent, 3404 when it cannot name anything. */
+function optionalNumber(fields: Record<string, string>, field: string, notFound: string): number | undefined {
+  if (fields[field] === undefined) return undefined;
+  const id = parseNumericId(fields[field]);
+  if (id === undefined) throw new ApiError('3404', notFound, { field });
+  return id;
+}
 
 /** The photo's limit plus room for the text fields and the multipart framing. */
 const ADD_BODY_MAX = IMAGE_MAX_BYTES + 64 * 1024;
@@ -111,7 +149,7 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext, timeout
         auth: 'form',
         form: { schema: checkInFormSchema, types: ['multipart/form-data'] },
         success: { schema: addVisitorResponseSchema },
-        errors: { 400: ['2200', '2301', '2302', '2303'], 404: ['3404'], 409: ['2409'] },
+        errors: { 400: ['2200', '2301', '2302', '2303', '2400'], 403: ['1300'], 404: ['3404'], 409: ['2409', '2451'] },
       }),
     },
     async (request): Promise<AddVisitorResponse> => {
@@ -128,9 +166,26 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext, timeout
     },
   );
 
+  /** An admin's override of the watchlist (API contract Part 5): with a note, and only by an admin. */
+  function watchlistOverride(fields: Record<string, string>, userId: number): { note: string } | undefined {
+    if (fields.override_watchlist !== 'true') return undefined;
+    if (ctx.auth.roleOf(userId) !== 'admin') {
+      throw new ApiError('1300', 'Only an administrator can let in a person the watchlist stops.');
+    }
+    if (fields.watchlist_note === undefined) {
+      throw new ApiError('2200', 'watchlist_note is required: say why the person is let in.', {
+        field: 'watchlist_note',
+      });
+    }
+    const note = watchlistNoteSchema.safeParse(fields.watchlist_note);
+    if (!note.success) throw new ApiError('2400', note.error.issues[0]!.message, { field: 'watchlist_note' });
+    return { note: note.data };
+  }
+
   async function checkInFromForm(request: FastifyRequest, slot: PhotoSlot): Promise<AddVisitorResponse> {
-    const { fields, image } = await readForm(request, {
+    const { fields, image, signature } = await readForm(request, {
       image: true,
+      signature: true,
       authenticate: ctx.auth.authenticate,
       beforeImage: slot.acquire,
       imageArrivalMs: timeouts.photoArrivalMs,
@@ -140,12 +195,21 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext, timeout
       const first = checked.problems[0]!;
       throw new ApiError(first.code, first.message, { field: first.field });
     }
-    if (!image) throw new ApiError('2200', 'image is required.', { field: 'image' });
-    const expectedId = fields.expected_id === undefined ? undefined : parseNumericId(fields.expected_id);
-    if (fields.expected_id !== undefined && expectedId === undefined) {
-      throw new ApiError('3404', 'There is no expected visit with that ID.', { field: 'expected_id' });
+    const expectedId = optionalNumber(fields, 'expected_id', 'There is no expected visit with that ID.');
+    const typeId = optionalNumber(fields, 'type_id', 'There is no visitor type with that ID.');
+    const agreementVersion =
+      fields.agreement_version === undefined ? undefined : parseNumericId(fields.agreement_version);
+    if (fields.agreement_version !== undefined && agreementVersion === undefined) {
+      throw new ApiError('2400', 'agreement_version must be a version number.', { field: 'agreement_version' });
     }
-    const visitorId = await ctx.visitors.checkIn(checked.value, image, request.userId!, expectedId);
+    const visitorId = await ctx.visitors.checkIn(checked.value, image, request.userId!, {
+      expectedId,
+      typeId,
+      signature,
+      agreementVersion,
+      returningId: fields.returning_id,
+      override: watchlistOverride(fields, request.userId!),
+    });
     return { success: true, visitor_id: visitorId };
   }
 
@@ -316,10 +380,12 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext, timeout
       }),
     },
     async (request, reply) => {
-      const { q, from, to } = request.query;
+      const { q, from, to, type_id } = request.query;
       // The first batch is read before the answer starts, so a search that is refused is a
       // JSON error, not a broken file. A HEAD sends no rows: nothing was exported.
-      const batches = ctx.visitors.exportLog({ q, from, to }, request.userId!, { audited: request.method !== 'HEAD' });
+      const batches = ctx.visitors.exportLog({ q, from, to, type_id }, request.userId!, {
+        audited: request.method !== 'HEAD',
+      });
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="export.csv"')

@@ -1,0 +1,99 @@
+import type { WatchEntry, WatchEntryFields, WatchEntryPatch } from '../../shared/watchlist';
+import { ApiError } from '../api-error';
+import type { WatchlistRepository, WatchRow } from '../db/repositories/watchlist';
+import { formatLocalTime } from '../time-format';
+import type { UnitOfWork, Writes } from './unit-of-work';
+
+const toEntry = (row: WatchRow): WatchEntry => ({
+  entry_id: row.entry_id,
+  name: row.name,
+  mobile: row.mobile,
+  email: row.email,
+  reason: row.reason,
+  time: formatLocalTime(row.created_at),
+});
+
+/**
+ * The watchlist (API contract Part 5). Admins keep it; a check-in is compared with it before
+ * anything of the visitor is stored. The trail names the entry, never the name typed.
+ */
+export function watchlistService(deps: { watchlist: WatchlistRepository; writes: Writes; now: () => number }) {
+  const { watchlist, writes, now } = deps;
+
+  function entry(entryId: number): WatchRow {
+    const row = watchlist.byId(entryId);
+    if (!row || row.removed_at !== null) throw new ApiError('3404', `There is no watchlist entry ${entryId}.`);
+    return row;
+  }
+
+  function create(fields: WatchEntryFields, userId: number): WatchEntry {
+    const entryId = writes.run((unit) => {
+      const id = watchlist.insert({ ...fields, created_at: now() });
+      unit.audit({ action: 'watchlist.update', userId, detail: `Added entry ${id}` });
+      return id;
+    });
+    return toEntry(entry(entryId));
+  }
+
+  function change(entryId: number, patch: WatchEntryPatch, userId: number): WatchEntry {
+    writes.run((unit) => {
+      const current = entry(entryId);
+      const sent = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+      watchlist.write({ ...current, ...sent });
+      unit.audit({
+        action: 'watchlist.update',
+        userId,
+        detail: `Changed entry ${entryId}: ${Object.keys(sent).join(', ')}`,
+      });
+    });
+    return toEntry(entry(entryId));
+  }
+
+  function remove(entryId: number, userId: number): void {
+    writes.run((unit) => {
+      watchlist.write({ ...entry(entryId), removed_at: now() });
+      unit.audit({ action: 'watchlist.update', userId, detail: `Removed entry ${entryId}` });
+    });
+  }
+
+  /**
+   * A check-in's look at the list. A match is audited (in its own unit: the check-in it stops
+   * stores nothing) and refused with 2451 and the entry's reason, unless an admin lets the
+   * person in with a note: then both the match and the override are recorded in the check-in's
+   * own unit (`record`), so a check-in that fails later leaves no override behind.
+   */
+  function screen(
+    person: { name: string; mobile: string },
+    userId: number,
+    override: { note: string } | undefined,
+  ): ((unit: UnitOfWork, visitorId: string) => void) | undefined {
+    const match = watchlist.match(person.name, person.mobile);
+    if (!match) return undefined;
+    if (!override) {
+      writes.run((unit) =>
+        unit.audit({ action: 'watchlist.match', userId, detail: `Entry ${match.entry_id}: check-in stopped` }),
+      );
+      throw new ApiError('2451', `On the watchlist: ${match.reason}`, { field: 'name' });
+    }
+    return (unit, visitorId) => {
+      unit.audit({ action: 'watchlist.match', userId, visitorId, detail: `Entry ${match.entry_id}` });
+      unit.audit({
+        action: 'watchlist.override',
+        userId,
+        visitorId,
+        detail: `Entry ${match.entry_id}: ${override.note}`,
+      });
+    };
+  }
+
+  return {
+    all: (): WatchEntry[] => watchlist.all().map(toEntry),
+    get: (entryId: number): WatchEntry => toEntry(entry(entryId)),
+    create,
+    change,
+    remove,
+    screen,
+  };
+}
+
+export type WatchlistService = ReturnType<typeof watchlistService>;
