@@ -13,6 +13,7 @@ import { ExpectDialog } from '../features/expected/ExpectDialog';
 import { ExpectedVisits } from '../features/expected/ExpectedVisits';
 import { daysShowing, type ExpectedDays } from '../features/expected/expected-days';
 import { DateFilter, rangeOf, type DateFilterValue } from '../features/log/DateFilter';
+import { TypeFilter } from '../features/log/TypeFilter';
 import { downloadFile } from '../lib/download';
 import { useToday } from '../lib/today';
 import { meQuery } from '../queries/admin';
@@ -95,7 +96,8 @@ export function Desk() {
   const [exportProblem, setExportProblem] = useState<string | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const today = useToday();
-  const range = rangeOf(dates, today);
+  const [typeFilter, setTypeFilter] = useState<number | undefined>();
+  const range = { ...rangeOf(dates, today), typeId: typeFilter };
   const me = useQuery(meQuery(session.token));
   const isAdmin = me.data?.role === 'admin';
   // Asked once a sign-in (this session) until an admin chooses: "Keep for now" waits for the next.
@@ -252,6 +254,7 @@ export function Desk() {
             onChange={setSearch}
           />
           <DateFilter value={dates} onChange={setDates} />
+          <TypeFilter value={typeFilter} onChange={setTypeFilter} />
           <button type="button" onClick={() => void exportCsv()} title="Download what this list shows as a CSV file">
             Export CSV
           </button>
@@ -313,9 +316,9 @@ export function Desk() {
                   />
                 )
               ) : q ? (
-                `No visitor matches “${q}”${range.from || range.to ? ' on these dates' : ''}.`
-              ) : range.from || range.to ? (
-                'No visitors on these dates.'
+                `No visitor matches “${q}”${range.from || range.to || typeFilter ? ' with these filters' : ''}.`
+              ) : range.from || range.to || typeFilter ? (
+                'No visitors match these filters.'
               ) : (
                 'No visitors yet.'
               )

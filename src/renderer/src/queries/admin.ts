@@ -44,14 +44,15 @@ export function settingsQuery(token: string) {
   });
 }
 
-/** A change in the admin area refreshes its lists, and the hosts check-in offers. */
-function useAdminMutation<Input, Output>(mutationFn: (input: Input) => Promise<Output>) {
+/** A change in the admin area refreshes its lists, and the hosts and types check-in offers. */
+export function useAdminMutation<Input, Output>(mutationFn: (input: Input) => Promise<Output>) {
   const client = useQueryClient();
   return useMutation({
     mutationFn,
     onSettled: async () => {
       await client.invalidateQueries({ queryKey: adminKeys.all });
       await client.invalidateQueries({ queryKey: ['visitees'] });
+      await client.invalidateQueries({ queryKey: ['checkin'] });
     },
   });
 }

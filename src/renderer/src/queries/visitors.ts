@@ -11,13 +11,15 @@ export const visitorKeys = {
   onSite: () => [...visitorKeys.all, 'on-site'] as const,
   /** The whole log and every search and date range of it. */
   logs: () => [...visitorKeys.all, 'log'] as const,
-  log: (q: string, range: DateRange = {}) => [...visitorKeys.logs(), q, range.from ?? '', range.to ?? ''] as const,
+  log: (q: string, range: DateRange = {}) =>
+    [...visitorKeys.logs(), q, range.from ?? '', range.to ?? '', range.typeId ?? 0] as const,
 };
 
-/** Days of entry, inclusive, YYYY-MM-DD; either end may be open. */
+/** Days of entry, inclusive, YYYY-MM-DD; either end may be open; and one visitor type, or all. */
 export interface DateRange {
   from?: string | undefined;
   to?: string | undefined;
+  typeId?: number | undefined;
 }
 
 /** The query string of a log filter, for a page of it and for its CSV export alike. */
@@ -26,6 +28,7 @@ export function logFilterParams(q: string, range: DateRange): Record<string, str
     ...(q ? { q } : {}),
     ...(range.from ? { from: range.from } : {}),
     ...(range.to ? { to: range.to } : {}),
+    ...(range.typeId ? { type_id: String(range.typeId) } : {}),
   };
 }
 

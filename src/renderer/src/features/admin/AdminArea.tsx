@@ -6,10 +6,14 @@ import { NoticesPanel } from './NoticesPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { SitePanel } from './SitePanel';
 import { StaffPanel } from './StaffPanel';
+import { VisitorTypesPanel } from './VisitorTypesPanel';
+import { WatchlistPanel } from './WatchlistPanel';
 
 const SECTIONS = [
   { id: 'staff', label: 'Staff' },
   { id: 'hosts', label: 'Hosts' },
+  { id: 'types', label: 'Visitor types' },
+  { id: 'watchlist', label: 'Watchlist' },
   { id: 'settings', label: 'Settings' },
   { id: 'notifications', label: 'Notifications' },
   { id: 'site', label: 'Site' },
@@ -39,6 +43,8 @@ export function AdminArea({ initial = 'staff', onClose }: { initial?: AdminSecti
       <div className="admin-body">
         {section === 'staff' && <StaffPanel />}
         {section === 'hosts' && <HostsPanel />}
+        {section === 'types' && <VisitorTypesPanel />}
+        {section === 'watchlist' && <WatchlistPanel />}
         {section === 'settings' && (
           <>
             <SettingsPanel />

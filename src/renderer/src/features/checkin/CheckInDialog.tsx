@@ -1,4 +1,13 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ReturningVisitor } from '../../../../shared/returning';
+import { DEFAULT_TYPE_ID } from '../../../../shared/visitor-types';
+import { meQuery } from '../../queries/admin';
+import { checkinKeys, visitorTypesQuery } from '../../queries/checkin-flows';
+import { SignAgreementDialog, type Signed } from '../agreements/SignAgreementDialog';
+import { AgreementStatus } from './AgreementStatus';
+import { ReturningSuggestions } from './ReturningSuggestions';
+import { TypePicker } from './TypePicker';
+import { WatchlistStop } from './WatchlistStop';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ExpectedVisit } from '../../../../shared/expected';
 import { checkCheckInFields, NAME_MAX, PURPOSE_MAX, type CheckInField } from '../../../../shared/visitor-fields';
@@ -11,7 +20,7 @@ import { PhotoCapture } from './PhotoCapture';
 import { VisiteePicker } from './VisiteePicker';
 import { FormError } from '../../lib/FormError';
 
-type Problems = Partial<Record<CheckInField | 'form', string>>;
+type Problems = Partial<Record<CheckInField | 'form' | 'signature' | 'type_id', string>>;
 
 /**
  * A check-in is never sent again by itself: the card may have been given to someone else
@@ -39,6 +48,23 @@ export function CheckInDialog({
   onCheckedIn: (visitorId: string) => void;
 }) {
   const { token } = useSession();
+  const me = useQuery(meQuery(token));
+  const types = useQuery(visitorTypesQuery(token));
+  const [typeId, setTypeId] = useState(DEFAULT_TYPE_ID);
+  const type = types.data?.find((candidate) => candidate.type_id === typeId);
+  // A returning visitor chosen from the suggestions: their earlier signature may still hold.
+  const [returning, setReturning] = useState<ReturningVisitor | null>(null);
+  const [nameText, setNameText] = useState(expected?.name ?? '');
+  const [signed, setSigned] = useState<Signed | null>(null);
+  const [signing, setSigning] = useState<{ notice?: string } | null>(null);
+  const [stopped, setStopped] = useState<string | null>(null);
+  const client = useQueryClient();
+  const signedBefore =
+    returning !== null &&
+    returning.name === nameText.trim() &&
+    type?.agreement_id != null &&
+    returning.signed.some((s) => s.agreement_id === type.agreement_id && s.version === type.agreement_version);
+  const needsSignature = type?.agreement_id != null && !signedBefore;
   const [problems, setProblems] = useState<Problems>({});
   const [photo, setPhoto] = useState<Blob | null>(null);
   // "Check in" pressed while the photo just taken is still being encoded: it goes once the photo is there.
@@ -82,19 +108,44 @@ export function CheckInDialog({
   const checkIn = useCheckIn(token, {
     onSuccess: onCheckedIn,
     onError: (error) => {
-      if (error instanceof ApiRequestError && error.field) setProblems({ [error.field]: error.message });
+      if (error instanceof ApiRequestError && error.code === '2451') setStopped(error.message);
+      else if (error instanceof ApiRequestError && error.field === 'agreement_version') {
+        // The agreement changed while the visitor signed: they read the new version and sign again.
+        setSigned(null);
+        void client.invalidateQueries({ queryKey: checkinKeys.all });
+        setSigning({ notice: error.message });
+      } else if (error instanceof ApiRequestError && error.field) setProblems({ [error.field]: error.message });
       else if (error instanceof ApiRequestError && error.code === 'network') setProblems({ form: NOT_SENT });
       else setProblems({ form: error.message });
     },
   });
 
+  /** Fills the form from a returning visitor's latest visit; a new photo is still taken. */
+  function fillFrom(person: ReturningVisitor): void {
+    const fields = form.current!.elements;
+    (fields.namedItem('name') as HTMLInputElement).value = person.name;
+    (fields.namedItem('mobile') as HTMLInputElement).value = person.mobile;
+    (fields.namedItem('purpose') as HTMLInputElement).value = person.purpose;
+    setNameText(person.name);
+    setVisiteeNo(person.visitee_no);
+    if (types.data?.some((t) => t.type_id === person.type_id && t.active)) setTypeId(person.type_id);
+    setReturning(person);
+    setTouched(true);
+    setProblems({});
+  }
+
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    send();
+  }
+
+  /** Checks the form and sends it; `override`: an admin lets a person the watchlist stopped in. */
+  function send(override?: { note: string }) {
     if (!photo && capturing.current) {
       submitWhenCaptured.current = true;
       return;
     }
-    const data = new FormData(event.currentTarget);
+    const data = new FormData(form.current!);
     const raw = {
       cardno: textField(data, 'cardno').trim(),
       name: textField(data, 'name'),
@@ -106,15 +157,36 @@ export function CheckInDialog({
     const checked = checkCheckInFields(raw);
     const found: Problems = {};
     if (!checked.ok) for (const problem of checked.problems) found[problem.field] ??= problem.message;
-    if (!photo) found.image = 'Take a photo or choose a picture file.';
+    const photoRequired = type?.photo_required ?? true;
+    if (!photo && photoRequired) found.image = 'Take a photo or choose a picture file.';
     setProblems(found);
-    if (Object.keys(found).length > 0 || !photo) return;
+    if (Object.keys(found).length > 0) return;
+    // The person chosen from the suggestions is who is being checked in only while their details stand.
+    const stillReturning = returning && returning.name === raw.name.trim() && returning.mobile === raw.mobile;
+    if (needsSignature && !signed) {
+      setSigning({});
+      return;
+    }
 
-    const form = new FormData();
-    for (const [key, value] of Object.entries(raw)) if (value !== '') form.set(key, value);
-    if (expected) form.set('expected_id', String(expected.expected_id));
-    form.set('image', photo, 'photo');
-    checkIn.mutate(form);
+    const body = new FormData();
+    for (const [key, value] of Object.entries(raw)) if (value !== '') body.set(key, value);
+    if (expected) body.set('expected_id', String(expected.expected_id));
+    body.set('type_id', String(typeId));
+    if (type?.agreement_id != null) {
+      if (signed) {
+        body.set('agreement_version', String(signed.version));
+        body.set('signature', signed.png, 'signature.png');
+      } else if (stillReturning) {
+        body.set('agreement_version', String(type.agreement_version));
+        body.set('returning_id', returning.visitor_id);
+      }
+    }
+    if (override) {
+      body.set('override_watchlist', 'true');
+      body.set('watchlist_note', override.note);
+    }
+    if (photo) body.set('image', photo, 'photo');
+    checkIn.mutate(body);
   }
 
   const fieldError = (field: CheckInField) =>
@@ -155,6 +227,7 @@ export function CheckInDialog({
         )}
         <div className="check-in-grid">
           <div className="fields">
+            {types.data && <TypePicker types={types.data} value={typeId} onChange={setTypeId} />}
             <label>
               Full name
               <input
@@ -163,10 +236,14 @@ export function CheckInDialog({
                 maxLength={NAME_MAX}
                 defaultValue={expected?.name}
                 autoFocus={!expected}
+                onChange={(event) => setNameText(event.target.value)}
                 {...described('name')}
               />
               {fieldError('name')}
             </label>
+            {!expected && returning?.name !== nameText.trim() && (
+              <ReturningSuggestions text={nameText} onChoose={fillFrom} />
+            )}
             <div className="row">
               <label>
                 Card number
@@ -228,6 +305,15 @@ export function CheckInDialog({
               onCapturing={() => (capturing.current = true)}
               error={problems.image}
             />
+            {type && !type.photo_required && <p className="hint">A photo is optional for a {type.name}.</p>}
+            {type?.agreement_id != null && (
+              <AgreementStatus
+                signed={signed}
+                signedBefore={signedBefore}
+                error={problems.signature}
+                onSign={() => setSigning({})}
+              />
+            )}
           </div>
         </div>
         <FormError error={problems.form} />
@@ -238,6 +324,31 @@ export function CheckInDialog({
           className="primary big"
         />
       </form>
+      {signing && type?.agreement_id != null && (
+        <SignAgreementDialog
+          agreementId={type.agreement_id}
+          notice={signing.notice}
+          onClose={() => setSigning(null)}
+          onSigned={(next) => {
+            setSigned(next);
+            setSigning(null);
+            setProblems(({ signature: _done, ...rest }) => rest);
+            // Signed at the press of Check in: the check-in goes on by itself.
+            setTimeout(() => form.current?.requestSubmit());
+          }}
+        />
+      )}
+      {stopped && (
+        <WatchlistStop
+          message={stopped}
+          isAdmin={me.data?.role === 'admin'}
+          onClose={() => setStopped(null)}
+          onOverride={(note) => {
+            setStopped(null);
+            send({ note });
+          }}
+        />
+      )}
       {discarding && (
         <Dialog title="Discard this check-in?" onClose={() => setDiscarding(false)} className="confirm">
           <p>What was typed{photo ? ' and the photo' : ''} will be lost.</p>

@@ -3,6 +3,7 @@ import type { Visitor } from '../../../../shared/api-types';
 import { shortTime } from '../../lib/format';
 import { NoticeStatus } from '../notify/NoticeStatus';
 import { Thumbnail } from './Thumbnail';
+import { TypeChip } from './TypeChip';
 
 interface Props {
   visitor: Visitor;
@@ -22,7 +23,7 @@ export function VisitorCard({ visitor, index, showExitTime, cardShared, setSize,
   return (
     <li
       className="card"
-      style={style}
+      style={{ ...style, '--type-color': visitor.type_color } as CSSProperties}
       aria-posinset={index + 1}
       aria-setsize={setSize}
       data-visitor-id={visitor.visitor_id}
@@ -33,7 +34,7 @@ export function VisitorCard({ visitor, index, showExitTime, cardShared, setSize,
         <span className="card-text">
           <span className="name">{visitor.name}</span>
           <span className="detail">
-            <span className="card-no">#{visitor.card_no}</span>
+            <TypeChip visitor={visitor} /> <span className="card-no">#{visitor.card_no}</span>
             {cardShared && (
               <span
                 className="card-shared"

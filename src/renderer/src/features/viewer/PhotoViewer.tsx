@@ -9,6 +9,8 @@ import { EditVisitorDialog } from './EditVisitorDialog';
 import { EraseDialog } from './EraseDialog';
 import { PhotoViewsDialog } from './PhotoViewsDialog';
 import { ZoomablePhoto } from './ZoomablePhoto';
+import { SignedCopyButton } from '../agreements/SignedCopyButton';
+import { TypeChip } from '../log/TypeChip';
 
 interface Props {
   visitor: Visitor;
@@ -58,6 +60,10 @@ export function PhotoViewer({ visitor, isAdmin, position, onMove, onClose, onExi
         <div className="viewer-body">
           <ZoomablePhoto key={visitor.visitor_id} visitor={visitor} />
           <dl className="viewer-details">
+            <dt>Type</dt>
+            <dd>
+              <TypeChip visitor={visitor} />
+            </dd>
             <dt>Card</dt>
             <dd>#{visitor.card_no}</dd>
             <dt>Purpose</dt>
@@ -84,6 +90,15 @@ export function PhotoViewer({ visitor, isAdmin, position, onMove, onClose, onExi
                   ? `${visitor.exit_time} — signed out automatically`
                   : visitor.exit_time}
             </dd>
+            {visitor.agreement && (
+              <>
+                <dt>Agreement</dt>
+                <dd>
+                  {visitor.agreement.title}, version {visitor.agreement.version}, signed{' '}
+                  {shortTime(visitor.agreement.time)} <SignedCopyButton visitor={visitor} />
+                </dd>
+              </>
+            )}
           </dl>
         </div>
         <div className="dialog-actions">
