@@ -10,6 +10,7 @@ import { settingInWords } from '../../src/shared/settings';
 import { sqlInAnotherProcess } from '../helpers/another-process';
 import { processPhoto } from '../../src/server/media/photo-processing';
 import { makeImage } from '../helpers/images';
+import { makeSignature } from '../helpers/signature';
 import { STAFF } from '../helpers/server';
 import { startMailServer, type MailServer } from '../helpers/mail-server';
 import { killHard, spawnServer, stopServer } from './server-process';
@@ -26,6 +27,9 @@ export interface CrashReport {
   purgesTriggered: number;
   /** Arrival notices and invitations the mail server received, once every desk had sent its outbox. */
   mailsReceived: number;
+  /** Contractors' check-ins with a signature, acknowledged; check-ins the watchlist refused. */
+  acknowledgedSignatures: number;
+  watchlistRefusals: number;
   attempts: number;
   problems: string[];
 }
@@ -39,6 +43,11 @@ interface Acknowledged {
   /** A correction of the name sent but not (yet) acknowledged: either name may be found. */
   pendingName?: string;
 }
+
+/** A contractor signs the agreement with their check-in; a delivery comes without a photo. */
+type CheckInKind = 'visitor' | 'contractor' | 'delivery';
+/** Who the watchlist stops: no check-in of theirs may ever be stored. */
+const WATCHED = 'Watched Person';
 
 /**
  * Kills the server with SIGKILL at random moments while clients check visitors in and
@@ -64,6 +73,9 @@ export async function runCrashTorture(options: {
     await makeImage('png', 1200, 900, 4),
     await makeImage('bmp', 900, 700, 5),
   ];
+  const signature = await makeSignature({ seed: 4 });
+  let watchedRefusals = 0;
+  let signedCheckIns = 0;
 
   const acknowledged = new Map<string, Acknowledged>();
   const exited = new Set<string>();
@@ -91,7 +103,10 @@ export async function runCrashTorture(options: {
       token = ((await login.json()) as { data: { access_token: string } }).data.access_token;
     }
     const headers = { authorization: `Token ${token}` };
-    if (hostNo === 0) hostNo = await setUpNotices(server.url, headers, mail.url);
+    if (hostNo === 0) {
+      hostNo = await setUpNotices(server.url, headers, mail.url);
+      await setUpCheckInFlows(server.url, headers);
+    }
     let alive = true;
     const client = async (): Promise<void> => {
       while (alive) {
@@ -122,18 +137,31 @@ export async function runCrashTorture(options: {
           }
           card = (card % 9999) + 1;
           const myCard = card;
-          const name = `Visitor ${round}-${myCard}`;
+          const pick = random();
+          const kind: CheckInKind = pick < 0.25 ? 'contractor' : pick < 0.35 ? 'delivery' : 'visitor';
+          const watched = pick > 0.95;
+          const name = watched ? WATCHED : `Visitor ${round}-${myCard}`;
           const form = new FormData();
           form.set('cardno', String(myCard));
           form.set('name', name);
           form.set('mobile', '5550100');
           form.set('purpose', 'Crash test');
           form.set('visitee_no', String(hostNo));
-          form.set('image', new Blob([new Uint8Array(images[Math.floor(random() * images.length)]!)]), 'p');
+          if (kind === 'contractor') {
+            form.set('type_id', '2');
+            form.set('agreement_version', '1');
+            form.set('signature', new Blob([new Uint8Array(signature)], { type: 'image/png' }), 's.png');
+          }
+          if (kind === 'delivery') form.set('type_id', '4');
+          else form.set('image', new Blob([new Uint8Array(images[Math.floor(random() * images.length)]!)]), 'p');
           const response = await fetch(`${server.url}/v1/add/`, { method: 'POST', body: form, headers });
-          if (response.status === 200) {
+          if (watched) {
+            if (response.status === 409) watchedRefusals++;
+            else if (response.status === 200) problems.push('a check-in the watchlist should stop was stored');
+          } else if (response.status === 200) {
             const { visitor_id } = (await response.json()) as { visitor_id: string };
             acknowledged.set(visitor_id, { id: visitor_id, name, arrivedAs: name, card: myCard });
+            if (kind === 'contractor') signedCheckIns++;
           }
         } catch {
           // The server died under us: whatever was not acknowledged may or may not exist.
@@ -272,6 +300,8 @@ export async function runCrashTorture(options: {
   problems.push(...(await verifyMail(options.dataDir, token, mail, acknowledged)));
   await mail.close();
   return {
+    acknowledgedSignatures: signedCheckIns,
+    watchlistRefusals: watchedRefusals,
     mailsReceived: mail.received.length,
     kills: options.kills,
     acknowledgedCheckIns: acknowledged.size,
@@ -286,6 +316,19 @@ export async function runCrashTorture(options: {
 }
 
 /** E-mail set up at the desk, and the host every check-in is for; returns the host's number. */
+/** An agreement the contractors sign (Contractor is type 2), and a watchlist entry. */
+async function setUpCheckInFlows(url: string, headers: Record<string, string>): Promise<void> {
+  const json = { ...headers, 'content-type': 'application/json' };
+  const post = async (pathname: string, method: string, body: unknown) => {
+    const response = await fetch(url + pathname, { method, headers: json, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`${pathname}: ${await response.text()}`);
+    return (await response.json()) as { data: { agreement_id?: number } };
+  };
+  const agreement = await post('/v1/admin/agreements', 'POST', { title: 'Crash rules', text: 'Do not crash.' });
+  await post('/v1/admin/visitor-types/2', 'PATCH', { agreement_id: agreement.data.agreement_id });
+  await post('/v1/admin/watchlist', 'POST', { name: WATCHED, reason: 'Crash harness' });
+}
+
 async function setUpNotices(url: string, headers: Record<string, string>, smtpUrl: string): Promise<number> {
   const json = { ...headers, 'content-type': 'application/json' };
   const settings = await fetch(`${url}/v1/admin/settings`, {
@@ -408,8 +451,10 @@ async function verify(
     if (numbers.n !== (numbers.last ?? 0)) problems.push(`change numbers 1–${numbers.last} have gaps (${numbers.n})`);
     const rows = ctx.db
       .prepare(
-        `SELECT v.seq, v.visitor_id, v.name, v.card_no, v.exit_at, v.erased_at, p.format
-           FROM visitors v LEFT JOIN photos p ON p.visitor_seq = v.seq`,
+        `SELECT v.seq, v.visitor_id, v.name, v.card_no, v.exit_at, v.erased_at, v.type_id, p.format,
+                s.name AS signed_as
+           FROM visitors v LEFT JOIN photos p ON p.visitor_seq = v.seq
+           LEFT JOIN signatures s ON s.visitor_id = v.visitor_id`,
       )
       .all() as {
       seq: number;
@@ -418,7 +463,9 @@ async function verify(
       card_no: number;
       exit_at: number | null;
       erased_at: number | null;
+      type_id: number | null;
       format: string | null;
+      signed_as: string | null;
     }[];
     const byId = new Map(rows.map((row) => [row.visitor_id, row]));
     const indexed = ctx.db
@@ -441,6 +488,16 @@ async function verify(
     }
     for (const id of erased) {
       if (byId.get(id)?.erased_at == null) problems.push(`acknowledged erasure of ${id} is missing`);
+    }
+    // A contractor's signature commits with their check-in; an erasure takes it away with the rest.
+    for (const row of rows) {
+      const signed = row.signed_as !== null;
+      if (row.type_id === 2 && row.erased_at === null && !signed)
+        problems.push(`contractor ${row.visitor_id} has no signature`);
+      if (signed && (row.type_id !== 2 || row.erased_at !== null)) {
+        problems.push(`visitor ${row.visitor_id} keeps a signature it should not have`);
+      }
+      if (row.name === WATCHED) problems.push(`a check-in the watchlist stops was stored (${row.visitor_id})`);
     }
     // A check-in's arrival notice commits with it: never a visitor without one, nor the reverse.
     const unannounced = ctx.db
@@ -515,9 +572,10 @@ async function verify(
       // An erasure removes the photo row with the personal data, in one transaction; the
       // files must then be gone too (the stray-file check below), and never the reverse.
       if (!row.format) {
-        // Also gone, legitimately, for the visitors the purge clients backdated by 40 days.
+        // Also gone, legitimately, for the visitors the purge clients backdated by 40 days; a
+        // delivery comes without a photo.
         const purged = row.exit_at !== null && row.exit_at < Date.now() - 28 * 86_400_000;
-        if (row.erased_at === null && !purged) {
+        if (row.erased_at === null && !purged && row.type_id !== 4) {
           problems.push(`visitor ${row.visitor_id} has no photo row but is neither erased nor purged`);
         }
         continue;

@@ -18,5 +18,7 @@ describe('crash safety', () => {
     expect(report.acknowledgedErasures).toBeGreaterThan(0);
     // The outbox was exercised too: notices written with check-ins, sent across the kills.
     expect(report.mailsReceived).toBeGreaterThan(5);
+    expect(report.acknowledgedSignatures).toBeGreaterThan(0);
+    expect(report.watchlistRefusals).toBeGreaterThan(0);
   }, 180_000);
 });
