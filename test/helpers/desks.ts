@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import type { VisitorType } from '../../src/shared/visitor-types';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -63,9 +64,18 @@ export function dumpDesk(dataDir: string): Record<string, unknown> {
       desks: rows('SELECT desk_id, name, fingerprint, address, revoked_at FROM desks ORDER BY desk_id'),
       visitors: rows(
         `SELECT v.visitor_id, v.card_no, v.name, v.mobile, v.purpose, v.visitee_no, v.entry_at, v.exit_at, v.exit_kind, v.undone_exits,
-                v.created_by, v.erased_at, p.format, p.width, p.height, p.bytes, hex(p.thumbhash) AS thumbhash
+                v.created_by, v.erased_at, v.type_id, p.format, p.width, p.height, p.bytes, hex(p.thumbhash) AS thumbhash
            FROM visitors v LEFT JOIN photos p ON p.visitor_seq = v.seq ORDER BY v.visitor_id`,
       ),
+      // Part 5: types, agreements with every version and text, signatures (the PNG by its hash), the watchlist.
+      types: rows('SELECT * FROM visitor_types ORDER BY type_id'),
+      agreements: rows('SELECT * FROM agreements ORDER BY agreement_id'),
+      agreementVersions: rows('SELECT * FROM agreement_versions ORDER BY agreement_id, version, sha256, title'),
+      agreementTexts: rows('SELECT * FROM agreement_texts ORDER BY sha256'),
+      signatures: (
+        rows('SELECT * FROM signatures ORDER BY visitor_id') as (Record<string, unknown> & { png: Buffer })[]
+      ).map(({ png, ...signature }) => ({ ...signature, png: createHash('sha256').update(png).digest('hex') })),
+      watchlist: rows('SELECT * FROM watchlist ORDER BY entry_id'),
       hosts: rows('SELECT * FROM visitees ORDER BY visitee_no'),
       accounts: rows('SELECT id, username, password_hash, role, active, created_at FROM users ORDER BY id'),
       settings: rows('SELECT * FROM settings ORDER BY key'),
@@ -141,6 +151,27 @@ export class Desk {
   async checkIn(name: string, card: number): Promise<string> {
     const body = checkInForm(await makeImage('jpeg', 160, 120, card), { name, cardno: String(card) });
     return (await this.json<{ visitor_id: string }>('/v1/add/', { method: 'POST', body })).visitor_id;
+  }
+
+  /**
+   * A contractor's check-in with their signature of the agreement as this desk knows it now;
+   * undefined when it was refused because the agreement changed meanwhile (2409) or the type has none here yet.
+   */
+  async checkInSigned(name: string, card: number, signature: Buffer): Promise<string | undefined> {
+    const types = (await this.json<{ data: VisitorType[] }>('/v1/visitor-types')).data;
+    const contractor = types.find((type) => type.type_id === 2);
+    if (!contractor?.agreement_version) return undefined;
+    const body = checkInForm(await makeImage('jpeg', 160, 120, card), {
+      name,
+      cardno: String(card),
+      type_id: '2',
+      agreement_version: String(contractor.agreement_version),
+    });
+    body.set('signature', new Blob([new Uint8Array(signature)], { type: 'image/png' }), 'signature.png');
+    const answer = await this.api('/v1/add/', { method: 'POST', body });
+    if (answer.status === 409) return undefined;
+    if (answer.status !== 200) throw new Error(`a signed check-in answered ${answer.status}: ${await answer.text()}`);
+    return ((await answer.json()) as { visitor_id: string }).visitor_id;
   }
 }
 

@@ -56,6 +56,11 @@ export interface CheckInForm {
   visitee_no?: string;
   access_token?: string;
   expected_id?: string;
+  type_id?: string;
+  agreement_version?: string;
+  returning_id?: string;
+  override_watchlist?: string;
+  watchlist_note?: string;
 }
 
 let nextCard = 1;

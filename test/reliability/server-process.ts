@@ -26,7 +26,7 @@ export async function spawnServer(
   const port = options.port === null ? [] : ['--port', String(options.port ?? 0)];
   const peers = options.peerPort === undefined ? [] : ['--peer-port', String(options.peerPort)];
   const child = spawn(process.execPath, [...entry, 'serve', '--data-dir', dataDir, ...port, ...peers], {
-    env: { ...process.env, FRONTDESK_LOG: 'silent' },
+    env: { ...process.env, FRONTDESK_LOG: process.env.FRONTDESK_TEST_LOG ?? 'silent' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

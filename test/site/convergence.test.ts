@@ -6,6 +6,7 @@ import { mulberry32 } from '../../src/cli/seed/portrait';
 import { FaultProxy, type LinkState } from '../helpers/fault-proxy';
 import { startMailServer, type MailServer } from '../helpers/mail-server';
 import { jsonRequest } from '../helpers/server';
+import { makeSignature } from '../helpers/signature';
 import { DATABASE_FILE } from '../../src/server/context';
 import { killHard, spawnServer, stopServer } from '../reliability/server-process';
 
@@ -88,6 +89,61 @@ describe('convergence after random faults', () => {
   }
 
   /**
+   * At a desk, what a site shapes check-in with (API contract Part 5): the contractors'
+   * agreement made, or changed (maybe at two desks apart: both versions are kept), a visitor
+   * type added or changed, a watchlist entry added or removed.
+   */
+  async function checkinFlows(desk: Desk, step: number, pick: <T>(items: readonly T[]) => T): Promise<void> {
+    const action = random();
+    const agreements = (await desk.json<{ data: { agreement_id: number }[] }>('/v1/admin/agreements')).data;
+    if (action < 0.35 || agreements.length === 0) {
+      if (agreements.length === 0) {
+        const made = await desk.json<{ data: { agreement_id: number } }>(
+          '/v1/admin/agreements',
+          json('POST', {
+            title: 'Site rules',
+            text: `# Rules
+
+First written at step ${step}.`,
+          }),
+        );
+        await desk.json('/v1/admin/visitor-types/2', json('PATCH', { agreement_id: made.data.agreement_id }));
+      } else {
+        const { agreement_id } = pick(agreements);
+        await desk.json(`/v1/admin/agreements/${agreement_id}`, json('PATCH', { text: `Rewritten at step ${step}.` }));
+      }
+    } else if (action < 0.55) {
+      const types = (await desk.json<{ data: { type_id: number }[] }>('/v1/visitor-types')).data;
+      if (random() < 0.5) {
+        const made = await desk.api(
+          '/v1/admin/visitor-types',
+          json('POST', { name: `Type ${step}`, color: '#336699', photo_required: random() < 0.5, agreement_id: null }),
+        );
+        expect([201, 409]).toContain(made.status);
+      } else {
+        const { type_id } = pick(types.filter((type) => type.type_id !== 1));
+        const changed = await desk.api(
+          `/v1/admin/visitor-types/${type_id}`,
+          json('PATCH', { badge_note: `Note ${step}`, active: random() < 0.8 }),
+        );
+        expect([200, 409]).toContain(changed.status);
+      }
+    } else {
+      const entries = (await desk.json<{ data: { entry_id: number }[] }>('/v1/admin/watchlist')).data;
+      if (entries.length > 0 && random() < 0.4) {
+        const removed = await desk.api(`/v1/admin/watchlist/${pick(entries).entry_id}`, { method: 'DELETE' });
+        expect(removed.status).toBe(200);
+      } else {
+        const added = await desk.api(
+          '/v1/admin/watchlist',
+          json('POST', { name: `Watched ${step}x`, mobile: `+4470000${step}`, reason: `Reason ${step}` }),
+        );
+        expect(added.status).toBe(201);
+      }
+    }
+  }
+
+  /**
    * What a roll call's answer may be while other desks' changes arrive: done, or refused
    * because the desk learnt meanwhile that the roll was closed (or another one opened).
    */
@@ -134,6 +190,9 @@ describe('convergence after random faults', () => {
     'holds the same site at every desk, with everything acknowledged, once the links heal',
     async () => {
       const checkedIn = new Map<string, string>();
+      // Each contractor signs with a signature of their own, so a byte search finds only theirs.
+      const signatures = new Map<string, Buffer>();
+      let flowSteps = 0;
       let expectedSteps = 0;
       const left = new Set<string>();
       const erased = new Set<string>();
@@ -155,7 +214,10 @@ describe('convergence after random faults', () => {
         if (roll < 0.5 || checkedIn.size === 0) {
           // No name is part of another ("Visitor 1x" is not in "Visitor 12x"), so a byte search finds only its own.
           const name = `Visitor ${step}x`;
-          checkedIn.set(await desk.checkIn(name, 100 + step), name);
+          const signature = random() < 0.3 ? await makeSignature({ seed: step }) : undefined;
+          const signed = signature ? await desk.checkInSigned(name, 100 + step, signature) : undefined;
+          if (signed) signatures.set(signed, signature!);
+          checkedIn.set(signed ?? (await desk.checkIn(name, 100 + step)), name);
         } else if (roll < 0.75) {
           // An exit at whichever desk, of someone it knows to be on the premises.
           const here = (await desk.log()).filter((visitor) => visitor.exit_time === null && !visitor.erased);
@@ -187,9 +249,12 @@ describe('convergence after random faults', () => {
           const patch = random() < 0.5 ? { role: 'admin' } : { active: false };
           const changed = await other.api(`/v1/admin/users/${data.user_id}`, json('PATCH', patch));
           expect([200, 404]).toContain(changed.status);
-        } else if (roll < 0.98) {
+        } else if (roll < 0.955) {
           await expectedVisit(desk, step, pick);
           expectedSteps++;
+        } else if (roll < 0.985) {
+          await checkinFlows(desk, step, pick);
+          flowSteps++;
         } else {
           const size = pick(['62x100', '54x101', 'a6']);
           expect((await desk.api('/v1/admin/settings', json('PATCH', { badge_size: size }))).status).toBe(200);
@@ -226,6 +291,12 @@ describe('convergence after random faults', () => {
         for (const id of erased) {
           expect(bytes.includes(checkedIn.get(id)!), `${checkedIn.get(id)} in ${desk.dataDir}`).toBe(false);
           expect(photos.filter((file) => file.includes(id))).toEqual([]);
+          // Nor their signature: a piece of its compressed pixels.
+          const signature = signatures.get(id);
+          if (signature) {
+            const idat = signature.indexOf('IDAT');
+            expect(bytes.includes(signature.subarray(idat + 4, idat + 68)), `signature of ${id}`).toBe(false);
+          }
         }
       }
       expect(checkedIn.size).toBeGreaterThan(10);
@@ -235,6 +306,10 @@ describe('convergence after random faults', () => {
         expect(visits.find((visit) => visit.expected_id === id)?.status).toBe('cancelled');
       for (const visit of visits) expect(visit.invite_token).toMatch(/^[0-9A-F]{64}$/);
       expect(expectedSteps).toBeGreaterThan(0);
+      // Every signature acknowledged is at every desk (the dumps are equal), unless its visitor was erased.
+      const signed = new Set((dumps[0]!.signatures as { visitor_id: string }[]).map((s) => s.visitor_id));
+      for (const id of signatures.keys()) expect(signed.has(id)).toBe(!erased.has(id));
+      if (STEPS >= 45) expect(flowSteps).toBeGreaterThan(0);
     },
     300_000 + STEPS * 3_000,
   );

@@ -142,8 +142,8 @@ export function agreementsRepository(db: Db) {
     },
     /** Another desk's state: the versions it holds are added, and its current one taken as given. */
     write(agreement: AgreementRow, all: AgreementVersionRow[]): void {
-      for (const version of all) writeVersion(version);
       putAgreement(agreement);
+      for (const version of all) writeVersion(version);
     },
     textOf: (sha256: string): string | undefined => textOf.get(sha256),
     signatureOf: (visitorId: string): SignatureRow | undefined => signatureOf.get(visitorId),
