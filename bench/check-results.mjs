@@ -33,6 +33,7 @@ const required = [
   results.log_scaling?.sizes?.[1]?.search_common_ms,
   results.log_scaling?.growth?.first_page_ms,
   results.log_scaling?.sizes?.[1]?.dated_old_ms,
+  results.log_scaling?.sizes?.[1]?.returning_common_ms,
   results.log_scaling?.sizes?.[1]?.export?.peak_rss_mib,
   results.attacks?.thumb_during_flood_median_ms,
   results.attacks?.upload_peak_rss_mib?.bmp,

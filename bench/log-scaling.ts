@@ -15,6 +15,10 @@ export interface LogSize {
   dated_week_ms: number;
   dated_old_ms: number;
   search_dated_ms: number;
+  /** Returning visitors as a name or a mobile number is typed at check-in (GET /v1/returning/). */
+  returning_common_ms: number;
+  returning_rare_ms: number;
+  returning_mobile_ms: number;
   server_peak_rss_mib: number;
   /** The whole log as CSV, read by a client as it streams, from a fresh server process. */
   export: {
@@ -63,6 +67,8 @@ async function measureSize(visitors: number, samples: number): Promise<LogSize> 
     const token = await signIn(server.url, BENCH_STAFF.username, BENCH_STAFF.password);
     const get = (query: string) => () =>
       fetch(`${server.url}/v1/log/?limit=50&${query}`, { headers: { authorization: `Token ${token}` } });
+    const returning = (q: string) => () =>
+      fetch(`${server.url}/v1/returning/?q=${encodeURIComponent(q)}`, { headers: { authorization: `Token ${token}` } });
     const deepCursor = encodeCursor({ direction: 'older', seq: Math.floor(visitors / 2) });
     await get('')().then((r) => r.arrayBuffer()); // warm the page cache and the statements
     const result: LogSize = {
@@ -76,6 +82,10 @@ async function measureSize(visitors: number, samples: number): Promise<LogSize> 
       dated_week_ms: await timeMedian(samples, get(`from=${daysAgo(6)}&to=${daysAgo(0)}`)),
       dated_old_ms: await timeMedian(samples, get(`from=${daysAgo(104)}&to=${daysAgo(100)}`)),
       search_dated_ms: await timeMedian(samples, get(`q=joh&from=${daysAgo(6)}&to=${daysAgo(0)}`)),
+      // Ten people among the thousands "jo" starts; two rare words; the start of a mobile number.
+      returning_common_ms: await timeMedian(samples, returning('jo')),
+      returning_rare_ms: await timeMedian(samples, returning('søren dv')),
+      returning_mobile_ms: await timeMedian(samples, returning('+4412')),
       server_peak_rss_mib: server.peakRssMiB(),
       export: await measureExport(dataDir),
     };
@@ -146,6 +156,9 @@ export const LOG_QUERIES = [
   'dated_week_ms',
   'dated_old_ms',
   'search_dated_ms',
+  'returning_common_ms',
+  'returning_rare_ms',
+  'returning_mobile_ms',
 ] as const;
 
 export async function benchLogScaling(quick: boolean): Promise<LogScalingResult> {
