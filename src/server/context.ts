@@ -189,7 +189,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
     const watchRows = watchlistRepository(db);
     const types = visitorTypeService({ types: typeRows, agreements: agreementRows, writes });
     const agreements = agreementService({ agreements: agreementRows, writes, now });
-    const watchlist = watchlistService({ watchlist: watchRows, writes, now });
+    const watchlist = watchlistService({ watchlist: watchRows, writes, now, scrubWal: erasure.scrubWal });
     const visitorsService = visitorService({
       visitors,
       visitees,
@@ -246,6 +246,8 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
             events.publish({ type: 'expected.changed', expected_id: effect.expectedId });
           } else if (effect.kind === 'roll') {
             rolls.add(effect.evacuationId);
+          } else if (effect.kind === 'watch-removed') {
+            erasure.scrubWal();
           } else if (effect.kind === 'account' && effect.sessionsEnded) {
             auth.sessionsEnded();
           }

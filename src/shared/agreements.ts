@@ -11,6 +11,8 @@ export const SIGNATURE_MAX_LABEL = '200 KiB';
 /** Control characters other than line breaks and tabs have no place in a text people read. */
 const TEXT_CHARACTERS = /^[^\p{Cc}\p{Cf}\p{Co}\p{Cs}]*$/u;
 const withoutBreaks = (value: string): string => value.replace(/[\n\r\t]/g, '');
+/** Quotes or lists nested more than 8 deep on one line: no agreement needs it, and laying it out costs dearly. */
+const TOO_DEEP = /^[ \t]*(?:(?:>|[-*+]|\d{1,9}[.)])[ \t]*){9,}/m;
 
 const titleSchema = z
   .string({ error: requiredTextError('title') })
@@ -24,7 +26,8 @@ const textSchema = z
   .transform((value) => value.replace(/\r\n?/g, '\n').trim())
   .refine((value) => value.length > 0, 'text must not be empty.')
   .refine((value) => value.length <= AGREEMENT_TEXT_MAX, `text must be at most ${AGREEMENT_TEXT_MAX} characters.`)
-  .refine((value) => TEXT_CHARACTERS.test(withoutBreaks(value)), 'text must not contain control characters.');
+  .refine((value) => TEXT_CHARACTERS.test(withoutBreaks(value)), 'text must not contain control characters.')
+  .refine((value) => !TOO_DEEP.test(value), 'text must not nest quotes or lists more than 8 deep.');
 
 export const newAgreementSchema = z.object({ title: titleSchema, text: textSchema });
 export const agreementPatchSchema = z

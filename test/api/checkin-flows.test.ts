@@ -304,6 +304,18 @@ describe('returning visitors', () => {
     const byMobile = await json<ReturningVisitor[]>(await server.api('/v1/returning?q=077009005'));
     expect(byMobile.length).toBe(2);
     expect(await json<ReturningVisitor[]>(await server.api('/v1/returning?q=erased'))).toEqual([]);
+    // By the start of the address their invitation went to.
+    const today = new Date().toLocaleDateString('sv');
+    const invited = await json<{ expected_id: number }>(
+      await server.api(
+        '/v1/expected',
+        jsonRequest('POST', { name: 'Ines Invited', expected_date: today, email: 'Ines.Invited@Example.org' }),
+      ),
+    );
+    expect((await add(form({ name: 'Ines Invited', expected_id: String(invited.expected_id) }))).status).toBe(200);
+    const byEmail = await json<ReturningVisitor[]>(await server.api('/v1/returning?q=INES.invited%40exa'));
+    expect(byEmail.map((r) => r.name)).toEqual(['Ines Invited']);
+    expect(await json<ReturningVisitor[]>(await server.api('/v1/returning?q=nobody%40'))).toEqual([]);
     expect(await errorCode(await server.api('/v1/returning?q=r'))).toBe('2400');
     expect(await errorCode(await server.api('/v1/returning'))).toBe('2400');
   });

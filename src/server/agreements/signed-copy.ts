@@ -14,7 +14,8 @@ export interface SignedCopy {
   mobile: string;
   signedAt: number;
   visitorId: string;
-  signature: Buffer;
+  /** The signature as libvips drew it again (media/signature.ts); null when it could not be read. */
+  signature: Buffer | null;
 }
 
 // DejaVu covers Latin, Greek and Cyrillic names (PDF's own fonts only Western European ones).
@@ -24,6 +25,16 @@ const FONTS = { body: '', bold: '-Bold', italic: '-Oblique', boldItalic: '-BoldO
 type FontName = keyof typeof FONTS;
 
 const GREY = '#555555';
+/** Deeper quotes and lists than this are laid out as their text: a page has no room for more. */
+const MAX_DEPTH = 6;
+/** Words longer than this get places to break (soft hyphens): the line breaker measures every prefix of a word. */
+const LONG_WORD = 40;
+
+/** A long word with a soft hyphen every LONG_WORD characters, so a line can break inside it. */
+const breakable = (text: string): string =>
+  text.replace(new RegExp(`\\S{${LONG_WORD + 1},}`, 'gu'), (word) =>
+    (word.match(new RegExp(`.{1,${LONG_WORD}}`, 'gu')) ?? [word]).join('\u00ad'),
+  );
 
 /**
  * The signed copy as a PDF, made from what the desk keeps (db/migrations/013-checkin-flows.ts):
@@ -59,7 +70,15 @@ export function renderSignedCopy(copy: SignedCopy): Promise<Buffer> {
     .fillColor(GREY)
     .text(`Version ${copy.version} · SHA-256 of the text: ${copy.sha256}`);
   doc.fillColor('black').moveDown(1);
-  for (const block of fromMarkdown(copy.text).children) renderBlock(doc, block, 0);
+  let blocks: RootContent[] | undefined;
+  try {
+    blocks = fromMarkdown(copy.text).children;
+  } catch {
+    // Markdown nested beyond what the parser's stack holds (a text from another desk is not
+    // checked as a text typed here is): the text as it was written, line by line.
+  }
+  if (blocks) for (const block of blocks) renderBlock(doc, block, 0);
+  else doc.font('body').fontSize(11).text(breakable(copy.text));
 
   doc.moveDown(1.5);
   if (doc.y > doc.page.height - 260) doc.addPage();
@@ -67,22 +86,36 @@ export function renderSignedCopy(copy: SignedCopy): Promise<Buffer> {
   doc.font('body').fontSize(11).text(`${copy.name} · ${copy.mobile}`);
   doc.text(formatLocalTime(copy.signedAt));
   const top = doc.y + 8;
-  doc.image(copy.signature, doc.page.margins.left, top, { fit: [260, 110] });
+  // The signature fitted to a box of the pad's proportions, with the line it was signed on under it.
+  const box = { width: 300, height: 90 };
+  if (copy.signature) {
+    doc.image(copy.signature, doc.page.margins.left, top, { fit: [box.width, box.height], valign: 'bottom' });
+  } else {
+    doc.font('body').fontSize(9).fillColor(GREY).text('(the signature could not be read)', doc.page.margins.left, top);
+  }
+  const line = top + box.height + 4;
   doc
-    .moveTo(doc.page.margins.left, top + 116)
-    .lineTo(doc.page.margins.left + 260, top + 116)
+    .moveTo(doc.page.margins.left, line)
+    .lineTo(doc.page.margins.left + box.width, line)
     .strokeColor(GREY)
     .stroke();
   doc
     .font('body')
     .fontSize(8)
     .fillColor(GREY)
-    .text(`Signed on the desk's screen at check-in. Visit ${copy.visitorId}.`, doc.page.margins.left, top + 122);
+    .text(`Signed on the desk's screen at check-in. Visit ${copy.visitorId}.`, doc.page.margins.left, line + 6);
   doc.end();
   return done;
 }
 
 function renderBlock(doc: PDFKit.PDFDocument, node: RootContent, depth: number): void {
+  if (depth > MAX_DEPTH) {
+    doc
+      .font('body')
+      .fontSize(11)
+      .text(breakable(plainText(node)), { indent: MAX_DEPTH * 16 });
+    return;
+  }
   switch (node.type) {
     case 'heading': {
       const size = [16, 14, 12.5, 11.5, 11, 11][node.depth - 1] ?? 11;
@@ -133,7 +166,7 @@ function renderBlock(doc: PDFKit.PDFDocument, node: RootContent, depth: number):
     }
     case 'html':
       // Raw HTML is shown as the text it is, never interpreted.
-      doc.font('body').fontSize(11).text(node.value);
+      doc.font('body').fontSize(11).text(breakable(node.value));
       return;
     default:
       if ('children' in node) (node.children as RootContent[]).forEach((child) => renderBlock(doc, child, depth));
@@ -178,9 +211,16 @@ function renderInline(
   walk(nodes, base);
   if (runs.length === 0) return;
   runs.forEach((run, i) => {
-    doc.font(run.font).text(run.text, {
+    doc.font(run.font).text(breakable(run.text), {
       continued: i < runs.length - 1,
       ...(options.indent ? { indent: options.indent } : {}),
     });
   });
+}
+
+/** A node's words without their marks, for what is nested too deep to lay out. */
+function plainText(node: RootContent | PhrasingContent): string {
+  if ('value' in node && typeof node.value === 'string') return node.value;
+  if ('children' in node) return (node.children as (RootContent | PhrasingContent)[]).map(plainText).join(' ');
+  return '';
 }

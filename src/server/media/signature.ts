@@ -13,9 +13,12 @@ const MIN_CONTRAST = 32;
 /**
  * Checks a drawn signature (API contract Part 5): a PNG by content, at most 200 KiB, of a
  * pad's size, with at least one stroke. Blank means no contrast once it is laid on white
- * paper: a transparent pad with nothing drawn, or one flat colour.
+ * paper: a transparent pad with nothing drawn, or one flat colour. What is kept is the PNG as
+ * libvips writes it again from the pixels, never the bytes as sent: the PDF library that lays
+ * the signed copy out reads every chunk of a PNG, and a crafted one (a chunk length near 2^32,
+ * no end chunk) made it loop or run out of memory where libvips had read it without a word.
  */
-export async function checkSignature(png: Buffer): Promise<void> {
+export async function checkSignature(png: Buffer): Promise<Buffer> {
   if (png.length > SIGNATURE_MAX_BYTES) {
     throw new ApiError('2400', `The signature is larger than ${SIGNATURE_MAX_LABEL}.`, {
       status: 413,
@@ -26,6 +29,7 @@ export async function checkSignature(png: Buffer): Promise<void> {
     throw new ApiError('2415', 'The signature must be a PNG image.', { field: 'signature' });
   }
   let range: number;
+  let clean: Buffer;
   try {
     const image = sharp(png, { limitInputPixels: MAX_PIXELS, failOn: 'error' });
     const { width = 0, height = 0 } = await image.metadata();
@@ -41,6 +45,7 @@ export async function checkSignature(png: Buffer): Promise<void> {
       if (value > max) max = value;
     }
     range = max - min;
+    clean = await redrawSignature(png);
   } catch (error) {
     if (error instanceof ApiError) throw error;
     throw new ApiError('2415', 'The signature is not a PNG image that can be read.', { field: 'signature' });
@@ -48,4 +53,10 @@ export async function checkSignature(png: Buffer): Promise<void> {
   if (range < MIN_CONTRAST) {
     throw new ApiError('2400', 'The signature is blank: sign in the box before checking in.', { field: 'signature' });
   }
+  return clean;
+}
+
+/** A PNG written afresh by libvips from the pixels of another: nothing of the original's chunks stays. */
+export function redrawSignature(png: Buffer): Promise<Buffer> {
+  return sharp(png, { limitInputPixels: MAX_PIXELS, failOn: 'error' }).png({ compressionLevel: 9 }).toBuffer();
 }

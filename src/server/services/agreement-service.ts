@@ -2,10 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Agreement, AgreementPatch, NewAgreement } from '../../shared/agreements';
 import { ApiError } from '../api-error';
 import { renderSignedCopy } from '../agreements/signed-copy';
+import { redrawSignature } from '../media/signature';
 import type { AgreementsRepository, AgreementVersionRow } from '../db/repositories/agreements';
 import { isVisitorId } from '../ids';
 import { formatLocalTime } from '../time-format';
 import type { Writes } from './unit-of-work';
+
+/** Every version travels with its agreement between desks (site/protocol.ts): a bound keeps that small. */
+const MAX_VERSIONS = 100;
 
 const sha256Of = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -47,6 +51,12 @@ export function agreementService(deps: { agreements: AgreementsRepository; write
       const text = patch.text ?? was.text;
       // Nothing new: no version is made for the same words.
       if (title === was.title && text === was.text) return;
+      if (agreements.versions(agreementId).length >= MAX_VERSIONS) {
+        throw new ApiError(
+          '2409',
+          `${was.title} has ${MAX_VERSIONS} versions, the most one agreement keeps: add a new agreement instead.`,
+        );
+      }
       const version = agreements.addVersion({
         agreement_id: agreementId,
         title,
@@ -82,10 +92,12 @@ export function agreementService(deps: { agreements: AgreementsRepository; write
   }
 
   /** The signed copy of a visitor's agreement as a PDF; every view is audited. */
-  async function signedCopy(visitorId: string, userId: number): Promise<Buffer> {
+  async function signedCopy(visitorId: string, userId: number, options: { audited: boolean }): Promise<Buffer> {
     const signature = isVisitorId(visitorId) ? agreements.signatureOf(visitorId) : undefined;
     if (!signature) throw new ApiError('3404', 'That visitor has no signed agreement.');
-    const text = agreements.textOf(signature.sha256)!;
+    const text = agreements.textOf(signature.sha256) ?? '(The text of this version is not on this desk.)';
+    // Drawn again from its pixels whatever desk it came from: the PDF library reads a PNG's every chunk.
+    const png = await redrawSignature(signature.png).catch(() => null);
     const pdf = await renderSignedCopy({
       title: signature.title,
       version: signature.version,
@@ -95,9 +107,10 @@ export function agreementService(deps: { agreements: AgreementsRepository; write
       mobile: signature.mobile,
       signedAt: signature.signed_at,
       visitorId,
-      signature: signature.png,
+      signature: png,
     });
-    // Recorded once the copy exists, and only if the visitor was not erased meanwhile.
+    // Recorded once the copy exists, and only if the visitor was not erased meanwhile; a HEAD shows nothing.
+    if (!options.audited) return pdf;
     writes.run((unit) => {
       if (!agreements.signatureOf(visitorId)) throw new ApiError('3404', 'That visitor has no signed agreement.');
       unit.audit({ action: 'agreement.view', userId, visitorId });

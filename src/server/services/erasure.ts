@@ -216,6 +216,14 @@ export function erasureService(deps: {
       await deletePendingFiles();
       if (erasures.scrubPending()) scrub([]);
     },
+    /**
+     * Empties the WAL after a removal of personal data that is not an erasure (a watchlist
+     * entry): the old pages with the person's name wait in it otherwise. Secure-delete has
+     * zeroed them in the database itself.
+     */
+    scrubWal: (): void => {
+      if (!erasures.truncateWal()) retryWalTruncation(WAL_RETRIES);
+    },
     /** Stops pending retries (the database is closing). */
     stop: () => {
       clearTimeout(walRetry);

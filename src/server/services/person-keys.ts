@@ -6,12 +6,17 @@
  * another script, a number written with a country code on one side only.
  */
 export function nameKey(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLocaleLowerCase('en')
-    .replace(/[\s\p{Z}]+/gu, ' ')
-    .trim();
+  return (
+    name
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLocaleLowerCase('en')
+      // Letters and digits only: "O’Brien" (a phone's apostrophe) is "O'Brien" is "O Brien", a
+      // full stop or a dash adds nothing, and fillers that show as blanks (U+3164, U+2800) are spaces.
+      .replace(/\p{Default_Ignorable_Code_Point}/gu, ' ')
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim()
+  );
 }
 
 /** A number's digits alone; null when it has none. */

@@ -39,17 +39,18 @@ export function returningVisitors(deps: { db: Db; agreements: AgreementsReposito
      )
      SELECT ${columns} FROM hits h JOIN visitors v ON v.seq = h.rowid ORDER BY v.seq DESC`,
   );
-  const byEmail = db.prepare<{ low: string; high: string; limit: number }, Hit>(
+  // SQLite's lower() folds ASCII only: the typed text is folded by the same function as the stored address.
+  const byEmail = db.prepare<{ low: string; limit: number }, Hit>(
     `SELECT ${columns} FROM expected_visits x JOIN visitors v ON v.visitor_id = x.visitor_id
-      WHERE lower(x.email) >= @low AND lower(x.email) < @high AND x.email IS NOT NULL AND x.visitor_id IS NOT NULL
+      WHERE lower(x.email) >= lower(@low) AND lower(x.email) < lower(@low) || char(1114111)
+        AND x.email IS NOT NULL AND x.visitor_id IS NOT NULL
         AND v.erased_at IS NULL
       ORDER BY v.seq DESC LIMIT @limit`,
   );
 
   function* candidates(q: string): Generator<Hit> {
     if (q.includes('@')) {
-      const low = q.toLowerCase();
-      yield* byEmail.all({ low, high: `${low}\u{10ffff}`, limit: PAGE });
+      yield* byEmail.all({ low: q, limit: PAGE });
       return;
     }
     const words = toFtsQuery(q);

@@ -54,24 +54,34 @@ export function signing(deps: {
       returningId?: string | undefined;
     },
   ) {
-    if (type.agreement_id === null) return undefined;
+    if (type.agreement_id === null) {
+      // A signature for a type that signs nothing would be dropped without a word: refused instead.
+      if (options.signature || options.agreementVersion !== undefined) {
+        throw new ApiError('2400', `A ${type.name} signs no agreement: send no signature or agreement_version.`, {
+          field: 'signature',
+        });
+      }
+      return undefined;
+    }
     const agreementId = type.agreement_id;
     const version = service.versionToSign(agreementId, options.agreementVersion);
     let earlier: SignatureRow | undefined;
-    if (options.signature) await checkSignature(options.signature);
+    let png: Buffer | undefined;
+    if (options.signature) png = await checkSignature(options.signature);
     else if (options.returningId) earlier = earlierSignature(person, options.returningId, agreementId, version.version);
     else {
       throw new ApiError('2200', `signature is required: a ${type.name} signs ${version.title}.`, {
         field: 'signature',
       });
     }
-    const png = options.signature;
     return {
       record(visitorId: string, fields: Person, at: number): void {
         service.versionToSign(agreementId, version.version);
         agreements.addSignature(
           earlier
-            ? { ...earlier, visitor_id: visitorId }
+            ? // Their earlier signature, under the name and mobile of this visit: the copy holds
+              // nothing of the earlier visit but the strokes, so erasing that visit leaves no name here.
+              { ...earlier, visitor_id: visitorId, name: fields.name, mobile: fields.mobile }
             : {
                 visitor_id: visitorId,
                 agreement_id: agreementId,

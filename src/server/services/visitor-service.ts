@@ -18,7 +18,8 @@ import { latestSignOutMomentBy, signOutMomentAfter } from './auto-signout';
 import { announceVisitor, toVisitor } from './visitor-view';
 import type { Signing } from './signing';
 import type { VisitorTypeService } from './visitor-type-service';
-import type { WatchlistService } from './watchlist-service';
+import { WatchlistStop, type WatchlistService } from './watchlist-service';
+import type { VisitorType } from '../../shared/visitor-types';
 
 /** What a check-in may bring besides the form's fields (API contract Part 5). */
 export interface CheckInOptions {
@@ -66,7 +67,7 @@ export function visitorService(deps: {
   notify: Pick<Outbox, 'queueArrival'>;
   types: Pick<VisitorTypeService, 'forCheckIn'>;
   signing: Signing;
-  watchlist: Pick<WatchlistService, 'screen'>;
+  watchlist: Pick<WatchlistService, 'screen' | 'stopped'>;
 }) {
   const { visitors, visitees, intents, expectedVisits, store, writes, now, events } = deps;
 
@@ -122,13 +123,16 @@ export function visitorService(deps: {
     if (!image && type.photo_required) throw new ApiError('2200', 'image is required.', { field: 'image' });
     const signing = await deps.signing.prepare(type, fields, options);
     // Nothing of a person the watchlist stops is stored, their photo not even decoded.
-    const recordOverride = deps.watchlist.screen(fields, userId, options.override);
+    screen(() => deps.watchlist.screen(fields, userId, options.override), userId);
     const visitorId = newVisitorId();
 
     const commit = (photo: ProcessedPhoto | undefined, bytes: number) =>
       writes.run((unit) => {
         // A second desk may have handed out the same card while this photo was written.
         assertCardFree(fields.cardno);
+        // An admin may have changed the type, or added the person to the watchlist, meanwhile.
+        assertTypeStill(type, options.typeId);
+        deps.watchlist.screen(fields, userId, options.override, { unit, visitorId });
         const entryAt = now();
         visitors.insert(
           {
@@ -154,7 +158,6 @@ export function visitorService(deps: {
             : null,
         );
         signing?.record(visitorId, fields, entryAt);
-        recordOverride?.(unit, visitorId);
         deps.notify.queueArrival(unit, {
           visitorId,
           name: fields.name,
@@ -173,8 +176,7 @@ export function visitorService(deps: {
       try {
         commit(undefined, 0);
       } catch (error) {
-        if (error instanceof ExpectedVisitNotOpenError) throw expectedNotOpen(expectedId!);
-        throw error;
+        throw answerFor(error, expectedId, userId);
       }
       return visitorId;
     }
@@ -214,11 +216,43 @@ export function visitorService(deps: {
     } catch (error) {
       await store.removePhoto(visitorId, photo.format);
       writes.run(() => intents.remove(visitorId));
-      // Another desk checked the expected visitor in (or cancelled them) while the photo was written.
-      if (error instanceof ExpectedVisitNotOpenError) throw expectedNotOpen(expectedId!);
-      throw error;
+      throw answerFor(error, expectedId, userId);
     }
     return visitorId;
+  }
+
+  /** A watchlist stop found before anything was begun: answered at once. */
+  function screen(check: () => void, userId: number): void {
+    try {
+      check();
+    } catch (error) {
+      throw answerFor(error, undefined, userId);
+    }
+  }
+
+  /**
+   * What the client hears of a check-in that failed once what it had begun is undone: another
+   * desk checked the expected visitor in (or cancelled them) while the photo was written, or
+   * the watchlist stops the person (recorded now, in a unit of its own).
+   */
+  function answerFor(error: unknown, expectedId: number | undefined, userId: number): unknown {
+    if (error instanceof ExpectedVisitNotOpenError) return expectedNotOpen(expectedId!);
+    if (error instanceof WatchlistStop) return deps.watchlist.stopped(error, userId);
+    return error;
+  }
+
+  /** The type as the check-in read it is still what it asks: active, with the same photo rule and agreement. */
+  function assertTypeStill(type: VisitorType, typeId: number | undefined): void {
+    const now = deps.types.forCheckIn(typeId);
+    if (now.photo_required !== type.photo_required || now.agreement_id !== type.agreement_id) {
+      throw new ApiError(
+        '2409',
+        `The visitor type ${now.name} was changed meanwhile: check the form and send it again.`,
+        {
+          field: 'type_id',
+        },
+      );
+    }
   }
 
   /** The expected visit a check-in fulfils: it must exist (3404) and be open for today (2409). */

@@ -44,6 +44,8 @@ export type Applied =
   | { kind: 'expected'; expectedId: number }
   | { kind: 'roll'; evacuationId: number }
   | { kind: 'account'; sessionsEnded: boolean }
+  /** A watchlist entry this desk held was removed: the WAL is emptied of the person's name. */
+  | { kind: 'watch-removed' }
   | { kind: 'other' };
 
 /**
@@ -230,7 +232,9 @@ export function convergence(deps: {
         const removals = [local?.removed_at, thing.state.removed_at].filter((at): at is number => at != null);
         const next = newer || !local ? thing.state : local;
         watchlist.write({ ...next, removed_at: removals.length > 0 ? Math.min(...removals) : null });
-        return { kind: 'other' };
+        return local && local.removed_at === null && removals.length > 0
+          ? { kind: 'watch-removed' }
+          : { kind: 'other' };
       }
       case 'desk': {
         const local = replica.desk(thing.key);

@@ -170,7 +170,8 @@ export const agreementStateSchema = z.object({
   version: z.number().int().positive(),
   sha256,
   created_at: time,
-  versions: z.array(agreementVersionState).max(500),
+  // services/agreement-service.ts keeps 100 a desk; desks apart may each add theirs.
+  versions: z.array(agreementVersionState).max(2000),
 });
 
 /** A watchlist entry; a removed one carries nothing of the person. */

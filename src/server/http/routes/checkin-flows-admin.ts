@@ -152,12 +152,14 @@ export function checkinFlowAdminRoutes(untyped: FastifyInstance, ctx: AppContext
     {
       schema: routeSchema({
         summary: 'Change an agreement: its next version',
-        description: 'A version once made never changes. Sending the current title and text makes no version.',
+        description:
+          'A version once made never changes. Sending the current title and text makes no version. An agreement ' +
+          'keeps at most 100 versions (2409 then: add a new agreement).',
         tags: AGREEMENTS,
         params: idParams,
         body: agreementPatchSchema,
         success: { schema: agreementResponseSchema },
-        errors: { ...adminOnly, 404: ['3404'] },
+        errors: { ...adminOnly, 404: ['3404'], 409: ['2409'] },
       }),
     },
     async (request): Promise<AgreementResponse> => ({

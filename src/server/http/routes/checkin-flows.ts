@@ -83,7 +83,9 @@ export function checkinFlowRoutes(untyped: FastifyInstance, ctx: AppContext): vo
       }),
     },
     async (request, reply) => {
-      const pdf = await ctx.agreements.signedCopy(request.params.id, request.userId!);
+      const pdf = await ctx.agreements.signedCopy(request.params.id, request.userId!, {
+        audited: request.method !== 'HEAD',
+      });
       return reply
         .type('application/pdf')
         .header('cache-control', 'no-store')

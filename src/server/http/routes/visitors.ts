@@ -168,6 +168,9 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext, timeout
 
   /** An admin's override of the watchlist (API contract Part 5): with a note, and only by an admin. */
   function watchlistOverride(fields: Record<string, string>, userId: number): { note: string } | undefined {
+    if (fields.override_watchlist !== undefined && !['true', 'false'].includes(fields.override_watchlist)) {
+      throw new ApiError('2400', 'override_watchlist must be true or false.', { field: 'override_watchlist' });
+    }
     if (fields.override_watchlist !== 'true') return undefined;
     if (ctx.auth.roleOf(userId) !== 'admin') {
       throw new ApiError('1300', 'Only an administrator can let in a person the watchlist stops.');
