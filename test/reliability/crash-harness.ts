@@ -108,6 +108,7 @@ export async function runCrashTorture(options: {
       await setUpCheckInFlows(server.url, headers);
     }
     let alive = true;
+    let watchedThisRound = false;
     const client = async (): Promise<void> => {
       while (alive) {
         attempts++;
@@ -139,7 +140,9 @@ export async function runCrashTorture(options: {
           const myCard = card;
           const pick = random();
           const kind: CheckInKind = pick < 0.25 ? 'contractor' : pick < 0.35 ? 'delivery' : 'visitor';
-          const watched = pick > 0.95;
+          // Each round's first check-in is the watched person: refused quickly, before any kill.
+          const watched = !watchedThisRound;
+          watchedThisRound = true;
           const name = watched ? WATCHED : `Visitor ${round}-${myCard}`;
           const form = new FormData();
           form.set('cardno', String(myCard));

@@ -22,6 +22,18 @@ import { FormError } from '../../lib/FormError';
 
 type Problems = Partial<Record<CheckInField | 'form' | 'signature' | 'type_id', string>>;
 
+/** The fields a refusal is shown beside; any other (returning_id, watchlist_note) is said under the form. */
+const SHOWN_BESIDE = new Set<string>([
+  'cardno',
+  'name',
+  'mobile',
+  'purpose',
+  'visitee_no',
+  'image',
+  'signature',
+  'type_id',
+]);
+
 /**
  * A check-in is never sent again by itself: the card may have been given to someone else
  * meanwhile, and an answer lost on the way could mean it was saved after all.
@@ -114,8 +126,9 @@ export function CheckInDialog({
         setSigned(null);
         void client.invalidateQueries({ queryKey: checkinKeys.all });
         setSigning({ notice: error.message });
-      } else if (error instanceof ApiRequestError && error.field) setProblems({ [error.field]: error.message });
-      else if (error instanceof ApiRequestError && error.code === 'network') setProblems({ form: NOT_SENT });
+      } else if (error instanceof ApiRequestError && error.field && SHOWN_BESIDE.has(error.field)) {
+        setProblems({ [error.field]: error.message });
+      } else if (error instanceof ApiRequestError && error.code === 'network') setProblems({ form: NOT_SENT });
       else setProblems({ form: error.message });
     },
   });
@@ -228,6 +241,11 @@ export function CheckInDialog({
         <div className="check-in-grid">
           <div className="fields">
             {types.data && <TypePicker types={types.data} value={typeId} onChange={setTypeId} />}
+            {problems.type_id && (
+              <span className="field-error" role="alert">
+                {problems.type_id}
+              </span>
+            )}
             <label>
               Full name
               <input
