@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Visitor } from '../src/shared/api-types';
 import type { AuditPageResponse } from '../src/shared/audit';
 import { apiGet, pageToken } from './api';
 import { expect, screenshot, signIn, test, type DeskServer } from './fixtures';
@@ -116,6 +117,44 @@ test('a contractor reads the safety rules and signs on the screen; the signed co
   const token = await pageToken(page);
   const views = await apiGet<AuditPageResponse>(desk, token, '/v1/admin/audit?action=agreement.view');
   expect(views.data).toHaveLength(1);
+  await viewer.getByRole('button', { name: 'Close' }).click();
+
+  // A second contractor signs too (the pad is sized afresh each time the dialog opens), and a
+  // signature made for the Contractor's agreement is not sent once another type is chosen.
+  const second = await openCheckIn(page);
+  await second.getByText('Contractor', { exact: true }).click();
+  await second.getByRole('button', { name: 'Read and sign' }).click();
+  const again = page.getByRole('dialog', { name: 'Site safety rules' });
+  await drawSignature(page, again.locator('canvas'));
+  await again.getByRole('button', { name: 'I agree and sign' }).click();
+  await expect(second.getByText(/Site safety rules signed \(version 1\)/)).toBeVisible();
+  await second.getByText('Visitor', { exact: true }).click();
+  await expect(second.getByText(/signed \(version 1\)/)).toHaveCount(0);
+  await second.getByLabel('Full name').fill('Vera Visitor');
+  await second.getByLabel('Card number').fill('8105');
+  await second.getByLabel('Mobile').fill('+44 7700 900805');
+  await second.getByLabel('Purpose').fill('Meeting');
+  await second.getByRole('button', { name: 'Take photo' }).click();
+  await second.getByRole('button', { name: 'Check in', exact: true }).click();
+  await expect(second).toHaveCount(0);
+  const vera = (await apiGet<{ data: Visitor[] }>(desk, token, '/v1/log?q=vera')).data[0]!;
+  expect([vera.type_name, vera.agreement]).toEqual(['Visitor', null]);
+  const third = await openCheckIn(page);
+  await third.getByText('Contractor', { exact: true }).click();
+  await third.getByLabel('Full name').fill('Tomas Twice');
+  await third.getByLabel('Card number').fill('8106');
+  await third.getByLabel('Mobile').fill('+44 7700 900806');
+  await third.getByLabel('Purpose').fill('Wiring');
+  await third.getByRole('button', { name: 'Take photo' }).click();
+  await third.getByRole('button', { name: 'Check in', exact: true }).click();
+  const sign3 = page.getByRole('dialog', { name: 'Site safety rules' });
+  const box = (await sign3.locator('canvas').boundingBox())!;
+  expect(box.width).toBeGreaterThan(100);
+  await drawSignature(page, sign3.locator('canvas'));
+  await sign3.getByRole('button', { name: 'I agree and sign' }).click();
+  await expect(third).toHaveCount(0);
+  const tomas = (await apiGet<{ data: Visitor[] }>(desk, token, '/v1/log?q=tomas')).data[0]!;
+  expect(tomas.agreement?.title).toBe('Site safety rules');
 });
 
 test('the watchlist stops a check-in with its reason, and an admin lets the person in with a note', async ({

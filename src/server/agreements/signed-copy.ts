@@ -20,7 +20,7 @@ export interface SignedCopy {
 
 // DejaVu covers Latin, Greek and Cyrillic names (PDF's own fonts only Western European ones).
 const fontFile = (name: string): string =>
-  createRequire(import.meta.url).resolve(`dejavu-fonts-ttf/ttf/DejaVuSans${name}.ttf`);
+  createRequire(__filename).resolve(`dejavu-fonts-ttf/ttf/DejaVuSans${name}.ttf`);
 const FONTS = { body: '', bold: '-Bold', italic: '-Oblique', boldItalic: '-BoldOblique' } as const;
 type FontName = keyof typeof FONTS;
 

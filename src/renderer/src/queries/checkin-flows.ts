@@ -38,13 +38,17 @@ export function visitorTypesQuery(token: string) {
   });
 }
 
-/** An agreement at its current version: read afresh each time a visitor is about to sign it. */
+/**
+ * An agreement at its current version: read afresh each time a visitor is about to sign it,
+ * never shown from an earlier reading (gcTime 0: nothing is kept once the dialog closes).
+ */
 export function agreementQuery(token: string, agreementId: number) {
   return queryOptions({
     queryKey: checkinKeys.agreement(agreementId),
     queryFn: async ({ signal }) =>
       (await apiJson<AgreementResponse>(`/v1/agreements/${agreementId}`, { token, signal })).data,
     staleTime: 0,
+    gcTime: 0,
   });
 }
 

@@ -11,6 +11,7 @@ import {
   visitorTypesQuery,
 } from '../../queries/checkin-flows';
 import { AgreementsPanel } from './AgreementsPanel';
+import { TypeChip } from '../log/TypeChip';
 
 /**
  * Administration → Visitor types: what each kind of visitor's check-in asks (a photo, an
@@ -43,8 +44,8 @@ export function VisitorTypesPanel() {
     add.mutate(fieldsOf(form), { onSuccess: () => form.reset() });
   }
 
-  const agreementChoice = (value: number | null) => (
-    <select name="agreement_id" defaultValue={value ?? ''}>
+  const agreementChoice = (value: number | null, label?: string) => (
+    <select name="agreement_id" defaultValue={value ?? ''} {...(label ? { 'aria-label': label } : {})}>
       <option value="">No agreement</option>
       {(agreements.data ?? []).map((agreement) => (
         <option key={agreement.agreement_id} value={agreement.agreement_id}>
@@ -65,7 +66,12 @@ export function VisitorTypesPanel() {
               event.preventDefault();
               change.mutate(
                 { typeId: type.type_id, patch: fieldsOf(event.currentTarget) },
-                { onSuccess: () => setEditing(null) },
+                {
+                  onSuccess: () => {
+                    setEditing(null);
+                    change.reset();
+                  },
+                },
               );
             }}
           >
@@ -74,7 +80,7 @@ export function VisitorTypesPanel() {
             <label>
               <input name="photo_required" type="checkbox" defaultChecked={type.photo_required} /> Photo required
             </label>
-            {agreementChoice(type.agreement_id)}
+            {agreementChoice(type.agreement_id, 'Agreement to sign')}
             <input
               name="badge_note"
               defaultValue={type.badge_note ?? ''}
@@ -88,15 +94,14 @@ export function VisitorTypesPanel() {
             <button type="button" onClick={() => setEditing(null)}>
               Cancel
             </button>
+            <FormError error={change.error} />
           </form>
         </td>
       </tr>
     ) : (
       <tr key={type.type_id} className={type.active ? '' : 'inactive'}>
         <td>
-          <span className="type-chip" style={{ '--type-color': type.color } as React.CSSProperties}>
-            {type.name}
-          </span>
+          <TypeChip visitor={{ type_name: type.name, type_color: type.color }} />
         </td>
         <td>{type.photo_required ? 'Photo required' : 'Photo optional'}</td>
         <td>
@@ -152,7 +157,7 @@ export function VisitorTypesPanel() {
       </form>
       <section aria-labelledby="types-title">
         <h2 id="types-title">Visitor types</h2>
-        <FormError error={types.error ?? change.error} />
+        <FormError error={types.error ?? (editing === null ? change.error : null)} />
         <table className="admin-table">
           <thead>
             <tr>

@@ -70,6 +70,7 @@ export function WatchlistPanel() {
             <tr>
               <th>Name</th>
               <th>Mobile</th>
+              <th>E-mail</th>
               <th>Reason</th>
               <th>Added</th>
               <th>
@@ -82,6 +83,7 @@ export function WatchlistPanel() {
               <tr key={entry.entry_id}>
                 <td>{entry.name}</td>
                 <td>{entry.mobile ?? '—'}</td>
+                <td>{entry.email ?? '—'}</td>
                 <td>{entry.reason}</td>
                 <td>{entry.time.slice(0, 10)}</td>
                 <td className="actions">

@@ -1,13 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useSession } from '../../app/session';
 import { Dialog } from '../../lib/Dialog';
 import { FormError } from '../../lib/FormError';
 import { agreementQuery } from '../../queries/checkin-flows';
 import { AgreementText } from './AgreementText';
-import { SignaturePadField } from './SignaturePadField';
+import { SignaturePadField, type PadReading } from './SignaturePadField';
 
 export interface Signed {
+  /** Which agreement was signed: a signature counts only for the agreement of the type chosen. */
+  agreementId: number;
   png: Blob;
   version: number;
   title: string;
@@ -32,8 +34,18 @@ export function SignAgreementDialog({
 }) {
   const { token } = useSession();
   const agreement = useQuery(agreementQuery(token, agreementId));
-  const [png, setPng] = useState<Blob | null>(null);
+  const pad = useRef<PadReading | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  /** The PNG is read now, not as each stroke ends: a quick tap then Sign still has its stroke. */
+  async function sign(): Promise<void> {
+    const read = agreement.data;
+    const png = pad.current && !pad.current.isEmpty() ? await pad.current.toPng() : null;
+    if (!png || !read) {
+      setProblem('Sign in the box first.');
+      return;
+    }
+    onSigned({ agreementId, png, version: read.version, title: read.title });
+  }
   return (
     <Dialog title={agreement.data ? agreement.data.title : 'Agreement'} onClose={onClose} className="sign-agreement">
       {notice && (
@@ -49,12 +61,7 @@ export function SignAgreementDialog({
         <>
           <p className="hint">Version {agreement.data.version}. Please read it, then sign below.</p>
           <AgreementText text={agreement.data.text} />
-          <SignaturePadField
-            onChange={(next) => {
-              setPng(next);
-              setProblem(null);
-            }}
-          />
+          <SignaturePadField onReady={(reading) => (pad.current = reading)} onDrawn={() => setProblem(null)} />
         </>
       )}
       <FormError error={problem} />
@@ -63,18 +70,7 @@ export function SignAgreementDialog({
         <button type="button" onClick={onClose}>
           Cancel
         </button>
-        <button
-          type="button"
-          className="primary"
-          disabled={!agreement.data}
-          onClick={() => {
-            if (!png || !agreement.data) {
-              setProblem('Sign in the box first.');
-              return;
-            }
-            onSigned({ png, version: agreement.data.version, title: agreement.data.title });
-          }}
-        >
+        <button type="button" className="primary" disabled={!agreement.data} onClick={() => void sign()}>
           I agree and sign
         </button>
       </div>

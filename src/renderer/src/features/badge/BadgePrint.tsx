@@ -2,6 +2,7 @@ import type { Visitor } from '../../../../shared/api-types';
 import { BADGE_PAGES, type BadgeSize } from '../../../../shared/settings';
 import { PrintOnly } from '../../lib/print';
 import { Thumbnail } from '../log/Thumbnail';
+import { inkOn } from '../../lib/ink';
 import { useQuery } from '@tanstack/react-query';
 import { useSession } from '../../app/session';
 import { visitorTypesQuery } from '../../queries/checkin-flows';
@@ -33,7 +34,7 @@ export function BadgePrint({ visitor, size }: { visitor: Visitor; size: BadgeSiz
   return (
     <PrintOnly page={`size: ${page.width}mm ${page.height}mm; margin: 0`}>
       <article className={`badge badge-${size}`} style={{ width: `${page.width}mm`, height: `${page.height}mm` }}>
-        <header className="badge-band" style={{ background: visitor.type_color }}>
+        <header className="badge-band" style={{ background: visitor.type_color, color: inkOn(visitor.type_color) }}>
           {visitor.type_name.toLocaleUpperCase()}
         </header>
         <Thumbnail visitor={visitor} className="badge-photo" eager />

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ReturningVisitor } from '../../../../shared/returning';
 import { DEFAULT_TYPE_ID } from '../../../../shared/visitor-types';
 import { meQuery } from '../../queries/admin';
-import { checkinKeys, visitorTypesQuery } from '../../queries/checkin-flows';
+import { checkinKeys, returningQuery, visitorTypesQuery } from '../../queries/checkin-flows';
 import { SignAgreementDialog, type Signed } from '../agreements/SignAgreementDialog';
 import { AgreementStatus } from './AgreementStatus';
 import { ReturningSuggestions } from './ReturningSuggestions';
@@ -21,6 +21,9 @@ import { VisiteePicker } from './VisiteePicker';
 import { FormError } from '../../lib/FormError';
 
 type Problems = Partial<Record<CheckInField | 'form' | 'signature' | 'type_id', string>>;
+
+/** People type spaces and dashes in phone numbers; the API wants digits (and a leading +). */
+const digitsOf = (mobile: string): string => mobile.replace(/[\s\-().]/g, '');
 
 /** The fields a refusal is shown beside; any other (returning_id, watchlist_note) is said under the form. */
 const SHOWN_BESIDE = new Set<string>([
@@ -67,22 +70,43 @@ export function CheckInDialog({
   // A returning visitor chosen from the suggestions: their earlier signature may still hold.
   const [returning, setReturning] = useState<ReturningVisitor | null>(null);
   const [nameText, setNameText] = useState(expected?.name ?? '');
-  const [signed, setSigned] = useState<Signed | null>(null);
-  const [signing, setSigning] = useState<{ notice?: string } | null>(null);
+  const [mobileText, setMobileText] = useState(expected?.mobile ?? '');
+  const [signature, setSignature] = useState<Signed | null>(null);
+  // Signing from Check in goes on to check in once signed; from "Read and sign" it does not.
+  const [signing, setSigning] = useState<{ notice?: string; thenCheckIn?: boolean } | null>(null);
   const [stopped, setStopped] = useState<string | null>(null);
   const client = useQueryClient();
+  // A signature counts only for the agreement of the type now chosen.
+  const signed = signature && type?.agreement_id === signature.agreementId ? signature : null;
+  // The person chosen from the suggestions is who is being checked in only while their name and mobile stand.
+  const stillReturning =
+    returning !== null && returning.name === nameText.trim() && returning.mobile === digitsOf(mobileText);
   const signedBefore =
-    returning !== null &&
-    returning.name === nameText.trim() &&
+    stillReturning &&
     type?.agreement_id != null &&
     returning.signed.some((s) => s.agreement_id === type.agreement_id && s.version === type.agreement_version);
   const needsSignature = type?.agreement_id != null && !signedBefore;
+  // An expected visitor who came before is recognised by their name and mobile, as if chosen.
+  const known = useQuery({
+    ...returningQuery(token, expected?.name ?? ''),
+    enabled: Boolean(expected?.name && expected.mobile),
+  });
+  useEffect(() => {
+    const match = known.data?.find((person) => person.name === expected?.name && person.mobile === expected.mobile);
+    if (match) setReturning(match);
+  }, [known.data, expected]);
   const [problems, setProblems] = useState<Problems>({});
   const [photo, setPhoto] = useState<Blob | null>(null);
   // "Check in" pressed while the photo just taken is still being encoded: it goes once the photo is there.
   const capturing = useRef(false);
   const submitWhenCaptured = useRef(false);
   const form = useRef<HTMLFormElement>(null);
+  const submitWhenSigned = useRef(false);
+  useEffect(() => {
+    if (!signature || !submitWhenSigned.current) return;
+    submitWhenSigned.current = false;
+    form.current?.requestSubmit();
+  }, [signature]);
   const photoChanged = (next: Blob | null): void => {
     const failedCapture = capturing.current && !next;
     capturing.current = false;
@@ -121,11 +145,13 @@ export function CheckInDialog({
     onSuccess: onCheckedIn,
     onError: (error) => {
       if (error instanceof ApiRequestError && error.code === '2451') setStopped(error.message);
-      else if (error instanceof ApiRequestError && error.field === 'agreement_version') {
+      else if (error instanceof ApiRequestError && error.code === '2409' && error.field === 'agreement_version') {
         // The agreement changed while the visitor signed: they read the new version and sign again.
-        setSigned(null);
+        setSignature(null);
         void client.invalidateQueries({ queryKey: checkinKeys.all });
-        setSigning({ notice: error.message });
+        setSigning({ notice: error.message, thenCheckIn: true });
+      } else if (error instanceof ApiRequestError && error.field === 'agreement_version') {
+        setProblems({ signature: error.message });
       } else if (error instanceof ApiRequestError && error.field && SHOWN_BESIDE.has(error.field)) {
         setProblems({ [error.field]: error.message });
       } else if (error instanceof ApiRequestError && error.code === 'network') setProblems({ form: NOT_SENT });
@@ -140,6 +166,7 @@ export function CheckInDialog({
     (fields.namedItem('mobile') as HTMLInputElement).value = person.mobile;
     (fields.namedItem('purpose') as HTMLInputElement).value = person.purpose;
     setNameText(person.name);
+    setMobileText(person.mobile);
     setVisiteeNo(person.visitee_no);
     if (types.data?.some((t) => t.type_id === person.type_id && t.active)) setTypeId(person.type_id);
     setReturning(person);
@@ -162,8 +189,7 @@ export function CheckInDialog({
     const raw = {
       cardno: textField(data, 'cardno').trim(),
       name: textField(data, 'name'),
-      // People type spaces and dashes in phone numbers; the API wants digits.
-      mobile: textField(data, 'mobile').replace(/[\s\-().]/g, ''),
+      mobile: digitsOf(textField(data, 'mobile')),
       purpose: textField(data, 'purpose'),
       visitee_no: visiteeNo === null ? '' : String(visiteeNo),
     };
@@ -175,9 +201,8 @@ export function CheckInDialog({
     setProblems(found);
     if (Object.keys(found).length > 0) return;
     // The person chosen from the suggestions is who is being checked in only while their details stand.
-    const stillReturning = returning && returning.name === raw.name.trim() && returning.mobile === raw.mobile;
     if (needsSignature && !signed) {
-      setSigning({});
+      setSigning({ thenCheckIn: true });
       return;
     }
 
@@ -189,7 +214,7 @@ export function CheckInDialog({
       if (signed) {
         body.set('agreement_version', String(signed.version));
         body.set('signature', signed.png, 'signature.png');
-      } else if (stillReturning) {
+      } else if (signedBefore) {
         body.set('agreement_version', String(type.agreement_version));
         body.set('returning_id', returning.visitor_id);
       }
@@ -285,6 +310,7 @@ export function CheckInDialog({
                   autoComplete="off"
                   placeholder="+44 7700 900123"
                   defaultValue={expected?.mobile ?? undefined}
+                  onChange={(event) => setMobileText(event.target.value)}
                   {...described('mobile')}
                 />
                 {fieldError('mobile')}
@@ -329,7 +355,7 @@ export function CheckInDialog({
                 signed={signed}
                 signedBefore={signedBefore}
                 error={problems.signature}
-                onSign={() => setSigning({})}
+                onSign={() => setSigning({ thenCheckIn: false })}
               />
             )}
           </div>
@@ -348,11 +374,11 @@ export function CheckInDialog({
           notice={signing.notice}
           onClose={() => setSigning(null)}
           onSigned={(next) => {
-            setSigned(next);
+            setSignature(next);
             setSigning(null);
             setProblems(({ signature: _done, ...rest }) => rest);
-            // Signed at the press of Check in: the check-in goes on by itself.
-            setTimeout(() => form.current?.requestSubmit());
+            // Signed at the press of Check in: the check-in goes on by itself, once the form has the signature.
+            submitWhenSigned.current = signing.thenCheckIn === true;
           }}
         />
       )}
@@ -360,7 +386,11 @@ export function CheckInDialog({
         <WatchlistStop
           message={stopped}
           isAdmin={me.data?.role === 'admin'}
-          onClose={() => setStopped(null)}
+          onClose={() => {
+            setStopped(null);
+            // The button that sent the check-in was disabled meanwhile: focus goes back to the name.
+            setTimeout(() => (form.current?.elements.namedItem('name') as HTMLInputElement | null)?.focus());
+          }}
           onOverride={(note) => {
             setStopped(null);
             send({ note });

@@ -30,8 +30,12 @@ export function ReturningSuggestions({
   const people = q.length >= RETURNING_QUERY_MIN ? (found.data ?? []) : [];
   if (people.length === 0) return null;
   return (
-    <div className="returning" aria-label="Returning visitors">
-      <p className="hint">Been here before? Choose to fill the form:</p>
+    <section className="returning" aria-labelledby="returning-title">
+      <p className="hint" id="returning-title" role="status">
+        Been here before?{' '}
+        {people.length === 1 ? 'One earlier visitor matches' : `${people.length} earlier visitors match`}: choose to
+        fill the form.
+      </p>
       <ul>
         {people.map((person) => (
           <li key={person.visitor_id}>
@@ -47,6 +51,6 @@ export function ReturningSuggestions({
           </li>
         ))}
       </ul>
-    </div>
+    </section>
   );
 }
