@@ -143,16 +143,47 @@ describe('the watchlist is not slipped past', () => {
 
   it('an entry made, or a type changed, while a check-in stores its photo stops that check-in', async () => {
     const ctx = server.context;
+    const store = ctx.store;
+    const place = store.place.bind(store);
+    /** Holds the next check-in between its photo's files and its commit, while `meanwhile` runs. */
+    async function whilePlacing<T>(checkIn: () => Promise<T>, meanwhile: () => void): Promise<T> {
+      let reached!: () => void;
+      const placing = new Promise<void>((resolve) => (reached = resolve));
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      store.place = async (staged) => {
+        reached();
+        await gate;
+        return place(staged);
+      };
+      try {
+        const pending = checkIn();
+        pending.catch(() => undefined);
+        await placing;
+        meanwhile();
+        release();
+        return await pending;
+      } finally {
+        store.place = place;
+      }
+    }
     const fields = { cardno: 9001, name: 'Late Entry', mobile: '+447700900001', purpose: 'Meeting' };
-    // The check-in runs to its first wait (the photo decoding); the change is made before it commits.
-    const stopped = ctx.visitors.checkIn(fields, photo, 1);
-    ctx.watchlist.create({ name: 'Late Entry', mobile: null, email: null, reason: 'Added just now' }, 1);
-    await expect(stopped).rejects.toMatchObject({ code: '2451' });
-    const changed = ctx.visitors.checkIn({ ...fields, cardno: 9002, name: 'Type Changed' }, photo, 1, { typeId: 3 });
-    ctx.types.change(3, { agreement_id: agreementId }, 1);
-    await expect(changed).rejects.toMatchObject({ code: '2409' });
+    await expect(
+      whilePlacing(
+        () => ctx.visitors.checkIn(fields, photo, 1),
+        () => ctx.watchlist.create({ name: 'Late Entry', mobile: null, email: null, reason: 'Added just now' }, 1),
+      ),
+    ).rejects.toMatchObject({ code: '2451' });
+    await expect(
+      whilePlacing(
+        () => ctx.visitors.checkIn({ ...fields, cardno: 9002, name: 'Type Changed' }, photo, 1, { typeId: 3 }),
+        () => ctx.types.change(3, { agreement_id: agreementId }, 1),
+      ),
+    ).rejects.toMatchObject({ code: '2409' });
     const log = await data<Visitor[]>(await server.api('/v1/log?limit=200'));
     expect(log.some((v) => v.name === 'Late Entry' || v.name === 'Type Changed')).toBe(false);
+    // What the two check-ins had written is gone: no photo file names them.
+    expect(ctx.db.prepare('SELECT count(*) AS n FROM photo_intents').get() as { n: number }).toEqual({ n: 0 });
   });
 
   it('a removed entry leaves nothing of the person in any file of the data folder', async () => {

@@ -57,8 +57,9 @@ export function WatchlistPanel() {
         </button>
         <FormError error={add.error} />
         <p className="hint">
-          A check-in is stopped when the name matches, whatever its letter case, accents or extra spaces, or when the
-          mobile number has the same digits. Another spelling, a nickname or the names in another order are not caught.
+          A check-in is stopped when the name matches, whatever its letter case, accents, punctuation or spaces, or when
+          the mobile number has the same digits. Another spelling, a nickname or the names in another order are not
+          caught.
         </p>
       </form>
       <section aria-labelledby="watchlist-title">
