@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Agreement, AgreementPatch, NewAgreement } from '../../shared/agreements';
 import { ApiError } from '../api-error';
-import { renderSignedCopy } from '../agreements/signed-copy';
 import { redrawSignature } from '../media/signature';
 import type { AgreementsRepository, AgreementVersionRow } from '../db/repositories/agreements';
 import { isVisitorId } from '../ids';
@@ -98,6 +97,8 @@ export function agreementService(deps: { agreements: AgreementsRepository; write
     const text = agreements.textOf(signature.sha256) ?? '(The text of this version is not on this desk.)';
     // Drawn again from its pixels whatever desk it came from: the PDF library reads a PNG's every chunk.
     const png = await redrawSignature(signature.png).catch(() => null);
+    // The PDF library and its fonts (28 MiB resident) are loaded the first time a copy is asked for, not at start.
+    const { renderSignedCopy } = await import('../agreements/signed-copy');
     const pdf = await renderSignedCopy({
       title: signature.title,
       version: signature.version,
