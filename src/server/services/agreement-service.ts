@@ -50,7 +50,7 @@ export function agreementService(deps: { agreements: AgreementsRepository; write
       const text = patch.text ?? was.text;
       // Nothing new: no version is made for the same words.
       if (title === was.title && text === was.text) return;
-      if (agreements.versions(agreementId).length >= MAX_VERSIONS) {
+      if (agreements.versionCount(agreementId) >= MAX_VERSIONS) {
         throw new ApiError(
           '2409',
           `${was.title} has ${MAX_VERSIONS} versions, the most one agreement keeps: add a new agreement instead.`,

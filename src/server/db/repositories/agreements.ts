@@ -53,6 +53,9 @@ export function agreementsRepository(db: Db) {
        FROM agreement_versions v JOIN agreement_texts t ON t.sha256 = v.sha256
       WHERE v.agreement_id = ? ORDER BY v.version, v.sha256, v.title`,
   );
+  const versionCount = db
+    .prepare<[number], number>('SELECT count(*) FROM agreement_versions WHERE agreement_id = ?')
+    .pluck();
   const lastVersion = db
     .prepare<[number], number>('SELECT coalesce(max(version), 0) FROM agreement_versions WHERE agreement_id = ?')
     .pluck();
@@ -114,6 +117,8 @@ export function agreementsRepository(db: Db) {
     current: (agreementId: number): AgreementVersionRow | undefined => one.get(agreementId),
     row: (agreementId: number): AgreementRow | undefined => row.get(agreementId),
     versions: (agreementId: number): AgreementVersionRow[] => versions.all(agreementId),
+    /** How many versions it has, without reading their texts. */
+    versionCount: (agreementId: number): number => versionCount.get(agreementId)!,
     /** A new agreement at version 1; its number. */
     create(version: Omit<AgreementVersionRow, 'agreement_id' | 'version'>): number {
       const agreementId = Number(
