@@ -3,7 +3,7 @@ import type { AppContext } from '../../server/context';
 import type { NewPhoto, NewVisitor } from '../../server/db/repositories/visitors';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
 import { newVisitorId } from '../../server/ids';
-import { processPhoto } from '../../server/media/photo-processing';
+import { processPhoto, thumbHashOf } from '../../server/media/photo-processing';
 import { encodePhoto } from './encode-photo';
 import { FIRST_NAMES, LAST_NAMES, PURPOSES, VISITEES } from './people';
 import { mulberry32, portraitPixels } from './portrait';
@@ -149,7 +149,7 @@ async function preparePhoto(
       width: processed.width,
       height: processed.height,
       bytes: original.length,
-      thumbhash: processed.thumbhash,
+      thumbhash: await thumbHashOf(processed.thumb),
     },
     files: { original, thumb: processed.thumb },
   };

@@ -8,7 +8,7 @@ import { ExpectedVisitNotOpenError, type VisitorRecord, type VisitorsRepository 
 import { formatLocalDate } from '../../shared/dates';
 import { isVisitorId, newVisitorId } from '../ids';
 import { MediaError } from '../media/media-error';
-import { processPhoto, type ProcessedPhoto } from '../media/photo-processing';
+import { processPhoto, thumbHashOf, type ProcessedPhoto } from '../media/photo-processing';
 import type { PhotoStore, StagedFile } from '../photos/photo-store';
 import type { DeskEvents } from './desk-events';
 import type { Outbox } from '../notify/outbox';
@@ -126,7 +126,7 @@ export function visitorService(deps: {
     screen(() => deps.watchlist.screen(fields, userId, options.override), userId);
     const visitorId = newVisitorId();
 
-    const commit = (photo: ProcessedPhoto | undefined, bytes: number) =>
+    const commit = (photo: (ProcessedPhoto & { thumbhash: Buffer }) | undefined, bytes: number) =>
       writes.run((unit) => {
         // A second desk may have handed out the same card while this photo was written.
         assertCardFree(fields.cardno);
@@ -199,8 +199,11 @@ export function visitorService(deps: {
     }
 
     // The flushes of the thumbnail and of the intent overlap: the file waits on the disk in
-    // the thread pool while the intent's commit waits on it here.
+    // the thread pool while the intent's commit waits on it here. The placeholder is made
+    // meanwhile, in the thread pool too.
     const staging = store.stage(visitorId, photo.format, original ?? image, photo.thumb);
+    const placeholder = thumbHashOf(photo.thumb);
+    placeholder.catch(() => undefined); // awaited below, or abandoned with the check-in
     try {
       writes.run(() => intents.add(visitorId, photo.format, now()));
     } catch (error) {
@@ -212,7 +215,7 @@ export function visitorService(deps: {
     }
     try {
       await store.place(await staging);
-      commit(photo, image.length);
+      commit({ ...photo, thumbhash: await placeholder }, image.length);
     } catch (error) {
       await store.removePhoto(visitorId, photo.format);
       writes.run(() => intents.remove(visitorId));
