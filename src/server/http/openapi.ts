@@ -2,7 +2,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
-import { serializerCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler } from './serializer';
 import { z } from 'zod';
 import { errorBodySchema } from '../../shared/api-types';
 import { ERROR_TABLE, type ErrorCode } from '../../shared/errors';
@@ -14,8 +14,8 @@ import type { AuthMode } from './auth';
  * Served at /v1/openapi.json and readable offline at /docs/api (Swagger UI, bundled).
  */
 export async function registerApiDocument(app: FastifyInstance): Promise<void> {
-  // Query strings and path parameters are checked with zod; success bodies are checked
-  // and written with zod too (a field missing from a schema never leaves the server).
+  // Query strings and path parameters are checked with zod; success bodies are written by
+  // serializers compiled from the same schemas (a field missing from a schema never leaves the server).
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

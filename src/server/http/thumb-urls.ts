@@ -10,11 +10,18 @@ type Sign = (visitorId: string) => string;
  * a new list of visitors cannot forget it.
  */
 export function registerThumbUrls(app: FastifyInstance, auth: AuthService): void {
-  app.addHook('preSerialization', async (request, _reply, payload) => {
+  // A callback hook, not an async one: no promise for each answer.
+  app.addHook('preSerialization', (request, _reply, payload, done) => {
     const token = request.accessToken;
-    if (token === undefined) return payload;
+    if (token === undefined) {
+      done(null, payload);
+      return;
+    }
     let sign: Sign | undefined;
-    return withThumbUrls(payload, (visitorId) => (sign ??= auth.thumbUrlSigner(token))(visitorId));
+    done(
+      null,
+      withThumbUrls(payload, (visitorId) => (sign ??= auth.thumbUrlSigner(token))(visitorId)),
+    );
   });
 }
 
@@ -34,7 +41,9 @@ export function withThumbUrls<T>(value: T, sign: Sign, depth = 0): T {
   if (typeof record.visitor_id === 'string' && record.has_photo === true) {
     copy = { ...record, thumb_url: sign(record.visitor_id) };
   }
-  for (const [key, field] of Object.entries(record)) {
+  // for…in, not Object.entries: a page of visitors is walked on every list answer.
+  for (const key in record) {
+    const field = record[key];
     if (field === null || typeof field !== 'object') continue;
     const signed = withThumbUrls(field, sign, depth + 1);
     if (signed !== field) (copy ??= { ...record })[key] = signed;

@@ -180,9 +180,12 @@ export function authService(deps: {
     const expiry = thumbUrlExpiry(now());
     return (visitorId) => {
       const issuedAs = `${key.id}/${visitorId}/${expiry}`;
-      const signature = issued.get(issuedAs) ?? thumbSignature(key.key, visitorId, expiry);
-      issued.set(issuedAs, signature);
-      return signedThumbPath(key.id, visitorId, expiry, signature);
+      const known = issued.get(issuedAs);
+      if (known) return known.path;
+      const signature = thumbSignature(key.key, visitorId, expiry);
+      const path = signedThumbPath(key.id, visitorId, expiry, signature);
+      issued.set(issuedAs, { signature, path });
+      return path;
     };
   }
 
@@ -193,9 +196,11 @@ export function authService(deps: {
    * comparing with what was issued rather than by computing its HMAC again, which costs a
    * thumbnail a tenth of its time under load (`npm run bench`, serving); any other URL is
    * computed and compared as before. The key must still be known and the token valid: a
-   * revoked token's URLs are refused before this is asked.
+   * revoked token's URLs are refused before this is asked. The URL is kept too, so a page
+   * of faces listed again costs a lookup each. First signed goes first: an entry is the
+   * same whenever it is made again.
    */
-  const issued = new BoundedMemory<string, Buffer>(20_000);
+  const issued = new BoundedMemory<string, { signature: Buffer; path: string }>(20_000);
 
   /**
    * The user behind a signed thumbnail URL and the seconds the URL has left, or 1403 when
@@ -208,7 +213,7 @@ export function authService(deps: {
     const refused = () => new ApiError('1403', 'This thumbnail link has expired or is not valid: ask with the token.');
     if (!known || expiryMs <= now() || expiryMs > now() + 2 * THUMB_URL_WINDOW_MS) throw refused();
     const expected =
-      issued.get(`${parts.keyId}/${visitorId}/${parts.expiry}`) ??
+      issued.get(`${parts.keyId}/${visitorId}/${parts.expiry}`)?.signature ??
       thumbSignature(known.key.key, visitorId, parts.expiry);
     const given = Buffer.from(parts.signature, 'base64url');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw refused();
