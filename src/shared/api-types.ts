@@ -4,9 +4,10 @@ import { visitorNotificationSchema } from './notifications';
 import { ERROR_TABLE, type ErrorCode } from './errors';
 
 /**
- * The /v1 bodies as zod schemas: the server's serializer checks every answer against
- * them, the API document (GET /v1/openapi.json) is generated from them, and the
- * renderer's types are inferred from them. One description, three uses.
+ * The /v1 bodies as zod schemas: the server's serializers are compiled from them (no field
+ * they do not name leaves the server, src/server/http/serializer.ts), the API document
+ * (GET /v1/openapi.json) is generated from them, and the renderer's types are inferred
+ * from them. One description, three uses.
  */
 
 export const IMAGE_FORMATS = ['jpeg', 'png', 'webp', 'bmp'] as const;

@@ -3,23 +3,32 @@ import type { FastifySerializerCompiler } from 'fastify/types/schema';
 import { serializerCompiler as zodSerializerCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
+type Write = (data: unknown) => string;
+
 /**
- * Success bodies are written by fast-json-stringify, compiled once per route from the JSON
- * Schema of the route's own zod schema: only the fields the schema names leave the server
- * (an object with more, where a field may be null, fails the answer rather than carry it;
- * test/security/response-fields.test.ts). Zod checked every format of every field on the
- * way out too; the values are typed where they are made, and the API tests check every
- * answer against the published document, made from the same schemas. A log page went from
- * 0.68× to 0.78× of its floor with this alone (BENCHMARKS.md). A schema JSON Schema cannot
- * express is written by zod, as before.
+ * Success bodies are written by fast-json-stringify, compiled from the JSON Schema of the
+ * route's own zod schema: only the fields the schema names leave the server (an object
+ * with more, where a field may be null, fails the answer rather than carry it;
+ * test/security/response-fields.test.ts). It does not check values as zod did (a format,
+ * a bound, an enum: it writes what it is given, coerced to the field's JSON type); values
+ * are typed where they are made, and every API test checks every answer against the
+ * published document, made from the same schemas (test/helpers/contract.ts). A log page
+ * went from 0.68× to 0.78× of its floor with this alone (BENCHMARKS.md). A schema JSON
+ * Schema cannot express is written by zod, as before.
+ *
+ * Compiled when a route first answers with that status, not at start: Fastify asks for a
+ * serializer for every documented status, most of them errors that errors.ts writes
+ * itself, and compiling all of them cost 40 MB of memory and 0.2 s at every start.
  */
 export const serializerCompiler: FastifySerializerCompiler<z.ZodType> = (route) => {
+  let write: Write | undefined;
+  return (data) => (write ??= compile(route))(data);
+};
+
+function compile(route: Parameters<FastifySerializerCompiler<z.ZodType>>[0]): Write {
   try {
-    const stringify: (data: unknown) => string = fastJson(
-      z.toJSONSchema(route.schema, { io: 'output', unrepresentable: 'throw' }) as never,
-    );
-    return stringify;
+    return fastJson(z.toJSONSchema(route.schema, { io: 'output', unrepresentable: 'throw' }) as never);
   } catch {
     return zodSerializerCompiler(route);
   }
-};
+}
