@@ -18,7 +18,8 @@ type Write = (data: unknown) => string;
  *
  * Compiled when a route first answers with that status, not at start: Fastify asks for a
  * serializer for every documented status, most of them errors that errors.ts writes
- * itself, and compiling all of them cost 40 MB of memory and 0.2 s at every start.
+ * itself, and compiling all of them at every start cost 8 MB (a server's VmRSS when idle)
+ * and 0.2 s.
  */
 export const serializerCompiler: FastifySerializerCompiler<z.ZodType> = (route) => {
   let write: Write | undefined;
