@@ -12,13 +12,19 @@ const DAY = 24 * 60 * 60 * 1000;
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-it('takes pending notices, and the e-mail of a visit that never arrived, with the visits retention erases', async () => {
+/** A desk whose clock starts 41 days ago (move `clock.now` on), with its first staff account. */
+async function aDeskFromLongAgo() {
   const dataDir = tempDataDir();
   dirs.push(dataDir);
-  let now = Date.now() - 41 * DAY;
-  const ctx = await openContext({ dataDir, now: () => now });
+  const clock = { now: Date.now() - 41 * DAY };
+  const ctx = await openContext({ dataDir, now: () => clock.now });
+  await ctx.auth.createFirstUser(STAFF.username, STAFF.password);
+  return { dataDir, clock, ctx };
+}
+
+it('takes pending notices, and the e-mail of a visit that never arrived, with the visits retention erases', async () => {
+  const { dataDir, clock, ctx } = await aDeskFromLongAgo();
   try {
-    await ctx.auth.createFirstUser(STAFF.username, STAFF.password);
     // The mail server was never reachable: both notices are still pending when retention comes.
     ctx.settings.update({ smtp_url: `smtp://127.0.0.1:${await freePort()}`, smtp_from: 'desk@example.org' }, 1);
     const host = ctx.hosts.create({ name: 'Old Host', email: 'old.host@example.org' });
@@ -27,16 +33,16 @@ it('takes pending notices, and the e-mail of a visit that never arrived, with th
       await makeImage('jpeg', 160, 120),
       1,
     );
-    now += DAY;
+    clock.now += DAY;
     ctx.visitors.recordExit(visitorId);
     ctx.expected.create(
-      { name: 'Never Came', expected_date: formatLocalDate(new Date(now)), email: 'never.came@example.org' },
+      { name: 'Never Came', expected_date: formatLocalDate(new Date(clock.now)), email: 'never.came@example.org' },
       1,
     );
     const pending = ctx.db.prepare("SELECT count(*) FROM notices WHERE status = 'pending'").pluck().get();
     expect(pending).toBe(2);
 
-    now = Date.now();
+    clock.now = Date.now();
     ctx.settings.update({ visit_retention_days: 30 }, 1);
     expect(await ctx.applyRetention()).toMatchObject({ visits: 2 });
 
@@ -63,12 +69,8 @@ it('takes pending notices, and the e-mail of a visit that never arrived, with th
 });
 
 it('photo retention keeps a signed copy; visit retention removes it, and nothing of it stays in the data folder', async () => {
-  const dataDir = tempDataDir();
-  dirs.push(dataDir);
-  let now = Date.now() - 41 * DAY;
-  const ctx = await openContext({ dataDir, now: () => now });
+  const { dataDir, clock, ctx } = await aDeskFromLongAgo();
   try {
-    await ctx.auth.createFirstUser(STAFF.username, STAFF.password);
     const agreement = ctx.agreements.create({ title: 'Old rules', text: 'Sign here.' }, 1);
     ctx.types.change(2, { agreement_id: agreement.agreement_id }, 1);
     const signature = await makeSignature({ seed: 11 });
@@ -78,9 +80,9 @@ it('photo retention keeps a signed copy; visit retention removes it, and nothing
       1,
       { typeId: 2, signature, agreementVersion: 1 },
     );
-    now += DAY;
+    clock.now += DAY;
     ctx.visitors.recordExit(visitorId);
-    now = Date.now();
+    clock.now = Date.now();
 
     ctx.settings.update({ photo_retention_days: 30 }, 1);
     expect(await ctx.applyRetention()).toMatchObject({ photos: 1, visits: 0 });
