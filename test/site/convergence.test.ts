@@ -211,7 +211,12 @@ First written at step ${step}.`,
         }
         const desk = pick(desks);
         const roll = random();
-        if (roll < 0.5 || checkedIn.size === 0) {
+        // Which branch a roll takes depends on what the desks hold by then (timing), so the
+        // check-in flows are made certain once, half-way, rather than left to the rolls.
+        if (flowSteps === 0 && step === Math.floor(STEPS / 2)) {
+          await checkinFlows(desk, step, pick);
+          flowSteps++;
+        } else if (roll < 0.5 || checkedIn.size === 0) {
           // No name is part of another ("Visitor 1x" is not in "Visitor 12x"), so a byte search finds only its own.
           const name = `Visitor ${step}x`;
           const signature = random() < 0.3 ? await makeSignature({ seed: step }) : undefined;
