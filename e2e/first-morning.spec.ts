@@ -241,6 +241,28 @@ test('a mistake at check-in is corrected in the viewer; an exit is undone; the f
   await screenshot(page, '58-audit-corrections');
 });
 
+test('a suggested card that lands while the receptionist is in the field is replaced by what they type', async ({
+  page,
+  desk,
+}) => {
+  // The suggestion is held back until the card field has the focus, as on a slow morning.
+  let answer: () => void = () => {};
+  const held = new Promise<void>((resolve) => (answer = resolve));
+  await page.route('**/v1/cards/next', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await signIn(page, desk);
+  const dialog = await openCheckIn(page);
+  const cardNo = dialog.getByLabel('Card number');
+  await cardNo.focus();
+  await expect(cardNo).toHaveValue('');
+  answer();
+  await expect(cardNo).not.toHaveValue('');
+  await page.keyboard.type('77');
+  await expect(cardNo).toHaveValue('77');
+});
+
 test('staff changes are confirmed in words; the last admin is offered neither demotion nor deactivation', async ({
   page,
   desk,

@@ -138,6 +138,8 @@ export function CheckInDialog({
     if (input.value === '' || input.value === suggestedCard.current) {
       input.value = String(nextCard.data);
       suggestedCard.current = input.value;
+      // Landing while the receptionist is in the field, it is selected: what they type replaces it, not "10" + "5".
+      if (document.activeElement === input) input.select();
     }
   }, [nextCard.data]);
 
