@@ -58,12 +58,21 @@ export function auditChain(deps: {
       let id = Math.max(last?.audit_id ?? 0, deps.log.highestGiven());
       // The clock as it is: a clock set back shows as such, never hidden by rewriting times.
       const time = deps.now();
+      // A batch of views is mostly one account's: its name is read once, not a query an entry.
+      const names = new Map<number, string>();
+      const usernameOf = (userId: number): string => {
+        let name = names.get(userId);
+        if (name === undefined) {
+          name = deps.usernameOf(userId) ?? `account ${userId}`;
+          names.set(userId, name);
+        }
+        return name;
+      };
       for (const event of events) {
         const row = {
           time,
           user_id: event.userId,
-          username:
-            event.userId === null ? SYSTEM_USERNAME : (deps.usernameOf(event.userId) ?? `account ${event.userId}`),
+          username: event.userId === null ? SYSTEM_USERNAME : usernameOf(event.userId),
           action: event.action,
           visitor_id: event.visitorId ?? null,
           detail: (event.detail ?? '').slice(0, 500),
