@@ -19,8 +19,12 @@ const THUMB_RECIPE = 1;
 // per file (measured with --cpu-prof under autocannon).
 const open = promisify(fs.open);
 
-/** The largest chunk a full photo is read in: a photo of up to 1 MiB is read at once. */
-const STREAM_CHUNK_MAX = 1024 * 1024;
+/**
+ * The largest chunk a full photo is read in. Each read is sized to what is left of the file,
+ * so the Buffers made add up to the photo whatever this is; it bounds what one download
+ * holds ahead of a slow client (a chunk read, another waiting in the socket).
+ */
+const STREAM_CHUNK_MAX = 256 * 1024;
 
 export interface PhotoFile {
   contentType: string;
