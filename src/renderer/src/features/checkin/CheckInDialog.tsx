@@ -19,6 +19,7 @@ import { nextCardQuery, useCheckIn } from '../../queries/mutations';
 import { PhotoCapture } from './PhotoCapture';
 import { VisiteePicker } from './VisiteePicker';
 import { FormError } from '../../lib/FormError';
+import { mayReplaceCard } from './card-suggestion';
 
 type Problems = Partial<Record<CheckInField | 'form' | 'signature' | 'type_id', string>>;
 
@@ -134,12 +135,13 @@ export function CheckInDialog({
   useEffect(() => {
     const input = cardInput.current;
     if (nextCard.data === undefined || !input) return;
-    // A newer answer replaces the card suggested before it, never one the receptionist typed.
-    if (input.value === '' || input.value === suggestedCard.current) {
+    const focused = document.activeElement === input;
+    const wholeSelected = input.selectionStart === 0 && input.selectionEnd === input.value.length;
+    if (mayReplaceCard({ value: input.value, focused, wholeSelected }, suggestedCard.current)) {
       input.value = String(nextCard.data);
       suggestedCard.current = input.value;
       // Landing while the receptionist is in the field, it is selected: what they type replaces it, not "10" + "5".
-      if (document.activeElement === input) input.select();
+      if (focused) input.select();
     }
   }, [nextCard.data]);
 
