@@ -1,5 +1,4 @@
 import net from 'node:net';
-import { createTransport } from 'nodemailer';
 
 /**
  * How one attempt at a notice ended: what the server said, whether trying again may help, and
@@ -73,6 +72,8 @@ export async function sendMail(
   deadlineMs: number,
 ): Promise<Attempt> {
   const sockets: net.Socket[] = [];
+  // Loaded at the first message, not at start: a desk that sends no mail never holds it (1.5 MiB of heap).
+  const { createTransport } = await import('nodemailer');
   const transport = createTransport({
     url: server.url,
     getSocket: (options, callback) => {

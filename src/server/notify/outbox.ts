@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import QRCode from 'qrcode';
 import { NOTICE_CHANNELS, type Notice, type NoticeChannel, type NoticeStatus } from '../../shared/notifications';
 import { EMAIL_ADDRESS } from '../../shared/visitor-fields';
 import { ApiError } from '../api-error';
@@ -422,7 +421,9 @@ function refused(error: string): Attempt {
 }
 
 /** The QR code of an invitation: its token alone, as a PNG (for the e-mail, printing, re-sending). */
-export function invitationQr(token: string): Promise<Buffer> {
+export async function invitationQr(token: string): Promise<Buffer> {
+  // Loaded at the first invitation, not at start: most desks never make one.
+  const { default: QRCode } = await import('qrcode');
   return QRCode.toBuffer(token, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 8 });
 }
 

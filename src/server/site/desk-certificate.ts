@@ -1,13 +1,8 @@
-import 'reflect-metadata'; // @peculiar/x509 needs it, before it loads
-import { X509CertificateGenerator, cryptoProvider } from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import { X509Certificate, webcrypto } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createOwnerOnlyDir, createOwnerOnlyFile } from '../file-modes';
-
-// @peculiar/x509's declarations name the DOM's Crypto and CryptoKeyPair, which Node's types do
-// not declare globally; Node's webcrypto is that very API.
-cryptoProvider.set(webcrypto as never);
 
 export interface DeskCredentials {
   key: string;
@@ -38,6 +33,7 @@ export function fingerprintOf(certificate: string): string {
  * others' certificates by fingerprint.
  */
 export async function newDeskCredentials(deskId: string): Promise<DeskCredentials> {
+  const { X509CertificateGenerator } = await certificateLibrary();
   const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
   const now = Date.now();
   const certificate = await X509CertificateGenerator.createSelfSigned({
@@ -78,4 +74,17 @@ export function readDeskCredentials(dataDir: string): DeskCredentials | undefine
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+}
+
+/**
+ * @peculiar/x509 and what it brings (a reflect polyfill, tsyringe, the ASN.1 schemas: 5 MiB
+ * resident) are loaded when a desk makes its certificate, once in its life, not at every start.
+ */
+async function certificateLibrary(): Promise<typeof X509> {
+  await import('reflect-metadata'); // @peculiar/x509 needs it, before it loads
+  const library = await import('@peculiar/x509');
+  // Its declarations name the DOM's Crypto and CryptoKeyPair, which Node's types do not
+  // declare globally; Node's webcrypto is that very API.
+  library.cryptoProvider.set(webcrypto as never);
+  return library;
 }
