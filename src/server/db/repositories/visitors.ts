@@ -134,17 +134,18 @@ function pageSql(shape: PageShape): string {
         ? `v.type_id = @type_id AND v.type_id IS NOT NULL AND v.type_id <> ${DEFAULT_TYPE_ID}`
         : '';
   if (shape.search) {
-    // Unfiltered, the index alone picks the page; dated or typed, its hits (within the seq
-    // range) stream through the join's exact filter until a page is full.
-    const filtered = shape.dated || typed !== '';
+    // The index picks the page, in its own order, and stops when the page is full. Dated or
+    // typed, each hit (within the seq range) is checked against its row as it comes: with
+    // that check in the join instead, SQLite gathered and sorted every hit of the range
+    // first (a week's search at a million visitors: 3.5 against 0.3 ms).
     const exact = [dated, typed].filter(Boolean).join(' AND ');
     return `WITH hits AS (
        SELECT rowid FROM visitors_fts WHERE visitors_fts MATCH @match AND rowid ${beyond} @seq
         ${shape.dated ? 'AND rowid BETWEEN @low AND @high' : ''}
-        ORDER BY rowid ${order}${filtered ? '' : ' LIMIT @limit'}
+        ${exact ? `AND EXISTS (SELECT 1 FROM visitors v WHERE v.seq = visitors_fts.rowid AND ${exact})` : ''}
+        ORDER BY rowid ${order} LIMIT @limit
      )
-     ${SELECT_VISITOR} JOIN hits h ON h.rowid = v.seq ${exact ? `WHERE ${exact}` : ''}
-      ORDER BY v.seq ${order}${filtered ? ' LIMIT @limit' : ''}`;
+     ${SELECT_VISITOR} JOIN hits h ON h.rowid = v.seq ORDER BY v.seq ${order}`;
   }
   const where = [
     `v.seq ${beyond} @seq`,
