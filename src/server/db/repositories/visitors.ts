@@ -120,7 +120,18 @@ export interface PageParams {
   type_id?: number;
 }
 
-function pageSql(shape: PageShape): string {
+/**
+ * A search of one type other than the default reads that type's visitors first when they are
+ * fewer than this (each is then one look-up in the full-text index), the index's hits first
+ * otherwise. Hits first, a common word and a type few or none have walked every hit (25–85 ms
+ * at 300,000 visitors); type first, a common type and a rare word walked every visitor of
+ * the type (107 ms). Counting up to this many through the type's partial index costs 0.1 ms.
+ */
+const TYPE_FIRST_BELOW = 2000;
+
+type PageSqlShape = PageShape & { typeFirst: boolean };
+
+function pageSql(shape: PageSqlShape): string {
   const beyond = shape.direction === 'older' ? '<' : '>';
   const order = shape.direction === 'older' ? 'DESC' : 'ASC';
   // The unary + keeps the planner off the entry-time index: the seq range leads.
@@ -134,14 +145,21 @@ function pageSql(shape: PageShape): string {
         ? `v.type_id = @type_id AND v.type_id IS NOT NULL AND v.type_id <> ${DEFAULT_TYPE_ID}`
         : '';
   if (shape.search) {
+    const exact = [dated, typed].filter(Boolean).join(' AND ');
+    const inRange = shape.dated ? 'AND rowid BETWEEN @low AND @high' : '';
+    if (shape.typeFirst) {
+      // The planner leads with the type's partial index and looks each visitor up in the hits.
+      return `WITH hits AS (
+         SELECT rowid FROM visitors_fts WHERE visitors_fts MATCH @match AND rowid ${beyond} @seq ${inRange}
+       )
+       ${SELECT_VISITOR} JOIN hits h ON h.rowid = v.seq WHERE ${exact} ORDER BY v.seq ${order} LIMIT @limit`;
+    }
     // The index picks the page, in its own order, and stops when the page is full. Dated or
     // typed, each hit (within the seq range) is checked against its row as it comes: with
     // that check in the join instead, SQLite gathered and sorted every hit of the range
     // first (a week's search at a million visitors: 3.5 against 0.3 ms).
-    const exact = [dated, typed].filter(Boolean).join(' AND ');
     return `WITH hits AS (
-       SELECT rowid FROM visitors_fts WHERE visitors_fts MATCH @match AND rowid ${beyond} @seq
-        ${shape.dated ? 'AND rowid BETWEEN @low AND @high' : ''}
+       SELECT rowid FROM visitors_fts WHERE visitors_fts MATCH @match AND rowid ${beyond} @seq ${inRange}
         ${exact ? `AND EXISTS (SELECT 1 FROM visitors v WHERE v.seq = visitors_fts.rowid AND ${exact})` : ''}
         ORDER BY rowid ${order} LIMIT @limit
      )
@@ -186,7 +204,7 @@ export function visitorsRepository(db: Db) {
     )
     .pluck();
   const pages = new Map<string, Statement<PageParams, VisitorRecord>>();
-  const pageStatement = (shape: PageShape) => {
+  const pageStatement = (shape: PageSqlShape) => {
     const key = JSON.stringify(shape);
     let statement = pages.get(key);
     if (!statement) {
@@ -194,6 +212,26 @@ export function visitorsRepository(db: Db) {
       pages.set(key, statement);
     }
     return statement;
+  };
+  const typeCounts = new Map<string, Statement<PageParams, number>>();
+  /** How many visitors of the page's type lie beyond its seq (and within its range), up to TYPE_FIRST_BELOW. */
+  const typeCount = (shape: PageShape, params: PageParams): number => {
+    const key = `${shape.direction} ${shape.dated}`;
+    let statement = typeCounts.get(key);
+    if (!statement) {
+      statement = db
+        .prepare<PageParams, number>(
+          `SELECT count(*) FROM (
+             SELECT 1 FROM visitors v
+              WHERE v.type_id = @type_id AND v.type_id IS NOT NULL AND v.type_id <> ${DEFAULT_TYPE_ID}
+                AND v.seq ${shape.direction === 'older' ? '<' : '>'} @seq
+                ${shape.dated ? 'AND v.seq BETWEEN @low AND @high' : ''}
+              LIMIT ${TYPE_FIRST_BELOW})`,
+        )
+        .pluck();
+      typeCounts.set(key, statement);
+    }
+    return statement.get(params)!;
   };
   const cardOnSite = db.prepare<[number], { one: 1 }>(
     'SELECT 1 AS one FROM visitors WHERE card_no = ? AND exit_at IS NULL',
@@ -301,7 +339,10 @@ export function visitorsRepository(db: Db) {
     /** The visitor's photo metadata; undefined when there is no such visitor, nulls when no photo. */
     photoOf: (visitorId: string): PhotoRecord | undefined => photoOf.get(visitorId),
     /** A page of the log in the given shape; see pageSql. */
-    page: (shape: PageShape, params: PageParams): VisitorRecord[] => pageStatement(shape).all(params),
+    page: (shape: PageShape, params: PageParams): VisitorRecord[] => {
+      const typeFirst = shape.search && shape.type === 'other' && typeCount(shape, params) < TYPE_FIRST_BELOW;
+      return pageStatement({ ...shape, typeFirst }).all(params);
+    },
     /**
      * The seqs that can hold visitors who entered in [start, end), exactly, whatever the
      * clock did. Low: a visitor who entered at or after `start` has entry_max ≥ start, so
