@@ -1,4 +1,5 @@
 import net from 'node:net';
+import type { Transporter } from 'nodemailer';
 
 /**
  * How one attempt at a notice ended: what the server said, whether trying again may help, and
@@ -72,39 +73,40 @@ export async function sendMail(
   deadlineMs: number,
 ): Promise<Attempt> {
   const sockets: net.Socket[] = [];
-  // Loaded at the first message, not at start: a desk that sends no mail never holds it (1.5 MiB of heap).
-  const { createTransport } = await import('nodemailer');
-  const transport = createTransport({
-    url: server.url,
-    getSocket: (options, callback) => {
-      const socket = net.connect({
-        host: options.host ?? 'localhost',
-        port: Number(options.port) || (options.secure ? 465 : 587),
-      });
-      sockets.push(socket);
-      const failed = (error: Error) => callback(error, false);
-      socket.once('error', failed);
-      socket.once('connect', () => {
-        socket.off('error', failed);
-        callback(null, { connection: socket });
-      });
-    },
-    connectionTimeout: deadlineMs,
-    greetingTimeout: deadlineMs,
-    socketTimeout: deadlineMs,
-    dnsTimeout: deadlineMs,
-    disableFileAccess: true,
-    disableUrlAccess: true,
-  });
+  let transport: Transporter | undefined;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
       sockets.forEach((socket) => socket.destroy());
-      transport.close();
+      transport?.close();
       reject(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }));
     }, deadlineMs);
   });
   try {
+    // The first message loads nodemailer (smtp-transport.ts), within the attempt's time.
+    const { createTransport } = await Promise.race([import('./smtp-transport'), deadline]);
+    transport = createTransport({
+      url: server.url,
+      getSocket: (options, callback) => {
+        const socket = net.connect({
+          host: options.host ?? 'localhost',
+          port: Number(options.port) || (options.secure ? 465 : 587),
+        });
+        sockets.push(socket);
+        const failed = (error: Error) => callback(error, false);
+        socket.once('error', failed);
+        socket.once('connect', () => {
+          socket.off('error', failed);
+          callback(null, { connection: socket });
+        });
+      },
+      connectionTimeout: deadlineMs,
+      greetingTimeout: deadlineMs,
+      socketTimeout: deadlineMs,
+      dnsTimeout: deadlineMs,
+      disableFileAccess: true,
+      disableUrlAccess: true,
+    });
     const sent = transport.sendMail({
       from: server.from ?? undefined,
       to: message.to,
@@ -122,7 +124,7 @@ export async function sendMail(
     return { ok: false, ...describeMailError(error, deadlineMs) };
   } finally {
     clearTimeout(timer);
-    transport.close();
+    transport?.close();
     sockets.forEach((socket) => socket.destroy());
   }
 }

@@ -422,9 +422,8 @@ function refused(error: string): Attempt {
 
 /** The QR code of an invitation: its token alone, as a PNG (for the e-mail, printing, re-sending). */
 export async function invitationQr(token: string): Promise<Buffer> {
-  // Loaded at the first invitation, not at start: most desks never make one.
-  const { default: QRCode } = await import('qrcode');
-  return QRCode.toBuffer(token, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 8 });
+  const { qrPng } = await import('./qr-png');
+  return qrPng(token);
 }
 
 export type Outbox = ReturnType<typeof outbox>;

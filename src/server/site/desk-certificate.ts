@@ -1,4 +1,3 @@
-import type * as X509 from '@peculiar/x509';
 import { X509Certificate, webcrypto } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,20 +32,11 @@ export function fingerprintOf(certificate: string): string {
  * others' certificates by fingerprint.
  */
 export async function newDeskCredentials(deskId: string): Promise<DeskCredentials> {
-  const { X509CertificateGenerator } = await certificateLibrary();
   const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
-  const now = Date.now();
-  const certificate = await X509CertificateGenerator.createSelfSigned({
-    serialNumber: webcrypto.getRandomValues(Buffer.alloc(16)).toString('hex'),
-    name: `CN=Frontdesk desk ${deskId}`,
-    notBefore: new Date(now - 24 * 60 * 60 * 1000),
-    notAfter: new Date(now + 50 * 365 * 24 * 60 * 60 * 1000),
-    keys: keys as never,
-    signingAlgorithm: ALGORITHM,
-  });
+  const { selfSignedPem } = await import('./self-signed');
+  const certificate = await selfSignedPem(`CN=Frontdesk desk ${deskId}`, keys, ALGORITHM);
   const key = pem('PRIVATE KEY', Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)));
-  const certificatePem = certificate.toString('pem') + '\n';
-  return { key, certificate: certificatePem, fingerprint: fingerprintOf(certificatePem) };
+  return { key, certificate, fingerprint: fingerprintOf(certificate) };
 }
 
 /** Keeps this desk's key and certificate in its data folder, readable by its owner only. */
@@ -74,17 +64,4 @@ export function readDeskCredentials(dataDir: string): DeskCredentials | undefine
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-}
-
-/**
- * @peculiar/x509 and what it brings (a reflect polyfill, tsyringe, the ASN.1 schemas: 5 MiB
- * resident) are loaded when a desk makes its certificate, once in its life, not at every start.
- */
-async function certificateLibrary(): Promise<typeof X509> {
-  await import('reflect-metadata'); // @peculiar/x509 needs it, before it loads
-  const library = await import('@peculiar/x509');
-  // Its declarations name the DOM's Crypto and CryptoKeyPair, which Node's types do not
-  // declare globally; Node's webcrypto is that very API.
-  library.cryptoProvider.set(webcrypto as never);
-  return library;
 }
