@@ -123,8 +123,7 @@ describe('the database', () => {
     const day = 24 * 60 * 60 * 1000;
     const all: { seq: number; name: string; entry_at: number; type_id: number | null }[] = [];
     let clock = Date.UTC(2026, 0, 1);
-    // Type 2 is common enough that a search of it reads the index's hits first (beyond most
-    // cursors), types 3 and 4 are read first themselves; nobody is of type 5.
+    // Type 2 is common, types 3 and 4 are rare, and nobody is of type 5.
     const types = [null, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 1];
     db.transaction(() => {
       for (let i = 0; i < 5000; i++) {
