@@ -83,8 +83,12 @@ export async function sendMail(
     }, deadlineMs);
   });
   try {
-    // The first message loads nodemailer (smtp-transport.ts), within the attempt's time.
-    const { createTransport } = await Promise.race([import('./smtp-transport'), deadline]);
+    // The first message loads nodemailer (smtp-transport.ts), within the attempt's time. A
+    // failed load is said in words, not with Node's require stack of the install's paths.
+    const library = import('./smtp-transport').catch(() => {
+      throw new Error('the desk could not load its mail library: reinstall Frontdesk');
+    });
+    const { createTransport } = await Promise.race([library, deadline]);
     transport = createTransport({
       url: server.url,
       getSocket: (options, callback) => {
