@@ -1,5 +1,6 @@
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import type { Visitor, VisitorLogResponse } from '../src/shared/api-types';
+import { makeImage } from '../test/helpers/images';
 import type { DeskServer } from './fixtures';
 
 /** The signed-in page's token, to ask the API what the page should be showing. */
@@ -32,4 +33,21 @@ export async function allVisitors(desk: DeskServer, token: string): Promise<Visi
     cursor = page.next_cursor ?? '';
   } while (cursor);
   return all;
+}
+
+/** Another desk, as far as this page knows: the API called straight from the test. */
+export async function checkInElsewhere(desk: DeskServer, token: string, name: string, card: number): Promise<string> {
+  const form = new FormData();
+  form.set('cardno', String(card));
+  form.set('name', name);
+  form.set('mobile', '5550100');
+  form.set('purpose', 'Delivery');
+  form.set('image', new Blob([new Uint8Array(await makeImage('jpeg', 240, 320, card))]), 'p.jpg');
+  const response = await fetch(`${desk.url}/v1/add/`, {
+    method: 'POST',
+    body: form,
+    headers: { authorization: `Token ${token}` },
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { visitor_id: string }).visitor_id;
 }

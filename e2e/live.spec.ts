@@ -1,26 +1,8 @@
 import type { Page } from '@playwright/test';
 import type { Visitor } from '../src/shared/api-types';
-import { makeImage } from '../test/helpers/images';
-import { apiGet, pageToken } from './api';
+import { apiGet, checkInElsewhere, pageToken } from './api';
 import { expect, photoRequests, screenshot, signIn, test, thumbnailsSettled, type DeskServer } from './fixtures';
 import { thumbnailsDecoded, watchThumbnailLoads } from './network';
-
-/** Another desk, as far as this page knows: the API called straight from the test. */
-async function checkInElsewhere(desk: DeskServer, token: string, name: string, card: number): Promise<string> {
-  const form = new FormData();
-  form.set('cardno', String(card));
-  form.set('name', name);
-  form.set('mobile', '5550100');
-  form.set('purpose', 'Delivery');
-  form.set('image', new Blob([new Uint8Array(await makeImage('jpeg', 240, 320, card))]), 'p.jpg');
-  const response = await fetch(`${desk.url}/v1/add/`, {
-    method: 'POST',
-    body: form,
-    headers: { authorization: `Token ${token}` },
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { visitor_id: string }).visitor_id;
-}
 
 async function exitElsewhere(desk: DeskServer, token: string, visitorId: string): Promise<void> {
   const response = await fetch(`${desk.url}/v1/exit/${visitorId}`, {

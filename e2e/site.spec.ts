@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { VisitorLogResponse } from '../src/shared/api-types';
 import { formatLocalDate } from '../src/shared/dates';
 import { makeImage } from '../test/helpers/images';
-import { apiGet, pageToken } from './api';
+import { apiGet, checkInElsewhere, pageToken } from './api';
 import { expect, screenshot, signIn, test } from './fixtures';
 import { E2E_STAFF } from './paths';
 
@@ -125,6 +125,8 @@ test('checks in an expected visitor from Expected today; the visit is marked arr
 
 test('exports exactly what the History filter shows as export.csv', async ({ page, desk }) => {
   await signIn(page, desk);
+  // The seeded visits are spread over four months: early on a Monday, this week may hold none.
+  await checkInElsewhere(desk, await pageToken(page), 'Week Visitor', 9801);
   await page.getByRole('button', { name: 'History' }).click();
   await page.getByLabel('Entry dates', { exact: true }).selectOption('week');
   await expect(page.locator('.card').first()).toBeVisible();
