@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/cli/seed/portrait';
 import { openDatabase } from '../../src/server/db/connection';
 import { DatabaseFromTheFutureError } from '../../src/server/db/migrate';
 import { MIGRATIONS } from '../../src/server/db/migrations';
@@ -116,8 +117,7 @@ describe('the database', () => {
   it('pages a search within dates or of one type exactly as checking every visitor would, both ways, from any point', () => {
     const db = openDatabase(fresh());
     const visitors = visitorsRepository(db);
-    let seed = 11;
-    const random = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const random = mulberry32(11);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const names = ['John Smith', 'Joanna Lee', 'Johan Berg', 'Mary Jones', 'Jo Ann', 'Anna Johns', 'Zed Quill'];
     const day = 24 * 60 * 60 * 1000;
