@@ -43,69 +43,40 @@ export class PhotoStore {
   }
 
   /**
-   * Writes both files of a check-in to tmp/ and flushes them. Nothing is visible until
-   * `place`; a crash before it leaves only tmp/ files, which start-up removes. The
-   * original may already be on its way (`stageOriginal`, started while it decodes).
+   * One file of a photo, whole or not at all: written to tmp/ and flushed, renamed into
+   * place and its folder flushed. A failure removes what it wrote; a crash leaves at most a
+   * tmp/ file (start-up removes them) or a whole file that an intent names (photo-intents.ts).
    */
-  async stage(
-    visitorId: string,
-    format: ImageFormat,
-    original: Buffer | Promise<StagedFile>,
-    thumb: Buffer,
-  ): Promise<StagedPhoto> {
-    const files = await Promise.allSettled([
-      Buffer.isBuffer(original) ? this.stageOriginal(visitorId, format, original) : original,
-      this.stageFile(this.pathOf(visitorId, 'thumb', format), thumb),
-    ]);
-    const failed = files.find((file) => file.status === 'rejected');
-    if (failed) {
-      const written = files.filter((file) => file.status === 'fulfilled').map((file) => file.value);
-      await this.unstage({ moves: written });
-      throw failed.reason;
-    }
-    return { visitorId, format, moves: files.map((file) => (file as PromiseFulfilledResult<StagedFile>).value) };
-  }
-
-  /** The original alone to tmp/, flushed: begun while the upload decodes. Removes its tmp file on failure. */
-  stageOriginal(visitorId: string, format: ImageFormat, bytes: Buffer): Promise<StagedFile> {
-    return this.stageFile(this.pathOf(visitorId, 'original', format), bytes);
-  }
-
-  private async stageFile(target: string, bytes: Buffer): Promise<StagedFile> {
+  async writeFile(visitorId: string, kind: PhotoKind, format: ImageFormat, bytes: Buffer): Promise<void> {
+    const target = this.pathOf(visitorId, kind, format);
     const tmp = path.join(this.tmpDir, `${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
     try {
       await writeDurably(tmp, bytes);
+      await fs.mkdir(path.dirname(target), { recursive: true, mode: OWNER_ONLY_DIR });
+      await fs.rename(tmp, target);
     } catch (error) {
       await fs.rm(tmp, { force: true });
       throw error;
     }
-    return { tmp, target };
-  }
-
-  async unstage(staged: Pick<StagedPhoto, 'moves'>): Promise<void> {
-    await Promise.all(staged.moves.map(({ tmp }) => fs.rm(tmp, { force: true })));
-  }
-
-  /** Renames staged files into place and flushes their folders. Removes them all on failure. */
-  async place(staged: StagedPhoto): Promise<void> {
     try {
-      await Promise.all(
-        staged.moves.map(async ({ tmp, target }) => {
-          await fs.mkdir(path.dirname(target), { recursive: true, mode: OWNER_ONLY_DIR });
-          await fs.rename(tmp, target);
-          await syncDirectory(path.dirname(target));
-        }),
-      );
+      await syncDirectory(path.dirname(target));
     } catch (error) {
-      await this.unstage(staged);
-      await this.removePhoto(staged.visitorId, staged.format);
+      await fs.rm(target, { force: true });
       throw error;
     }
   }
 
-  /** stage then place: both files of a check-in, whole or not at all. */
+  /** Both files of a photo, whole or neither (what was written of them is removed on failure). */
   async writePhoto(visitorId: string, format: ImageFormat, original: Buffer, thumb: Buffer): Promise<void> {
-    await this.place(await this.stage(visitorId, format, original, thumb));
+    const files = await Promise.allSettled([
+      this.writeFile(visitorId, 'original', format, original),
+      this.writeFile(visitorId, 'thumb', format, thumb),
+    ]);
+    const failed = files.find((file) => file.status === 'rejected');
+    if (failed) {
+      await this.removePhoto(visitorId, format);
+      throw failed.reason;
+    }
   }
 
   /** Removes both files of a photo; returns how many there were. */
@@ -130,17 +101,6 @@ export class PhotoStore {
     await Promise.all(names.map((name) => fs.rm(path.join(this.tmpDir, name), { force: true, recursive: true })));
     return names.length;
   }
-}
-
-export interface StagedFile {
-  tmp: string;
-  target: string;
-}
-
-export interface StagedPhoto {
-  visitorId: string;
-  format: ImageFormat;
-  moves: StagedFile[];
 }
 
 async function writeDurably(file: string, bytes: Buffer): Promise<void> {

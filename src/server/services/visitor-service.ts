@@ -9,7 +9,7 @@ import { formatLocalDate } from '../../shared/dates';
 import { isVisitorId, newVisitorId } from '../ids';
 import { MediaError } from '../media/media-error';
 import { processPhoto, thumbHashOf, type ProcessedPhoto } from '../media/photo-processing';
-import type { PhotoStore, StagedFile } from '../photos/photo-store';
+import type { PhotoStore } from '../photos/photo-store';
 import type { DeskEvents } from './desk-events';
 import type { Outbox } from '../notify/outbox';
 import type { Writes } from './unit-of-work';
@@ -98,12 +98,13 @@ export function visitorService(deps: {
   };
 
   /**
-   * The check-in. Order matters for crash safety: (1) decode and check everything in
-   * memory, (2) commit an intent naming the files, while the files are written and
-   * flushed under temporary names, (3) rename them into place, (4) commit the visitor,
-   * its photo, its signature and the intent's end in one transaction. A crash at any point
-   * leaves either a whole check-in or an intent and temporary files that start-up removes.
-   * A visitor of a type that needs no photo, checked in without one, is step 4 alone.
+   * The check-in. Order matters for crash safety: (1) once the upload's bytes are known to
+   * be an image, commit an intent naming its files; (2) while it decodes, write the
+   * original whole into place (photo-store.ts), and (3) once decoded, the thumbnail; (4)
+   * commit the visitor, its photo, its signature and the intent's end in one transaction.
+   * A crash at any point leaves either a whole check-in or an intent, whose files start-up
+   * removes, and temporary files it removes too. A visitor of a type that needs no photo,
+   * checked in without one, is step 4 alone.
    */
   async function checkIn(
     fields: CheckInFields,
@@ -181,44 +182,43 @@ export function visitorService(deps: {
       return visitorId;
     }
 
-    // The original is written and flushed to tmp/ while it decodes (nothing in tmp/ is
-    // ever referenced, and start-up empties it); a photo that fails to decode removes it.
-    let original: Promise<StagedFile> | undefined;
+    // The decode takes most of a check-in and runs in sharp's threads: the intent's commit
+    // and the original's write, flush and rename happen meanwhile, not after it.
+    let format: ImageFormat | undefined;
+    let original: Promise<void> | undefined;
+    const placeOriginal = async (sniffed: ImageFormat): Promise<void> => {
+      // After the decode has been handed to sharp (processPhoto calls this just before).
+      await Promise.resolve();
+      writes.run(() => intents.add(visitorId, sniffed, now()));
+      format = sniffed;
+      await store.writeFile(visitorId, 'original', sniffed, image);
+    };
+    const undo = async (): Promise<void> => {
+      await original?.catch(() => undefined);
+      if (format === undefined) return;
+      await store.removePhoto(visitorId, format);
+      writes.run(() => intents.remove(visitorId));
+    };
     let photo: ProcessedPhoto;
     try {
-      photo = await processPhotoOrThrow(image, (format) => {
-        original = store.stageOriginal(visitorId, format, image);
-        original.catch(() => undefined); // awaited in stage() or below
+      photo = await processPhotoOrThrow(image, (sniffed) => {
+        original = placeOriginal(sniffed);
+        original.catch(() => undefined); // awaited below
       });
+      await original;
     } catch (error) {
-      await original?.then(
-        (file) => store.unstage({ moves: [file] }),
-        () => undefined,
-      );
+      await undo();
       throw error;
     }
 
-    // The flushes of the thumbnail and of the intent overlap: the file waits on the disk in
-    // the thread pool while the intent's commit waits on it here. The placeholder is made
-    // meanwhile, in the thread pool too.
-    const staging = store.stage(visitorId, photo.format, original ?? image, photo.thumb);
+    // The placeholder is made in the thread pool while the thumbnail is flushed.
     const placeholder = thumbHashOf(photo.thumb);
     placeholder.catch(() => undefined); // awaited below, or abandoned with the check-in
     try {
-      writes.run(() => intents.add(visitorId, photo.format, now()));
-    } catch (error) {
-      await staging.then(
-        (staged) => store.unstage(staged),
-        () => undefined,
-      );
-      throw error;
-    }
-    try {
-      await store.place(await staging);
+      await store.writeFile(visitorId, 'thumb', photo.format, photo.thumb);
       commit({ ...photo, thumbhash: await placeholder }, image.length);
     } catch (error) {
-      await store.removePhoto(visitorId, photo.format);
-      writes.run(() => intents.remove(visitorId));
+      await undo();
       throw answerFor(error, expectedId, userId);
     }
     return visitorId;
