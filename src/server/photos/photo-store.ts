@@ -44,8 +44,10 @@ export class PhotoStore {
 
   /**
    * One file of a photo, whole or not at all: written to tmp/ and flushed, renamed into
-   * place and its folder flushed. A failure removes what it wrote; a crash leaves at most a
-   * tmp/ file (start-up removes them) or a whole file that an intent names (photo-intents.ts).
+   * place and its folder flushed. A failure removes its tmp/ file; a file already renamed
+   * into place is the caller's to remove, or start-up's, from the intent that names it
+   * (photo-intents.ts): the same photo fetched from two desks at once may have been
+   * committed meanwhile, and its file must not go with this write's failure.
    */
   async writeFile(visitorId: string, kind: PhotoKind, format: ImageFormat, bytes: Buffer): Promise<void> {
     const target = this.pathOf(visitorId, kind, format);
@@ -58,25 +60,15 @@ export class PhotoStore {
       await fs.rm(tmp, { force: true });
       throw error;
     }
-    try {
-      await syncDirectory(path.dirname(target));
-    } catch (error) {
-      await fs.rm(target, { force: true });
-      throw error;
-    }
+    await syncDirectory(path.dirname(target));
   }
 
-  /** Both files of a photo, whole or neither (what was written of them is removed on failure). */
+  /** Both files of a photo, each whole (see writeFile for what a failure leaves). */
   async writePhoto(visitorId: string, format: ImageFormat, original: Buffer, thumb: Buffer): Promise<void> {
-    const files = await Promise.allSettled([
+    await Promise.all([
       this.writeFile(visitorId, 'original', format, original),
       this.writeFile(visitorId, 'thumb', format, thumb),
     ]);
-    const failed = files.find((file) => file.status === 'rejected');
-    if (failed) {
-      await this.removePhoto(visitorId, format);
-      throw failed.reason;
-    }
   }
 
   /** Removes both files of a photo; returns how many there were. */

@@ -13,6 +13,7 @@ import type { PhotoStore } from '../photos/photo-store';
 import type { DeskEvents } from './desk-events';
 import type { Outbox } from '../notify/outbox';
 import type { Writes } from './unit-of-work';
+import { logger } from '../log';
 import { decodeCursor, encodeCursor, logFilter } from './log-search';
 import { latestSignOutMomentBy, signOutMomentAfter } from './auto-signout';
 import { announceVisitor, toVisitor } from './visitor-view';
@@ -20,6 +21,8 @@ import type { Signing } from './signing';
 import type { VisitorTypeService } from './visitor-type-service';
 import { WatchlistStop, type WatchlistService } from './watchlist-service';
 import type { VisitorType } from '../../shared/visitor-types';
+
+const checkInLog = logger('check-in');
 
 /** What a check-in may bring besides the form's fields (API contract Part 5). */
 export interface CheckInOptions {
@@ -193,11 +196,17 @@ export function visitorService(deps: {
       format = sniffed;
       await store.writeFile(visitorId, 'original', sniffed, image);
     };
+    // What a refused or failed check-in had begun; the client hears why it failed, not this.
     const undo = async (): Promise<void> => {
       await original?.catch(() => undefined);
       if (format === undefined) return;
-      await store.removePhoto(visitorId, format);
-      writes.run(() => intents.remove(visitorId));
+      try {
+        await store.removePhoto(visitorId, format);
+        writes.run(() => intents.remove(visitorId));
+      } catch (error) {
+        // The intent stays, and start-up removes the files it names.
+        checkInLog.error({ err: error }, `could not undo the photo of check-in ${visitorId}`);
+      }
     };
     let photo: ProcessedPhoto;
     try {
