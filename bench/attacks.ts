@@ -22,12 +22,14 @@ async function worstUploads(): Promise<Record<string, Buffer>> {
   const solid = (width: number, height: number) =>
     sharp({ create: { width, height, channels: 3, background: { r: 180, g: 150, b: 120 } } });
   return {
-    // Just under the 50-megapixel input limit; progressive JPEG is the costly kind (held whole).
-    jpeg: await solid(7_000, 7_000).jpeg({ quality: 50, progressive: true }).toBuffer(),
-    png: await solid(7_000, 7_000).png({ compressionLevel: 9 }).toBuffer(),
+    // Progressive JPEG is the costly kind (held whole while it decodes): just under its
+    // 48 MB cap (photo-processing.ts), 16 MP.
+    jpeg: await solid(4_600, 3_460).jpeg({ quality: 50, progressive: true }).toBuffer(),
+    // A PNG holds rows of its width: just under the same cap, and the 50-megapixel limit.
+    png: await solid(8_600, 5_800).png({ compressionLevel: 9 }).toBuffer(),
     webp: await solid(7_000, 7_000).webp({ quality: 50 }).toBuffer(),
-    // Just under the BMP cap, one bit a pixel: a 0.5 MB file that decodes to 4 megapixels.
-    bmp: oneBitBmp(2448, 1632),
+    // Just under the BMP cap, one bit a pixel: a 0.25 MB file that decodes to 2 megapixels.
+    bmp: oneBitBmp(1_728, 1_152),
     // A few bytes declaring 100 megapixels: refused before anything is allocated.
     bmp_rle_bomb: rle8Bomb(10_000, 10_000),
   };

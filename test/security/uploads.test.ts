@@ -1,4 +1,5 @@
 import net from 'node:net';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JPEG_MAX_SCANS, jpegScanCount } from '../../src/server/media/image-format';
 import { makeImage } from '../helpers/images';
@@ -82,7 +83,7 @@ describe('uploads from clients that misbehave', () => {
 
   it.each([
     [10_000, 10_000, 400, '2400'], // more pixels than any BMP may have
-    [1900, 1900, 415, '2415'], // under the cap, but run-length encoded: never decoded
+    [1400, 1400, 415, '2415'], // under the cap, but run-length encoded: never decoded
     [8_000_000, -1, 400, '2400'], // bottom-up, the shape whose escape codes froze the decoder
   ])('refuses an RLE8 BMP of a few bytes that declares %i×%i pixels', async (width, height, status, code) => {
     const bomb = rleBombBmp(width, height);
@@ -105,6 +106,26 @@ describe('uploads from clients that misbehave', () => {
     const response = await server.api('/v1/add/', { method: 'POST', body: checkInForm(bomb) });
     expect(response.status).toBe(415);
     expect(await errorCode(response)).toBe('2415');
+  });
+
+  it('refuses a progressive JPEG too large to hold whole while decoding, and takes the baseline one of its size', async () => {
+    // 5000 × 4000 RGB: 60 MB held whole while a progressive JPEG decodes (over the 48 MB a
+    // decode may hold); a baseline JPEG of the same pixels is shrunk as it is read.
+    const pixels = sharp({ create: { width: 5000, height: 4000, channels: 3, background: '#a08060' } });
+    const progressive = await pixels.clone().jpeg({ progressive: true }).toBuffer();
+    const baseline = await pixels.clone().jpeg().toBuffer();
+    const refused = await server.api('/v1/add/', { method: 'POST', body: checkInForm(progressive) });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({
+      success: false,
+      errors: { code: '2400', message: 'The image is too large to decode: save it as a baseline JPEG or smaller.' },
+    });
+    expect(server.context.visitors.onSite()).toEqual([]);
+    const taken = await server.api('/v1/add/', { method: 'POST', body: checkInForm(baseline) });
+    expect(taken.status).toBe(200);
+    const [visitor] = server.context.visitors.onSite();
+    expect(visitor).toMatchObject({ has_photo: true, photo_width: 5000, photo_height: 4000 });
+    await server.api(`/v1/exit/${visitor!.visitor_id}`, { method: 'POST' });
   });
 
   it('answers a malformed form with 1190 without a token and 2400 with one, never 5501', async () => {

@@ -10,12 +10,14 @@ export interface RawImage {
 
 /**
  * The decoder holds the whole image twice in memory (RGBA, then RGB), and sharp a third
- * raw copy: about 10 bytes a pixel, 40 MB at this cap (measured: 8 concurrent uploads of
- * an 8 MP 1-bit BMP took the server to 292 MiB; see docs/RELIABILITY.md). An uncompressed
- * 24-bit BMP under the 5 MiB upload limit has at most 1.7 MP, and a webcam's BMP is
- * 2 MP or less, so the cap refuses no real photo.
+ * raw copy: about 10 bytes a pixel (measured: 8 concurrent uploads of an 8 MP 1-bit BMP
+ * took the server to 292 MiB; see docs/RELIABILITY.md). An uncompressed 24-bit BMP under
+ * the 5 MiB upload limit has at most 1.7 MP, and a webcam's BMP is 2 MP or less, so the
+ * cap refuses no real photo; only a palette BMP, never a camera's, could be larger.
  */
-const BMP_MAX_PIXELS = 4_000_000;
+const BMP_MAX_PIXELS = 2_000_000;
+/** What decoding a BMP may hold at most, for the decode budget (photo-processing.ts). */
+export const BMP_DECODE_BYTES = BMP_MAX_PIXELS * 10;
 
 const BI_RGB = 0;
 const BI_BITFIELDS = 3;

@@ -1,7 +1,7 @@
-import pLimit from 'p-limit';
 import { rgbaToThumbHash } from 'thumbhash';
 import { IMAGE_FORMATS_LABEL, type ImageFormat } from '../../shared/api-types';
-import { decodeBmp } from './bmp';
+import { BMP_DECODE_BYTES, decodeBmp } from './bmp';
+import { decodeBudget } from './decode-budget';
 import { sniffImageFormat } from '../../shared/image-format';
 import { JPEG_MAX_SCANS, jpegScanCount } from './image-format';
 import { MediaError } from './media-error';
@@ -32,53 +32,120 @@ export interface ProcessedPhoto {
 }
 
 /**
- * Decoding is where a check-in's memory goes (a 12 MP JPEG is ~36 MB of pixels while it
- * shrinks). Two at a time keep both cores busy on a kiosk; more only add memory. How many
- * photos may wait, and be held in memory meanwhile, is decided before they are read (see
- * photo-memory.ts).
+ * Decoding is where a check-in's memory goes, and what a decode holds depends on the image
+ * (decodeCost): two run at once while what they hold together fits 64 MB, so a kiosk
+ * stays under its 200 MiB whatever it is sent, and both cores are busy with a camera's
+ * photos, which cost a few MB each. How many photos may wait, and be held in memory
+ * meanwhile, is decided before they are read (see photo-memory.ts).
  */
 const DECODES_AT_ONCE = 2;
-const decoding = pLimit(DECODES_AT_ONCE);
+const DECODE_BUDGET_BYTES = 64_000_000;
+const decoding = decodeBudget(DECODE_BUDGET_BYTES, DECODES_AT_ONCE);
 
 /**
  * Validates an upload by decoding it fully, and makes its thumbnail in that one decode
- * (its ThumbHash comes from the thumbnail: `thumbHashOf`). `whileDecoding`
- * hears the format as soon as the bytes are known to be worth decoding, so the original
+ * (its ThumbHash comes from the thumbnail: `thumbHashOf`). `whileDecoding` hears the
+ * format once the decode begins, the image known to be worth decoding, so the original
  * can be written meanwhile. Throws a MediaError for anything that is not a whole JPEG,
- * PNG, WebP or BMP.
+ * PNG, WebP or BMP, or that would cost more to decode than a kiosk can spare.
  */
-export function processPhoto(bytes: Buffer, whileDecoding?: (format: ImageFormat) => void): Promise<ProcessedPhoto> {
-  return decoding(() => decodePhoto(bytes, whileDecoding));
-}
-
-async function decodePhoto(bytes: Buffer, whileDecoding?: (format: ImageFormat) => void): Promise<ProcessedPhoto> {
+export async function processPhoto(
+  bytes: Buffer,
+  whileDecoding?: (format: ImageFormat) => void,
+): Promise<ProcessedPhoto> {
   const format = sniffImageFormat(bytes);
   if (!format) throw new MediaError('unsupported', `The image must be a ${IMAGE_FORMATS_LABEL} file.`);
   if (format === 'jpeg' && jpegScanCount(bytes) > JPEG_MAX_SCANS) {
     throw new MediaError('corrupt', 'The JPEG file has far more scans than any camera writes.');
   }
+  if (format === 'bmp') {
+    // Decoded in JavaScript before libvips sees it: its cost is the cap's (bmp.ts).
+    return decoding.run(BMP_DECODE_BYTES, async () => {
+      const input = bmpInput(bytes);
+      return thumbnail(input, format, await sizeOf(input, format), whileDecoding);
+    });
+  }
+  const input = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
+  const size = await sizeOf(input, format);
+  return decoding.run(decodeCost(format, size), () => thumbnail(input, format, size, whileDecoding));
+}
+
+interface ImageSize {
+  /** As displayed, with EXIF orientation applied. */
+  width: number;
+  height: number;
+  /** Bytes of one row of decoded pixels. */
+  rowBytes: number;
+  /** A progressive JPEG or an interlaced PNG: held whole while it decodes. */
+  heldWhole: boolean;
+}
+
+/** The image's header read (no pixel decoded), and refused if it is not the shape of a photo. */
+async function sizeOf(input: Sharp, format: ImageFormat): Promise<ImageSize> {
+  let meta;
+  try {
+    meta = await input.metadata();
+  } catch (error) {
+    throw toMediaError(error);
+  }
+  if (format !== 'bmp' && meta.format !== format)
+    throw new MediaError('corrupt', 'The image is not what its bytes claim.');
+  const { width, height } = meta.autoOrient;
+  if (Math.max(width, height) > MAX_ASPECT * Math.min(width, height)) {
+    throw new MediaError('unsupported', `A ${width}×${height} image is not a photo of a visitor.`);
+  }
+  const depth = meta.depth;
+  const bytesPerSample = depth === 'ushort' ? 2 : depth === 'uint' || depth === 'float' ? 4 : 1;
+  return {
+    width,
+    height,
+    rowBytes: meta.width * (meta.channels ?? 3) * bytesPerSample,
+    heldWhole: !!meta.isProgressive,
+  };
+}
+
+/**
+ * What a decode holds at its peak, from the process's VmHWM around one decode at a time of
+ * 3,500 and 7,000 px images: a progressive JPEG or an interlaced PNG holds the whole image
+ * (7,000² RGB: 145 and 160 MiB); any other PNG about 1,800 of its rows, whatever its
+ * height (7,000 px wide: 38 MiB in RGB, 72 in 16-bit RGB); a baseline JPEG, shrunk on
+ * load, or a WebP 3 to 6 MiB.
+ */
+const PNG_ROWS_HELD = 1_850;
+const STREAMED_DECODE_BYTES = 8_000_000;
+/**
+ * At most this for one decode: 16 MP held whole in RGB, a PNG 8,600 px wide. A camera's
+ * JPEG (baseline: a phone's, a webcam's, a browser's) costs a few MB at 50 MP.
+ */
+const DECODE_MAX_BYTES = 48_000_000;
+
+function decodeCost(format: ImageFormat, size: ImageSize): number {
+  const cost = size.heldWhole
+    ? size.rowBytes * size.height
+    : format === 'png'
+      ? size.rowBytes * PNG_ROWS_HELD
+      : STREAMED_DECODE_BYTES;
+  if (cost > DECODE_MAX_BYTES) {
+    throw new MediaError(
+      'too-large',
+      size.heldWhole
+        ? 'The image is too large to decode: save it as a baseline JPEG or smaller.'
+        : 'The image is too large to decode: save it smaller.',
+    );
+  }
+  return cost;
+}
+
+/** One decode of the upload (shrunk on load where the format allows) straight to the thumbnail. */
+async function thumbnail(
+  input: Sharp,
+  format: ImageFormat,
+  size: ImageSize,
+  whileDecoding?: (format: ImageFormat) => void,
+): Promise<ProcessedPhoto> {
   whileDecoding?.(format);
-
-  const input =
-    format === 'bmp' ? bmpInput(bytes) : sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
-
-  let width: number;
-  let height: number;
   let thumb: Buffer;
   try {
-    const meta = await input.metadata();
-    if (format !== 'bmp' && meta.format !== format)
-      throw new MediaError('corrupt', 'The image is not what its bytes claim.');
-    width = meta.autoOrient.width;
-    height = meta.autoOrient.height;
-    checkDecodeCost({
-      width,
-      height,
-      channels: meta.channels ?? 3,
-      depth: meta.depth,
-      progressive: !!meta.isProgressive,
-    });
-    // One decode of the upload (shrunk on load where the format allows) straight to the thumbnail.
     thumb = await input
       .autoOrient()
       .resize(THUMB_SHORT_SIDE, THUMB_SHORT_SIDE, { fit: 'outside', withoutEnlargement: true })
@@ -89,7 +156,7 @@ async function decodePhoto(bytes: Buffer, whileDecoding?: (format: ImageFormat) 
   } catch (error) {
     throw toMediaError(error);
   }
-  return { format, width, height, thumb };
+  return { format, width: size.width, height: size.height, thumb };
 }
 
 /**
@@ -108,29 +175,6 @@ export async function thumbHashOf(thumb: Buffer): Promise<Buffer> {
 
 /** No photo of a person is longer than this many times its width, or the reverse. */
 const MAX_ASPECT = 4;
-/**
- * A progressive JPEG or an interlaced PNG must be held whole while it decodes (sequential
- * images stream through in strips): their decoded size is capped. 150 MB admits a 50 MP
- * 3-channel progressive photo and refuses a 50 MP CMYK or 16-bit one (380–760 MB measured).
- */
-const PROGRESSIVE_DECODED_MAX_BYTES = 150_000_000;
-
-function checkDecodeCost(image: {
-  width: number;
-  height: number;
-  channels: number;
-  depth: string | undefined;
-  progressive: boolean;
-}): void {
-  const { width, height } = image;
-  if (Math.max(width, height) > MAX_ASPECT * Math.min(width, height)) {
-    throw new MediaError('unsupported', `A ${width}×${height} image is not a photo of a visitor.`);
-  }
-  const bytesPerSample = image.depth === 'ushort' ? 2 : image.depth === 'uint' || image.depth === 'float' ? 4 : 1;
-  if (image.progressive && width * height * image.channels * bytesPerSample > PROGRESSIVE_DECODED_MAX_BYTES) {
-    throw new MediaError('too-large', 'The image is too large to decode: save it as a baseline JPEG or smaller.');
-  }
-}
 
 function toMediaError(error: unknown): MediaError {
   if (error instanceof MediaError) return error;
