@@ -144,17 +144,19 @@ describe('the watchlist is not slipped past', () => {
   it('an entry made, or a type changed, while a check-in stores its photo stops that check-in', async () => {
     const ctx = server.context;
     const store = ctx.store;
-    const place = store.place.bind(store);
+    const writeFile = store.writeFile.bind(store);
     /** Holds the next check-in between its photo's files and its commit, while `meanwhile` runs. */
     async function whilePlacing<T>(checkIn: () => Promise<T>, meanwhile: () => void): Promise<T> {
       let reached!: () => void;
       const placing = new Promise<void>((resolve) => (reached = resolve));
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
-      store.place = async (staged) => {
+      // The thumbnail is the last file a check-in writes before its commit.
+      store.writeFile = async (visitorId, kind, format, bytes) => {
+        await writeFile(visitorId, kind, format, bytes);
+        if (kind !== 'thumb') return;
         reached();
         await gate;
-        return place(staged);
       };
       try {
         const pending = checkIn();
@@ -164,7 +166,7 @@ describe('the watchlist is not slipped past', () => {
         release();
         return await pending;
       } finally {
-        store.place = place;
+        store.writeFile = writeFile;
       }
     }
     const fields = { cardno: 9001, name: 'Late Entry', mobile: '+447700900001', purpose: 'Meeting' };
