@@ -27,6 +27,7 @@ import { photoRoutes } from './routes/photos';
 import { visitorRoutes } from './routes/visitors';
 import { normaliseRequestTarget } from './request-target';
 import { registerSecurityHeaders } from './security-headers';
+import { registerEncodedAnswers } from './serializer';
 import { registerThumbUrls } from './thumb-urls';
 import type { PeerListener } from '../site/peer-listener';
 import { siteRoutes } from './routes/site';
@@ -121,6 +122,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
   registerCrossSiteGuard(app, options.allowedHosts);
   registerAuthentication(app, ctx.auth);
   registerThumbUrls(app, ctx.auth);
+  registerEncodedAnswers(app);
 
   // Before any route: the document is collected from the routes as they register.
   await registerApiDocument(app);
