@@ -21,13 +21,22 @@ export interface AttackResult {
 async function worstUploads(): Promise<Record<string, Buffer>> {
   const solid = (width: number, height: number) =>
     sharp({ create: { width, height, channels: 3, background: { r: 180, g: 150, b: 120 } } });
+  const gradient = (width: number, height: number) => {
+    const pixels = Buffer.alloc(width * height * 3);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) pixels.set([x & 255, y & 255, (x + y) & 255], (y * width + x) * 3);
+    }
+    return sharp(pixels, { raw: { width, height, channels: 3 } });
+  };
   return {
     // Progressive JPEG is the costly kind (held whole while it decodes): just under its
     // 48 MB cap (photo-processing.ts), 16 MP.
     jpeg: await solid(4_600, 3_460).jpeg({ quality: 50, progressive: true }).toBuffer(),
     // A PNG holds rows of its width: just under the same cap, and the 50-megapixel limit.
     png: await solid(8_600, 5_800).png({ compressionLevel: 9 }).toBuffer(),
-    webp: await solid(7_000, 7_000).webp({ quality: 50 }).toBuffer(),
+    // A lossless WebP is decoded whole, four bytes a pixel: 12 MP, just under the cap. A
+    // gradient, since libwebp decodes a single colour in far less.
+    webp: await gradient(3_460, 3_460).webp({ lossless: true }).toBuffer(),
     // Just under the BMP cap, one bit a pixel: a 0.25 MB file that decodes to 2 megapixels.
     bmp: oneBitBmp(1_728, 1_152),
     // A few bytes declaring 100 megapixels: refused before anything is allocated.

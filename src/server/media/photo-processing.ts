@@ -3,7 +3,7 @@ import { IMAGE_FORMATS_LABEL, type ImageFormat } from '../../shared/api-types';
 import { BMP_DECODE_BYTES, decodeBmp } from './bmp';
 import { decodeBudget } from './decode-budget';
 import { sniffImageFormat } from '../../shared/image-format';
-import { JPEG_MAX_SCANS, jpegScanCount } from './image-format';
+import { isPlainLossyWebp, JPEG_MAX_SCANS, jpegSamplesPerPixel, jpegScanCount } from './image-format';
 import { MediaError } from './media-error';
 import type { Sharp } from 'sharp';
 import { MAX_INPUT_PIXELS, sharp } from './sharp-policy';
@@ -67,14 +67,16 @@ export async function processPhoto(
   }
   const input = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
   const size = await sizeOf(input, format);
-  return decoding.run(decodeCost(format, size), () => thumbnail(input, format, size, whileDecoding));
+  return decoding.run(decodeCost(format, size, bytes), () => thumbnail(input, format, size, whileDecoding));
 }
 
 interface ImageSize {
   /** As displayed, with EXIF orientation applied. */
   width: number;
   height: number;
-  /** Bytes of one row of decoded pixels. */
+  pixels: number;
+  /** Bytes of one decoded pixel, and of one row as stored (before orientation). */
+  pixelBytes: number;
   rowBytes: number;
   /** A progressive JPEG or an interlaced PNG: held whole while it decodes. */
   heldWhole: boolean;
@@ -96,35 +98,45 @@ async function sizeOf(input: Sharp, format: ImageFormat): Promise<ImageSize> {
   }
   const depth = meta.depth;
   const bytesPerSample = depth === 'ushort' ? 2 : depth === 'uint' || depth === 'float' ? 4 : 1;
+  const pixelBytes = (meta.channels ?? 3) * bytesPerSample;
   return {
     width,
     height,
-    rowBytes: meta.width * (meta.channels ?? 3) * bytesPerSample,
+    pixels: width * height,
+    pixelBytes,
+    rowBytes: meta.width * pixelBytes,
     heldWhole: !!meta.isProgressive,
   };
 }
 
 /**
- * What a decode holds at its peak, from the process's VmHWM around one decode at a time of
- * 3,500 and 7,000 px images: a progressive JPEG or an interlaced PNG holds the whole image
- * (7,000² RGB: 145 and 160 MiB); any other PNG about 1,800 of its rows, whatever its
- * height (7,000 px wide: 38 MiB in RGB, 72 in 16-bit RGB); a baseline JPEG, shrunk on
- * load, or a WebP 3 to 6 MiB.
+ * What a decode holds at its peak, from the process's VmHWM around one decode at a time
+ * (images of 3,500 to 7,000 px, and a review's attacks, 2026-12-07):
+ * - a progressive JPEG (or any with several scans) holds libjpeg's coefficients of the whole
+ *   image, two bytes a sample of each component: 4:2:0 at 49 MP 145 MiB; 4:4:4 and CMYK
+ *   at 16 MP about 100 MB;
+ * - an interlaced PNG the whole decoded image and a third more (4,000² RGB: 63 MB);
+ * - any other PNG about 1,800 of its rows, whatever its height (7,000 px wide: 38 MiB in
+ *   RGB, 72 in 16-bit RGB);
+ * - a WebP other than plain lossy (lossless, or with alpha) the whole image at four bytes a
+ *   pixel (lossless 7,000²: 197 MB);
+ * - a baseline JPEG, shrunk on load, or a plain lossy WebP 3 to 7 MiB.
  */
 const PNG_ROWS_HELD = 1_850;
 const STREAMED_DECODE_BYTES = 8_000_000;
 /**
- * At most this for one decode: 16 MP held whole in RGB, a PNG 8,600 px wide. A camera's
- * JPEG (baseline: a phone's, a webcam's, a browser's) costs a few MB at 50 MP.
+ * At most this for one decode: a progressive JPEG of 16 MP (4:2:0; 8 MP in 4:4:4), an
+ * interlaced PNG of 12 MP, a PNG 8,600 px wide, a lossless WebP of 12 MP. A camera's JPEG
+ * (baseline: a phone's, a webcam's, a browser's) costs a few MB at 50 MP.
  */
 const DECODE_MAX_BYTES = 48_000_000;
 
-function decodeCost(format: ImageFormat, size: ImageSize): number {
-  const cost = size.heldWhole
-    ? size.rowBytes * size.height
-    : format === 'png'
-      ? size.rowBytes * PNG_ROWS_HELD
-      : STREAMED_DECODE_BYTES;
+function decodeCost(format: ImageFormat, size: ImageSize, bytes: Buffer): number {
+  let cost = STREAMED_DECODE_BYTES;
+  if (size.heldWhole && format === 'jpeg') cost = size.pixels * jpegSamplesPerPixel(bytes) * 2;
+  else if (size.heldWhole) cost = (size.pixels * size.pixelBytes * 4) / 3;
+  else if (format === 'png') cost = size.rowBytes * PNG_ROWS_HELD;
+  else if (format === 'webp' && !isPlainLossyWebp(bytes)) cost = size.pixels * 4;
   if (cost > DECODE_MAX_BYTES) {
     throw new MediaError(
       'too-large',

@@ -14,6 +14,14 @@ sharp.unblock({
 sharp.cache(false);
 
 /**
+ * One libvips thread for each image, as sharp already chooses where glibc is the allocator
+ * (Linux): what a decode holds (photo-processing.ts) was measured so. On Windows and macOS
+ * sharp would use every core for one image and hold more of it at once (an 8,600 × 5,800
+ * PNG with four threads: 75 MB against 48); a check-in's JPEG decodes in one thread anyway.
+ */
+sharp.concurrency(1);
+
+/**
  * 50 megapixels: above any camera a reception desk meets (a phone's default photo is
  * 12 MP), and a progressive JPEG of that size, which must be held whole while it decodes,
  * costs about 290 MB rather than the 575 MB measured at 100 MP.
