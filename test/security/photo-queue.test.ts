@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { photoQueue, photoSlot } from '../../src/server/media/photo-memory';
+import { discardPhoto, photoQueue, photoSlot } from '../../src/server/media/photo-memory';
 import { makeImage } from '../helpers/images';
 import { checkInForm, errorCode, startTestServer, type TestServer } from '../helpers/server';
 
@@ -151,5 +151,23 @@ describe('a photo turn', () => {
     expect(photoQueue().inMemory).toBe(3);
     for (const slot of held) slot.release();
     expect(photoQueue()).toEqual({ inMemory: 0, waiting: 0 });
+  });
+});
+
+describe('a photo’s memory given back when its check-in ends', () => {
+  it('frees a Buffer that has its memory to itself, and leaves one that shares it untouched', () => {
+    const joined = Buffer.concat([Buffer.alloc(300_000, 1), Buffer.alloc(300_000, 2)]);
+    discardPhoto(joined);
+    expect(joined.length).toBe(0);
+
+    const whole = Buffer.alloc(600_000, 3);
+    const part = whole.subarray(1000, 2000);
+    discardPhoto(part);
+    expect([part.length, whole.length, whole[0]]).toEqual([1000, 600_000, 3]);
+
+    // A small Buffer lives in Node's shared pool, beside others.
+    const pooled = Buffer.from('a small photo');
+    discardPhoto(pooled);
+    expect(pooled.toString()).toBe('a small photo');
   });
 });

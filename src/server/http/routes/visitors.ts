@@ -35,9 +35,9 @@ import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
 import { parseNumericId } from '../../ids';
 import { EXPORT_COLUMNS, exportCsv } from '../../services/log-export';
-import { photoSlot, type PhotoSlot } from '../../media/photo-memory';
+import { discardPhoto, photoSlot, type PhotoSlot } from '../../media/photo-memory';
 import type { RequestTimeouts } from '../node-server';
-import { readForm } from '../form';
+import { readForm, type SubmittedForm } from '../form';
 import { routeSchema } from '../openapi';
 import { missingIdSchema, missingVisitorId } from './missing-id';
 
@@ -186,13 +186,25 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext, timeout
   }
 
   async function checkInFromForm(request: FastifyRequest, slot: PhotoSlot): Promise<AddVisitorResponse> {
-    const { fields, image, signature } = await readForm(request, {
+    const form = await readForm(request, {
       image: true,
       signature: true,
       authenticate: ctx.auth.authenticate,
       beforeImage: slot.acquire,
       imageArrivalMs: timeouts.photoArrivalMs,
     });
+    try {
+      return await checkInWith(request, form);
+    } finally {
+      // The photo is on disk, or refused: its memory goes now, not at the next collection.
+      if (form.image) discardPhoto(form.image);
+    }
+  }
+
+  async function checkInWith(
+    request: FastifyRequest,
+    { fields, image, signature }: SubmittedForm,
+  ): Promise<AddVisitorResponse> {
     const checked = checkCheckInFields(fields);
     if (!checked.ok) {
       const first = checked.problems[0]!;
