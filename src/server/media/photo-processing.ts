@@ -33,9 +33,10 @@ export interface ProcessedPhoto {
 
 /**
  * Decoding is where a check-in's memory goes, and what a decode holds depends on the image
- * (decodeCost): two run at once while what they hold together fits 64 MB, so a kiosk
- * stays under its 200 MiB whatever it is sent, and both cores are busy with a camera's
- * photos, which cost a few MB each. How many photos may wait, and be held in memory
+ * (decodeCost): two run at once while what they hold together fits 64 MB, so no upload,
+ * however crafted, makes a kiosk hold more than that in decodes at once (glibc may keep
+ * what a decode freed for its thread's next one: docs/RELIABILITY.md), and both cores are
+ * busy with a camera's photos, which cost a few MB each. How many photos may wait, and be held in memory
  * meanwhile, is decided before they are read (see photo-memory.ts).
  */
 const DECODES_AT_ONCE = 2;

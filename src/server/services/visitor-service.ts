@@ -101,13 +101,13 @@ export function visitorService(deps: {
   };
 
   /**
-   * The check-in. Order matters for crash safety: (1) once the upload's bytes are known to
-   * be an image, commit an intent naming its files; (2) while it decodes, write the
-   * original whole into place (photo-store.ts), and (3) once decoded, the thumbnail; (4)
-   * commit the visitor, its photo, its signature and the intent's end in one transaction.
-   * A crash at any point leaves either a whole check-in or an intent, whose files start-up
-   * removes, and temporary files it removes too. A visitor of a type that needs no photo,
-   * checked in without one, is step 4 alone.
+   * The check-in. Order matters for crash safety: (1) once the upload's decode begins (its
+   * header read and found worth decoding), commit an intent naming its files; (2) while it
+   * decodes, write the original whole into place (photo-store.ts); (3) once decoded, the
+   * thumbnail; (4) commit the visitor, its photo, its signature and the intent's end in one
+   * transaction. A crash at any point leaves either a whole check-in or an intent, whose
+   * files start-up removes, and temporary files it removes too. A visitor of a type that
+   * needs no photo, checked in without one, is step 4 alone.
    */
   async function checkIn(
     fields: CheckInFields,
