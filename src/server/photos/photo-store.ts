@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageFormat } from '../../shared/api-types';
+import { syncDirectory } from '../directory-sync';
 import { createOwnerOnlyDir, OWNER_ONLY_DIR, OWNER_ONLY_FILE } from '../file-modes';
 import { isVisitorId } from '../ids';
 
@@ -99,16 +100,6 @@ async function writeDurably(file: string, bytes: Buffer): Promise<void> {
   const handle = await fs.open(file, 'wx', OWNER_ONLY_FILE);
   try {
     await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** A rename is durable only once its directory entry is flushed too. */
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await fs.open(dir, 'r');
-  try {
     await handle.sync();
   } finally {
     await handle.close();

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createOwnerOnlyDir, OWNER_ONLY_FILE } from '../file-modes';
+import { syncDirectorySync } from '../directory-sync';
 
 /**
  * How the desktop app keeps the secrets key bound to the person signed in to the computer
@@ -65,12 +66,7 @@ export function secretBox(dataDir: string, keyWrap?: KeyWrap) {
       fs.closeSync(fd);
     }
     fs.renameSync(temporary, file);
-    const dir = fs.openSync(path.dirname(file), 'r');
-    try {
-      fs.fsyncSync(dir);
-    } finally {
-      fs.closeSync(dir);
-    }
+    syncDirectorySync(path.dirname(file));
     return made;
   }
 
