@@ -36,8 +36,8 @@ export interface ProcessedPhoto {
  * (decodeCost): two run at once while what they hold together fits 64 MB, so no upload,
  * however crafted, makes a kiosk hold more than that in decodes at once (glibc may keep
  * what a decode freed for its thread's next one: docs/RELIABILITY.md), and both cores are
- * busy with a camera's photos, which cost a few MB each. How many photos may wait, and be held in memory
- * meanwhile, is decided before they are read (see photo-memory.ts).
+ * busy with a camera's photos, which cost a few MB each. How many photos may wait, and be
+ * held in memory meanwhile, is decided before they are read (see photo-memory.ts).
  */
 const DECODES_AT_ONCE = 2;
 const DECODE_BUDGET_BYTES = 64_000_000;
@@ -75,7 +75,6 @@ interface ImageSize {
   /** As displayed, with EXIF orientation applied. */
   width: number;
   height: number;
-  pixels: number;
   /** Bytes of one decoded pixel, and of one row as stored (before orientation). */
   pixelBytes: number;
   rowBytes: number;
@@ -103,7 +102,6 @@ async function sizeOf(input: Sharp, format: ImageFormat): Promise<ImageSize> {
   return {
     width,
     height,
-    pixels: width * height,
     pixelBytes,
     rowBytes: meta.width * pixelBytes,
     heldWhole: !!meta.isProgressive,
@@ -133,11 +131,12 @@ const STREAMED_DECODE_BYTES = 8_000_000;
 const DECODE_MAX_BYTES = 48_000_000;
 
 function decodeCost(format: ImageFormat, size: ImageSize, bytes: Buffer): number {
+  const pixels = size.width * size.height;
   let cost = STREAMED_DECODE_BYTES;
-  if (size.heldWhole && format === 'jpeg') cost = size.pixels * jpegSamplesPerPixel(bytes) * 2;
-  else if (size.heldWhole) cost = (size.pixels * size.pixelBytes * 4) / 3;
+  if (size.heldWhole && format === 'jpeg') cost = pixels * jpegSamplesPerPixel(bytes) * 2;
+  else if (size.heldWhole) cost = (pixels * size.pixelBytes * 4) / 3;
   else if (format === 'png') cost = size.rowBytes * PNG_ROWS_HELD;
-  else if (format === 'webp' && !isPlainLossyWebp(bytes)) cost = size.pixels * 4;
+  else if (format === 'webp' && !isPlainLossyWebp(bytes)) cost = pixels * 4;
   if (cost > DECODE_MAX_BYTES) {
     throw new MediaError(
       'too-large',
