@@ -1,0 +1,33 @@
+import type { MessagePort } from 'node:worker_threads';
+
+/** What pg-sync.ts and pg-worker.mts say to each other across threads. */
+
+export interface PgWorkerData {
+  connectionString: string;
+  /** Connections the pool may hold: one serves a transaction while others stay ready. */
+  poolSize: number;
+  /** How long connecting, or one statement, may take before it is abandoned (milliseconds). */
+  timeoutMs: number;
+  /** [0]: incremented, then notified, after each answer is posted. */
+  signal: Int32Array;
+  answers: MessagePort;
+}
+
+export type PgRequest =
+  | { op: 'query'; sql: string; params: unknown[] }
+  | { op: 'begin' }
+  | { op: 'commit' }
+  | { op: 'rollback' }
+  | { op: 'end' };
+
+export interface PgRows {
+  columns: string[];
+  /** Per column: whether it holds bytes (bytea), which cross threads as a plain Uint8Array. */
+  bytes: boolean[];
+  rows: unknown[][];
+  rowCount: number;
+}
+
+export type PgAnswer =
+  | { id: number; ok: true; result: PgRows | null }
+  | { id: number; ok: false; error: { message: string; code: string | undefined; lost: boolean } };

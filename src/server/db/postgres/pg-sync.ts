@@ -1,0 +1,97 @@
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { PgAnswer, PgRequest, PgRows, PgWorkerData } from './pg-protocol';
+
+/**
+ * PostgreSQL answered synchronously, as SQLite does. The server's repositories and its unit
+ * of work are synchronous over better-sqlite3 (a statement returns its rows); the same code
+ * runs over PostgreSQL by handing each statement to node-postgres on a thread of its own
+ * (pg-worker.mts) and waiting for the answer with Atomics.wait. The server's thread is held
+ * for the round trip, as it is for SQLite's disk, and its writes are one at a time like a
+ * desk's; a company server grows by running more instances on the database (README).
+ */
+export interface PgSyncOptions {
+  connectionString: string;
+  /** The worker's script: pg-worker.mts from source, or its built entry beside the server's. */
+  workerFile: string;
+  poolSize?: number;
+  /** Connecting, or one statement, abandoned after this long. */
+  timeoutMs?: number;
+}
+
+/** The database did not answer (down, unreachable, too slow): nothing was done, or nothing is known to have been. */
+export class DatabaseUnavailableError extends Error {
+  readonly code = 'DATABASE_UNAVAILABLE';
+}
+
+/** PostgreSQL refused a statement: `code` is its SQLSTATE (23505: a unique key taken). */
+export class PgStatementError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+export interface PgSync {
+  call: (request: PgRequest) => PgRows | null;
+  close: () => Promise<void>;
+}
+
+export function startPgSync(options: PgSyncOptions): PgSync {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  // A request may connect (a timeout), find the connection dead and connect again, and run
+  // its statement (a timeout): past all three the thread itself is not answering.
+  const deadlineMs = 3 * timeoutMs + 1_000;
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const { port1: answers, port2: workerAnswers } = new MessageChannel();
+  const data: PgWorkerData = {
+    connectionString: options.connectionString,
+    poolSize: options.poolSize ?? 4,
+    timeoutMs,
+    signal,
+    answers: workerAnswers,
+  };
+  const worker = new Worker(options.workerFile, { workerData: data, transferList: [workerAnswers] });
+  // The thread lives as long as the server wants it; it must not keep a finished CLI alive.
+  worker.unref();
+  let nextId = 0;
+
+  function waitFor(id: number): PgAnswer {
+    const deadline = Date.now() + deadlineMs;
+    for (;;) {
+      // Read the count before looking: an answer posted after the look moves it, and the
+      // wait then returns at once instead of sleeping past it.
+      const seen = Atomics.load(signal, 0);
+      const received = receiveMessageOnPort(answers);
+      if (received) {
+        const message = received.message as PgAnswer;
+        // The answer to a request given up on earlier is dropped.
+        if (message.id === id) return message;
+        continue;
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new DatabaseUnavailableError('The database did not answer in time.');
+      Atomics.wait(signal, 0, seen, remaining);
+    }
+  }
+
+  return {
+    call(request) {
+      const id = ++nextId;
+      worker.postMessage({ id, request });
+      const answer = waitFor(id);
+      if (answer.ok) return answer.result;
+      const { message, code, lost } = answer.error;
+      if (lost) throw new DatabaseUnavailableError(`The database could not be reached: ${message}`);
+      throw new PgStatementError(message, code);
+    },
+    async close() {
+      try {
+        this.call({ op: 'end' });
+      } finally {
+        await worker.terminate();
+      }
+    },
+  };
+}
