@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll, describe } from 'vitest';
 
 /**
  * A real PostgreSQL server for a test file: its own cluster in a temporary folder, on a free
@@ -93,3 +94,24 @@ export async function startPostgres(bin: string): Promise<PostgresCluster> {
     },
   };
 }
+
+const binaries = postgresBinaries();
+if ('missing' in binaries) console.log(`PostgreSQL tests skipped: ${binaries.missing}`);
+
+/** describe, skipped (with the reason printed) where the machine has no PostgreSQL server. */
+export function describeWithPostgres(name: string, tests: () => void): void {
+  describe.skipIf('missing' in binaries)(name, tests);
+}
+
+/** A cluster for the file's tests: started before them, removed after. */
+export function usePostgresCluster(): () => PostgresCluster {
+  let cluster: PostgresCluster | undefined;
+  beforeAll(async () => {
+    if ('bin' in binaries) cluster = await startPostgres(binaries.bin);
+  });
+  afterAll(() => cluster?.remove());
+  return () => cluster!;
+}
+
+/** The worker's script from source (pg-sync.ts): Node strips its types. */
+export const PG_WORKER = path.resolve(__dirname, '../../src/server/db/postgres/pg-worker.mts');

@@ -1,11 +1,8 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgDatabase, WriteLockBusyError } from '../../src/server/db/postgres/pg-database';
 import { DatabaseUnavailableError, PgStatementError } from '../../src/server/db/postgres/pg-sync';
 import { pgValues, toPgStatement } from '../../src/server/db/postgres/sql-params';
-import { postgresBinaries, startPostgres, type PostgresCluster } from '../helpers/postgres';
-
-const WORKER = path.resolve(__dirname, '../../src/server/db/postgres/pg-worker.mts');
+import { describeWithPostgres, PG_WORKER, usePostgresCluster } from '../helpers/postgres';
 
 describe('statements in the SQL both engines share', () => {
   it('numbers positional and named values, leaving quotes, comments, casts and text search alone', () => {
@@ -26,18 +23,14 @@ describe('statements in the SQL both engines share', () => {
   });
 });
 
-const binaries = postgresBinaries();
-if ('missing' in binaries) console.log(`PostgreSQL tests skipped: ${binaries.missing}`);
-
-describe.skipIf('missing' in binaries)('a PostgreSQL database answered synchronously', () => {
-  let cluster: PostgresCluster;
+describeWithPostgres('a PostgreSQL database answered synchronously', () => {
+  const cluster = usePostgresCluster();
   let url: string;
   let db: PgDatabase;
-  const open = (): PgDatabase => new PgDatabase({ connectionString: url, workerFile: WORKER, timeoutMs: 3000 });
+  const open = (): PgDatabase => new PgDatabase({ connectionString: url, workerFile: PG_WORKER, timeoutMs: 3000 });
 
   beforeAll(async () => {
-    cluster = await startPostgres((binaries as { bin: string }).bin);
-    url = await cluster.createDatabase('frontdesk');
+    url = await cluster().createDatabase('frontdesk');
     db = open();
     db.write(() =>
       db.exec(`
@@ -49,7 +42,6 @@ describe.skipIf('missing' in binaries)('a PostgreSQL database answered synchrono
 
   afterAll(async () => {
     await db?.close();
-    cluster?.remove();
   });
 
   it('gives rows as objects, first values or arrays, with numbers and bytes as SQLite does', () => {
@@ -134,7 +126,7 @@ describe.skipIf('missing' in binaries)('a PostgreSQL database answered synchrono
     expect(() =>
       db.write(() => {
         insert.run(500, 'never acknowledged');
-        cluster.crashAndRestart();
+        cluster().crashAndRestart();
         insert.run(501, 'after the crash');
       }),
     ).toThrow(DatabaseUnavailableError);
@@ -146,13 +138,13 @@ describe.skipIf('missing' in binaries)('a PostgreSQL database answered synchrono
   });
 
   it('answers "unavailable" while the server is down, rather than waiting for it, and recovers by itself', () => {
-    cluster.stop();
+    cluster().stop();
     try {
       expect(() => db.prepare('SELECT 1').get()).toThrow(DatabaseUnavailableError);
       expect(() => db.write(() => db.prepare('UPDATE counter SET n = 5').run())).toThrow(DatabaseUnavailableError);
       expect(db.inTransaction).toBe(false);
     } finally {
-      cluster.start();
+      cluster().start();
     }
     expect(db.prepare('SELECT n FROM counter').pluck().get()).toBe(0);
   });

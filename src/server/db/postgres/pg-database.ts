@@ -100,8 +100,9 @@ export class PgDatabase {
     };
   }
 
-  /** Runs statements as they are (no values), one after another: the schema's migrations. */
+  /** Runs statements as they are (no values), one after another, in a transaction: the schema's migrations. */
   exec(sql: string): void {
+    if (!this.inTransaction) throw new Error(`statements outside a transaction: ${sql.slice(0, 80)}`);
     this.query(sql);
   }
 

@@ -1,0 +1,31 @@
+import { logger } from '../../log';
+import { DatabaseFromTheFutureError } from '../migrate';
+import type { PgDatabase } from './pg-database';
+import { PG_SCHEMA_STEPS, type PgSchemaStep } from './schema';
+
+const log = logger('migrate');
+
+/**
+ * Brings a company server's database to the latest schema by the data folder's rules
+ * (db/migrate.ts): a database newer than this server is refused, and the whole upgrade is
+ * one transaction (PostgreSQL's DDL is transactional), so a crash or a failing step leaves
+ * the version it had. The upgrade holds the write lock: instances started together upgrade
+ * one after the other, and the later ones find nothing to do.
+ */
+export function migratePostgres(db: PgDatabase, steps: readonly PgSchemaStep[] = PG_SCHEMA_STEPS): void {
+  const latest = steps[steps.length - 1]!.version;
+  db.write(() => {
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_version (one BIGINT PRIMARY KEY CHECK (one = 1), version BIGINT NOT NULL)',
+    );
+    const current = (db.prepare('SELECT version FROM schema_version').pluck().get() as number | undefined) ?? 0;
+    if (current > latest) throw new DatabaseFromTheFutureError(current, latest);
+    for (const step of steps.filter((candidate) => candidate.version > current)) {
+      db.exec(step.sql);
+      db.prepare(
+        'INSERT INTO schema_version (one, version) VALUES (1, ?) ON CONFLICT (one) DO UPDATE SET version = excluded.version',
+      ).run(step.version);
+      log.info(`applied ${step.version} ${step.name}`);
+    }
+  });
+}
