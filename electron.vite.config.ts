@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 
 /**
  * One build for every mode. `main` holds two entries over the same server code: the
- * Electron main process (index) and the headless command line (cli). The renderer is
+ * Electron main process (index) and the headless command line (cli), and the thread that
+ * talks to a company server's PostgreSQL. The renderer is
  * served by the embedded server in both, so it is built once.
  */
 export default defineConfig({
@@ -14,6 +15,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/cli/index.ts'),
+          // A company server's PostgreSQL client runs on a thread of its own (db/postgres/pg-sync.ts).
+          'pg-worker': resolve(__dirname, 'src/server/db/postgres/pg-worker.mts'),
         },
       },
     },

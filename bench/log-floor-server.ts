@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { SqliteDatabase } from '../src/server/db/connection';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -13,12 +14,12 @@ import { logFilter } from '../src/server/services/log-search';
  * to the API's visitors, no signed thumbnail URLs, no framework.
  */
 const db = new Database(path.join(process.argv[2]!, DATABASE_FILE));
-const visitors = visitorsRepository(db);
+const visitors = visitorsRepository(new SqliteDatabase(db));
 
 const server = http.createServer((request, response) => {
   const url = new URL(request.url ?? '/', 'http://floor.invalid');
   const limit = Number(url.searchParams.get('limit') ?? 50);
-  const filter = logFilter({ q: url.searchParams.get('q') ?? undefined }, visitors.seqBounds);
+  const filter = logFilter({ q: url.searchParams.get('q') ?? undefined }, visitors);
   const rows = visitors.page(
     { direction: 'older', search: filter.match !== undefined, onSite: false, dated: filter.dated },
     { ...filter.params, seq: Number.MAX_SAFE_INTEGER, limit: limit + 1 },

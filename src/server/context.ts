@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { dataVersionReader, guardWrites, openDatabase, type Db } from './db/connection';
+import { openPostgres } from './db/postgres/open-postgres';
 import { auditLogRepository } from './db/repositories/audit-log';
 import { replicaRepository } from './db/repositories/replica';
 import { siteRepository } from './db/repositories/site';
@@ -53,7 +54,13 @@ const log = logger('context');
 const RETENTION_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
 export interface ContextOptions {
+  /**
+   * A desk's data folder: its database, photos and keys. With `database`, the folder every
+   * instance of a company server reaches (API contract Part 6, `--photos`): photos and keys.
+   */
   dataDir: string;
+  /** A company server's PostgreSQL (a postgres:// URL) in place of the folder's database. */
+  database?: string;
   /** Milliseconds since the epoch; tests move it to expire tokens. */
   now?: () => number;
   /** How often the automatic sign-out looks for visitors due (default AUTO_SIGNOUT_CHECK_MS). */
@@ -124,11 +131,18 @@ export const DATABASE_FILE = 'frontdesk.db';
 export async function openContext(options: ContextOptions): Promise<AppContext> {
   const now = options.now ?? Date.now;
   createOwnerOnlyDir(options.dataDir);
-  const db = openDatabase(path.join(options.dataDir, DATABASE_FILE));
-  try {
+  let db: Db;
+  if (options.database) {
+    db = openPostgres(options.database);
+  } else {
+    const sqlite = openDatabase(path.join(options.dataDir, DATABASE_FILE));
     // From here on, before any repository prepares a statement, a write outside a unit of
-    // work is refused (the migrations ran before, in their own transactions).
-    guardWrites(db);
+    // work is refused (the migrations ran before, in their own transactions); PostgreSQL's
+    // refuses it itself.
+    guardWrites(sqlite);
+    db = sqlite;
+  }
+  try {
     const store = new PhotoStore(options.dataDir);
     await store.init();
     const users = usersRepository(db);
@@ -328,11 +342,11 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
         erasure.stop();
         audit.flushAll();
         events.close();
-        db.close();
+        void db.close();
       },
     };
   } catch (error) {
-    db.close();
+    void db.close();
     throw error;
   }
 }

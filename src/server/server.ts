@@ -10,6 +10,8 @@ import type { KeyWrap } from './security/secret-box';
 
 export interface ServerOptions {
   dataDir: string;
+  /** A company server's PostgreSQL (context.ts). */
+  database?: string;
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -53,6 +55,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const host = options.host ?? '127.0.0.1';
   const context = await openContext({
     dataDir: options.dataDir,
+    ...(options.database ? { database: options.database } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.choresIntervalMs ? { choresIntervalMs: options.choresIntervalMs } : {}),
     ...(options.notify ? { notify: options.notify } : {}),

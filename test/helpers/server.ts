@@ -3,6 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/server';
+import { createDatabase, dropDatabase } from './postgres-cluster';
 
 export const STAFF = { username: 'reception', password: 'correct horse battery' };
 
@@ -18,13 +19,26 @@ export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-test-'));
 }
 
-/** A real server on a real port over a fresh data folder, with one staff account signed in. */
+/**
+ * The PostgreSQL server the API suite runs against as a company server's store
+ * (vitest.postgres.config.mts), or undefined: each test server then gets a database of its own.
+ */
+const postgresServer = process.env.FRONTDESK_TEST_POSTGRES;
+let databases = 0;
+
+/**
+ * A real server on a real port over a fresh data folder, with one staff account signed in;
+ * under vitest.postgres.config.mts, with a fresh PostgreSQL database as its store.
+ */
 export async function startTestServer(
   options: Partial<ServerOptions> & { staff?: typeof STAFF } = {},
 ): Promise<TestServer> {
   const { staff = STAFF, ...serverOptions } = options;
   const dataDir = serverOptions.dataDir ?? tempDataDir();
-  const server = await startServer({ port: 0, ...serverOptions, dataDir });
+  const databaseName = postgresServer ? `test_${process.pid}_${++databases}` : undefined;
+  const database =
+    serverOptions.database ?? (databaseName ? await createDatabase(postgresServer!, databaseName) : undefined);
+  const server = await startServer({ port: 0, ...serverOptions, dataDir, ...(database ? { database } : {}) });
   if (server.context.auth.needsFirstUser()) await server.context.auth.createFirstUser(STAFF.username, STAFF.password);
   const api = (pathname: string, init: RequestInit & { auth?: boolean | string } = {}): Promise<Response> => {
     const { auth = true, ...rest } = init;
@@ -44,6 +58,7 @@ export async function startTestServer(
     stop: async () => {
       await server.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      if (databaseName) await dropDatabase(postgresServer!, databaseName);
     },
   };
 }

@@ -14,6 +14,7 @@ import { makeSignature } from '../helpers/signature';
 import { STAFF } from '../helpers/server';
 import { startMailServer, type MailServer } from '../helpers/mail-server';
 import { killHard, spawnServer, stopServer } from './server-process';
+import { sqliteOf } from '../helpers/sqlite';
 
 export interface CrashReport {
   kills: number;
@@ -427,7 +428,7 @@ async function verify(
   const problems: string[] = [];
   const ctx = await openContext({ dataDir });
   try {
-    const integrity = ctx.db.pragma('integrity_check', { simple: true });
+    const integrity = sqliteOf(ctx.db).pragma('integrity_check', { simple: true });
     if (integrity !== 'ok') problems.push(`integrity_check: ${String(integrity)}`);
     // A change commits with its change-log record: everything there is recorded, and this
     // desk's numbers run from 1 without a gap, whatever the kill interrupted.

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeImage } from '../helpers/images';
 import { checkInForm, errorCode, photoFiles, startTestServer, type TestServer } from '../helpers/server';
+import { sqliteOf } from '../helpers/sqlite';
 
 /**
  * A real small filesystem under the data folder (tmpfs), filled up and made read-only
@@ -64,7 +65,7 @@ describe.skipIf(skipReason !== null)('a full or read-only disk', () => {
 
     fs.rmSync(filler);
     expect((await add(checkInForm(jpeg))).status).toBe(200);
-    expect(server.context.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(sqliteOf(server.context.db).pragma('integrity_check', { simple: true })).toBe('ok');
   });
 
   it('answers 5501 when the photo store turns read-only, and works again once it is writable', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATA_VERSION_TABLE } from '../../src/server/db/postgres/migrate';
 import { PgDatabase, WriteLockBusyError } from '../../src/server/db/postgres/pg-database';
 import { DatabaseUnavailableError, PgStatementError } from '../../src/server/db/postgres/pg-sync';
 import { pgValues, toPgStatement } from '../../src/server/db/postgres/sql-params';
@@ -36,7 +37,8 @@ describeWithPostgres('a PostgreSQL database answered synchronously', () => {
       db.exec(`
         CREATE TABLE visitors (id INTEGER PRIMARY KEY, name TEXT NOT NULL, hash BYTEA, at BIGINT);
         CREATE TABLE counter (n INTEGER NOT NULL);
-        INSERT INTO counter VALUES (0);`),
+        INSERT INTO counter VALUES (0);
+        ${DATA_VERSION_TABLE}`),
     );
   });
 

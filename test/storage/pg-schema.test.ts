@@ -81,7 +81,7 @@ describeWithPostgres('the schema on PostgreSQL', () => {
                          WHERE t.constraint_type = 'PRIMARY KEY' AND k.table_name = c.table_name
                            AND k.column_name = c.column_name) AS "primaryKey"
            FROM information_schema.columns c
-          WHERE c.table_schema = 'public' AND c.table_name NOT IN ('schema_version', 'visitors_fts')`,
+          WHERE c.table_schema = 'public' AND c.table_name NOT IN ('schema_version', 'data_version', 'audit_high_water', 'visitors_fts')`,
       )
       .all() as Column[];
     const order = (list: Column[]) =>

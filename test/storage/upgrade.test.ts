@@ -8,6 +8,7 @@ import { assertMonotonic, migrate } from '../../src/server/db/migrate';
 import { MIGRATIONS } from '../../src/server/db/migrations';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { photoFiles, signIn, tempDataDir } from '../helpers/server';
+import { sqliteOf } from '../helpers/sqlite';
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/v1-data');
 
@@ -317,7 +318,7 @@ describe('upgrading a desk of a site to rolls that travel (schema 10)', () => {
         { seq: 2, kind: 'roll', key: String(base + 1) },
         { seq: 3, kind: 'mark', key: `${base + 1}/AAAAAAAAAAAAAAAAAAAAAA` },
       ]);
-      expect(ctx.db.pragma('foreign_key_check')).toEqual([]);
+      expect(sqliteOf(ctx.db).pragma('foreign_key_check')).toEqual([]);
     } finally {
       ctx.close();
     }

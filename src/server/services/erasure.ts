@@ -79,7 +79,7 @@ export function erasureService(deps: {
 
   function scrub(erasedIds: string[], photosGone: string[] = []): void {
     writes.run(() => erasures.rewriteSearchIndex());
-    if (!erasures.truncateWal()) retryWalTruncation(WAL_RETRIES);
+    if (!erasures.scrubFreed()) retryWalTruncation(WAL_RETRIES);
     if (erasedIds.length + photosGone.length > 0) eraseFromBackups(deps.dataDir, erasedIds, photosGone);
   }
 
@@ -92,7 +92,7 @@ export function erasureService(deps: {
     if (walRetry) return;
     walRetry = setTimeout(() => {
       walRetry = undefined;
-      if (erasures.truncateWal()) return;
+      if (erasures.scrubFreed()) return;
       if (left > 1) retryWalTruncation(left - 1);
       else
         log.warn(
@@ -222,7 +222,7 @@ export function erasureService(deps: {
      * zeroed them in the database itself.
      */
     scrubWal: (): void => {
-      if (!erasures.truncateWal()) retryWalTruncation(WAL_RETRIES);
+      if (!erasures.scrubFreed()) retryWalTruncation(WAL_RETRIES);
     },
     /** Stops pending retries (the database is closing). */
     stop: () => {

@@ -11,12 +11,13 @@ import { DEFAULT_TYPE_ID } from '../../shared/visitor-types';
 export const SEARCH_TERMS_MAX = 6;
 
 /**
- * Turns what a receptionist types into an FTS5 query: every word must match the start
- * of a word in the name, purpose, mobile, card number or visitee ("jo sm" finds John
- * Smith). Words are quoted, so FTS5 syntax typed by a user is just text. A word that
- * starts another word of the query adds nothing ("a al alice" is "alice") and is dropped.
+ * The words of what a receptionist types, for the search index (db/search-index.ts): every
+ * word must match the start of a word in the name, purpose, mobile, card number or visitee
+ * ("jo sm" finds John Smith). Only letters and digits make words, so an index's own syntax
+ * typed by a user is never more than text. A word that starts another word of the query
+ * adds nothing ("a al alice" is "alice") and is dropped.
  */
-export function toFtsQuery(text: string): string | null {
+export function searchWords(text: string): string[] | null {
   const words = text
     .normalize('NFC')
     .toLowerCase()
@@ -27,7 +28,7 @@ export function toFtsQuery(text: string): string | null {
   if (needed.length > SEARCH_TERMS_MAX) {
     throw new ApiError('2400', `Search with at most ${SEARCH_TERMS_MAX} different words.`, { field: 'q' });
   }
-  return needed.map((word) => `"${word}"*`).join(' ');
+  return needed;
 }
 
 /**
@@ -58,13 +59,18 @@ export interface LogFilter {
 
 /**
  * The search words and the day range of a log query, as the repository's page statements
- * take them: a day range also becomes the range of seqs to walk (see seqBounds).
+ * take them: the words as its search index's query, and a day range also as the range of
+ * seqs to walk (see seqBounds).
  */
 export function logFilter(
   query: { q?: string | undefined; from?: string | undefined; to?: string | undefined; type_id?: number | undefined },
-  seqBounds: (start: number, end: number) => { low: number; high: number },
+  visitors: {
+    seqBounds: (start: number, end: number) => { low: number; high: number };
+    searchQuery: (words: string[]) => string;
+  },
 ): LogFilter {
-  const match = query.q ? (toFtsQuery(query.q) ?? undefined) : undefined;
+  const words = query.q ? searchWords(query.q) : null;
+  const match = words ? visitors.searchQuery(words) : undefined;
   const dated = query.from !== undefined || query.to !== undefined;
   const range = dated ? dayRange(query.from, query.to) : undefined;
   const type =
@@ -80,7 +86,7 @@ export function logFilter(
     params: {
       ...(match ? { match } : {}),
       ...(type === 'other' ? { type_id: query.type_id } : {}),
-      ...(range ? { ...range, ...seqBounds(range.start, range.end) } : {}),
+      ...(range ? { ...range, ...visitors.seqBounds(range.start, range.end) } : {}),
     },
   };
 }

@@ -3,7 +3,8 @@ import { DEFAULT_TYPE_ID } from '../../shared/visitor-types';
 import type { AgreementsRepository } from '../db/repositories/agreements';
 import type { Db } from '../db/connection';
 import { formatLocalTime } from '../time-format';
-import { toFtsQuery } from './log-search';
+import { searchIndex } from '../db/search-index';
+import { searchWords } from './log-search';
 import { personKey } from './person-keys';
 
 interface Hit {
@@ -31,13 +32,12 @@ const PAGES = 5;
  */
 export function returningVisitors(deps: { db: Db; agreements: AgreementsRepository }) {
   const { db, agreements } = deps;
+  const index = searchIndex(db.dialect);
   const columns = `v.seq, v.visitor_id, v.name, v.mobile, v.purpose, v.visitee_no, v.type_id, v.entry_at, v.erased_at,
                    EXISTS (SELECT 1 FROM photos p WHERE p.visitor_seq = v.seq) AS has_photo`;
   const byWords = db.prepare<{ match: string; seq: number; limit: number }, Hit>(
-    `WITH hits AS (
-       SELECT rowid FROM visitors_fts WHERE visitors_fts MATCH @match AND rowid < @seq ORDER BY rowid DESC LIMIT @limit
-     )
-     SELECT ${columns} FROM hits h JOIN visitors v ON v.seq = h.rowid ORDER BY v.seq DESC`,
+    `WITH hits AS (${index.hits((seq) => `${seq} < @seq`, 'DESC')})
+     SELECT ${columns} FROM hits h JOIN visitors v ON v.seq = h.seq ORDER BY v.seq DESC`,
   );
   // SQLite's lower() folds ASCII only: the typed text is folded by the same function as the stored address.
   const byEmail = db.prepare<{ low: string; limit: number }, Hit>(
@@ -53,9 +53,9 @@ export function returningVisitors(deps: { db: Db; agreements: AgreementsReposito
       yield* byEmail.all({ low: q, limit: PAGE });
       return;
     }
-    const words = toFtsQuery(q);
+    const words = searchWords(q);
     if (!words) return;
-    const match = `{name mobile} : (${words})`;
+    const match = index.query(words, 'person');
     let seq = Number.MAX_SAFE_INTEGER;
     for (let page = 0; page < PAGES; page++) {
       const rows = byWords.all({ match, seq, limit: PAGE });

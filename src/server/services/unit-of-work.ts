@@ -1,4 +1,5 @@
-import { BUSY_TIMEOUT_MS, type Db } from '../db/connection';
+import type { Db } from '../db/connection';
+import type { LockOptions } from '../db/sql-database';
 import { logger } from '../log';
 import type { AuditEvent } from './audit';
 
@@ -15,18 +16,15 @@ export interface UnitOfWork {
   attempt: <T>(work: () => T) => { ok: true; value: T } | { ok: false; error: unknown };
 }
 
-export interface WriteOptions {
-  /** false: give up at once on another process's lock (SQLITE_BUSY) instead of waiting the busy timeout. */
-  waitForLock?: boolean;
+/**
+ * `waitForLock: false` gives up at once on another process's lock instead of waiting for it.
+ * `durable: false` is only for a write whose loss in a power cut repeats work and loses
+ * nothing: the outbox's lease of a notice (a lost lease sends the notice again under its
+ * Message-ID). It then costs no flush of its own to share the disk with a check-in's.
+ */
+export interface WriteOptions extends LockOptions {
   /** The unit applies changes received from another desk (site/replication.ts): they are not numbered as this desk's. */
   received?: boolean;
-  /**
-   * false: commit without waiting for the disk (synchronous=NORMAL for this unit). Only for a
-   * write whose loss in a power cut repeats work and loses nothing: the outbox's lease of a
-   * notice (a lost lease sends the notice again under its Message-ID). It then costs no flush
-   * of its own to share the disk with a check-in's.
-   */
-  durable?: boolean;
 }
 
 export interface Writes {
@@ -65,14 +63,14 @@ export function unitOfWork(deps: {
   }
   let open: Open | undefined;
 
-  const transaction = db.transaction(<T>(work: (unit: UnitOfWork) => T): T => {
+  const whole = <T>(work: (unit: UnitOfWork) => T): T => {
     const result = work(open!.unit);
     if (open!.received) deps.changes.discard();
     else deps.changes.record();
     // After the work, so that the entries' place in the chain is taken once, under the lock.
     if (open!.audit.length > 0) deps.appendAudit(open!.audit);
     return result;
-  });
+  };
 
   return {
     run<T>(work: (unit: UnitOfWork) => T, options: WriteOptions = {}): T {
@@ -90,8 +88,8 @@ export function unitOfWork(deps: {
           afterCommit: (effect) => pending.effects.push(effect),
           attempt: (part) => {
             try {
-              // A transaction inside a transaction is a savepoint in better-sqlite3.
-              return { ok: true, value: db.transaction(part)() };
+              // A write inside a write is a savepoint.
+              return { ok: true, value: db.write(part) };
             } catch (error) {
               return { ok: false, error };
             }
@@ -99,17 +97,11 @@ export function unitOfWork(deps: {
         },
       };
       open = pending;
-      const wait = options.waitForLock ?? true;
-      const durable = options.durable ?? true;
-      if (!wait) db.pragma('busy_timeout = 0');
-      if (!durable) db.pragma('synchronous = NORMAL');
       let result: T;
       try {
-        result = transaction.immediate(work) as T;
+        result = db.write(() => whole(work), options);
       } finally {
         open = undefined;
-        if (!wait) db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-        if (!durable) db.pragma('synchronous = FULL');
       }
       for (const effect of pending.effects) {
         // The change stands: what follows it must not turn a committed write into an error.

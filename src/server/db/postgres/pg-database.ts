@@ -1,32 +1,7 @@
+import type { LockOptions, SqlDatabase, SqlStatement } from '../sql-database';
 import type { PgRows } from './pg-protocol';
 import { startPgSync, type PgSync, type PgSyncOptions } from './pg-sync';
 import { pgValues, toPgStatement, type PgStatementText } from './sql-params';
-
-/**
- * A PostgreSQL database with the part of better-sqlite3's interface the repositories use:
- * prepared statements that return rows, `run` that says how many rows changed, and
- * transactions that nest as savepoints. Statements are written once, in the SQL both
- * engines share; what differs lives with the repository that needs it.
- */
-export interface PgStatement<Row = unknown> {
-  readonly source: string;
-  /** Whether the statement only reads: a write outside a transaction is refused. */
-  readonly readonly: boolean;
-  get: (...args: unknown[]) => Row | undefined;
-  all: (...args: unknown[]) => Row[];
-  run: (...args: unknown[]) => { changes: number };
-  /** Rows become their first column's value. */
-  pluck: () => PgStatement;
-  /** Rows become arrays of their values, in the order of the columns. */
-  raw: () => PgStatement<unknown[]>;
-}
-
-export interface PgWriteOptions {
-  /** false: give up at once when another instance holds the write lock, instead of waiting. */
-  waitForLock?: boolean;
-  /** false: commit without waiting for the WAL to reach the disk (synchronous_commit off). */
-  durable?: boolean;
-}
 
 /** Another instance holds the write lock and the caller would not wait: nothing was done. */
 export class WriteLockBusyError extends Error {
@@ -40,6 +15,12 @@ export class WriteLockBusyError extends Error {
  * no write is refused for serialization (which a synchronous unit could not retry).
  */
 const WRITE_LOCK = 0x46445731; // "FDW1"
+
+/** The tables an erasure or a purge rewrites or deletes from. */
+const SCRUBBED_TABLES = ['visitors', 'visitors_fts', 'photos', 'expected_visits', 'notices', 'signatures', 'watchlist'];
+
+/** A statement prepared on PostgreSQL: its rows are shaped as better-sqlite3 shapes them. */
+type PgStatement = SqlStatement<unknown[], unknown>;
 
 const READS = /^\s*(SELECT|WITH|VALUES|SHOW|EXPLAIN)\b/i;
 
@@ -56,10 +37,18 @@ function shape(rows: PgRows, index: number, mode: 'object' | 'pluck' | 'raw'): u
   return row;
 }
 
-export class PgDatabase {
+/**
+ * A company server's database (db/sql-database.ts): PostgreSQL through pg-sync.ts, with
+ * better-sqlite3's shape. A write outside a transaction is refused here as guardWrites
+ * refuses it on a desk.
+ */
+export class PgDatabase implements SqlDatabase {
+  readonly dialect = 'postgres';
   private readonly sync: PgSync;
   /** Open transactions and savepoints: 0 outside one. */
   private depth = 0;
+  /** How many times this connection's own commits moved data_version. */
+  private ownWrites = 0;
 
   constructor(options: PgSyncOptions) {
     this.sync = startPgSync(options);
@@ -73,11 +62,13 @@ export class PgDatabase {
     return this.sync.call({ op: 'query', sql, params })!;
   }
 
-  prepare<Row = unknown>(sql: string): PgStatement<Row> {
-    return this.statement<Row>(sql, toPgStatement(sql), 'object');
+  prepare<Params extends unknown[] | object = unknown[], Row = unknown>(
+    sql: string,
+  ): Params extends unknown[] ? SqlStatement<Params, Row> : SqlStatement<[Params], Row> {
+    return this.statement(sql, toPgStatement(sql), 'object') as never;
   }
 
-  private statement<Row>(source: string, text: PgStatementText, mode: 'object' | 'pluck' | 'raw'): PgStatement<Row> {
+  private statement(source: string, text: PgStatementText, mode: 'object' | 'pluck' | 'raw'): PgStatement {
     const readonly = READS.test(source) && !/\b(INSERT|UPDATE|DELETE)\b/i.test(source);
     const execute = (args: unknown[]): PgRows => {
       if (!readonly && !this.inTransaction) throw new Error(`a write outside a transaction: ${source.slice(0, 80)}`);
@@ -88,15 +79,15 @@ export class PgDatabase {
       readonly,
       get: (...args) => {
         const rows = execute(args);
-        return rows.rows.length > 0 ? (shape(rows, 0, mode) as Row) : undefined;
+        return rows.rows.length > 0 ? shape(rows, 0, mode) : undefined;
       },
       all: (...args) => {
         const rows = execute(args);
-        return rows.rows.map((_, i) => shape(rows, i, mode) as Row);
+        return rows.rows.map((_, i) => shape(rows, i, mode));
       },
       run: (...args) => ({ changes: execute(args).rowCount }),
       pluck: () => this.statement(source, text, 'pluck'),
-      raw: () => this.statement<unknown[]>(source, text, 'raw'),
+      raw: () => this.statement(source, text, 'raw'),
     };
   }
 
@@ -110,7 +101,7 @@ export class PgDatabase {
    * Runs `work` in a transaction that holds the write lock from its start; inside another,
    * it is a savepoint: if `work` throws, what it did is undone and the error goes on.
    */
-  write<T>(work: () => T, options: PgWriteOptions = {}): T {
+  write<T>(work: () => T, options: LockOptions = {}): T {
     if (this.inTransaction) return this.savepoint(work);
     this.sync.call({ op: 'begin' });
     this.depth = 1;
@@ -123,8 +114,10 @@ export class PgDatabase {
         this.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
       }
       const result = work();
+      this.query('UPDATE data_version SET n = n + 1');
       this.depth = 0;
       this.sync.call({ op: 'commit' });
+      this.ownWrites++;
       return result;
     } catch (error) {
       if (this.depth > 0) {
@@ -157,6 +150,17 @@ export class PgDatabase {
     } catch {
       // The connection went with the error; the transaction ended with it.
     }
+  }
+
+  scrubFreed(): boolean {
+    // VACUUM runs outside a transaction and removes the dead versions of rows an erasure
+    // or a purge rewrote or deleted; what the WAL and backups keep is docs/PRIVACY.md's.
+    this.query(`VACUUM ${SCRUBBED_TABLES.join(', ')}`);
+    return true;
+  }
+
+  externalChanges(): number {
+    return (this.query('SELECT n FROM data_version').rows[0]![0] as number) - this.ownWrites;
   }
 
   close(): Promise<void> {

@@ -8,6 +8,8 @@ export interface PgWorkerData {
   poolSize: number;
   /** How long connecting, or one statement, may take before it is abandoned (milliseconds). */
   timeoutMs: number;
+  /** Statements each new connection runs before any other (its session's own tables). */
+  sessionSetup: string | undefined;
   /** [0]: incremented, then notified, after each answer is posted. */
   signal: Int32Array;
   answers: MessagePort;

@@ -16,6 +16,8 @@ export interface PgSyncOptions {
   poolSize?: number;
   /** Connecting, or one statement, abandoned after this long. */
   timeoutMs?: number;
+  /** Statements each new connection runs first: the session's own (TEMP) tables. */
+  sessionSetup?: string;
 }
 
 /** The database did not answer (down, unreachable, too slow): nothing was done, or nothing is known to have been. */
@@ -49,6 +51,7 @@ export function startPgSync(options: PgSyncOptions): PgSync {
     connectionString: options.connectionString,
     poolSize: options.poolSize ?? 4,
     timeoutMs,
+    sessionSetup: options.sessionSetup,
     signal,
     answers: workerAnswers,
   };

@@ -40,7 +40,11 @@ const pool = new pg.Pool({
 // pool drops an idle one, and a busy one fails its statement; either way the event must have
 // a listener, or it would end this thread.
 pool.on('error', () => undefined);
-pool.on('connect', (client) => client.on('error', () => undefined));
+pool.on('connect', (client) => {
+  client.on('error', () => undefined);
+  // Queued before the statement the connection was made for; a failure fails that statement.
+  if (data.sessionSetup) client.query(data.sessionSetup).catch(() => undefined);
+});
 
 /** The connection of the open transaction, if one is open. */
 let transaction: pg.PoolClient | undefined;

@@ -128,8 +128,9 @@ CREATE TABLE visitors_fts (
 CREATE INDEX visitors_fts_document ON visitors_fts USING GIN (document);
 CREATE FUNCTION visitors_fts_document(name TEXT, purpose TEXT, mobile TEXT, card_no TEXT, visitee TEXT)
   RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  RETURN to_tsvector('simple', public.unaccent('public.unaccent',
-    concat_ws(' ', name, purpose, mobile, card_no, visitee)));
+  -- The person's own words weighted A, for returning visitors' search (db/search-index.ts).
+  RETURN setweight(to_tsvector('simple', public.unaccent('public.unaccent', concat_ws(' ', name, mobile))), 'A')
+      || setweight(to_tsvector('simple', public.unaccent('public.unaccent', concat_ws(' ', purpose, card_no, visitee))), 'B');
 CREATE FUNCTION visitors_fts_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO visitors_fts (seq, document) VALUES (NEW.seq, visitors_fts_document(
@@ -186,12 +187,20 @@ CREATE INDEX audit_by_time ON audit_log(time);
 CREATE INDEX audit_by_visitor ON audit_log(visitor_id, time) WHERE visitor_id IS NOT NULL;
 CREATE INDEX audit_by_action ON audit_log(action, time);
 CREATE INDEX audit_by_account ON audit_log(user_id, time);
+-- The highest audit ID ever given, as SQLite's AUTOINCREMENT keeps it in sqlite_sequence:
+-- entries removed from the end of the trail show as a gap below it (services/audit.ts).
+CREATE TABLE audit_high_water (
+  name TEXT PRIMARY KEY,
+  seq  BIGINT NOT NULL
+);
 CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP <> 'INSERT' OR NEW.audit_id IS NULL
      OR NEW.audit_id <= coalesce((SELECT max(audit_id) FROM audit_log), 0) THEN
     ${APPEND_ONLY};
   END IF;
+  INSERT INTO audit_high_water VALUES ('audit_log', NEW.audit_id)
+    ON CONFLICT (name) DO UPDATE SET seq = greatest(audit_high_water.seq, excluded.seq);
   RETURN NEW;
 END $$;
 CREATE TRIGGER audit_log_append_only BEFORE INSERT OR UPDATE OR DELETE ON audit_log

@@ -60,10 +60,13 @@ export function agreementsRepository(db: Db) {
     .prepare<[number], number>('SELECT coalesce(max(version), 0) FROM agreement_versions WHERE agreement_id = ?')
     .pluck();
   const addText = db.prepare<[string, string]>('INSERT OR IGNORE INTO agreement_texts (sha256, text) VALUES (?, ?)');
-  const insertAgreement = db.prepare<[Omit<AgreementRow, 'agreement_id'>]>(
-    `INSERT INTO agreements (agreement_id, title, version, sha256, created_at)
-     VALUES (${nextOwnNumber('agreements', 'agreement_id')}, @title, @version, @sha256, @created_at)`,
-  );
+  const insertAgreement = db
+    .prepare<[Omit<AgreementRow, 'agreement_id'>], number>(
+      `INSERT INTO agreements (agreement_id, title, version, sha256, created_at)
+       VALUES (${nextOwnNumber('agreements', 'agreement_id')}, @title, @version, @sha256, @created_at)
+       RETURNING agreement_id`,
+    )
+    .pluck();
   // Not an upsert: its UPDATE would note the agreement a second time in the unit (the version's
   // row noted it already), and an upsert's conflict rule overrides the change-log trigger's IGNORE.
   const addAgreement = db.prepare<[AgreementRow]>(
@@ -121,14 +124,12 @@ export function agreementsRepository(db: Db) {
     versionCount: (agreementId: number): number => versionCount.get(agreementId)!,
     /** A new agreement at version 1; its number. */
     create(version: Omit<AgreementVersionRow, 'agreement_id' | 'version'>): number {
-      const agreementId = Number(
-        insertAgreement.run({
-          title: version.title,
-          version: 1,
-          sha256: version.sha256,
-          created_at: version.created_at,
-        }).lastInsertRowid,
-      );
+      const agreementId = insertAgreement.get({
+        title: version.title,
+        version: 1,
+        sha256: version.sha256,
+        created_at: version.created_at,
+      })!;
       writeVersion({ ...version, agreement_id: agreementId, version: 1 });
       return agreementId;
     },

@@ -83,7 +83,12 @@ export function auditLogRepository(db: Db) {
   const after = db.prepare<[number, number], AuditRow>(
     `SELECT ${COLUMNS} FROM audit_log WHERE audit_id > ? ORDER BY audit_id LIMIT ?`,
   );
-  const highestGiven = db.prepare<[], number>("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").pluck();
+  // SQLite's AUTOINCREMENT keeps it; a company server's trigger does (db/postgres/schema.ts).
+  const highestGiven = db
+    .prepare<[], number>(
+      `SELECT seq FROM ${db.dialect === 'sqlite' ? 'sqlite_sequence' : 'audit_high_water'} WHERE name = 'audit_log'`,
+    )
+    .pluck();
   const triggers = db.prepare<[string], { name: string; sql: string }>(
     // SQLite keeps the table name as the trigger spelled it: "ON AUDIT_LOG" is the same table.
     "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND lower(tbl_name) = ?",

@@ -12,7 +12,8 @@ const SUBJECTS = [
   {
     table: 'photos',
     kind: 'visitor',
-    key: (row: string) => `(SELECT visitor_id FROM main.visitors WHERE seq = ${row}.visitor_seq)`,
+    // `main.` in a desk's TEMP trigger, whose unqualified names would look in temp first.
+    key: (row: string, schema = '') => `(SELECT visitor_id FROM ${schema}visitors WHERE seq = ${row}.visitor_seq)`,
   },
   { table: 'visitees', kind: 'host', key: (row: string) => `${row}.visitee_no` },
   { table: 'users', kind: 'account', key: (row: string) => `${row}.id` },
@@ -63,57 +64,106 @@ const FIELDS = [
 export type FieldKind = (typeof FIELDS)[number]['kind'];
 
 /**
- * The change log's writing half. Triggers on this connection note every row a unit of work
- * inserts, changes or deletes in a replicated table, whatever the code that did it: a new
- * write cannot forget its change record. When the unit ends, `record` gives what was noted
- * this desk's next numbers, one per thing however often the unit touched it, in the unit's
- * own transaction. The triggers are TEMP (this connection's only), so another tool writing
- * to the file records nothing, and another Frontdesk process on the same folder installs its
- * own and numbers under the same write lock.
+ * What a unit touched, one row per thing, in the order touched (`n`): this connection's own
+ * (TEMP), emptied as each unit ends. On PostgreSQL, every connection of the pool makes it
+ * as it opens (db/postgres/open-postgres.ts).
  */
-export function changeLogRepository(db: Db) {
-  db.exec('CREATE TEMP TABLE IF NOT EXISTS touched (kind TEXT NOT NULL, key TEXT NOT NULL, UNIQUE (kind, key))');
-  for (const subject of SUBJECTS) {
-    for (const [event, row] of [
-      ['INSERT', 'NEW'],
-      ['UPDATE', 'NEW'],
-      ['DELETE', 'OLD'],
-    ] as const) {
-      const columns = event === 'UPDATE' && 'columns' in subject ? ` OF ${subject.columns}` : '';
+export const TOUCHED_TABLE = {
+  sqlite:
+    'CREATE TEMP TABLE IF NOT EXISTS touched (n INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, UNIQUE (kind, key))',
+  postgres: `CREATE TEMP TABLE IF NOT EXISTS touched (
+    n BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, UNIQUE (kind, key))`,
+};
+
+/**
+ * Triggers that note every row a unit inserts, changes or deletes in a replicated table,
+ * whatever the code that did it. On a desk they are TEMP (this connection's only), so another
+ * tool writing to the file records nothing, and another Frontdesk process on the same folder
+ * installs its own. PostgreSQL has no TEMP triggers: there they belong to the tables, and
+ * note only in a session that has the table `touched`, which only the server's connections make.
+ */
+function installNoting(db: Db): void {
+  if (db.dialect === 'sqlite') {
+    db.exec(TOUCHED_TABLE.sqlite);
+    for (const subject of SUBJECTS) {
+      for (const [event, row] of [
+        ['INSERT', 'NEW'],
+        ['UPDATE', 'NEW'],
+        ['DELETE', 'OLD'],
+      ] as const) {
+        const columns = event === 'UPDATE' && 'columns' in subject ? ` OF ${subject.columns}` : '';
+        db.exec(
+          `CREATE TEMP TRIGGER IF NOT EXISTS note_${subject.table}_${event.toLowerCase()}
+             AFTER ${event}${columns} ON main.${subject.table}
+           BEGIN
+             INSERT OR IGNORE INTO temp.touched (kind, key) VALUES ('${subject.kind}', ${subject.key(row, 'main.')});
+           END`,
+        );
+      }
+    }
+    for (const field of FIELDS) {
+      const changed = field.columns.map((column) => `OLD.${column} IS NOT NEW.${column}`).join(' OR ');
       db.exec(
-        `CREATE TEMP TRIGGER IF NOT EXISTS note_${subject.table}_${event.toLowerCase()}
-           AFTER ${event}${columns} ON main.${subject.table}
+        `CREATE TEMP TRIGGER IF NOT EXISTS note_${field.kind.replace('.', '_')}
+           AFTER UPDATE OF ${field.columns.join(', ')} ON main.${field.table} WHEN ${changed}
          BEGIN
-           INSERT OR IGNORE INTO temp.touched (kind, key) VALUES ('${subject.kind}', ${subject.key(row)});
+           INSERT OR IGNORE INTO temp.touched (kind, key) VALUES ('${field.kind}', NEW.${field.key});
          END`,
       );
     }
+    return;
   }
-  for (const field of FIELDS) {
-    const changed = field.columns.map((column) => `OLD.${column} IS NOT NEW.${column}`).join(' OR ');
-    db.exec(
-      `CREATE TEMP TRIGGER IF NOT EXISTS note_${field.kind.replace('.', '_')}
-         AFTER UPDATE OF ${field.columns.join(', ')} ON main.${field.table} WHEN ${changed}
-       BEGIN
-         INSERT OR IGNORE INTO temp.touched (kind, key) VALUES ('${field.kind}', NEW.${field.key});
-       END`,
-    );
-  }
+  const noting = (name: string, kind: string, key: string): string =>
+    `CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+     DECLARE r record;
+     BEGIN
+       IF to_regclass('pg_temp.touched') IS NOT NULL THEN
+         IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+         INSERT INTO pg_temp.touched (kind, key) VALUES ('${kind}', ${key}) ON CONFLICT DO NOTHING;
+       END IF;
+       RETURN NULL;
+     END $$;`;
+  // Under the write lock: instances that start together install them one after the other.
+  db.write(() => {
+    for (const subject of SUBJECTS) {
+      const columns = 'columns' in subject ? ` OF ${subject.columns}` : '';
+      db.exec(`${noting(`note_${subject.table}`, subject.kind, subject.key('r'))}
+        CREATE OR REPLACE TRIGGER note_${subject.table} AFTER INSERT OR UPDATE${columns} OR DELETE ON ${subject.table}
+          FOR EACH ROW EXECUTE FUNCTION note_${subject.table}();`);
+    }
+    for (const field of FIELDS) {
+      const name = `note_${field.kind.replace('.', '_')}`;
+      const changed = field.columns.map((column) => `OLD.${column} IS DISTINCT FROM NEW.${column}`).join(' OR ');
+      db.exec(`${noting(name, field.kind, `r.${field.key}`)}
+        CREATE OR REPLACE TRIGGER ${name} AFTER UPDATE OF ${field.columns.join(', ')} ON ${field.table}
+          FOR EACH ROW WHEN (${changed}) EXECUTE FUNCTION ${name}();`);
+    }
+  });
+}
+
+/**
+ * The change log's writing half. The triggers (installNoting) note every row a unit
+ * touches in a replicated table: a new write cannot forget its change record. When the unit
+ * ends, `record` gives what was noted this desk's next numbers, one per thing however often
+ * the unit touched it, in the unit's own transaction, under the write lock.
+ */
+export function changeLogRepository(db: Db) {
+  installNoting(db);
   // A desk's ID never changes; its clock is read each time, as another process on the folder moves it too.
   const deskId = db.prepare<[], string>('SELECT desk_id FROM this_desk').pluck().get()!;
   const clockNow = db.prepare<[], string>('SELECT clock FROM this_desk').pluck();
   const setClock = db.prepare<[string]>('UPDATE this_desk SET clock = ?');
-  const anyTouched = db.prepare<[], number>('SELECT 1 FROM temp.touched LIMIT 1').pluck();
+  const anyTouched = db.prepare<[], number>('SELECT 1 FROM touched LIMIT 1').pluck();
   const lastSeq = db.prepare<[string], number>('SELECT coalesce(max(seq), 0) FROM change_log WHERE origin = ?').pluck();
   const append = db.prepare<[string, number]>(
     `INSERT INTO change_log (origin, seq, kind, key)
-     SELECT ?, ? + row_number() OVER (ORDER BY rowid), kind, key FROM temp.touched WHERE instr(kind, '.') = 0`,
+     SELECT ?, ? + row_number() OVER (ORDER BY n), kind, key FROM touched WHERE kind NOT LIKE '%.%'`,
   );
   const stamp = db.prepare<[string]>(
-    `INSERT INTO versions (kind, key, version) SELECT kind, key, ? FROM temp.touched WHERE true
+    `INSERT INTO versions (kind, key, version) SELECT kind, key, ? FROM touched WHERE true
      ON CONFLICT (kind, key) DO UPDATE SET version = excluded.version`,
   );
-  const forget = db.prepare('DELETE FROM temp.touched');
+  const forget = db.prepare('DELETE FROM touched');
   const versionOf = db
     .prepare<[string, string], string>('SELECT version FROM versions WHERE kind = ? AND key = ?')
     .pluck();
@@ -145,8 +195,8 @@ export function changeLogRepository(db: Db) {
 
   const noteAll = SUBJECTS.map((subject) =>
     db.prepare(
-      `INSERT OR IGNORE INTO temp.touched (kind, key)
-       SELECT '${subject.kind}', ${subject.key('r')} FROM main.${subject.table} r`,
+      `INSERT INTO touched (kind, key) SELECT '${subject.kind}', ${subject.key('r')} FROM ${subject.table} r
+       WHERE true ON CONFLICT DO NOTHING`,
     ),
   );
 

@@ -2,7 +2,8 @@ import type { ImageFormat } from '../../../shared/api-types';
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BUSY_TIMEOUT_MS, type Db } from '../connection';
+import type { Db } from '../connection';
+import { searchIndex } from '../search-index';
 
 /** What an erasure puts in place of a visitor's personal data (API contract Part 2). */
 export const ERASED_NAME = 'Erased visitor';
@@ -18,10 +19,9 @@ export interface PendingDeletion {
  * delete) or not at all.
  */
 export function erasuresRepository(db: Db, hooks: { photoDropped: (visitorId: string) => void }) {
-  const ftsDelete = db.prepare<[number]>('DELETE FROM visitors_fts WHERE rowid = ?');
-  const ftsInsert = db.prepare<[number, string, number, string | null]>(
-    `INSERT INTO visitors_fts (rowid, name, purpose, mobile, card_no, visitee) VALUES (?, ?, '', '', ?, ?)`,
-  );
+  const index = searchIndex(db.dialect);
+  const ftsDelete = db.prepare<[number]>(index.remove);
+  const ftsInsert = db.prepare<[number, string, number, string | null]>(index.addErased);
   const clearVisitor = db.prepare<[string, number, number]>(
     "UPDATE visitors SET name = ?, mobile = '', purpose = '', erased_at = ? WHERE seq = ?",
   );
@@ -80,18 +80,6 @@ export function erasuresRepository(db: Db, hooks: { photoDropped: (visitorId: st
       WHERE v.exit_at IS NOT NULL AND v.exit_at < ? LIMIT ?`,
   );
 
-  function truncateWal(): boolean {
-    // Without waiting: a TRUNCATE checkpoint would otherwise sit in the busy handler for the
-    // whole busy timeout while another process reads, and the desk would freeze with it.
-    db.pragma('busy_timeout = 0');
-    try {
-      const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
-      return result !== undefined && result.busy === 0 && result.log === result.checkpointed;
-    } finally {
-      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    }
-  }
-
   /** Queues the photo's files for deletion and removes its row; false when there is none. */
   function dropPhoto(seq: number, visitorId: string): boolean {
     const photo = photoOf.get(seq);
@@ -142,22 +130,22 @@ export function erasuresRepository(db: Db, hooks: { photoDropped: (visitorId: st
     },
     /**
      * The first half of making what was removed unrecoverable from the data folder (the
-     * second is truncateWal, outside the transaction): FTS5 keeps a deleted entry's words in
+     * second is scrubFreed, outside the transaction): FTS5 keeps a deleted entry's words in
      * its segments until they are merged ('optimize' rewrites them all; about a second at a
      * million visitors), and secure_delete zeroes every page and cell freed (set on the
      * connection). The scrub owed is settled in the same transaction.
      */
     rewriteSearchIndex(): void {
-      db.exec("INSERT INTO visitors_fts (visitors_fts) VALUES ('optimize')");
+      if (index.rewrite) db.exec(index.rewrite);
       scrubDone.run();
     },
     /** Whether an erasure committed a scrub that has not run yet (a crash or a lock came first). */
     scrubPending: (): boolean => scrubPending.get() !== undefined,
     /**
-     * Copies the WAL into the database and empties it; false when another connection's
-     * open read (a second desk, a backup tool) kept some frames in use.
+     * Clears what the engine keeps of removed values beside the live rows (db/sql-database.ts);
+     * false when another connection's open read kept some of it in use.
      */
-    truncateWal,
+    scrubFreed: (): boolean => db.scrubFreed(),
   };
 }
 

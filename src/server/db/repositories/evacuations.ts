@@ -39,10 +39,12 @@ export function evacuationsRepository(db: Db) {
   const open = db.prepare<[], EvacuationRow>(`${SELECT_EVACUATION} WHERE x.closed_at IS NULL`);
   const byId = db.prepare<[number], EvacuationRow>(`${SELECT_EVACUATION} WHERE x.evacuation_id = ?`);
   const all = db.prepare<[], EvacuationRow>(`${SELECT_EVACUATION} ORDER BY x.started_at, x.evacuation_id`);
-  const insert = db.prepare<[EvacuationKind, number, number]>(
-    `INSERT INTO evacuations (evacuation_id, kind, started_at, started_by)
-     VALUES (${nextOwnNumber('evacuations', 'evacuation_id')}, ?, ?, ?)`,
-  );
+  const insert = db
+    .prepare<[EvacuationKind, number, number], number>(
+      `INSERT INTO evacuations (evacuation_id, kind, started_at, started_by)
+       VALUES (${nextOwnNumber('evacuations', 'evacuation_id')}, ?, ?, ?) RETURNING evacuation_id`,
+    )
+    .pluck();
   // The roll: everyone on the premises at this moment, in the same transaction.
   const freeze = db.prepare<[number]>(
     `INSERT INTO evacuation_people (evacuation_id, visitor_id, visitee_name)
@@ -93,7 +95,7 @@ export function evacuationsRepository(db: Db) {
     people: (id: number): RollRow[] => people.all(id),
     /** Starts a roll call and freezes its roll; run inside a write transaction. */
     start: (kind: EvacuationKind, now: number, userId: number): number => {
-      const id = Number(insert.run(kind, now, userId).lastInsertRowid);
+      const id = insert.get(kind, now, userId)!;
       freeze.run(id);
       return id;
     },

@@ -36,13 +36,16 @@ export function expectedVisitsRepository(db: Db) {
       ORDER BY x.expected_date, x.expected_time IS NULL, x.expected_time, x.name COLLATE NOCASE, x.expected_id`,
   );
   const byId = db.prepare<[number], ExpectedRow>(`${SELECT_EXPECTED} WHERE x.expected_id = ?`);
-  const insert = db.prepare<[NewExpectedVisit]>(
-    `INSERT INTO expected_visits
-       (expected_id, name, expected_date, expected_time, visitee_no, purpose, mobile, note, email, invite_token,
-        created_by, created_at)
-     VALUES (${nextOwnNumber('expected_visits', 'expected_id')}, @name, @expected_date, @expected_time, @visitee_no,
-             @purpose, @mobile, @note, @email, @invite_token, @created_by, @created_at)`,
-  );
+  const insert = db
+    .prepare<[NewExpectedVisit], number>(
+      `INSERT INTO expected_visits
+         (expected_id, name, expected_date, expected_time, visitee_no, purpose, mobile, note, email, invite_token,
+          created_by, created_at)
+       VALUES (${nextOwnNumber('expected_visits', 'expected_id')}, @name, @expected_date, @expected_time, @visitee_no,
+               @purpose, @mobile, @note, @email, @invite_token, @created_by, @created_at)
+       RETURNING expected_id`,
+    )
+    .pluck();
   const byToken = db.prepare<[string], ExpectedRow>(`${SELECT_EXPECTED} WHERE x.invite_token = ?`);
   const tokenOf = db
     .prepare<[number], string | null>('SELECT invite_token FROM expected_visits WHERE expected_id = ?')
@@ -71,7 +74,7 @@ export function expectedVisitsRepository(db: Db) {
     invited: (id: number, at: number): void => {
       invited.run(at, id);
     },
-    insert: (visit: NewExpectedVisit): number => Number(insert.run(visit).lastInsertRowid),
+    insert: (visit: NewExpectedVisit): number => insert.get(visit)!,
     /** Returns false when the visit is not open (already arrived or cancelled). */
     cancel: (id: number): boolean => cancel.run(id).changes === 1,
   };

@@ -27,12 +27,15 @@ export type NewNotice = Pick<
 
 /** The outbox (db/migrations/012-notifications.ts): this desk's notices, written with what they tell of. */
 export function noticesRepository(db: Db) {
-  const insert = db.prepare<[Omit<NewNotice, 'shown'> & { shown: number }]>(
-    `INSERT INTO notices (kind, channel, visitor_id, expected_id, shown, recipient, message_id, content,
-                          created_at, tries_from, next_at)
-     VALUES (@kind, @channel, @visitor_id, @expected_id, @shown, @recipient, @message_id, @content,
-             @created_at, @created_at, @created_at)`,
-  );
+  const insert = db
+    .prepare<[Omit<NewNotice, 'shown'> & { shown: number }], number>(
+      `INSERT INTO notices (kind, channel, visitor_id, expected_id, shown, recipient, message_id, content,
+                            created_at, tries_from, next_at)
+       VALUES (@kind, @channel, @visitor_id, @expected_id, @shown, @recipient, @message_id, @content,
+               @created_at, @created_at, @created_at)
+       RETURNING notice_id`,
+    )
+    .pluck();
   const byId = db.prepare<[number], NoticeRow>('SELECT * FROM notices WHERE notice_id = ?');
   const due = db.prepare<[string, number, number], NoticeRow>(
     `SELECT * FROM notices WHERE status = 'pending' AND channel = ? AND next_at <= ?
@@ -62,8 +65,7 @@ export function noticesRepository(db: Db) {
       ORDER BY notice_id DESC LIMIT @limit`,
   );
   return {
-    insert: (notice: NewNotice): number =>
-      Number(insert.run({ ...notice, shown: notice.shown ? 1 : 0 }).lastInsertRowid),
+    insert: (notice: NewNotice): number => insert.get({ ...notice, shown: notice.shown ? 1 : 0 })!,
     byId: (id: number): NoticeRow | undefined => byId.get(id),
     /** A channel's pending notices whose time has come, the longest waiting first. */
     due: (channel: NoticeChannel, now: number, limit: number): NoticeRow[] => due.all(channel, now, limit),

@@ -18,10 +18,12 @@ export function usersRepository(db: Db) {
   const byName = db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE username = ?`);
   const byId = db.prepare<[number], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`);
   const all = db.prepare<[], UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY username COLLATE NOCASE`);
-  const insert = db.prepare<[string, string, Role, number]>(
-    `INSERT INTO users (id, username, password_hash, role, created_at)
-     VALUES (${nextOwnNumber('users', 'id')}, ?, ?, ?, ?)`,
-  );
+  const insert = db
+    .prepare<[string, string, Role, number], number>(
+      `INSERT INTO users (id, username, password_hash, role, created_at)
+       VALUES (${nextOwnNumber('users', 'id')}, ?, ?, ?, ?) RETURNING id`,
+    )
+    .pluck();
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
   const activeAdmins = db.prepare<[], { n: number }>(
     "SELECT count(*) AS n FROM users WHERE role = 'admin' AND active = 1",
@@ -42,12 +44,10 @@ export function usersRepository(db: Db) {
     count: (): number => count.get()!.n,
     /** The first account is the admin; later ones get the role given, reception by default. */
     insert: (username: string, passwordHash: string, now: number, role?: Role): number =>
-      Number(
-        insert.run(username, passwordHash, count.get()!.n === 0 ? 'admin' : (role ?? 'reception'), now).lastInsertRowid,
-      ),
+      insert.get(username, passwordHash, count.get()!.n === 0 ? 'admin' : (role ?? 'reception'), now)!,
     /** Creates the account only while there is none: the first-run set-up cannot be replayed. */
     insertFirst: (username: string, passwordHash: string, now: number): number | null =>
-      count.get()!.n > 0 ? null : Number(insert.run(username, passwordHash, 'admin', now).lastInsertRowid),
+      count.get()!.n > 0 ? null : insert.get(username, passwordHash, 'admin', now)!,
     /**
      * One account's change; the caller's unit of work makes it all or nothing. The last
      * active admin stays one (checked under the same write lock as the change, so two

@@ -28,10 +28,12 @@ export function visiteesRepository(db: Db) {
   const isActive = db.prepare<[number], { one: 1 }>(
     'SELECT 1 AS one FROM visitees WHERE visitee_no = ? AND active = 1',
   );
-  const insert = db.prepare<[string, string | null, string | null, string | null]>(
-    `INSERT INTO visitees (visitee_no, name, email, phone, department)
-     VALUES (${nextOwnNumber('visitees', 'visitee_no')}, ?, ?, ?, ?)`,
-  );
+  const insert = db
+    .prepare<[string, string | null, string | null, string | null], number>(
+      `INSERT INTO visitees (visitee_no, name, email, phone, department)
+       VALUES (${nextOwnNumber('visitees', 'visitee_no')}, ?, ?, ?, ?) RETURNING visitee_no`,
+    )
+    .pluck();
   const update = db.prepare<[string, string | null, string | null, string | null, 0 | 1, number]>(
     'UPDATE visitees SET name = ?, email = ?, phone = ?, department = ?, active = ? WHERE visitee_no = ?',
   );
@@ -51,7 +53,7 @@ export function visiteesRepository(db: Db) {
     },
     isActive: (visiteeNo: number): boolean => isActive.get(visiteeNo) !== undefined,
     insert: (host: Pick<HostFields, 'name'> & Partial<HostFields>): number =>
-      Number(insert.run(host.name, host.email ?? null, host.phone ?? null, host.department ?? null).lastInsertRowid),
+      insert.get(host.name, host.email ?? null, host.phone ?? null, host.department ?? null)!,
     update: (host: Host): void => {
       update.run(host.name, host.email, host.phone, host.department, host.active ? 1 : 0, host.visitee_no);
     },

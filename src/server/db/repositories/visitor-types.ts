@@ -33,10 +33,13 @@ export function visitorTypesRepository(db: Db) {
       'SELECT type_id FROM visitor_types WHERE name = ? COLLATE NOCASE AND type_id <> ?',
     )
     .pluck();
-  const insert = db.prepare<[Omit<VisitorTypeRow, 'type_id' | 'active'>]>(
-    `INSERT INTO visitor_types (type_id, name, color, photo_required, agreement_id, badge_note)
-     VALUES (${nextOwnNumber('visitor_types', 'type_id')}, @name, @color, @photo_required, @agreement_id, @badge_note)`,
-  );
+  const insert = db
+    .prepare<[Omit<VisitorTypeRow, 'type_id' | 'active'>], number>(
+      `INSERT INTO visitor_types (type_id, name, color, photo_required, agreement_id, badge_note)
+       VALUES (${nextOwnNumber('visitor_types', 'type_id')}, @name, @color, @photo_required, @agreement_id, @badge_note)
+       RETURNING type_id`,
+    )
+    .pluck();
   const update = db.prepare<[VisitorTypeRow]>(
     `UPDATE visitor_types SET name = @name, color = @color, photo_required = @photo_required,
             agreement_id = @agreement_id, badge_note = @badge_note, active = @active WHERE type_id = @type_id`,
@@ -59,7 +62,7 @@ export function visitorTypesRepository(db: Db) {
     /** Whether another type has this name (letter case aside). */
     nameTaken: (name: string, exceptTypeId = 0): boolean => named.get(name, exceptTypeId) !== undefined,
     insert: (fields: VisitorTypeFields): number =>
-      Number(insert.run({ ...fields, photo_required: fields.photo_required ? 1 : 0 }).lastInsertRowid),
+      insert.get({ ...fields, photo_required: fields.photo_required ? 1 : 0 })!,
     update: (type: VisitorType): void => {
       update.run({ ...type, photo_required: type.photo_required ? 1 : 0, active: type.active ? 1 : 0 });
     },

@@ -1,7 +1,8 @@
 import type { ExitKind, ImageFormat } from '../../../shared/api-types';
-import type { Statement } from 'better-sqlite3';
 import type { NoticeChannel, NoticeStatus } from '../../../shared/notifications';
 import type { Db } from '../connection';
+import { searchIndex, type SearchIndex } from '../search-index';
+import type { SqlStatement } from '../sql-database';
 import { DEFAULT_TYPE_ID } from '../../../shared/visitor-types';
 
 /** A visitor as stored, joined with its photo's metadata and the visitee's name. */
@@ -120,7 +121,7 @@ export interface PageParams {
   type_id?: number;
 }
 
-function pageSql(shape: PageShape): string {
+function pageSql(shape: PageShape, index: SearchIndex): string {
   const beyond = shape.direction === 'older' ? '<' : '>';
   const order = shape.direction === 'older' ? 'DESC' : 'ASC';
   // The unary + keeps the planner off the entry-time index: the seq range leads.
@@ -135,7 +136,6 @@ function pageSql(shape: PageShape): string {
         : '';
   if (shape.search) {
     const exact = [dated, typed].filter(Boolean).join(' AND ');
-    const inRange = shape.dated ? 'AND rowid BETWEEN @low AND @high' : '';
     // The index picks the page, in its own order, and stops when the page is full. Dated or
     // typed, each hit (within the seq range) is checked against its row as it comes: with
     // that check in the join instead, SQLite gathered and sorted every hit of the range
@@ -143,12 +143,16 @@ function pageSql(shape: PageShape): string {
     // other than the default, led with the type's visitors and looked each up in the index,
     // which for a word of four letters or more merges all its terms each time (a type of
     // 2,000 visitors and a common word: 1.3 to 33 s at 300,000 visitors, against 6 to 27 ms).
-    return `WITH hits AS (
-       SELECT rowid FROM visitors_fts WHERE visitors_fts MATCH @match AND rowid ${beyond} @seq ${inRange}
-        ${exact ? `AND EXISTS (SELECT 1 FROM visitors v WHERE v.seq = visitors_fts.rowid AND ${exact})` : ''}
-        ORDER BY rowid ${order} LIMIT @limit
-     )
-     ${SELECT_VISITOR} JOIN hits h ON h.rowid = v.seq ORDER BY v.seq ${order}`;
+    const where = (seq: string): string =>
+      [
+        `${seq} ${beyond} @seq`,
+        shape.dated ? `${seq} BETWEEN @low AND @high` : '',
+        exact ? `EXISTS (SELECT 1 FROM visitors v WHERE v.seq = ${seq} AND ${exact})` : '',
+      ]
+        .filter(Boolean)
+        .join(' AND ');
+    return `WITH hits AS (${index.hits(where, order)})
+     ${SELECT_VISITOR} JOIN hits h ON h.seq = v.seq ORDER BY v.seq ${order}`;
   }
   const where = [
     `v.seq ${beyond} @seq`,
@@ -161,6 +165,7 @@ function pageSql(shape: PageShape): string {
 }
 
 export function visitorsRepository(db: Db) {
+  const index = searchIndex(db.dialect);
   const onSite = db.prepare<[], VisitorRecord>(`${SELECT_VISITOR} WHERE v.exit_at IS NULL ORDER BY v.seq`);
   const onSiteById = db.prepare<[string], VisitorRecord>(
     `${SELECT_VISITOR} WHERE v.visitor_id = ? AND v.exit_at IS NULL`,
@@ -188,17 +193,17 @@ export function visitorsRepository(db: Db) {
       'SELECT max(seq) FROM visitors INDEXED BY visitors_entry_out_of_order WHERE entry_at < entry_max AND entry_at < ?',
     )
     .pluck();
-  const pages = new Map<string, Statement<PageParams, VisitorRecord>>();
+  const pages = new Map<string, SqlStatement<[PageParams], VisitorRecord>>();
   const pageStatement = (shape: PageShape) => {
     const key = JSON.stringify(shape);
     let statement = pages.get(key);
     if (!statement) {
-      statement = db.prepare<PageParams, VisitorRecord>(pageSql(shape));
+      statement = db.prepare<PageParams, VisitorRecord>(pageSql(shape, index));
       pages.set(key, statement);
     }
     return statement;
   };
-  const typeSeen = new Map<string, Statement<PageParams, number>>();
+  const typeSeen = new Map<string, SqlStatement<[PageParams], number>>();
   /**
    * Whether any visitor of the page's type lies beyond its seq (and within its range): a type
    * nobody has yet would otherwise walk every hit of the search to find nothing (a new type
@@ -227,23 +232,27 @@ export function visitorsRepository(db: Db) {
   const cardHolders = db
     .prepare<[number], number>('SELECT count(*) FROM visitors WHERE card_no = ? AND exit_at IS NULL')
     .pluck();
-  const insertVisitor = db.prepare<
-    [
-      Omit<NewVisitor, 'expected' | 'exit_at' | 'exit_kind' | 'erased_at' | 'type_id'> & {
-        type_id: number | null;
-        exit_at: number | null;
-        exit_kind: ExitKind | null;
-        erased_at: number | null;
-      },
-    ]
-  >(
-    `INSERT INTO visitors (visitor_id, card_no, name, mobile, purpose, visitee_no, entry_at, exit_at, exit_kind,
-                           erased_at, created_by, type_id, entry_max)
-     VALUES (@visitor_id, @card_no, @name, @mobile, @purpose, @visitee_no, @entry_at, @exit_at,
-             CASE WHEN @exit_at IS NULL THEN NULL ELSE coalesce(@exit_kind, 'desk') END, @erased_at, @created_by,
-             @type_id,
-             max(@entry_at, coalesce((SELECT entry_max FROM visitors ORDER BY seq DESC LIMIT 1), 0)))`,
-  );
+  const insertVisitor = db
+    .prepare<
+      [
+        Omit<NewVisitor, 'expected' | 'exit_at' | 'exit_kind' | 'erased_at' | 'type_id'> & {
+          type_id: number | null;
+          exit_at: number | null;
+          exit_kind: ExitKind | null;
+          erased_at: number | null;
+        },
+      ],
+      number
+    >(
+      `INSERT INTO visitors (visitor_id, card_no, name, mobile, purpose, visitee_no, entry_at, exit_at, exit_kind,
+                             erased_at, created_by, type_id, entry_max)
+       SELECT @visitor_id, @card_no, @name, @mobile, @purpose, @visitee_no, @entry_at, @exit_at,
+              CASE WHEN CAST(@exit_at AS BIGINT) IS NULL THEN NULL ELSE coalesce(@exit_kind, 'desk') END, @erased_at, @created_by,
+              @type_id, CASE WHEN @entry_at > latest THEN @entry_at ELSE latest END
+         FROM (SELECT coalesce((SELECT entry_max FROM visitors ORDER BY seq DESC LIMIT 1), 0) AS latest) AS last
+       RETURNING seq`,
+    )
+    .pluck();
   const insertPhoto = db.prepare<[number, string, number, number, number, Buffer]>(
     `INSERT INTO photos (visitor_seq, format, width, height, bytes, thumbhash) VALUES (?, ?, ?, ?, ?, ?)`,
   );
@@ -259,22 +268,20 @@ export function visitorsRepository(db: Db) {
     'SELECT visitor_id, entry_at FROM visitors WHERE exit_at IS NULL AND entry_at < ? ORDER BY seq',
   );
   const insertOne = (visitor: NewVisitor, photo: NewPhoto | null): number => {
-    const seq = Number(
-      insertVisitor.run({
-        visitor_id: visitor.visitor_id,
-        card_no: visitor.card_no,
-        name: visitor.name,
-        mobile: visitor.mobile,
-        purpose: visitor.purpose,
-        visitee_no: visitor.visitee_no,
-        entry_at: visitor.entry_at,
-        exit_at: visitor.exit_at ?? null,
-        exit_kind: visitor.exit_kind ?? null,
-        erased_at: visitor.erased_at ?? null,
-        created_by: visitor.created_by,
-        type_id: visitor.type_id ?? null,
-      }).lastInsertRowid,
-    );
+    const seq = insertVisitor.get({
+      visitor_id: visitor.visitor_id,
+      card_no: visitor.card_no,
+      name: visitor.name,
+      mobile: visitor.mobile,
+      purpose: visitor.purpose,
+      visitee_no: visitor.visitee_no,
+      entry_at: visitor.entry_at,
+      exit_at: visitor.exit_at ?? null,
+      exit_kind: visitor.exit_kind ?? null,
+      erased_at: visitor.erased_at ?? null,
+      created_by: visitor.created_by,
+      type_id: visitor.type_id ?? null,
+    })!;
     if (
       visitor.expected &&
       markArrived.run(visitor.visitor_id, visitor.expected.id, visitor.expected.date).changes !== 1
@@ -296,12 +303,8 @@ export function visitorsRepository(db: Db) {
     `UPDATE visitors SET name = @name, mobile = @mobile, purpose = @purpose, card_no = @card_no, visitee_no = @visitee_no
       WHERE seq = @seq`,
   );
-  const ftsDelete = db.prepare<[number]>('DELETE FROM visitors_fts WHERE rowid = ?');
-  const ftsInsert = db.prepare<[number]>(
-    `INSERT INTO visitors_fts (rowid, name, purpose, mobile, card_no, visitee)
-     SELECT v.seq, v.name, v.purpose, v.mobile, v.card_no, e.name
-       FROM visitors v LEFT JOIN visitees e ON e.visitee_no = v.visitee_no WHERE v.seq = ?`,
-  );
+  const ftsDelete = db.prepare<[number]>(index.remove);
+  const ftsInsert = db.prepare<[number]>(index.addFromRow);
   const undoExit = db.prepare<[string, number]>(
     `UPDATE visitors SET exit_at = NULL, exit_kind = NULL,
             undone_exits = json_insert(coalesce(undone_exits, '[]'), '$[#]', exit_at)
@@ -326,6 +329,8 @@ export function visitorsRepository(db: Db) {
     byId: (visitorId: string): VisitorRecord | undefined => byId.get(visitorId),
     /** The visitor's photo metadata; undefined when there is no such visitor, nulls when no photo. */
     photoOf: (visitorId: string): PhotoRecord | undefined => photoOf.get(visitorId),
+    /** The search index's query for the log's search words (services/log-search.ts). */
+    searchQuery: (words: string[]): string => index.query(words, 'all'),
     /** A page of the log in the given shape; see pageSql. */
     page: (shape: PageShape, params: PageParams): VisitorRecord[] =>
       shape.search && shape.type === 'other' && !anyOfType(shape, params) ? [] : pageStatement(shape).all(params),

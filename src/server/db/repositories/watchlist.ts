@@ -26,13 +26,14 @@ export function watchlistRepository(db: Db) {
      SELECT ${COLUMNS} FROM watchlist WHERE removed_at IS NULL AND mobile_key = ?
      ORDER BY entry_id LIMIT 1`,
   );
-  const insert = db.prepare<
-    [Omit<WatchRow, 'entry_id' | 'removed_at'> & { name_key: string; mobile_key: string | null }]
-  >(
-    `INSERT INTO watchlist (entry_id, name, name_key, mobile, mobile_key, email, reason, created_at)
-     VALUES (${nextOwnNumber('watchlist', 'entry_id')}, @name, @name_key, @mobile, @mobile_key, @email, @reason,
-             @created_at)`,
-  );
+  const insert = db
+    .prepare<[Omit<WatchRow, 'entry_id' | 'removed_at'> & { name_key: string; mobile_key: string | null }], number>(
+      `INSERT INTO watchlist (entry_id, name, name_key, mobile, mobile_key, email, reason, created_at)
+       VALUES (${nextOwnNumber('watchlist', 'entry_id')}, @name, @name_key, @mobile, @mobile_key, @email, @reason,
+               @created_at)
+       RETURNING entry_id`,
+    )
+    .pluck();
   const upsert = db.prepare<[WatchRow & { name_key: string; mobile_key: string | null }]>(
     `INSERT INTO watchlist (entry_id, name, name_key, mobile, mobile_key, email, reason, created_at, removed_at)
      VALUES (@entry_id, @name, @name_key, @mobile, @mobile_key, @email, @reason, @created_at, @removed_at)
@@ -51,8 +52,7 @@ export function watchlistRepository(db: Db) {
     byId: (entryId: number): WatchRow | undefined => byId.get(entryId),
     /** The first entry a person matches, by name or by mobile; undefined when none does. */
     match: (name: string, mobile: string | null): WatchRow | undefined => match.get(nameKey(name), mobileKey(mobile)),
-    insert: (entry: Omit<WatchRow, 'entry_id' | 'removed_at'>): number =>
-      Number(insert.run({ ...entry, ...keys(entry) }).lastInsertRowid),
+    insert: (entry: Omit<WatchRow, 'entry_id' | 'removed_at'>): number => insert.get({ ...entry, ...keys(entry) })!,
     /** Writes an entry whole; a removed one keeps nothing of the person (its number and when it went). */
     write: (entry: WatchRow): void => {
       const row = entry.removed_at === null ? entry : { ...entry, name: '', mobile: null, email: null, reason: '' };
