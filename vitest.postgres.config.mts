@@ -1,4 +1,4 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 import { postgresBinaries } from './test/helpers/postgres-cluster';
 import base from './vitest.config.mjs';
 
@@ -10,13 +10,12 @@ if ('missing' in binaries) console.log(`The API suite against PostgreSQL is skip
  * data folder's SQLite (API contract Part 6: Parts 1, 2, 4 and 5 behave the same against a
  * company server). One cluster for the run (test/helpers/postgres-global.ts).
  */
-export default mergeConfig(
-  base,
-  defineConfig({
-    test: {
-      include: 'missing' in binaries ? [] : ['test/api/**/*.test.ts'],
-      passWithNoTests: 'missing' in binaries,
-      globalSetup: ['test/helpers/postgres-global.ts'],
-    },
-  }),
-);
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    include: 'missing' in binaries ? [] : ['test/api/**/*.test.ts', 'test/notify/**/*.test.ts'],
+    passWithNoTests: 'missing' in binaries,
+    globalSetup: ['test/helpers/postgres-global.ts'],
+  },
+});

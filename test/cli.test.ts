@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openContext } from '../src/server/context';
+import { describeWithPostgres, usePostgresCluster } from './helpers/postgres';
 import { tempDataDir } from './helpers/server';
 import { spawnServer, stopServer } from './reliability/server-process';
 
@@ -163,5 +164,45 @@ describe('frontdesk serve without --port', () => {
     } finally {
       await new Promise((resolve) => squatter.close(resolve));
     }
+  });
+});
+
+describeWithPostgres("frontdesk on a company server's PostgreSQL", () => {
+  const cluster = usePostgresCluster();
+  const photos = tempDataDir();
+  afterAll(() => fs.rmSync(photos, { recursive: true, force: true }));
+
+  it('adds the first account and serves with --database and --photos, and says what is missing', async () => {
+    const database = await cluster().createDatabase('cli');
+    const store = ['--database', database, '--photos', photos];
+    const added = cli(['user', 'add', 'head-office', ...store], 'a head office password\n');
+    expect(added.stdout, added.stderr).toContain('Added staff account head-office (admin).');
+    const child = spawn(process.execPath, [...CLI, 'serve', ...store, '--port', '0'], {
+      env: { ...process.env, FRONTDESK_LOG: 'silent' },
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /^Frontdesk listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
+          if (match) resolve(match[1]!);
+        });
+        child.once('exit', () => reject(new Error(out)));
+      });
+      const signedIn = await fetch(`${url}/v1/oauth/`, {
+        method: 'POST',
+        body: new URLSearchParams({ username: 'head-office', password: 'a head office password' }),
+      });
+      expect(signedIn.status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const withoutPhotos = cli(['user', 'add', 'x', '--database', database], 'a password of length\n');
+    expect(withoutPhotos.status).toBe(1);
+    expect(withoutPhotos.stderr).toContain('--database needs --photos');
+    const notPostgres = cli(['user', 'add', 'x', '--database', 'mysql://h/db', '--photos', photos], 'pw\n');
+    expect(notPostgres.stderr).toContain('--database must be a postgres:// URL');
+    expect(fs.existsSync(path.join(photos, 'frontdesk.db'))).toBe(false);
   });
 });

@@ -24,6 +24,8 @@ export function buildCli(rendererDir: string): Command {
     .command('serve')
     .description('start the /v1 API and the desk UI without Electron')
     .option('--data-dir <dir>', 'where the database and photos live', defaultDataDir())
+    .option('--database <url>', DATABASE_HELP)
+    .option('--photos <dir>', PHOTOS_HELP)
     .option(
       '--port <port>',
       `port to listen on; 0 picks a free one (default: the port of the last start, first ${DEFAULT_SERVE_PORT})`,
@@ -39,14 +41,15 @@ export function buildCli(rendererDir: string): Command {
       '--peer-host <host>',
       'address the other desks reach this desk at (a LAN address on a real site; default: where it last listened, else 127.0.0.1)',
     )
-    .action(async (options: { dataDir: string; port?: number; host: string; peerPort?: number; peerHost?: string }) => {
-      const dataDir = path.resolve(options.dataDir);
+    .action(async (options: StoreOptions & { port?: number; host: string; peerPort?: number; peerHost?: string }) => {
+      const store = storeOf(options);
       const peers = {
         ...(options.peerHost !== undefined ? { host: options.peerHost } : {}),
         ...(options.peerPort !== undefined ? { port: options.peerPort } : {}),
       };
-      const start = (port: number) => startServer({ dataDir, port, host: options.host, rendererDir, peers });
-      const server = options.port === undefined ? await startOnStablePort(dataDir, start) : await start(options.port);
+      const start = (port: number) => startServer({ ...store, port, host: options.host, rendererDir, peers });
+      const server =
+        options.port === undefined ? await startOnStablePort(store.dataDir, start) : await start(options.port);
       await createAdminFromEnvironment(server.context);
       console.log(`Frontdesk listening on ${server.url}`);
       if (server.peerAddress) console.log(`Frontdesk peers on ${server.peerAddress}`);
@@ -58,74 +61,79 @@ export function buildCli(rendererDir: string): Command {
     });
 
   const user = program.command('user').description('staff accounts');
-  user
-    .command('add <username>')
-    .description('add a staff account; the password is read from standard input')
-    .requiredOption('--data-dir <dir>', 'the data directory')
-    .addOption(
-      new Option('--role <role>', 'admin or reception (default: admin for the first account, reception after)').choices(
-        ROLES,
-      ),
-    )
-    .action(async (username: string, options: { dataDir: string; role?: Role }) => {
-      const password = await readPassword();
-      await withContext(options.dataDir, async (ctx) => {
-        const id = await ctx.auth.createUser(username, password, { role: options.role, by: 'command line' });
-        const role = ctx.repositories.users.byId(id)!.role;
-        console.log(`Added staff account ${username} (${role}).`);
-      });
-    });
+  withStore(
+    user
+      .command('add <username>')
+      .description('add a staff account; the password is read from standard input')
+      .addOption(
+        new Option(
+          '--role <role>',
+          'admin or reception (default: admin for the first account, reception after)',
+        ).choices(ROLES),
+      )
+      .action(async (username: string, options: StoreOptions & { role?: Role }) => {
+        const password = await readPassword();
+        await withContext(storeOf(options), async (ctx) => {
+          const id = await ctx.auth.createUser(username, password, { role: options.role, by: 'command line' });
+          const role = ctx.repositories.users.byId(id)!.role;
+          console.log(`Added staff account ${username} (${role}).`);
+        });
+      }),
+  );
 
-  user
-    .command('deactivate <username>')
-    .description(
-      'deactivate a staff account and end its sessions at once, also in a running desk (for when the ' +
-        'desk’s window cannot be reached)',
-    )
-    .requiredOption('--data-dir <dir>', 'the data directory')
-    .action(async (username: string, options: { dataDir: string }) => {
-      await withContext(options.dataDir, async (ctx) => {
-        const account = ctx.repositories.users.findByUsername(username);
-        // Inside an action: a plain Error, which run.ts prints (commander prints only the errors it raises).
-        if (!account) throw new Error(`there is no staff account named "${username}".`);
-        if (!account.active) {
-          console.log(`${account.username} was already inactive; its sessions had ended.`);
-          return;
-        }
-        await ctx.auth.changeUser(account.id, { active: false }, 'command line');
-        console.log(`Deactivated ${account.username}: every session of it has ended.`);
-      });
-    });
+  withStore(
+    user
+      .command('deactivate <username>')
+      .description(
+        'deactivate a staff account and end its sessions at once, also in a running desk (for when the ' +
+          'desk’s window cannot be reached)',
+      )
+      .action(async (username: string, options: StoreOptions) => {
+        await withContext(storeOf(options), async (ctx) => {
+          const account = ctx.repositories.users.findByUsername(username);
+          // Inside an action: a plain Error, which run.ts prints (commander prints only the errors it raises).
+          if (!account) throw new Error(`there is no staff account named "${username}".`);
+          if (!account.active) {
+            console.log(`${account.username} was already inactive; its sessions had ended.`);
+            return;
+          }
+          await ctx.auth.changeUser(account.id, { active: false }, 'command line');
+          console.log(`Deactivated ${account.username}: every session of it has ended.`);
+        });
+      }),
+  );
 
   const photos = program.command('photos').description("visitors' photos");
-  photos
-    .command('purge')
-    .description('delete the photos of visitors who left more than N days ago (their visits stay in the log)')
-    .requiredOption('--older-than-days <days>', 'how many days after the visitor left', parseCount)
-    .requiredOption('--data-dir <dir>', 'the data directory')
-    .action(async (options: { olderThanDays: number; dataDir: string }) => {
-      await withContext(options.dataDir, async (ctx) => {
-        const { photos: purged } = await ctx.erasure.applyRetention(options.olderThanDays, null);
-        console.log(`Deleted the photos of ${purged} visitors.`);
-      });
-    });
+  withStore(
+    photos
+      .command('purge')
+      .description('delete the photos of visitors who left more than N days ago (their visits stay in the log)')
+      .requiredOption('--older-than-days <days>', 'how many days after the visitor left', parseCount)
+      .action(async (options: StoreOptions & { olderThanDays: number }) => {
+        await withContext(storeOf(options), async (ctx) => {
+          const { photos: purged } = await ctx.erasure.applyRetention(options.olderThanDays, null);
+          console.log(`Deleted the photos of ${purged} visitors.`);
+        });
+      }),
+  );
 
   const visitee = program.command('visitee').description('people who can be visited');
-  visitee
-    .command('add')
-    .description('add a person who can be visited')
-    .requiredOption('--name <name>', 'their name')
-    .option('--email <email>', 'their e-mail address')
-    .requiredOption('--data-dir <dir>', 'the data directory')
-    .action(async (options: { name: string; email?: string; dataDir: string }) => {
-      // The admin form's rules: a host added here can be edited there.
-      const checked = hostFieldsSchema.safeParse({ name: options.name, email: options.email });
-      if (!checked.success) throw new Error(checked.error.issues[0]?.message ?? 'not a valid host.');
-      await withContext(options.dataDir, async (ctx) => {
-        const host = ctx.hosts.create(checked.data);
-        console.log(`Added visitee ${host.visitee_no}: ${host.name}.`);
-      });
-    });
+  withStore(
+    visitee
+      .command('add')
+      .description('add a person who can be visited')
+      .requiredOption('--name <name>', 'their name')
+      .option('--email <email>', 'their e-mail address')
+      .action(async (options: StoreOptions & { name: string; email?: string }) => {
+        // The admin form's rules: a host added here can be edited there.
+        const checked = hostFieldsSchema.safeParse({ name: options.name, email: options.email });
+        if (!checked.success) throw new Error(checked.error.issues[0]?.message ?? 'not a valid host.');
+        await withContext(storeOf(options), async (ctx) => {
+          const host = ctx.hosts.create(checked.data);
+          console.log(`Added visitee ${host.visitee_no}: ${host.name}.`);
+        });
+      }),
+  );
 
   const site = program.command('site').description('one site, several desks');
   site
@@ -134,7 +142,7 @@ export function buildCli(rendererDir: string): Command {
     .requiredOption('--name <name>', 'the site, as staff call it')
     .requiredOption('--data-dir <dir>', 'the data directory')
     .action(async (options: { name: string; dataDir: string }) => {
-      await withContext(options.dataDir, async (ctx) => {
+      await withContext({ dataDir: options.dataDir }, async (ctx) => {
         await ctx.site.create(checkedName(options.name, 'site'));
         console.log(`Created the site ${options.name}; this desk is its first desk.`);
       });
@@ -144,7 +152,7 @@ export function buildCli(rendererDir: string): Command {
     .description('print a one-time join code (valid 15 minutes) for a new desk; the server may be running')
     .requiredOption('--data-dir <dir>', 'the data directory')
     .action(async (options: { dataDir: string }) => {
-      await withContext(options.dataDir, async (ctx) => {
+      await withContext({ dataDir: options.dataDir }, async (ctx) => {
         const { code } = ctx.site.invite();
         const address = ctx.site.lastAddress();
         console.log(`On the new desk: site join --peer ${address ?? 'https://<this desk>:<peer port>'} --code ${code}`);
@@ -160,7 +168,7 @@ export function buildCli(rendererDir: string): Command {
     .requiredOption('--data-dir <dir>', 'the data directory')
     .action(async (options: { peer: string; code: string; name: string; dataDir: string }) => {
       const peer = checkedPeerAddress(options.peer);
-      await withContext(options.dataDir, async (ctx) => {
+      await withContext({ dataDir: options.dataDir }, async (ctx) => {
         await ctx.site.join(peer, options.code, checkedName(options.name, 'desk'), null);
         console.log(`Joined the site: this desk holds it now, and signs in with its staff accounts.`);
       });
@@ -173,7 +181,7 @@ export function buildCli(rendererDir: string): Command {
     .requiredOption('--data-dir <dir>', 'the data directory')
     .action(async (options: { desk: string; address: string; dataDir: string }) => {
       const address = checkedPeerAddress(options.address);
-      await withContext(options.dataDir, async (ctx) => {
+      await withContext({ dataDir: options.dataDir }, async (ctx) => {
         ctx.site.setAddressFor(options.desk, address);
         console.log(`This desk reaches ${options.desk} at ${address} from now on.`);
       });
@@ -189,7 +197,7 @@ export function buildCli(rendererDir: string): Command {
     .requiredOption('--data-dir <dir>', 'the data directory')
     .option('--head <hash>', 'a newest hash kept from an earlier verify', parseHash)
     .action(async (options: { dataDir: string; head?: string }) => {
-      await withContext(options.dataDir, async (ctx) => {
+      await withContext({ dataDir: options.dataDir }, async (ctx) => {
         const check = verifyChain(auditLogRepository(ctx.db), options.head);
         if (check.ok) {
           console.log(
@@ -235,39 +243,74 @@ export function buildCli(rendererDir: string): Command {
       });
     });
 
-  program
-    .command('seed')
-    .description('fill a data directory with realistic visitors and generated photos')
-    .requiredOption('--visitors <n>', 'how many visitors', parseCount)
-    .option('--without-photos', 'rows only (for very large benchmark data sets)')
-    .requiredOption('--data-dir <dir>', 'the data directory')
-    .action(async (options: { visitors: number; withoutPhotos?: boolean; dataDir: string }) => {
-      await withContext(options.dataDir, async (ctx) => {
-        const started = Date.now();
-        let lastReport = 0;
-        const summary = await seedVisitors(ctx, {
-          visitors: options.visitors,
-          withoutPhotos: options.withoutPhotos ?? false,
-          onProgress: (done, total) => {
-            if (Date.now() - lastReport > 2000 || done === total) {
-              lastReport = Date.now();
-              process.stderr.write(`seeded ${done}/${total}\n`);
-            }
-          },
+  withStore(
+    program
+      .command('seed')
+      .description('fill a data directory with realistic visitors and generated photos')
+      .requiredOption('--visitors <n>', 'how many visitors', parseCount)
+      .option('--without-photos', 'rows only (for very large benchmark data sets)')
+      .action(async (options: StoreOptions & { visitors: number; withoutPhotos?: boolean }) => {
+        await withContext(storeOf(options), async (ctx) => {
+          const started = Date.now();
+          let lastReport = 0;
+          const summary = await seedVisitors(ctx, {
+            visitors: options.visitors,
+            withoutPhotos: options.withoutPhotos ?? false,
+            onProgress: (done, total) => {
+              if (Date.now() - lastReport > 2000 || done === total) {
+                lastReport = Date.now();
+                process.stderr.write(`seeded ${done}/${total}\n`);
+              }
+            },
+          });
+          const seconds = ((Date.now() - started) / 1000).toFixed(1);
+          console.log(
+            `Seeded ${summary.visitors} visitors (${summary.onSite} on site, ${summary.withPhoto} with photos) in ${seconds} s.`,
+          );
         });
-        const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        console.log(
-          `Seeded ${summary.visitors} visitors (${summary.onSite} on site, ${summary.withPhoto} with photos) in ${seconds} s.`,
-        );
-      });
-    });
+      }),
+  );
 
   return program;
 }
 
-async function withContext(dataDir: string, work: (ctx: Awaited<ReturnType<typeof openContext>>) => Promise<void>) {
+const DATABASE_HELP = "a company server's PostgreSQL in place of --data-dir: postgres://user:password@host:port/db";
+const PHOTOS_HELP = 'with --database: the folder for photos and keys that every instance of the server reaches';
+
+/** --data-dir, or --database with --photos: the commands whose data may be a company server's. */
+function withStore(command: Command): Command {
+  return command
+    .option('--data-dir <dir>', 'the data directory')
+    .option('--database <url>', DATABASE_HELP)
+    .option('--photos <dir>', PHOTOS_HELP);
+}
+
+interface StoreOptions {
+  dataDir?: string;
+  database?: string;
+  photos?: string;
+}
+
+/** Where a command's data is: a desk's data folder, or a company server's database and its folder (API contract Part 6). */
+function storeOf(options: StoreOptions): Store {
+  if (options.database !== undefined) {
+    if (!/^postgres(ql)?:\/\//.test(options.database)) throw new Error('--database must be a postgres:// URL.');
+    if (options.photos === undefined) throw new Error('--database needs --photos, a folder every instance reaches.');
+    return { dataDir: path.resolve(options.photos), database: options.database };
+  }
+  if (options.photos !== undefined) throw new Error('--photos goes with --database.');
+  if (options.dataDir === undefined) throw new Error('say where the data is: --data-dir, or --database with --photos.');
+  return { dataDir: path.resolve(options.dataDir) };
+}
+
+interface Store {
+  dataDir: string;
+  database?: string;
+}
+
+async function withContext(store: Store, work: (ctx: Awaited<ReturnType<typeof openContext>>) => Promise<void>) {
   // Beside a running desk: what it is writing now is not a leftover (context.ts).
-  const ctx = await openContext({ dataDir: path.resolve(dataDir), sweepInterrupted: false });
+  const ctx = await openContext({ ...store, dataDir: path.resolve(store.dataDir), sweepInterrupted: false });
   try {
     await work(ctx);
   } finally {

@@ -92,7 +92,7 @@ describe('settings', () => {
 
   it('reads a stored value it cannot use (edited by hand, or an inherited name) as the default', async () => {
     sqlInAnotherProcess(
-      server.dataDir,
+      server,
       `INSERT INTO settings (key, value) VALUES ('toString', '1'), ('__proto__', '{"badge_size":"x"}')
          ON CONFLICT DO NOTHING;
        INSERT INTO settings (key, value) VALUES ('badge_size', 'not json')

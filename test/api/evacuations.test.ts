@@ -1,8 +1,6 @@
-import Database from 'better-sqlite3';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASE_FILE } from '../../src/server/context';
 import type { Evacuation, EvacuationSummary } from '../../src/shared/evacuation';
+import { sqlInAnotherProcess } from '../helpers/another-process';
 import { makeImage } from '../helpers/images';
 import { checkInForm, errorCode, jsonRequest, signIn, startTestServer, type TestServer } from '../helpers/server';
 
@@ -142,14 +140,11 @@ describe('a roll started at another desk apart, arriving open', () => {
       expect((await server.api(`/v1/evacuations/${here}/close`, { method: 'POST' })).status).toBe(200);
 
       // Another desk's roll, started a minute before and still open there, as replication writes it.
-      const db = new Database(path.join(server.dataDir, DATABASE_FILE));
       const other = 7 * 2 ** 32 + 1;
-      db.prepare('INSERT INTO evacuations (evacuation_id, kind, started_at) VALUES (?, ?, ?)').run(
-        other,
-        'drill',
-        Date.now() - 60_000,
+      sqlInAnotherProcess(
+        server,
+        `INSERT INTO evacuations (evacuation_id, kind, started_at) VALUES (${other}, 'drill', ${Date.now() - 60_000})`,
       );
-      db.close();
 
       const call = (await (await server.api(`/v1/evacuations/${here}`)).json()) as {
         data: { evacuation_id: number; closed_time: string | null; people: { visitor_id: string }[] };
@@ -159,7 +154,7 @@ describe('a roll started at another desk apart, arriving open', () => {
       // Pat is on this desk's closed roll only: its report does not change.
       const marked = await server.api(`/v1/evacuations/${other}/accounted/${visitor_id}`, { method: 'POST' });
       expect(marked.status).toBe(409);
-      expect(await rollMarks(server, here)).toEqual([null]);
+      expect(rollMarks(server, here)).toEqual([null]);
       // A roll cannot be started while the other desk's is open here; closing the call frees it.
       expect((await start()).status).toBe(409);
       expect((await server.api(`/v1/evacuations/${other}/close`, { method: 'POST' })).status).toBe(200);
@@ -170,14 +165,10 @@ describe('a roll started at another desk apart, arriving open', () => {
   });
 });
 
-/** The marks on one roll as the file holds them. */
-async function rollMarks(server: TestServer, id: number): Promise<(number | null)[]> {
-  const db = new Database(path.join(server.dataDir, DATABASE_FILE), { readonly: true });
-  try {
-    return db.prepare('SELECT accounted_at FROM evacuation_people WHERE evacuation_id = ?').pluck().all(id) as (
-      number | null
-    )[];
-  } finally {
-    db.close();
-  }
+/** The marks on one roll as the database holds them. */
+function rollMarks(server: TestServer, id: number): (number | null)[] {
+  return server.context.db
+    .prepare<[number], number | null>('SELECT accounted_at FROM evacuation_people WHERE evacuation_id = ?')
+    .pluck()
+    .all(id);
 }

@@ -1,54 +1,8 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deskEventSchema, type DeskEvent } from '../../src/shared/events';
 import { sqlInAnotherProcess } from '../helpers/another-process';
+import { openStream } from '../helpers/event-stream';
 import { makeImage } from '../helpers/images';
 import { checkInForm, errorCode, signIn, STAFF, startTestServer, type TestServer } from '../helpers/server';
-
-/** An open /v1/events stream: events as they arrive, and whether the server ended it. */
-async function openStream(server: TestServer, token = server.token) {
-  const controller = new AbortController();
-  const response = await fetch(`${server.url}/v1/events`, {
-    headers: { authorization: `Token ${token}` },
-    signal: controller.signal,
-  });
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-  const received: DeskEvent[] = [];
-  const waiters: (() => void)[] = [];
-  const parser = createParser({
-    onEvent: (message: EventSourceMessage) => {
-      const event = deskEventSchema.parse(JSON.parse(message.data));
-      expect(message.event).toBe(event.type);
-      received.push(event);
-      for (const wake of waiters.splice(0)) wake();
-    },
-  });
-  const ended = (async () => {
-    const decoder = new TextDecoder();
-    try {
-      for await (const chunk of response.body! as AsyncIterable<Uint8Array>) {
-        parser.feed(decoder.decode(chunk, { stream: true }));
-      }
-    } catch {
-      // aborted by the test
-    }
-    for (const wake of waiters.splice(0)) wake();
-  })();
-  return {
-    received,
-    ended,
-    /** Waits until an event matching `test` has arrived (the test's own timeout bounds it). */
-    async next(test: (event: DeskEvent) => boolean): Promise<DeskEvent> {
-      for (;;) {
-        const found = received.find(test);
-        if (found) return found;
-        await new Promise<void>((resolve) => waiters.push(resolve));
-      }
-    },
-    close: () => controller.abort(),
-  };
-}
 
 describe('GET /v1/events', () => {
   let server: TestServer;
@@ -95,7 +49,10 @@ describe('GET /v1/events', () => {
 
   it('says the log changed when another process writes to the database', async () => {
     const stream = await openStream(server);
-    sqlInAnotherProcess(server.dataDir, "INSERT INTO visitees (name) VALUES ('From another desk')");
+    sqlInAnotherProcess(
+      server,
+      "INSERT INTO visitees (visitee_no, name) SELECT coalesce(max(visitee_no), 0) + 1, 'From another desk' FROM visitees",
+    );
     expect(await stream.next((event) => event.type === 'log.changed')).toEqual({ type: 'log.changed' });
     stream.close();
   });

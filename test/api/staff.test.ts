@@ -1,7 +1,4 @@
-import Database from 'better-sqlite3';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASE_FILE } from '../../src/server/context';
 import { sqlInAnotherProcess } from '../helpers/another-process';
 import { errorCode, jsonRequest, signIn, STAFF, startTestServer, type TestServer } from '../helpers/server';
 
@@ -153,9 +150,7 @@ describe('roles and staff accounts', () => {
     // Whichever ran second found the other already demoted, or was itself no longer an admin.
     expect(statuses[0]).toBe(200);
     expect([403, 409]).toContain(statuses[1]);
-    const db = new Database(path.join(server.dataDir, DATABASE_FILE), { readonly: true });
-    const admins = db.prepare("SELECT username FROM users WHERE role = 'admin' AND active = 1").all();
-    db.close();
+    const admins = server.context.db.prepare("SELECT username FROM users WHERE role = 'admin' AND active = 1").all();
     expect(admins).toHaveLength(1);
     adminToken = (admins[0] as { username: string }).username === STAFF.username ? server.token : receptionToken;
   });
@@ -210,7 +205,7 @@ describe('roles and staff accounts', () => {
     it('refuses the tokens of an account another process deactivated, on the next request', async () => {
       const token = await signIn(server.url, RACER.username, RACER.password);
       expect((await server.api('/v1/get/', { auth: token })).status).toBe(200);
-      sqlInAnotherProcess(server.dataDir, `UPDATE users SET active = 0 WHERE id = ${racerId}`);
+      sqlInAnotherProcess(server, `UPDATE users SET active = 0 WHERE id = ${racerId}`);
       expect(await errorCode(await server.api('/v1/get/', { auth: token }))).toBe('1403');
     });
   });

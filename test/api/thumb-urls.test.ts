@@ -114,7 +114,7 @@ describe('signed thumbnail URLs', () => {
     const second = (await urlOf(withPhoto, revoked))!;
     expect((await fetchOpen(second)).status).toBe(200);
     sqlInAnotherProcess(
-      server.dataDir,
+      server,
       `UPDATE tokens SET revoked_at = 1 WHERE revoked_at IS NULL AND created_at = (SELECT max(created_at) FROM tokens)`,
     );
     expect(await errorCode(await fetchOpen(second))).toBe('1403');

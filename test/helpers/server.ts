@@ -9,6 +9,8 @@ export const STAFF = { username: 'reception', password: 'correct horse battery' 
 
 export interface TestServer extends RunningServer {
   dataDir: string;
+  /** Its PostgreSQL database, when it runs as a company server (vitest.postgres.config.mts). */
+  database: string | undefined;
   token: string;
   /** fetch against the server with the staff token unless `auth: false`. */
   api(pathname: string, init?: RequestInit & { auth?: boolean | string }): Promise<Response>;
@@ -25,6 +27,19 @@ export function tempDataDir(): string {
  */
 const postgresServer = process.env.FRONTDESK_TEST_POSTGRES;
 let databases = 0;
+/** A server started again on a data folder finds its data again: the database made for it. */
+const databaseOf = new Map<string, { name: string; url: string }>();
+
+async function testDatabase(dataDir: string): Promise<{ name: string; url: string } | undefined> {
+  if (!postgresServer) return undefined;
+  let database = databaseOf.get(dataDir);
+  if (!database) {
+    const name = `test_${process.pid}_${++databases}`;
+    database = { name, url: await createDatabase(postgresServer, name) };
+    databaseOf.set(dataDir, database);
+  }
+  return database;
+}
 
 /**
  * A real server on a real port over a fresh data folder, with one staff account signed in;
@@ -35,9 +50,8 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const { staff = STAFF, ...serverOptions } = options;
   const dataDir = serverOptions.dataDir ?? tempDataDir();
-  const databaseName = postgresServer ? `test_${process.pid}_${++databases}` : undefined;
-  const database =
-    serverOptions.database ?? (databaseName ? await createDatabase(postgresServer!, databaseName) : undefined);
+  const made = serverOptions.database ? undefined : await testDatabase(dataDir);
+  const database = serverOptions.database ?? made?.url;
   const server = await startServer({ port: 0, ...serverOptions, dataDir, ...(database ? { database } : {}) });
   if (server.context.auth.needsFirstUser()) await server.context.auth.createFirstUser(STAFF.username, STAFF.password);
   const api = (pathname: string, init: RequestInit & { auth?: boolean | string } = {}): Promise<Response> => {
@@ -53,12 +67,16 @@ export async function startTestServer(
   return {
     ...server,
     dataDir,
+    database,
     token,
     api,
     stop: async () => {
       await server.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
-      if (databaseName) await dropDatabase(postgresServer!, databaseName);
+      if (made) {
+        databaseOf.delete(dataDir);
+        await dropDatabase(postgresServer!, made.name);
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATA_VERSION_TABLE } from '../../src/server/db/postgres/migrate';
+import { DATA_VERSION_TABLE, DATA_VERSION_TRIGGERS } from '../../src/server/db/postgres/migrate';
 import { PgDatabase, WriteLockBusyError } from '../../src/server/db/postgres/pg-database';
 import { DatabaseUnavailableError, PgStatementError } from '../../src/server/db/postgres/pg-sync';
 import { pgValues, toPgStatement } from '../../src/server/db/postgres/sql-params';
@@ -38,7 +38,8 @@ describeWithPostgres('a PostgreSQL database answered synchronously', () => {
         CREATE TABLE visitors (id INTEGER PRIMARY KEY, name TEXT NOT NULL, hash BYTEA, at BIGINT);
         CREATE TABLE counter (n INTEGER NOT NULL);
         INSERT INTO counter VALUES (0);
-        ${DATA_VERSION_TABLE}`),
+        ${DATA_VERSION_TABLE}
+        ${DATA_VERSION_TRIGGERS}`),
     );
   });
 
@@ -67,8 +68,23 @@ describeWithPostgres('a PostgreSQL database answered synchronously', () => {
     expect(db.write(() => db.prepare("UPDATE visitors SET name = name || '!'").run())).toEqual({ changes: 2 });
   });
 
+  it('hears of writes made elsewhere, and not of its own', async () => {
+    const before = db.externalChanges();
+    db.write(() => db.prepare('UPDATE counter SET n = n').run());
+    db.write(() => db.prepare('SELECT n FROM counter').get());
+    expect(db.externalChanges()).toBe(before);
+    const other = open();
+    try {
+      other.write(() => other.prepare('UPDATE counter SET n = n').run());
+    } finally {
+      await other.close();
+    }
+    expect(db.externalChanges()).toBe(before + 1);
+  });
+
   it('refuses a write outside a transaction, and a statement PostgreSQL refuses with its SQLSTATE', () => {
     expect(() => db.prepare('DELETE FROM visitors').run()).toThrow('a write outside a transaction');
+    expect(db.prepare("SELECT count(*) FROM visitors WHERE name <> 'update'").pluck().get()).toBe(2);
     const duplicate = (): unknown =>
       db.write(() => db.prepare('INSERT INTO visitors (id, name) VALUES (1, ?)').run('x'));
     expect(duplicate).toThrow(PgStatementError);

@@ -84,9 +84,11 @@ describeWithPostgres('the schema on PostgreSQL', () => {
           WHERE c.table_schema = 'public' AND c.table_name NOT IN ('schema_version', 'data_version', 'audit_high_water', 'visitors_fts')`,
       )
       .all() as Column[];
+    // Truths come back as 1 and 0, as SQLite gives them (db/postgres/pg-database.ts).
+    const asBooleans = columns.map((c) => ({ ...c, notNull: Boolean(c.notNull), primaryKey: Boolean(c.primaryKey) }));
     const order = (list: Column[]) =>
       [...list].sort((a, b) => a.table.localeCompare(b.table) || a.column.localeCompare(b.column));
-    expect(order(columns)).toEqual(order(deskColumns()));
+    expect(order(asBooleans)).toEqual(order(deskColumns()));
   });
 
   it('does nothing the second time, and refuses a database newer than it knows', () => {

@@ -33,6 +33,9 @@ const PAGES = 5;
 export function returningVisitors(deps: { db: Db; agreements: AgreementsRepository }) {
   const { db, agreements } = deps;
   const index = searchIndex(db.dialect);
+  // The range below compares code points, as SQLite always does and PostgreSQL does in "C"
+  // (its index is on that: db/postgres/schema.ts).
+  const binary = db.dialect === 'postgres' ? ' COLLATE "C"' : '';
   const columns = `v.seq, v.visitor_id, v.name, v.mobile, v.purpose, v.visitee_no, v.type_id, v.entry_at, v.erased_at,
                    EXISTS (SELECT 1 FROM photos p WHERE p.visitor_seq = v.seq) AS has_photo`;
   const byWords = db.prepare<{ match: string; seq: number; limit: number }, Hit>(
@@ -40,9 +43,9 @@ export function returningVisitors(deps: { db: Db; agreements: AgreementsReposito
      SELECT ${columns} FROM hits h JOIN visitors v ON v.seq = h.seq ORDER BY v.seq DESC`,
   );
   // SQLite's lower() folds ASCII only: the typed text is folded by the same function as the stored address.
-  const byEmail = db.prepare<{ low: string; limit: number }, Hit>(
+  const byEmail = db.prepare<{ low: string; top: string; limit: number }, Hit>(
     `SELECT ${columns} FROM expected_visits x JOIN visitors v ON v.visitor_id = x.visitor_id
-      WHERE lower(x.email) >= lower(@low) AND lower(x.email) < lower(@low) || char(1114111)
+      WHERE lower(x.email)${binary} >= lower(@low) AND lower(x.email)${binary} < lower(@low) || @top
         AND x.email IS NOT NULL AND x.visitor_id IS NOT NULL
         AND v.erased_at IS NULL
       ORDER BY v.seq DESC LIMIT @limit`,
@@ -50,7 +53,8 @@ export function returningVisitors(deps: { db: Db; agreements: AgreementsReposito
 
   function* candidates(q: string): Generator<Hit> {
     if (q.includes('@')) {
-      yield* byEmail.all({ low: q, limit: PAGE });
+      // Above every address that starts with it: the text and the last code point there is.
+      yield* byEmail.all({ low: q, top: String.fromCodePoint(0x10ffff), limit: PAGE });
       return;
     }
     const words = searchWords(q);

@@ -6,11 +6,31 @@ import { PG_SCHEMA_STEPS, type PgSchemaStep } from './schema';
 const log = logger('migrate');
 
 /**
- * Moved by every write of the server's instances (db/postgres/pg-database.ts): what SQLite's
- * data_version is to a desk's processes. Made before any step, as the first write moves it.
+ * What SQLite's data_version is to a desk's processes: moved once by every transaction that
+ * changes a table, whoever's (another instance, a tool), by a trigger on each table
+ * (DATA_VERSION_TRIGGERS). `tx` is the transaction that moved it last, by which an instance
+ * knows its own writes (db/postgres/pg-database.ts).
  */
-export const DATA_VERSION_TABLE = `CREATE TABLE IF NOT EXISTS data_version (one BIGINT PRIMARY KEY CHECK (one = 1), n BIGINT NOT NULL);
-  INSERT INTO data_version VALUES (1, 0) ON CONFLICT DO NOTHING;`;
+export const DATA_VERSION_TABLE = `
+  CREATE TABLE IF NOT EXISTS data_version (one BIGINT PRIMARY KEY CHECK (one = 1), n BIGINT NOT NULL, tx TEXT);
+  INSERT INTO data_version VALUES (1, 0, NULL) ON CONFLICT DO NOTHING;
+  CREATE OR REPLACE FUNCTION data_version_move() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    UPDATE data_version SET n = n + 1, tx = pg_current_xact_id()::text
+     WHERE tx IS DISTINCT FROM pg_current_xact_id()::text;
+    RETURN NULL;
+  END $$;`;
+
+/** A trigger on every table of the schema (but the version tables) that moves data_version. */
+export const DATA_VERSION_TRIGGERS = `DO $$
+  DECLARE t text;
+  BEGIN
+    FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema()
+              AND tablename NOT IN ('data_version', 'schema_version') LOOP
+      EXECUTE format('CREATE OR REPLACE TRIGGER data_version_move AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+                        ON %I FOR EACH STATEMENT EXECUTE FUNCTION data_version_move()', t);
+    END LOOP;
+  END $$;`;
 
 /**
  * Brings a company server's database to the latest schema by the data folder's rules
@@ -33,5 +53,6 @@ export function migratePostgres(db: PgDatabase, steps: readonly PgSchemaStep[] =
       ).run(step.version);
       log.info(`applied ${step.version} ${step.name}`);
     }
+    if (current < latest) db.exec(DATA_VERSION_TRIGGERS);
   });
 }

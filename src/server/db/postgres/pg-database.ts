@@ -24,11 +24,17 @@ type PgStatement = SqlStatement<unknown[], unknown>;
 
 const READS = /^\s*(SELECT|WITH|VALUES|SHOW|EXPLAIN)\b/i;
 
+/**
+ * A row as better-sqlite3 gives it: bytes as a Buffer, and a truth (EXISTS, a comparison) as
+ * 1 or 0, for SQLite has no booleans and the repositories compare with numbers.
+ */
 function shape(rows: PgRows, index: number, mode: 'object' | 'pluck' | 'raw'): unknown {
   const values = rows.rows[index]!.map((value, column) =>
     rows.bytes[column] && value instanceof Uint8Array
       ? Buffer.from(value.buffer, value.byteOffset, value.byteLength)
-      : value,
+      : typeof value === 'boolean'
+        ? Number(value)
+        : value,
   );
   if (mode === 'pluck') return values[0];
   if (mode === 'raw') return values;
@@ -47,7 +53,7 @@ export class PgDatabase implements SqlDatabase {
   private readonly sync: PgSync;
   /** Open transactions and savepoints: 0 outside one. */
   private depth = 0;
-  /** How many times this connection's own commits moved data_version. */
+  /** How many times this instance's own commits moved data_version. */
   private ownWrites = 0;
 
   constructor(options: PgSyncOptions) {
@@ -58,8 +64,8 @@ export class PgDatabase implements SqlDatabase {
     return this.depth > 0;
   }
 
-  private query(sql: string, params: unknown[] = []): PgRows {
-    return this.sync.call({ op: 'query', sql, params })!;
+  private query(sql: string, params: unknown[] = [], prepared = false): PgRows {
+    return this.sync.call({ op: 'query', sql, params, prepared })!;
   }
 
   prepare<Params extends unknown[] | object = unknown[], Row = unknown>(
@@ -69,10 +75,12 @@ export class PgDatabase implements SqlDatabase {
   }
 
   private statement(source: string, text: PgStatementText, mode: 'object' | 'pluck' | 'raw'): PgStatement {
-    const readonly = READS.test(source) && !/\b(INSERT|UPDATE|DELETE)\b/i.test(source);
+    // Quoted text aside ('visitor.update' is a value, not a statement).
+    const words = source.replace(/'(?:[^']|'')*'/g, "''");
+    const readonly = READS.test(words) && !/\b(INSERT|UPDATE|DELETE)\b/i.test(words);
     const execute = (args: unknown[]): PgRows => {
       if (!readonly && !this.inTransaction) throw new Error(`a write outside a transaction: ${source.slice(0, 80)}`);
-      return this.query(text.text, pgValues(text, args));
+      return this.query(text.text, pgValues(text, args), true);
     };
     return {
       source,
@@ -114,10 +122,10 @@ export class PgDatabase implements SqlDatabase {
         this.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
       }
       const result = work();
-      this.query('UPDATE data_version SET n = n + 1');
+      const moved = this.query('SELECT tx = pg_current_xact_id()::text FROM data_version').rows[0]?.[0] === true;
       this.depth = 0;
       this.sync.call({ op: 'commit' });
-      this.ownWrites++;
+      if (moved) this.ownWrites++;
       return result;
     } catch (error) {
       if (this.depth > 0) {

@@ -16,7 +16,8 @@ export interface PgWorkerData {
 }
 
 export type PgRequest =
-  | { op: 'query'; sql: string; params: unknown[] }
+  /** `prepared`: a statement the server runs again and again, parsed and planned once per connection. */
+  | { op: 'query'; sql: string; params: unknown[]; prepared?: boolean }
   | { op: 'begin' }
   | { op: 'commit' }
   | { op: 'rollback' }

@@ -30,6 +30,8 @@ export class PgStatementError extends Error {
   constructor(
     message: string,
     readonly code: string | undefined,
+    /** The statement, for the server's log (never a client's answer: errors.ts). */
+    readonly statement: string | undefined,
   ) {
     super(message);
   }
@@ -39,6 +41,9 @@ export interface PgSync {
   call: (request: PgRequest) => PgRows | null;
   close: () => Promise<void>;
 }
+
+/** The longest the thread sleeps before it looks for the answer again. */
+const WAIT_SLICE_MS = 5;
 
 export function startPgSync(options: PgSyncOptions): PgSync {
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -59,6 +64,7 @@ export function startPgSync(options: PgSyncOptions): PgSync {
   // The thread lives as long as the server wants it; it must not keep a finished CLI alive.
   worker.unref();
   let nextId = 0;
+  let closed = false;
 
   function waitFor(id: number): PgAnswer {
     const deadline = Date.now() + deadlineMs;
@@ -75,24 +81,31 @@ export function startPgSync(options: PgSyncOptions): PgSync {
       }
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new DatabaseUnavailableError('The database did not answer in time.');
-      Atomics.wait(signal, 0, seen, remaining);
+      // In slices: a message posted on another thread can become readable here a moment
+      // after the count it moved, and a wait for the next count would sleep past it.
+      Atomics.wait(signal, 0, seen, Math.min(remaining, WAIT_SLICE_MS));
     }
   }
 
   return {
     call(request) {
+      // As better-sqlite3 refuses a closed database at once: work that outlived the server
+      // (a notice's delivery in flight) must not wait for a thread that is gone.
+      if (closed) throw new DatabaseUnavailableError('The database connection is closed.');
       const id = ++nextId;
       worker.postMessage({ id, request });
       const answer = waitFor(id);
       if (answer.ok) return answer.result;
       const { message, code, lost } = answer.error;
       if (lost) throw new DatabaseUnavailableError(`The database could not be reached: ${message}`);
-      throw new PgStatementError(message, code);
+      throw new PgStatementError(message, code, request.op === 'query' ? request.sql : undefined);
     },
     async close() {
+      if (closed) return;
       try {
         this.call({ op: 'end' });
       } finally {
+        closed = true;
         await worker.terminate();
       }
     },

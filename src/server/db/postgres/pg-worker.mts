@@ -76,8 +76,25 @@ function rowsOf(results: pg.QueryArrayResult | pg.QueryArrayResult[]): PgRows {
   };
 }
 
-async function query(sql: string, params: unknown[]): Promise<PgRows> {
-  const config: pg.QueryArrayConfig = { text: sql, values: params, rowMode: 'array' };
+/** The name each prepared statement's text goes by, on every connection of the pool alike. */
+const names = new Map<string, string>();
+
+function nameOf(sql: string): string {
+  let name = names.get(sql);
+  if (name === undefined) {
+    name = `s${names.size + 1}`;
+    names.set(sql, name);
+  }
+  return name;
+}
+
+async function query(sql: string, params: unknown[], prepared = false): Promise<PgRows> {
+  const config: pg.QueryArrayConfig = {
+    text: sql,
+    values: params,
+    rowMode: 'array',
+    ...(prepared ? { name: nameOf(sql) } : {}),
+  };
   if (transaction) return rowsOf(await transaction.query(config));
   try {
     return rowsOf(await pool.query(config));
@@ -127,7 +144,7 @@ async function finish(statement: 'COMMIT' | 'ROLLBACK'): Promise<void> {
 async function serve(request: PgRequest): Promise<PgRows | null> {
   switch (request.op) {
     case 'query':
-      return query(request.sql, request.params);
+      return query(request.sql, request.params, request.prepared);
     case 'begin':
       await begin();
       return null;

@@ -171,7 +171,7 @@ CREATE TABLE expected_visits (
 );
 CREATE INDEX expected_by_date ON expected_visits(expected_date, expected_id);
 CREATE UNIQUE INDEX expected_by_token ON expected_visits(invite_token);
-CREATE INDEX expected_by_email ON expected_visits(lower(email)) WHERE email IS NOT NULL AND visitor_id IS NOT NULL;
+CREATE INDEX expected_by_email ON expected_visits((lower(email) COLLATE "C")) WHERE email IS NOT NULL AND visitor_id IS NOT NULL;
 
 CREATE TABLE audit_log (
   audit_id   BIGINT PRIMARY KEY,

@@ -59,7 +59,9 @@ export function agreementsRepository(db: Db) {
   const lastVersion = db
     .prepare<[number], number>('SELECT coalesce(max(version), 0) FROM agreement_versions WHERE agreement_id = ?')
     .pluck();
-  const addText = db.prepare<[string, string]>('INSERT OR IGNORE INTO agreement_texts (sha256, text) VALUES (?, ?)');
+  const addText = db.prepare<[string, string]>(
+    'INSERT INTO agreement_texts (sha256, text) VALUES (?, ?) ON CONFLICT DO NOTHING',
+  );
   const insertAgreement = db
     .prepare<[Omit<AgreementRow, 'agreement_id'>], number>(
       `INSERT INTO agreements (agreement_id, title, version, sha256, created_at)
@@ -70,8 +72,8 @@ export function agreementsRepository(db: Db) {
   // Not an upsert: its UPDATE would note the agreement a second time in the unit (the version's
   // row noted it already), and an upsert's conflict rule overrides the change-log trigger's IGNORE.
   const addAgreement = db.prepare<[AgreementRow]>(
-    `INSERT OR IGNORE INTO agreements (agreement_id, title, version, sha256, created_at)
-     VALUES (@agreement_id, @title, @version, @sha256, @created_at)`,
+    `INSERT INTO agreements (agreement_id, title, version, sha256, created_at)
+     VALUES (@agreement_id, @title, @version, @sha256, @created_at) ON CONFLICT DO NOTHING`,
   );
   const setCurrent = db.prepare<[AgreementRow]>(
     `UPDATE agreements SET title = @title, version = @version, sha256 = @sha256, created_at = @created_at
@@ -82,8 +84,8 @@ export function agreementsRepository(db: Db) {
     setCurrent.run(row);
   };
   const addVersion = db.prepare<[Omit<AgreementVersionRow, 'text'>]>(
-    `INSERT OR IGNORE INTO agreement_versions (agreement_id, version, sha256, title, created_at)
-     VALUES (@agreement_id, @version, @sha256, @title, @created_at)`,
+    `INSERT INTO agreement_versions (agreement_id, version, sha256, title, created_at)
+     VALUES (@agreement_id, @version, @sha256, @title, @created_at) ON CONFLICT DO NOTHING`,
   );
   const SIGNATURE = 'visitor_id, agreement_id, version, title, sha256, signed_at, name, mobile, png';
   const signatureOf = db.prepare<[string], SignatureRow>(`SELECT ${SIGNATURE} FROM signatures WHERE visitor_id = ?`);

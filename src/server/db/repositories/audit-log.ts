@@ -110,8 +110,8 @@ export function auditLogRepository(db: Db) {
        FROM desks d`,
   );
   const insertCheckpoint = db.prepare<[AuditCheckpoint]>(
-    `INSERT OR IGNORE INTO audit_checkpoints (desk_id, audit_id, hash, signature)
-     VALUES (@desk_id, @audit_id, @hash, @signature)`,
+    `INSERT INTO audit_checkpoints (desk_id, audit_id, hash, signature)
+     VALUES (@desk_id, @audit_id, @hash, @signature) ON CONFLICT DO NOTHING`,
   );
   // The furthest checkpoint within reach, else the nearest beyond it: a batch ends at one.
   const checkpointWithin = db.prepare<[string, number, number], AuditCheckpoint>(

@@ -60,10 +60,10 @@ export function erasuresRepository(db: Db, hooks: { photoDropped: (visitorId: st
   const photoOf = db.prepare<[number], { format: ImageFormat }>('SELECT format FROM photos WHERE visitor_seq = ?');
   const deletePhotoRow = db.prepare<[number]>('DELETE FROM photos WHERE visitor_seq = ?');
   const addDeletion = db.prepare<[string, string]>(
-    'INSERT OR IGNORE INTO photo_deletions (visitor_id, format) VALUES (?, ?)',
+    'INSERT INTO photo_deletions (visitor_id, format) VALUES (?, ?) ON CONFLICT DO NOTHING',
   );
   const pending = db.prepare<[], PendingDeletion>('SELECT visitor_id, format FROM photo_deletions');
-  const markScrub = db.prepare<[number]>('INSERT OR IGNORE INTO pending_scrubs (since) VALUES (?)');
+  const markScrub = db.prepare<[number]>('INSERT INTO pending_scrubs (since) VALUES (?) ON CONFLICT DO NOTHING');
   const scrubPending = db.prepare<[], { one: 1 }>('SELECT 1 AS one FROM pending_scrubs LIMIT 1');
   const scrubDone = db.prepare('DELETE FROM pending_scrubs');
   const done = db.prepare<[string]>('DELETE FROM photo_deletions WHERE visitor_id = ?');

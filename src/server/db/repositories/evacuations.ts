@@ -78,10 +78,11 @@ export function evacuationsRepository(db: Db) {
 
   // Someone who was on the premises at the alarm after all (an exit recorded by mistake, undone).
   const addToOpen = db.prepare<[string]>(
-    `INSERT OR IGNORE INTO evacuation_people (evacuation_id, visitor_id, visitee_name)
+    `INSERT INTO evacuation_people (evacuation_id, visitor_id, visitee_name)
      SELECT x.evacuation_id, v.visitor_id, e.name
        FROM evacuations x, visitors v LEFT JOIN visitees e ON e.visitee_no = v.visitee_no
-      WHERE x.closed_at IS NULL AND v.visitor_id = ?`,
+      WHERE x.closed_at IS NULL AND v.visitor_id = ?
+     ON CONFLICT DO NOTHING`,
   );
 
   return {

@@ -61,7 +61,7 @@ export function noticesRepository(db: Db) {
     "UPDATE notices SET next_at = @now WHERE status = 'pending' AND channel = @channel AND next_at > @now",
   );
   const page = db.prepare<{ status: string | null; before: number; limit: number }, NoticeRow>(
-    `SELECT * FROM notices WHERE (@status IS NULL OR status = @status) AND notice_id < @before
+    `SELECT * FROM notices WHERE (CAST(@status AS TEXT) IS NULL OR status = @status) AND notice_id < @before
       ORDER BY notice_id DESC LIMIT @limit`,
   );
   return {

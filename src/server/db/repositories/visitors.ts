@@ -190,7 +190,8 @@ export function visitorsRepository(db: Db) {
     // INDEXED BY: left alone, the planner walks seq from the top looking for a match (a full
     // scan when, as usual, no entry is out of order).
     .prepare<[number], number | null>(
-      'SELECT max(seq) FROM visitors INDEXED BY visitors_entry_out_of_order WHERE entry_at < entry_max AND entry_at < ?',
+      `SELECT max(seq) FROM visitors ${db.dialect === 'sqlite' ? 'INDEXED BY visitors_entry_out_of_order' : ''}
+        WHERE entry_at < entry_max AND entry_at < ?`,
     )
     .pluck();
   const pages = new Map<string, SqlStatement<[PageParams], VisitorRecord>>();
@@ -305,10 +306,12 @@ export function visitorsRepository(db: Db) {
   );
   const ftsDelete = db.prepare<[number]>(index.remove);
   const ftsInsert = db.prepare<[number]>(index.addFromRow);
-  const undoExit = db.prepare<[string, number]>(
-    `UPDATE visitors SET exit_at = NULL, exit_kind = NULL,
-            undone_exits = json_insert(coalesce(undone_exits, '[]'), '$[#]', exit_at)
+  const exitToUndo = db.prepare<[string, number], { exit_at: number; undone_exits: string | null }>(
+    `SELECT exit_at, undone_exits FROM visitors
       WHERE visitor_id = ? AND exit_kind = 'desk' AND exit_at >= ? AND erased_at IS NULL`,
+  );
+  const undoExit = db.prepare<[string, string]>(
+    'UPDATE visitors SET exit_at = NULL, exit_kind = NULL, undone_exits = ? WHERE visitor_id = ?',
   );
   // The lowest card not held on the premises: 1 if free, else the first number after a held
   // card that is itself free (both probes of the partial unique index on cards on site).
@@ -361,7 +364,13 @@ export function visitorsRepository(db: Db) {
       ftsInsert.run(record.seq);
     },
     /** Puts back on the premises a visitor whose desk exit was recorded at or after `since`; false if none. */
-    undoExit: (visitorId: string, since: number): boolean => undoExit.run(visitorId, since).changes === 1,
+    undoExit: (visitorId: string, since: number): boolean => {
+      // Read and written in the caller's unit of work, under the write lock.
+      const row = exitToUndo.get(visitorId, since);
+      if (!row) return false;
+      const undone = [...(row.undone_exits === null ? [] : (JSON.parse(row.undone_exits) as number[])), row.exit_at];
+      return undoExit.run(JSON.stringify(undone), visitorId).changes === 1;
+    },
     /** The lowest card number nobody on the premises holds; undefined when all 9,999 are held. */
     nextFreeCard: (): number | undefined => nextFreeCard.get(),
     /** Returns false when there is no such visitor on the premises. */

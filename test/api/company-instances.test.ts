@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Visitor } from '../../src/shared/api-types';
+import { openStream } from '../helpers/event-stream';
+import { makeImage } from '../helpers/images';
+import {
+  checkInForm,
+  errorCode,
+  jsonRequest,
+  signIn,
+  STAFF,
+  startTestServer,
+  type TestServer,
+} from '../helpers/server';
+import { describeOnCompanyServer } from '../helpers/store';
+
+/**
+ * Two instances of a company server on one database and one photo folder behave as one
+ * (API contract Part 6): what one writes, the other answers with and tells its screens of;
+ * an ended session or account ends on both.
+ */
+describeOnCompanyServer('two instances of a company server', () => {
+  let first: TestServer;
+  let second: TestServer;
+  beforeAll(async () => {
+    first = await startTestServer();
+    second = await startTestServer({ dataDir: first.dataDir, database: first.database! });
+  });
+  afterAll(async () => {
+    await second.close();
+    await first.stop();
+  });
+
+  const log = async (server: TestServer, token = server.token): Promise<Visitor[]> =>
+    ((await (await server.api('/v1/log/?limit=50', { auth: token })).json()) as { data: Visitor[] }).data;
+
+  it("answers with the other's check-in and tells its events stream", async () => {
+    const stream = await openStream(second);
+    const added = await first.api('/v1/add/', {
+      method: 'POST',
+      body: checkInForm(await makeImage('jpeg', 320, 240), { name: 'Instance Visitor' }),
+    });
+    expect(added.status).toBe(200);
+    const { visitor_id } = (await added.json()) as { visitor_id: string };
+    expect((await log(second)).map((visitor) => visitor.visitor_id)).toContain(visitor_id);
+    // Heard by polling the counter every write moves: within the contract's 2 seconds.
+    expect(await stream.next((event) => event.type === 'log.changed')).toEqual({ type: 'log.changed' });
+    stream.close();
+    const photo = await second.api(`/v1/photo/thumb/${visitor_id}`);
+    expect(photo.status).toBe(200);
+    expect(photo.headers.get('content-type')).toBe('image/jpeg');
+  });
+
+  it('ends a revoked token and a deactivated account on both at once', async () => {
+    const token = await signIn(first.url, STAFF.username, STAFF.password);
+    expect((await second.api('/v1/log/', { auth: token })).status).toBe(200);
+    expect((await first.api('/v1/oauth/revoke', { method: 'POST', auth: token })).status).toBe(200);
+    expect(await errorCode(await second.api('/v1/log/', { auth: token }))).toBe('1403');
+
+    const created = await first.api(
+      '/v1/admin/users',
+      jsonRequest('POST', { username: 'night-guard', password: 'a night guard password', role: 'reception' }),
+    );
+    const { user_id } = ((await created.json()) as { data: { user_id: number } }).data;
+    const guard = await signIn(second.url, 'night-guard', 'a night guard password');
+    expect((await first.api('/v1/log/', { auth: guard })).status).toBe(200);
+    expect((await second.api(`/v1/admin/users/${user_id}`, jsonRequest('PATCH', { active: false }))).status).toBe(200);
+    expect(await errorCode(await first.api('/v1/log/', { auth: guard }))).toBe('1403');
+  });
+});
