@@ -20,6 +20,23 @@ function cli(args: string[], input?: string) {
   });
 }
 
+/** `frontdesk serve` on a free port, once it says where it listens. */
+async function serve(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [...CLI, 'serve', ...args, '--port', '0'], {
+    env: { ...process.env, FRONTDESK_LOG: 'silent', ...env },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /^Frontdesk listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', () => reject(new Error(out)));
+  });
+  return { child, url };
+}
+
 describe('the frontdesk command line', () => {
   const dataDir = tempDataDir();
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -99,24 +116,11 @@ describe('the frontdesk command line', () => {
 
   it('serves, creates the first account from the environment, and says where it listens', async () => {
     const fresh = tempDataDir();
-    const child = spawn(process.execPath, [...CLI, 'serve', '--data-dir', fresh, '--port', '0'], {
-      env: {
-        ...process.env,
-        FRONTDESK_LOG: 'silent',
-        FRONTDESK_ADMIN_USER: 'admin',
-        FRONTDESK_ADMIN_PASSWORD: 'first password here',
-      },
+    const { child, url } = await serve(['--data-dir', fresh], {
+      FRONTDESK_ADMIN_USER: 'admin',
+      FRONTDESK_ADMIN_PASSWORD: 'first password here',
     });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /^Frontdesk listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
-          if (match) resolve(match[1]!);
-        });
-        child.once('exit', () => reject(new Error(out)));
-      });
       const response = await fetch(`${url}/v1/oauth/`, {
         method: 'POST',
         body: new URLSearchParams({ username: 'admin', password: 'first password here' }),
@@ -177,19 +181,8 @@ describeWithPostgres("frontdesk on a company server's PostgreSQL", () => {
     const store = ['--database', database, '--photos', photos];
     const added = cli(['user', 'add', 'head-office', ...store], 'a head office password\n');
     expect(added.stdout, added.stderr).toContain('Added staff account head-office (admin).');
-    const child = spawn(process.execPath, [...CLI, 'serve', ...store, '--port', '0'], {
-      env: { ...process.env, FRONTDESK_LOG: 'silent' },
-    });
+    const { child, url } = await serve(store);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /^Frontdesk listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
-          if (match) resolve(match[1]!);
-        });
-        child.once('exit', () => reject(new Error(out)));
-      });
       const signedIn = await fetch(`${url}/v1/oauth/`, {
         method: 'POST',
         body: new URLSearchParams({ username: 'head-office', password: 'a head office password' }),

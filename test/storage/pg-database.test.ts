@@ -18,11 +18,25 @@ describe('statements in the SQL both engines share', () => {
     expect(pgValues(toPgStatement("SELECT 'it''s ?', ?"), [1])).toEqual([1]);
   });
 
-  it('refuses a named value left out, as better-sqlite3 does', () => {
+  it('refuses a value left out or one too many, as better-sqlite3 does, and numbered parameters', () => {
     expect(() => pgValues(toPgStatement('SELECT @a, @b'), [{ a: 1 }])).toThrow('Missing named parameter "b"');
     expect(() => pgValues(toPgStatement('SELECT ?, ?'), [1])).toThrow(RangeError);
+    expect(() => pgValues(toPgStatement('SELECT ?'), [1, 2])).toThrow('Too many');
+    expect(() => toPgStatement('SELECT ?1')).toThrow(SyntaxError);
   });
 });
+
+/** What `read` gives once the database answers again (the pause after a failure, a restart). */
+async function answered<T>(read: () => T): Promise<T> {
+  for (let tries = 0; ; tries++) {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof DatabaseUnavailableError) || tries > 300) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
 
 describeWithPostgres('a PostgreSQL database answered synchronously', () => {
   const cluster = usePostgresCluster();
@@ -138,7 +152,7 @@ describeWithPostgres('a PostgreSQL database answered synchronously', () => {
     }
   });
 
-  it('keeps every acknowledged write through a crash of the server, and loses the transaction it cut', () => {
+  it('keeps every acknowledged write through a crash of the server, and loses the transaction it cut', async () => {
     const insert = db.prepare('INSERT INTO visitors (id, name) VALUES (?, ?)');
     for (let id = 100; id < 150; id++) db.write(() => insert.run(id, `visitor ${id}`));
     expect(() =>
@@ -149,21 +163,39 @@ describeWithPostgres('a PostgreSQL database answered synchronously', () => {
       }),
     ).toThrow(DatabaseUnavailableError);
     expect(db.inTransaction).toBe(false);
-    // The pool's connections died with the server: the next read finds a new one by itself.
-    const ids = db.prepare('SELECT id FROM visitors WHERE id >= 100 ORDER BY id').pluck().all();
+    // The pool's connections died with the server: after a pause, reads find a new one by themselves.
+    const ids = await answered(() => db.prepare('SELECT id FROM visitors WHERE id >= 100 ORDER BY id').pluck().all());
     expect(ids).toEqual(Array.from({ length: 50 }, (_, i) => 100 + i));
     db.write(() => insert.run(150, 'after'));
   });
 
-  it('answers "unavailable" while the server is down, rather than waiting for it, and recovers by itself', () => {
+  it('answers "unavailable" while the server is down, rather than waiting for it, and recovers by itself', async () => {
     cluster().stop();
     try {
       expect(() => db.prepare('SELECT 1').get()).toThrow(DatabaseUnavailableError);
-      expect(() => db.write(() => db.prepare('UPDATE counter SET n = 5').run())).toThrow(DatabaseUnavailableError);
+      // Refused at once now: the server's thread does not wait on a database it just found gone.
+      expect(() => db.write(() => db.prepare('UPDATE counter SET n = 5').run())).toThrow(/a moment ago/);
       expect(db.inTransaction).toBe(false);
     } finally {
       cluster().start();
     }
-    expect(db.prepare('SELECT n FROM counter').pluck().get()).toBe(0);
+    expect(await answered(() => db.prepare('SELECT n FROM counter').pluck().get())).toBe(0);
+  });
+
+  it("gives up waiting for another instance's write lock as a refusal, and leaves no lock behind", () => {
+    const slow = new PgDatabase({ connectionString: url, workerFile: PG_WORKER, timeoutMs: 3000 });
+    const other = open();
+    try {
+      db.write(() => {
+        db.prepare('UPDATE counter SET n = n').run();
+        // lock_timeout, shorter than a statement's own time: refused (55P03), not taken for a lost connection.
+        expect(() => slow.write(() => slow.prepare('UPDATE counter SET n = n').run())).toThrow(PgStatementError);
+      });
+      expect(slow.write(() => slow.prepare('UPDATE counter SET n = n').run())).toEqual({ changes: 1 });
+      other.write(() => other.prepare('UPDATE counter SET n = n').run(), { waitForLock: false });
+    } finally {
+      void slow.close();
+      void other.close();
+    }
   });
 });

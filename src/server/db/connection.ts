@@ -45,12 +45,12 @@ export function openDatabase(file: string): SqliteDatabase {
 }
 
 /**
- * SQLite's data_version for this connection: it moves whenever another connection (another
- * process on the same file) commits, and never for this connection's own writes. Read at
- * most once per turn of the event loop: the requests one turn answers arrived together,
- * and a commit by another process lands between turns for all of them alike. Each read is
- * a read transaction with its locks, which a thumbnail would otherwise pay for
- * (`npm run bench`, serving).
+ * The database's count of writes made elsewhere (SqlDatabase.externalChanges: SQLite's
+ * data_version, or a company server's counter), read at most once per turn of the event
+ * loop: the requests one turn answers arrived together, and a commit by another process
+ * lands between turns for all of them alike. Each read is a read transaction with its locks
+ * (on PostgreSQL a round trip), which a thumbnail would otherwise pay for (`npm run bench`,
+ * serving).
  */
 export function dataVersionReader(db: Db): () => number {
   let version: number | undefined;

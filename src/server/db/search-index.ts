@@ -8,16 +8,16 @@ import type { Dialect } from './sql-database';
  */
 export interface SearchIndex {
   /**
-   * The index's query for words that must each start a word of the visitor: in any of what
-   * staff search by (name, purpose, mobile, card, visitee), or, for `person`, in the name or
-   * mobile only. The words are letters and digits (services/log-search.ts).
+   * The value of `@match` for words that must each start a word of the visitor: in any of
+   * what staff search by (name, purpose, mobile, card, visitee), or, for `person`, in the name
+   * or mobile only. The words are letters and digits (services/log-search.ts).
    */
-  query: (words: string[], columns: 'all' | 'person') => string;
+  query: (words: string[], columns: Columns) => string;
   /**
    * Matching seqs as rows of `seq`, from the index in seq order: `@match` is a query, and
    * `where` (given the index's own seq column) limits them before the page is cut at `@limit`.
    */
-  hits: (where: (seq: string) => string, order: 'ASC' | 'DESC') => string;
+  hits: (where: (seq: string) => string, order: 'ASC' | 'DESC', columns?: Columns) => string;
   /** Removes a visitor's entry (values: seq). */
   remove: string;
   /** Writes a visitor's entry from their row and visitee as they stand (values: seq). */
@@ -25,11 +25,13 @@ export interface SearchIndex {
   /** Writes the entry of an erased visitor (values: seq, name in place of theirs, card, visitee's name). */
   addErased: string;
   /**
-   * Rewrites the index so that no removed entry's words linger in it (FTS5 keeps them in
-   * its segments until merged); null where the engine's own clean-up does (VACUUM).
+   * Rewrites the index so that no removed entry's words linger in it: FTS5 keeps them in its
+   * segments until merged, a GIN index in its pages even after VACUUM.
    */
-  rewrite: string | null;
+  rewrite: string;
 }
+
+type Columns = 'all' | 'person';
 
 const FTS5: SearchIndex = {
   query: (words, columns) => {
@@ -47,12 +49,23 @@ const FTS5: SearchIndex = {
   rewrite: "INSERT INTO visitors_fts (visitors_fts) VALUES ('optimize')",
 };
 
-// The name and mobile are weighted A, the rest B, so that `:*A` looks in the person's own words only.
+/**
+ * The words go to PostgreSQL as they were typed and become the query there: each without its
+ * accents (unaccent, as the document was made), quoted as one lexeme whatever unaccent made of
+ * it (some letters become ':' or a quote, which to_tsquery would read as its own syntax), and
+ * matched as a prefix; the name and mobile are weighted A, the rest B, so that `:*A` looks in
+ * the person's own words only. No word left: no match.
+ */
 const TSVECTOR: SearchIndex = {
-  query: (words, columns) => words.map((word) => `${word}:*${columns === 'person' ? 'A' : ''}`).join(' & '),
-  hits: (where, order) =>
+  query: (words) => words.join(' '),
+  hits: (where, order, columns = 'all') =>
     `SELECT seq FROM visitors_fts
-      WHERE document @@ to_tsquery('simple', public.unaccent(CAST(@match AS TEXT))) AND ${where('visitors_fts.seq')}
+      WHERE document @@ (
+              SELECT to_tsquery('simple', string_agg('''' || word || ''':*${columns === 'person' ? 'A' : ''}', ' & '))
+                FROM regexp_split_to_table(
+                       regexp_replace(public.unaccent(CAST(@match AS TEXT)), '[''\\\\]', '', 'g'), '\\s+') AS word
+               WHERE word <> '')
+        AND ${where('visitors_fts.seq')}
       ORDER BY seq ${order} LIMIT @limit`,
   remove: 'DELETE FROM visitors_fts WHERE seq = ?',
   addFromRow: `INSERT INTO visitors_fts (seq, document)
@@ -60,7 +73,7 @@ const TSVECTOR: SearchIndex = {
        FROM visitors v LEFT JOIN visitees e ON e.visitee_no = v.visitee_no WHERE v.seq = ?`,
   addErased: `INSERT INTO visitors_fts (seq, document)
      VALUES (?, visitors_fts_document(?, '', '', CAST(? AS TEXT), ?))`,
-  rewrite: null,
+  rewrite: 'REINDEX INDEX visitors_fts_document',
 };
 
 export function searchIndex(dialect: Dialect): SearchIndex {

@@ -32,6 +32,12 @@ export interface LockOptions {
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/** A write refused because a unique key is taken, in either engine's words (SQLite's code, SQLSTATE 23505). */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}
+
 export interface SqlDatabase {
   readonly dialect: Dialect;
   readonly inTransaction: boolean;

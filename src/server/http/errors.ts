@@ -52,6 +52,16 @@ export function toApiError(error: unknown): ApiError {
     case 'EACCES':
     case 'EPERM':
     case 'EIO':
+    case 'COMMIT_UNKNOWN':
+      return new ApiError(
+        '5501',
+        'The database did not confirm the change; it may have been saved. Look before trying again.',
+      );
+    // A company server's PostgreSQL out of reach, or another instance holding the write lock
+    // (db/postgres), as a desk's locked or full disk: nothing was saved, a retry may succeed.
+    case 'DATABASE_UNAVAILABLE':
+    case 'WRITE_LOCK_BUSY':
+    case '55P03':
     case 'SQLITE_BUSY':
     case 'SQLITE_FULL':
     case 'SQLITE_READONLY':

@@ -19,6 +19,7 @@ import {
 import { hashToken, newAccessToken, TOKEN_LIFETIME_SECONDS } from '../security/tokens';
 import type { AuditEvent, AuditTrail } from './audit';
 import type { Writes } from './unit-of-work';
+import { isUniqueViolation } from '../db/sql-database';
 
 export interface IssuedToken {
   access_token: string;
@@ -252,7 +253,7 @@ export function authService(deps: {
       });
     } catch (error) {
       // Created by another request while the password was hashed.
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw taken();
+      if (isUniqueViolation(error)) throw taken();
       throw error;
     }
   }

@@ -39,7 +39,7 @@ export function returningVisitors(deps: { db: Db; agreements: AgreementsReposito
   const columns = `v.seq, v.visitor_id, v.name, v.mobile, v.purpose, v.visitee_no, v.type_id, v.entry_at, v.erased_at,
                    EXISTS (SELECT 1 FROM photos p WHERE p.visitor_seq = v.seq) AS has_photo`;
   const byWords = db.prepare<{ match: string; seq: number; limit: number }, Hit>(
-    `WITH hits AS (${index.hits((seq) => `${seq} < @seq`, 'DESC')})
+    `WITH hits AS (${index.hits((seq) => `${seq} < @seq`, 'DESC', 'person')})
      SELECT ${columns} FROM hits h JOIN visitors v ON v.seq = h.seq ORDER BY v.seq DESC`,
   );
   // SQLite's lower() folds ASCII only: the typed text is folded by the same function as the stored address.

@@ -30,10 +30,10 @@ export interface WriteOptions extends LockOptions {
 export interface Writes {
   /**
    * Runs `work` as one unit: its changes and its audit entries commit together or not at
-   * all, under the write lock (BEGIN IMMEDIATE, so a read inside it sees what it decides
+   * all, under the write lock (db/sql-database.ts: a read inside it sees what it decides
    * on). Called while a unit is open, it joins that unit. `waitForLock: false` gives up at
-   * once on another process's lock (SQLITE_BUSY) instead of waiting the busy timeout: for
-   * background writes that retry later rather than freeze the desk.
+   * once on another process's lock instead of waiting for it: for background writes that
+   * retry later rather than freeze the desk.
    */
   run: <T>(work: (unit: UnitOfWork) => T, options?: WriteOptions) => T;
 }

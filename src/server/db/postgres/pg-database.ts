@@ -1,6 +1,6 @@
 import type { LockOptions, SqlDatabase, SqlStatement } from '../sql-database';
 import type { PgRows } from './pg-protocol';
-import { startPgSync, type PgSync, type PgSyncOptions } from './pg-sync';
+import { CommitUnknownError, DatabaseUnavailableError, startPgSync, type PgSync, type PgSyncOptions } from './pg-sync';
 import { pgValues, toPgStatement, type PgStatementText } from './sql-params';
 
 /** Another instance holds the write lock and the caller would not wait: nothing was done. */
@@ -124,7 +124,12 @@ export class PgDatabase implements SqlDatabase {
       const result = work();
       const moved = this.query('SELECT tx = pg_current_xact_id()::text FROM data_version').rows[0]?.[0] === true;
       this.depth = 0;
-      this.sync.call({ op: 'commit' });
+      try {
+        this.sync.call({ op: 'commit' });
+      } catch (error) {
+        if (error instanceof DatabaseUnavailableError) throw new CommitUnknownError(error.message);
+        throw error;
+      }
       if (moved) this.ownWrites++;
       return result;
     } catch (error) {
@@ -164,7 +169,13 @@ export class PgDatabase implements SqlDatabase {
     // VACUUM runs outside a transaction and removes the dead versions of rows an erasure
     // or a purge rewrote or deleted; what the WAL and backups keep is docs/PRIVACY.md's.
     this.query(`VACUUM ${SCRUBBED_TABLES.join(', ')}`);
-    return true;
+    // A snapshot another session still holds (a pg_dump running, a long read) keeps the old
+    // versions it may see: false, and the caller tries again once it has let go.
+    const held = this.query(
+      `SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database()
+                        AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL)`,
+    ).rows[0]![0];
+    return held !== true;
   }
 
   externalChanges(): number {

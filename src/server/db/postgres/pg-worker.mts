@@ -32,6 +32,12 @@ const pool = new pg.Pool({
   connectionTimeoutMillis: data.timeoutMs,
   query_timeout: data.timeoutMs,
   statement_timeout: data.timeoutMs,
+  // Waiting for another instance's write lock ends before the statement's own time does,
+  // as a refusal (55P03) rather than a connection given up for lost.
+  lock_timeout: Math.floor(data.timeoutMs / 2),
+  // A session whose instance went away mid-transaction (a link cut without a word) lets go
+  // of the write lock by itself instead of holding it until TCP notices, hours later.
+  idle_in_transaction_session_timeout: 2 * data.timeoutMs,
   idleTimeoutMillis: 30_000,
   keepAlive: true,
   types,
@@ -95,7 +101,15 @@ async function query(sql: string, params: unknown[], prepared = false): Promise<
     rowMode: 'array',
     ...(prepared ? { name: nameOf(sql) } : {}),
   };
-  if (transaction) return rowsOf(await transaction.query(config));
+  if (transaction) {
+    try {
+      return rowsOf(await transaction.query(config));
+    } catch (error) {
+      // The transaction went with its connection: nothing more may run on that one.
+      if (connectionLost(error)) await finish('ROLLBACK');
+      throw error;
+    }
+  }
   try {
     return rowsOf(await pool.query(config));
   } catch (error) {
@@ -107,7 +121,9 @@ async function query(sql: string, params: unknown[], prepared = false): Promise<
 }
 
 async function begin(): Promise<void> {
-  if (transaction) throw new Error('a transaction is already open');
+  // A transaction still open here was given up on by the server's thread (its answer came
+  // too late): nobody will finish it, and it holds the write lock. It is rolled back.
+  if (transaction) await finish('ROLLBACK');
   const attempt = async (): Promise<pg.PoolClient> => {
     const client = await pool.connect();
     try {
@@ -152,7 +168,8 @@ async function serve(request: PgRequest): Promise<PgRows | null> {
       await finish('COMMIT');
       return null;
     case 'rollback':
-      await finish('ROLLBACK');
+      // Already ended, when its connection was lost.
+      if (transaction) await finish('ROLLBACK');
       return null;
     case 'end':
       if (transaction) await finish('ROLLBACK').catch(() => undefined);

@@ -34,6 +34,9 @@ export function toPgStatement(sql: string): PgStatementText {
       text += sql.slice(i, stop);
       i = stop;
     } else if (char === '?') {
+      // better-sqlite3's ?NNN would read here as $n followed by digits: a wrong value, silently.
+      if (next !== undefined && /[0-9]/.test(next))
+        throw new SyntaxError(`numbered parameters (?${next}…) are not supported`);
       order.push(positional++);
       text += `$${order.length}`;
       i++;
@@ -77,6 +80,8 @@ export function pgValues(statement: PgStatementText, args: unknown[]): unknown[]
       typeof arg === 'object' && arg !== null && !Array.isArray(arg) && !ArrayBuffer.isView(arg),
   );
   const positional = args.filter((arg) => arg !== named).flat();
+  const wanted = statement.order.filter((key) => typeof key === 'number').length;
+  if (positional.length > wanted) throw new RangeError('Too many parameter values were provided');
   return statement.order.map((key) => {
     if (typeof key === 'number') {
       if (key >= positional.length) throw new RangeError('Too few parameter values were provided');

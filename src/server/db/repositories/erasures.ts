@@ -136,7 +136,7 @@ export function erasuresRepository(db: Db, hooks: { photoDropped: (visitorId: st
      * connection). The scrub owed is settled in the same transaction.
      */
     rewriteSearchIndex(): void {
-      if (index.rewrite) db.exec(index.rewrite);
+      db.exec(index.rewrite);
       scrubDone.run();
     },
     /** Whether an erasure committed a scrub that has not run yet (a crash or a lock came first). */
