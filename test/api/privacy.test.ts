@@ -203,6 +203,13 @@ describeOnCompanyServer('erasure on a company server', () => {
       fields_cleared: ['name', 'mobile', 'purpose', 'photo'],
     });
     expect(storedCopiesContaining(server, needles)).toEqual([]);
+    // Nor in the database's own files once written out: its tables and its search index.
+    sqlInAnotherProcess(server, 'CHECKPOINT');
+    const oid = server.context.db
+      .prepare<[], number>('SELECT oid FROM pg_database WHERE datname = current_database()')
+      .pluck()
+      .get()!;
+    expect(filesContaining(path.join(process.env.FRONTDESK_TEST_PGDATA!, 'base', String(oid)), needles)).toEqual([]);
     expect(allFiles(path.join(server.dataDir, 'photos')).filter((f) => f.includes(visitor_id))).toEqual([]);
     const found = (await (await server.api('/v1/log/?q=quintessa')).json()) as { data: unknown[] };
     expect(found.data).toEqual([]);

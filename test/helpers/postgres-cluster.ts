@@ -13,6 +13,8 @@ import pg from 'pg';
  */
 export interface PostgresCluster {
   port: number;
+  /** The cluster's own files (PGDATA): what a privacy test searches after an erasure. */
+  dataDir: string;
   /** A new, empty database on the cluster: its connection string. */
   createDatabase: (name: string) => Promise<string>;
   /** Stops the server at once, as a power cut would (no checkpoint), and starts it again. */
@@ -85,6 +87,7 @@ export async function startPostgres(bin: string): Promise<PostgresCluster> {
   let running = true;
   return {
     port,
+    dataDir: data,
     createDatabase: (name) => createDatabase(`postgres://postgres@127.0.0.1:${port}`, name),
     crashAndRestart() {
       stop('immediate');

@@ -10,5 +10,6 @@ export default async function setup(): Promise<(() => void) | undefined> {
   if ('missing' in binaries) return undefined;
   const cluster = await startPostgres(binaries.bin);
   process.env.FRONTDESK_TEST_POSTGRES = `postgres://postgres@127.0.0.1:${cluster.port}`;
+  process.env.FRONTDESK_TEST_PGDATA = cluster.dataDir;
   return () => cluster.remove();
 }
