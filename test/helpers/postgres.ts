@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { postgresBinaries, startPostgres, type PostgresCluster } from './postgres-cluster';
 
@@ -19,6 +18,3 @@ export function usePostgresCluster(): () => PostgresCluster {
   afterAll(() => cluster?.remove());
   return () => cluster!;
 }
-
-/** The worker's script from source (pg-sync.ts): Node strips its types. */
-export const PG_WORKER = path.resolve(__dirname, '../../src/server/db/postgres/pg-worker.mts');

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { describe, it } from 'vitest';
+import { describe } from 'vitest';
 import { filesContaining } from './data-folder';
 import type { StoreOf } from './another-process';
 
@@ -7,7 +7,7 @@ import type { StoreOf } from './another-process';
  * Whether this run's test servers are company servers, their store a PostgreSQL database
  * (vitest.postgres.config.mts), rather than desks with a data folder's SQLite.
  */
-export const onCompanyServer = process.env.FRONTDESK_TEST_POSTGRES !== undefined;
+const onCompanyServer = process.env.FRONTDESK_TEST_POSTGRES !== undefined;
 
 function skipNote(name: string, reason: string): void {
   if (onCompanyServer) console.log(`Skipped against PostgreSQL (${reason}): ${name}`);
@@ -26,11 +26,6 @@ export function describeOnDesk(name: string, reason: string, tests: () => void):
 export function describeOnCompanyServer(name: string, tests: () => void): void {
   if (!onCompanyServer) console.log(`Runs against PostgreSQL only (vitest.postgres.config.mts): ${name}`);
   describe.runIf(onCompanyServer)(name, tests);
-}
-
-export function itOnDesk(name: string, reason: string, test: () => unknown, timeout?: number): void {
-  skipNote(name, reason);
-  it.skipIf(onCompanyServer)(name, test, timeout);
 }
 
 /**

@@ -3,7 +3,8 @@ import { DATA_VERSION_TABLE, DATA_VERSION_TRIGGERS } from '../../src/server/db/p
 import { PgDatabase, WriteLockBusyError } from '../../src/server/db/postgres/pg-database';
 import { DatabaseUnavailableError, PgStatementError } from '../../src/server/db/postgres/pg-sync';
 import { pgValues, toPgStatement } from '../../src/server/db/postgres/sql-params';
-import { describeWithPostgres, PG_WORKER, usePostgresCluster } from '../helpers/postgres';
+import { describeWithPostgres, usePostgresCluster } from '../helpers/postgres';
+import { pgWorkerFile } from '../../src/server/db/postgres/open-postgres';
 
 describe('statements in the SQL both engines share', () => {
   it('numbers positional and named values, leaving quotes, comments, casts and text search alone', () => {
@@ -42,7 +43,7 @@ describeWithPostgres('a PostgreSQL database answered synchronously', () => {
   const cluster = usePostgresCluster();
   let url: string;
   let db: PgDatabase;
-  const open = (): PgDatabase => new PgDatabase({ connectionString: url, workerFile: PG_WORKER, timeoutMs: 3000 });
+  const open = (): PgDatabase => new PgDatabase({ connectionString: url, workerFile: pgWorkerFile(), timeoutMs: 3000 });
 
   beforeAll(async () => {
     url = await cluster().createDatabase('frontdesk');
@@ -183,7 +184,7 @@ describeWithPostgres('a PostgreSQL database answered synchronously', () => {
   });
 
   it("gives up waiting for another instance's write lock as a refusal, and leaves no lock behind", () => {
-    const slow = new PgDatabase({ connectionString: url, workerFile: PG_WORKER, timeoutMs: 3000 });
+    const slow = new PgDatabase({ connectionString: url, workerFile: pgWorkerFile(), timeoutMs: 3000 });
     const other = open();
     try {
       db.write(() => {

@@ -9,7 +9,8 @@ import { migratePostgres } from '../../src/server/db/postgres/migrate';
 import { PgDatabase } from '../../src/server/db/postgres/pg-database';
 import { PgStatementError } from '../../src/server/db/postgres/pg-sync';
 import { PG_SCHEMA_STEPS } from '../../src/server/db/postgres/schema';
-import { describeWithPostgres, PG_WORKER, usePostgresCluster } from '../helpers/postgres';
+import { describeWithPostgres, usePostgresCluster } from '../helpers/postgres';
+import { pgWorkerFile } from '../../src/server/db/postgres/open-postgres';
 
 it('has a PostgreSQL step for every schema version a desk has', () => {
   expect(PG_SCHEMA_STEPS[PG_SCHEMA_STEPS.length - 1]!.version).toBe(MIGRATIONS.length);
@@ -64,7 +65,7 @@ describeWithPostgres('the schema on PostgreSQL', () => {
 
   beforeAll(async () => {
     const url = await cluster().createDatabase('schema');
-    db = new PgDatabase({ connectionString: url, workerFile: PG_WORKER, timeoutMs: 3000 });
+    db = new PgDatabase({ connectionString: url, workerFile: pgWorkerFile(), timeoutMs: 3000 });
     migratePostgres(db);
   });
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { PgDatabase } from './pg-database';
  * Where pg-worker runs from: its source beside this file (tests, tsx), or its entry in the
  * build (electron.vite.config.ts), beside the entries whose chunks hold this module.
  */
-function workerFile(): string {
+export function pgWorkerFile(): string {
   const candidates = [
     path.join(__dirname, 'pg-worker.mts'),
     path.join(__dirname, 'pg-worker.js'),
@@ -21,7 +21,7 @@ function workerFile(): string {
 
 /** A company server's database (API contract Part 6), its schema brought up to date. */
 export function openPostgres(connectionString: string): PgDatabase {
-  const db = new PgDatabase({ connectionString, workerFile: workerFile(), sessionSetup: TOUCHED_TABLE.postgres });
+  const db = new PgDatabase({ connectionString, workerFile: pgWorkerFile(), sessionSetup: TOUCHED_TABLE.postgres });
   try {
     migratePostgres(db);
     return db;

@@ -71,13 +71,18 @@ export class PgDatabase implements SqlDatabase {
   prepare<Params extends unknown[] | object = unknown[], Row = unknown>(
     sql: string,
   ): Params extends unknown[] ? SqlStatement<Params, Row> : SqlStatement<[Params], Row> {
-    return this.statement(sql, toPgStatement(sql), 'object') as never;
+    // Quoted text aside ('visitor.update' is a value, not a statement).
+    const words = sql.replace(/'(?:[^']|'')*'/g, "''");
+    const readonly = READS.test(words) && !/\b(INSERT|UPDATE|DELETE)\b/i.test(words);
+    return this.statement(sql, toPgStatement(sql), readonly, 'object') as never;
   }
 
-  private statement(source: string, text: PgStatementText, mode: 'object' | 'pluck' | 'raw'): PgStatement {
-    // Quoted text aside ('visitor.update' is a value, not a statement).
-    const words = source.replace(/'(?:[^']|'')*'/g, "''");
-    const readonly = READS.test(words) && !/\b(INSERT|UPDATE|DELETE)\b/i.test(words);
+  private statement(
+    source: string,
+    text: PgStatementText,
+    readonly: boolean,
+    mode: 'object' | 'pluck' | 'raw',
+  ): PgStatement {
     const execute = (args: unknown[]): PgRows => {
       if (!readonly && !this.inTransaction) throw new Error(`a write outside a transaction: ${source.slice(0, 80)}`);
       return this.query(text.text, pgValues(text, args), true);
@@ -94,8 +99,8 @@ export class PgDatabase implements SqlDatabase {
         return rows.rows.map((_, i) => shape(rows, i, mode));
       },
       run: (...args) => ({ changes: execute(args).rowCount }),
-      pluck: () => this.statement(source, text, 'pluck'),
-      raw: () => this.statement(source, text, 'raw'),
+      pluck: () => this.statement(source, text, readonly, 'pluck'),
+      raw: () => this.statement(source, text, readonly, 'raw'),
     };
   }
 
