@@ -25,6 +25,9 @@ import { noticesRepository } from './db/repositories/notices';
 import { notifyChannels } from './notify/channels';
 import { outbox, type Outbox, type OutboxOptions } from './notify/outbox';
 import { secretBox, type KeyWrap } from './security/secret-box';
+import { processThumbUrlSecret } from './security/thumb-urls';
+import { recordsInMemory } from './security/login-throttle';
+import { signInAttemptsRepository } from './db/repositories/sign-in-attempts';
 import { logger } from './log';
 import { PhotoStore } from './photos/photo-store';
 import { auditChain, auditTrail, type AuditTrail } from './services/audit';
@@ -52,6 +55,12 @@ import { watchlistService, type WatchlistService } from './services/watchlist-se
 const log = logger('context');
 /** Retention runs at start-up and then daily ("every night" on a desk that stays on). */
 const RETENTION_INTERVAL_MS = 24 * 60 * 60 * 1000;
+/**
+ * On a folder shared by a company server's instances, what an interrupted check-in left is
+ * cleared once it is this old (far beyond any check-in's time), at each start and hourly.
+ */
+const SHARED_SWEEP_GRACE_MS = 15 * 60 * 1000;
+const SHARED_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface ContextOptions {
   /**
@@ -160,7 +169,11 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       changes: { record: () => changeLog.record(now()), discard: changeLog.discardTouched },
       appendAudit: chain.append,
     });
-    if (options.sweepInterrupted ?? true) await recoverInterruptedCheckIns(store, intents, writes);
+    // A desk's server is the only one writing check-ins to its folder when it starts; an
+    // instance of a company server shares its folder with instances already running.
+    const sweepGraceMs = options.database ? SHARED_SWEEP_GRACE_MS : 0;
+    const sweep = () => recoverInterruptedCheckIns(store, intents, writes, { now, graceMs: sweepGraceMs });
+    if (options.sweepInterrupted ?? true) await sweep();
     const dataVersion = dataVersionReader(db);
     const events = deskEvents({ externalChangeCounter: dataVersion });
     const audit = auditTrail({ writes, log: auditLog, deskId: changeLog.deskId() });
@@ -170,10 +183,8 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
     // Files an erasure or purge had queued, and a scrub it owed, when a crash came: done
     // before the first request.
     await erasure.finishPending();
-    const channels = notifyChannels({
-      stored: settingsRepository(db, 'notify_channels'),
-      box: secretBox(options.dataDir, options.keyWrap),
-    });
+    const box = secretBox(options.dataDir, options.keyWrap);
+    const channels = notifyChannels({ stored: settingsRepository(db, 'notify_channels'), box });
     const siteRows = siteRepository(db);
     const notify = outbox({
       writes,
@@ -218,7 +229,17 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       signing: signing({ agreements: agreementRows, service: agreements, visitors }),
       watchlist,
     });
-    const auth = authService({ users, tokens, writes, audit, now, dataVersion });
+    const auth = authService({
+      users,
+      tokens,
+      writes,
+      audit,
+      now,
+      dataVersion,
+      // Every instance of a company server accepts the others' thumbnail URLs (Part 6).
+      thumbUrlSecret: options.database ? box.derive('frontdesk thumbnail URLs') : processThumbUrlSecret(),
+      throttleRecords: options.database ? signInAttemptsRepository(db) : recordsInMemory(),
+    });
     const replica = replicaRepository(db);
     const replicating: Replication = replication({
       writes,
@@ -290,6 +311,13 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
         log.error({ err: error }, 'retention failed; it runs again tomorrow or at the next start');
       }
     };
+    const sweepDue = async (): Promise<void> => {
+      try {
+        await sweep();
+      } catch (error) {
+        log.error({ err: error }, 'clearing interrupted check-ins failed; it runs again in an hour');
+      }
+    };
     const signOutDue = (): void => {
       try {
         const signedOut = visitorsService.signOutAutomatically(settings.readSite().auto_signout_time);
@@ -328,6 +356,8 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
         const timers = [
           setInterval(signOutDue, options.choresIntervalMs ?? AUTO_SIGNOUT_CHECK_MS),
           setInterval(() => void retentionDue(), RETENTION_INTERVAL_MS),
+          // What an instance that stopped mid-check-in left, once no instance can still be writing it.
+          ...(options.database ? [setInterval(() => void sweepDue(), SHARED_SWEEP_INTERVAL_MS)] : []),
         ];
         for (const timer of timers) timer.unref();
         const stopSending = notify.start();
@@ -360,9 +390,10 @@ export async function recoverInterruptedCheckIns(
   store: PhotoStore,
   intents: ReturnType<typeof photoIntentsRepository>,
   writes: Writes,
+  { now, graceMs }: { now: () => number; graceMs: number },
 ): Promise<void> {
-  const temporary = await store.clearTemporaryFiles();
-  const unfinished = intents.unfinished();
+  const temporary = await store.clearTemporaryFiles(graceMs);
+  const unfinished = intents.unfinished(graceMs > 0 ? now() - graceMs : Number.MAX_SAFE_INTEGER);
   for (const intent of unfinished) {
     try {
       await store.removePhoto(intent.visitor_id, intent.format);

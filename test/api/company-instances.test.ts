@@ -50,7 +50,36 @@ describeOnCompanyServer('two instances of a company server', () => {
     expect(photo.headers.get('content-type')).toBe('image/jpeg');
   });
 
-  it('ends a revoked token and a deactivated account on both at once', async () => {
+  it("accepts the other's signed thumbnail URLs, and refuses them once the token is revoked", async () => {
+    const token = await signIn(first.url, STAFF.username, STAFF.password);
+    const listed = (await log(first, token)).find((visitor) => visitor.thumb_url);
+    expect(listed?.thumb_url).toBeDefined();
+    const url = `${second.url}${listed!.thumb_url!}`;
+    const photo = await fetch(url);
+    expect(photo.status).toBe(200);
+    expect(photo.headers.get('content-type')).toBe('image/jpeg');
+    // A forged signature with the same key ID is not.
+    expect(await errorCode(await fetch(url.replace(/s=[\w-]{2}/, 's=AA')))).toBe('1403');
+    expect((await second.api('/v1/oauth/revoke', { method: 'POST', auth: token })).status).toBe(200);
+    expect(await errorCode(await fetch(`${first.url}${listed!.thumb_url!}`))).toBe('1403');
+  });
+
+  it('counts failed sign-ins on both together', async () => {
+    const wrong = (server: TestServer) =>
+      fetch(`${server.url}/v1/oauth/`, {
+        method: 'POST',
+        body: new URLSearchParams({ username: 'guessed-at', password: 'not the password' }),
+      });
+    // The free failures, all at the first instance.
+    for (let i = 0; i < 5; i++) expect((await wrong(first)).status).toBe(401);
+    // The second refuses before its own five: each wait doubles (1 s, 2 s, 4 s), and three
+    // tries cannot all come after theirs ended.
+    const statuses: number[] = [];
+    for (let i = 0; i < 3 && !statuses.includes(429); i++) statuses.push((await wrong(second)).status);
+    expect(statuses).toContain(429);
+  });
+
+  it('ends a revoked token, a changed password and a deactivated account on both at once', async () => {
     const token = await signIn(first.url, STAFF.username, STAFF.password);
     expect((await second.api('/v1/log/', { auth: token })).status).toBe(200);
     expect((await first.api('/v1/oauth/revoke', { method: 'POST', auth: token })).status).toBe(200);
@@ -61,8 +90,14 @@ describeOnCompanyServer('two instances of a company server', () => {
       jsonRequest('POST', { username: 'night-guard', password: 'a night guard password', role: 'reception' }),
     );
     const { user_id } = ((await created.json()) as { data: { user_id: number } }).data;
-    const guard = await signIn(second.url, 'night-guard', 'a night guard password');
-    expect((await first.api('/v1/log/', { auth: guard })).status).toBe(200);
+    const before = await signIn(second.url, 'night-guard', 'a night guard password');
+    expect((await first.api('/v1/log/', { auth: before })).status).toBe(200);
+    const reset = jsonRequest('PATCH', { password: 'a new night guard password' });
+    expect((await second.api(`/v1/admin/users/${user_id}`, reset)).status).toBe(200);
+    expect(await errorCode(await first.api('/v1/log/', { auth: before }))).toBe('1403');
+
+    const guard = await signIn(first.url, 'night-guard', 'a new night guard password');
+    expect((await second.api('/v1/log/', { auth: guard })).status).toBe(200);
     expect((await second.api(`/v1/admin/users/${user_id}`, jsonRequest('PATCH', { active: false }))).status).toBe(200);
     expect(await errorCode(await first.api('/v1/log/', { auth: guard }))).toBe('1403');
   });

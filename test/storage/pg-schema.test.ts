@@ -82,7 +82,7 @@ describeWithPostgres('the schema on PostgreSQL', () => {
                          WHERE t.constraint_type = 'PRIMARY KEY' AND k.table_name = c.table_name
                            AND k.column_name = c.column_name) AS "primaryKey"
            FROM information_schema.columns c
-          WHERE c.table_schema = 'public' AND c.table_name NOT IN ('schema_version', 'data_version', 'audit_high_water', 'visitors_fts')`,
+          WHERE c.table_schema = 'public' AND c.table_name NOT IN ('schema_version', 'data_version', 'audit_high_water', 'visitors_fts', 'sign_in_attempts')`,
       )
       .all() as Column[];
     // Truths come back as 1 and 0, as SQLite gives them (db/postgres/pg-database.ts).

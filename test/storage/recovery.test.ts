@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openContext } from '../../src/server/context';
 import { newVisitorId } from '../../src/server/ids';
 import { PhotoStore } from '../../src/server/photos/photo-store';
 import { makeImage } from '../helpers/images';
+import { describeWithPostgres, usePostgresCluster } from '../helpers/postgres';
 import { photoFiles, tempDataDir } from '../helpers/server';
 
 describe('start-up recovery of interrupted check-ins', () => {
@@ -54,5 +55,43 @@ describe('start-up recovery of interrupted check-ins', () => {
     for (const bad of ['../../../etc/passwd', 'a/b', '', 'A'.repeat(21) + '\0']) {
       expect(() => store.pathOf(bad, 'original', 'jpeg')).toThrow();
     }
+  });
+});
+
+describeWithPostgres('start-up recovery on a folder shared by instances of a company server', () => {
+  const cluster = usePostgresCluster();
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('clears only what is old enough that no running instance can still be writing it', async () => {
+    const dataDir = tempDataDir();
+    dirs.push(dataDir);
+    const database = await cluster().createDatabase('shared_sweep');
+    const running = await openContext({ dataDir, database });
+    const image = await makeImage('jpeg', 320, 240);
+    const [underWay, leftOver] = [newVisitorId(), newVisitorId()];
+    const tmp = path.join(dataDir, 'photos', 'tmp');
+    // A check-in the running instance is writing at this moment, and one a crash cut short an hour ago.
+    running.writes.run(() => {
+      running.repositories.intents.add(underWay, 'jpeg', Date.now());
+      running.repositories.intents.add(leftOver, 'jpeg', Date.now() - 60 * 60 * 1000);
+    });
+    await running.store.writePhoto(underWay, 'jpeg', image, image);
+    await running.store.writePhoto(leftOver, 'jpeg', image, image);
+    fs.writeFileSync(path.join(tmp, 'being-written.jpg.abc.tmp'), image.subarray(0, 100));
+    fs.writeFileSync(path.join(tmp, 'cut-short.jpg.abc.tmp'), image.subarray(0, 100));
+    const anHourAgo = new Date(Date.now() - 60 * 60 * 1000);
+    fs.utimesSync(path.join(tmp, 'cut-short.jpg.abc.tmp'), anHourAgo, anHourAgo);
+
+    const starting = await openContext({ dataDir, database });
+    const files = photoFiles(dataDir);
+    expect(files.filter((file) => file.includes(underWay))).toHaveLength(2);
+    expect(files.some((file) => file.includes(leftOver))).toBe(false);
+    expect(files.filter((file) => file.startsWith('tmp'))).toEqual([path.join('tmp', 'being-written.jpg.abc.tmp')]);
+    expect(starting.db.prepare('SELECT visitor_id FROM photo_intents').pluck().all()).toEqual([underWay]);
+    starting.close();
+    running.close();
   });
 });

@@ -88,11 +88,25 @@ export class PhotoStore {
     return removed[0]! + removed[1]!;
   }
 
-  /** Leftovers of writes that a crash interrupted: nothing in tmp/ is ever referenced. */
-  async clearTemporaryFiles(): Promise<number> {
+  /**
+   * Leftovers of writes that a crash interrupted: nothing in tmp/ is ever referenced. With
+   * `graceMs`, only files untouched for that long: another process sharing the folder (an
+   * instance of a company server) may be writing the others.
+   */
+  async clearTemporaryFiles(graceMs = 0): Promise<number> {
     const names = await fs.readdir(this.tmpDir);
-    await Promise.all(names.map((name) => fs.rm(path.join(this.tmpDir, name), { force: true, recursive: true })));
-    return names.length;
+    const removed = await Promise.all(
+      names.map(async (name) => {
+        const file = path.join(this.tmpDir, name);
+        if (graceMs > 0) {
+          const stat = await fs.stat(file).catch(() => undefined);
+          if (!stat || stat.mtimeMs > Date.now() - graceMs) return 0;
+        }
+        await fs.rm(file, { force: true, recursive: true });
+        return 1;
+      }),
+    );
+    return removed.reduce<number>((sum, one) => sum + one, 0);
   }
 }
 

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createOwnerOnlyDir, OWNER_ONLY_FILE } from '../file-modes';
@@ -24,7 +24,7 @@ const HEADER = { plain: 'frontdesk secrets key v1 plain', wrapped: 'frontdesk se
  * Seals the desk's few secrets (the SMTP password, the webhook signing secret) with AES-256-GCM
  * under a key kept beside the database, never in it: a copy of the database alone does not
  * reveal them, and where the platform has a keyring, nor does a copy of the whole data folder.
- * The key is made on first use and written whole (temporary file, flush, rename).
+ * The key is made on first use and written whole (temporary file, flush, link).
  */
 export function secretBox(dataDir: string, keyWrap?: KeyWrap) {
   const file = path.join(dataDir, FOLDER, FILE);
@@ -65,7 +65,16 @@ export function secretBox(dataDir: string, keyWrap?: KeyWrap) {
     } finally {
       fs.closeSync(fd);
     }
-    fs.renameSync(temporary, file);
+    // A link, not a rename: never replaces a key another process made meanwhile (two
+    // instances of a company server starting together on one folder); that one is used.
+    try {
+      fs.linkSync(temporary, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      return readKey()!;
+    } finally {
+      fs.rmSync(temporary, { force: true });
+    }
     syncDirectorySync(path.dirname(file));
     return made;
   }
@@ -83,6 +92,10 @@ export function secretBox(dataDir: string, keyWrap?: KeyWrap) {
       const cipher = createCipheriv('aes-256-gcm', currentKey(true), iv);
       const body = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
       return `v1:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
+    },
+    /** A key for one purpose, the same wherever this key file is (HMAC-SHA-256 of `label`). */
+    derive(label: string): Buffer {
+      return createHmac('sha256', currentKey(true)).update(label).digest();
     },
     /** The secret, or SecretUnavailableError naming why it cannot be read here. */
     open(sealed: string): string {

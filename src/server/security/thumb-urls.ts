@@ -3,11 +3,11 @@ import { createHmac, randomBytes } from 'node:crypto';
 /**
  * Signed thumbnail URLs (API contract Part 1, thumbnails; issue #15): `<img src>` cannot
  * send the Authorization header, so a list answer gives each face a URL of its own,
- * `/v1/photo/thumb/<id>?k=…&e=…&s=…`. Never the token itself: `k` names a key derived
- * from the token's stored hash, `e` is the expiry, and `s` an HMAC over the visitor ID
- * and `e` under that key. A URL is worth one visitor's thumbnail, for at most two hours,
- * and only while its token is valid: sign-out, revocation or a deactivated account ends
- * it with the token.
+ * `/v1/photo/thumb/<id>?k=…&e=…&s=…`. Never the token itself: `k` names the token by the
+ * start of its stored hash, `e` is the expiry, and `s` an HMAC over the visitor ID and `e`
+ * under a key derived from that hash and the server's secret. A URL is worth one visitor's
+ * thumbnail, for at most two hours, and only while its token is valid: sign-out,
+ * revocation or a deactivated account ends it with the token.
  */
 export const THUMB_URL_WINDOW_MS = 60 * 60 * 1000;
 
@@ -17,22 +17,32 @@ export interface ThumbUrlKey {
   key: Buffer;
 }
 
-/**
- * This process's own secret, never stored: with it, the token's stored hash alone (a copy
- * of the database) cannot make a URL. URLs handed out before a restart are refused
- * anyway; the desk then asks with its token and is given new ones.
- */
-const PROCESS_SECRET = randomBytes(32);
+/** The bytes of a token's stored hash that name its URL key (thumbUrlKey). */
+export const KEY_ID_BYTES = 12;
 
-/** Derived, never stored: it exists exactly as long as the token's row and this process do. */
-export function thumbUrlKey(tokenHash: Buffer): ThumbUrlKey {
-  const derive = (label: string): Buffer =>
-    createHmac('sha256', PROCESS_SECRET).update(tokenHash).update(label).digest();
+/**
+ * Derived, never stored. The ID is the start of the token's stored hash, which tells
+ * nothing of the token and lets any process that shares the secret find the token again
+ * (several instances of a company server: API contract Part 6). The key needs the secret
+ * too: with the stored hash alone (a copy of the database) no URL can be made.
+ */
+export function thumbUrlKey(secret: Buffer, tokenHash: Buffer): ThumbUrlKey {
   return {
-    id: derive('frontdesk thumbnail URL key id').subarray(0, 12).toString('base64url'),
-    key: derive('frontdesk thumbnail URL key'),
+    id: keyIdOf(tokenHash),
+    key: createHmac('sha256', secret).update(tokenHash).update('frontdesk thumbnail URL key').digest(),
   };
 }
+
+export function keyIdOf(tokenHash: Buffer): string {
+  return tokenHash.subarray(0, KEY_ID_BYTES).toString('base64url');
+}
+
+/**
+ * A desk's secret is its process's own, never stored: URLs handed out before a restart are
+ * refused, and the desk then asks with its token and is given new ones. A company server's
+ * instances share one, derived from the secrets key in the folder they all reach.
+ */
+export const processThumbUrlSecret = (): Buffer => randomBytes(32);
 
 /**
  * The end of the window after the current one, in seconds: every URL of one face for one

@@ -14,4 +14,7 @@ export function hashToken(token: string): Buffer {
   return hash('sha256', token, 'buffer');
 }
 
+/** The length of a stored token hash. */
+export const TOKEN_HASH_BYTES = 32;
+
 export const TOKEN_LIFETIME_SECONDS = 30 * 24 * 60 * 60;

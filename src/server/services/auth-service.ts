@@ -5,9 +5,11 @@ import { BoundedMemory, ReadMemory } from '../bounded-memory';
 import type { TokenRow, TokensRepository } from '../db/repositories/tokens';
 import { LastAdminError, type UserRow, type UsersRepository } from '../db/repositories/users';
 import type { Role } from '../../shared/staff';
-import { DEFAULT_THROTTLE, LoginThrottle } from '../security/login-throttle';
+import { DEFAULT_THROTTLE, LoginThrottle, type ThrottleRecords } from '../security/login-throttle';
 import { hashPassword, imitatePasswordCheck, PasswordQueueFullError, verifyPassword } from '../security/passwords';
 import {
+  KEY_ID_BYTES,
+  keyIdOf,
   signedThumbPath,
   thumbSignature,
   thumbUrlExpiry,
@@ -46,6 +48,10 @@ export function authService(deps: {
   now: () => number;
   /** SQLite's data_version: moves when another process commits. */
   dataVersion: () => number;
+  /** What signs thumbnail URLs with a token's hash (security/thumb-urls.ts). */
+  thumbUrlSecret: Buffer;
+  /** Where failed sign-ins are counted (security/login-throttle.ts). */
+  throttleRecords: ThrottleRecords;
 }) {
   const { users, tokens, writes, now, dataVersion } = deps;
   // Per username: a few typos are free, then waits double up to 15 minutes. There is no
@@ -53,7 +59,7 @@ export function authService(deps: {
   // process can pick any 127.x.y.z source address, so such a limit could not tell the desk
   // from an attacker and would only lock the desk out. What a flood of guesses at many
   // usernames costs is bounded instead by the password-check queue (passwords.ts).
-  const userThrottle = new LoginThrottle(now, { ...DEFAULT_THROTTLE, freeFailures: 5 });
+  const userThrottle = new LoginThrottle(deps.throttleRecords, now, { ...DEFAULT_THROTTLE, freeFailures: 5 });
 
   /** Checks a username and password, throttled; throws 1142 (or 1142 with 429 while throttled). */
   async function verifyCredentials(attempt: Omit<LoginAttempt, 'deviceInfo'>): Promise<number> {
@@ -67,7 +73,7 @@ export function authService(deps: {
     // No account can have such a name: answered at once, and never kept as a throttle key.
     if (!USERNAME_RULE.test(attempt.username)) throw new ApiError('1142');
     const userKey = throttleKey(attempt.username);
-    const waitMs = userThrottle.retryAfterMs(userKey);
+    const waitMs = userThrottle.attempt(userKey);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
       throw new ApiError('1142', `Too many failed sign-ins. Try again in ${seconds} s.`, {
@@ -75,9 +81,8 @@ export function authService(deps: {
         headers: { 'retry-after': String(seconds) },
       });
     }
-    // Counted as a failure before the check starts, so a hundred guesses sent at once see
-    // each other: only the free ones ever reach scrypt. A success takes it back.
-    userThrottle.recordFailure(userKey);
+    // Counted as a failure by attempt, before the check starts: only the free ones ever reach
+    // scrypt. A success takes it back.
     const user = users.findByUsername(attempt.username);
     if (!user || !user.active) {
       await imitatePasswordCheck();
@@ -161,10 +166,23 @@ export function authService(deps: {
   }
 
   /**
-   * The keys of signed thumbnail URLs this process handed out, by key ID. A URL whose key
-   * is not here (handed out before a restart) is refused; the desk then asks with its token.
+   * The keys of signed thumbnail URLs lately signed or checked, by key ID. A key not here
+   * is derived again from its token's stored hash (another instance of a company server
+   * handed the URL out, or this process forgot it); a token that is gone has none.
    */
   const urlKeys = new BoundedMemory<string, { hash: Buffer; key: ThumbUrlKey }>(KNOWN_MAX);
+
+  function urlKeyNamed(keyId: string): { hash: Buffer; key: ThumbUrlKey } | undefined {
+    const cached = urlKeys.get(keyId);
+    if (cached) return cached;
+    const start = Buffer.from(keyId, 'base64url');
+    if (start.length !== KEY_ID_BYTES) return undefined;
+    const hash = tokens.hashStartingWith(start);
+    if (!hash) return undefined;
+    const found = { hash, key: thumbUrlKey(deps.thumbUrlSecret, hash) };
+    urlKeys.set(keyId, found);
+    return found;
+  }
 
   /** The URL key of each token that lists visitors, by the token's hash: derived once, not per page. */
   const keysByToken = new BoundedMemory<string, ThumbUrlKey>(KNOWN_MAX);
@@ -173,7 +191,7 @@ export function authService(deps: {
   function thumbUrlSigner(token: string): (visitorId: string) => string {
     const hash = hashToken(token);
     const hashKey = hash.toString('base64');
-    const key = keysByToken.get(hashKey) ?? thumbUrlKey(hash);
+    const key = keysByToken.get(hashKey) ?? thumbUrlKey(deps.thumbUrlSecret, hash);
     keysByToken.set(hashKey, key);
     // Least recently signed for goes first: a desk that keeps listing keeps its key,
     // however many other sign-ins come and go.
@@ -208,11 +226,12 @@ export function authService(deps: {
    * it is forged, expired or its token is no longer valid.
    */
   function authenticateThumbUrl(visitorId: string, parts: ThumbUrlParts): { userId: number; secondsLeft: number } {
-    const known = urlKeys.get(parts.keyId);
     const expiryMs = parts.expiry * 1000;
     // Never later than this process hands out: a URL cannot be made to live longer.
     const refused = () => new ApiError('1403', 'This thumbnail link has expired or is not valid: ask with the token.');
-    if (!known || expiryMs <= now() || expiryMs > now() + 2 * THUMB_URL_WINDOW_MS) throw refused();
+    if (expiryMs <= now() || expiryMs > now() + 2 * THUMB_URL_WINDOW_MS) throw refused();
+    const known = urlKeyNamed(parts.keyId);
+    if (!known) throw refused();
     const expected =
       issued.get(`${parts.keyId}/${visitorId}/${parts.expiry}`)?.signature ??
       thumbSignature(known.key.key, visitorId, parts.expiry);
@@ -230,7 +249,7 @@ export function authService(deps: {
     const hash = hashToken(token);
     writes.run(() => tokens.revoke(hash, now()));
     known.delete(hash.toString('base64'));
-    urlKeys.delete(thumbUrlKey(hash).id);
+    urlKeys.delete(keyIdOf(hash));
     sessionsChanged();
   }
 

@@ -21,12 +21,24 @@ export const DATA_VERSION_TABLE = `
     RETURN NULL;
   END $$;`;
 
-/** A trigger on every table of the schema (but the version tables) that moves data_version. */
+/**
+ * Failed sign-ins counted across every instance (db/repositories/sign-in-attempts.ts): a
+ * company server's own, not part of the desk's schema. UNLOGGED: no WAL, and emptied by a
+ * crash, which forgets an attacker's waits at most.
+ */
+export const SIGN_IN_ATTEMPTS_TABLE = `
+  CREATE UNLOGGED TABLE IF NOT EXISTS sign_in_attempts (
+    key TEXT PRIMARY KEY, failures BIGINT NOT NULL, last_failure_at BIGINT NOT NULL);`;
+
+/**
+ * A trigger on every table of the schema that moves data_version, but the version tables
+ * and the sign-in throttle's (a guess is not a change anyone's screen must hear of).
+ */
 export const DATA_VERSION_TRIGGERS = `DO $$
   DECLARE t text;
   BEGIN
     FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema()
-              AND tablename NOT IN ('data_version', 'schema_version') LOOP
+              AND tablename NOT IN ('data_version', 'schema_version', 'sign_in_attempts') LOOP
       EXECUTE format('CREATE OR REPLACE TRIGGER data_version_move AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
                         ON %I FOR EACH STATEMENT EXECUTE FUNCTION data_version_move()', t);
     END LOOP;
@@ -43,7 +55,7 @@ export function migratePostgres(db: PgDatabase, steps: readonly PgSchemaStep[] =
   const latest = steps[steps.length - 1]!.version;
   db.write(() => {
     db.exec(`CREATE TABLE IF NOT EXISTS schema_version (one BIGINT PRIMARY KEY CHECK (one = 1), version BIGINT NOT NULL);
-             ${DATA_VERSION_TABLE}`);
+             ${DATA_VERSION_TABLE} ${SIGN_IN_ATTEMPTS_TABLE}`);
     const current = (db.prepare('SELECT version FROM schema_version').pluck().get() as number | undefined) ?? 0;
     if (current > latest) throw new DatabaseFromTheFutureError(current, latest);
     for (const step of steps.filter((candidate) => candidate.version > current)) {

@@ -14,7 +14,7 @@ export function photoIntentsRepository(db: Db) {
   );
   const one = db.prepare<[string], PhotoIntent>('SELECT visitor_id, format FROM photo_intents WHERE visitor_id = ?');
   const remove = db.prepare<[string]>('DELETE FROM photo_intents WHERE visitor_id = ?');
-  const all = db.prepare<[], PhotoIntent>('SELECT visitor_id, format FROM photo_intents');
+  const before = db.prepare<[number], PhotoIntent>('SELECT visitor_id, format FROM photo_intents WHERE created_at < ?');
   // Committed with its photo, a check-in ends its intent; one left over names files no photo row does.
   const photoCommitted = db.prepare<[string], { one: 1 }>(
     'SELECT 1 AS one FROM visitors v JOIN photos p ON p.visitor_seq = v.seq WHERE v.visitor_id = ?',
@@ -31,9 +31,11 @@ export function photoIntentsRepository(db: Db) {
     /**
      * Intents whose photo never committed (a check-in cut short, a photo fetched from another
      * desk for a batch that never came, or came with the visitor erased): their files, if any,
-     * are orphans.
+     * are orphans. Only those made before `cutoff`: a later one may be a check-in still
+     * under way in another process.
      */
-    unfinished: (): PhotoIntent[] => all.all().filter((i) => photoCommitted.get(i.visitor_id) === undefined),
+    unfinished: (cutoff: number): PhotoIntent[] =>
+      before.all(cutoff).filter((i) => photoCommitted.get(i.visitor_id) === undefined),
   };
 }
 

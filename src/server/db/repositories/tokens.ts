@@ -1,3 +1,4 @@
+import { TOKEN_HASH_BYTES } from '../../security/tokens';
 import type { Db } from '../connection';
 
 export interface TokenRow {
@@ -21,6 +22,11 @@ export function tokensRepository(db: Db) {
     `SELECT t.token_hash, t.user_id, t.expires_at, t.revoked_at, u.active
        FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`,
   );
+  // The stored hashes that start with the given bytes (a signed thumbnail URL's key ID):
+  // a range of the primary key, as both engines compare bytes in order.
+  const byHashStart = db.prepare<[Buffer, Buffer], { token_hash: Buffer }>(
+    'SELECT token_hash FROM tokens WHERE token_hash >= ? AND token_hash <= ? LIMIT 2',
+  );
   const revoke = db.prepare<[number, Buffer]>(
     'UPDATE tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL',
   );
@@ -40,6 +46,11 @@ export function tokensRepository(db: Db) {
       expiresAt: number,
     ): boolean => insert.run(hash, user.id, deviceInfo, now, expiresAt, user.id, user.passwordHash).changes === 1,
     findByHash: (hash: Buffer): TokenRow | undefined => byHash.get(hash),
+    /** The one stored hash that starts with `start`, if exactly one does. */
+    hashStartingWith: (start: Buffer): Buffer | undefined => {
+      const found = byHashStart.all(start, Buffer.concat([start, Buffer.alloc(TOKEN_HASH_BYTES - start.length, 0xff)]));
+      return found.length === 1 ? found[0]!.token_hash : undefined;
+    },
     revoke: (hash: Buffer, now: number): void => {
       revoke.run(now, hash);
     },

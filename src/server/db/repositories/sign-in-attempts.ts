@@ -1,0 +1,35 @@
+import type { ThrottleRecord, ThrottleRecords } from '../../security/login-throttle';
+import type { Db } from '../connection';
+
+/**
+ * A company server's failed sign-ins, in the table every instance shares
+ * (db/postgres/migrate.ts): one throttle however the guesses are spread over the instances.
+ * Each attempt is one short transaction under the write lock, so two instances never count
+ * past each other. Not a change of the site and not durable: a crash of the database may
+ * forget the last failures (the table is UNLOGGED), which costs an attacker's wait at most.
+ */
+export function signInAttemptsRepository(db: Db): ThrottleRecords {
+  const one = db.prepare<[string], ThrottleRecord>(
+    'SELECT failures, last_failure_at AS "lastFailureAt" FROM sign_in_attempts WHERE key = ?',
+  );
+  const upsert = db.prepare<[string, number, number]>(
+    `INSERT INTO sign_in_attempts (key, failures, last_failure_at) VALUES (?, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last_failure_at = excluded.last_failure_at`,
+  );
+  const remove = db.prepare<[string]>('DELETE FROM sign_in_attempts WHERE key = ?');
+  const removeBefore = db.prepare<[number]>('DELETE FROM sign_in_attempts WHERE last_failure_at < ?');
+  const PRUNE_EVERY_MS = 60 * 60 * 1000;
+  let prunedAt = 0;
+  return {
+    get: (key) => one.get(key),
+    set: (key, record) => void upsert.run(key, record.failures, record.lastFailureAt),
+    delete: (key) => void remove.run(key),
+    prune(cutoff) {
+      // The cutoff moves with the clock: an hour of it between two deletes.
+      if (cutoff - prunedAt < PRUNE_EVERY_MS) return;
+      prunedAt = cutoff;
+      removeBefore.run(cutoff);
+    },
+    atomically: (work) => db.write(work, { durable: false }),
+  };
+}
