@@ -188,16 +188,14 @@ export function buildCli(rendererDir: string): Command {
     });
 
   const audit = program.command('audit').description('the audit trail');
-  audit
-    .command('verify')
+  withStore(audit.command('verify'))
     .description(
       'check the audit trail: its append-only triggers, IDs without a gap, and the hash chain; ' +
         'with --head, whether a newest hash printed by an earlier verify is still in the chain',
     )
-    .requiredOption('--data-dir <dir>', 'the data directory')
     .option('--head <hash>', 'a newest hash kept from an earlier verify', parseHash)
-    .action(async (options: { dataDir: string; head?: string }) => {
-      await withContext({ dataDir: options.dataDir }, async (ctx) => {
+    .action(async (options: StoreOptions & { head?: string }) => {
+      await withContext(storeOf(options), async (ctx) => {
         const check = verifyChain(auditLogRepository(ctx.db), options.head);
         if (check.ok) {
           console.log(

@@ -458,6 +458,74 @@ describe('the audit trail', () => {
       expect(withHead.stderr).toContain('The head kept earlier is not in the chain');
     });
   });
+
+  describeOnCompanyServer('cli audit verify on a company server', () => {
+    const verify = (head?: string) =>
+      spawnSync(
+        process.execPath,
+        [
+          ...CLI,
+          'audit',
+          'verify',
+          '--database',
+          server.database!,
+          '--photos',
+          server.dataDir,
+          ...(head ? ['--head', head] : []),
+        ],
+        { encoding: 'utf8', env: { ...process.env, FRONTDESK_LOG: 'silent' } },
+      );
+    /** Someone with the database's owner rights, in another connection: each change is undone after. */
+    const sql = (text: string) => sqlInAnotherProcess(server, text);
+    const unguarded = (work: string) =>
+      sql(`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only; ${work};
+           ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`);
+
+    it('finds the trail whole, then each way it was tampered with', () => {
+      const whole = verify();
+      expect(whole.status).toBe(0);
+      expect(whole.stdout).toMatch(/The audit trail is whole: \d+ entries, its triggers in place, IDs without a gap/);
+      const head = /Newest hash: ([0-9a-f]{64})/.exec(whole.stdout)![1]!;
+
+      sql('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+      expect(verify().stderr).toContain('the trigger audit_log_append_only was changed');
+      sql('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
+
+      const body = server.context.db
+        .prepare("SELECT prosrc FROM pg_proc WHERE proname = 'audit_log_append_only'")
+        .pluck()
+        .get() as string;
+      sql(
+        'CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$',
+      );
+      expect(verify().stderr).toContain('the trigger audit_log_append_only was changed');
+      sql(`CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$${body}$$`);
+
+      // A trigger of someone else's that drops erasures' entries as they are written.
+      sql(`CREATE FUNCTION zz() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$;
+           CREATE TRIGGER zz BEFORE INSERT ON audit_log FOR EACH ROW WHEN (NEW.action = 'visitor.erase') EXECUTE FUNCTION zz()`);
+      expect(verify().stderr).toContain('a trigger zz that Frontdesk never made is on the trail');
+      sql('DROP TRIGGER zz ON audit_log; DROP FUNCTION zz()');
+
+      const detail = server.context.db
+        .prepare('SELECT detail FROM audit_log WHERE audit_id = 2')
+        .pluck()
+        .get() as string;
+      unguarded("UPDATE audit_log SET detail = 'nothing' WHERE audit_id = 2");
+      expect(verify().stderr).toContain('entry 2 was changed');
+      unguarded(`UPDATE audit_log SET detail = '${detail.replace(/'/g, "''")}' WHERE audit_id = 2`);
+      expect(verify(head).status).toBe(0);
+
+      // The newest entry cut off: by the highest ID given; with that set back too, by the head kept earlier.
+      unguarded('DELETE FROM audit_log WHERE audit_id = (SELECT max(audit_id) FROM audit_log)');
+      expect(verify().stderr).toMatch(/entries \d+–\d+ were removed from the end/);
+      sql("UPDATE audit_high_water SET seq = (SELECT max(audit_id) FROM audit_log) WHERE name = 'audit_log'");
+      expect(verify().status).toBe(0);
+      const withHead = verify(head);
+      expect(withHead.status).toBe(3);
+      expect(withHead.stderr).toContain('The head kept earlier is not in the chain');
+    });
+  });
 });
 
 describe('the trail’s order and who each entry is by', () => {

@@ -7,7 +7,8 @@ import { auditLogRepository } from '../../src/server/db/repositories/audit-log';
 import { verifyChain } from '../../src/server/services/audit';
 import { formatLocalDate } from '../../src/shared/dates';
 import { settingInWords } from '../../src/shared/settings';
-import { sqlInAnotherProcess } from '../helpers/another-process';
+import { sqlInAnotherProcess, type StoreOf } from '../helpers/another-process';
+import { searchIndex } from '../../src/server/db/search-index';
 import { processPhoto } from '../../src/server/media/photo-processing';
 import { makeImage } from '../helpers/images';
 import { makeSignature } from '../helpers/signature';
@@ -56,7 +57,8 @@ const WATCHED = 'Watched Person';
  * acknowledged was lost and nothing half-written was left behind.
  */
 export async function runCrashTorture(options: {
-  dataDir: string;
+  /** A desk's data folder, or a company server's database and photo folder. */
+  store: StoreOf;
   kills: number;
   seed?: number;
 }): Promise<CrashReport> {
@@ -65,7 +67,7 @@ export async function runCrashTorture(options: {
     state = (state * 1103515245 + 12345) >>> 0;
     return state / 2 ** 32;
   };
-  const setup = await openContext({ dataDir: options.dataDir });
+  const setup = await openContext(options.store);
   if (setup.auth.needsFirstUser()) await setup.auth.createFirstUser(STAFF.username, STAFF.password);
   setup.close();
   // Small photos make many check-ins per round; large ones are often mid-upload when the kill comes.
@@ -98,7 +100,7 @@ export async function runCrashTorture(options: {
   let hostNo = 0;
 
   for (let round = 0; round < options.kills; round++) {
-    const server = await spawnServer(options.dataDir);
+    const server = await spawnServer(options.store);
     if (!token) {
       const login = await fetch(`${server.url}/v1/oauth/`, { method: 'POST', body: new URLSearchParams(STAFF) });
       token = ((await login.json()) as { data: { access_token: string } }).data.access_token;
@@ -185,7 +187,7 @@ export async function runCrashTorture(options: {
             // process could have written), and a shorter photo retention starts the purge now.
             const backdated = candidates.slice(0, 8).map((id) => `'${id}'`);
             sqlInAnotherProcess(
-              options.dataDir,
+              options.store,
               `UPDATE visitors SET exit_at = ${Date.now() - 40 * 86_400_000}, exit_kind = 'desk'
                 WHERE visitor_id IN (${backdated.join(', ')})`,
             );
@@ -296,12 +298,12 @@ export async function runCrashTorture(options: {
     alive = false;
     await clients;
     problems.push(
-      ...(await verify(options.dataDir, acknowledged, exited, arrivals, imports, erased)).map(
+      ...(await verify(options.store, acknowledged, exited, arrivals, imports, erased)).map(
         (p) => `after kill ${round + 1}: ${p}`,
       ),
     );
   }
-  problems.push(...(await verifyMail(options.dataDir, token, mail, acknowledged)));
+  problems.push(...(await verifyMail(options.store, token, mail, acknowledged)));
   await mail.close();
   return {
     acknowledgedSignatures: signedCheckIns,
@@ -357,13 +359,13 @@ async function setUpNotices(url: string, headers: Record<string, string>, smtpUr
  * committed.
  */
 async function verifyMail(
-  dataDir: string,
+  store: StoreOf,
   token: string,
   mail: MailServer,
   acknowledged: Map<string, Acknowledged>,
 ): Promise<string[]> {
   const problems: string[] = [];
-  const server = await spawnServer(dataDir);
+  const server = await spawnServer(store);
   const headers = { authorization: `Token ${token}` };
   try {
     for (;;) {
@@ -379,7 +381,7 @@ async function verifyMail(
   } finally {
     await stopServer(server);
   }
-  const ctx = await openContext({ dataDir, sweepInterrupted: false });
+  const ctx = await openContext({ ...store, sweepInterrupted: false });
   try {
     const rows = ctx.db
       .prepare('SELECT visitor_id, name, erased_at FROM visitors WHERE visitee_no IS NOT NULL')
@@ -418,7 +420,7 @@ async function verifyMail(
 
 /** Opens the data folder as a restart would (running the start-up sweep) and checks it whole. */
 async function verify(
-  dataDir: string,
+  store: StoreOf,
   acknowledged: Map<string, Acknowledged>,
   exited: Set<string>,
   arrivals: Map<number, string>,
@@ -426,10 +428,13 @@ async function verify(
   erased: Set<string>,
 ): Promise<string[]> {
   const problems: string[] = [];
-  const ctx = await openContext({ dataDir });
+  const ctx = await openContext(store);
   try {
-    const integrity = sqliteOf(ctx.db).pragma('integrity_check', { simple: true });
-    if (integrity !== 'ok') problems.push(`integrity_check: ${String(integrity)}`);
+    // PostgreSQL keeps its own pages whole (its WAL); a desk's file is checked here.
+    if (ctx.db.dialect === 'sqlite') {
+      const integrity = sqliteOf(ctx.db).pragma('integrity_check', { simple: true });
+      if (integrity !== 'ok') problems.push(`integrity_check: ${String(integrity)}`);
+    }
     // A change commits with its change-log record: everything there is recorded, and this
     // desk's numbers run from 1 without a gap, whatever the kill interrupted.
     for (const [kind, table, key] of [
@@ -473,7 +478,7 @@ async function verify(
     }[];
     const byId = new Map(rows.map((row) => [row.visitor_id, row]));
     const indexed = ctx.db
-      .prepare<[string], number>('SELECT rowid FROM visitors_fts WHERE visitors_fts MATCH ?')
+      .prepare<[{ match: string; limit: number }], number>(searchIndex(ctx.db.dialect).hits(() => 'true', 'ASC'))
       .pluck();
     for (const visitor of acknowledged.values()) {
       const row = byId.get(visitor.id);
@@ -486,7 +491,8 @@ async function verify(
       // A corrected name is found by the search index, whatever the kill interrupted.
       if (row.erased_at === null && row.name.startsWith('Fixed ')) {
         const word = row.name.split(' ')[1]!;
-        if (!indexed.all(`name:"${word}"`).includes(row.seq))
+        const match = searchIndex(ctx.db.dialect).query([word], 'person');
+        if (!indexed.all({ match, limit: 1_000_000 }).includes(row.seq))
           problems.push(`corrected ${visitor.id} is not searchable`);
       }
     }
@@ -543,15 +549,11 @@ async function verify(
       }
     }
     // A host import is whole or absent, and whole once acknowledged.
-    const counts = new Map(
-      (
-        ctx.db
-          .prepare(
-            "SELECT substr(email, 1, instr(email, '-') - 1) AS batch, count(*) AS n FROM visitees GROUP BY batch",
-          )
-          .all() as { batch: string; n: number }[]
-      ).map((row) => [row.batch, row.n]),
-    );
+    const counts = new Map<string, number>();
+    for (const email of ctx.db.prepare('SELECT email FROM visitees').pluck().all() as (string | null)[]) {
+      const batch = email?.split('-')[0] ?? '';
+      counts.set(batch, (counts.get(batch) ?? 0) + 1);
+    }
     for (const [batch, acknowledgedImport] of imports) {
       const n = counts.get(batch) ?? 0;
       if (n !== 0 && n !== 300) problems.push(`host import ${batch} is half there (${n} of 300)`);
@@ -598,10 +600,23 @@ async function verify(
         }
       }
     }
+    // On a company server's shared folder the start-up sweep leaves what is younger than its
+    // grace (another instance may be writing it): such files must be named by an unfinished
+    // check-in's intent, or be temporary, so that a later sweep clears them.
+    const pending = new Set<string>();
+    if (store.database) {
+      for (const intent of ctx.repositories.intents.unfinished(Number.MAX_SAFE_INTEGER)) {
+        for (const kind of ['original', 'thumb'] as const)
+          pending.add(ctx.store.pathOf(intent.visitor_id, kind, intent.format));
+      }
+    }
+    const temporary = path.join(ctx.store.root, 'tmp');
     const onDisk = (fs.readdirSync(ctx.store.root, { recursive: true }) as string[])
       .map((rel) => path.join(ctx.store.root, rel))
-      .filter((file) => fs.statSync(file).isFile());
-    for (const file of onDisk) if (!expected.has(file)) problems.push(`stray file ${path.relative(dataDir, file)}`);
+      .filter((file) => fs.statSync(file).isFile())
+      .filter((file) => !pending.has(file) && !(store.database && path.dirname(file) === temporary));
+    for (const file of onDisk)
+      if (!expected.has(file)) problems.push(`stray file ${path.relative(store.dataDir, file)}`);
   } finally {
     ctx.close();
   }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { StoreOf } from '../helpers/another-process';
 
 const ENTRY = path.resolve(__dirname, '../../src/cli/index.ts');
 const BUILT = path.resolve(__dirname, '../../out/main/cli.js');
@@ -14,18 +15,24 @@ export interface ServerProcess {
 }
 
 /**
- * The headless server as its own process, so it can be killed for real: from source
+ * The headless server as its own process, so it can be killed for real, on a desk's data
+ * folder or a company server's database and photo folder: from source
  * through tsx, or `built` (out/main/cli.js, as a kiosk runs it: what the benchmarks measure).
  * `port` null leaves --port out: serve then picks its own (the data folder's last one).
  */
 export async function spawnServer(
-  dataDir: string,
+  where: string | StoreOf,
   options: { built?: boolean; port?: number | null; peerPort?: number } = {},
 ): Promise<ServerProcess> {
   const entry = options.built ? [BUILT] : ['--import', 'tsx', ENTRY];
+  const store = typeof where === 'string' ? { dataDir: where } : where;
+  // A company server's instance: its database, and the folder it shares for photos.
+  const data = store.database
+    ? ['--database', store.database, '--photos', store.dataDir]
+    : ['--data-dir', store.dataDir];
   const port = options.port === null ? [] : ['--port', String(options.port ?? 0)];
   const peers = options.peerPort === undefined ? [] : ['--peer-port', String(options.peerPort)];
-  const child = spawn(process.execPath, [...entry, 'serve', '--data-dir', dataDir, ...port, ...peers], {
+  const child = spawn(process.execPath, [...entry, 'serve', ...data, ...port, ...peers], {
     env: { ...process.env, FRONTDESK_LOG: process.env.FRONTDESK_TEST_LOG ?? 'silent' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const crashDir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-torture-'));
   const loadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-load-'));
   const started = Date.now();
-  const crash = await runCrashTorture({ dataDir: crashDir, kills: Number(values.kills) });
+  const crash = await runCrashTorture({ store: { dataDir: crashDir }, kills: Number(values.kills) });
   const load = await runLoad({ dataDir: loadDir, clients: 50, seconds: Number(values.seconds) });
   const summary = {
     date: new Date().toISOString(),

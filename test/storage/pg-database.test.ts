@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATA_VERSION_TABLE, DATA_VERSION_TRIGGERS } from '../../src/server/db/postgres/migrate';
+import { DATA_VERSION_TABLE, DATA_VERSION_TRIGGERS } from '../../src/server/db/postgres/data-version';
 import { PgDatabase, WriteLockBusyError } from '../../src/server/db/postgres/pg-database';
 import { DatabaseUnavailableError, PgStatementError } from '../../src/server/db/postgres/pg-sync';
 import { pgValues, toPgStatement } from '../../src/server/db/postgres/sql-params';

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuditAction } from '../../shared/audit';
 import type { Writes } from './unit-of-work';
-import { AUDIT_TRIGGERS } from '../db/migrations/004-privacy';
-import { AUDIT_COPY_TRIGGERS } from '../db/migrations/011-site-audit';
 import { isSignedBy } from '../site/trail-exchange';
 import type { AuditFilter, AuditLogRepository, AuditRow, SiteAuditRow } from '../db/repositories/audit-log';
 import { logger } from '../log';
@@ -288,7 +286,7 @@ function walkChain(after: (auditId: number, limit: number) => AuditRow[], proble
  */
 export function verifyChain(log: AuditLogRepository, earlierHead?: string): ChainCheck {
   const problems: string[] = [];
-  checkTriggers(log.triggers('audit_log'), AUDIT_TRIGGERS, problems);
+  checkTriggers(log.triggers('audit_log'), log.expectedTriggers('audit_log'), problems);
   const walked = walkChain(log.after, problems, earlierHead);
   const highest = log.highestGiven();
   if (!walked.broken && highest > walked.lastId) {
@@ -318,7 +316,7 @@ export function verifyCopies(
   certificateOf: (deskId: string) => string | undefined,
 ): { problems: string[]; chains: { deskId: string; check: ChainCheck }[] } {
   const problems: string[] = [];
-  checkTriggers(log.triggers('audit_copies'), AUDIT_COPY_TRIGGERS, problems);
+  checkTriggers(log.triggers('audit_copies'), log.expectedTriggers('audit_copies'), problems);
   const chains = Object.keys(log.copied()).map((deskId) => {
     const found: string[] = [];
     const hashes = new Map<number, Buffer>();

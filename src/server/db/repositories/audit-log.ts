@@ -1,4 +1,9 @@
 import type { Db } from '../connection';
+import { AUDIT_TRIGGERS } from '../migrations/004-privacy';
+import { AUDIT_COPY_TRIGGERS } from '../migrations/011-site-audit';
+import { pgTrailTriggers } from '../postgres/schema';
+
+type TrailTable = 'audit_log' | 'audit_copies';
 
 /** An entry as stored; a new one is written with exactly these fields too. */
 export interface AuditRow {
@@ -90,8 +95,16 @@ export function auditLogRepository(db: Db) {
     )
     .pluck();
   const triggers = db.prepare<[string], { name: string; sql: string }>(
-    // SQLite keeps the table name as the trigger spelled it: "ON AUDIT_LOG" is the same table.
-    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND lower(tbl_name) = ?",
+    db.dialect === 'sqlite'
+      ? // SQLite keeps the table name as the trigger spelled it: "ON AUDIT_LOG" is the same table.
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND lower(tbl_name) = ?"
+      : // Its definition and its function's body, both as PostgreSQL runs them; a trigger
+        // switched off (ALTER TABLE … DISABLE TRIGGER) is not the one that was made.
+        `SELECT t.tgname AS name,
+                CASE WHEN t.tgenabled = 'D' THEN 'DISABLED ' ELSE '' END
+                  || pg_get_triggerdef(t.oid) || E'\n' || p.prosrc AS sql
+           FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+          WHERE t.tgrelid = to_regclass(?) AND NOT t.tgisinternal`,
   );
   const lastCopy = db.prepare<[string], { audit_id: number; hash: Buffer }>(
     'SELECT audit_id, hash FROM audit_copies WHERE desk_id = ? ORDER BY audit_id DESC LIMIT 1',
@@ -142,8 +155,11 @@ export function auditLogRepository(db: Db) {
     },
     /** This desk's own entries in order after an ID, a batch at a time: what verification walks. */
     after: (auditId: number, limit: number): AuditRow[] => after.all(auditId, limit),
-    /** The triggers on a trail table, as SQLite keeps their text. */
-    triggers: (table: 'audit_log' | 'audit_copies') => triggers.all(table),
+    /** The triggers on a trail table, as the database keeps their text. */
+    triggers: (table: TrailTable) => triggers.all(table),
+    /** The triggers that must be on a trail table, in the same words as `triggers`. */
+    expectedTriggers: (table: TrailTable): readonly { name: string; sql: string }[] =>
+      db.dialect === 'postgres' ? pgTrailTriggers(table) : table === 'audit_log' ? AUDIT_TRIGGERS : AUDIT_COPY_TRIGGERS,
     /** The highest ID ever given: above the newest entry only if entries were removed from the end. */
     highestGiven: (): number => highestGiven.get() ?? 0,
 
