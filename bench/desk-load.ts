@@ -10,7 +10,12 @@ export type DeskLoadResult = Omit<LoadReport, 'failed'> & { failed: number };
  * missing afterwards, or the run fails; the figure is the server's peak memory.
  */
 export async function benchDeskLoad(quick: boolean): Promise<DeskLoadResult> {
-  const report = await runLoad({ dataDir: tempDir('desk-load'), clients: 50, seconds: quick ? 5 : 30, built: true });
+  const report = await runLoad({
+    store: { dataDir: tempDir('desk-load') },
+    clients: 50,
+    seconds: quick ? 5 : 30,
+    built: true,
+  });
   if (report.failed.length > 0 || report.lostWrites > 0) {
     throw new Error(`desk load: ${report.failed.length} failed requests, ${report.lostWrites} lost writes`);
   }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { StoreOf } from '../test/helpers/another-process';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const CLI = path.join(ROOT, 'out/main/cli.js');
@@ -56,12 +57,17 @@ export function onCpu(cpu: string, command: string, args: string[]): [string, st
  * passes flags to its Node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
  */
 export async function startServe(
-  dataDir: string,
+  where: string | StoreOf,
   env: Record<string, string> = {},
   placement: 'pinned' | 'free' = 'free',
   extra: string[] = [],
 ): Promise<ServeProcess> {
-  return spawnServer([CLI, 'serve', '--data-dir', dataDir, '--port', '0', ...extra], env, placement);
+  const store = typeof where === 'string' ? { dataDir: where } : where;
+  // A company server's instance: its database, and the folder its instances share.
+  const data = store.database
+    ? ['--database', store.database, '--photos', store.dataDir]
+    : ['--data-dir', store.dataDir];
+  return spawnServer([CLI, 'serve', ...data, '--port', '0', ...extra], env, placement);
 }
 
 /** A server started by a script of the bench's own (tsx), which prints the same "listening" line. */

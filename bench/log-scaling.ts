@@ -1,5 +1,6 @@
 import { seedVisitors } from '../src/cli/seed/seed';
-import { openContext } from '../src/server/context';
+import { openContext, type AppContext } from '../src/server/context';
+import type { StoreOf } from '../test/helpers/another-process';
 import { addDays, formatLocalDate } from '../src/shared/dates';
 import { encodeCursor } from '../src/server/services/log-search';
 import { BENCH_STAFF, log, median, round, signIn, startServe, tempDir } from './lib';
@@ -52,17 +53,25 @@ async function timeMedian(times: number, request: () => Promise<Response>): Prom
   return round(median(samples));
 }
 
-async function measureSize(visitors: number, samples: number): Promise<LogSize> {
-  const dataDir = tempDir(`log-${visitors}`);
-  const ctx = await openContext({ dataDir });
+/**
+ * The log's queries at one size, on a desk's data folder (by default) or a company server's
+ * store, seeded by `seed` (by default the seeder's realistic visitors, without photos).
+ */
+export async function measureSize(
+  visitors: number,
+  samples: number,
+  options: { store?: StoreOf; seed?: (ctx: AppContext, visitors: number) => Promise<void> } = {},
+): Promise<LogSize> {
+  const store = options.store ?? { dataDir: tempDir(`log-${visitors}`) };
+  const ctx = await openContext(store);
   await ctx.auth.createFirstUser(BENCH_STAFF.username, BENCH_STAFF.password);
   const started = performance.now();
-  await seedVisitors(ctx, { visitors, withoutPhotos: true });
+  await (options.seed ?? seedRealistic)(ctx, visitors);
   const seedSeconds = round((performance.now() - started) / 1000, 1);
   ctx.close();
   log(`log: ${visitors} rows seeded in ${seedSeconds} s`);
 
-  const server = await startServe(dataDir);
+  const server = await startServe(store);
   try {
     const token = await signIn(server.url, BENCH_STAFF.username, BENCH_STAFF.password);
     const get = (query: string) => () =>
@@ -87,13 +96,17 @@ async function measureSize(visitors: number, samples: number): Promise<LogSize> 
       returning_rare_ms: await timeMedian(samples, returning('søren dv')),
       returning_mobile_ms: await timeMedian(samples, returning('+4412')),
       server_peak_rss_mib: server.peakRssMiB(),
-      export: await measureExport(dataDir),
+      export: await measureExport(store),
     };
     log(`log: ${JSON.stringify(result)}`);
     return result;
   } finally {
     await server.stop();
   }
+}
+
+async function seedRealistic(ctx: AppContext, visitors: number): Promise<void> {
+  await seedVisitors(ctx, { visitors, withoutPhotos: true });
 }
 
 /** The local date `days` before today, as the log's `from` and `to` take it. */
@@ -105,8 +118,8 @@ function daysAgo(days: number): string {
  * Exports the whole log from a server process of its own, so its peak RSS is the export's:
  * the client reads the stream chunk by chunk and keeps nothing, as a browser saving a file.
  */
-async function measureExport(dataDir: string): Promise<LogSize['export']> {
-  const server = await startServe(dataDir);
+async function measureExport(store: StoreOf): Promise<LogSize['export']> {
+  const server = await startServe(store);
   try {
     const token = await signIn(server.url, BENCH_STAFF.username, BENCH_STAFF.password);
     const headers = { authorization: `Token ${token}` };

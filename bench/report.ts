@@ -1,4 +1,5 @@
 import type { AttackResult } from './attacks';
+import type { CompanyLoad, CompanyResult } from './company';
 import type { NotifyResult } from './notify';
 import type { ReplicationResult } from './replication';
 import type { CheckInResult } from './checkin';
@@ -22,6 +23,7 @@ export interface BenchResults {
   attacks?: AttackResult | undefined;
   replication?: ReplicationResult | undefined;
   notify?: NotifyResult | undefined;
+  company?: CompanyResult | undefined;
 }
 
 const verdict = (ok: boolean): string => (ok ? 'met' : '**not met**');
@@ -306,6 +308,40 @@ function notifyRows(n: NotifyResult): string[][] {
   ];
 }
 
+function companyRows(c: CompanyResult): string[][] {
+  if ('skipped' in c) return [['company server (PostgreSQL)', `not measured: ${c.skipped}`, '', '', '']];
+  const { load, search } = c;
+  const figures = (x: CompanyLoad) =>
+    `${x.requests_per_second} req/s, p50 ${x.p50_ms} ms, p99 ${x.p99_ms} ms, ${x.check_ins} check-ins, peak RSS ${x.instances_peak_rss_mib.join(' + ')} MiB`;
+  const loadRow = (what: string, x: CompanyLoad): string[] => [
+    `50 desks for ${load.seconds} s (median of ${load.rounds}): ${what}`,
+    figures(x),
+    `${load.desk.requests_per_second} req/s (a desk, SQLite)`,
+    `${round(x.requests_per_second / load.desk.requests_per_second, 2)}`,
+    '',
+  ];
+  const at = `at ${search.visitors.toLocaleString('en')} visitors on PostgreSQL`;
+  return [
+    [`50 desks for ${load.seconds} s (median of ${load.rounds}): a desk (SQLite)`, figures(load.desk), '', '', ''],
+    loadRow('one company server instance (PostgreSQL)', load.one_instance),
+    loadRow('two instances on one database, desks shared between them', load.two_instances),
+    ...LOG_QUERIES.map((key) => [
+      `Log ${key.replace(/_ms$/, '').replace(/_/g, ' ')} ${at}`,
+      `${search[key]} ms`,
+      '',
+      '',
+      key.startsWith('search') ? `< 50 ms: ${verdict(search[key] < 50)}` : '',
+    ]),
+    [
+      `CSV export ${at}`,
+      `${search.export.seconds} s (${search.export.rows_per_second.toLocaleString('en')} rows/s), peak RSS ${search.export.peak_rss_mib} MiB`,
+      '',
+      '',
+      '',
+    ],
+  ];
+}
+
 /** The table for BENCHMARKS.md: each figure beside its floor and its target. */
 export function toMarkdown(r: BenchResults): string {
   const rows = [
@@ -317,6 +353,7 @@ export function toMarkdown(r: BenchResults): string {
     ...(r.attacks ? attackRows(r.attacks) : []),
     ...(r.replication ? replicationRows(r.replication) : []),
     ...(r.notify ? notifyRows(r.notify) : []),
+    ...(r.company ? companyRows(r.company) : []),
   ];
   const table = [
     '| figure | Frontdesk | floor | ratio | target |',

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchAttacks } from './attacks';
 import { benchCheckIn } from './checkin';
+import { benchCompany } from './company';
 import { benchDeskLoad } from './desk-load';
 import { benchGrid } from './grid';
 import { log, removeTempDirs, tempDir } from './lib';
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
     options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, only: { type: 'string' } },
   });
   const quick = values.quick;
-  // `--only attacks` (or check_in, serving, grid, desk_load, log_scaling, replication, notify) runs one part.
+  // `--only attacks` (or check_in, serving, grid, desk_load, log_scaling, replication, notify, company) runs one part.
   const run = (part: string): boolean => values.only === undefined || values.only.split(',').includes(part);
   const outDir = values.out ?? path.join(__dirname);
   const started = Date.now();
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   const attacks = run('attacks') ? await benchAttacks(quick) : undefined;
   const replication = run('replication') ? await benchReplication(quick) : undefined;
   const notify = run('notify') ? await benchNotify(quick) : undefined;
+  const company = run('company') ? await benchCompany(quick) : undefined;
 
   const results = {
     mode: quick ? 'quick' : 'full',
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
     attacks,
     replication,
     notify,
+    company,
   };
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

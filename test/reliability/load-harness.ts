@@ -2,17 +2,22 @@ import { openContext } from '../../src/server/context';
 import type { VisitorLogResponse } from '../../src/shared/api-types';
 import { makeImage } from '../helpers/images';
 import { STAFF } from '../helpers/server';
-import { killHard, peakRssMiB, spawnServer } from './server-process';
+import type { StoreOf } from '../helpers/another-process';
+import { killHard, peakRssMiB, spawnServer, type ServerProcess } from './server-process';
 
 export interface LoadReport {
   clients: number;
   seconds: number;
   requests: number;
+  /** Requests answered per second during the load (the check afterwards not counted). */
+  perSecond: number;
   failed: { path: string; status: number }[];
   byKind: Record<string, number>;
   p50Ms: number;
   p99Ms: number;
+  /** The largest of the instances' peaks, and each's. */
   peakRssMiB: number;
+  instancesPeakRssMiB: number[];
   lostWrites: number;
 }
 
@@ -22,16 +27,25 @@ export interface LoadReport {
  * check-in must be in the log afterwards.
  */
 export async function runLoad(options: {
-  dataDir: string;
+  /** A desk's data folder, or a company server's database and photo folder. */
+  store: StoreOf;
   clients: number;
   seconds: number;
   /** Run the built server (see spawnServer). */
   built?: boolean;
+  /**
+   * Instances of a company server on the store, each client sent to one of them in turn as
+   * a load balancer would (default 1).
+   */
+  instances?: number;
 }): Promise<LoadReport> {
-  const setup = await openContext({ dataDir: options.dataDir });
+  const setup = await openContext(options.store);
   if (setup.auth.needsFirstUser()) await setup.auth.createFirstUser(STAFF.username, STAFF.password);
   setup.close();
-  const server = await spawnServer(options.dataDir, { built: options.built });
+  const servers: ServerProcess[] = [];
+  for (let i = 0; i < (options.instances ?? 1); i++)
+    servers.push(await spawnServer(options.store, { built: options.built }));
+  const server = servers[0]!;
   const login = await fetch(`${server.url}/v1/oauth/`, { method: 'POST', body: new URLSearchParams(STAFF) });
   const token = ((await login.json()) as { data: { access_token: string } }).data.access_token;
   const headers = { authorization: `Token ${token}` };
@@ -49,9 +63,9 @@ export async function runLoad(options: {
     return seed / 2 ** 32;
   };
 
-  const timed = async (kind: string, path: string, init?: RequestInit): Promise<Response> => {
+  const timed = async (kind: string, path: string, init?: RequestInit, to = server): Promise<Response> => {
     const started = performance.now();
-    const response = await fetch(server.url + path, { ...init, headers });
+    const response = await fetch(to.url + path, { ...init, headers });
     const body = await response.arrayBuffer();
     latencies.push(performance.now() - started);
     byKind[kind] = (byKind[kind] ?? 0) + 1;
@@ -60,7 +74,8 @@ export async function runLoad(options: {
   };
 
   const deadline = Date.now() + options.seconds * 1000;
-  const client = async (): Promise<void> => {
+  const client = async (_: unknown, index: number): Promise<void> => {
+    const to = servers[index % servers.length]!;
     while (Date.now() < deadline) {
       const roll = random();
       if (roll < 0.1 || acknowledged.length < 5) {
@@ -71,26 +86,37 @@ export async function runLoad(options: {
         form.set('mobile', '5550100');
         form.set('purpose', 'Load');
         form.set('image', new Blob([new Uint8Array(image)]), 'p.jpg');
-        const response = await timed('check-in', '/v1/add/', { method: 'POST', body: form });
+        const response = await timed('check-in', '/v1/add/', { method: 'POST', body: form }, to);
         if (response.ok) {
           const { visitor_id } = (await response.json()) as { visitor_id: string };
           acknowledged.push(visitor_id);
           onSite.push(visitor_id);
         }
       } else if (roll < 0.35) {
-        await timed('log page', `/v1/log/?limit=60${random() < 0.3 ? '&q=load' : ''}`);
+        await timed('log page', `/v1/log/?limit=60${random() < 0.3 ? '&q=load' : ''}`, undefined, to);
       } else if (roll < 0.75) {
-        await timed('thumbnail', `/v1/photo/thumb/${acknowledged[Math.floor(random() * acknowledged.length)]}`);
+        await timed(
+          'thumbnail',
+          `/v1/photo/thumb/${acknowledged[Math.floor(random() * acknowledged.length)]}`,
+          undefined,
+          to,
+        );
       } else if (roll < 0.9) {
-        await timed('full photo', `/v1/photo/${acknowledged[Math.floor(random() * acknowledged.length)]}`);
+        await timed(
+          'full photo',
+          `/v1/photo/${acknowledged[Math.floor(random() * acknowledged.length)]}`,
+          undefined,
+          to,
+        );
       } else if (onSite.length > 0) {
         const leaving = onSite.splice(Math.floor(random() * onSite.length), 1)[0]!;
-        await timed('exit', `/v1/exit/${leaving}`, { method: 'POST' });
+        await timed('exit', `/v1/exit/${leaving}`, { method: 'POST' }, to);
       }
     }
   };
   await Promise.all(Array.from({ length: options.clients }, client));
-  const peak = peakRssMiB(server.pid);
+  const peaks = servers.map((each) => peakRssMiB(each.pid));
+  const answered = latencies.length;
 
   let lostWrites = 0;
   const logged = new Set<string>();
@@ -103,7 +129,7 @@ export async function runLoad(options: {
     cursor = page.next_cursor ?? '';
   } while (cursor);
   for (const id of acknowledged) if (!logged.has(id)) lostWrites++;
-  await killHard(server);
+  for (const each of servers) await killHard(each);
 
   const sorted = [...latencies].sort((a, b) => a - b);
   const at = (p: number): number =>
@@ -112,11 +138,13 @@ export async function runLoad(options: {
     clients: options.clients,
     seconds: options.seconds,
     requests: latencies.length,
+    perSecond: Math.round(answered / options.seconds),
     failed,
     byKind,
     p50Ms: at(0.5),
     p99Ms: at(0.99),
-    peakRssMiB: peak,
+    peakRssMiB: Math.max(...peaks),
+    instancesPeakRssMiB: peaks,
     lostWrites,
   };
 }

@@ -10,7 +10,7 @@ describe('under load', () => {
   it('serves 50 concurrent desks with no failed request and no lost write', async () => {
     // The short run; `npm run torture` runs it for a minute. Latency and memory are
     // reported there and in the benchmarks, never asserted here.
-    const report = await runLoad({ dataDir, clients: 50, seconds: 5 });
+    const report = await runLoad({ store: { dataDir }, clients: 50, seconds: 5 });
     expect(report.failed).toEqual([]);
     expect(report.lostWrites).toBe(0);
     expect(report.byKind['check-in']).toBeGreaterThan(0);

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const loadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontdesk-load-'));
   const started = Date.now();
   const crash = await runCrashTorture({ store: { dataDir: crashDir }, kills: Number(values.kills) });
-  const load = await runLoad({ dataDir: loadDir, clients: 50, seconds: Number(values.seconds) });
+  const load = await runLoad({ store: { dataDir: loadDir }, clients: 50, seconds: Number(values.seconds) });
   const summary = {
     date: new Date().toISOString(),
     machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,

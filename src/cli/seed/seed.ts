@@ -78,7 +78,8 @@ export async function seedVisitors(ctx: AppContext, options: SeedOptions): Promi
   };
 }
 
-function ensureVisitees(ctx: AppContext): number[] {
+/** The hosts visitors are seeded for: those there are, or the seed's own made now. */
+export function ensureVisitees(ctx: AppContext): number[] {
   const existing = ctx.repositories.visitees.list();
   if (existing.length > 0) return existing.map((v) => v.visitee_no);
   return VISITEES.map(

@@ -187,10 +187,11 @@ export function visitorsRepository(db: Db) {
     .prepare<[number], number>('SELECT seq FROM visitors WHERE entry_max < ? ORDER BY entry_max DESC, seq DESC LIMIT 1')
     .pluck();
   const lastOutOfOrderSeqBefore = db
-    // INDEXED BY: left alone, the planner walks seq from the top looking for a match (a full
-    // scan when, as usual, no entry is out of order).
+    // Left alone, either planner walks seq from the top looking for a match (a full scan when,
+    // as usual, no entry is out of order: 190 ms at a million visitors on PostgreSQL). SQLite
+    // is told the index (INDEXED BY); PostgreSQL cannot take max(seq + 0) from the seq index.
     .prepare<[number], number | null>(
-      `SELECT max(seq) FROM visitors ${db.dialect === 'sqlite' ? 'INDEXED BY visitors_entry_out_of_order' : ''}
+      `SELECT max(seq + 0) FROM visitors ${db.dialect === 'sqlite' ? 'INDEXED BY visitors_entry_out_of_order' : ''}
         WHERE entry_at < entry_max AND entry_at < ?`,
     )
     .pluck();
