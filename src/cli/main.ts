@@ -9,6 +9,7 @@ import { verifyChain, verifyCopies } from '../server/services/audit';
 import { defaultDataDir } from '../server/data-dir';
 import { DEFAULT_SERVE_PORT, startOnStablePort } from '../server/serve-port';
 import { startServer } from '../server/server';
+import { publicUrl } from '../server/http/host-guard';
 import { parsePeerAddress } from '../server/site/peer-address';
 import { readPassword } from './read-password';
 import { seedVisitors } from './seed/seed';
@@ -33,6 +34,12 @@ export function buildCli(rendererDir: string): Command {
     )
     .option('--host <host>', 'address to bind; keep loopback unless you mean it', '127.0.0.1')
     .option(
+      '--public-url <url>',
+      'an address the server is reached at through a proxy or load balancer, e.g. https://frontdesk.example.com (repeatable)',
+      collectPublicUrl,
+      [],
+    )
+    .option(
       '--peer-port <port>',
       'port for the other desks of the site (TLS); 0 picks a free one (default: the port of the last start)',
       parsePort,
@@ -41,24 +48,35 @@ export function buildCli(rendererDir: string): Command {
       '--peer-host <host>',
       'address the other desks reach this desk at (a LAN address on a real site; default: where it last listened, else 127.0.0.1)',
     )
-    .action(async (options: StoreOptions & { port?: number; host: string; peerPort?: number; peerHost?: string }) => {
-      const store = storeOf(options);
-      const peers = {
-        ...(options.peerHost !== undefined ? { host: options.peerHost } : {}),
-        ...(options.peerPort !== undefined ? { port: options.peerPort } : {}),
-      };
-      const start = (port: number) => startServer({ ...store, port, host: options.host, rendererDir, peers });
-      const server =
-        options.port === undefined ? await startOnStablePort(store.dataDir, start) : await start(options.port);
-      await createAdminFromEnvironment(server.context);
-      console.log(`Frontdesk listening on ${server.url}`);
-      if (server.peerAddress) console.log(`Frontdesk peers on ${server.peerAddress}`);
-      const stop = (): void => {
-        void server.close().then(() => process.exit(0));
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    .action(
+      async (
+        options: StoreOptions & {
+          port?: number;
+          host: string;
+          publicUrl: string[];
+          peerPort?: number;
+          peerHost?: string;
+        },
+      ) => {
+        const store = storeOf(options);
+        const peers = {
+          ...(options.peerHost !== undefined ? { host: options.peerHost } : {}),
+          ...(options.peerPort !== undefined ? { port: options.peerPort } : {}),
+        };
+        const start = (port: number) =>
+          startServer({ ...store, port, host: options.host, publicUrls: options.publicUrl, rendererDir, peers });
+        const server =
+          options.port === undefined ? await startOnStablePort(store.dataDir, start) : await start(options.port);
+        await createAdminFromEnvironment(server.context);
+        console.log(`Frontdesk listening on ${server.url}`);
+        if (server.peerAddress) console.log(`Frontdesk peers on ${server.peerAddress}`);
+        const stop = (): void => {
+          void server.close().then(() => process.exit(0));
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      },
+    );
 
   const user = program.command('user').description('staff accounts');
   withStore(
@@ -329,6 +347,15 @@ function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535.');
   return port;
+}
+
+function collectPublicUrl(value: string, earlier: string[]): string[] {
+  try {
+    publicUrl(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  return [...earlier, value];
 }
 
 function parseHash(value: string): string {

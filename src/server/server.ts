@@ -3,7 +3,7 @@ import { openContext, type AppContext } from './context';
 import { buildApp, type RouteSummary } from './http/app';
 import type { ConnectionLimits } from './http/connection-guard';
 import type { RequestTimeouts } from './http/node-server';
-import { hostNamesFor } from './http/host-guard';
+import { servedAtFor, type ServedAt } from './http/host-guard';
 import { peerListener } from './site/peer-listener';
 import type { OutboxOptions } from './notify/outbox';
 import type { KeyWrap } from './security/secret-box';
@@ -18,8 +18,11 @@ export interface ServerOptions {
   rendererDir?: string;
   timeouts?: Partial<RequestTimeouts>;
   connectionLimits?: Partial<ConnectionLimits>;
-  /** Extra `name:port` values the Host header may carry (e.g. a LAN name). */
-  extraHostNames?: string[];
+  /**
+   * The URLs the server is reached at through a proxy or load balancer (`serve
+   * --public-url`): their Host and Origin are answered as the bound address's are.
+   */
+  publicUrls?: string[];
   now?: () => number;
   /** How often the automatic sign-out looks for visitors due; tests shorten it. */
   choresIntervalMs?: number;
@@ -61,7 +64,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.notify ? { notify: options.notify } : {}),
     ...(options.keyWrap ? { keyWrap: options.keyWrap } : {}),
   });
-  let allowed: ReadonlySet<string> = new Set();
+  let servedAt: ServedAt = { hosts: new Set(), origins: new Set() };
   // Before the first request: a desk that was off at sign-out time catches up first.
   const stopChores = await context.startChores();
   let built: Awaited<ReturnType<typeof buildApp>> | undefined;
@@ -71,14 +74,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     built = await buildApp(context, {
       peers,
       rendererDir: options.rendererDir,
-      allowedHosts: () => allowed,
+      servedAt: () => servedAt,
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
       ...(options.connectionLimits ? { connectionLimits: options.connectionLimits } : {}),
     });
     const { app, routes } = built;
     await app.listen({ host, port: options.port ?? 0 });
     const { port } = app.server.address() as AddressInfo;
-    allowed = hostNamesFor(host, port, options.extraHostNames);
+    servedAt = servedAtFor(host, port, options.publicUrls);
     const urlHost = host.includes(':') ? `[${host}]` : host;
     await peers.start();
     return {

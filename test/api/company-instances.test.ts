@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Visitor } from '../../src/shared/api-types';
 import { openStream } from '../helpers/event-stream';
 import { makeImage } from '../helpers/images';
@@ -11,6 +11,8 @@ import {
   startTestServer,
   type TestServer,
 } from '../helpers/server';
+import { LoadBalancer } from '../helpers/load-balancer';
+import { rawRequest } from '../helpers/raw-http';
 import { describeOnCompanyServer } from '../helpers/store';
 
 /**
@@ -100,5 +102,69 @@ describeOnCompanyServer('two instances of a company server', () => {
     expect((await second.api('/v1/log/', { auth: guard })).status).toBe(200);
     expect((await second.api(`/v1/admin/users/${user_id}`, jsonRequest('PATCH', { active: false }))).status).toBe(200);
     expect(await errorCode(await first.api('/v1/log/', { auth: guard }))).toBe('1403');
+  });
+
+  describe('behind one address', () => {
+    const balancer = new LoadBalancer();
+    let front: string;
+    let instances: TestServer[] = [];
+    beforeAll(async () => {
+      front = await balancer.start();
+      // Two more instances on the same store, reached through the balancer's address.
+      const options = { dataDir: first.dataDir, database: first.database!, publicUrls: [front] };
+      instances = [await startTestServer(options), await startTestServer(options)];
+      balancer.targets = instances.map((instance) => ({ host: '127.0.0.1', port: instance.port }));
+    });
+    afterAll(async () => {
+      await balancer.close();
+      for (const instance of instances) await instance.close();
+    });
+
+    /** A request of its own connection each: the balancer sends the next to the other instance. */
+    const through = (pathname: string, init: RequestInit = {}) =>
+      fetch(`${front}${pathname}`, { ...init, headers: { ...init.headers, connection: 'close' } });
+
+    it('signs in, checks in and serves the log and thumbnails whichever instance answers', async () => {
+      const signedIn = await through('/v1/oauth/', {
+        method: 'POST',
+        headers: { origin: front, 'sec-fetch-site': 'same-origin' },
+        body: new URLSearchParams(STAFF),
+      });
+      expect(signedIn.status).toBe(200);
+      const { access_token: token } = ((await signedIn.json()) as { data: { access_token: string } }).data;
+      const auth = { authorization: `Token ${token}` };
+      const added = await through('/v1/add/', {
+        method: 'POST',
+        headers: { ...auth, origin: front },
+        body: checkInForm(await makeImage('jpeg', 320, 240), { name: 'Balanced Visitor' }),
+      });
+      expect(added.status).toBe(200);
+      const { visitor_id } = (await added.json()) as { visitor_id: string };
+      for (let i = 0; i < 2; i++) {
+        const page = (await (await through('/v1/log/?limit=5', { headers: auth })).json()) as { data: Visitor[] };
+        const listed = page.data.find((visitor) => visitor.visitor_id === visitor_id);
+        expect(listed?.thumb_url).toBeDefined();
+        expect((await through(listed!.thumb_url!)).status).toBe(200);
+      }
+      expect(new Set(balancer.sentTo)).toEqual(new Set([0, 1]));
+    });
+
+    it('refuses another host name and another site, and its own name over another scheme', async () => {
+      const port = Number(new URL(front).port);
+      for (const host of ['frontdesk.evil.example', `localhost:${port}`]) {
+        const wrongHost = await rawRequest(port, 'GET', '/v1/log/', { host, authorization: `Token ${first.token}` });
+        expect([host, wrongHost.status]).toEqual([host, 421]);
+      }
+      const ownName = await rawRequest(port, 'GET', '/v1/log/', { authorization: `Token ${first.token}` });
+      expect(ownName.status).toBe(200);
+      for (const origin of ['https://evil.example', front.replace('http:', 'https:')]) {
+        const response = await through('/v1/oauth/', {
+          method: 'POST',
+          headers: { origin },
+          body: new URLSearchParams(STAFF),
+        });
+        expect(await errorCode(response)).toBe('2400');
+      }
+    });
   });
 });

@@ -475,6 +475,7 @@ describe('the audit trail', () => {
         ],
         { encoding: 'utf8', env: { ...process.env, FRONTDESK_LOG: 'silent' } },
       );
+    const valueOf = (text: string) => server.context.db.prepare(text).pluck().get() as string;
     /** Someone with the database's owner rights, in another connection: each change is undone after. */
     const sql = (text: string) => sqlInAnotherProcess(server, text);
     const unguarded = (work: string) =>
@@ -491,10 +492,7 @@ describe('the audit trail', () => {
       expect(verify().stderr).toContain('the trigger audit_log_append_only was changed');
       sql('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
 
-      const body = server.context.db
-        .prepare("SELECT prosrc FROM pg_proc WHERE proname = 'audit_log_append_only'")
-        .pluck()
-        .get() as string;
+      const body = valueOf("SELECT prosrc FROM pg_proc WHERE proname = 'audit_log_append_only'");
       sql(
         'CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$',
       );
@@ -507,10 +505,7 @@ describe('the audit trail', () => {
       expect(verify().stderr).toContain('a trigger zz that Frontdesk never made is on the trail');
       sql('DROP TRIGGER zz ON audit_log; DROP FUNCTION zz()');
 
-      const detail = server.context.db
-        .prepare('SELECT detail FROM audit_log WHERE audit_id = 2')
-        .pluck()
-        .get() as string;
+      const detail = valueOf('SELECT detail FROM audit_log WHERE audit_id = 2');
       unguarded("UPDATE audit_log SET detail = 'nothing' WHERE audit_id = 2");
       expect(verify().stderr).toContain('entry 2 was changed');
       unguarded(`UPDATE audit_log SET detail = '${detail.replace(/'/g, "''")}' WHERE audit_id = 2`);

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { relay } from './tcp-relay';
 
 export type LinkState = 'up' | 'down' | 'flaky';
 
@@ -37,11 +38,6 @@ export class FaultProxy {
       return;
     }
     const upstream = net.connect(this.target.port, this.target.host);
-    for (const socket of [client, upstream]) {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-      socket.on('error', () => undefined);
-    }
     if (this.state === 'flaky') {
       let budget = Math.floor(this.random() * 16_384);
       const spend = (chunk: Buffer): void => {
@@ -54,10 +50,7 @@ export class FaultProxy {
       client.on('data', spend);
       upstream.on('data', spend);
     }
-    client.pipe(upstream);
-    upstream.pipe(client);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
+    relay(client, upstream, this.sockets);
   }
 
   async close(): Promise<void> {

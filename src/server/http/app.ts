@@ -11,7 +11,7 @@ import { logger } from '../log';
 import { authModeOf, registerAuthentication, tokenRefusal, type AuthMode } from './auth';
 import { registerCrossSiteGuard } from './cross-site-guard';
 import { registerErrorHandling, sendError, toLoggedApiError } from './errors';
-import { hostRefusal, registerHostGuard } from './host-guard';
+import { hostRefusal, registerHostGuard, type ServedAt } from './host-guard';
 import { ConnectionGuard, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connection-guard';
 import { createNodeServer, DEFAULT_TIMEOUTS, type RequestTimeouts } from './node-server';
 import { rawJsonError } from './raw-response';
@@ -35,7 +35,7 @@ import { siteRoutes } from './routes/site';
 export interface AppOptions {
   /** The built renderer to serve at `/`, so the UI and the API share one origin. */
   rendererDir?: string | undefined;
-  allowedHosts: () => ReadonlySet<string>;
+  servedAt: () => ServedAt;
   timeouts?: Partial<RequestTimeouts>;
   connectionLimits?: Partial<ConnectionLimits>;
   /** The peer listener, started when this desk creates or joins a site (API contract Part 3). */
@@ -103,7 +103,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
     },
     frameworkErrors: (error, request, reply) => {
       // No hook has run for these: the Host and the token are still checked first.
-      const refusal = hostRefusal(request, options.allowedHosts) ?? tokenRefusal(request, ctx.auth);
+      const refusal = hostRefusal(request, options.servedAt) ?? tokenRefusal(request, ctx.auth);
       void sendError(reply, refusal ?? toLoggedApiError(error, request));
     },
   });
@@ -116,10 +116,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
     registered.push(route);
   });
 
-  registerHostGuard(app, options.allowedHosts);
+  registerHostGuard(app, options.servedAt);
   registerSecurityHeaders(app);
   registerErrorHandling(app);
-  registerCrossSiteGuard(app, options.allowedHosts);
+  registerCrossSiteGuard(app, options.servedAt);
   registerAuthentication(app, ctx.auth);
   registerThumbUrls(app, ctx.auth);
   registerEncodedAnswers(app);

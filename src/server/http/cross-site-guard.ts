@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error';
+import type { ServedAt } from './host-guard';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -11,23 +12,22 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * credentials by itself). The desk's own page is same-origin; clients that are not
  * browsers send neither header and pass.
  */
-export function registerCrossSiteGuard(app: FastifyInstance, allowedHosts: () => ReadonlySet<string>): void {
+export function registerCrossSiteGuard(app: FastifyInstance, servedAt: () => ServedAt): void {
   app.addHook('onRequest', (request, _reply, done) => {
     if (!SAFE_METHODS.has(request.method)) {
       const fetchSite = request.headers['sec-fetch-site'];
       if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') refuse();
       const origin = request.headers.origin;
-      if (origin !== undefined && !allowedHosts().has(hostOf(origin))) refuse();
+      if (origin !== undefined && !servedAt().origins.has(originOf(origin))) refuse();
     }
     done();
   });
 }
 
-function hostOf(origin: string): string {
+/** The origin as URL spells it (scheme, lower-case host, a default port left out). */
+function originOf(origin: string): string {
   try {
-    const url = new URL(origin);
-    if (url.protocol !== 'http:') return '';
-    return (url.port ? url.host : `${url.host}:80`).toLowerCase();
+    return new URL(origin).origin;
   } catch {
     return ''; // `null` (a sandboxed frame, a file) and anything unparsable
   }
