@@ -133,6 +133,22 @@ describe('the frontdesk command line', () => {
   });
 });
 
+describe('frontdesk serve on every address', () => {
+  it('refuses to start without a public URL to answer, and refuses a public URL that is not one', () => {
+    const dataDir = tempDataDir();
+    try {
+      const everywhere = cli(['serve', '--host', '0.0.0.0', '--port', '0', '--data-dir', dataDir]);
+      expect(everywhere.status).toBe(1);
+      expect(everywhere.stderr).toContain('say where staff reach the server with --public-url');
+      const bad = cli(['serve', '--public-url', 'https://frontdesk.example.com/desk', '--data-dir', dataDir]);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain('leave out the path');
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('frontdesk user deactivate', () => {
   const dataDir = tempDataDir();
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));

@@ -9,7 +9,7 @@ import { verifyChain, verifyCopies } from '../server/services/audit';
 import { defaultDataDir } from '../server/data-dir';
 import { DEFAULT_SERVE_PORT, startOnStablePort } from '../server/serve-port';
 import { startServer } from '../server/server';
-import { publicUrl } from '../server/http/host-guard';
+import { isUnspecified, publicUrl } from '../server/http/host-guard';
 import { parsePeerAddress } from '../server/site/peer-address';
 import { readPassword } from './read-password';
 import { seedVisitors } from './seed/seed';
@@ -59,6 +59,11 @@ export function buildCli(rendererDir: string): Command {
         },
       ) => {
         const store = storeOf(options);
+        if (isUnspecified(options.host) && options.publicUrl.length === 0) {
+          throw new Error(
+            `--host ${options.host} stands for every address, which is no name: say where staff reach the server with --public-url.`,
+          );
+        }
         const peers = {
           ...(options.peerHost !== undefined ? { host: options.peerHost } : {}),
           ...(options.peerPort !== undefined ? { port: options.peerPort } : {}),

@@ -59,7 +59,7 @@ const RETENTION_INTERVAL_MS = 24 * 60 * 60 * 1000;
  * On a folder shared by a company server's instances, what an interrupted check-in left is
  * cleared once it is this old (far beyond any check-in's time), at each start and hourly.
  */
-const SHARED_SWEEP_GRACE_MS = 15 * 60 * 1000;
+export const SHARED_SWEEP_GRACE_MS = 15 * 60 * 1000;
 const SHARED_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface ContextOptions {

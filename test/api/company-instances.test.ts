@@ -1,4 +1,6 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WRITE_LOCK } from '../../src/server/db/postgres/pg-database';
 import type { Visitor } from '../../src/shared/api-types';
 import { openStream } from '../helpers/event-stream';
 import { makeImage } from '../helpers/images';
@@ -79,6 +81,26 @@ describeOnCompanyServer('two instances of a company server', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 3 && !statuses.includes(429); i++) statuses.push((await wrong(second)).status);
     expect(statuses).toContain(429);
+  });
+
+  it('counts a failed sign-in without waiting for the write lock another instance holds', async () => {
+    const other = new pg.Client({ connectionString: first.database! });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+      const wrong = await fetch(`${second.url}/v1/oauth/`, {
+        method: 'POST',
+        body: new URLSearchParams({ username: 'while-locked', password: 'not the password' }),
+      });
+      // Not 503 (5501) after the lock wait gives up: the throttle's rows are its own.
+      expect(wrong.status).toBe(401);
+      const counted = await other.query("SELECT failures FROM sign_in_attempts WHERE key = 'while-locked'");
+      expect(counted.rows).toEqual([{ failures: '1' }]);
+    } finally {
+      await other.query('ROLLBACK');
+      await other.end();
+    }
   });
 
   it('ends a revoked token, a changed password and a deactivated account on both at once', async () => {

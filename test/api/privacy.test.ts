@@ -499,6 +499,29 @@ describe('the audit trail', () => {
       expect(verify().stderr).toContain('the trigger audit_log_append_only was changed');
       sql(`CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$${body}$$`);
 
+      // Still there and the same, but never firing in a normal session, or finding someone
+      // else's operators through a search_path of its own.
+      sql('ALTER TABLE audit_log ENABLE REPLICA TRIGGER audit_log_append_only');
+      expect(verify().stderr).toContain('the trigger audit_log_append_only was changed');
+      sql('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
+      sql('ALTER FUNCTION audit_log_append_only() SET search_path = pg_catalog, public');
+      expect(verify().stderr).toContain('the trigger audit_log_append_only was changed');
+      sql('ALTER FUNCTION audit_log_append_only() RESET ALL');
+      // Entries sent past the triggers into a table of someone else's, and triggers switched
+      // off for every session.
+      sql(`CREATE TABLE beside () INHERITS (audit_log);
+           CREATE RULE elsewhere AS ON INSERT TO audit_log DO INSTEAD INSERT INTO beside SELECT NEW.*`);
+      const diverted = verify().stderr;
+      expect(diverted).toContain('a rule elsewhere that Frontdesk never made is on the trail');
+      expect(diverted).toContain('the table beside inherits from the trail');
+      sql('DROP RULE elsewhere ON audit_log; DROP TABLE beside');
+      const everySession = (setting: string) =>
+        sql(`DO $$ BEGIN EXECUTE format('ALTER DATABASE %I ${setting}', current_database()); END $$`);
+      everySession('SET session_replication_role = replica');
+      expect(verify().stderr).toContain('triggers are switched off for this database');
+      everySession('RESET session_replication_role');
+      expect(verify(head).status).toBe(0);
+
       // A trigger of someone else's that drops erasures' entries as they are written.
       sql(`CREATE FUNCTION zz() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$;
            CREATE TRIGGER zz BEFORE INSERT ON audit_log FOR EACH ROW WHEN (NEW.action = 'visitor.erase') EXECUTE FUNCTION zz()`);

@@ -1,10 +1,13 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { calendarEvent } from '../../src/server/notify/ics';
 import { secretBox, SecretUnavailableError, type KeyWrap } from '../../src/server/security/secret-box';
 import { tempDataDir } from '../helpers/server';
 
+const run = promisify(execFile);
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
@@ -42,6 +45,25 @@ describe('the secrets box', () => {
     const other = folder();
     secretBox(other).seal('made a key');
     expect(() => secretBox(other).open(sealed)).toThrow(/another key/);
+  });
+});
+
+describe('the secrets key made by processes starting together on one folder', () => {
+  it('is one key: each process uses the one that is in the file, and no temporary file is left', async () => {
+    const entry = path.resolve(__dirname, '../../src/server/security/secret-box.ts');
+    const script = `const { secretBox } = require(${JSON.stringify(entry)});
+      console.log(secretBox(process.argv[1]).derive('a purpose').toString('hex'));`;
+    for (let round = 0; round < 3; round++) {
+      const dir = folder();
+      const derived = await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          const { stdout } = await run(process.execPath, ['--import', 'tsx', '-e', script, dir]);
+          return stdout.trim();
+        }),
+      );
+      expect(new Set([...derived, secretBox(dir).derive('a purpose').toString('hex')]).size).toBe(1);
+      expect(fs.readdirSync(path.join(dir, 'keys'))).toEqual(['secrets.key']);
+    }
   });
 });
 

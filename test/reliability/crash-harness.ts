@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { openContext } from '../../src/server/context';
+import { openContext, SHARED_SWEEP_GRACE_MS } from '../../src/server/context';
 import { ERASED_NAME } from '../../src/server/db/repositories/erasures';
 import { auditLogRepository } from '../../src/server/db/repositories/audit-log';
 import { verifyChain } from '../../src/server/services/audit';
@@ -428,6 +428,10 @@ async function verify(
   erased: Set<string>,
 ): Promise<string[]> {
   const problems: string[] = [];
+  // On a company server's shared folder the start-up sweep leaves alone what is younger than
+  // its grace (another instance may be writing it): made as old as that, what the kill left
+  // must be cleared by the sweep below like a desk's.
+  if (store.database) ageLeftovers(store, SHARED_SWEEP_GRACE_MS + 60_000);
   const ctx = await openContext(store);
   try {
     // PostgreSQL keeps its own pages whole (its WAL); a desk's file is checked here.
@@ -600,25 +604,23 @@ async function verify(
         }
       }
     }
-    // On a company server's shared folder the start-up sweep leaves what is younger than its
-    // grace (another instance may be writing it): such files must be named by an unfinished
-    // check-in's intent, or be temporary, so that a later sweep clears them.
-    const pending = new Set<string>();
-    if (store.database) {
-      for (const intent of ctx.repositories.intents.unfinished(Number.MAX_SAFE_INTEGER)) {
-        for (const kind of ['original', 'thumb'] as const)
-          pending.add(ctx.store.pathOf(intent.visitor_id, kind, intent.format));
-      }
-    }
-    const temporary = path.join(ctx.store.root, 'tmp');
     const onDisk = (fs.readdirSync(ctx.store.root, { recursive: true }) as string[])
       .map((rel) => path.join(ctx.store.root, rel))
-      .filter((file) => fs.statSync(file).isFile())
-      .filter((file) => !pending.has(file) && !(store.database && path.dirname(file) === temporary));
+      .filter((file) => fs.statSync(file).isFile());
     for (const file of onDisk)
       if (!expected.has(file)) problems.push(`stray file ${path.relative(store.dataDir, file)}`);
   } finally {
     ctx.close();
   }
   return problems;
+}
+
+/** What an interrupted check-in left on a company server's folder, as if `ms` had passed since. */
+function ageLeftovers(store: StoreOf, ms: number): void {
+  sqlInAnotherProcess(store, `UPDATE photo_intents SET created_at = created_at - ${ms}`);
+  const temporary = path.join(store.dataDir, 'photos', 'tmp');
+  const then = new Date(Date.now() - ms);
+  for (const name of fs.existsSync(temporary) ? fs.readdirSync(temporary) : []) {
+    fs.utimesSync(path.join(temporary, name), then, then);
+  }
 }

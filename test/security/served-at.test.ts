@@ -13,10 +13,12 @@ describe('the names and origins a server answers', () => {
 
   it('and each public URL it is reached at through a balancer, its scheme included', () => {
     const served = servedAtFor('0.0.0.0', 8080, ['https://Frontdesk.Example.com', 'https://other.example:8443/']);
-    expect(served.hosts).toEqual(new Set(['0.0.0.0:8080', 'frontdesk.example.com', 'other.example:8443']));
-    expect(served.origins).toEqual(
-      new Set(['http://0.0.0.0:8080', 'https://frontdesk.example.com', 'https://other.example:8443']),
-    );
+    // Every address of the machine is no name of it: only the public URLs are answered.
+    expect(served.hosts).toEqual(new Set(['frontdesk.example.com', 'other.example:8443']));
+    expect(served.origins).toEqual(new Set(['https://frontdesk.example.com', 'https://other.example:8443']));
+    for (const everywhere of ['::', '[::]', '0:0:0:0:0:0:0:0']) {
+      expect(servedAtFor(everywhere, 8080).hosts.size).toBe(0);
+    }
   });
 
   it.each([

@@ -28,6 +28,12 @@ export interface LockOptions {
    * repeats work and loses nothing (services/unit-of-work.ts).
    */
   durable?: boolean;
+  /**
+   * false: only for a write to rows no other write reads, which serialises itself by the
+   * rows it locks (a company server's sign-in throttle): PostgreSQL then takes no write lock,
+   * so it never waits behind check-ins. SQLite has one lock for every write and takes it.
+   */
+  exclusive?: boolean;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

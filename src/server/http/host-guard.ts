@@ -45,10 +45,17 @@ const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 export function servedAtFor(boundHost: string, port: number, publicUrls: readonly string[] = []): ServedAt {
   const isLoopback = LOOPBACK_NAMES.includes(boundHost) || boundHost === '::1' || boundHost.startsWith('127.');
   const bound = boundHost.includes(':') && !boundHost.startsWith('[') ? `[${boundHost}]` : boundHost;
-  const names = isLoopback ? [...new Set([...LOOPBACK_NAMES, bound])] : [bound];
+  // Every address of the machine is no name of it: a page may send a browser on the machine
+  // to http://0.0.0.0:port. Bound there, it answers only its public URLs.
+  const names = isLoopback ? [...new Set([...LOOPBACK_NAMES, bound])] : isUnspecified(bound) ? [] : [bound];
   const urls = [...names.map((name) => new URL(`http://${name}:${port}`)), ...publicUrls.map(publicUrl)];
   // URL keeps a port only when it is not the scheme's default, as a browser's Host header does.
   return { hosts: new Set(urls.map((url) => url.host)), origins: new Set(urls.map((url) => url.origin)) };
+}
+
+/** 0.0.0.0 or ::, which stand for every address of the machine. */
+export function isUnspecified(host: string): boolean {
+  return /^(0\.0\.0\.0|\[?(::|0*:0*:0*:0*:0*:0*:0*:0*)\]?)$/.test(host);
 }
 
 /** A public URL as `serve --public-url` takes it: http(s), a host, nothing else; or an Error saying why not. */

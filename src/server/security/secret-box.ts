@@ -57,17 +57,19 @@ export function secretBox(dataDir: string, keyWrap?: KeyWrap) {
       ? `${HEADER.wrapped}\n${keyWrap.wrap(made).toString('base64')}\n`
       : `${HEADER.plain}\n${made.toString('base64')}\n`;
     createOwnerOnlyDir(path.dirname(file));
-    const temporary = `${file}.${process.pid}.tmp`;
-    const fd = fs.openSync(temporary, 'w', OWNER_ONLY_FILE);
+    // A name no other process can have (two instances in containers are both PID 1), made
+    // here and nowhere else ('wx').
+    const temporary = `${file}.${randomBytes(8).toString('hex')}.tmp`;
     try {
-      fs.writeFileSync(fd, text);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    // A link, not a rename: never replaces a key another process made meanwhile (two
-    // instances of a company server starting together on one folder); that one is used.
-    try {
+      const fd = fs.openSync(temporary, 'wx', OWNER_ONLY_FILE);
+      try {
+        fs.writeFileSync(fd, text);
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      // A link, not a rename: never replaces a key another process made meanwhile (two
+      // instances of a company server starting together on one folder); that one is used.
       fs.linkSync(temporary, file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

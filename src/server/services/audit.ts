@@ -287,6 +287,7 @@ function walkChain(after: (auditId: number, limit: number) => AuditRow[], proble
 export function verifyChain(log: AuditLogRepository, earlierHead?: string): ChainCheck {
   const problems: string[] = [];
   checkTriggers(log.triggers('audit_log'), log.expectedTriggers('audit_log'), problems);
+  problems.push(...log.bypasses('audit_log'));
   const walked = walkChain(log.after, problems, earlierHead);
   const highest = log.highestGiven();
   if (!walked.broken && highest > walked.lastId) {
@@ -317,6 +318,7 @@ export function verifyCopies(
 ): { problems: string[]; chains: { deskId: string; check: ChainCheck }[] } {
   const problems: string[] = [];
   checkTriggers(log.triggers('audit_copies'), log.expectedTriggers('audit_copies'), problems);
+  problems.push(...log.bypasses('audit_copies'));
   const chains = Object.keys(log.copied()).map((deskId) => {
     const found: string[] = [];
     const hashes = new Map<number, Buffer>();

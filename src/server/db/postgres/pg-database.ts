@@ -12,9 +12,9 @@ export class WriteLockBusyError extends Error {
  * Every write of one store takes this transaction-scoped advisory lock first, so that writes
  * are one at a time across every instance on the database, as SQLite's BEGIN IMMEDIATE makes
  * them on a desk: a unit of work reads what it decides on with nobody writing beside it, and
- * no write is refused for serialization (which a synchronous unit could not retry).
+ * no write is refused for serialization (which a synchronous unit could not retry). "FDW1".
  */
-const WRITE_LOCK = 0x46445731; // "FDW1"
+export const WRITE_LOCK = 0x46445731;
 
 /** The tables an erasure or a purge rewrites or deletes from. */
 const SCRUBBED_TABLES = ['visitors', 'visitors_fts', 'photos', 'expected_visits', 'notices', 'signatures', 'watchlist'];
@@ -120,7 +120,9 @@ export class PgDatabase implements SqlDatabase {
     this.depth = 1;
     try {
       if (options.durable === false) this.query('SET LOCAL synchronous_commit = off');
-      if (options.waitForLock === false) {
+      if (options.exclusive === false) {
+        // Its own rows' locks order it (LockOptions.exclusive).
+      } else if (options.waitForLock === false) {
         const taken = this.query('SELECT pg_try_advisory_xact_lock($1)', [WRITE_LOCK]).rows[0]![0];
         if (taken !== true) throw new WriteLockBusyError('Another instance is writing; nothing was done.');
       } else {

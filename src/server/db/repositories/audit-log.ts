@@ -98,14 +98,40 @@ export function auditLogRepository(db: Db) {
     db.dialect === 'sqlite'
       ? // SQLite keeps the table name as the trigger spelled it: "ON AUDIT_LOG" is the same table.
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND lower(tbl_name) = ?"
-      : // Its definition and its function's body, both as PostgreSQL runs them; a trigger
-        // switched off (ALTER TABLE … DISABLE TRIGGER) is not the one that was made.
+      : // Its definition and its function's body, both as PostgreSQL runs them. A trigger
+        // that fires otherwise than as made (DISABLE, or ENABLE REPLICA: never in a normal
+        // session), or whose function runs with settings of its own (a search_path that
+        // finds someone else's operators) or as its owner, is not the one that was made.
         `SELECT t.tgname AS name,
-                CASE WHEN t.tgenabled = 'D' THEN 'DISABLED ' ELSE '' END
-                  || pg_get_triggerdef(t.oid) || E'\n' || p.prosrc AS sql
+                CASE t.tgenabled WHEN 'O' THEN '' ELSE 'FIRES ' || CAST(t.tgenabled AS TEXT) || ' ' END
+                  || pg_get_triggerdef(t.oid) || E'\n' || p.prosrc
+                  || coalesce(E'\nSET ' || array_to_string(p.proconfig, ', '), '')
+                  || CASE WHEN p.prosecdef THEN E'\nSECURITY DEFINER' ELSE '' END AS sql
            FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
           WHERE t.tgrelid = to_regclass(?) AND NOT t.tgisinternal`,
   );
+  // What takes rows past a table's triggers or hides them from a reader, in PostgreSQL: a
+  // rule (DO INSTEAD into another table), a table inheriting from it, row security, and
+  // triggers switched off for every session of the database.
+  const bypasses =
+    db.dialect === 'postgres'
+      ? db
+          .prepare<[string, string, string], string>(
+            `SELECT 'a rule ' || rulename || ' that Frontdesk never made is on the trail'
+             FROM pg_rewrite WHERE ev_class = to_regclass(?) AND rulename <> '_RETURN'
+           UNION ALL
+           SELECT 'the table ' || inhrelid::regclass::text || ' inherits from the trail, out of its triggers'' reach'
+             FROM pg_inherits WHERE inhparent = to_regclass(?)
+           UNION ALL
+           SELECT 'row security is on for the trail: entries can be hidden from this check'
+             FROM pg_class WHERE oid = to_regclass(?) AND (relrowsecurity OR relforcerowsecurity)
+           UNION ALL
+           SELECT 'triggers are switched off for this database''s sessions (session_replication_role = '
+                  || current_setting('session_replication_role') || ')'
+            WHERE current_setting('session_replication_role') <> 'origin'`,
+          )
+          .pluck()
+      : undefined;
   const lastCopy = db.prepare<[string], { audit_id: number; hash: Buffer }>(
     'SELECT audit_id, hash FROM audit_copies WHERE desk_id = ? ORDER BY audit_id DESC LIMIT 1',
   );
@@ -157,6 +183,8 @@ export function auditLogRepository(db: Db) {
     after: (auditId: number, limit: number): AuditRow[] => after.all(auditId, limit),
     /** The triggers on a trail table, as the database keeps their text. */
     triggers: (table: TrailTable) => triggers.all(table),
+    /** Ways round a trail table's triggers that the database has in place (none in SQLite). */
+    bypasses: (table: TrailTable): string[] => bypasses?.all(table, table, table) ?? [],
     /** The triggers that must be on a trail table, in the same words as `triggers`. */
     expectedTriggers: (table: TrailTable): readonly { name: string; sql: string }[] =>
       db.dialect === 'postgres' ? pgTrailTriggers(table) : table === 'audit_log' ? AUDIT_TRIGGERS : AUDIT_COPY_TRIGGERS,
