@@ -304,6 +304,15 @@ describe('returning visitors', () => {
     const byMobile = await json<ReturningVisitor[]>(await server.api('/v1/returning?q=077009005'));
     expect(byMobile.length).toBe(2);
     expect(await json<ReturningVisitor[]>(await server.api('/v1/returning?q=erased'))).toEqual([]);
+    // A number with its country's +, a double-barrelled name: the same words are found
+    // however the store cuts its text into words.
+    await add(form({ name: 'Ana Silva-Costa', mobile: '+351912345678' }));
+    for (const q of ['%2B3519', '3519', 'costa', 'silva costa']) {
+      const found = await json<ReturningVisitor[]>(await server.api(`/v1/returning?q=${q}`));
+      expect([q, found.map((r) => r.name)]).toEqual([q, ['Ana Silva-Costa']]);
+    }
+    const inLog = (await (await server.api('/v1/log/?q=3519%20costa')).json()) as { data: { name: string }[] };
+    expect(inLog.data.map((v) => v.name)).toEqual(['Ana Silva-Costa']);
     // By the start of the address their invitation went to.
     const today = new Date().toLocaleDateString('sv');
     const invited = await json<{ expected_id: number }>(

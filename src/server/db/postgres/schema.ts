@@ -188,8 +188,12 @@ CREATE INDEX visitors_fts_document ON visitors_fts USING GIN (document);
 CREATE FUNCTION visitors_fts_document(name TEXT, purpose TEXT, mobile TEXT, card_no TEXT, visitee TEXT)
   RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE
   -- The person's own words weighted A, for returning visitors' search (db/search-index.ts).
-  RETURN setweight(to_tsvector('simple', public.unaccent('public.unaccent', concat_ws(' ', name, mobile))), 'A')
-      || setweight(to_tsvector('simple', public.unaccent('public.unaccent', concat_ws(' ', purpose, card_no, visitee))), 'B');
+  -- ASCII punctuation separates words, as in a desk's FTS5: PostgreSQL's parser would keep
+  -- "+351912345678", "silva-costa" or "a@b.org" whole, and a search for 3519 or costa miss.
+  RETURN setweight(to_tsvector('simple', public.unaccent('public.unaccent',
+           regexp_replace(concat_ws(' ', name, mobile), '[!-/:-@[-\`{-~]+', ' ', 'g'))), 'A')
+      || setweight(to_tsvector('simple', public.unaccent('public.unaccent',
+           regexp_replace(concat_ws(' ', purpose, card_no, visitee), '[!-/:-@[-\`{-~]+', ' ', 'g'))), 'B');
 CREATE FUNCTION visitors_fts_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO visitors_fts (seq, document) VALUES (NEW.seq, visitors_fts_document(
