@@ -5,6 +5,7 @@ import path from 'node:path';
 import { openContext } from '../server/context';
 import { auditLogRepository } from '../server/db/repositories/audit-log';
 import { siteRepository } from '../server/db/repositories/site';
+import { companySites, type CompanySites } from '../server/company/company-sites';
 import { verifyChain, verifyCopies } from '../server/services/audit';
 import { defaultDataDir } from '../server/data-dir';
 import { DEFAULT_SERVE_PORT, startOnStablePort } from '../server/serve-port';
@@ -159,29 +160,43 @@ export function buildCli(rendererDir: string): Command {
   );
 
   const site = program.command('site').description('one site, several desks');
-  site
-    .command('create')
-    .description('make this desk the first desk of a new site')
-    .requiredOption('--name <name>', 'the site, as staff call it')
-    .requiredOption('--data-dir <dir>', 'the data directory')
-    .action(async (options: { name: string; dataDir: string }) => {
-      await withContext({ dataDir: options.dataDir }, async (ctx) => {
-        await ctx.site.create(checkedName(options.name, 'site'));
-        console.log(`Created the site ${options.name}; this desk is its first desk.`);
-      });
+  withStore(
+    site
+      .command('create')
+      .description('make this desk the first desk of a new site; on a company server, make a site there')
+      .requiredOption('--name <name>', 'the site, as staff call it'),
+  ).action(async (options: StoreOptions & { name: string }) => {
+    const name = checkedName(options.name, 'site');
+    await withContext(storeOf(options), async (ctx) => {
+      if (ctx.db.dialect === 'postgres') {
+        // A company server holds any number of sites (API contract Part 6): a new one each time.
+        const siteId = await withSites(ctx, (sites) => sites.create(name));
+        console.log(`Created the site ${name} on the company server; its desks join it with "site invite --site".`);
+        console.log(siteId);
+        return;
+      }
+      await ctx.site.create(name);
+      console.log(`Created the site ${name}; this desk is its first desk.`);
     });
-  site
-    .command('invite')
-    .description('print a one-time join code (valid 15 minutes) for a new desk; the server may be running')
-    .requiredOption('--data-dir <dir>', 'the data directory')
-    .action(async (options: { dataDir: string }) => {
-      await withContext({ dataDir: options.dataDir }, async (ctx) => {
-        const { code } = ctx.site.invite();
-        const address = ctx.site.lastAddress();
-        console.log(`On the new desk: site join --peer ${address ?? 'https://<this desk>:<peer port>'} --code ${code}`);
-        console.log(code);
-      });
+  });
+  withStore(
+    site
+      .command('invite')
+      .description('print a one-time join code (valid 15 minutes) for a new desk; the server may be running')
+      .option('--site <site_id>', 'on a company server: the site the desk joins'),
+  ).action(async (options: StoreOptions & { site?: string }) => {
+    const store = storeOf(options);
+    if ((options.site === undefined) !== (store.database === undefined)) {
+      throw new Error('--site goes with --database: a company server holds many sites, a desk one.');
+    }
+    await withContext(store, async (ctx) => {
+      const { code, address } = options.site
+        ? await withSites(ctx, (sites) => sites.invite(options.site!))
+        : { code: ctx.site.invite().code, address: ctx.site.lastAddress() };
+      console.log(`On the new desk: site join --peer ${address ?? 'https://<this desk>:<peer port>'} --code ${code}`);
+      console.log(code);
     });
+  });
   site
     .command('join')
     .description('join this new desk to a site, with a code the inviting desk printed')
@@ -336,6 +351,16 @@ async function withContext(store: Store, work: (ctx: Awaited<ReturnType<typeof o
     await work(ctx);
   } finally {
     ctx.close();
+  }
+}
+
+/** The sites of a company server, opened for one command beside its running instances. */
+async function withSites<T>(ctx: Awaited<ReturnType<typeof openContext>>, work: (sites: CompanySites) => Promise<T>) {
+  const sites = companySites(ctx, { sweepInterrupted: false });
+  try {
+    return await work(sites);
+  } finally {
+    await sites.close();
   }
 }
 

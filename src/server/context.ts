@@ -2,6 +2,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { dataVersionReader, guardWrites, openDatabase, type Db } from './db/connection';
 import { openPostgres } from './db/postgres/open-postgres';
+import type { PgDatabase } from './db/postgres/pg-database';
+import { openSiteStore } from './db/postgres/site-schemas';
+import type { DeskCredentials } from './site/desk-certificate';
 import { auditLogRepository } from './db/repositories/audit-log';
 import { replicaRepository } from './db/repositories/replica';
 import { siteRepository } from './db/repositories/site';
@@ -70,6 +73,11 @@ export interface ContextOptions {
   dataDir: string;
   /** A company server's PostgreSQL (a postgres:// URL) in place of the folder's database. */
   database?: string;
+  /**
+   * One site a company server holds (company/company-sites.ts): its schema over the company
+   * store's connections, and the company's peer key, which every site it holds knows it by.
+   */
+  companySite?: { company: PgDatabase; siteId: string; credentials: () => DeskCredentials | undefined };
   /** Milliseconds since the epoch; tests move it to expire tokens. */
   now?: () => number;
   /** How often the automatic sign-out looks for visitors due (default AUTO_SIGNOUT_CHECK_MS). */
@@ -141,7 +149,9 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
   const now = options.now ?? Date.now;
   createOwnerOnlyDir(options.dataDir);
   let db: Db;
-  if (options.database) {
+  if (options.companySite) {
+    db = openSiteStore(options.companySite.company, options.companySite.siteId);
+  } else if (options.database) {
     db = openPostgres(options.database);
   } else {
     const sqlite = openDatabase(path.join(options.dataDir, DATABASE_FILE));
@@ -151,6 +161,8 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
     guardWrites(sqlite);
     db = sqlite;
   }
+  // A company server's instances share the database and the photos folder (API contract Part 6).
+  const shared = db.dialect === 'postgres';
   try {
     const store = new PhotoStore(options.dataDir);
     await store.init();
@@ -171,7 +183,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
     });
     // A desk's server is the only one writing check-ins to its folder when it starts; an
     // instance of a company server shares its folder with instances already running.
-    const sweepGraceMs = options.database ? SHARED_SWEEP_GRACE_MS : 0;
+    const sweepGraceMs = shared ? SHARED_SWEEP_GRACE_MS : 0;
     const sweep = () => recoverInterruptedCheckIns(store, intents, writes, { now, graceMs: sweepGraceMs });
     if (options.sweepInterrupted ?? true) await sweep();
     const dataVersion = dataVersionReader(db);
@@ -237,8 +249,8 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       now,
       dataVersion,
       // Every instance of a company server accepts the others' thumbnail URLs (Part 6).
-      thumbUrlSecret: options.database ? box.derive('frontdesk thumbnail URLs') : processThumbUrlSecret(),
-      throttleRecords: options.database ? signInAttemptsRepository(db) : recordsInMemory(),
+      thumbUrlSecret: shared ? box.derive('frontdesk thumbnail URLs') : processThumbUrlSecret(),
+      throttleRecords: shared ? signInAttemptsRepository(db) : recordsInMemory(),
     });
     const replica = replicaRepository(db);
     const replicating: Replication = replication({
@@ -293,6 +305,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
     });
     const site = siteService({
       dataDir: options.dataDir,
+      ...(options.companySite ? { credentials: options.companySite.credentials } : {}),
       writes,
       site: siteRows,
       replica,
@@ -357,7 +370,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
           setInterval(signOutDue, options.choresIntervalMs ?? AUTO_SIGNOUT_CHECK_MS),
           setInterval(() => void retentionDue(), RETENTION_INTERVAL_MS),
           // What an instance that stopped mid-check-in left, once no instance can still be writing it.
-          ...(options.database ? [setInterval(() => void sweepDue(), SHARED_SWEEP_INTERVAL_MS)] : []),
+          ...(shared ? [setInterval(() => void sweepDue(), SHARED_SWEEP_INTERVAL_MS)] : []),
         ];
         for (const timer of timers) timer.unref();
         const stopSending = notify.start();

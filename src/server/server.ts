@@ -5,6 +5,7 @@ import type { ConnectionLimits } from './http/connection-guard';
 import type { RequestTimeouts } from './http/node-server';
 import { servedAtFor, type ServedAt } from './http/host-guard';
 import { peerListener } from './site/peer-listener';
+import { companySites, type CompanySites } from './company/company-sites';
 import type { OutboxOptions } from './notify/outbox';
 import type { KeyWrap } from './security/secret-box';
 
@@ -42,8 +43,10 @@ export interface RunningServer {
   context: AppContext;
   /** Every registered route with its auth mode: what the route-walking tests walk. */
   routes: () => RouteSummary[];
-  /** Where the peer listener is, for a desk that belongs to a site. */
+  /** Where the peer listener is, for a desk that belongs to a site or a company server that holds one. */
   peerAddress: string | undefined;
+  /** The sites a company server holds (API contract Part 6); none on a desk. */
+  sites: CompanySites | undefined;
   /** The connections kept now (connection-guard.ts): for the flood tests and the bench. */
   connections: () => { total: number; untrusted: number; streams: number };
   close(): Promise<void>;
@@ -70,9 +73,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let built: Awaited<ReturnType<typeof buildApp>> | undefined;
   // A desk of a site listens for the other desks; one alone starts to when it creates or joins one.
   const peers = peerListener(context, options.peers);
+  // A company server listens for the desks of every site it holds, once it holds one.
+  const sites = options.database ? companySites(context, options.now ? { now: options.now } : {}) : undefined;
+  let sitesAddress: (() => string | undefined) | undefined;
   try {
+    await sites?.load();
     built = await buildApp(context, {
       peers,
+      ...(sites ? { sites } : {}),
       rendererDir: options.rendererDir,
       servedAt: () => servedAt,
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
@@ -83,19 +91,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const { port } = app.server.address() as AddressInfo;
     servedAt = servedAtFor(host, port, options.publicUrls);
     const urlHost = host.includes(':') ? `[${host}]` : host;
-    await peers.start();
+    if (sites) sitesAddress = await sites.listen(options.peers ?? {});
+    else await peers.start();
     return {
       url: `http://${urlHost}:${port}`,
       port,
       get peerAddress() {
-        return peers.address();
+        return sitesAddress ? sitesAddress() : peers.address();
       },
+      sites,
       context,
       routes,
       connections: () => app.connectionGuard.counts(),
       close: async () => {
         stopChores();
         await peers.close();
+        await sites?.close();
         await app.close();
         context.close();
       },
@@ -104,6 +115,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // A port already taken, say: nothing of this start is left running.
     stopChores();
     await peers.close();
+    await sites?.close();
     await built?.app.close();
     context.close();
     throw error;

@@ -93,6 +93,9 @@ export const inviteResponseSchema = z.object({
 export type InviteResponse = z.infer<typeof inviteResponseSchema>;
 
 /** One other desk as every staff member may see it: its name and when this desk last heard from it. */
+/** Another desk of the site, and when this desk last heard from it (null: never). */
+const heardDeskSchema = z.object({ desk_id: z.string(), name: z.string(), last_heard_time: z.string().nullable() });
+
 export const siteStatusSchema = z.object({
   site: z
     .object({
@@ -102,7 +105,7 @@ export const siteStatusSchema = z.object({
       desk_name: z.string(),
       /** Where this desk listens for the others; null when it cannot listen now. */
       listening: z.string().nullable(),
-      desks: z.array(z.object({ desk_id: z.string(), name: z.string(), last_heard_time: z.string().nullable() })),
+      desks: z.array(heardDeskSchema),
     })
     .nullable()
     .describe('The site this desk belongs to; null for a desk on its own.'),
@@ -112,3 +115,17 @@ export const siteStatusSchema = z.object({
 export type SiteStatus = z.infer<typeof siteStatusSchema>;
 export const siteStatusResponseSchema = z.object({ success: z.literal(true), data: siteStatusSchema });
 export type SiteStatusResponse = z.infer<typeof siteStatusResponseSchema>;
+
+/** A site a company server holds, as head office sees it (API contract Part 6, GET /v1/sites). */
+export const companySiteSchema = z.object({
+  site_id: z.string(),
+  name: z.string(),
+  on_premises: z.number().int().describe('Visitors on the premises of the site now, as the company server knows.'),
+  open_evacuation_id: z.number().int().nullable().describe('The roll call open at the site, if one is.'),
+  desks: z
+    .array(heardDeskSchema)
+    .describe('The desks of the site (revoked ones aside), and when the company server last heard from each.'),
+});
+export type CompanySite = z.infer<typeof companySiteSchema>;
+export const sitesResponseSchema = z.object({ success: z.literal(true), data: z.array(companySiteSchema) });
+export type SitesResponse = z.infer<typeof sitesResponseSchema>;

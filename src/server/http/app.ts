@@ -30,7 +30,8 @@ import { registerSecurityHeaders } from './security-headers';
 import { registerEncodedAnswers } from './serializer';
 import { registerThumbUrls } from './thumb-urls';
 import type { PeerListener } from '../site/peer-listener';
-import { siteRoutes } from './routes/site';
+import { companySiteRoutes, siteRoutes } from './routes/site';
+import type { CompanySites } from '../company/company-sites';
 
 export interface AppOptions {
   /** The built renderer to serve at `/`, so the UI and the API share one origin. */
@@ -40,6 +41,8 @@ export interface AppOptions {
   connectionLimits?: Partial<ConnectionLimits>;
   /** The peer listener, started when this desk creates or joins a site (API contract Part 3). */
   peers: PeerListener;
+  /** A company server's sites (GET /v1/sites); none on a desk. */
+  sites?: CompanySites;
 }
 
 declare module 'fastify' {
@@ -145,6 +148,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
 
   oauthRoutes(app, ctx);
   siteRoutes(app, ctx, options.peers);
+  if (options.sites) companySiteRoutes(app, options.sites);
   visitorRoutes(app, ctx, timeouts);
   expectedRoutes(app, ctx);
   checkinFlowRoutes(app, ctx);

@@ -103,9 +103,8 @@ export function evacuationService(deps: {
 
   function start(kind: EvacuationKind, userId: number): Evacuation {
     const id = writes.run((unit) => {
-      const open = evacuations.open();
-      if (open) {
-        const shown = callOf(open.evacuation_id)[0]!.evacuation_id;
+      const shown = openId();
+      if (shown !== null) {
         throw new ApiError('2409', `Evacuation ${shown} is still open: close it before starting another.`);
       }
       const started = evacuations.start(kind, now(), userId);
@@ -160,7 +159,13 @@ export function evacuationService(deps: {
   /** The newest 500 roll calls first. */
   const list = (): EvacuationSummary[] => rollCalls(evacuations.all()).reverse().slice(0, 500).map(summary);
 
-  return { start, get, mark, close, list };
+  /** The open roll call's ID, as its screens show it (the first roll of a call merged from several), or null. */
+  function openId(): number | null {
+    const open = evacuations.open();
+    return open ? callOf(open.evacuation_id)[0]!.evacuation_id : null;
+  }
+
+  return { start, get, mark, close, list, openId };
 }
 
 export type EvacuationService = ReturnType<typeof evacuationService>;

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { listenAtOf, type ListenAt } from '../../shared/site';
 import type { AppContext } from '../context';
 import { logger } from '../log';
-import { startPeerServer } from './peer-server';
+import { deskSite, startPeerServer } from './peer-server';
 
 const log = logger('peers');
 
@@ -29,11 +29,11 @@ export function peerListener(context: AppContext, defaults: Partial<ListenAt> = 
     stopPulling ??= context.replication.start();
     let server: Awaited<ReturnType<typeof startPeerServer>>;
     try {
-      server = await startPeerServer(context, at);
+      server = await startPeerServer(deskSite(context), at);
     } catch (error) {
       // The port it last used is taken now: any free one, which the other desks learn.
       if (portGiven || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-      server = await startPeerServer(context, { ...at, port: 0 });
+      server = await startPeerServer(deskSite(context), { ...at, port: 0 });
     }
     running = { ...server, at: listenAtOf(server.address) };
     context.site.listeningAt(server.address);

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { AppContext } from '../context';
 import { isVisitorId } from '../ids';
 import { logger } from '../log';
-import { fingerprintOf, pem } from './desk-certificate';
+import { fingerprintOf, pem, type DeskCredentials } from './desk-certificate';
 import { peerAddressOf } from '../../shared/site';
 import { changesRequestSchema, joinRequestSchema } from './protocol';
 import { SiteError } from './site-service';
@@ -26,6 +26,30 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The sites a peer listener serves: a desk's one, or every site a company server holds
+ * (company/company-sites.ts), each a store of its own that a request is answered from.
+ */
+export interface PeerSites {
+  credentials(): DeskCredentials | undefined;
+  /** The site whose desk handed out a join code, when there is one (a desk: its own, which judges the code). */
+  joining(code: string): Promise<AppContext | undefined>;
+  /** The site a peer's certificate is a desk of, and not revoked. */
+  deskOf(fingerprint: string): Promise<AppContext | undefined>;
+}
+
+/** A desk's own site, the one its listener serves. */
+export function deskSite(ctx: AppContext): PeerSites {
+  return {
+    credentials: () => ctx.site.credentials(),
+    joining: async () => ctx,
+    deskOf: async (fingerprint) => (ctx.site.deskOf(fingerprint) ? ctx : undefined),
+  };
+}
+
+/** The site each request from a desk is answered from, set as it is recognised. */
+const siteOfRequest = new WeakMap<FastifyRequest, AppContext>();
+
 const fingerprintOfSocket = (request: FastifyRequest): string | undefined => {
   const raw = (request.raw.socket as TLSSocket).getPeerCertificate?.(false)?.raw as Buffer | undefined;
   if (!raw) return undefined;
@@ -37,10 +61,10 @@ const fingerprintOfSocket = (request: FastifyRequest): string | undefined => {
  * replication only. The staff /v1 API is not here; anything else is refused.
  */
 export async function startPeerServer(
-  ctx: AppContext,
+  sites: PeerSites,
   options: { host: string; port: number },
 ): Promise<{ address: string; close: () => Promise<void> }> {
-  const credentials = ctx.site.credentials();
+  const credentials = sites.credentials();
   if (!credentials) throw new SiteError('This desk does not belong to a site: it has no peer certificate yet.');
   const app: FastifyInstance = Fastify({
     https: { key: credentials.key, cert: credentials.certificate, requestCert: true, rejectUnauthorized: false },
@@ -54,9 +78,11 @@ export async function startPeerServer(
     const access = request.routeOptions.config.peer;
     if (access === 'joining') return;
     const fingerprint = fingerprintOfSocket(request);
-    const desk = access === 'desk' && fingerprint ? ctx.site.deskOf(fingerprint) : undefined;
-    if (!desk) throw new SiteError('This listener answers only the desks of its site.', 403);
+    const site = access === 'desk' && fingerprint ? await sites.deskOf(fingerprint) : undefined;
+    if (!site) throw new SiteError('This listener answers only the desks of its site.', 403);
+    siteOfRequest.set(request, site);
   });
+  const siteOf = (request: FastifyRequest): AppContext => siteOfRequest.get(request)!;
 
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof SiteError) return reply.code(error.status).send({ message: error.message });
@@ -75,12 +101,16 @@ export async function startPeerServer(
     if (fingerprintOfSocket(request) !== fingerprintOf(parsed.data.desk.certificate)) {
       throw new SiteError('The certificate presented is not the one given.', 400);
     }
-    return ctx.site.acceptJoin(parsed.data.code, parsed.data.desk);
+    const site = await sites.joining(parsed.data.code);
+    if (!site)
+      throw new SiteError('That join code is wrong, used or expired: make a new one on the inviting desk.', 403);
+    return site.site.acceptJoin(parsed.data.code, parsed.data.desk);
   });
 
   app.post('/peer/v1/changes', { config: { peer: 'desk' } }, async (request) => {
     const parsed = changesRequestSchema.safeParse(request.body);
     if (!parsed.success) throw new SiteError('That is not a request for changes.', 400);
+    const ctx = siteOf(request);
     const asker = ctx.site.calledFrom(fingerprintOfSocket(request)!, parsed.data);
     return ctx.replication.changesFor(parsed.data.have, parsed.data.limit, parsed.data.audit_have, asker);
   });
@@ -91,7 +121,7 @@ export async function startPeerServer(
     async (request, reply) => {
       const { id, kind } = request.params;
       if (!isVisitorId(id) || (kind !== 'original' && kind !== 'thumb')) throw new SiteError('No such photo.', 404);
-      const photo = ctx.photos.find(id, kind);
+      const photo = siteOf(request).photos.find(id, kind);
       return reply.type('application/octet-stream').send(await fs.promises.readFile(photo.path));
     },
   );
@@ -101,7 +131,7 @@ export async function startPeerServer(
     { config: { peer: 'desk' } },
     async (request, reply) => {
       const { id } = request.params;
-      const signature = isVisitorId(id) ? ctx.agreements.signaturePng(id) : undefined;
+      const signature = isVisitorId(id) ? siteOf(request).agreements.signaturePng(id) : undefined;
       if (!signature) throw new SiteError('No such signature.', 404);
       return reply.type('application/octet-stream').send(signature);
     },

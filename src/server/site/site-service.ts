@@ -33,7 +33,7 @@ export class SiteError extends Error {
 }
 
 /** Guessing is throttled (API contract Part 3): 1,000 wrong codes take at least a code's 15 minutes. */
-const WRONG_CODE_PAUSE_MS = 1000;
+export const WRONG_CODE_PAUSE_MS = 1000;
 
 /**
  * The site a desk belongs to (API contract Part 3, Pairing and Desks): made at its first
@@ -41,6 +41,11 @@ const WRONG_CODE_PAUSE_MS = 1000;
  */
 export function siteService(deps: {
   dataDir: string;
+  /**
+   * The key and certificate this desk is known by, where they are not its folder's own: a
+   * company server's, one for every site it holds (company/company-sites.ts).
+   */
+  credentials?: () => DeskCredentials | undefined;
   writes: Writes;
   site: SiteRepository;
   replica: ReplicaRepository;
@@ -49,7 +54,7 @@ export function siteService(deps: {
   now: () => number;
 }) {
   const { writes, site, changeLog } = deps;
-  let credentials = readDeskCredentials(deps.dataDir);
+  let credentials = deps.credentials ? deps.credentials() : readDeskCredentials(deps.dataDir);
   let refusedUntil = 0;
   let joining = false;
 
@@ -68,13 +73,21 @@ export function siteService(deps: {
     return found;
   }
 
-  /** Makes this desk the first desk of a new site. */
-  async function create(name: string, deskName = os.hostname()): Promise<void> {
+  /**
+   * Makes this desk the first desk of a new site; a company server gives the site's ID (its
+   * schema's name) and its own key.
+   */
+  async function create(
+    name: string,
+    deskName = os.hostname(),
+    siteId = randomBytes(16).toString('hex'),
+  ): Promise<void> {
     if (site.site()) throw new SiteError('This desk already belongs to a site.');
-    const made = await newDeskCredentials(changeLog.deskId());
-    saveDeskCredentials(deps.dataDir, made);
+    const given = deps.credentials?.();
+    const made = given ?? (await newDeskCredentials(changeLog.deskId()));
+    if (!given) saveDeskCredentials(deps.dataDir, made);
     writes.run(() => {
-      site.createSite(randomBytes(16).toString('hex'), name);
+      site.createSite(siteId, name);
       site.addDesk({
         desk_id: changeLog.deskId(),
         name: deskName,
@@ -278,6 +291,11 @@ export function siteService(deps: {
     othersHeard,
     revoke,
     isMember: (): boolean => site.site() !== undefined,
+    /** Whether this desk handed out `code`, unused and unexpired (it stays unused). */
+    handedOut(code: string): boolean {
+      const parsed = parseJoinCode(code);
+      return parsed !== undefined && site.hasJoinCode(hashSecret(parsed.secret), deps.now());
+    },
     acceptJoin,
     join,
     credentials: (): DeskCredentials | undefined => credentials,

@@ -22,9 +22,15 @@ export const SIGN_IN_ATTEMPTS_TABLE = `
  * the version it had. The upgrade holds the write lock: instances started together upgrade
  * one after the other, and the later ones find nothing to do.
  */
-export function migratePostgres(db: PgDatabase, steps: readonly PgSchemaStep[] = PG_SCHEMA_STEPS): void {
+export function migratePostgres(
+  db: PgDatabase,
+  steps: readonly PgSchemaStep[] = PG_SCHEMA_STEPS,
+  { schema }: { schema?: string } = {},
+): void {
   const latest = steps[steps.length - 1]!.version;
   db.write(() => {
+    // A new site's schema is made in the same transaction as its tables: a site is there whole or not at all.
+    if (schema) db.exec(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     db.exec(`CREATE TABLE IF NOT EXISTS schema_version (one BIGINT PRIMARY KEY CHECK (one = 1), version BIGINT NOT NULL);
              ${DATA_VERSION_TABLE} ${SIGN_IN_ATTEMPTS_TABLE}`);
     const current = (db.prepare('SELECT version FROM schema_version').pluck().get() as number | undefined) ?? 0;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { LockOptions, SqlDatabase, SqlStatement } from '../sql-database';
 import type { PgRows } from './pg-protocol';
 import { CommitUnknownError, DatabaseUnavailableError, startPgSync, type PgSync, type PgSyncOptions } from './pg-sync';
@@ -51,13 +52,41 @@ function shape(rows: PgRows, index: number, mode: 'object' | 'pluck' | 'raw'): u
 export class PgDatabase implements SqlDatabase {
   readonly dialect = 'postgres';
   private readonly sync: PgSync;
+  /** The schema this store searches (a site's, on a company server); none: the connection's own. */
+  private readonly schema: string | undefined;
+  /** Whether closing this store ends the connections (not when it borrows another store's). */
+  private readonly ownsSync: boolean;
+  /**
+   * The advisory lock its writes take: WRITE_LOCK for the company's store, one of its own for
+   * each site's (48 bits of its schema's hash), so that one site's check-ins never wait for
+   * another's. Two sites sharing one by chance would only wait for each other.
+   */
+  private readonly lockKey: number;
   /** Open transactions and savepoints: 0 outside one. */
   private depth = 0;
   /** How many times this instance's own commits moved data_version. */
   private ownWrites = 0;
 
-  constructor(options: PgSyncOptions) {
-    this.sync = startPgSync(options);
+  constructor(options: PgSyncOptions | { borrow: PgDatabase; schema: string }) {
+    if ('borrow' in options) {
+      this.sync = options.borrow.sync;
+      this.schema = options.schema;
+      this.ownsSync = false;
+      this.lockKey = Number.parseInt(createHash('sha256').update(options.schema).digest('hex').slice(0, 12), 16);
+    } else {
+      this.sync = startPgSync(options);
+      this.ownsSync = true;
+      this.lockKey = WRITE_LOCK;
+    }
+  }
+
+  /**
+   * The store in `schema` over this one's connections: a company server's sites share one
+   * pool and thread (a pool each would take a connection per site from PostgreSQL's few).
+   * The server's thread runs one statement at a time, so their transactions never overlap.
+   */
+  inSchema(schema: string): PgDatabase {
+    return new PgDatabase({ borrow: this, schema });
   }
 
   get inTransaction(): boolean {
@@ -65,7 +94,7 @@ export class PgDatabase implements SqlDatabase {
   }
 
   private query(sql: string, params: unknown[] = [], prepared = false): PgRows {
-    return this.sync.call({ op: 'query', sql, params, prepared })!;
+    return this.sync.call({ op: 'query', sql, params, prepared, ...(this.schema ? { schema: this.schema } : {}) })!;
   }
 
   prepare<Params extends unknown[] | object = unknown[], Row = unknown>(
@@ -116,17 +145,17 @@ export class PgDatabase implements SqlDatabase {
    */
   write<T>(work: () => T, options: LockOptions = {}): T {
     if (this.inTransaction) return this.savepoint(work);
-    this.sync.call({ op: 'begin' });
+    this.sync.call({ op: 'begin', ...(this.schema ? { schema: this.schema } : {}) });
     this.depth = 1;
     try {
       if (options.durable === false) this.query('SET LOCAL synchronous_commit = off');
       if (options.exclusive === false) {
         // Its own rows' locks order it (LockOptions.exclusive).
       } else if (options.waitForLock === false) {
-        const taken = this.query('SELECT pg_try_advisory_xact_lock($1)', [WRITE_LOCK]).rows[0]![0];
+        const taken = this.query('SELECT pg_try_advisory_xact_lock($1)', [this.lockKey]).rows[0]![0];
         if (taken !== true) throw new WriteLockBusyError('Another instance is writing; nothing was done.');
       } else {
-        this.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+        this.query('SELECT pg_advisory_xact_lock($1)', [this.lockKey]);
       }
       const result = work();
       const moved = this.query('SELECT tx = pg_current_xact_id()::text FROM data_version').rows[0]?.[0] === true;
@@ -190,6 +219,6 @@ export class PgDatabase implements SqlDatabase {
   }
 
   close(): Promise<void> {
-    return this.sync.close();
+    return this.ownsSync ? this.sync.close() : Promise.resolve();
   }
 }

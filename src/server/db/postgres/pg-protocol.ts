@@ -15,10 +15,14 @@ export interface PgWorkerData {
   answers: MessagePort;
 }
 
+/**
+ * `schema`: the schema a site's store lives in on a company server (db/postgres/site-schemas.ts),
+ * searched instead of the connection's own; none, the connection's own (the company's store).
+ */
 export type PgRequest =
   /** `prepared`: a statement the server runs again and again, parsed and planned once per connection. */
-  | { op: 'query'; sql: string; params: unknown[]; prepared?: boolean }
-  | { op: 'begin' }
+  | { op: 'query'; sql: string; params: unknown[]; prepared?: boolean; schema?: string }
+  | { op: 'begin'; schema?: string }
   | { op: 'commit' }
   | { op: 'rollback' }
   | { op: 'end' };

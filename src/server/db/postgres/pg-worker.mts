@@ -82,24 +82,56 @@ function rowsOf(results: pg.QueryArrayResult | pg.QueryArrayResult[]): PgRows {
   };
 }
 
-/** The name each prepared statement's text goes by, on every connection of the pool alike. */
+/** The name each prepared statement's text goes by in each schema, on every connection of the pool alike. */
 const names = new Map<string, string>();
 
-function nameOf(sql: string): string {
-  let name = names.get(sql);
+function nameOf(sql: string, schema: string | undefined): string {
+  const key = `${schema ?? ''}\n${sql}`;
+  let name = names.get(key);
   if (name === undefined) {
     name = `s${names.size + 1}`;
-    names.set(sql, name);
+    names.set(key, name);
   }
   return name;
 }
 
-async function query(sql: string, params: unknown[], prepared = false): Promise<PgRows> {
+/**
+ * The schema each connection searches now: absent, its own default. A site's store and the
+ * company's share the pool; a connection is moved before each use. A statement is prepared
+ * under a name of its schema's: PostgreSQL parses a prepared statement again when search_path
+ * changed, but refuses it when the new tables' rows do not describe exactly as the old
+ * ("cached plan must not change result type").
+ */
+const searching = new WeakMap<pg.PoolClient, string>();
+
+async function searchIn(client: pg.PoolClient, schema: string | undefined): Promise<void> {
+  if (searching.get(client) === schema) return;
+  // Quoted as an identifier: the name is ours (site-schemas.ts), and never a value a client gave.
+  await client.query(
+    schema === undefined ? 'RESET search_path' : `SET search_path TO "${schema.replaceAll('"', '""')}"`,
+  );
+  if (schema === undefined) searching.delete(client);
+  else searching.set(client, schema);
+}
+
+/** A connection of the pool, searching `schema`: released by the caller. */
+async function connectIn(schema: string | undefined): Promise<pg.PoolClient> {
+  const client = await pool.connect();
+  try {
+    await searchIn(client, schema);
+    return client;
+  } catch (error) {
+    client.release(error as Error);
+    throw error;
+  }
+}
+
+async function query(sql: string, params: unknown[], prepared: boolean, schema: string | undefined): Promise<PgRows> {
   const config: pg.QueryArrayConfig = {
     text: sql,
     values: params,
     rowMode: 'array',
-    ...(prepared ? { name: nameOf(sql) } : {}),
+    ...(prepared ? { name: nameOf(sql, schema) } : {}),
   };
   if (transaction) {
     try {
@@ -110,22 +142,33 @@ async function query(sql: string, params: unknown[], prepared = false): Promise<
       throw error;
     }
   }
+  const once = async (): Promise<PgRows> => {
+    const client = await connectIn(schema);
+    try {
+      const rows = rowsOf(await client.query(config));
+      client.release();
+      return rows;
+    } catch (error) {
+      client.release(connectionLost(error) ? (error as Error) : undefined);
+      throw error;
+    }
+  };
   try {
-    return rowsOf(await pool.query(config));
+    return await once();
   } catch (error) {
     // A statement outside a transaction only reads (db/postgres/pg-database.ts refuses a
     // write there), so a connection found dead is replaced and the read made again, once.
     if (!connectionLost(error)) throw error;
-    return rowsOf(await pool.query(config));
+    return once();
   }
 }
 
-async function begin(): Promise<void> {
+async function begin(schema: string | undefined): Promise<void> {
   // A transaction still open here was given up on by the server's thread (its answer came
   // too late): nobody will finish it, and it holds the write lock. It is rolled back.
   if (transaction) await finish('ROLLBACK');
   const attempt = async (): Promise<pg.PoolClient> => {
-    const client = await pool.connect();
+    const client = await connectIn(schema);
     try {
       await client.query('BEGIN');
       return client;
@@ -160,9 +203,9 @@ async function finish(statement: 'COMMIT' | 'ROLLBACK'): Promise<void> {
 async function serve(request: PgRequest): Promise<PgRows | null> {
   switch (request.op) {
     case 'query':
-      return query(request.sql, request.params, request.prepared);
+      return query(request.sql, request.params, request.prepared ?? false, request.schema);
     case 'begin':
-      await begin();
+      await begin(request.schema);
       return null;
     case 'commit':
       await finish('COMMIT');

@@ -11,12 +11,15 @@ import {
   peerAddressOf,
   siteResponseSchema,
   siteStatusResponseSchema,
+  sitesResponseSchema,
   type InviteResponse,
   type ListenAt,
   type SiteResponse,
   type SiteStatusResponse,
+  type SitesResponse,
 } from '../../../shared/site';
 import { ApiError } from '../../api-error';
+import type { CompanySites } from '../../company/company-sites';
 import type { AppContext } from '../../context';
 import { parsePeerAddress, peerHosts } from '../../site/peer-address';
 import { PeerError } from '../../site/peer-client';
@@ -272,5 +275,25 @@ export function siteRoutes(untyped: FastifyInstance, ctx: AppContext, peers: Pee
       await siteStep(() => peers.start(listen), listen);
       return { success: true as const };
     },
+  );
+}
+
+/** Every site a company server holds, for head office (API contract Part 6). */
+export function companySiteRoutes(untyped: FastifyInstance, sites: CompanySites): void {
+  const app = untyped.withTypeProvider<ZodTypeProvider>();
+
+  app.get(
+    '/v1/sites',
+    {
+      schema: routeSchema({
+        summary: 'Every site this company server holds: its desks, who is on its premises, any open roll call',
+        description:
+          'Company server only. For the head-office screen: `on_premises` counts visitors not signed out; each ' +
+          'desk says when the company server last heard from it.',
+        tags: ['Sites (company server)'],
+        success: { schema: sitesResponseSchema },
+      }),
+    },
+    async (): Promise<SitesResponse> => ({ success: true, data: sites.list() }),
   );
 }

@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { listenAtOf, type CompanySite, type ListenAt } from '../../shared/site';
+import { openContext, type AppContext, type ContextOptions } from '../context';
+import type { PgDatabase } from '../db/postgres/pg-database';
+import { siteIdsIn } from '../db/postgres/site-schemas';
+import { logger } from '../log';
+import {
+  newDeskCredentials,
+  readDeskCredentials,
+  saveDeskCredentials,
+  type DeskCredentials,
+} from '../site/desk-certificate';
+import { startPeerServer, type PeerSites } from '../site/peer-server';
+import { SiteError, WRONG_CODE_PAUSE_MS } from '../site/site-service';
+
+const log = logger('sites');
+
+/** How each site a company server holds names the company server among its desks. */
+const COMPANY_DESK_NAME = 'Company server';
+/** How often a running company server looks for sites made since (by `site create` in another process). */
+const NEW_SITES_CHECK_MS = 2_000;
+/** A certificate no site knows looks through every site at most this often (each look is a query per site). */
+const STRANGER_PAUSE_MS = 1_000;
+
+/**
+ * The sites a company server holds (API contract Part 6, Sites). Each site is a store of its
+ * own, in a schema of the company's database (db/postgres/site-schemas.ts), with its photos
+ * in a folder of its own under the shared folder; the company server is a desk of each, known
+ * to all of them by one key, and one peer listener serves them all, answering each desk from
+ * its own site's store only. The company's accounts and its own store stay apart from them.
+ */
+export function companySites(company: AppContext, options: Pick<ContextOptions, 'now' | 'sweepInterrupted'> = {}) {
+  const db = company.db as PgDatabase;
+  const now = options.now ?? Date.now;
+  const open = new Map<string, AppContext>();
+  let credentials: DeskCredentials | undefined = readDeskCredentials(company.dataDir);
+  /** Which site each desk's certificate belongs to, as found. */
+  const deskSites = new Map<string, string>();
+  let lookedAt = 0;
+  let refusedUntil = 0;
+  let refreshing: Promise<AppContext[]> = Promise.resolve([]);
+  const stops: (() => void)[] = [];
+  let listener: { address: string; close: () => Promise<void> } | undefined;
+  let whenOpened: ((site: AppContext) => Promise<void>) | undefined;
+
+  async function openSite(siteId: string): Promise<AppContext> {
+    const site = await openContext({
+      dataDir: path.join(company.dataDir, 'sites', siteId),
+      companySite: { company: db, siteId, credentials: () => credentials },
+      ...options,
+    });
+    open.set(siteId, site);
+    await whenOpened?.(site);
+    return site;
+  }
+
+  /** Opens the sites made since it last looked (one look at a time); returns them. */
+  function refresh(): Promise<AppContext[]> {
+    refreshing = refreshing.then(async () => {
+      credentials ??= readDeskCredentials(company.dataDir);
+      const added: AppContext[] = [];
+      for (const siteId of siteIdsIn(db)) if (!open.has(siteId)) added.push(await openSite(siteId));
+      return added;
+    });
+    return refreshing;
+  }
+
+  /** The sites that are sites yet: a schema whose first desk is being made is not one. */
+  const members = (): [string, AppContext][] => [...open].filter(([, site]) => site.site.isMember());
+
+  const peerSites: PeerSites = {
+    credentials: () => credentials,
+    async joining(code) {
+      if (now() < refusedUntil) throw new SiteError('Too many wrong join codes: try again in a second.', 429);
+      await refresh();
+      const found = members().find(([, site]) => site.site.handedOut(code))?.[1];
+      if (!found) refusedUntil = now() + WRONG_CODE_PAUSE_MS;
+      return found;
+    },
+    async deskOf(fingerprint) {
+      const known = open.get(deskSites.get(fingerprint) ?? '');
+      if (known) return known.site.deskOf(fingerprint) ? known : undefined;
+      // A desk that joined through another desk of its site is heard of by replication.
+      if (now() - lookedAt < STRANGER_PAUSE_MS) return undefined;
+      lookedAt = now();
+      await refresh();
+      const found = members().find(([, site]) => site.site.deskOf(fingerprint));
+      if (found) deskSites.set(fingerprint, found[0]);
+      return found?.[1];
+    },
+  };
+
+  /** One site by its ID, opened alone if it is not open yet (a command run beside the server needs no other). */
+  async function siteNamed(siteId: string): Promise<AppContext> {
+    refreshing = refreshing.then(async () => {
+      if (!open.has(siteId) && siteIdsIn(db).includes(siteId)) await openSite(siteId);
+      return [];
+    });
+    await refreshing;
+    const site = open.get(siteId);
+    if (!site?.site.isMember()) throw new SiteError(`There is no site ${siteId} on this company server.`, 404);
+    return site;
+  }
+
+  return {
+    /** Opens every site the database holds. */
+    load: (): Promise<AppContext[]> => refresh(),
+
+    /** Makes a new site (`site create --database`); its ID. */
+    async create(name: string): Promise<string> {
+      if (!credentials) {
+        credentials = await newDeskCredentials('company');
+        saveDeskCredentials(company.dataDir, credentials);
+      }
+      const siteId = randomBytes(16).toString('hex');
+      const site = await openSite(siteId);
+      await site.site.create(name, COMPANY_DESK_NAME, siteId);
+      return siteId;
+    },
+
+    /** A one-time join code for a site (`site invite --site … --database`). */
+    async invite(siteId: string): Promise<{ code: string; address: string | null }> {
+      const site = await siteNamed(siteId);
+      return { code: site.site.invite().code, address: site.site.lastAddress() };
+    },
+
+    /** Every site, its desks and when each was last heard from (GET /v1/sites). */
+    list(): CompanySite[] {
+      return members()
+        .map(([siteId, site]) => {
+          const status = site.site.status(undefined)!;
+          return {
+            site_id: siteId,
+            name: status.name,
+            on_premises: site.repositories.visitors.onSiteCount(),
+            open_evacuation_id: site.evacuations.openId(),
+            desks: status.desks,
+          };
+        })
+        .sort((a, b) => a.name.localeCompare(b.name) || a.site_id.localeCompare(b.site_id));
+    },
+
+    /**
+     * Listens for every site's desks, and has each site ask its desks for changes; sites made
+     * later are taken on as they appear. Before the first site is made there is no key to
+     * listen with: it listens once there is. Returns where it listens now.
+     */
+    async listen(defaults: Partial<ListenAt>): Promise<() => string | undefined> {
+      const told = new Set<AppContext>();
+      /** Each site, once a site, learns where the company server listens (a change its desks receive). */
+      const tell = (): void => {
+        for (const [, site] of members()) {
+          if (listener && !told.has(site)) {
+            site.site.listeningAt(listener.address);
+            told.add(site);
+          }
+        }
+      };
+      const takeOn = async (site: AppContext): Promise<void> => {
+        stops.push(site.replication.start(), await site.startChores());
+      };
+      const startListening = async (): Promise<void> => {
+        if (listener || !credentials) return;
+        const last = members()
+          .map(([, site]) => site.site.lastAddress())
+          .find((known) => known !== null);
+        const at = last ? listenAtOf(last) : undefined;
+        listener = await startPeerServer(peerSites, {
+          host: defaults.host ?? at?.host ?? '127.0.0.1',
+          port: defaults.port ?? at?.port ?? 0,
+        });
+      };
+      whenOpened = takeOn;
+      for (const site of open.values()) await takeOn(site);
+      await startListening();
+      tell();
+      const timer = setInterval(() => {
+        void refresh()
+          .then(startListening)
+          .then(tell)
+          .catch((error: unknown) => log.error({ err: error }, 'could not take on the sites made since'));
+      }, NEW_SITES_CHECK_MS);
+      timer.unref();
+      stops.push(() => clearInterval(timer));
+      return () => listener?.address;
+    },
+
+    async close(): Promise<void> {
+      whenOpened = undefined;
+      await refreshing.catch(() => undefined);
+      for (const stop of stops.splice(0)) stop();
+      await listener?.close();
+      listener = undefined;
+      for (const site of open.values()) site.close();
+      open.clear();
+    },
+  };
+}
+
+export type CompanySites = ReturnType<typeof companySites>;
