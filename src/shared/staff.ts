@@ -38,6 +38,13 @@ export const newStaffSchema = z.object({
   username: z.string({ error: requiredTextError('username') }).regex(USERNAME_RULE, USERNAME_RULE_TEXT),
   password: passwordSchema,
   role: roleSchema.default('reception'),
+  site_id: z
+    .string()
+    .optional()
+    .describe(
+      'Company server only: the site the account is for; it travels with the site and signs in at its desks. ' +
+        'Without it, a company-wide account.',
+    ),
 });
 export type NewStaff = z.input<typeof newStaffSchema>;
 

@@ -26,25 +26,33 @@ describeWithPostgres('sites on a company server', () => {
   const onCompany = (...args: string[]) => cli(...args, '--database', database, '--photos', photos);
   const lastLine = (printed: string): string => printed.trim().split('\n').at(-1)!;
 
-  /** A new desk joined to a site of the company server, with a first account of its own. */
-  async function deskOf(siteId: string, name: string): Promise<Desk> {
+  /** The company server's admin token. */
+  const headOffice = (): Promise<string> => signIn(company!.url, STAFF.username, STAFF.password);
+
+  /** A staff account of a site, made at head office (POST /v1/admin/users with site_id). */
+  const addSiteAccount = async (siteId: string, username: string): Promise<Response> =>
+    fetch(`${company!.url}/v1/admin/users`, {
+      method: 'POST',
+      headers: { authorization: `Token ${await headOffice()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: STAFF.password, role: 'admin', site_id: siteId }),
+    });
+
+  /** A new desk joined to a site of the company server; it signs in with the site's account. */
+  async function deskOf(siteId: string, name: string, username: string): Promise<Desk> {
     const code = lastLine(await onCompany('site', 'invite', '--site', siteId));
     const dataDir = tempDataDir();
     folders.push(dataDir);
     await cli('site', 'join', '--peer', company!.peerAddress!, '--code', code, '--name', name, '--data-dir', dataDir);
-    // A site made on the company server has no accounts yet: its first desk makes one.
-    const setup = await openContext({ dataDir });
-    if (setup.auth.needsFirstUser()) await setup.auth.createFirstUser(STAFF.username, STAFF.password);
-    setup.close();
     const desk = new Desk(dataDir, await spawnServer(dataDir, { peerPort: 0 }));
-    await desk.signIn();
+    desk.token = await signIn(desk.server.url, username, STAFF.password);
     desks.push(desk);
     return desk;
   }
 
   const sites = async (): Promise<CompanySite[]> => {
-    const token = await signIn(company!.url, STAFF.username, STAFF.password);
-    const answer = await fetch(`${company!.url}/v1/sites`, { headers: { authorization: `Token ${token}` } });
+    const answer = await fetch(`${company!.url}/v1/sites`, {
+      headers: { authorization: `Token ${await headOffice()}` },
+    });
     expect(answer.status).toBe(200);
     return ((await answer.json()) as { data: CompanySite[] }).data;
   };
@@ -79,9 +87,28 @@ describeWithPostgres('sites on a company server', () => {
     await expect(onCompany('site', 'invite')).rejects.toThrow(/--site goes with --database/);
   });
 
+  it("makes a site's first account at head office, which its desks sign in with; no site, no account", async () => {
+    expect((await addSiteAccount(siteIds.north, 'nora')).status).toBe(201);
+    expect((await addSiteAccount(siteIds.south, 'sam')).status).toBe(201);
+    const unknown = await addSiteAccount('0'.repeat(32), 'nobody');
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { errors: { code: string } }).errors.code).toBe('3404');
+    // A company-wide account is not a site's: it does not sign in at a site's desk, nor the other way.
+    await expect(signIn(company!.url, 'nora', STAFF.password)).rejects.toThrow();
+  });
+
   it("holds each site's check-ins within seconds, and no desk receives another site's", async () => {
-    const north = await deskOf(siteIds.north, 'North door');
-    const south = await deskOf(siteIds.south, 'South door');
+    const north = await deskOf(siteIds.north, 'North door', 'nora');
+    const south = await deskOf(siteIds.south, 'South door', 'sam');
+    await expect(signIn(north.server.url, STAFF.username, STAFF.password)).rejects.toThrow();
+    await expect(signIn(north.server.url, 'sam', STAFF.password)).rejects.toThrow();
+    // A desk holds one site: an account "for another site" is refused there.
+    const misplaced = await north.api('/v1/admin/users', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'olga', password: STAFF.password, site_id: siteIds.south }),
+    });
+    expect(misplaced.status).toBe(400);
     const visitorId = await north.checkIn('Nina North', 7);
 
     const listed = await eventually(async () => {

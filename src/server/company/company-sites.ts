@@ -4,6 +4,7 @@ import { listenAtOf, type CompanySite, type ListenAt } from '../../shared/site';
 import { openContext, type AppContext, type ContextOptions } from '../context';
 import type { PgDatabase } from '../db/postgres/pg-database';
 import { siteIdsIn } from '../db/postgres/site-schemas';
+import { ApiError } from '../api-error';
 import { logger } from '../log';
 import {
   newDeskCredentials,
@@ -104,6 +105,17 @@ export function companySites(company: AppContext, options: Pick<ContextOptions, 
   }
 
   return {
+    /** A site this company server holds, for a staff request naming it (3404 when it holds none by that ID). */
+    site(siteId: string): AppContext {
+      const site = open.get(siteId);
+      if (!site?.site.isMember()) {
+        throw new ApiError('3404', `There is no site ${siteId.slice(0, 40)} on this company server.`, {
+          field: 'site_id',
+        });
+      }
+      return site;
+    },
+
     /** Opens every site the database holds. */
     load: (): Promise<AppContext[]> => refresh(),
 

@@ -154,7 +154,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
   checkinFlowRoutes(app, ctx);
   badgeRoutes(app, ctx);
   evacuationRoutes(app, ctx);
-  await adminRoutes(app, ctx, options.peers);
+  await adminRoutes(app, ctx, options.peers, options.sites);
   photoRoutes(app, ctx);
   eventRoutes(app, ctx);
 

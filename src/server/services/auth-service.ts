@@ -35,10 +35,11 @@ export interface LoginAttempt {
 }
 
 /**
- * Who changes staff accounts: an account, or the command line run on the kiosk itself, by no
- * account (a system entry on the audit trail, its detail saying so).
+ * Who changes staff accounts: an account, the command line run on the kiosk itself, or an
+ * admin of the company server making a site's account; the last two are no account of the
+ * store's (a system entry on the audit trail, its detail saying who).
  */
-export type StaffActor = number | 'command line';
+export type StaffActor = number | 'command line' | { headOffice: string };
 
 export function authService(deps: {
   users: UsersRepository;
@@ -360,9 +361,10 @@ export function authService(deps: {
 
 /** An entry about staff accounts: by the account that acted, or a system entry naming the command line. */
 function staffEntry(action: 'user.create' | 'user.update', by: StaffActor, detail: string): AuditEvent {
-  return by === 'command line'
-    ? { action, userId: null, detail: `command line: ${detail}` }
-    : { action, userId: by, detail };
+  if (by === 'command line') return { action, userId: null, detail: `command line: ${detail}` };
+  // A company admin, whose account is not one of the site's (API contract Part 6).
+  if (typeof by === 'object') return { action, userId: null, detail: `head office (${by.headOffice}): ${detail}` };
+  return { action, userId: by, detail };
 }
 
 function describeStaffChange(before: UserRow, patch: { role?: Role; active?: boolean; password?: string }): string {

@@ -22,6 +22,8 @@ import { CheckInDialog } from '../features/checkin/CheckInDialog';
 import { ScanInvitation } from '../features/checkin/ScanInvitation';
 import { DeskMenu } from '../features/desk/DeskMenu';
 import { SiteStatus } from '../features/site/SiteStatus';
+import { HeadOffice } from '../features/company/HeadOffice';
+import { companySitesQuery } from '../queries/site';
 import { DensityPicker, useDensity } from '../features/log/density';
 import { ExitDialog } from '../features/log/ExitDialog';
 import { ExitUndoBar } from '../features/log/ExitUndoBar';
@@ -34,7 +36,7 @@ import { findCachedVisitor } from '../queries/visitor-cache';
 import { logFilterParams, logQuery, onSiteQuery } from '../queries/visitors';
 import { useSession } from './session';
 
-type View = 'on-site' | 'expected' | 'history' | 'admin' | 'roll';
+type View = 'sites' | 'on-site' | 'expected' | 'history' | 'admin' | 'roll';
 
 /** How long the live stream may be down before the desk says the server cannot be reached. */
 const LOST_AFTER_MS = 4000;
@@ -59,7 +61,7 @@ export function Desk() {
     return () => clearTimeout(timer);
   }, [live]);
   const [density, setDensity] = useDensity();
-  const [chosenView, setView] = useState<View>('on-site');
+  const [chosenView, setView] = useState<View | null>(null);
   const [search, setSearch] = useState('');
   const q = useDeferredValue(search.trim());
   // On site now has its own search, done on the desk over everyone on the premises.
@@ -102,8 +104,12 @@ export function Desk() {
   const isAdmin = me.data?.role === 'admin';
   // Asked once a sign-in (this session) until an admin chooses: "Keep for now" waits for the next.
   const [retentionAsked, setRetentionAsked] = useState(false);
+  // A company server opens on its sites (head office); a desk on who is on site now.
+  const companySites = useQuery(companySitesQuery(session.token));
+  const isCompany = Array.isArray(companySites.data);
+  const firstView: View = isCompany ? 'sites' : 'on-site';
   // Reception never sees the admin area, even if the role changed while it was open.
-  const view = chosenView === 'admin' && !isAdmin ? 'on-site' : chosenView;
+  const view = (chosenView === 'admin' && !isAdmin) || chosenView === null ? firstView : chosenView;
   const expectedToday = useQuery(expectedQuery(session.token, today));
   const stillExpected = expectedToday.data?.filter((visit) => visit.status === 'expected').length;
 
@@ -160,6 +166,14 @@ export function Desk() {
           <span className="brand-word">Frontdesk</span>
         </div>
         <nav className="tabs" aria-label="Visitor log">
+          {isCompany && (
+            <button type="button" aria-pressed={view === 'sites'} onClick={() => setView('sites')}>
+              Sites
+              <span className="count" aria-label={`${companySites.data?.length ?? 0} sites`}>
+                {companySites.data?.length ?? '–'}
+              </span>
+            </button>
+          )}
           <button type="button" aria-pressed={view === 'on-site'} onClick={() => setView('on-site')}>
             On site now
             <span className="count" aria-label={`${onSite.data?.count ?? 0} visitors`}>
@@ -269,13 +283,17 @@ export function Desk() {
         </div>
       )}
 
-      {view === 'roll' && rollId !== null ? (
+      {view === 'sites' ? (
         <main className="log">
-          <RollCall evacuationId={rollId} onClose={() => setView('on-site')} />
+          <HeadOffice />
+        </main>
+      ) : view === 'roll' && rollId !== null ? (
+        <main className="log">
+          <RollCall evacuationId={rollId} onClose={() => setView(firstView)} />
         </main>
       ) : view === 'admin' ? (
         <main className="log">
-          <AdminArea key={adminSection} initial={adminSection} onClose={() => setView('on-site')} />
+          <AdminArea key={adminSection} initial={adminSection} onClose={() => setView(firstView)} />
         </main>
       ) : view === 'expected' ? (
         <main className="log">

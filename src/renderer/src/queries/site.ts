@@ -6,8 +6,9 @@ import type {
   ListenAt,
   SiteResponse,
   SiteStatusResponse,
+  SitesResponse,
 } from '../../../shared/site';
-import { apiJson } from '../lib/api';
+import { ApiRequestError, apiJson } from '../lib/api';
 import { adminKeys } from './admin';
 
 /** How often the site's status is read again: "last heard" is only as fresh as this. */
@@ -93,4 +94,23 @@ export function useDeskNames(token: string): Map<string, string> | undefined {
         : undefined,
     [site],
   );
+}
+
+/**
+ * Every site a company server holds (GET /v1/sites), for the head-office view; null on a
+ * desk, which has no such route: the view is offered only where the answer is a list.
+ */
+export function companySitesQuery(token: string) {
+  return queryOptions({
+    queryKey: ['company-sites'] as const,
+    queryFn: async ({ signal }) => {
+      try {
+        return (await apiJson<SitesResponse>('/v1/sites', { token, signal })).data;
+      } catch (error) {
+        if (error instanceof ApiRequestError && error.status === 404) return null;
+        throw error;
+      }
+    },
+    refetchInterval: (query) => (query.state.data === null ? false : SITE_REFRESH_MS),
+  });
 }

@@ -34,6 +34,7 @@ import {
   type StaffResponse,
 } from '../../../shared/staff';
 import { ApiError } from '../../api-error';
+import type { CompanySites } from '../../company/company-sites';
 import type { AppContext } from '../../context';
 import type { UserRow } from '../../db/repositories/users';
 import type { AuditCursor } from '../../db/repositories/audit-log';
@@ -90,7 +91,12 @@ function toStaff(user: UserRow): StaffAccount {
 }
 
 /** The admin area's endpoints (API contract Part 2): staff, hosts, privacy, settings. Admins only. */
-export async function adminRoutes(app: FastifyInstance, ctx: AppContext, peers: PeerListener): Promise<void> {
+export async function adminRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  peers: PeerListener,
+  sites: CompanySites | undefined,
+): Promise<void> {
   await app.register(
     async (untyped) => {
       requireAdmin(untyped, ctx.auth);
@@ -127,15 +133,30 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext, peers: 
         {
           schema: routeSchema({
             summary: 'Add a staff account',
-            description: 'The password rules are those of the first-run set-up. 2409 if the username is taken.',
+            description:
+              'The password rules are those of the first-run set-up. 2409 if the username is taken. ' +
+              'On a company server, `site_id` makes the account one of that site’s (3404: no such site); ' +
+              'on a desk it is refused (2400).',
             tags: STAFF,
             body: newStaffSchema,
             success: { status: 201, schema: staffResponseSchema },
-            errors: { ...adminOnly, 409: ['2409'] },
+            errors: { ...adminOnly, 400: ['2400'], 404: ['3404'], 409: ['2409'] },
           }),
         },
         async (request, reply): Promise<StaffResponse> => {
-          const { username, password, role } = request.body;
+          const { username, password, role, site_id } = request.body;
+          if (site_id !== undefined) {
+            if (!sites) {
+              throw new ApiError('2400', 'site_id is for a company server: a desk holds one site, its own.', {
+                field: 'site_id',
+              });
+            }
+            const site = sites.site(site_id);
+            const headOffice = ctx.repositories.users.byId(request.userId!)!.username;
+            const id = await site.auth.createUser(username, password, { role, by: { headOffice } });
+            reply.code(201);
+            return { success: true, data: toStaff(site.repositories.users.byId(id)!) };
+          }
           const id = await ctx.auth.createUser(username, password, { role, by: request.userId! });
           reply.code(201);
           return { success: true, data: toStaff(ctx.repositories.users.byId(id)!) };
