@@ -10,22 +10,33 @@ export interface DeskServer {
   dataDir: string;
 }
 
-/** Starts `frontdesk serve` on a port (0: a free one) and resolves once it prints its address. */
-export async function startServe(dataDir: string, port = 0): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn('node', [CLI, 'serve', '--data-dir', dataDir, '--port', String(port)], {
+/**
+ * Starts `frontdesk serve` on a port (0: a free one), on a desk's data folder or a company
+ * server's database and photo folder, and resolves once it prints its address (and its peer
+ * listener's, when `--peer-port` is among `extra`).
+ */
+export async function startServe(
+  where: string | { database: string; photos: string },
+  port = 0,
+  extra: string[] = [],
+): Promise<{ url: string; peers: string | undefined; child: ChildProcess }> {
+  const store =
+    typeof where === 'string' ? ['--data-dir', where] : ['--database', where.database, '--photos', where.photos];
+  const child = spawn('node', [CLI, 'serve', ...store, '--port', String(port), ...extra], {
     env: { ...process.env, FRONTDESK_LOG: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const peersAsked = extra.includes('--peer-port');
+  let seen = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let seen = '';
     child.stdout.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
       const match = /Frontdesk listening on (http:\/\/\S+)/.exec(seen);
-      if (match) resolve(match[1]!);
+      if (match && (!peersAsked || /Frontdesk peers on \S+\n/.test(seen))) resolve(match[1]!);
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code} before listening:\n${seen}`)));
   });
-  return { url, child };
+  return { url, peers: /Frontdesk peers on (\S+)/.exec(seen)?.[1], child };
 }
 
 export const test = base.extend<{ desk: DeskServer; requests: Request[] }>({
