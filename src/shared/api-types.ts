@@ -39,6 +39,16 @@ export const visitorIdSchema = z
   .meta({ example: 'Xq3vTLb0W9l2m5rjY8eVdA' });
 
 /** Given by the server with each visitor that has a photo (server/http/thumb-urls.ts). */
+/**
+ * Which site an object is of, on a company server (API contract Part 6); null for the company
+ * server's own. A desk's answers leave it out.
+ */
+export const siteIdField = z
+  .string()
+  .nullable()
+  .optional()
+  .describe('Company server only: the site it is of (GET /v1/sites); null for the company server’s own.');
+
 export const thumbUrlField = z
   .string()
   .optional()
@@ -88,6 +98,7 @@ export const visitorSchema = z
     agreement: signedAgreementSchema
       .nullable()
       .describe('The agreement they signed at check-in: GET /v1/visitors/<id>/agreement.pdf is its signed copy.'),
+    site_id: siteIdField,
   })
   .meta({ id: 'Visitor' });
 export type Visitor = z.infer<typeof visitorSchema>;

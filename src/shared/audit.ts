@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { siteIdField } from './api-types';
 
 /** The audited actions (API contract Part 2, Privacy), and the desk's own purges. */
 export const AUDIT_ACTIONS = [
@@ -78,6 +79,7 @@ export const auditEntrySchema = z
     desk_id: z
       .string()
       .describe('The desk whose trail the entry is on: every desk of a site holds a copy of every desk’s trail.'),
+    site_id: siteIdField,
   })
   .meta({ id: 'AuditEntry' });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { thumbUrlField } from './api-types';
+import { siteIdField, thumbUrlField } from './api-types';
 
 export const EVACUATION_KINDS = ['drill', 'real'] as const;
 export type EvacuationKind = (typeof EVACUATION_KINDS)[number];
@@ -43,6 +43,7 @@ const evacuationFields = {
   started_by: z.string().nullable(),
   closed_time: z.string().nullable(),
   closed_by: z.string().nullable(),
+  site_id: siteIdField,
 };
 
 export const evacuationSchema = z

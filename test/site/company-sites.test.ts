@@ -166,4 +166,117 @@ describeWithPostgres('sites on a company server', () => {
     });
     expect(listed.open_evacuation_id).toBe(started.data.evacuation_id);
   }, 60_000);
+
+  it('answers for one site with site_id and for every site without it: log, on the premises, rolls, trail, photos', async () => {
+    const [north, south] = desks as [Desk, Desk];
+    const token = await headOffice();
+    const get = async <T>(pathname: string): Promise<T> => {
+      const answer = await fetch(`${company!.url}${pathname}`, { headers: { authorization: `Token ${token}` } });
+      if (answer.status !== 200) throw new Error(`${pathname} answered ${answer.status}: ${await answer.text()}`);
+      return (await answer.json()) as T;
+    };
+    const ids = [
+      await north.checkIn('Noah North', 8),
+      await south.checkIn('Sara South', 9),
+      await north.checkIn('Nils North', 10),
+      await south.checkIn('Sven South', 11),
+    ];
+    type Listed = { visitor_id: string; name: string; entry_time: string; site_id: string | null; thumb_url?: string };
+    type Page = { data: Listed[]; next_cursor: string | null; prev_cursor: string | null };
+    await eventually(async () => {
+      const all = (await get<{ data: Listed[] }>('/v1/get')).data;
+      return ids.every((id) => all.some((visitor) => visitor.visitor_id === id));
+    });
+
+    // One site's log, each visitor saying its site.
+    const northLog = await get<Page>(`/v1/log/?site_id=${siteIds.north}`);
+    expect(northLog.data.map((visitor) => visitor.name).sort()).toEqual(['Nils North', 'Nina North', 'Noah North']);
+    expect(new Set(northLog.data.map((visitor) => visitor.site_id))).toEqual(new Set([siteIds.north]));
+
+    // Every site's, merged, two at a time: each visitor once, newest entry first.
+    const seen: Listed[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page = await get<Page>(`/v1/log/?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.data.length).toBeLessThanOrEqual(2);
+      expect(page.prev_cursor).toBeNull();
+      seen.push(...page.data);
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen.map((visitor) => visitor.name).sort()).toEqual([
+      'Nils North',
+      'Nina North',
+      'Noah North',
+      'Sara South',
+      'Sven South',
+    ]);
+    const times = seen.map((visitor) => visitor.entry_time);
+    expect(times).toEqual([...times].sort().reverse());
+    expect(seen.find((visitor) => visitor.name === 'Sara South')?.site_id).toBe(siteIds.south);
+
+    // Whoever is on the premises anywhere, oldest first; one of them by ID without naming the site.
+    const onPremises = (await get<{ data: Listed[] }>('/v1/get')).data;
+    expect(onPremises.map((visitor) => visitor.name)).toHaveLength(5);
+    const one = await get<{ data: Listed[] }>(`/v1/get/${ids[1]}`);
+    expect(one.data.map((visitor) => [visitor.name, visitor.site_id])).toEqual([['Sara South', siteIds.south]]);
+
+    // A site's face at head office: its thumbnail by the signed URL, the full photo audited at the site.
+    const sara = seen.find((visitor) => visitor.name === 'Sara South')!;
+    const thumb = await fetch(`${company!.url}${sara.thumb_url!}`);
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers.get('content-type')).toBe('image/jpeg');
+    const full = await fetch(`${company!.url}/v1/photo/${sara.visitor_id}`, {
+      headers: { authorization: `Token ${token}` },
+    });
+    expect(full.status).toBe(200);
+
+    // Roll calls of every site; one site's roll by its own ID.
+    const rolls = (await get<{ data: { evacuation_id: number; site_id: string | null }[] }>('/v1/evacuations')).data;
+    const northRoll = rolls.find((roll) => roll.site_id === siteIds.north)!;
+    expect(northRoll).toBeDefined();
+    const roll = await get<{ data: { site_id: string; people: { visitor_id: string }[] } }>(
+      `/v1/evacuations/${northRoll.evacuation_id}?site_id=${siteIds.north}`,
+    );
+    expect(roll.data.site_id).toBe(siteIds.north);
+
+    // The trails: one site's has head office's full view of its visitor; every site's, merged, a page at a time.
+    type Entry = {
+      action: string;
+      detail: string;
+      visitor_id: string | null;
+      time: string;
+      site_id: string | null;
+      desk_id: string;
+      audit_id: number;
+    };
+    const southTrail = await get<{ data: Entry[] }>(`/v1/admin/audit?site_id=${siteIds.south}&limit=200`);
+    await eventually(async () =>
+      (await get<{ data: Entry[] }>(`/v1/admin/audit?site_id=${siteIds.south}&limit=200`)).data.some(
+        (entry) => entry.action === 'photo.view' && entry.visitor_id === sara.visitor_id,
+      ),
+    );
+    expect(southTrail.data.every((entry) => entry.site_id === siteIds.south)).toBe(true);
+    const entries: Entry[] = [];
+    let auditCursor: string | null = null;
+    do {
+      const page: { data: Entry[]; next_cursor: string | null } = await get(
+        `/v1/admin/audit?limit=7${auditCursor ? `&cursor=${auditCursor}` : ''}`,
+      );
+      entries.push(...page.data);
+      auditCursor = page.next_cursor;
+    } while (auditCursor);
+    // Each entry once (trails copied from the desks may arrive meanwhile: they are older than the cursor or newer).
+    const keys = entries.map((entry) => `${entry.desk_id}.${entry.audit_id}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const entryTimes = entries.map((entry) => entry.time);
+    expect(entryTimes).toEqual([...entryTimes].sort().reverse());
+    expect(new Set(entries.map((entry) => entry.site_id))).toEqual(new Set([null, siteIds.north, siteIds.south]));
+
+    // Refused: a site this server does not hold, and site_id at a desk.
+    const unknown = await fetch(`${company!.url}/v1/log/?site_id=${'0'.repeat(32)}`, {
+      headers: { authorization: `Token ${token}` },
+    });
+    expect(unknown.status).toBe(404);
+    expect((await north.api(`/v1/log/?site_id=${siteIds.north}`)).status).toBe(400);
+  }, 120_000);
 });

@@ -23,6 +23,8 @@ const COMPANY_DESK_NAME = 'Company server';
 const NEW_SITES_CHECK_MS = 2_000;
 /** A certificate no site knows looks through every site at most this often (each look is a query per site). */
 const STRANGER_PAUSE_MS = 1_000;
+/** How many visitors' sites are remembered for their photos: a few screens of head office's lists. */
+const LOCATED_MAX = 10_000;
 
 /**
  * The sites a company server holds (API contract Part 6, Sites). Each site is a store of its
@@ -44,6 +46,8 @@ export function companySites(company: AppContext, options: Pick<ContextOptions, 
   const stops: (() => void)[] = [];
   let listener: { address: string; close: () => Promise<void> } | undefined;
   let whenOpened: ((site: AppContext) => Promise<void>) | undefined;
+  /** Which site visitors shown lately are of: their photos are asked for next. */
+  const visitorSites = new Map<string, string>();
 
   async function openSite(siteId: string): Promise<AppContext> {
     const site = await openContext({
@@ -93,6 +97,13 @@ export function companySites(company: AppContext, options: Pick<ContextOptions, 
   };
 
   /** One site by its ID, opened alone if it is not open yet (a command run beside the server needs no other). */
+  /** Notes which site a visitor shown to head office is of (a bounded memory; a miss looks through every site). */
+  function located(visitorId: string, siteId: string): void {
+    visitorSites.delete(visitorId);
+    visitorSites.set(visitorId, siteId);
+    if (visitorSites.size > LOCATED_MAX) visitorSites.delete(visitorSites.keys().next().value!);
+  }
+
   async function siteNamed(siteId: string): Promise<AppContext> {
     refreshing = refreshing.then(async () => {
       if (!open.has(siteId) && siteIdsIn(db).includes(siteId)) await openSite(siteId);
@@ -115,6 +126,22 @@ export function companySites(company: AppContext, options: Pick<ContextOptions, 
       }
       return site;
     },
+
+    located,
+
+    /** The site whose store holds a visitor: noted, else looked for in every site; undefined when none does. */
+    holding(visitorId: string): { ctx: AppContext; siteId: string } | undefined {
+      const noted = visitorSites.get(visitorId);
+      const site = noted === undefined ? undefined : open.get(noted);
+      if (noted !== undefined && site?.repositories.visitors.byId(visitorId)) return { ctx: site, siteId: noted };
+      const found = members().find(([, ctx]) => ctx.repositories.visitors.byId(visitorId) !== undefined);
+      if (!found) return undefined;
+      located(visitorId, found[0]);
+      return { ctx: found[1], siteId: found[0] };
+    },
+
+    /** Every site, as a store a request answers from. */
+    all: (): { ctx: AppContext; siteId: string }[] => members().map(([siteId, ctx]) => ({ siteId, ctx })),
 
     /** Opens every site the database holds. */
     load: (): Promise<AppContext[]> => refresh(),

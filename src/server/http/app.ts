@@ -149,13 +149,13 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
   oauthRoutes(app, ctx);
   siteRoutes(app, ctx, options.peers);
   if (options.sites) companySiteRoutes(app, options.sites);
-  visitorRoutes(app, ctx, timeouts);
+  visitorRoutes(app, ctx, timeouts, options.sites);
   expectedRoutes(app, ctx);
   checkinFlowRoutes(app, ctx);
   badgeRoutes(app, ctx);
-  evacuationRoutes(app, ctx);
+  evacuationRoutes(app, ctx, options.sites);
   await adminRoutes(app, ctx, options.peers, options.sites);
-  photoRoutes(app, ctx);
+  photoRoutes(app, ctx, options.sites);
   eventRoutes(app, ctx);
 
   const rendererDir = options.rendererDir;

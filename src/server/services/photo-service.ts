@@ -78,12 +78,16 @@ export function photoService(deps: {
      * disk or confirmed from the client's cache. Thumbnails are not views. Recorded soon,
      * with others (audit.ts): views come many a second.
      */
-    viewed(visitorId: string, userId: number, options: { fromCache: boolean }): void {
+    viewed(visitorId: string, viewer: number | { headOffice: string }, options: { fromCache: boolean }): void {
+      const cached = options.fromCache ? 'from the client’s cache' : undefined;
+      // A company admin is no account of the site's (API contract Part 6): the entry names them.
+      const byHeadOffice = typeof viewer === 'object' ? `head office (${viewer.headOffice})` : undefined;
+      const detail = [byHeadOffice, cached].filter(Boolean).join(', ');
       deps.audit.recordSoon({
         action: 'photo.view',
-        userId,
+        userId: typeof viewer === 'number' ? viewer : null,
         visitorId,
-        ...(options.fromCache ? { detail: 'from the client’s cache' } : {}),
+        ...(detail ? { detail } : {}),
       });
     },
 

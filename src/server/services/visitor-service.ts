@@ -52,6 +52,8 @@ export interface LogQuery {
 
 export interface LogPage {
   visitors: Visitor[];
+  /** For each visitor, the cursor of the entries older than them: where a merged log goes on (company/merged-log.ts). */
+  after: string[];
   nextCursor: string | null;
   prevCursor: string | null;
   onSiteCount?: number;
@@ -372,6 +374,7 @@ export function visitorService(deps: {
     const hasNewer = cursor.direction === 'newer' ? more : query.cursor !== undefined;
     return {
       visitors: page.map(toVisitor),
+      after: page.map((row) => encodeCursor({ direction: 'older', seq: row.seq })),
       nextCursor: hasOlder && last ? encodeCursor({ direction: 'older', seq: last.seq }) : null,
       prevCursor: hasNewer && first ? encodeCursor({ direction: 'newer', seq: first.seq }) : null,
       ...(query.on_site ? { onSiteCount: visitors.onSiteCount() } : {}),

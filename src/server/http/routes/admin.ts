@@ -35,6 +35,7 @@ import {
 } from '../../../shared/staff';
 import { ApiError } from '../../api-error';
 import type { CompanySites } from '../../company/company-sites';
+import { siteQuerySchema, storesOf } from '../site-scope';
 import type { AppContext } from '../../context';
 import type { UserRow } from '../../db/repositories/users';
 import type { AuditCursor } from '../../db/repositories/audit-log';
@@ -49,8 +50,8 @@ import { requireAdmin } from '../roles';
 
 const idParams = z.object({ id: z.string() });
 
-const auditQuerySchema = z
-  .object({
+const auditQuerySchema = siteQuerySchema
+  .extend({
     cursor: z
       .string()
       .regex(/^\d{1,16}\.[0-9a-f]{32}\.\d{1,16}$/, 'The cursor is not one this server gave out.')
@@ -78,6 +79,9 @@ function parseAuditCursor(cursor: string): AuditCursor {
   const [time, deskId, auditId] = cursor.split('.');
   return { time: Number(time), desk_id: deskId!, audit_id: Number(auditId) };
 }
+
+/** Two desk IDs in the order SQL gives them (their bytes), as the cursor's row value compares them. */
+const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A staff change as a person reads it on the trail: whose account, what changed, from what to what. */
 function toStaff(user: UserRow): StaffAccount {
@@ -321,23 +325,32 @@ export async function adminRoutes(
             description:
               'Every full-photo view, badge print, log export, erasure, evacuation start and close, staff or ' +
               'settings change, sign-in and failed sign-in, and the desk’s own purges. Append-only; entries name ' +
-              'visitors by ID only.',
+              'visitors by ID only. On a company server, `site_id` answers for one site’s trails; without it, ' +
+              'for every site’s and the company server’s own, merged newest first (`account` is an account of ' +
+              'each store).',
             tags: PRIVACY,
             querystring: auditQuerySchema,
             success: { schema: auditPageResponseSchema },
-            errors: adminOnly,
+            errors: { ...adminOnly, 400: ['2400'], 404: ['3404'] },
           }),
         },
         async (request): Promise<AuditPageResponse> => {
-          const { cursor, limit, from, to, account, ...filters } = request.query;
+          const { cursor, limit, from, to, account, site_id, ...filters } = request.query;
           const range = from || to ? dayRange(from, to) : undefined;
-          const rows = ctx.audit.page({
-            ...filters,
-            ...(account === 'system' ? { system: true } : account ? { user_id: Number(account) } : {}),
-            before: cursor === undefined ? undefined : parseAuditCursor(cursor),
-            limit: limit + 1,
-            ...(range ? { start: range.start, end: range.end } : {}),
-          });
+          // Desk IDs are each a site's own, so (time, desk, ID) orders every store's entries as one.
+          const rows = storesOf(ctx, sites, site_id)
+            .flatMap((store) =>
+              store.ctx.audit
+                .page({
+                  ...filters,
+                  ...(account === 'system' ? { system: true } : account ? { user_id: Number(account) } : {}),
+                  before: cursor === undefined ? undefined : parseAuditCursor(cursor),
+                  limit: limit + 1,
+                  ...(range ? { start: range.start, end: range.end } : {}),
+                })
+                .map((row) => ({ ...row, site_id: store.siteId })),
+            )
+            .sort((a, b) => b.time - a.time || byteOrder(b.desk_id, a.desk_id) || b.audit_id - a.audit_id);
           const page = rows.slice(0, limit);
           return {
             success: true,
@@ -352,6 +365,7 @@ export async function adminRoutes(
               visitor_id: row.visitor_id,
               detail: row.detail,
               desk_id: row.desk_id,
+              ...(sites ? { site_id: row.site_id } : {}),
             })),
             next_cursor: rows.length > limit ? auditCursor(page.at(-1)!) : null,
           };

@@ -5,11 +5,14 @@ import {
   evacuationListResponseSchema,
   evacuationResponseSchema,
   startEvacuationSchema,
+  type Evacuation,
   type EvacuationListResponse,
   type EvacuationResponse,
 } from '../../../shared/evacuation';
 import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
+import type { CompanySites } from '../../company/company-sites';
+import { ofSite, siteQuerySchema, storesOf, type Scoped } from '../site-scope';
 import { isVisitorId, parseNumericId } from '../../ids';
 import { routeSchema } from '../openapi';
 
@@ -22,7 +25,7 @@ function evacuationId(text: string): number {
 }
 
 /** The roll call (API contract Part 2): any signed-in staff member. */
-export function evacuationRoutes(untyped: FastifyInstance, ctx: AppContext): void {
+export function evacuationRoutes(untyped: FastifyInstance, ctx: AppContext, sites: CompanySites | undefined): void {
   const app = untyped.withTypeProvider<ZodTypeProvider>();
   const one = z.object({ id: z.string() });
   const person = z.object({ id: z.string(), visitor_id: z.string() });
@@ -50,11 +53,21 @@ export function evacuationRoutes(untyped: FastifyInstance, ctx: AppContext): voi
     {
       schema: routeSchema({
         summary: 'Evacuations, newest first, with their counts',
+        description: 'On a company server, `site_id` answers for one site; without it, for every site.',
         tags: TAGS,
+        querystring: siteQuerySchema,
         success: { schema: evacuationListResponseSchema },
+        errors: { 400: ['2400'], 404: ['3404'] },
       }),
     },
-    async (): Promise<EvacuationListResponse> => ({ success: true, data: ctx.evacuations.list() }),
+    async (request): Promise<EvacuationListResponse> => {
+      const stores = storesOf(ctx, sites, request.query.site_id);
+      const all = stores.flatMap((store) => ofSite(store.ctx.evacuations.list(), store, sites));
+      return {
+        success: true,
+        data: stores.length > 1 ? all.sort((a, b) => b.started_time.localeCompare(a.started_time)) : all,
+      };
+    },
   );
 
   app.get(
@@ -62,16 +75,20 @@ export function evacuationRoutes(untyped: FastifyInstance, ctx: AppContext): voi
     {
       schema: routeSchema({
         summary: 'One evacuation with its roll',
+        description: 'On a company server, a site’s roll with that site’s `site_id` (its IDs are the site’s own).',
         tags: TAGS,
         params: one,
+        querystring: siteQuerySchema,
         success: { schema: evacuationResponseSchema },
-        errors: { 404: ['3404'] },
+        errors: { 400: ['2400'], 404: ['3404'] },
       }),
     },
-    async (request): Promise<EvacuationResponse> => ({
-      success: true,
-      data: ctx.evacuations.get(evacuationId(request.params.id)),
-    }),
+    async (request): Promise<EvacuationResponse> => {
+      const [store] = storesOf(ctx, sites, request.query.site_id) as [Scoped];
+      const [roll] = ofSite([store.ctx.evacuations.get(evacuationId(request.params.id))], store, sites) as [Evacuation];
+      // Their faces are asked for next, from this site's store.
+      return { success: true, data: { ...roll, people: ofSite(roll.people, store, sites) } };
+    },
   );
 
   app.route({

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { IMAGE_CONTENT_TYPES, visitorIdSchema } from '../../../shared/api-types';
+import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
+import type { CompanySites } from '../../company/company-sites';
 import type { PhotoKind } from '../../photos/photo-store';
 import { routeSchema } from '../openapi';
 import { missingIdSchema, missingVisitorId } from './missing-id';
@@ -26,21 +28,36 @@ const thumbUrlQuery = z.object({
   s: z.string().optional().describe('Signed URL: the signature.'),
 });
 
-export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function photoRoutes(app: FastifyInstance, ctx: AppContext, sites: CompanySites | undefined): void {
+  /**
+   * The visitor's photo and the store it is in: the server's own, or on a company server the
+   * site's whose visitor it is (API contract Part 6), where a full view is audited as head
+   * office's.
+   */
+  const photoOf = (visitorId: string, kind: PhotoKind) => {
+    try {
+      return { photo: ctx.photos.find(visitorId, kind), photos: ctx.photos, site: false };
+    } catch (error) {
+      const site = error instanceof ApiError && error.code === '3404' ? sites?.holding(visitorId) : undefined;
+      if (!site) throw error;
+      return { photo: site.ctx.photos.find(visitorId, kind), photos: site.ctx.photos, site: true };
+    }
+  };
   const serve =
     (kind: PhotoKind) =>
     async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<FastifyReply> => {
-      const photo = ctx.photos.find(request.params.id, kind);
+      const { photo, photos, site } = photoOf(request.params.id, kind);
       reply.header('etag', photo.etag).header('cache-control', cacheControl(request)).header('vary', 'Authorization');
       const notModified = ifNoneMatch(request.headers['if-none-match'], photo.etag);
       // A HEAD shows no face.
       if (kind === 'original' && request.method !== 'HEAD') {
-        ctx.photos.viewed(request.params.id, request.userId!, { fromCache: notModified });
+        const viewer = site ? { headOffice: ctx.repositories.users.byId(request.userId!)!.username } : request.userId!;
+        photos.viewed(request.params.id, viewer, { fromCache: notModified });
       }
       if (notModified) return reply.code(304).send();
       reply.type(photo.contentType);
-      if (kind === 'thumb') return reply.send(ctx.photos.read(photo));
-      const { stream, size } = await ctx.photos.stream(photo);
+      if (kind === 'thumb') return reply.send(photos.read(photo));
+      const { stream, size } = await photos.stream(photo);
       return reply.header('content-length', size).send(stream);
     };
 

@@ -33,6 +33,9 @@ import { SIGNATURE_MAX_LABEL } from '../../../shared/agreements';
 import { WATCHLIST_NOTE_MAX, watchlistNoteSchema } from '../../../shared/watchlist';
 import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
+import type { CompanySites } from '../../company/company-sites';
+import { mergedLog } from '../../company/merged-log';
+import { firstFound, ofSite, siteQuerySchema, storesOf, type Scoped } from '../site-scope';
 import { parseNumericId } from '../../ids';
 import { EXPORT_COLUMNS, exportCsv } from '../../services/log-export';
 import { discardPhoto, photoSlot, type PhotoSlot } from '../../media/photo-memory';
@@ -59,9 +62,10 @@ const logFilterSchema = z
     path: ['from'],
   });
 
-const logQuerySchema = logFilterSchema.and(
+const logQuerySchema = logFilterSchema.and(siteQuerySchema).and(
   z.object({
-    cursor: z.string().max(64).optional(),
+    // A company server's merged cursor keeps a place in every site (company/merged-log.ts).
+    cursor: z.string().max(16_384).optional(),
     limit: z.coerce.number().int().min(1).max(LOG_PAGE_MAX).default(LOG_PAGE_DEFAULT),
     on_site: z
       .enum(['0', '1'])
@@ -131,7 +135,12 @@ async function refuseOversizedBody(request: FastifyRequest): Promise<void> {
   }
 }
 
-export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext, timeouts: RequestTimeouts): void {
+export function visitorRoutes(
+  untyped: FastifyInstance,
+  ctx: AppContext,
+  timeouts: RequestTimeouts,
+  sites: CompanySites | undefined,
+): void {
   const app = untyped.withTypeProvider<ZodTypeProvider>();
   const TAGS = ['Visitors'];
 
@@ -234,10 +243,19 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext, timeout
       schema: routeSchema({
         summary: 'Visitors on the premises, oldest first',
         tags: TAGS,
+        querystring: siteQuerySchema,
         success: { schema: visitorListResponseSchema },
+        errors: { 400: ['2400'], 404: ['3404'] },
       }),
     },
-    async (): Promise<VisitorListResponse> => ({ success: true, data: ctx.visitors.onSite() }),
+    async (request): Promise<VisitorListResponse> => {
+      const stores = storesOf(ctx, sites, request.query.site_id);
+      const all = stores.flatMap((store) => ofSite(store.ctx.visitors.onSite(), store, sites));
+      return {
+        success: true,
+        data: stores.length > 1 ? all.sort((a, b) => a.entry_time.localeCompare(b.entry_time)) : all,
+      };
+    },
   );
 
   app.get(
@@ -259,13 +277,16 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext, timeout
         summary: 'One visitor on the premises',
         tags: TAGS,
         params,
+        querystring: siteQuerySchema,
         success: { schema: visitorListResponseSchema },
-        errors: { 404: ['3404'] },
+        errors: { 400: ['2400'], 404: ['3404'] },
       }),
     },
     async (request): Promise<VisitorListResponse> => ({
       success: true,
-      data: [ctx.visitors.onSiteVisitor(request.params.id)],
+      data: firstFound(storesOf(ctx, sites, request.query.site_id), (store) =>
+        ofSite([store.ctx.visitors.onSiteVisitor(request.params.id)], store, sites),
+      ),
     }),
   );
 
@@ -361,17 +382,33 @@ export function visitorRoutes(untyped: FastifyInstance, ctx: AppContext, timeout
         description:
           '`q` matches word prefixes of name, purpose, mobile, card number and the visitee (at most 6 different ' +
           'words); `from`/`to` keep the days entered between them; `on_site=1` pages only the visitors on the ' +
-          'premises and adds `on_site_count`.',
+          'premises and adds `on_site_count`. On a company server, `site_id` answers for one site; without it ' +
+          'the log of every site and the company server’s own, merged newest entry first, read forward only ' +
+          '(`prev_cursor` null).',
         tags: TAGS,
         querystring: logQuerySchema,
         success: { schema: visitorLogResponseSchema },
+        errors: { 400: ['2400'], 404: ['3404'] },
       }),
     },
     async (request): Promise<VisitorLogResponse> => {
-      const page = ctx.visitors.log(request.query);
+      const { site_id, ...query } = request.query;
+      const stores = storesOf(ctx, sites, site_id);
+      if (stores.length > 1) {
+        const merged = mergedLog(stores, sites!, query);
+        return {
+          success: true,
+          data: merged.visitors,
+          next_cursor: merged.nextCursor,
+          prev_cursor: null,
+          ...(merged.onSiteCount === undefined ? {} : { on_site_count: merged.onSiteCount }),
+        };
+      }
+      const [store] = stores as [Scoped];
+      const page = store.ctx.visitors.log(query);
       return {
         success: true,
-        data: page.visitors,
+        data: ofSite(page.visitors, store, sites),
         next_cursor: page.nextCursor,
         prev_cursor: page.prevCursor,
         ...(page.onSiteCount === undefined ? {} : { on_site_count: page.onSiteCount }),

@@ -1,0 +1,64 @@
+import type { CompanySites } from '../company/company-sites';
+import type { AppContext } from '../context';
+import { z } from 'zod';
+import { ApiError } from '../api-error';
+
+/** A store a request answers from, and the site it holds (null: the server's own). */
+export interface Scoped {
+  ctx: AppContext;
+  siteId: string | null;
+}
+
+/**
+ * The stores a request answers from (API contract Part 6): on a company server, the site
+ * `site_id` names, or without it the company server's own store and every site's; on a desk,
+ * its own, and `site_id` is refused there, for a desk holds one site.
+ */
+export function storesOf(ctx: AppContext, sites: CompanySites | undefined, siteId: string | undefined): Scoped[] {
+  if (!sites) {
+    if (siteId !== undefined) {
+      throw new ApiError('2400', 'site_id is for a company server: a desk holds one site, its own.', {
+        field: 'site_id',
+      });
+    }
+    return [{ ctx, siteId: null }];
+  }
+  if (siteId !== undefined) return [{ ctx: sites.site(siteId), siteId }];
+  return [{ ctx, siteId: null }, ...sites.all()];
+}
+
+/** `site_id` in a query: which site a company server answers for. */
+export const siteQuerySchema = z.object({
+  site_id: z
+    .string()
+    .max(64)
+    .optional()
+    .describe('Company server only: answer for this site (GET /v1/sites); without it, for every site. 2400 on a desk.'),
+});
+
+/** The first store that has it, asked in order: what `find` throws (3404) when none has. */
+export function firstFound<T>(stores: Scoped[], find: (store: Scoped) => T): T {
+  for (const [i, store] of stores.entries()) {
+    try {
+      return find(store);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === '3404') || i === stores.length - 1) throw error;
+    }
+  }
+  throw new Error('no store to ask');
+}
+
+/**
+ * Objects of a store as a company server answers them: each says its site. A desk's are
+ * left as they are.
+ */
+export function ofSite<T extends object>(items: T[], scoped: Scoped, sites: CompanySites | undefined): T[] {
+  if (!sites) return items;
+  return items.map((item) => {
+    // Its photo is asked for next: the company server notes which site's store has it.
+    if (scoped.siteId !== null && 'visitor_id' in item && typeof item.visitor_id === 'string') {
+      sites.located(item.visitor_id, scoped.siteId);
+    }
+    return { ...item, site_id: scoped.siteId };
+  });
+}
