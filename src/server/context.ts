@@ -4,7 +4,6 @@ import { dataVersionReader, guardWrites, openDatabase, type Db } from './db/conn
 import { openPostgres } from './db/postgres/open-postgres';
 import type { PgDatabase } from './db/postgres/pg-database';
 import { openSiteStore } from './db/postgres/site-schemas';
-import type { DeskCredentials } from './site/desk-certificate';
 import { auditLogRepository } from './db/repositories/audit-log';
 import { replicaRepository } from './db/repositories/replica';
 import { siteRepository } from './db/repositories/site';
@@ -73,11 +72,8 @@ export interface ContextOptions {
   dataDir: string;
   /** A company server's PostgreSQL (a postgres:// URL) in place of the folder's database. */
   database?: string;
-  /**
-   * One site a company server holds (company/company-sites.ts): its schema over the company
-   * store's connections, and the company's peer key, which every site it holds knows it by.
-   */
-  companySite?: { company: PgDatabase; siteId: string; credentials: () => DeskCredentials | undefined };
+  /** One site a company server holds (company/company-sites.ts): its schema over the company store's connections. */
+  companySite?: { company: PgDatabase; siteId: string };
   /** Milliseconds since the epoch; tests move it to expire tokens. */
   now?: () => number;
   /** How often the automatic sign-out looks for visitors due (default AUTO_SIGNOUT_CHECK_MS). */
@@ -305,7 +301,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
     });
     const site = siteService({
       dataDir: options.dataDir,
-      ...(options.companySite ? { credentials: options.companySite.credentials } : {}),
+      companyStore: options.database !== undefined && !options.companySite,
       writes,
       site: siteRows,
       replica,

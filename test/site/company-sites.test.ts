@@ -3,10 +3,11 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openContext } from '../../src/server/context';
+import { fingerprintOf } from '../../src/server/site/desk-certificate';
 import type { CompanySite } from '../../src/shared/site';
 import { cli, dumpDesk, eventually, Desk } from '../helpers/desks';
 import { describeWithPostgres, usePostgresCluster } from '../helpers/postgres';
-import { signIn, STAFF, tempDataDir } from '../helpers/server';
+import { freePort, signIn, STAFF, tempDataDir } from '../helpers/server';
 import { spawnServer, stopServer, type ServerProcess } from '../reliability/server-process';
 
 /**
@@ -99,6 +100,8 @@ describeWithPostgres('sites on a company server', () => {
 
   it("holds each site's check-ins within seconds, and no desk receives another site's", async () => {
     const north = await deskOf(siteIds.north, 'North door', 'nora');
+    // A second desk of the same site at once: recognised on its first request.
+    const northSide = await deskOf(siteIds.north, 'North side', 'nora');
     const south = await deskOf(siteIds.south, 'South door', 'sam');
     await expect(signIn(north.server.url, STAFF.username, STAFF.password)).rejects.toThrow();
     await expect(signIn(north.server.url, 'sam', STAFF.password)).rejects.toThrow();
@@ -117,9 +120,10 @@ describeWithPostgres('sites on a company server', () => {
       return northSite.on_premises === 1 && northSite.desks[0]?.last_heard_time ? all : false;
     });
     expect(listed.map((site) => [site.name, site.on_premises, site.desks.map((desk) => desk.name)])).toEqual([
-      ['North campus', 1, ['North door']],
+      ['North campus', 1, ['North door', 'North side']],
       ['South campus', 0, ['South door']],
     ]);
+    await eventually(async () => (await northSide.log()).some((visitor) => visitor.visitor_id === visitorId));
     expect(listed.every((site) => site.open_evacuation_id === null)).toBe(true);
 
     // On the company server: in the north site's store, its photo in the north site's folder.
@@ -149,6 +153,12 @@ describeWithPostgres('sites on a company server', () => {
       visitors: unknown[];
     };
     expect(held.site.map((site) => site.name)).toEqual(['South campus']);
+    // The company server is known to each site by a key of its own.
+    const companyDesk = (dump: Record<string, unknown>) =>
+      (dump as { desks: { name: string; fingerprint: string }[] }).desks.find(
+        (desk) => desk.name === 'Company server',
+      )!;
+    expect(companyDesk(held).fingerprint).not.toBe(companyDesk(dumpDesk(north.dataDir)).fingerprint);
     expect(held.desks.map((desk) => desk.name).sort()).toEqual(['Company server', 'South door']);
     expect(held.visitors).toEqual([]);
   }, 120_000);
@@ -168,7 +178,7 @@ describeWithPostgres('sites on a company server', () => {
   }, 60_000);
 
   it('answers for one site with site_id and for every site without it: log, on the premises, rolls, trail, photos', async () => {
-    const [north, south] = desks as [Desk, Desk];
+    const [north, , south] = desks as [Desk, Desk, Desk];
     const token = await headOffice();
     const get = async <T>(pathname: string): Promise<T> => {
       const answer = await fetch(`${company!.url}${pathname}`, { headers: { authorization: `Token ${token}` } });
@@ -279,4 +289,65 @@ describeWithPostgres('sites on a company server', () => {
     expect(unknown.status).toBe(404);
     expect((await north.api(`/v1/log/?site_id=${siteIds.north}`)).status).toBe(400);
   }, 120_000);
+
+  it("never hands one site's data to another through a desk record that names another site's desk", async () => {
+    const [north, , south] = desks as [Desk, Desk, Desk];
+    const secret = await south.checkIn('Sofia Secret-South', 21);
+    // What a hostile desk of the north site could make its site hold: a "desk" with the south
+    // desk's certificate and address, which the company server's north store then asks.
+    const southCertificate = fs.readFileSync(path.join(south.dataDir, 'peer', 'desk-certificate.pem'), 'utf8');
+    const client = new pg.Client({ connectionString: database });
+    await client.connect();
+    try {
+      await client.query(
+        `INSERT INTO site_${siteIds.north}.desks (desk_id, name, fingerprint, certificate, address)
+         VALUES ($1, 'Impostor', $2, $3, $4)`,
+        ['ab'.repeat(16), fingerprintOf(southCertificate), southCertificate, south.server.peerAddress],
+      );
+      // The south desk is asked with the north store's key, which it does not know: it refuses.
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      const leaked = await client.query(`SELECT name FROM site_${siteIds.north}.visitors WHERE visitor_id = $1`, [
+        secret,
+      ]);
+      expect(leaked.rows).toEqual([]);
+      const impostor = await client.query(`SELECT last_heard_at FROM site_${siteIds.north}.desks WHERE desk_id = $1`, [
+        'ab'.repeat(16),
+      ]);
+      expect(impostor.rows).toEqual([{ last_heard_at: null }]);
+    } finally {
+      await client.end();
+    }
+    expect((await north.log()).some((visitor) => visitor.visitor_id === secret)).toBe(false);
+  }, 60_000);
+
+  it('refuses to make its own store the desk of a site: its sites are made with site create', async () => {
+    const answer = await fetch(`${company!.url}/v1/admin/site`, {
+      method: 'POST',
+      headers: { authorization: `Token ${await headOffice()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Shadow',
+        desk_name: 'Shadow desk',
+        listen: { host: '127.0.0.1', port: await freePort() },
+      }),
+    });
+    expect(answer.status).toBe(409);
+    expect(((await answer.json()) as { errors: { message: string } }).errors.message).toMatch(/company server/);
+  });
+
+  it('keeps running while PostgreSQL is down, answering 5501, and serves again when it is back', async () => {
+    cluster().stop();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect(company!.child.exitCode).toBeNull();
+      const down = await fetch(`${company!.url}/v1/oauth/`, {
+        method: 'POST',
+        body: new URLSearchParams({ username: STAFF.username, password: STAFF.password }),
+      });
+      expect(((await down.json()) as { errors: { code: string } }).errors.code).toBe('5501');
+    } finally {
+      cluster().start();
+    }
+    expect(await eventually(async () => (await sites()).length)).toBe(2);
+    expect(company!.child.exitCode).toBeNull();
+  }, 90_000);
 });

@@ -1,19 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import { listenAtOf, type CompanySite, type ListenAt } from '../../shared/site';
 import { openContext, type AppContext, type ContextOptions } from '../context';
 import type { PgDatabase } from '../db/postgres/pg-database';
-import { siteIdsIn } from '../db/postgres/site-schemas';
+import { siteIdsIn, siteIsMade } from '../db/postgres/site-schemas';
 import { ApiError } from '../api-error';
 import { logger } from '../log';
-import {
-  newDeskCredentials,
-  readDeskCredentials,
-  saveDeskCredentials,
-  type DeskCredentials,
-} from '../site/desk-certificate';
+import { newDeskCredentials, type DeskCredentials } from '../site/desk-certificate';
+import { namedFingerprint } from '../site/peer-client';
 import { startPeerServer, type PeerSites } from '../site/peer-server';
-import { SiteError, WRONG_CODE_PAUSE_MS } from '../site/site-service';
+import { SiteError } from '../site/site-service';
 
 const log = logger('sites');
 
@@ -21,38 +18,36 @@ const log = logger('sites');
 const COMPANY_DESK_NAME = 'Company server';
 /** How often a running company server looks for sites made since (by `site create` in another process). */
 const NEW_SITES_CHECK_MS = 2_000;
-/** A certificate no site knows looks through every site at most this often (each look is a query per site). */
-const STRANGER_PAUSE_MS = 1_000;
+/** A connection naming a key no site has looks for new sites at most this often. */
+const NEW_SITES_LOOK_MS = 1_000;
 /** How many visitors' sites are remembered for their photos: a few screens of head office's lists. */
 const LOCATED_MAX = 10_000;
 
 /**
  * The sites a company server holds (API contract Part 6, Sites). Each site is a store of its
  * own, in a schema of the company's database (db/postgres/site-schemas.ts), with its photos
- * in a folder of its own under the shared folder; the company server is a desk of each, known
- * to all of them by one key, and one peer listener serves them all, answering each desk from
- * its own site's store only. The company's accounts and its own store stay apart from them.
+ * in a folder of its own under the shared folder; the company server is a desk of each, with a
+ * key of its own in each (in the site's folder), and one peer listener serves them all: a
+ * connection names the key it expects, and so its site, and is answered from that site's
+ * store only, for that site's desks only. The company's accounts and store stay apart.
  */
 export function companySites(company: AppContext, options: Pick<ContextOptions, 'now' | 'sweepInterrupted'> = {}) {
   const db = company.db as PgDatabase;
-  const now = options.now ?? Date.now;
   const open = new Map<string, AppContext>();
-  let credentials: DeskCredentials | undefined = readDeskCredentials(company.dataDir);
-  /** Which site each desk's certificate belongs to, as found. */
-  const deskSites = new Map<string, string>();
-  let lookedAt = 0;
-  let refusedUntil = 0;
   let refreshing: Promise<AppContext[]> = Promise.resolve([]);
+  let refreshedAt = 0;
   const stops: (() => void)[] = [];
   let listener: { address: string; close: () => Promise<void> } | undefined;
   let whenOpened: ((site: AppContext) => Promise<void>) | undefined;
   /** Which site visitors shown lately are of: their photos are asked for next. */
   const visitorSites = new Map<string, string>();
+  /** Each site's key as its listener presents it, made once. */
+  const secureContexts = new Map<AppContext, SecureContext>();
 
   async function openSite(siteId: string): Promise<AppContext> {
     const site = await openContext({
       dataDir: path.join(company.dataDir, 'sites', siteId),
-      companySite: { company: db, siteId, credentials: () => credentials },
+      companySite: { company: db, siteId },
       ...options,
     });
     open.set(siteId, site);
@@ -60,41 +55,58 @@ export function companySites(company: AppContext, options: Pick<ContextOptions, 
     return site;
   }
 
-  /** Opens the sites made since it last looked (one look at a time); returns them. */
+  /**
+   * Opens the sites made since it last looked (one look at a time); returns them. A schema
+   * whose site is still being made (its first desk not written yet), or whose making was cut
+   * short, is left alone.
+   */
   function refresh(): Promise<AppContext[]> {
-    refreshing = refreshing.then(async () => {
-      credentials ??= readDeskCredentials(company.dataDir);
-      const added: AppContext[] = [];
-      for (const siteId of siteIdsIn(db)) if (!open.has(siteId)) added.push(await openSite(siteId));
-      return added;
-    });
+    // A look that failed (the database down a moment) is the caller's to hear of, not the next look's.
+    refreshing = refreshing
+      .catch(() => [])
+      .then(async () => {
+        refreshedAt = Date.now();
+        const added: AppContext[] = [];
+        for (const siteId of siteIdsIn(db)) {
+          if (!open.has(siteId) && siteIsMade(db, siteId)) added.push(await openSite(siteId));
+        }
+        return added;
+      });
     return refreshing;
   }
 
   /** The sites that are sites yet: a schema whose first desk is being made is not one. */
   const members = (): [string, AppContext][] => [...open].filter(([, site]) => site.site.isMember());
 
-  const peerSites: PeerSites = {
-    credentials: () => credentials,
-    async joining(code) {
-      if (now() < refusedUntil) throw new SiteError('Too many wrong join codes: try again in a second.', 429);
-      await refresh();
-      const found = members().find(([, site]) => site.site.handedOut(code))?.[1];
-      if (!found) refusedUntil = now() + WRONG_CODE_PAUSE_MS;
-      return found;
-    },
-    async deskOf(fingerprint) {
-      const known = open.get(deskSites.get(fingerprint) ?? '');
-      if (known) return known.site.deskOf(fingerprint) ? known : undefined;
-      // A desk that joined through another desk of its site is heard of by replication.
-      if (now() - lookedAt < STRANGER_PAUSE_MS) return undefined;
-      lookedAt = now();
-      await refresh();
-      const found = members().find(([, site]) => site.site.deskOf(fingerprint));
-      if (found) deskSites.set(fingerprint, found[0]);
-      return found?.[1];
-    },
+  /** The site whose key a connection names (peer-client.ts, peerServerName). */
+  const siteNamedBy = (serverName: string | false | null): AppContext | undefined => {
+    const prefix = namedFingerprint(serverName);
+    if (prefix === undefined) return undefined;
+    return members().find(([, site]) => site.site.credentials()?.fingerprint.startsWith(prefix))?.[1];
   };
+
+  const peerSites: PeerSites = {
+    // Where no site is named, a key of no site's: nobody is answered on such a connection.
+    credentials: () => unnamed,
+    async secureContext(serverName) {
+      let site = siteNamedBy(serverName);
+      // A site made a moment ago (by `site create` beside the server) is looked for, at most once a second.
+      if (!site && namedFingerprint(serverName) !== undefined && Date.now() - refreshedAt >= NEW_SITES_LOOK_MS) {
+        await refresh();
+        site = siteNamedBy(serverName);
+      }
+      const credentials = site?.site.credentials();
+      if (!site || !credentials) return undefined;
+      let context = secureContexts.get(site);
+      if (!context) {
+        context = createSecureContext({ key: credentials.key, cert: credentials.certificate });
+        secureContexts.set(site, context);
+      }
+      return context;
+    },
+    siteFor: siteNamedBy,
+  };
+  let unnamed: DeskCredentials | undefined;
 
   /** One site by its ID, opened alone if it is not open yet (a command run beside the server needs no other). */
   /** Notes which site a visitor shown to head office is of (a bounded memory; a miss looks through every site). */
@@ -105,10 +117,12 @@ export function companySites(company: AppContext, options: Pick<ContextOptions, 
   }
 
   async function siteNamed(siteId: string): Promise<AppContext> {
-    refreshing = refreshing.then(async () => {
-      if (!open.has(siteId) && siteIdsIn(db).includes(siteId)) await openSite(siteId);
-      return [];
-    });
+    refreshing = refreshing
+      .catch(() => [])
+      .then(async () => {
+        if (!open.has(siteId) && siteIdsIn(db).includes(siteId)) await openSite(siteId);
+        return [];
+      });
     await refreshing;
     const site = open.get(siteId);
     if (!site?.site.isMember()) throw new SiteError(`There is no site ${siteId} on this company server.`, 404);
@@ -146,12 +160,8 @@ export function companySites(company: AppContext, options: Pick<ContextOptions, 
     /** Opens every site the database holds. */
     load: (): Promise<AppContext[]> => refresh(),
 
-    /** Makes a new site (`site create --database`); its ID. */
+    /** Makes a new site (`site create --database`), the company server its first desk with a key of its own; its ID. */
     async create(name: string): Promise<string> {
-      if (!credentials) {
-        credentials = await newDeskCredentials('company');
-        saveDeskCredentials(company.dataDir, credentials);
-      }
       const siteId = randomBytes(16).toString('hex');
       const site = await openSite(siteId);
       await site.site.create(name, COMPANY_DESK_NAME, siteId);
@@ -200,7 +210,8 @@ export function companySites(company: AppContext, options: Pick<ContextOptions, 
         stops.push(site.replication.start(), await site.startChores());
       };
       const startListening = async (): Promise<void> => {
-        if (listener || !credentials) return;
+        if (listener || members().length === 0) return;
+        unnamed ??= await newDeskCredentials('no site');
         const last = members()
           .map(([, site]) => site.site.lastAddress())
           .find((known) => known !== null);

@@ -19,18 +19,37 @@ export class PeerError extends Error {
   }
 }
 
+/** How much of the certificate a peer is expected to present is named to it: as much as a join code carries. */
+const NAMED_HEX = 20;
+
+/**
+ * The server name a desk asks for (TLS SNI): the start of the certificate it expects, never a
+ * host name (desks pin certificates, not names). A desk's listener has one certificate and
+ * does not look; a company server's presents the one of the site that name is of
+ * (company/company-sites.ts), so each site knows it by a key of its own.
+ */
+export function peerServerName(fingerprint: string): string {
+  return `${fingerprint.slice(0, NAMED_HEX)}.peer.frontdesk.invalid`;
+}
+
+/** The start of the certificate a server name asks for, if it is one peerServerName made. */
+export function namedFingerprint(serverName: string | false | null): string | undefined {
+  const match = typeof serverName === 'string' ? /^([0-9a-f]{20})\.peer\.frontdesk\.invalid$/.exec(serverName) : null;
+  return match?.[1];
+}
+
 /**
  * The certificate a peer presents, read without trusting it: what the joining desk compares
  * with the fingerprint its join code carries, before it sends anything.
  */
-export function presentedCertificate(address: string): Promise<string> {
+export function presentedCertificate(address: string, fingerprintPrefix: string): Promise<string> {
   const url = new URL(address);
   return new Promise((resolve, reject) => {
     const socket = tls.connect({
       host: url.hostname,
       port: Number(url.port || 443),
       rejectUnauthorized: false,
-      servername: url.hostname === 'localhost' || /^[\d.]+$/.test(url.hostname) ? undefined : url.hostname,
+      servername: peerServerName(fingerprintPrefix),
     });
     socket.setTimeout(PEER_TIMEOUT_MS, () => socket.destroy(new PeerError(`no answer from ${address}`)));
     socket.once('secureConnect', () => {
@@ -70,6 +89,7 @@ export function callPeer<T>(options: {
         key: options.credentials.key,
         cert: options.credentials.certificate,
         agent: false,
+        servername: peerServerName(expected),
         timeout: PEER_TIMEOUT_MS,
         headers: body ? { 'content-type': 'application/json', 'content-length': body.length } : {},
         checkServerIdentity: (_host, certificate) =>

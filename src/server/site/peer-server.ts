@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import fs from 'node:fs';
-import type { TLSSocket } from 'node:tls';
+import type { SecureContext, TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { AppContext } from '../context';
 import { isVisitorId } from '../ids';
@@ -28,26 +28,26 @@ declare module 'fastify' {
 
 /**
  * The sites a peer listener serves: a desk's one, or every site a company server holds
- * (company/company-sites.ts), each a store of its own that a request is answered from.
+ * (company/company-sites.ts), each a store of its own, known to its desks by a key of its
+ * own. A connection names the certificate it expects (peer-client.ts, peerServerName), and
+ * so the site; a request on it is answered from that site's store only, and only for a desk
+ * of that site (or a desk joining it with its code).
  */
 export interface PeerSites {
+  /** What the listener presents where no site is named (a desk: its own key). */
   credentials(): DeskCredentials | undefined;
-  /** The site whose desk handed out a join code, when there is one (a desk: its own, which judges the code). */
-  joining(code: string): Promise<AppContext | undefined>;
-  /** The site a peer's certificate is a desk of, and not revoked. */
-  deskOf(fingerprint: string): Promise<AppContext | undefined>;
+  /** The key of the site a connection names, for a listener of several (none: the default). */
+  secureContext?(serverName: string): Promise<SecureContext | undefined>;
+  /** The site a connection names (a desk's listener: its own, whatever the name). */
+  siteFor(serverName: string | false | null): AppContext | undefined;
 }
 
 /** A desk's own site, the one its listener serves. */
 export function deskSite(ctx: AppContext): PeerSites {
-  return {
-    credentials: () => ctx.site.credentials(),
-    joining: async () => ctx,
-    deskOf: async (fingerprint) => (ctx.site.deskOf(fingerprint) ? ctx : undefined),
-  };
+  return { credentials: () => ctx.site.credentials(), siteFor: () => ctx };
 }
 
-/** The site each request from a desk is answered from, set as it is recognised. */
+/** The site each request is answered from, set as its connection is recognised. */
 const siteOfRequest = new WeakMap<FastifyRequest, AppContext>();
 
 const fingerprintOfSocket = (request: FastifyRequest): string | undefined => {
@@ -67,7 +67,22 @@ export async function startPeerServer(
   const credentials = sites.credentials();
   if (!credentials) throw new SiteError('This desk does not belong to a site: it has no peer certificate yet.');
   const app: FastifyInstance = Fastify({
-    https: { key: credentials.key, cert: credentials.certificate, requestCert: true, rejectUnauthorized: false },
+    https: {
+      key: credentials.key,
+      cert: credentials.certificate,
+      requestCert: true,
+      rejectUnauthorized: false,
+      ...(sites.secureContext
+        ? {
+            SNICallback: (name: string, done: (error: Error | null, context?: SecureContext) => void) => {
+              sites.secureContext!(name).then(
+                (context) => done(null, context),
+                (error: unknown) => done(error as Error),
+              );
+            },
+          }
+        : {}),
+    },
     bodyLimit: 1024 * 1024,
     logger: false,
     // No routes but these: a request for /v1 or anything else is 404.
@@ -76,10 +91,12 @@ export async function startPeerServer(
 
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.peer;
-    if (access === 'joining') return;
+    const site = sites.siteFor((request.raw.socket as TLSSocket).servername);
     const fingerprint = fingerprintOfSocket(request);
-    const site = access === 'desk' && fingerprint ? await sites.deskOf(fingerprint) : undefined;
-    if (!site) throw new SiteError('This listener answers only the desks of its site.', 403);
+    const allowed =
+      site !== undefined &&
+      (access === 'joining' || (access === 'desk' && fingerprint !== undefined && site.site.deskOf(fingerprint)));
+    if (!allowed) throw new SiteError('This listener answers only the desks of its site.', 403);
     siteOfRequest.set(request, site);
   });
   const siteOf = (request: FastifyRequest): AppContext => siteOfRequest.get(request)!;
@@ -101,10 +118,7 @@ export async function startPeerServer(
     if (fingerprintOfSocket(request) !== fingerprintOf(parsed.data.desk.certificate)) {
       throw new SiteError('The certificate presented is not the one given.', 400);
     }
-    const site = await sites.joining(parsed.data.code);
-    if (!site)
-      throw new SiteError('That join code is wrong, used or expired: make a new one on the inviting desk.', 403);
-    return site.site.acceptJoin(parsed.data.code, parsed.data.desk);
+    return siteOf(request).site.acceptJoin(parsed.data.code, parsed.data.desk);
   });
 
   app.post('/peer/v1/changes', { config: { peer: 'desk' } }, async (request) => {

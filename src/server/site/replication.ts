@@ -245,8 +245,13 @@ export function replication(deps: {
     round,
     /** Starts asking every PULL_INTERVAL_MS; returns the function that stops it. */
     start(): () => void {
-      void round();
-      timer = setInterval(() => void round(), PULL_INTERVAL_MS);
+      // Reading its desks can fail too (a company server's database down): said, and tried
+      // again at the next round; a promise left to reject would end the process.
+      const ask = (): void => {
+        round().catch((error: unknown) => log.error({ err: error }, 'could not ask the other desks for changes'));
+      };
+      ask();
+      timer = setInterval(ask, PULL_INTERVAL_MS);
       timer.unref();
       return () => clearInterval(timer);
     },

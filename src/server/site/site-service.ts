@@ -33,7 +33,7 @@ export class SiteError extends Error {
 }
 
 /** Guessing is throttled (API contract Part 3): 1,000 wrong codes take at least a code's 15 minutes. */
-export const WRONG_CODE_PAUSE_MS = 1000;
+const WRONG_CODE_PAUSE_MS = 1000;
 
 /**
  * The site a desk belongs to (API contract Part 3, Pairing and Desks): made at its first
@@ -42,10 +42,10 @@ export const WRONG_CODE_PAUSE_MS = 1000;
 export function siteService(deps: {
   dataDir: string;
   /**
-   * The key and certificate this desk is known by, where they are not its folder's own: a
-   * company server's, one for every site it holds (company/company-sites.ts).
+   * A company server's own store: it is a desk of the sites it holds (company/company-sites.ts),
+   * never itself the desk of a site, which would put a second listener and key beside theirs.
    */
-  credentials?: () => DeskCredentials | undefined;
+  companyStore?: boolean;
   writes: Writes;
   site: SiteRepository;
   replica: ReplicaRepository;
@@ -54,7 +54,7 @@ export function siteService(deps: {
   now: () => number;
 }) {
   const { writes, site, changeLog } = deps;
-  let credentials = deps.credentials ? deps.credentials() : readDeskCredentials(deps.dataDir);
+  let credentials = readDeskCredentials(deps.dataDir);
   let refusedUntil = 0;
   let joining = false;
 
@@ -73,19 +73,24 @@ export function siteService(deps: {
     return found;
   }
 
-  /**
-   * Makes this desk the first desk of a new site; a company server gives the site's ID (its
-   * schema's name) and its own key.
-   */
+  function refuseOnCompanyStore(): void {
+    if (deps.companyStore) {
+      throw new SiteError(
+        'This is a company server: it holds sites apart. Make one with "site create --database", and join its desks to it.',
+      );
+    }
+  }
+
+  /** Makes this desk the first desk of a new site; a company server gives the site's ID (its schema's name). */
   async function create(
     name: string,
     deskName = os.hostname(),
     siteId = randomBytes(16).toString('hex'),
   ): Promise<void> {
+    refuseOnCompanyStore();
     if (site.site()) throw new SiteError('This desk already belongs to a site.');
-    const given = deps.credentials?.();
-    const made = given ?? (await newDeskCredentials(changeLog.deskId()));
-    if (!given) saveDeskCredentials(deps.dataDir, made);
+    const made = await newDeskCredentials(changeLog.deskId());
+    saveDeskCredentials(deps.dataDir, made);
     writes.run(() => {
       site.createSite(siteId, name);
       site.addDesk({
@@ -153,6 +158,7 @@ export function siteService(deps: {
     ownAddress: string | null,
     options: { fetchNow: boolean } = { fetchNow: true },
   ): Promise<void> {
+    refuseOnCompanyStore();
     // One join at a time: two at once with codes of two sites would leave the desk in one
     // site with the key the other was given.
     if (joining) throw new SiteError('This desk is joining a site already: wait for it to finish.');
@@ -177,7 +183,7 @@ export function siteService(deps: {
     }
     const parsed = parseJoinCode(code);
     if (!parsed) throw new SiteError('That is not a join code (32 letters and digits, as the inviting desk printed).');
-    const presented = await presentedCertificate(address);
+    const presented = await presentedCertificate(address, parsed.fingerprintPrefix);
     if (!fingerprintOf(presented).startsWith(parsed.fingerprintPrefix)) {
       throw new SiteError(`The desk at ${address} is not the desk that made this code: nothing was sent to it.`);
     }
@@ -291,11 +297,6 @@ export function siteService(deps: {
     othersHeard,
     revoke,
     isMember: (): boolean => site.site() !== undefined,
-    /** Whether this desk handed out `code`, unused and unexpired (it stays unused). */
-    handedOut(code: string): boolean {
-      const parsed = parseJoinCode(code);
-      return parsed !== undefined && site.hasJoinCode(hashSecret(parsed.secret), deps.now());
-    },
     acceptJoin,
     join,
     credentials: (): DeskCredentials | undefined => credentials,

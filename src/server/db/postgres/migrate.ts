@@ -29,7 +29,7 @@ export function migratePostgres(
 ): void {
   const latest = steps[steps.length - 1]!.version;
   db.write(() => {
-    // A new site's schema is made in the same transaction as its tables: a site is there whole or not at all.
+    // A new site's schema is made in the same transaction as its tables: never a schema half made.
     if (schema) db.exec(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     db.exec(`CREATE TABLE IF NOT EXISTS schema_version (one BIGINT PRIMARY KEY CHECK (one = 1), version BIGINT NOT NULL);
              ${DATA_VERSION_TABLE} ${SIGN_IN_ATTEMPTS_TABLE}`);

@@ -62,6 +62,11 @@ export class PgDatabase implements SqlDatabase {
    * another's. Two sites sharing one by chance would only wait for each other.
    */
   private readonly lockKey: number;
+  /**
+   * The store whose transaction is open on the shared connections, if one is: the worker runs
+   * every statement in it, so another store's statement then would run in the wrong schema.
+   */
+  private readonly open: { store: PgDatabase | undefined };
   /** Open transactions and savepoints: 0 outside one. */
   private depth = 0;
   /** How many times this instance's own commits moved data_version. */
@@ -70,11 +75,13 @@ export class PgDatabase implements SqlDatabase {
   constructor(options: PgSyncOptions | { borrow: PgDatabase; schema: string }) {
     if ('borrow' in options) {
       this.sync = options.borrow.sync;
+      this.open = options.borrow.open;
       this.schema = options.schema;
       this.ownsSync = false;
       this.lockKey = Number.parseInt(createHash('sha256').update(options.schema).digest('hex').slice(0, 12), 16);
     } else {
       this.sync = startPgSync(options);
+      this.open = { store: undefined };
       this.ownsSync = true;
       this.lockKey = WRITE_LOCK;
     }
@@ -94,6 +101,9 @@ export class PgDatabase implements SqlDatabase {
   }
 
   private query(sql: string, params: unknown[] = [], prepared = false): PgRows {
+    if (this.open.store !== undefined && this.open.store !== this) {
+      throw new Error(`a statement of another store inside a transaction: ${sql.slice(0, 80)}`);
+    }
     return this.sync.call({ op: 'query', sql, params, prepared, ...(this.schema ? { schema: this.schema } : {}) })!;
   }
 
@@ -145,7 +155,9 @@ export class PgDatabase implements SqlDatabase {
    */
   write<T>(work: () => T, options: LockOptions = {}): T {
     if (this.inTransaction) return this.savepoint(work);
+    if (this.open.store !== undefined) throw new Error('a transaction of another store is open');
     this.sync.call({ op: 'begin', ...(this.schema ? { schema: this.schema } : {}) });
+    this.open.store = this;
     this.depth = 1;
     try {
       if (options.durable === false) this.query('SET LOCAL synchronous_commit = off');
@@ -160,6 +172,7 @@ export class PgDatabase implements SqlDatabase {
       const result = work();
       const moved = this.query('SELECT tx = pg_current_xact_id()::text FROM data_version').rows[0]?.[0] === true;
       this.depth = 0;
+      this.open.store = undefined;
       try {
         this.sync.call({ op: 'commit' });
       } catch (error) {
@@ -173,6 +186,7 @@ export class PgDatabase implements SqlDatabase {
         this.depth = 0;
         this.rollback();
       }
+      if (this.open.store === this) this.open.store = undefined;
       throw error;
     }
   }

@@ -24,7 +24,21 @@ export function openSiteStore(company: PgDatabase, siteId: string): PgDatabase {
   return db;
 }
 
-/** The sites a company database holds: every schema a site's store was made in. */
+/**
+ * Whether a site's making finished: its schema has the site's row (written after its tables,
+ * with the company server's desk). A schema without one is being made, or its making was cut
+ * short, and is no site.
+ */
+export function siteIsMade(company: PgDatabase, siteId: string): boolean {
+  return (
+    company
+      .prepare<[], number>(`SELECT count(*) FROM "${siteSchemaOf(siteId)}".site`)
+      .pluck()
+      .get()! > 0
+  );
+}
+
+/** The schemas a company database holds sites' stores in, made or being made (siteIsMade). */
 export function siteIdsIn(company: PgDatabase): string[] {
   return company
     .prepare<[], string>(

@@ -34,11 +34,6 @@ export function siteRepository(db: Db) {
   const useCode = db.prepare<[number, Buffer, number]>(
     'UPDATE join_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?',
   );
-  const codeOpen = db
-    .prepare<[Buffer, number], number>(
-      'SELECT count(*) FROM join_codes WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?',
-    )
-    .pluck();
   const dropExpiredCodes = db.prepare<[number]>('DELETE FROM join_codes WHERE expires_at < ?');
   const idBase = db.prepare<[], number>('SELECT id_base FROM this_desk').pluck();
   const setIdBase = db.prepare<[number]>('UPDATE this_desk SET id_base = ?');
@@ -77,8 +72,6 @@ export function siteRepository(db: Db) {
       dropExpiredCodes.run(now);
       addCode.run(hash, expiresAt);
     },
-    /** Whether this desk handed out a code, unused and unexpired (nothing is used up). */
-    hasJoinCode: (hash: Buffer, now: number): boolean => codeOpen.get(hash, now)! > 0,
     /** Uses a code once: false when it is unknown, used or expired. */
     useJoinCode: (hash: Buffer, now: number): boolean => useCode.run(now, hash, now).changes === 1,
     idBase: (): number => idBase.get()!,
