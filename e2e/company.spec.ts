@@ -109,6 +109,19 @@ test('head office: every site, its people on the premises, an open roll call fir
       '3 sites · 2 people on the premises · 1 roll call open',
     );
     await screenshot(page, 'head-office');
+
+    // Who is on the premises anywhere: each card says where, with its face; the site acts on it, not head office.
+    await page.getByRole('button', { name: /^On site now/ }).click();
+    const ana = page.locator('.card').filter({ hasText: 'Ana Lima' });
+    await expect(ana.locator('.site-tag')).toHaveText('North campus');
+    await expect(ana.locator('img.thumb')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Record exit of Ana Lima' })).toHaveCount(0);
+    await screenshot(page, 'head-office-on-site');
+    await ana.locator('.card-open').click();
+    const viewer = page.getByRole('dialog', { name: 'Ana Lima' });
+    await expect(viewer.getByText(/badges, corrections and exits are made at its desks/)).toBeVisible();
+    await expect(viewer.getByRole('button', { name: 'Record exit' })).toHaveCount(0);
+    await screenshot(page, 'head-office-viewer');
   } finally {
     for (const child of children.reverse()) await stopServe(child);
     cluster?.remove();

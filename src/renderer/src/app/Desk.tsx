@@ -113,8 +113,11 @@ export function Desk() {
   const expectedToday = useQuery(expectedQuery(session.token, today));
   const stillExpected = expectedToday.data?.filter((visit) => visit.status === 'expected').length;
 
-  const onSite = useInfiniteQuery(onSiteQuery(session.token, live));
-  const history = useInfiniteQuery({ ...logQuery(session.token, q, live, range), enabled: view === 'history' });
+  // Head office's lists hold every site's visitors, whose changes its event stream does not
+  // carry: they are read again every few seconds instead.
+  const listsLive = live && !isCompany;
+  const onSite = useInfiniteQuery(onSiteQuery(session.token, listsLive));
+  const history = useInfiniteQuery({ ...logQuery(session.token, q, listsLive, range), enabled: view === 'history' });
   const shown = view === 'on-site' ? onSite : history;
 
   async function exportCsv() {

@@ -4,6 +4,7 @@ import { shortTime } from '../../lib/format';
 import { NoticeStatus } from '../notify/NoticeStatus';
 import { Thumbnail } from './Thumbnail';
 import { TypeChip } from './TypeChip';
+import { SiteTag } from '../company/SiteTag';
 
 interface Props {
   visitor: Visitor;
@@ -45,7 +46,14 @@ export function VisitorCard({ visitor, index, showExitTime, cardShared, setSize,
             )}{' '}
             · {visitor.purpose}
           </span>
-          <span className="detail">{visitor.visitee_name ? `Visiting ${visitor.visitee_name}` : 'No host given'}</span>
+          <span className="detail">
+            {visitor.site_id ? (
+              <>
+                <SiteTag siteId={visitor.site_id} />{' '}
+              </>
+            ) : null}
+            {visitor.visitee_name ? `Visiting ${visitor.visitee_name}` : 'No host given'}
+          </span>
           <span className="times">
             In {shortTime(visitor.entry_time)}
             {showExitTime &&
@@ -63,7 +71,8 @@ export function VisitorCard({ visitor, index, showExitTime, cardShared, setSize,
           </span>
         </span>
       </button>
-      {onPremises && (
+      {/* A site's visitor is signed out at that site's desks: head office sees, the site acts. */}
+      {onPremises && !visitor.site_id && (
         <button type="button" className="card-exit" onClick={onExit} aria-label={`Record exit of ${visitor.name}`}>
           Exit
         </button>

@@ -7,6 +7,7 @@ import { PrintBadgeButton } from '../badge/PrintBadgeButton';
 import { useToday } from '../../lib/today';
 import { EditVisitorDialog } from './EditVisitorDialog';
 import { EraseDialog } from './EraseDialog';
+import { SiteTag } from '../company/SiteTag';
 import { PhotoViewsDialog } from './PhotoViewsDialog';
 import { ZoomablePhoto } from './ZoomablePhoto';
 import { SignedCopyButton } from '../agreements/SignedCopyButton';
@@ -31,7 +32,9 @@ export function PhotoViewer({ visitor, isAdmin, position, onMove, onClose, onExi
   const [dialog, setDialog] = useState<'views' | 'erase' | 'edit' | null>(null);
   const today = useToday();
   // Corrections are for the day: someone on the premises, or who left today.
-  const correctable = !visitor.erased && (visitor.exit_time === null || visitor.exit_time.startsWith(today));
+  // A site's visitor, seen at head office: acted on at that site's desks (API contract Part 6).
+  const here = !visitor.site_id;
+  const correctable = here && !visitor.erased && (visitor.exit_time === null || visitor.exit_time.startsWith(today));
   return (
     <>
       <Dialog
@@ -124,23 +127,28 @@ export function PhotoViewer({ visitor, isAdmin, position, onMove, onClose, onExi
             →
           </button>
           <span className="spacer" />
-          {!visitor.erased && <PrintBadgeButton visitor={visitor} />}
+          {visitor.site_id && (
+            <span className="hint">
+              At <SiteTag siteId={visitor.site_id} />: badges, corrections and exits are made at its desks.
+            </span>
+          )}
+          {here && !visitor.erased && <PrintBadgeButton visitor={visitor} />}
           {correctable && (
             <button type="button" onClick={() => setDialog('edit')}>
               Edit…
             </button>
           )}
-          {isAdmin && (
+          {isAdmin && here && (
             <button type="button" onClick={() => setDialog('views')}>
               Who has seen this photo
             </button>
           )}
-          {isAdmin && !visitor.erased && (
+          {isAdmin && here && !visitor.erased && (
             <button type="button" className="danger" onClick={() => setDialog('erase')}>
               Erase…
             </button>
           )}
-          {visitor.exit_time === null && (
+          {here && visitor.exit_time === null && (
             <button type="button" className="primary danger" onClick={() => onExit(visitor)}>
               Record exit
             </button>
