@@ -234,47 +234,15 @@ export function buildCli(rendererDir: string): Command {
     .option('--head <hash>', 'a newest hash kept from an earlier verify', parseHash)
     .action(async (options: StoreOptions & { head?: string }) => {
       await withContext(storeOf(options), async (ctx) => {
-        const check = verifyChain(auditLogRepository(ctx.db), options.head);
-        if (check.ok) {
-          console.log(
-            `The audit trail is whole: ${check.entries} entries, its triggers in place, IDs without a gap, ` +
-              'every hash following from the one before.',
-          );
-        } else {
-          console.error(`The audit trail is broken: ${check.problems.join('; ')}.`);
-          console.error(`${check.entries} entries before the first problem are whole.`);
-          process.exitCode = 3;
-        }
-        if (check.earlierHead?.found) {
-          const { auditId, after } = check.earlierHead;
-          console.log(
-            `The head kept earlier is entry ${auditId}; ${after} ${after === 1 ? 'entry' : 'entries'} came after it.`,
-          );
-        } else if (check.earlierHead) {
-          console.error('The head kept earlier is not in the chain: entries up to it were changed or removed.');
-          process.exitCode = 3;
-        }
-        // Kept elsewhere, the newest hash proves later that nothing up to it was rewritten or cut off.
-        if (check.ok) console.log(`Newest hash: ${check.head}`);
-        // Every other desk's trail this desk holds a copy of, each its own chain.
-        const desks = siteRepository(ctx.db);
-        const copies = verifyCopies(auditLogRepository(ctx.db), (deskId) => desks.desk(deskId)?.certificate);
-        if (copies.problems.length > 0) {
-          console.error(`The copies of other desks' trails are not protected: ${copies.problems.join('; ')}.`);
-          process.exitCode = 3;
-        }
-        const names = new Map(
-          siteRepository(ctx.db)
-            .desks()
-            .map((desk) => [desk.desk_id, desk.name]),
-        );
-        for (const { deskId, check: copy } of copies.chains) {
-          const whose = `The copy of ${names.get(deskId) ?? 'desk'} ${deskId}'s trail`;
-          if (copy.ok) console.log(`${whose} is whole: ${copy.entries} entries, newest hash ${copy.head}.`);
-          else {
-            console.error(`${whose} is broken: ${copy.problems.join('; ')}.`);
-            process.exitCode = 3;
-          }
+        verifyTrails(ctx, '', options.head);
+        // A company server holds every site's trails too (API contract Part 6): each checked as a desk's.
+        if (ctx.db.dialect === 'postgres') {
+          await withSites(ctx, async (sites) => {
+            await sites.load();
+            for (const { ctx: site, siteId } of sites.all()) {
+              verifyTrails(site, `Site ${site.site.status(undefined)!.name} (${siteId}): `, undefined);
+            }
+          });
         }
       });
     });
@@ -351,6 +319,52 @@ async function withContext(store: Store, work: (ctx: Awaited<ReturnType<typeof o
     await work(ctx);
   } finally {
     ctx.close();
+  }
+}
+
+/**
+ * Checks the audit trails a store holds and says what it found, each line after `where`: its
+ * own chain (against `head`, a newest hash kept from an earlier verify), and its copies of the
+ * other desks' chains. A broken one sets the exit code.
+ */
+function verifyTrails(ctx: Awaited<ReturnType<typeof openContext>>, where: string, head: string | undefined): void {
+  const check = verifyChain(auditLogRepository(ctx.db), head);
+  if (check.ok) {
+    console.log(
+      `${where}The audit trail is whole: ${check.entries} entries, its triggers in place, IDs without a gap, ` +
+        'every hash following from the one before.',
+    );
+  } else {
+    console.error(`${where}The audit trail is broken: ${check.problems.join('; ')}.`);
+    console.error(`${where}${check.entries} entries before the first problem are whole.`);
+    process.exitCode = 3;
+  }
+  if (check.earlierHead?.found) {
+    const { auditId, after } = check.earlierHead;
+    console.log(
+      `The head kept earlier is entry ${auditId}; ${after} ${after === 1 ? 'entry' : 'entries'} came after it.`,
+    );
+  } else if (check.earlierHead) {
+    console.error('The head kept earlier is not in the chain: entries up to it were changed or removed.');
+    process.exitCode = 3;
+  }
+  // Kept elsewhere, the newest hash proves later that nothing up to it was rewritten or cut off.
+  if (check.ok) console.log(`${where}Newest hash: ${check.head}`);
+  // Every other desk's trail this desk holds a copy of, each its own chain.
+  const desks = siteRepository(ctx.db);
+  const copies = verifyCopies(auditLogRepository(ctx.db), (deskId) => desks.desk(deskId)?.certificate);
+  if (copies.problems.length > 0) {
+    console.error(`${where}The copies of other desks' trails are not protected: ${copies.problems.join('; ')}.`);
+    process.exitCode = 3;
+  }
+  const names = new Map(desks.desks().map((desk) => [desk.desk_id, desk.name]));
+  for (const { deskId, check: copy } of copies.chains) {
+    const whose = `${where}The copy of ${names.get(deskId) ?? 'desk'} ${deskId}'s trail`;
+    if (copy.ok) console.log(`${whose} is whole: ${copy.entries} entries, newest hash ${copy.head}.`);
+    else {
+      console.error(`${whose} is broken: ${copy.problems.join('; ')}.`);
+      process.exitCode = 3;
+    }
   }
 }
 

@@ -334,6 +334,29 @@ describeWithPostgres('sites on a company server', () => {
     expect(((await answer.json()) as { errors: { message: string } }).errors.message).toMatch(/company server/);
   });
 
+  it("checks every site's trails with audit verify, and finds one whose triggers were switched off", async () => {
+    const whole = await onCompany('audit', 'verify');
+    expect(whole).toContain('The audit trail is whole');
+    expect(whole).toContain(`Site North campus (${siteIds.north}): The audit trail is whole`);
+    expect(whole).toContain(`Site South campus (${siteIds.south}): The audit trail is whole`);
+    // Each site holds copies of its desks' trails, checked like a desk's.
+    expect(whole).toMatch(/Site South campus \([0-9a-f]{32}\): The copy of South door [0-9a-f]{32}'s trail is whole/);
+    const client = new pg.Client({ connectionString: database });
+    await client.connect();
+    try {
+      await client.query(`ALTER TABLE site_${siteIds.south}.audit_log DISABLE TRIGGER audit_log_append_only`);
+      const broken = await onCompany('audit', 'verify').then(
+        () => undefined,
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(broken?.code).toBe(3);
+      expect(broken?.stderr).toContain(`Site South campus (${siteIds.south}): The audit trail is broken`);
+    } finally {
+      await client.query(`ALTER TABLE site_${siteIds.south}.audit_log ENABLE TRIGGER audit_log_append_only`);
+      await client.end();
+    }
+  }, 120_000);
+
   it('keeps running while PostgreSQL is down, answering 5501, and serves again when it is back', async () => {
     cluster().stop();
     try {

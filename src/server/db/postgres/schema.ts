@@ -64,15 +64,19 @@ CREATE TRIGGER ${table}_append_only BEFORE INSERT OR UPDATE OR DELETE ON ${table
  * The triggers on a trail table as PostgreSQL gives them back (db/repositories/audit-log.ts:
  * its definition, then its function's body).
  */
-export function pgTrailTriggers(table: 'audit_log' | 'audit_copies'): { name: string; sql: string }[] {
+export function pgTrailTriggers(
+  table: 'audit_log' | 'audit_copies',
+  /** The store's schema, as PostgreSQL names the table: the company's own, or a site's. */
+  schema: string,
+): { name: string; sql: string }[] {
   return [
     {
       name: `${table}_append_only`,
-      sql: `CREATE TRIGGER ${table}_append_only BEFORE INSERT OR DELETE OR UPDATE ON public.${table} FOR EACH ROW EXECUTE FUNCTION ${table}_append_only()\n${TRAIL_RULES[table].body}`,
+      sql: `CREATE TRIGGER ${table}_append_only BEFORE INSERT OR DELETE OR UPDATE ON ${schema}.${table} FOR EACH ROW EXECUTE FUNCTION ${table}_append_only()\n${TRAIL_RULES[table].body}`,
     },
     {
       name: 'data_version_move',
-      sql: `CREATE TRIGGER data_version_move AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.${table} FOR EACH STATEMENT EXECUTE FUNCTION data_version_move()\n${DATA_VERSION_MOVE}`,
+      sql: `CREATE TRIGGER data_version_move AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON ${schema}.${table} FOR EACH STATEMENT EXECUTE FUNCTION data_version_move()\n${DATA_VERSION_MOVE}`,
     },
   ];
 }

@@ -187,7 +187,11 @@ export function auditLogRepository(db: Db) {
     bypasses: (table: TrailTable): string[] => bypasses?.all(table, table, table) ?? [],
     /** The triggers that must be on a trail table, in the same words as `triggers`. */
     expectedTriggers: (table: TrailTable): readonly { name: string; sql: string }[] =>
-      db.dialect === 'postgres' ? pgTrailTriggers(table) : table === 'audit_log' ? AUDIT_TRIGGERS : AUDIT_COPY_TRIGGERS,
+      db.dialect === 'postgres'
+        ? pgTrailTriggers(table, db.prepare<[], string>('SELECT current_schema()').pluck().get()!)
+        : table === 'audit_log'
+          ? AUDIT_TRIGGERS
+          : AUDIT_COPY_TRIGGERS,
     /** The highest ID ever given: above the newest entry only if entries were removed from the end. */
     highestGiven: (): number => highestGiven.get() ?? 0,
 
