@@ -334,6 +334,39 @@ describeWithPostgres('sites on a company server', () => {
     expect(((await answer.json()) as { errors: { message: string } }).errors.message).toMatch(/company server/);
   });
 
+  it('runs as two instances on one database: both ask the desks, each change is held once', async () => {
+    const second = await spawnServer({ dataDir: photos, database }, { peerPort: 0 });
+    try {
+      const [north] = desks as [Desk];
+      const before = (await sites()).find((site) => site.site_id === siteIds.north)!.on_premises;
+      const added = await Promise.all([north.checkIn('Tia Twice', 31), north.checkIn('Uma Twice', 32)]);
+      const token = await signIn(second.url, STAFF.username, STAFF.password);
+      const seenBySecond = await eventually(async () => {
+        const answer = await fetch(`${second.url}/v1/sites`, { headers: { authorization: `Token ${token}` } });
+        const north = ((await answer.json()) as { data: CompanySite[] }).data.find(
+          (site) => site.site_id === siteIds.north,
+        )!;
+        return north.on_premises === before + 2 ? north : false;
+      });
+      expect(seenBySecond.desks.find((desk) => desk.name === 'North door')?.last_heard_time).not.toBeNull();
+      const client = new pg.Client({ connectionString: database });
+      await client.connect();
+      try {
+        const rows = await client.query(
+          `SELECT visitor_id FROM site_${siteIds.north}.visitors WHERE visitor_id = ANY($1) ORDER BY visitor_id`,
+          [added],
+        );
+        expect(rows.rows.map((row: { visitor_id: string }) => row.visitor_id)).toEqual([...added].sort());
+      } finally {
+        await client.end();
+      }
+      // A few rounds of both asking: the trails they copied stay whole (checked by the next test).
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+    } finally {
+      await stopServer(second);
+    }
+  }, 120_000);
+
   it("checks every site's trails with audit verify, and finds one whose triggers were switched off", async () => {
     const whole = await onCompany('audit', 'verify');
     expect(whole).toContain('The audit trail is whole');
