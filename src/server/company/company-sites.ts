@@ -75,14 +75,21 @@ export function companySites(company: AppContext, options: Pick<ContextOptions, 
     return refreshing;
   }
 
+  /** Sites found to be sites: one stays one. */
+  const made = new Set<string>();
   /** The sites that are sites yet: a schema whose first desk is being made is not one. */
-  const members = (): [string, AppContext][] => [...open].filter(([, site]) => site.site.isMember());
+  const members = (): [string, AppContext][] =>
+    [...open].filter(([siteId, site]) => made.has(siteId) || (site.site.isMember() && made.add(siteId)));
 
-  /** The site whose key a connection names (peer-client.ts, peerServerName). */
+  /**
+   * The site whose key a connection names (peer-client.ts, peerServerName): asked on every
+   * peer request, so from memory (a site's key is made with it and never changes).
+   */
   const siteNamedBy = (serverName: string | false | null): AppContext | undefined => {
     const prefix = namedFingerprint(serverName);
     if (prefix === undefined) return undefined;
-    return members().find(([, site]) => site.site.credentials()?.fingerprint.startsWith(prefix))?.[1];
+    for (const site of open.values()) if (site.site.credentials()?.fingerprint.startsWith(prefix)) return site;
+    return undefined;
   };
 
   const peerSites: PeerSites = {
@@ -108,7 +115,6 @@ export function companySites(company: AppContext, options: Pick<ContextOptions, 
   };
   let unnamed: DeskCredentials | undefined;
 
-  /** One site by its ID, opened alone if it is not open yet (a command run beside the server needs no other). */
   /** Notes which site a visitor shown to head office is of (a bounded memory; a miss looks through every site). */
   function located(visitorId: string, siteId: string): void {
     visitorSites.delete(visitorId);
@@ -116,6 +122,7 @@ export function companySites(company: AppContext, options: Pick<ContextOptions, 
     if (visitorSites.size > LOCATED_MAX) visitorSites.delete(visitorSites.keys().next().value!);
   }
 
+  /** One site by its ID, opened alone if it is not open yet (a command run beside the server needs no other). */
   async function siteNamed(siteId: string): Promise<AppContext> {
     refreshing = refreshing
       .catch(() => [])
