@@ -258,6 +258,8 @@ describeWithPostgres('sites on a company server', () => {
       site_id: string | null;
       desk_id: string;
       audit_id: number;
+      user_id: number | null;
+      username: string | null;
     };
     const southTrail = await get<{ data: Entry[] }>(`/v1/admin/audit?site_id=${siteIds.south}&limit=200`);
     await eventually(async () =>
@@ -281,6 +283,11 @@ describeWithPostgres('sites on a company server', () => {
     const entryTimes = entries.map((entry) => entry.time);
     expect(entryTimes).toEqual([...entryTimes].sort().reverse());
     expect(new Set(entries.map((entry) => entry.site_id))).toEqual(new Set([null, siteIds.north, siteIds.south]));
+    // An account's number is its store's: without site_id, a company account's entries only.
+    const mine = entries.find((entry) => entry.site_id === null && entry.username === STAFF.username)!;
+    const byAccount = await get<{ data: Entry[] }>(`/v1/admin/audit?account=${mine.user_id}&limit=200`);
+    expect(byAccount.data.length).toBeGreaterThan(0);
+    expect(byAccount.data.every((entry) => entry.site_id === null && entry.username === STAFF.username)).toBe(true);
 
     // Refused: a site this server does not hold, and site_id at a desk.
     const unknown = await fetch(`${company!.url}/v1/log/?site_id=${'0'.repeat(32)}`, {

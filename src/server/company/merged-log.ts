@@ -8,6 +8,8 @@ import type { LogQuery } from '../services/visitor-service';
 type Position = string | null | undefined;
 
 const ENDED = '~';
+/** The fewest rows a page asks one store for. */
+const MIN_SHARE = 5;
 /** A store in a merged cursor: `-` for the company server's own, else the start of its site's ID. */
 const keyOf = (siteId: string | null): string => (siteId === null ? '-' : siteId.slice(0, 12));
 
@@ -48,22 +50,33 @@ export function mergedLog(
   query: LogQuery,
 ): { visitors: Visitor[]; nextCursor: string | null; onSiteCount?: number } {
   const positions = decode(query.cursor);
-  const queues: { key: string; rows: Visitor[]; after: string[]; ended: boolean }[] = [];
+  // A page asks each store for a share of the limit, and a store whose share runs out while it
+  // is still the newest is asked for its next share: the stores' rows are read about once.
+  const share = Math.min(query.limit, Math.max(MIN_SHARE, Math.ceil((2 * query.limit) / stores.length)));
+  const queues: { key: string; store: Scoped; rows: Visitor[]; after: string[]; next: string | null }[] = [];
+  const read = (queue: (typeof queues)[number], cursor: string | undefined): void => {
+    const page = queue.store.ctx.visitors.log({ ...query, cursor, limit: share });
+    queue.rows.push(...ofSite(page.visitors, queue.store, sites));
+    queue.after.push(...page.after);
+    queue.next = page.nextCursor;
+  };
   for (const store of stores) {
     const key = keyOf(store.siteId);
     const at = positions.get(key);
     if (at === null) continue;
-    const page = store.ctx.visitors.log({ ...query, cursor: at ?? undefined });
-    queues.push({ key, rows: ofSite(page.visitors, store, sites), after: page.after, ended: page.nextCursor === null });
+    const queue = { key, store, rows: [], after: [], next: null };
+    read(queue, at);
+    queues.push(queue);
   }
-  // Each store's page in its own order, the newest of their heads taken each time: what is
-  // taken of a store is always the start of its page, so its cursor after the last one taken
-  // goes on exactly there.
+  // Each store's rows in its own order, the newest of their heads taken each time: what is
+  // taken of a store is always the start of what it gave, so its cursor after the last one
+  // taken goes on exactly there.
   const shown: Visitor[] = [];
   const taken = new Map<string, number>();
   while (shown.length < query.limit) {
     let best: (typeof queues)[number] | undefined;
     for (const queue of queues) {
+      if ((taken.get(queue.key) ?? 0) === queue.rows.length && queue.next !== null) read(queue, queue.next);
       const head = queue.rows[taken.get(queue.key) ?? 0];
       const bestHead = best?.rows[taken.get(best.key) ?? 0];
       if (head && (!bestHead || head.entry_time > bestHead.entry_time)) best = queue;
@@ -76,8 +89,8 @@ export function mergedLog(
   const next = new Map(positions);
   for (const queue of queues) {
     const count = taken.get(queue.key) ?? 0;
-    // A store whose whole page is shown, and that had nothing after it, is read to its end.
-    if (queue.ended && count === queue.rows.length) next.set(queue.key, null);
+    // A store all of whose rows are shown, and that had nothing after them, is read to its end.
+    if (queue.next === null && count === queue.rows.length) next.set(queue.key, null);
     else if (count > 0) next.set(queue.key, queue.after[count - 1]);
   }
   const more = queues.some((queue) => next.get(queue.key) !== null);

@@ -116,8 +116,11 @@ export function Desk() {
   // Head office's lists hold every site's visitors, whose changes its event stream does not
   // carry: they are read again every few seconds instead.
   const listsLive = live && !isCompany;
-  const onSite = useInfiniteQuery(onSiteQuery(session.token, listsLive));
-  const history = useInfiniteQuery({ ...logQuery(session.token, q, listsLive, range), enabled: view === 'history' });
+  const onSite = useInfiniteQuery(onSiteQuery(session.token, listsLive, isCompany));
+  const history = useInfiniteQuery({
+    ...logQuery(session.token, q, listsLive, range, isCompany),
+    enabled: view === 'history',
+  });
   const shown = view === 'on-site' ? onSite : history;
 
   async function exportCsv() {

@@ -63,14 +63,24 @@ export interface PagedVisitors {
   count: number;
 }
 
-function pagedLog(token: string, key: readonly unknown[], filter: Record<string, string>, live: boolean) {
+/**
+ * `merged`: head office's list of every site (a company server), which is read forward only
+ * (no prev_cursor): every page read is kept, or the top could not be read again.
+ */
+function pagedLog(
+  token: string,
+  key: readonly unknown[],
+  filter: Record<string, string>,
+  live: boolean,
+  merged: boolean,
+) {
   return infiniteQueryOptions({
     queryKey: key,
     queryFn: ({ signal, pageParam }) => logPage(token, filter, pageParam, signal),
     initialPageParam: '',
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     getPreviousPageParam: (first) => first.prev_cursor ?? undefined,
-    maxPages: MAX_PAGES,
+    ...(merged ? {} : { maxPages: MAX_PAGES }),
     select: (data): PagedVisitors => ({
       visitors: data.pages.flatMap((page) => page.data),
       count: data.pages[0]?.on_site_count ?? 0,
@@ -79,12 +89,12 @@ function pagedLog(token: string, key: readonly unknown[], filter: Record<string,
   });
 }
 
-export function onSiteQuery(token: string, live: boolean) {
-  return pagedLog(token, visitorKeys.onSite(), { on_site: '1' }, live);
+export function onSiteQuery(token: string, live: boolean, merged = false) {
+  return pagedLog(token, visitorKeys.onSite(), { on_site: '1' }, live, merged);
 }
 
-export function logQuery(token: string, q: string, live: boolean, range: DateRange = {}) {
-  return pagedLog(token, visitorKeys.log(q, range), logFilterParams(q, range), live);
+export function logQuery(token: string, q: string, live: boolean, range: DateRange = {}, merged = false) {
+  return pagedLog(token, visitorKeys.log(q, range), logFilterParams(q, range), live, merged);
 }
 
 export function visiteesQuery(token: string) {

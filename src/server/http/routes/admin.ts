@@ -326,8 +326,8 @@ export async function adminRoutes(
               'Every full-photo view, badge print, log export, erasure, evacuation start and close, staff or ' +
               'settings change, sign-in and failed sign-in, and the desk’s own purges. Append-only; entries name ' +
               'visitors by ID only. On a company server, `site_id` answers for one site’s trails; without it, ' +
-              'for every site’s and the company server’s own, merged newest first (`account` is an account of ' +
-              'each store).',
+              'for every site’s and the company server’s own, merged newest first (`account` then names a ' +
+              'company account; with `site_id`, an account of that site).',
             tags: PRIVACY,
             querystring: auditQuerySchema,
             success: { schema: auditPageResponseSchema },
@@ -338,7 +338,9 @@ export async function adminRoutes(
           const { cursor, limit, from, to, account, site_id, ...filters } = request.query;
           const range = from || to ? dayRange(from, to) : undefined;
           // Desk IDs are each a site's own, so (time, desk, ID) orders every store's entries as one.
-          const rows = storesOf(ctx, sites, site_id)
+          // An account's number is its own store's: without site_id, a company server's own account.
+          const stores = storesOf(ctx, sites, site_id);
+          const rows = (account !== undefined && account !== 'system' ? stores.slice(0, 1) : stores)
             .flatMap((store) =>
               store.ctx.audit
                 .page({
