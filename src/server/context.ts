@@ -301,7 +301,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
     });
     const site = siteService({
       dataDir: options.dataDir,
-      companyStore: options.database !== undefined && !options.companySite,
+      companyStore: options.database !== undefined,
       writes,
       site: siteRows,
       replica,

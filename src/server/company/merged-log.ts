@@ -55,9 +55,9 @@ export function mergedLog(
   const share = Math.min(query.limit, Math.max(MIN_SHARE, Math.ceil((2 * query.limit) / stores.length)));
   const queues: { key: string; store: Scoped; rows: Visitor[]; after: string[]; next: string | null }[] = [];
   const read = (queue: (typeof queues)[number], cursor: string | undefined): void => {
-    const page = queue.store.ctx.visitors.log({ ...query, cursor, limit: share });
+    const page = queue.store.ctx.visitors.log({ ...query, cursor, limit: share }, { rowCursors: true });
     queue.rows.push(...ofSite(page.visitors, queue.store, sites));
-    queue.after.push(...page.after);
+    queue.after.push(...page.after!);
     queue.next = page.nextCursor;
   };
   for (const store of stores) {

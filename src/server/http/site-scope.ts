@@ -49,6 +49,20 @@ export function firstFound<T>(stores: Scoped[], find: (store: Scoped) => T): T {
 }
 
 /**
+ * What every store gives (`read`), each object saying its site; put in `order` when several
+ * stores answered, each store's own order kept when one did.
+ */
+export function fromEachStore<T extends object>(
+  stores: Scoped[],
+  sites: CompanySites | undefined,
+  read: (ctx: AppContext) => T[],
+  order: (a: T, b: T) => number,
+): T[] {
+  const all = stores.flatMap((store) => ofSite(read(store.ctx), store, sites));
+  return stores.length > 1 ? all.sort(order) : all;
+}
+
+/**
  * Objects of a store as a company server answers them: each says its site. A desk's are
  * left as they are.
  */

@@ -52,8 +52,11 @@ export interface LogQuery {
 
 export interface LogPage {
   visitors: Visitor[];
-  /** For each visitor, the cursor of the entries older than them: where a merged log goes on (company/merged-log.ts). */
-  after: string[];
+  /**
+   * With `rowCursors`, for each visitor the cursor of the entries older than them: where a
+   * merged log goes on (company/merged-log.ts).
+   */
+  after?: string[];
   nextCursor: string | null;
   prevCursor: string | null;
   onSiteCount?: number;
@@ -347,7 +350,7 @@ export function visitorService(deps: {
    * A page of the log, newest first. Read forward (older entries, next_cursor) or, for a
    * client that let go of the pages above the one it shows, back (newer, prev_cursor).
    */
-  function log(query: LogQuery): LogPage {
+  function log(query: LogQuery, { rowCursors = false }: { rowCursors?: boolean } = {}): LogPage {
     const cursor = query.cursor
       ? decodeCursor(query.cursor)
       : { direction: 'older' as const, seq: Number.MAX_SAFE_INTEGER };
@@ -374,7 +377,7 @@ export function visitorService(deps: {
     const hasNewer = cursor.direction === 'newer' ? more : query.cursor !== undefined;
     return {
       visitors: page.map(toVisitor),
-      after: page.map((row) => encodeCursor({ direction: 'older', seq: row.seq })),
+      ...(rowCursors ? { after: page.map((row) => encodeCursor({ direction: 'older', seq: row.seq })) } : {}),
       nextCursor: hasOlder && last ? encodeCursor({ direction: 'older', seq: last.seq }) : null,
       prevCursor: hasNewer && first ? encodeCursor({ direction: 'newer', seq: first.seq }) : null,
       ...(query.on_site ? { onSiteCount: visitors.onSiteCount() } : {}),

@@ -12,7 +12,7 @@ import {
 import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
 import type { CompanySites } from '../../company/company-sites';
-import { ofSite, siteQuerySchema, storesOf, type Scoped } from '../site-scope';
+import { fromEachStore, ofSite, siteQuerySchema, storesOf, type Scoped } from '../site-scope';
 import { isVisitorId, parseNumericId } from '../../ids';
 import { routeSchema } from '../openapi';
 
@@ -60,14 +60,15 @@ export function evacuationRoutes(untyped: FastifyInstance, ctx: AppContext, site
         errors: { 400: ['2400'], 404: ['3404'] },
       }),
     },
-    async (request): Promise<EvacuationListResponse> => {
-      const stores = storesOf(ctx, sites, request.query.site_id);
-      const all = stores.flatMap((store) => ofSite(store.ctx.evacuations.list(), store, sites));
-      return {
-        success: true,
-        data: stores.length > 1 ? all.sort((a, b) => b.started_time.localeCompare(a.started_time)) : all,
-      };
-    },
+    async (request): Promise<EvacuationListResponse> => ({
+      success: true,
+      data: fromEachStore(
+        storesOf(ctx, sites, request.query.site_id),
+        sites,
+        (store) => store.evacuations.list(),
+        (a, b) => b.started_time.localeCompare(a.started_time),
+      ),
+    }),
   );
 
   app.get(

@@ -35,7 +35,7 @@ import { ApiError } from '../../api-error';
 import type { AppContext } from '../../context';
 import type { CompanySites } from '../../company/company-sites';
 import { mergedLog } from '../../company/merged-log';
-import { firstFound, ofSite, siteQuerySchema, storesOf, type Scoped } from '../site-scope';
+import { firstFound, fromEachStore, ofSite, siteQuerySchema, storesOf, type Scoped } from '../site-scope';
 import { parseNumericId } from '../../ids';
 import { EXPORT_COLUMNS, exportCsv } from '../../services/log-export';
 import { discardPhoto, photoSlot, type PhotoSlot } from '../../media/photo-memory';
@@ -248,14 +248,15 @@ export function visitorRoutes(
         errors: { 400: ['2400'], 404: ['3404'] },
       }),
     },
-    async (request): Promise<VisitorListResponse> => {
-      const stores = storesOf(ctx, sites, request.query.site_id);
-      const all = stores.flatMap((store) => ofSite(store.ctx.visitors.onSite(), store, sites));
-      return {
-        success: true,
-        data: stores.length > 1 ? all.sort((a, b) => a.entry_time.localeCompare(b.entry_time)) : all,
-      };
-    },
+    async (request): Promise<VisitorListResponse> => ({
+      success: true,
+      data: fromEachStore(
+        storesOf(ctx, sites, request.query.site_id),
+        sites,
+        (store) => store.visitors.onSite(),
+        (a, b) => a.entry_time.localeCompare(b.entry_time),
+      ),
+    }),
   );
 
   app.get(
