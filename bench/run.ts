@@ -12,6 +12,7 @@ import { benchLogScaling } from './log-scaling';
 import { benchNotify } from './notify';
 import { benchReplication } from './replication';
 import { benchServing } from './serving';
+import { benchSites } from './sites';
 import { toMarkdown } from './report';
 
 /**
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
     options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, only: { type: 'string' } },
   });
   const quick = values.quick;
-  // `--only attacks` (or check_in, serving, grid, desk_load, log_scaling, replication, notify, company) runs one part.
+  // `--only attacks` (or check_in, serving, grid, desk_load, log_scaling, replication, notify, company, sites) runs one part.
   const run = (part: string): boolean => values.only === undefined || values.only.split(',').includes(part);
   const outDir = values.out ?? path.join(__dirname);
   const started = Date.now();
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   const replication = run('replication') ? await benchReplication(quick) : undefined;
   const notify = run('notify') ? await benchNotify(quick) : undefined;
   const company = run('company') ? await benchCompany(quick) : undefined;
+  const sites = run('sites') ? await benchSites(quick) : undefined;
 
   const results = {
     mode: quick ? 'quick' : 'full',
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
     replication,
     notify,
     company,
+    sites,
   };
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -9,6 +9,8 @@ const PEER_TIMEOUT_MS = 15_000;
 const PEER_DEADLINE_MS = 60_000;
 /** The most a peer may answer with (a batch of changes, one photo). */
 const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+/** How long a connection to a peer is kept open between calls: desks ask each other every second. */
+const IDLE_CONNECTION_MS = 10_000;
 
 export class PeerError extends Error {
   constructor(
@@ -62,6 +64,38 @@ export function presentedCertificate(address: string, fingerprintPrefix: string)
   });
 }
 
+const agents = new Map<string, https.Agent>();
+
+/**
+ * Connections to one peer, kept open between calls: a TLS handshake with both certificates
+ * costs more than the call it opens, and every desk asks every other every second
+ * (bench/sites.ts measures it). One agent for each address and pinned certificate, which
+ * checks that certificate as each connection opens; Node lends an open connection only to a
+ * request with the same own key and certificate and server name too (part of the agent's key
+ * for it), so a connection is never lent to a call for another peer or by another desk of
+ * this process. The listener checks the asking desk on every request, so a desk revoked
+ * meanwhile is refused on its open connection too (peer-server.ts). No TLS session is
+ * resumed: each new connection is checked whole. As many agents as the peers called at each
+ * of their addresses.
+ */
+function agentFor(address: string, expected: string): https.Agent {
+  const key = `${address} ${expected}`;
+  let agent = agents.get(key);
+  if (!agent) {
+    agent = new https.Agent({
+      keepAlive: true,
+      timeout: IDLE_CONNECTION_MS,
+      maxCachedSessions: 0,
+      checkServerIdentity: (_host, certificate) =>
+        certificate.fingerprint256.replaceAll(':', '').toLowerCase() === expected
+          ? undefined
+          : new PeerError(`${address} presented another certificate than the desk's`),
+    });
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
 /**
  * One call to another desk's peer listener over TLS, both ways authenticated: this desk
  * presents its certificate, and the other must present exactly the certificate pinned for
@@ -88,14 +122,10 @@ export function callPeer<T>(options: {
         ca: [options.pinned],
         key: options.credentials.key,
         cert: options.credentials.certificate,
-        agent: false,
+        agent: agentFor(options.address, expected),
         servername: peerServerName(expected),
         timeout: PEER_TIMEOUT_MS,
         headers: body ? { 'content-type': 'application/json', 'content-length': body.length } : {},
-        checkServerIdentity: (_host, certificate) =>
-          certificate.fingerprint256.replaceAll(':', '').toLowerCase() === expected
-            ? undefined
-            : new PeerError(`${options.address} presented another certificate than the desk's`),
       },
       (response) => {
         const chunks: Buffer[] = [];

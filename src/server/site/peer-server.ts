@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type { SecureContext, TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { AppContext } from '../context';
+import type { DeskRow } from '../db/repositories/site';
 import { isVisitorId } from '../ids';
 import { logger } from '../log';
 import { fingerprintOf, pem, type DeskCredentials } from './desk-certificate';
@@ -47,8 +48,8 @@ export function deskSite(ctx: AppContext): PeerSites {
   return { credentials: () => ctx.site.credentials(), siteFor: () => ctx };
 }
 
-/** The site each request is answered from, set as its connection is recognised. */
-const siteOfRequest = new WeakMap<FastifyRequest, AppContext>();
+/** The site each request is answered from, and the desk asking (none for a joining one), set as it is recognised. */
+const askingOf = new WeakMap<FastifyRequest, { site: AppContext; desk: DeskRow | undefined }>();
 
 const fingerprintOfSocket = (request: FastifyRequest): string | undefined => {
   const raw = (request.raw.socket as TLSSocket).getPeerCertificate?.(false)?.raw as Buffer | undefined;
@@ -93,13 +94,12 @@ export async function startPeerServer(
     const access = request.routeOptions.config.peer;
     const site = sites.siteFor((request.raw.socket as TLSSocket).servername);
     const fingerprint = fingerprintOfSocket(request);
-    const allowed =
-      site !== undefined &&
-      (access === 'joining' || (access === 'desk' && fingerprint !== undefined && site.site.deskOf(fingerprint)));
+    const desk = site && access === 'desk' && fingerprint !== undefined ? site.site.deskOf(fingerprint) : undefined;
+    const allowed = site !== undefined && (access === 'joining' || desk !== undefined);
     if (!allowed) throw new SiteError('This listener answers only the desks of its site.', 403);
-    siteOfRequest.set(request, site);
+    askingOf.set(request, { site, desk });
   });
-  const siteOf = (request: FastifyRequest): AppContext => siteOfRequest.get(request)!;
+  const siteOf = (request: FastifyRequest): AppContext => askingOf.get(request)!.site;
 
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof SiteError) return reply.code(error.status).send({ message: error.message });
@@ -124,8 +124,8 @@ export async function startPeerServer(
   app.post('/peer/v1/changes', { config: { peer: 'desk' } }, async (request) => {
     const parsed = changesRequestSchema.safeParse(request.body);
     if (!parsed.success) throw new SiteError('That is not a request for changes.', 400);
-    const ctx = siteOf(request);
-    const asker = ctx.site.calledFrom(fingerprintOfSocket(request)!, parsed.data);
+    const { site: ctx, desk } = askingOf.get(request)!;
+    const asker = ctx.site.calledFrom(desk!, parsed.data);
     return ctx.replication.changesFor(parsed.data.have, parsed.data.limit, parsed.data.audit_have, asker);
   });
 

@@ -11,6 +11,7 @@ import type { DeskCredentials } from './desk-certificate';
 import { callPeer } from './peer-client';
 import { isVisitorId } from '../ids';
 import { parseReading } from './clock';
+import { heardLongAgo } from './heard';
 import { changesResponseSchema, type ChangesResponse, type Thing } from './protocol';
 import { AUDIT_BATCH, type TrailExchange } from './trail-exchange';
 
@@ -82,26 +83,30 @@ export function replication(deps: {
   /** Where this desk reaches another: the address it set for it, else the one the desk gave. */
   const addressOf = (desk: DeskRow): string | null => desk.address_override ?? desk.address;
 
+  /** What this desk asks with: the changes and trails it holds of each desk, and where it listens. */
+  const question = () => ({
+    have: changeLog.vector(),
+    audit_have: trail.held(),
+    address: site.desk(changeLog.deskId())?.address ?? null,
+  });
+
   /**
    * Asks one desk for everything this desk lacks, a batch at a time, until it has it all;
-   * returns how many changes it applied.
+   * returns how many changes it applied. A round asks every desk with one `first` question,
+   * read once for all of them.
    */
-  async function pullFrom(desk: DeskRow): Promise<number> {
+  async function pullFrom(desk: DeskRow, first = question()): Promise<number> {
     const credentials = deps.credentials();
     const address = addressOf(desk);
     if (!credentials || !address || desk.revoked_at !== null) return 0;
     let applied = 0;
+    let asked = first;
     for (;;) {
-      const have = changeLog.vector();
+      const { have } = asked;
       const answer = await callPeer({
         address,
         path: '/peer/v1/changes',
-        body: {
-          have,
-          audit_have: trail.held(),
-          limit: BATCH,
-          address: site.desk(changeLog.deskId())?.address ?? null,
-        },
+        body: { ...asked, limit: BATCH },
         pinned: desk.certificate,
         credentials,
         schema: changesResponseSchema,
@@ -110,6 +115,9 @@ export function replication(deps: {
       if (problem) throw new Error(`${desk.name} sent a batch this desk does not take: ${problem}`);
       await fetchPhotos(desk, address, credentials, answer.things);
       const signatures = await fetchSignatures(desk, address, credentials, answer.things);
+      // An answer with nothing in it is written only now and then, for when the desk was heard from (heard.ts).
+      const empty = answer.changes.length === 0 && answer.things.length === 0 && answer.audit.length === 0;
+      if (empty && !heardLongAgo(desk, deps.now())) return applied;
       const effects: Applied[] = [];
       let trailRefused: string | undefined;
       let newEntries = 0;
@@ -141,6 +149,7 @@ export function replication(deps: {
       if (trailRefused) log.error(`${desk.name} sent an audit entry this desk does not take: ${trailRefused}`);
       // An answer that brought nothing new would come again: the next round asks again.
       if (!answer.more || trailRefused || (fresh === 0 && newEntries === 0)) return applied;
+      asked = question();
     }
   }
 
@@ -221,21 +230,21 @@ export function replication(deps: {
    */
   async function round(): Promise<void> {
     const me = changeLog.deskId();
+    const desks = site.desks().filter((desk) => desk.desk_id !== me && !asking.has(desk.desk_id));
+    if (desks.length === 0) return;
+    const first = question();
     await Promise.all(
-      site
-        .desks()
-        .filter((desk) => desk.desk_id !== me && !asking.has(desk.desk_id))
-        .map(async (desk) => {
-          asking.add(desk.desk_id);
-          try {
-            await pullFrom(desk);
-          } catch (error) {
-            // Unreachable is the normal state of a desk that is off: said quietly.
-            log.debug({ err: error }, `could not exchange changes with ${desk.name}`);
-          } finally {
-            asking.delete(desk.desk_id);
-          }
-        }),
+      desks.map(async (desk) => {
+        asking.add(desk.desk_id);
+        try {
+          await pullFrom(desk, first);
+        } catch (error) {
+          // Unreachable is the normal state of a desk that is off: said quietly.
+          log.debug({ err: error }, `could not exchange changes with ${desk.name}`);
+        } finally {
+          asking.delete(desk.desk_id);
+        }
+      }),
     );
   }
 

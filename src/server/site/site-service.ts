@@ -18,6 +18,7 @@ import {
 } from './desk-certificate';
 import { hashSecret, JOIN_CODE_LIFETIME_MS, newJoinCode, parseJoinCode } from './join-code';
 import { parsePeerAddress } from './peer-address';
+import { heardLongAgo } from './heard';
 import { callPeer, presentedCertificate } from './peer-client';
 import { joinResponseSchema, type DeskState, type JoinResponse } from './protocol';
 import type { Replication } from './replication';
@@ -310,14 +311,18 @@ export function siteService(deps: {
      * address it says it listens on is taken (a change, so that every desk learns it).
      * Returns which desk it is.
      */
-    calledFrom(fingerprint: string, request: { address: string | null; have: Record<string, number> }): string {
-      const desk = site.byFingerprint(fingerprint)!;
+    calledFrom(desk: DeskRow, request: { address: string | null; have: Record<string, number> }): string {
       const said = request.address === null ? undefined : parsePeerAddress(request.address);
-      writes.run(() => {
-        site.heardFrom(desk.desk_id, deps.now());
-        site.theyHave(desk.desk_id, request.have);
-        if (said && said !== desk.address) site.setAddress(desk.desk_id, said);
-      });
+      const now = deps.now();
+      const moved = said !== undefined && said !== desk.address;
+      // Nothing written when nothing changed but the time, and that recently (heard.ts).
+      if (moved || desk.their_vector !== JSON.stringify(request.have) || heardLongAgo(desk, now)) {
+        writes.run(() => {
+          site.heardFrom(desk.desk_id, now);
+          site.theyHave(desk.desk_id, request.have);
+          if (moved) site.setAddress(desk.desk_id, said);
+        });
+      }
       return desk.desk_id;
     },
     /** Sets where this desk reaches another desk, over any address it learnt (DHCP moved it). */

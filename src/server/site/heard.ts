@@ -1,0 +1,13 @@
+import type { DeskRow } from '../db/repositories/site';
+
+/**
+ * How old a desk's "last heard" may grow before an exchange that brought nothing else is
+ * written for it alone. Desks ask each other every second, and a commit each time, on both
+ * sides of every pair, was most of what a quiet site cost (bench/sites.ts); the screens show
+ * the minute, and a desk is "in sync" while heard from within 15 s.
+ */
+export const HEARD_REFRESH_MS = 5_000;
+
+/** Whether an exchange with this desk should write when it was heard from, even with nothing else to write. */
+export const heardLongAgo = (desk: Pick<DeskRow, 'last_heard_at'>, now: number): boolean =>
+  desk.last_heard_at === null || now - desk.last_heard_at >= HEARD_REFRESH_MS;
