@@ -51,6 +51,16 @@ else
     results.company?.search?.search_common_ms,
     results.company?.search?.export?.rows_per_second,
   );
+if (typeof results.sites?.skipped === 'string') console.log(`bench: sites not measured: ${results.sites.skipped}`);
+else
+  required.push(
+    results.sites?.runs?.[0]?.morning?.lag_ms?.p99,
+    results.sites?.runs?.[0]?.idle?.company_percent_per_desk,
+    results.sites?.runs?.[0]?.peak_rss_mib?.company,
+  );
+// Every check-in of the simulation reached the company server: the harness's own check.
+if (results.sites?.runs?.some((run) => run.morning.check_ins === 0 || run.morning.lag_ms.missing > 0))
+  missing.push('a sites run whose check-ins did not all reach the company server');
 if (required.some((value) => typeof value !== 'number')) missing.push('a required figure is not a number');
 if (missing.length > 0) {
   console.error(`bench: figures missing: ${missing.join(', ')}`);

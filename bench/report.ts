@@ -8,6 +8,7 @@ import type { GridResult } from './grid';
 import { LOG_QUERIES, type LogScalingResult } from './log-scaling';
 import { round } from './lib';
 import type { ServingResult } from './serving';
+import type { CpuShares, SitesResult } from './sites';
 
 export interface BenchResults {
   mode: string;
@@ -24,6 +25,7 @@ export interface BenchResults {
   replication?: ReplicationResult | undefined;
   notify?: NotifyResult | undefined;
   company?: CompanyResult | undefined;
+  sites?: SitesResult | undefined;
 }
 
 const verdict = (ok: boolean): string => (ok ? 'met' : '**not met**');
@@ -342,6 +344,32 @@ function companyRows(c: CompanyResult): string[][] {
   ];
 }
 
+function sitesRows(s: SitesResult): string[][] {
+  if ('skipped' in s) return [['sites on a company server', `not measured: ${s.skipped}`, '', '', '']];
+  return s.runs.flatMap((run) => {
+    const size = `${run.sites} sites × ${run.desks_per_site} desks`;
+    const cpu = (c: CpuShares) =>
+      `CPU: company ${c.company} %, desks ${c.desks} %, PostgreSQL ${c.postgres} % (${c.machine_percent} % of the machine)`;
+    const m = run.morning;
+    return [
+      [
+        `${size}, idle (${run.desks_heard} desks heard from, set up in ${run.setup_seconds} s)`,
+        `${cpu(run.idle.cpu)}; company ${run.idle.company_percent_per_desk} % of a core per desk`,
+        '',
+        '',
+        '',
+      ],
+      [
+        `${size}, a busy morning (${m.offered_per_second} check-ins/s offered for ${m.seconds} s)`,
+        `${m.check_ins} check-ins (${m.failed} failed), ${m.reached_per_second}/s reached head office; lag median ${m.lag_ms.median} ms, p95 ${m.lag_ms.p95} ms, p99 ${m.lag_ms.p99} ms, max ${m.lag_ms.max} ms, ${m.lag_ms.missing} missing; ${cpu(m.cpu)}; peak RSS company ${run.peak_rss_mib.company} MiB, ${run.peak_rss_mib.per_desk} MiB a desk`,
+        'the 1 s asking interval',
+        '',
+        `p99 ≤ 2 s: ${verdict(m.lag_ms.p99 <= 2000 && m.lag_ms.missing === 0)}; saturates first: ${run.saturates_first}`,
+      ],
+    ];
+  });
+}
+
 /** The table for BENCHMARKS.md: each figure beside its floor and its target. */
 export function toMarkdown(r: BenchResults): string {
   const rows = [
@@ -354,6 +382,7 @@ export function toMarkdown(r: BenchResults): string {
     ...(r.replication ? replicationRows(r.replication) : []),
     ...(r.notify ? notifyRows(r.notify) : []),
     ...(r.company ? companyRows(r.company) : []),
+    ...(r.sites ? sitesRows(r.sites) : []),
   ];
   const table = [
     '| figure | Frontdesk | floor | ratio | target |',

@@ -84,10 +84,10 @@ export function replication(deps: {
   const addressOf = (desk: DeskRow): string | null => desk.address_override ?? desk.address;
 
   /** What this desk asks with: the changes and trails it holds of each desk, and where it listens. */
-  const question = () => ({
+  const question = (own = site.desk(changeLog.deskId())) => ({
     have: changeLog.vector(),
     audit_have: trail.held(),
-    address: site.desk(changeLog.deskId())?.address ?? null,
+    address: own?.address ?? null,
   });
 
   /**
@@ -230,9 +230,10 @@ export function replication(deps: {
    */
   async function round(): Promise<void> {
     const me = changeLog.deskId();
-    const desks = site.desks().filter((desk) => desk.desk_id !== me && !asking.has(desk.desk_id));
+    const all = site.desks();
+    const desks = all.filter((desk) => desk.desk_id !== me && !asking.has(desk.desk_id));
     if (desks.length === 0) return;
-    const first = question();
+    const first = question(all.find((desk) => desk.desk_id === me));
     await Promise.all(
       desks.map(async (desk) => {
         asking.add(desk.desk_id);

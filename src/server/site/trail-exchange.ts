@@ -62,7 +62,7 @@ export function trailExchange(deps: {
 
   /** The newest entry this desk holds of every trail, its own included. */
   function held(): Record<string, number> {
-    return { ...log.copied(), [deskId]: log.last()?.audit_id ?? 0 };
+    return log.held(deskId);
   }
 
   /** This desk's own entries after `after`, and its signature at the last. */

@@ -143,11 +143,16 @@ export function auditLogRepository(db: Db) {
     `SELECT ${COLUMNS} FROM audit_copies WHERE desk_id = ? AND audit_id > ? ORDER BY audit_id LIMIT ?`,
   );
   // Asked with every request for changes: one look into the key per desk of the site (copies
-  // are only ever of its desks), not a walk over every entry held as GROUP BY would be.
-  const copied = db.prepare<[], { desk_id: string; audit_id: number | null }>(
-    `SELECT d.desk_id, (SELECT max(c.audit_id) FROM audit_copies c WHERE c.desk_id = d.desk_id) AS audit_id
+  // are only ever of its desks), not a walk over every entry held as GROUP BY would be, and
+  // for the desk named (this one) its own trail's newest, in the same answer.
+  const newest = db.prepare<[string], { desk_id: string; audit_id: number | null }>(
+    `SELECT d.desk_id,
+            CASE WHEN d.desk_id = ? THEN (SELECT max(audit_id) FROM audit_log)
+                 ELSE (SELECT max(c.audit_id) FROM audit_copies c WHERE c.desk_id = d.desk_id) END AS audit_id
        FROM desks d`,
   );
+  const newestOf = (me: string): Record<string, number> =>
+    Object.fromEntries(newest.all(me).flatMap((row) => (row.audit_id === null ? [] : [[row.desk_id, row.audit_id]])));
   const insertCheckpoint = db.prepare<[AuditCheckpoint]>(
     `INSERT INTO audit_checkpoints (desk_id, audit_id, hash, signature)
      VALUES (@desk_id, @audit_id, @hash, @signature) ON CONFLICT DO NOTHING`,
@@ -212,8 +217,9 @@ export function auditLogRepository(db: Db) {
       checkpointWithin.get(deskId, after, reach) ?? checkpointAfter.get(deskId, after),
     checkpoints: (deskId: string): AuditCheckpoint[] => checkpoints.all(deskId),
     /** The newest entry's ID of each other desk's chain held here. */
-    copied: (): Record<string, number> =>
-      Object.fromEntries(copied.all().flatMap((row) => (row.audit_id === null ? [] : [[row.desk_id, row.audit_id]]))),
+    copied: (): Record<string, number> => newestOf(''), // '' names no desk: every row is a copy
+    /** The newest entry's ID of every chain held here: the other desks' copies and `me`'s own (0 for none). */
+    held: (me: string): Record<string, number> => ({ [me]: 0, ...newestOf(me) }),
 
     /** A page of the whole site's trail, this desk's own and its copies of the others', newest first. */
     page(me: string, filter: AuditFilter): SiteAuditRow[] {
