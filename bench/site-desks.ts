@@ -76,8 +76,10 @@ async function morning(seconds: number, perDeskPerSecond: number): Promise<void>
   await Promise.all(
     desks.map(async (desk) => {
       for (;;) {
-        await wait((-Math.log(1 - Math.random()) / perDeskPerSecond) * 1000);
-        if (Date.now() >= until) return;
+        const next = (-Math.log(1 - Math.random()) / perDeskPerSecond) * 1000;
+        // The morning ends on time, not at each desk's next visitor after it.
+        if (Date.now() + next >= until) return;
+        await wait(next);
         const n = desk.cards++;
         try {
           const visitorId = await desk.ctx.visitors.checkIn(
