@@ -58,8 +58,15 @@ else
     results.sites?.runs?.[0]?.idle?.company_percent_per_desk,
     results.sites?.runs?.[0]?.peak_rss_mib?.company,
   );
-// Every check-in of the simulation reached the company server: the harness's own check.
-if (results.sites?.runs?.some((run) => run.morning.check_ins === 0 || run.morning.lag_ms.missing > 0))
+// Every desk of the quick simulation was heard from and every check-in reached the company server: the harness's own check.
+if (
+  results.sites?.runs?.some(
+    (run) =>
+      run.desks_heard !== run.sites * run.desks_per_site ||
+      run.morning.check_ins === 0 ||
+      run.morning.lag_ms.missing > 0,
+  )
+)
   missing.push('a sites run whose check-ins did not all reach the company server');
 if (required.some((value) => typeof value !== 'number')) missing.push('a required figure is not a number');
 if (missing.length > 0) {

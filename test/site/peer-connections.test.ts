@@ -27,6 +27,9 @@ describe.skipIf(process.platform !== 'linux')('connections between desks', () =>
   let front: AppContext;
   let side: AppContext;
   let stranger: AppContext;
+  /** A desk whose clock is moved: its "last heard" times follow it. */
+  let moved: AppContext;
+  let offset = 0;
   const listeners: PeerListener[] = [];
   let frontAddress: string;
   let strangerAddress: string;
@@ -52,7 +55,7 @@ describe.skipIf(process.platform !== 'linux')('connections between desks', () =>
 
   afterAll(async () => {
     for (const listener of listeners) await listener.close();
-    for (const ctx of [front, side, stranger]) ctx?.close();
+    for (const ctx of [front, side, stranger, moved]) ctx?.close();
   });
 
   it('asks a peer round after round over one connection', async () => {
@@ -78,5 +81,20 @@ describe.skipIf(process.platform !== 'linux')('connections between desks', () =>
     await expect(call()).rejects.toThrow(refused);
     // Again: a refused connection is not kept for the next call.
     await expect(call()).rejects.toThrow(refused);
+  });
+
+  it('writes "last heard" again when the clock was set back, though the exchanges bring nothing', async () => {
+    moved = await openContext({ dataDir: tempDataDir(), now: () => Date.now() + offset });
+    await moved.site.join(frontAddress, front.site.invite().code, 'Moved clock', null);
+    const heardFront = () => moved.site.othersHeard().find((desk) => desk.name !== 'Side door')!.last_heard_time;
+    // A kiosk started with its clock an hour ahead, then set right.
+    offset = 60 * 60 * 1000;
+    await moved.replication.round();
+    const ahead = heardFront();
+    offset = 0;
+    await moved.replication.round();
+    // Not left an hour ahead, a desk "in sync" that could have gone.
+    expect(heardFront()).not.toBe(ahead);
+    expect(Date.parse(heardFront()!.replace(' ', 'T'))).toBeLessThanOrEqual(Date.now() + 1000);
   });
 });

@@ -8,6 +8,10 @@ import type { DeskRow } from '../db/repositories/site';
  */
 export const HEARD_REFRESH_MS = 5_000;
 
-/** Whether an exchange with this desk should write when it was heard from, even with nothing else to write. */
+/**
+ * Whether an exchange with this desk should write when it was heard from, even with nothing
+ * else to write: also when the time written is ahead of this desk's clock (the clock was set
+ * back), which would otherwise stand, a desk "in sync" that has gone.
+ */
 export const heardLongAgo = (desk: Pick<DeskRow, 'last_heard_at'>, now: number): boolean =>
-  desk.last_heard_at === null || now - desk.last_heard_at >= HEARD_REFRESH_MS;
+  desk.last_heard_at === null || now < desk.last_heard_at || now - desk.last_heard_at >= HEARD_REFRESH_MS;

@@ -64,23 +64,28 @@ export function presentedCertificate(address: string, fingerprintPrefix: string)
   });
 }
 
+/** A peer that presented another certificate than the one pinned for it, said with its address by the call. */
+class NotThePinnedPeer extends PeerError {}
+
+/** A kept connection the peer had closed as a call went out on it (the peer restarted, or let it fall idle). */
+class StaleConnection extends PeerError {}
+
 const agents = new Map<string, https.Agent>();
 
 /**
  * Connections to one peer, kept open between calls: a TLS handshake with both certificates
  * costs more than the call it opens, and every desk asks every other every second
- * (bench/sites.ts measures it). One agent for each address and pinned certificate, which
- * checks that certificate as each connection opens; Node lends an open connection only to a
- * request with the same own key and certificate and server name too (part of the agent's key
- * for it), so a connection is never lent to a call for another peer or by another desk of
- * this process. The listener checks the asking desk on every request, so a desk revoked
- * meanwhile is refused on its open connection too (peer-server.ts). No TLS session is
- * resumed: each new connection is checked whole. As many agents as the peers called at each
- * of their addresses.
+ * (bench/sites.ts measures it). One agent for each pinned certificate, which checks that
+ * certificate as each connection opens; Node lends an open connection only to a request for
+ * the same address with the same own key and certificate and server name too (part of the
+ * agent's key for it), so a connection is never lent to a call for another peer or by
+ * another desk of this process. The listener checks the asking desk on every request, so a
+ * desk revoked meanwhile is refused on its open connection too (peer-server.ts). No TLS
+ * session is resumed: each new connection is checked whole. As many agents as the peers
+ * this process has called.
  */
-function agentFor(address: string, expected: string): https.Agent {
-  const key = `${address} ${expected}`;
-  let agent = agents.get(key);
+function agentFor(expected: string): https.Agent {
+  let agent = agents.get(expected);
   if (!agent) {
     agent = new https.Agent({
       keepAlive: true,
@@ -89,9 +94,9 @@ function agentFor(address: string, expected: string): https.Agent {
       checkServerIdentity: (_host, certificate) =>
         certificate.fingerprint256.replaceAll(':', '').toLowerCase() === expected
           ? undefined
-          : new PeerError(`${address} presented another certificate than the desk's`),
+          : new NotThePinnedPeer('presented another certificate than the desk’s'),
     });
-    agents.set(key, agent);
+    agents.set(expected, agent);
   }
   return agent;
 }
@@ -111,6 +116,16 @@ export function callPeer<T>(options: {
   /** The answer's schema; without one the answer is raw bytes. */
   schema?: z.ZodType<T>;
 }): Promise<T> {
+  // A call that met a stale kept connection (reset before any answer: the peer never read
+  // it) is made once more, over a new one. Asking for changes, photos and signatures may be
+  // repeated; a join goes out with a new key, so on a new connection, and is never retried.
+  return callOnce(options).catch((error: unknown) => {
+    if (error instanceof StaleConnection) return callOnce(options);
+    throw error;
+  });
+}
+
+function callOnce<T>(options: Parameters<typeof callPeer<T>>[0]): Promise<T> {
   const url = new URL(options.path, options.address);
   const expected = fingerprintOf(options.pinned);
   const body = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
@@ -122,7 +137,7 @@ export function callPeer<T>(options: {
         ca: [options.pinned],
         key: options.credentials.key,
         cert: options.credentials.certificate,
-        agent: agentFor(options.address, expected),
+        agent: agentFor(expected),
         servername: peerServerName(expected),
         timeout: PEER_TIMEOUT_MS,
         headers: body ? { 'content-type': 'application/json', 'content-length': body.length } : {},
@@ -169,9 +184,15 @@ export function callPeer<T>(options: {
       PEER_DEADLINE_MS,
     );
     request.on('close', () => clearTimeout(deadline));
-    request.on('error', (error) =>
-      reject(error instanceof PeerError ? error : new PeerError(`cannot reach ${options.address}: ${error.message}`)),
-    );
+    let answered = false;
+    request.on('response', () => (answered = true));
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      if (error instanceof NotThePinnedPeer) reject(new PeerError(`${options.address} ${error.message}`));
+      else if (error instanceof PeerError) reject(error);
+      else if (request.reusedSocket && !answered && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) {
+        reject(new StaleConnection(`${options.address} closed a kept connection`));
+      } else reject(new PeerError(`cannot reach ${options.address}: ${error.message}`));
+    });
     request.end(body);
   });
 }

@@ -88,6 +88,10 @@ export async function startPeerServer(
     logger: false,
     // No routes but these: a request for /v1 or anything else is 404.
     return503OnClosing: true,
+    // Desks keep their connections open (peer-client.ts): closing (a move, a stop) ends them
+    // all at once rather than waiting for each to fall idle. A call cut off is asked again
+    // at the next round; every peer call may be.
+    forceCloseConnections: true,
   });
 
   app.addHook('onRequest', async (request) => {
