@@ -237,6 +237,8 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       signing: signing({ agreements: agreementRows, service: agreements, visitors }),
       watchlist,
     });
+    // Failed sign-ins and wrong join codes, kept where every instance of a company server sees them.
+    const throttleRecords = shared ? signInAttemptsRepository(db) : recordsInMemory();
     const auth = authService({
       users,
       tokens,
@@ -246,7 +248,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       dataVersion,
       // Every instance of a company server accepts the others' thumbnail URLs (Part 6).
       thumbUrlSecret: shared ? box.derive('frontdesk thumbnail URLs') : processThumbUrlSecret(),
-      throttleRecords: shared ? signInAttemptsRepository(db) : recordsInMemory(),
+      throttleRecords,
     });
     const replica = replicaRepository(db);
     const replicating: Replication = replication({
@@ -307,6 +309,7 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
       replica,
       changeLog,
       replication: () => replicating,
+      throttleRecords,
       now,
     });
     const applyRetention = () => {

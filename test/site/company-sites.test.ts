@@ -3,7 +3,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openContext } from '../../src/server/context';
-import { fingerprintOf } from '../../src/server/site/desk-certificate';
+import { companySites } from '../../src/server/company/company-sites';
+import { fingerprintOf, newDeskCredentials } from '../../src/server/site/desk-certificate';
 import type { CompanySite } from '../../src/shared/site';
 import { cli, dumpDesk, eventually, Desk } from '../helpers/desks';
 import { describeWithPostgres, usePostgresCluster } from '../helpers/postgres';
@@ -373,6 +374,35 @@ describeWithPostgres('sites on a company server', () => {
       await stopServer(second);
     }
   }, 120_000);
+
+  it('pauses join codes after a wrong one at every instance, not only the one that was asked', async () => {
+    // Two instances on the one database, each in its own pool, on one clock held still.
+    const at = Date.now();
+    const instances = await Promise.all(
+      [0, 1].map(async () => {
+        const ctx = await openContext({ dataDir: photos, database, now: () => at, sweepInterrupted: false });
+        const held = companySites(ctx, { now: () => at, sweepInterrupted: false });
+        await held.load();
+        return { ctx, held };
+      }),
+    );
+    try {
+      const [first, second] = instances.map(({ held }) => held.site(siteIds.south).site);
+      const { code } = await instances[0]!.held.invite(siteIds.south);
+      // The same code with another secret: a guess.
+      const guess = (code[0] === 'A' ? 'B' : 'A') + code.slice(1);
+      const credentials = await newDeskCredentials('e'.repeat(32));
+      const desk = { desk_id: 'e'.repeat(32), name: 'Guesser', certificate: credentials.certificate, address: null };
+      expect(() => first!.acceptJoin(guess, desk)).toThrow(/wrong, used or expired/);
+      // The other instance pauses too, even for the right code.
+      expect(() => second!.acceptJoin(code, desk)).toThrow(/Too many wrong join codes/);
+    } finally {
+      for (const { ctx, held } of instances) {
+        await held.close();
+        ctx.close();
+      }
+    }
+  });
 
   it("checks every site's trails with audit verify, and finds one whose triggers were switched off", async () => {
     const whole = await onCompany('audit', 'verify');

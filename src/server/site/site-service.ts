@@ -22,6 +22,7 @@ import { heardLongAgo } from './heard';
 import { callPeer, presentedCertificate } from './peer-client';
 import { joinResponseSchema, type DeskState, type JoinResponse } from './protocol';
 import type { Replication } from './replication';
+import type { ThrottleRecords } from '../security/login-throttle';
 
 /** A site operation refused, with what to tell the person (the CLI prints it; the peer listener answers it). */
 export class SiteError extends Error {
@@ -35,6 +36,11 @@ export class SiteError extends Error {
 
 /** Guessing is throttled (API contract Part 3): 1,000 wrong codes take at least a code's 15 minutes. */
 const WRONG_CODE_PAUSE_MS = 1000;
+/** A code that is not one this desk handed out, unused and unexpired: its transaction ends, then the pause is kept. */
+class WrongCode extends Error {}
+
+/** The wrong codes' record among the failed sign-ins': no username can be this (it has a line break). */
+const WRONG_CODES_KEY = '\njoin codes';
 
 /**
  * The site a desk belongs to (API contract Part 3, Pairing and Desks): made at its first
@@ -52,11 +58,15 @@ export function siteService(deps: {
   replica: ReplicaRepository;
   changeLog: ChangeLogRepository;
   replication: () => Replication;
+  /**
+   * Where the last wrong code is kept: the desk's memory, or the table a company server's
+   * instances share (API contract Part 6: no state that only one process knows).
+   */
+  throttleRecords: ThrottleRecords;
   now: () => number;
 }) {
-  const { writes, site, changeLog } = deps;
+  const { writes, site, changeLog, throttleRecords: records } = deps;
   let credentials = readDeskCredentials(deps.dataDir);
-  let refusedUntil = 0;
   let joining = false;
 
   const deskState = (row: DeskRow): DeskState => ({
@@ -123,29 +133,37 @@ export function siteService(deps: {
   function acceptJoin(code: string, desk: Omit<DeskState, 'revoked_at'>): JoinResponse {
     const { site_id, name } = member();
     const now = deps.now();
-    if (now < refusedUntil) throw new SiteError('Too many wrong join codes: try again in a second.', 429);
+    const lastWrong = records.atomically(() => records.get(WRONG_CODES_KEY))?.lastFailureAt;
+    if (lastWrong !== undefined && now >= lastWrong && now < lastWrong + WRONG_CODE_PAUSE_MS) {
+      throw new SiteError('Too many wrong join codes: try again in a second.', 429);
+    }
     const parsed = parseJoinCode(code);
+    // Kept after the join's own transaction, which a wrong code rolls back.
     const refused = (): SiteError => {
-      refusedUntil = deps.now() + WRONG_CODE_PAUSE_MS;
+      records.atomically(() => records.set(WRONG_CODES_KEY, { failures: 1, lastFailureAt: deps.now() }));
       return new SiteError('That join code is wrong, used or expired: make a new one on the inviting desk.', 403);
     };
     if (!parsed) throw refused();
-    return writes.run(() => {
-      if (!site.useJoinCode(hashSecret(parsed.secret), now)) throw refused();
-      const known = site.desk(desk.desk_id);
-      // The same desk again, with the same key (its first join did not finish on its side), joins again.
-      if (known && known.fingerprint !== fingerprintOf(desk.certificate)) {
-        throw new SiteError('A desk with that ID is already part of the site.');
-      }
-      if (known?.revoked_at != null) throw new SiteError('That desk was revoked: it cannot join again.', 403);
-      if (!known) site.addDesk({ ...desk, fingerprint: fingerprintOf(desk.certificate) });
-      return {
-        site_id,
-        site_name: name,
-        id_base: randomInt(1, 2 ** 20) * NUMBERS_PER_DESK,
-        desks: site.desks().map(deskState),
-      };
-    });
+    try {
+      return writes.run(() => {
+        if (!site.useJoinCode(hashSecret(parsed.secret), now)) throw new WrongCode();
+        const known = site.desk(desk.desk_id);
+        // The same desk again, with the same key (its first join did not finish on its side), joins again.
+        if (known && known.fingerprint !== fingerprintOf(desk.certificate)) {
+          throw new SiteError('A desk with that ID is already part of the site.');
+        }
+        if (known?.revoked_at != null) throw new SiteError('That desk was revoked: it cannot join again.', 403);
+        if (!known) site.addDesk({ ...desk, fingerprint: fingerprintOf(desk.certificate) });
+        return {
+          site_id,
+          site_name: name,
+          id_base: randomInt(1, 2 ** 20) * NUMBERS_PER_DESK,
+          desks: site.desks().map(deskState),
+        };
+      });
+    } catch (error) {
+      throw error instanceof WrongCode ? refused() : error;
+    }
   }
 
   /**
