@@ -354,14 +354,14 @@ function sitesRows(s: SitesResult): string[][] {
     return [
       [
         `${size}, idle (${run.desks_heard} desks heard from, set up in ${run.setup_seconds} s)`,
-        `${cpu(run.idle.cpu)}; company ${run.idle.company_percent_per_desk} % of a core per desk`,
+        `${cpu(run.idle.cpu)}; company ${run.idle.company_percent_per_desk} % of a core per desk, answering in ${run.idle.answer_ms.median} ms (p99 ${run.idle.answer_ms.p99} ms)`,
         '',
         '',
         '',
       ],
       [
         `${size}, a busy morning (${m.offered_per_second} check-ins/s offered for ${m.seconds} s)`,
-        `${m.check_ins} check-ins (${m.failed} failed), ${m.reached_per_second}/s reached head office; lag median ${m.lag_ms.median} ms, p95 ${m.lag_ms.p95} ms, p99 ${m.lag_ms.p99} ms, max ${m.lag_ms.max} ms, ${m.lag_ms.missing} missing; ${cpu(m.cpu)}; peak RSS company ${run.peak_rss_mib.company} MiB, ${run.peak_rss_mib.per_desk} MiB a desk`,
+        `${m.check_ins} check-ins (${m.failed} failed), ${m.reached_per_second}/s reached head office; lag median ${m.lag_ms.median} ms, p95 ${m.lag_ms.p95} ms, p99 ${m.lag_ms.p99} ms, max ${m.lag_ms.max} ms, ${m.lag_ms.missing} missing; ${cpu(m.cpu)}; company answering in ${m.answer_ms.median} ms (p99 ${m.answer_ms.p99} ms); peak RSS company ${run.peak_rss_mib.company} MiB, ${run.peak_rss_mib.per_desk} MiB a desk`,
         'the 1 s asking interval',
         '',
         `p99 ≤ 2 s: ${verdict(m.lag_ms.p99 <= 2000 && m.lag_ms.missing === 0)}; saturates first: ${run.saturates_first}`,

@@ -414,7 +414,8 @@ function answering(url: string): () => Promise<Answering> {
  */
 function saturation(idle: Answering, cpu: CpuShares, morning: Answering, p99: number): string {
   const busiest = (['company', 'desks', 'postgres'] as const).reduce((a, b) => (cpu[a] >= cpu[b] ? a : b));
-  const slow = (answer: Answering) => answer.p99 >= 250;
+  // Saturated when even the median answer waits: a lone stall shows in the p99, reported beside.
+  const slow = (answer: Answering) => answer.median >= 100;
   const what = slow(idle)
     ? `the company server’s thread, already idle (answering in ${idle.median} ms, p99 ${idle.p99} ms)`
     : cpu.machine_percent >= 90
