@@ -122,6 +122,22 @@ test('head office: every site, its people on the premises, an open roll call fir
     await expect(viewer.getByText(/badges, corrections and exits are made at its desks/)).toBeVisible();
     await expect(viewer.getByRole('button', { name: 'Record exit' })).toHaveCount(0);
     await screenshot(page, 'head-office-viewer');
+    await page.keyboard.press('Escape');
+    await expect(viewer).toHaveCount(0);
+
+    // A check-in at a site's desk comes to head office's open list by its live updates.
+    await expect(page.getByRole('status', { name: 'Live updates on' })).toBeVisible();
+    const body = checkInForm(await makeImage('jpeg', 320, 240, 5), { name: 'Chloé Martin', cardno: '5' });
+    const added = await fetch(`${south.url}/v1/add/`, {
+      method: 'POST',
+      body,
+      headers: { authorization: `Token ${south.token}` },
+    });
+    expect(added.status).toBe(200);
+    const chloe = page.locator('.card').filter({ hasText: 'Chloé Martin' });
+    await expect(chloe.locator('.site-tag')).toHaveText('South campus', { timeout: 30_000 });
+    await expect(chloe.locator('img.thumb')).toBeVisible();
+    await screenshot(page, 'head-office-live');
   } finally {
     for (const child of children.reverse()) await stopServe(child);
     cluster?.remove();

@@ -8,15 +8,24 @@ import { visitorIdSchema, visitorSchema } from './api-types';
  * `expected.changed` names the expected visit to re-read; `log.changed` says only that
  * another process changed the data: re-read.
  */
+// On a company server a site's event says which site's it is, for a roll's or an expected
+// visit's number is its site's own; the company server's own say none.
+const ofSite = {
+  site_id: z
+    .string()
+    .optional()
+    .describe('Company server only: the site the change is of (GET /v1/sites); absent for the company server’s own.'),
+};
+
 export const deskEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('visitor.checkin'), visitor_id: visitorIdSchema, visitor: visitorSchema }),
-  z.object({ type: z.literal('visitor.exit'), visitor_id: visitorIdSchema, visitor: visitorSchema }),
-  z.object({ type: z.literal('visitor.erased'), visitor_id: visitorIdSchema, visitor: visitorSchema }),
+  z.object({ type: z.literal('visitor.checkin'), visitor_id: visitorIdSchema, visitor: visitorSchema, ...ofSite }),
+  z.object({ type: z.literal('visitor.exit'), visitor_id: visitorIdSchema, visitor: visitorSchema, ...ofSite }),
+  z.object({ type: z.literal('visitor.erased'), visitor_id: visitorIdSchema, visitor: visitorSchema, ...ofSite }),
   // A correction, or an exit undone: the visitor as they now are (back on site, for the latter).
-  z.object({ type: z.literal('visitor.updated'), visitor_id: visitorIdSchema, visitor: visitorSchema }),
-  z.object({ type: z.literal('expected.changed'), expected_id: z.number().int() }),
-  z.object({ type: z.literal('evacuation.changed'), evacuation_id: z.number().int() }),
-  z.object({ type: z.literal('log.changed') }),
+  z.object({ type: z.literal('visitor.updated'), visitor_id: visitorIdSchema, visitor: visitorSchema, ...ofSite }),
+  z.object({ type: z.literal('expected.changed'), expected_id: z.number().int(), ...ofSite }),
+  z.object({ type: z.literal('evacuation.changed'), evacuation_id: z.number().int(), ...ofSite }),
+  z.object({ type: z.literal('log.changed'), ...ofSite }),
 ]);
 
 export type DeskEvent = z.infer<typeof deskEventSchema>;

@@ -4,7 +4,7 @@ import { deskEventSchema, type DeskEvent } from '../../src/shared/events';
 import type { TestServer } from './server';
 
 /** An open /v1/events stream: events as they arrive, and whether the server ended it. */
-export async function openStream(server: TestServer, token = server.token) {
+export async function openStream(server: Pick<TestServer, 'url' | 'token'>, token = server.token) {
   const controller = new AbortController();
   const response = await fetch(`${server.url}/v1/events`, {
     headers: { authorization: `Token ${token}` },

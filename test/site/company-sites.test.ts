@@ -7,6 +7,7 @@ import { companySites } from '../../src/server/company/company-sites';
 import { fingerprintOf, newDeskCredentials } from '../../src/server/site/desk-certificate';
 import type { CompanySite } from '../../src/shared/site';
 import { cli, dumpDesk, eventually, Desk } from '../helpers/desks';
+import { openStream } from '../helpers/event-stream';
 import { describeWithPostgres, usePostgresCluster } from '../helpers/postgres';
 import { freePort, signIn, STAFF, tempDataDir } from '../helpers/server';
 import { spawnServer, stopServer, type ServerProcess } from '../reliability/server-process';
@@ -113,7 +114,19 @@ describeWithPostgres('sites on a company server', () => {
       body: JSON.stringify({ username: 'olga', password: STAFF.password, site_id: siteIds.south }),
     });
     expect(misplaced.status).toBe(400);
+    // Head office's live updates carry the sites' changes, each saying its site.
+    const headOfficeToken = await headOffice();
+    const stream = await openStream({ url: company!.url, token: headOfficeToken });
     const visitorId = await north.checkIn('Nina North', 7);
+    const arrival = await stream.next((event) => event.type === 'visitor.checkin' && event.visitor_id === visitorId);
+    stream.close();
+    if (arrival.type !== 'visitor.checkin') throw new Error('not a check-in');
+    expect(arrival.site_id).toBe(siteIds.north);
+    expect(arrival.visitor).toMatchObject({ name: 'Nina North', site_id: siteIds.north, has_photo: true });
+    // Its thumbnail, signed for this stream's token, is served by the company server.
+    const thumb = await fetch(new URL(arrival.visitor.thumb_url!, company!.url));
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers.get('content-type')).toBe('image/jpeg');
 
     const listed = await eventually(async () => {
       const all = await sites();
@@ -347,8 +360,27 @@ describeWithPostgres('sites on a company server', () => {
     try {
       const [north] = desks as [Desk];
       const before = (await sites()).find((site) => site.site_id === siteIds.north)!.on_premises;
-      const added = await Promise.all([north.checkIn('Tia Twice', 31), north.checkIn('Uma Twice', 32)]);
       const token = await signIn(second.url, STAFF.username, STAFF.password);
+      // Both instances ask the desks, so either may take a change in; each one's live updates
+      // tell of it, by the change itself or, when the other took it, by `log.changed` for its site.
+      const streams = await Promise.all([
+        openStream({ url: company!.url, token: await headOffice() }),
+        openStream({ url: second.url, token }),
+      ]);
+      // A few rounds of both asking, and nothing to show: neither tells of the other's bookkeeping.
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      for (const stream of streams) expect(stream.received).toEqual([]);
+      const added = await Promise.all([north.checkIn('Tia Twice', 31), north.checkIn('Uma Twice', 32)]);
+      for (const stream of streams) {
+        for (const visitorId of added) {
+          await stream.next(
+            (event) =>
+              event.site_id === siteIds.north &&
+              (event.type === 'log.changed' || (event.type === 'visitor.checkin' && event.visitor_id === visitorId)),
+          );
+        }
+        stream.close();
+      }
       const seenBySecond = await eventually(async () => {
         const answer = await fetch(`${second.url}/v1/sites`, { headers: { authorization: `Token ${token}` } });
         const north = ((await answer.json()) as { data: CompanySite[] }).data.find(

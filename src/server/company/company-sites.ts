@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createSecureContext, type SecureContext } from 'node:tls';
+import type { DeskEvent } from '../../shared/events';
 import { listenAtOf, type CompanySite, type ListenAt } from '../../shared/site';
 import { openContext, type AppContext, type ContextOptions } from '../context';
 import type { PgDatabase } from '../db/postgres/pg-database';
@@ -20,6 +21,8 @@ const COMPANY_DESK_NAME = 'Company server';
 const NEW_SITES_CHECK_MS = 2_000;
 /** A connection naming a key no site has looks for new sites at most this often. */
 const NEW_SITES_LOOK_MS = 1_000;
+/** How often a company server with a stream open looks for its sites' changes made elsewhere. */
+const SITE_CHANGES_CHECK_MS = 1_000;
 /** How many visitors' sites are remembered for their photos: a few screens of head office's lists. */
 const LOCATED_MAX = 10_000;
 
@@ -114,6 +117,60 @@ export function companySites(company: AppContext, options: Pick<ContextOptions, 
     siteFor: siteNamedBy,
   };
   let unnamed: DeskCredentials | undefined;
+
+  /**
+   * Every site's changes, for GET /v1/events (API contract Part 3, Live updates): what this
+   * instance takes in, from each site's own events; what another instance or a command beside
+   * it wrote, as `log.changed`, found by one query a second over every site's data version.
+   * A site whose version moved is told of only if its changes reach further too: the other
+   * instances' "last heard" writes move the version every few seconds and show nothing. Both
+   * run only while a stream listens.
+   */
+  const siteListeners = new Set<(event: DeskEvent, siteId: string) => void>();
+  const hearing = new Map<AppContext, () => void>();
+  const versions = new Map<AppContext, number>();
+  const reaches = new Map<AppContext, number>();
+  let watching: NodeJS.Timeout | undefined;
+
+  function tellListeners(event: DeskEvent, siteId: string): void {
+    for (const listener of siteListeners) listener(event, siteId);
+  }
+
+  /** Hears the sites made since, and tells of each site another writer changed. */
+  function watchSites(): void {
+    try {
+      const watched = members();
+      for (const [siteId, site] of watched) {
+        if (hearing.has(site)) continue;
+        hearing.set(
+          site,
+          site.events.hear((event) => tellListeners(event, siteId)),
+        );
+      }
+      const now = db.externalChangesOf(watched.map(([, site]) => site.db as PgDatabase));
+      watched.forEach(([siteId, site], i) => {
+        const before = versions.get(site);
+        if (before === now[i]) return;
+        // Read before the version is kept: when this fails, the site is looked at again.
+        const reach = site.replication.reach();
+        if (before !== undefined && reach !== reaches.get(site)) tellListeners({ type: 'log.changed' }, siteId);
+        reaches.set(site, reach);
+        versions.set(site, now[i]!);
+      });
+    } catch (error) {
+      // The database down a moment: looked for again in a second.
+      log.warn({ err: error }, "could not look for the sites' changes");
+    }
+  }
+
+  function stopWatching(): void {
+    clearInterval(watching);
+    watching = undefined;
+    for (const stop of hearing.values()) stop();
+    hearing.clear();
+    versions.clear();
+    reaches.clear();
+  }
 
   /** Notes which site a visitor shown to head office is of (a bounded memory; a miss looks through every site). */
   function located(visitorId: string, siteId: string): void {
@@ -243,8 +300,24 @@ export function companySites(company: AppContext, options: Pick<ContextOptions, 
       return () => listener?.address;
     },
 
+    /** Listens to every site's changes until the returned function is called (GET /v1/events). */
+    subscribe(listener: (event: DeskEvent, siteId: string) => void): () => void {
+      siteListeners.add(listener);
+      if (!watching) {
+        watchSites();
+        watching = setInterval(watchSites, SITE_CHANGES_CHECK_MS);
+        watching.unref();
+      }
+      return () => {
+        siteListeners.delete(listener);
+        if (siteListeners.size === 0) stopWatching();
+      };
+    },
+
     async close(): Promise<void> {
       whenOpened = undefined;
+      siteListeners.clear();
+      stopWatching();
       await refreshing.catch(() => undefined);
       for (const stop of stops.splice(0)) stop();
       await listener?.close();

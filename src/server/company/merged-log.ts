@@ -56,7 +56,7 @@ export function mergedLog(
   const queues: { key: string; store: Scoped; rows: Visitor[]; after: string[]; next: string | null }[] = [];
   const read = (queue: (typeof queues)[number], cursor: string | undefined): void => {
     const page = queue.store.ctx.visitors.log({ ...query, cursor, limit: share }, { rowCursors: true });
-    queue.rows.push(...ofSite(page.visitors, queue.store, sites));
+    queue.rows.push(...ofSite(page.visitors, queue.store.siteId, sites));
     queue.after.push(...page.after!);
     queue.next = page.nextCursor;
   };

@@ -156,7 +156,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Bu
   evacuationRoutes(app, ctx, options.sites);
   await adminRoutes(app, ctx, options.peers, options.sites);
   photoRoutes(app, ctx, options.sites);
-  eventRoutes(app, ctx);
+  eventRoutes(app, ctx, options.sites);
 
   const rendererDir = options.rendererDir;
   if (rendererDir) {

@@ -1,5 +1,6 @@
 import type { CompanySites } from '../company/company-sites';
 import type { AppContext } from '../context';
+import type { DeskEvent } from '../../shared/events';
 import { z } from 'zod';
 import { ApiError } from '../api-error';
 
@@ -58,7 +59,7 @@ export function fromEachStore<T extends object>(
   read: (ctx: AppContext) => T[],
   order: (a: T, b: T) => number,
 ): T[] {
-  const all = stores.flatMap((store) => ofSite(read(store.ctx), store, sites));
+  const all = stores.flatMap((store) => ofSite(read(store.ctx), store.siteId, sites));
   return stores.length > 1 ? all.sort(order) : all;
 }
 
@@ -66,13 +67,25 @@ export function fromEachStore<T extends object>(
  * Objects of a store as a company server answers them: each says its site. A desk's are
  * left as they are.
  */
-export function ofSite<T extends object>(items: T[], scoped: Scoped, sites: CompanySites | undefined): T[] {
+export function ofSite<T extends object>(items: T[], siteId: string | null, sites: CompanySites | undefined): T[] {
   if (!sites) return items;
   return items.map((item) => {
     // Its photo is asked for next: the company server notes which site's store has it.
-    if (scoped.siteId !== null && 'visitor_id' in item && typeof item.visitor_id === 'string') {
-      sites.located(item.visitor_id, scoped.siteId);
+    if (siteId !== null && 'visitor_id' in item && typeof item.visitor_id === 'string') {
+      sites.located(item.visitor_id, siteId);
     }
-    return { ...item, site_id: scoped.siteId };
+    return { ...item, site_id: siteId };
   });
+}
+
+/**
+ * An event as a company server sends it: a site's says its site, and its visitor does as the
+ * log's do (null for the company server's own). A desk's is left as it is.
+ */
+export function eventOfSite(event: DeskEvent, siteId: string | null, sites: CompanySites | undefined): DeskEvent {
+  if (!sites) return event;
+  const marked = siteId === null ? event : { ...event, site_id: siteId };
+  if (!('visitor' in marked)) return marked;
+  const [visitor] = ofSite([marked.visitor], siteId, sites);
+  return { ...marked, visitor: visitor! };
 }

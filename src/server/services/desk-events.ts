@@ -10,11 +10,14 @@ type Listener = (event: DeskEvent) => void;
  */
 export function deskEvents(deps: { externalChangeCounter: () => number; pollMs?: number }) {
   const listeners = new Set<Listener>();
+  /** Listeners to this process's own publications only (hear). */
+  const hearers = new Set<Listener>();
   let seen = deps.externalChangeCounter();
   let timer: NodeJS.Timeout | undefined;
 
   function publish(event: DeskEvent): void {
     for (const listener of listeners) listener(event);
+    for (const listener of hearers) listener(event);
   }
 
   function pollForeignChanges(): void {
@@ -42,10 +45,20 @@ export function deskEvents(deps: { externalChangeCounter: () => number; pollMs?:
         }
       };
     },
+    /**
+     * Listens to what this process publishes only, until the returned function is called: a
+     * company server looks for its sites' changes made elsewhere itself, for all of them in
+     * one query (company/company-sites.ts).
+     */
+    hear(listener: Listener): () => void {
+      hearers.add(listener);
+      return () => void hearers.delete(listener);
+    },
     /** How many streams are open: the desks that are listening now. */
     listeners: (): number => listeners.size,
     close(): void {
       listeners.clear();
+      hearers.clear();
       if (timer) clearInterval(timer);
       timer = undefined;
     },

@@ -113,12 +113,9 @@ export function Desk() {
   const expectedToday = useQuery(expectedQuery(session.token, today));
   const stillExpected = expectedToday.data?.filter((visit) => visit.status === 'expected').length;
 
-  // Head office's lists hold every site's visitors, whose changes its event stream does not
-  // carry: they are read again every few seconds instead.
-  const listsLive = live && !isCompany;
-  const onSite = useInfiniteQuery(onSiteQuery(session.token, listsLive, isCompany));
+  const onSite = useInfiniteQuery(onSiteQuery(session.token, live, isCompany));
   const history = useInfiniteQuery({
-    ...logQuery(session.token, q, listsLive, range, isCompany),
+    ...logQuery(session.token, q, live, range, isCompany),
     enabled: view === 'history',
   });
   const shown = view === 'on-site' ? onSite : history;

@@ -86,9 +86,11 @@ export function evacuationRoutes(untyped: FastifyInstance, ctx: AppContext, site
     },
     async (request): Promise<EvacuationResponse> => {
       const [store] = storesOf(ctx, sites, request.query.site_id) as [Scoped];
-      const [roll] = ofSite([store.ctx.evacuations.get(evacuationId(request.params.id))], store, sites) as [Evacuation];
+      const [roll] = ofSite([store.ctx.evacuations.get(evacuationId(request.params.id))], store.siteId, sites) as [
+        Evacuation,
+      ];
       // Their faces are asked for next, from this site's store.
-      return { success: true, data: { ...roll, people: ofSite(roll.people, store, sites) } };
+      return { success: true, data: { ...roll, people: ofSite(roll.people, store.siteId, sites) } };
     },
   );
 

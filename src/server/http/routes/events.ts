@@ -1,17 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { EVENTS_KEEPALIVE_MS, type DeskEvent } from '../../../shared/events';
+import type { CompanySites } from '../../company/company-sites';
 import type { AppContext } from '../../context';
 import { routeSchema } from '../openapi';
+import { eventOfSite } from '../site-scope';
 import { withThumbUrls } from '../thumb-urls';
 
 /**
  * GET /v1/events: Server-Sent Events for every change an open desk shows (API contract,
- * Live updates). The token is checked again before every write, so a stream ends as soon
+ * Live updates); on a company server, every site's changes too, each saying its site. The token is checked again before every write, so a stream ends as soon
  * as its token is revoked or its account deactivated, by this process or another.
  */
 const STREAM_BACKLOG_MAX = 256 * 1024;
 
-export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function eventRoutes(app: FastifyInstance, ctx: AppContext, sites: CompanySites | undefined): void {
   const open = new Set<() => void>();
   // Streams never go idle, so the server's close would wait for them: end them first.
   app.addHook('preClose', async () => {
@@ -28,7 +30,9 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
         description:
           'One event per check-in (`visitor.checkin`) and exit (`visitor.exit`), with the visitor in its JSON ' +
           '`data`, within a second of the change; `log.changed` when another process changed the data (re-read). ' +
-          `A comment line at least every ${EVENTS_KEEPALIVE_MS / 1000} s. A client that reconnects re-reads the log.`,
+          `A comment line at least every ${EVENTS_KEEPALIVE_MS / 1000} s. A client that reconnects re-reads the log. ` +
+          'On a company server every site’s changes come too, each event and its visitor with `site_id` ' +
+          '(null for the company server’s own); what another instance took in comes as `log.changed` with its `site_id`.',
         tags: ['Live updates'],
         success: { media: ['text/event-stream'] },
       }),
@@ -62,11 +66,16 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
         else raw.write(text);
       };
       // Each stream's visitors carry thumbnail URLs signed for its own token.
-      const unsubscribe = ctx.events.subscribe((event: DeskEvent) =>
-        write(
-          `event: ${event.type}\ndata: ${JSON.stringify(withThumbUrls(event, ctx.auth.thumbUrlSigner(token)))}\n\n`,
-        ),
-      );
+      const send = (event: DeskEvent, siteId: string | null): void => {
+        const sent = withThumbUrls(eventOfSite(event, siteId, sites), ctx.auth.thumbUrlSigner(token));
+        write(`event: ${event.type}\ndata: ${JSON.stringify(sent)}\n\n`);
+      };
+      const unsubscribeOwn = ctx.events.subscribe((event) => send(event, null));
+      const unsubscribeSites = sites?.subscribe(send);
+      const unsubscribe = (): void => {
+        unsubscribeOwn();
+        unsubscribeSites?.();
+      };
       const keepAlive = setInterval(() => write(': keep-alive\n\n'), EVENTS_KEEPALIVE_MS);
       // Signed out in another tab, or the account ended: the stream ends now, and the desk
       // that reconnects is refused and shows the sign-in, faces gone.

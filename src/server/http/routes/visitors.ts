@@ -286,7 +286,7 @@ export function visitorRoutes(
     async (request): Promise<VisitorListResponse> => ({
       success: true,
       data: firstFound(storesOf(ctx, sites, request.query.site_id), (store) =>
-        ofSite([store.ctx.visitors.onSiteVisitor(request.params.id)], store, sites),
+        ofSite([store.ctx.visitors.onSiteVisitor(request.params.id)], store.siteId, sites),
       ),
     }),
   );
@@ -409,7 +409,7 @@ export function visitorRoutes(
       const page = store.ctx.visitors.log(query);
       return {
         success: true,
-        data: ofSite(page.visitors, store, sites),
+        data: ofSite(page.visitors, store.siteId, sites),
         next_cursor: page.nextCursor,
         prev_cursor: page.prevCursor,
         ...(page.onSiteCount === undefined ? {} : { on_site_count: page.onSiteCount }),
