@@ -61,13 +61,15 @@ export async function startServe(
   env: Record<string, string> = {},
   placement: 'pinned' | 'free' = 'free',
   extra: string[] = [],
+  /** Another build's command line (bench/interface.ts): this one's by default. */
+  cli = CLI,
 ): Promise<ServeProcess> {
   const store = typeof where === 'string' ? { dataDir: where } : where;
   // A company server's instance: its database, and the folder its instances share.
   const data = store.database
     ? ['--database', store.database, '--photos', store.dataDir]
     : ['--data-dir', store.dataDir];
-  return spawnServer([CLI, 'serve', ...data, '--port', '0', ...extra], env, placement);
+  return spawnServer([cli, 'serve', ...data, '--port', '0', ...extra], env, placement);
 }
 
 /** A server started by a script of the bench's own (tsx), which prints the same "listening" line. */
@@ -113,6 +115,17 @@ async function spawnServer(
       await new Promise((resolve) => child.once('exit', resolve));
     },
   };
+}
+
+/** The CPU seconds a process has used so far (user and system). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 export function peakRss(pid: number): number {

@@ -5,6 +5,7 @@ import type { ReplicationResult } from './replication';
 import type { CheckInResult } from './checkin';
 import type { DeskLoadResult } from './desk-load';
 import type { GridResult } from './grid';
+import type { InterfaceResult, PathFigures } from './interface';
 import { LOG_QUERIES, type LogScalingResult } from './log-scaling';
 import { round } from './lib';
 import type { ServingResult } from './serving';
@@ -19,6 +20,7 @@ export interface BenchResults {
   check_in?: CheckInResult | undefined;
   serving?: ServingResult | undefined;
   grid?: GridResult | undefined;
+  interface?: InterfaceResult | undefined;
   desk_load?: DeskLoadResult | undefined;
   log_scaling?: LogScalingResult | undefined;
   attacks?: AttackResult | undefined;
@@ -252,6 +254,25 @@ function gridRows(g: GridResult): Row[] {
   ];
 }
 
+function interfaceRows(i: InterfaceResult): Row[] {
+  if ('skipped' in i) return [['The desk before and after the storage interface', 'not measured', i.skipped, '', '']];
+  const percent = (change: number): string => `${change > 0 ? '+' : ''}${round(change * 100, 1)} %`;
+  const row = (figure: string, f: PathFigures, unit: string): Row => [
+    `${figure}: with the storage interface (${i.builds.interface}) / now`,
+    `${f.interface} / ${f.now} ${unit}`,
+    `before it (${i.builds.before}) ${f.before} ${unit}`,
+    `${percent(f.interface_change)} / ${percent(f.now_change)}`,
+    `≤ +5 %: ${verdict(f.interface_change <= 0.05)} / ${verdict(f.now_change <= 0.05)}`,
+  ];
+  const load = `${i.rounds} runs of ${i.seconds_per_run} s each, ${i.visitors.toLocaleString('en')} visitors`;
+  return [
+    row(`Log page (50), server CPU per request, ${load}`, i.log_page_cpu_us, 'µs'),
+    row('Log search (5 prefixes in turn), server CPU per request', i.search_cpu_us, 'µs'),
+    row('Signed thumbnails, server CPU per request', i.thumb_cpu_us, 'µs'),
+    row(`Check-in of a 1280 × 960 webcam frame, median of ${i.check_ins_each} each`, i.check_in_ms, 'ms'),
+  ];
+}
+
 function attackRows(a: AttackResult): Row[] {
   return [
     [
@@ -377,6 +398,7 @@ export function toMarkdown(r: BenchResults): string {
     ...(r.serving ? servingRows(r.serving) : []),
     ...(r.log_scaling ? logRows(r.log_scaling) : []),
     ...(r.grid ? gridRows(r.grid) : []),
+    ...(r.interface ? interfaceRows(r.interface) : []),
     ...(r.desk_load ? deskLoadRows(r.desk_load) : []),
     ...(r.attacks ? attackRows(r.attacks) : []),
     ...(r.replication ? replicationRows(r.replication) : []),

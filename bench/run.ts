@@ -7,6 +7,7 @@ import { benchCheckIn } from './checkin';
 import { benchCompany } from './company';
 import { benchDeskLoad } from './desk-load';
 import { benchGrid } from './grid';
+import { benchInterface } from './interface';
 import { log, removeTempDirs, tempDir } from './lib';
 import { benchLogScaling } from './log-scaling';
 import { benchNotify } from './notify';
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
     options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, only: { type: 'string' } },
   });
   const quick = values.quick;
-  // `--only attacks` (or check_in, serving, grid, desk_load, log_scaling, replication, notify, company, sites) runs one part.
+  // `--only attacks` (or check_in, serving, grid, interface, desk_load, log_scaling, replication, notify, company, sites) runs one part.
   const run = (part: string): boolean => values.only === undefined || values.only.split(',').includes(part);
   const outDir = values.out ?? path.join(__dirname);
   const started = Date.now();
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   const servingDir = tempDir('serving');
   const serving = run('serving') || run('grid') ? await benchServing(quick, servingDir) : undefined;
   const grid = run('grid') && serving ? await benchGrid(servingDir, serving.visitors, quick) : undefined;
+  const storageInterface = run('interface') ? await benchInterface(quick) : undefined;
   const deskLoad = run('desk_load') ? await benchDeskLoad(quick) : undefined;
   const logScaling = run('log_scaling') ? await benchLogScaling(quick) : undefined;
   const attacks = run('attacks') ? await benchAttacks(quick) : undefined;
@@ -57,6 +59,7 @@ async function main(): Promise<void> {
     check_in: checkIn,
     serving,
     grid,
+    interface: storageInterface,
     desk_load: deskLoad,
     log_scaling: logScaling,
     attacks,

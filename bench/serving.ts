@@ -295,7 +295,7 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
 }
 
 /** The signed thumbnail URLs the server hands out with the log, page by page, as the desk gets them. */
-async function thumbUrlsOf(url: string, token: string): Promise<string[]> {
+export async function thumbUrlsOf(url: string, token: string): Promise<string[]> {
   const urls: string[] = [];
   let cursor: string | null = null;
   do {

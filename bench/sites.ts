@@ -6,7 +6,18 @@ import pg from 'pg';
 import { openContext } from '../src/server/context';
 import { companySites } from '../src/server/company/company-sites';
 import { postgresBinaries, startPostgres, type PostgresCluster } from '../test/helpers/postgres-cluster';
-import { BENCH_STAFF, log, median, peakRss, round, signIn, startServe, tempDir, type ServeProcess } from './lib';
+import {
+  BENCH_STAFF,
+  cpuSeconds,
+  log,
+  median,
+  peakRss,
+  round,
+  signIn,
+  startServe,
+  tempDir,
+  type ServeProcess,
+} from './lib';
 import type { DeskPlan, FromDesks, ToDesks } from './site-desks';
 
 /** Each figure's share of one core over a phase, in %. */
@@ -54,17 +65,6 @@ export interface Answering {
 export type SitesResult = { skipped: string } | { runs: SitesRun[] };
 
 const STAFF = { username: 'site-staff', password: 'site staff password' };
-
-/** The CPU seconds a process has used so far (user and system). */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
 
 /** The PostgreSQL server's processes: the postmaster and its children (backends, writer, WAL…). */
 function postgresPids(dataDir: string): number[] {

@@ -1,0 +1,235 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import sharp from 'sharp';
+import { portraitPixels } from '../src/cli/seed/portrait';
+import { DATABASE_FILE } from '../src/server/context';
+import { collectGarbage, multipartBody, post, settle } from './checkin';
+import {
+  BENCH_STAFF,
+  CLI,
+  cpuSeconds,
+  log,
+  median,
+  round,
+  ROOT,
+  signIn,
+  startServe,
+  tempDir,
+  type ServeProcess,
+} from './lib';
+import { runLoad, thumbUrlsOf } from './serving';
+
+/**
+ * The builds compared (issue #25): the last commit before the storage interface, when the
+ * repositories called better-sqlite3 directly; the commit that put them behind it; and this
+ * one. The desk's hot paths must be no slower with the interface than before it, and no
+ * slower now.
+ */
+export const BUILDS = { before: 'a25c556', interface: 'cb9edc8', now: 'this build' } as const;
+type Build = keyof typeof BUILDS;
+const BUILD_NAMES = Object.keys(BUILDS) as Build[];
+/** The issue's bound on how much slower any of them may be. */
+const MAX_SLOWER = 0.05;
+
+export interface PathFigures {
+  /** Server CPU per request under load (µs), or a check-in's latency (ms): medians of the runs. */
+  before: number;
+  interface: number;
+  now: number;
+  /** interface / before − 1: what the interface cost. */
+  interface_change: number;
+  /** now / before − 1: what everything since it costs. */
+  now_change: number;
+}
+
+export type InterfaceResult =
+  | {
+      builds: typeof BUILDS;
+      visitors: number;
+      rounds: number;
+      seconds_per_run: number;
+      check_ins_each: number;
+      log_page_cpu_us: PathFigures;
+      search_cpu_us: PathFigures;
+      thumb_cpu_us: PathFigures;
+      check_in_ms: PathFigures;
+      /** Every path within MAX_SLOWER of the build before, with the interface and now. */
+      within_bound: boolean;
+    }
+  | { skipped: string };
+
+/**
+ * An earlier commit built beside this one: its source from git (the same dependencies,
+ * linked), built the way `npm run build:app` builds. Where git or the commit is not at hand
+ * (a copy of the source without its history), the reason instead.
+ */
+function buildOf(commit: string): { cli: string } | { missing: string } {
+  const known = spawnSync('git', ['-C', ROOT, 'cat-file', '-e', `${commit}^{commit}`]);
+  if (known.error || known.status !== 0) return { missing: `commit ${commit} is not in this clone's history` };
+  const tree = path.join(tempDir(`build-${commit}`), 'tree');
+  fs.mkdirSync(tree);
+  const archive = execFileSync('git', ['-C', ROOT, 'archive', commit], { maxBuffer: 1 << 30 });
+  execFileSync('tar', ['-x', '-C', tree], { input: archive });
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(tree, 'node_modules'));
+  // Its warnings are its own (a chunk's size): only a failed build's output is shown.
+  const build = spawnSync(path.join(ROOT, 'node_modules/.bin/electron-vite'), ['build', '--logLevel', 'error'], {
+    cwd: tree,
+    encoding: 'utf8',
+  });
+  if (build.status !== 0) throw new Error(`the build of ${commit} failed: ${build.stderr}${build.stdout}`);
+  return { cli: path.join(tree, 'out/main/cli.js') };
+}
+
+/** A camera frame of a desk's webcam, 1280 × 960, as the check-in sends it. */
+function webcamJpeg(): Promise<Buffer> {
+  return sharp(portraitPixels(1280, 960, 7), { raw: { width: 1280, height: 960, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+}
+
+function figures(runs: Record<Build, number[]>, digits: number): PathFigures {
+  const [before, withInterface, now] = BUILD_NAMES.map((build) => median(runs[build]));
+  return {
+    before: round(before!, digits),
+    interface: round(withInterface!, digits),
+    now: round(now!, digits),
+    interface_change: round(withInterface! / before! - 1, 3),
+    now_change: round(now! / before! - 1, 3),
+  };
+}
+
+/** Each build in turn, who goes first moving on each round: the machine's drift falls on all alike. */
+const turnOrder = (round: number): Build[] => BUILD_NAMES.map((_, i) => BUILD_NAMES[(i + round) % BUILD_NAMES.length]!);
+
+/**
+ * The desk's hot paths, the builds of BUILDS side by side in one run: each serves its own copy
+ * of one folder seeded by the build before the interface (the later ones migrate their copy as
+ * a desk does on its first start), all on the server core, their turns alternating. Pages and
+ * thumbnails: wrk on the other core, the server's own CPU time per request read from /proc
+ * (what the desk spends, whatever the load generator does). Check-ins: one at a time, a
+ * webcam frame each, in turn.
+ */
+export async function benchInterface(quick: boolean): Promise<InterfaceResult> {
+  const clis: Partial<Record<Build, string>> = { now: CLI };
+  for (const build of ['before', 'interface'] as const) {
+    const built = buildOf(BUILDS[build]);
+    if ('missing' in built) {
+      log(`interface: skipped, ${built.missing}`);
+      return { skipped: built.missing };
+    }
+    clis[build] = built.cli;
+  }
+  const visitors = quick ? 300 : 10_000;
+  const rounds = quick ? 1 : 6;
+  const seconds = quick ? 1 : 2;
+  const checkIns = quick ? 3 : 30;
+  const seeded = tempDir('interface-seeded');
+  log(`interface: seeding ${visitors} visitors with ${BUILDS.before}'s build`);
+  const silent = { ...process.env, FRONTDESK_LOG: 'silent' };
+  execFileSync(process.execPath, [clis.before!, 'user', 'add', BENCH_STAFF.username, '--data-dir', seeded], {
+    input: `${BENCH_STAFF.password}\n`,
+    env: silent,
+  });
+  execFileSync(process.execPath, [clis.before!, 'seed', '--visitors', String(visitors), '--data-dir', seeded], {
+    env: silent,
+    stdio: 'ignore',
+  });
+  const database = new Database(path.join(seeded, DATABASE_FILE), { readonly: true });
+  const held = new Set(database.prepare('SELECT card_no FROM visitors WHERE exit_at IS NULL').pluck().all());
+  database.close();
+  const freeCards = Array.from({ length: 9_999 }, (_, i) => i + 1).filter((card) => !held.has(card));
+
+  const servers: Partial<Record<Build, ServeProcess>> = {};
+  const agent = new http.Agent({ keepAlive: true });
+  try {
+    for (const build of BUILD_NAMES) {
+      const dir = tempDir(`interface-${build}`);
+      fs.cpSync(seeded, dir, { recursive: true });
+      servers[build] = await startServe(dir, {}, 'pinned', [], clis[build]);
+    }
+    const server = (build: Build): ServeProcess => servers[build]!;
+    const tokens = {} as Record<Build, string>;
+    for (const build of BUILD_NAMES) {
+      tokens[build] = await signIn(server(build).url, BENCH_STAFF.username, BENCH_STAFF.password);
+    }
+    const searches = ['jo', 'sm', 'ann', 'mar', 'li'].map((q) => `/v1/log/?limit=50&q=${q}`);
+    const kinds = {
+      log: (build: Build) => [`/v1/log/?limit=50\tAuthorization: Token ${tokens[build]}`],
+      search: (build: Build) => searches.map((p) => `${p}\tAuthorization: Token ${tokens[build]}`),
+      thumbs: (build: Build) => thumbUrlsOf(server(build).url, tokens[build]),
+    };
+    const requests = {} as Record<keyof typeof kinds, Record<Build, string[]>>;
+    for (const kind of Object.keys(kinds) as (keyof typeof kinds)[]) {
+      requests[kind] = {} as Record<Build, string[]>;
+      for (const build of BUILD_NAMES) requests[kind][build] = await kinds[kind](build);
+    }
+    const cpuPerRequest = (build: Build, kind: keyof typeof kinds): number => {
+      const pid = server(build).child.pid!;
+      const start = cpuSeconds(pid);
+      const load = runLoad(server(build).url, requests[kind][build], seconds);
+      return ((cpuSeconds(pid) - start) * 1e6) / load.total;
+    };
+    const empty = (): Record<Build, number[]> => ({ before: [], interface: [], now: [] });
+    const cpu = { log: empty(), search: empty(), thumbs: empty() };
+    // Every build compiled and warm before anything counts.
+    for (const build of BUILD_NAMES)
+      for (const kind of Object.keys(cpu) as (keyof typeof cpu)[]) cpuPerRequest(build, kind);
+    for (let r = 0; r < rounds; r++) {
+      for (const kind of Object.keys(cpu) as (keyof typeof cpu)[]) {
+        for (const build of turnOrder(r)) cpu[kind][build].push(cpuPerRequest(build, kind));
+      }
+    }
+
+    const image = await webcamJpeg();
+    let next = 0;
+    const checkIn = async (build: Build): Promise<number> => {
+      const { body, contentType } = await multipartBody(freeCards[next++]!, image);
+      collectGarbage();
+      const started = performance.now();
+      const { status, text } = await post(
+        `${server(build).url}/v1/add/`,
+        body,
+        { authorization: `Token ${tokens[build]}`, 'content-type': contentType },
+        agent,
+      );
+      if (status !== 200) throw new Error(`check-in at ${BUILDS[build]}'s build failed: ${text}`);
+      return performance.now() - started;
+    };
+    for (const build of BUILD_NAMES) await checkIn(build);
+    const latency = empty();
+    for (let i = 0; i < checkIns; i++) {
+      for (const build of turnOrder(i)) {
+        latency[build].push(await checkIn(build));
+        await settle();
+      }
+    }
+    const result = {
+      builds: BUILDS,
+      visitors,
+      rounds,
+      seconds_per_run: seconds,
+      check_ins_each: checkIns,
+      log_page_cpu_us: figures(cpu.log, 0),
+      search_cpu_us: figures(cpu.search, 0),
+      thumb_cpu_us: figures(cpu.thumbs, 0),
+      check_in_ms: figures(latency, 1),
+    };
+    const paths = [result.log_page_cpu_us, result.search_cpu_us, result.thumb_cpu_us, result.check_in_ms];
+    log(
+      `interface: with it / now, against before: log ${result.log_page_cpu_us.interface_change} / ` +
+        `${result.log_page_cpu_us.now_change}, search ${result.search_cpu_us.interface_change} / ` +
+        `${result.search_cpu_us.now_change}, thumbs ${result.thumb_cpu_us.interface_change} / ` +
+        `${result.thumb_cpu_us.now_change}, check-in ${result.check_in_ms.interface_change} / ${result.check_in_ms.now_change}`,
+    );
+    return {
+      ...result,
+      within_bound: paths.every((f) => f.interface_change <= MAX_SLOWER && f.now_change <= MAX_SLOWER),
+    };
+  } finally {
+    agent.destroy();
+    await Promise.all(Object.values(servers).map((running) => running.stop()));
+  }
+}
