@@ -1,7 +1,12 @@
-import { QueryClient } from '@tanstack/react-query';
+import { InfiniteQueryObserver, QueryClient } from '@tanstack/react-query';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readDeskEvents } from '../../src/renderer/src/lib/event-stream';
-import { applyDeskEvent, findCachedVisitor, type LogPages } from '../../src/renderer/src/queries/visitor-cache';
+import {
+  applyDeskEvent,
+  findCachedVisitor,
+  removeFromOnSite,
+  type LogPages,
+} from '../../src/renderer/src/queries/visitor-cache';
 import { logQuery, onSiteQuery, visitorKeys } from '../../src/renderer/src/queries/visitors';
 import type { DeskEvent } from '../../src/shared/events';
 import { makeImage } from '../helpers/images';
@@ -86,6 +91,58 @@ describe('the live log cache', () => {
     expect(inSearch.exit_time).not.toBeNull();
     // The viewer, which follows people and not lists, finds her with her exit time.
     expect(findCachedVisitor(client, ada.visitor_id)?.exit_time).toBe(inSearch.exit_time);
+  });
+
+  it('takes an exit recorded here off once: its event, after it, changes nothing', async () => {
+    const ben = onSite()
+      .pages.flatMap((page) => page.data)
+      .find((v) => v.name === 'Ben Second')!;
+    const countBefore = onSite().pages[0]!.on_site_count!;
+    const event = await eventDuring('visitor.exit', async () => {
+      removeFromOnSite(client, ben.visitor_id); // as the exit button does, before the server answers
+      return server.api(`/v1/exit/${ben.visitor_id}`, { method: 'POST' });
+    });
+    applyDeskEvent(client, event);
+    expect(onSite().pages[0]!.on_site_count).toBe(countBefore - 1);
+    expect(client.getQueryState(visitorKeys.onSite())!.isInvalidated).toBe(false);
+  });
+
+  it('asks the server how many are left when someone it does not hold leaves', async () => {
+    // Cy is on the premises below the pages held, as one of thousands would be.
+    const cy = onSite()
+      .pages.flatMap((page) => page.data)
+      .find((v) => v.name === 'Cy Third')!;
+    client.setQueryData<LogPages>(visitorKeys.onSite(), (data) => ({
+      ...data!,
+      pages: data!.pages.map((page) => ({ ...page, data: page.data.filter((v) => v.visitor_id !== cy.visitor_id) })),
+    }));
+    const event = await eventDuring('visitor.exit', () => server.api(`/v1/exit/${cy.visitor_id}`, { method: 'POST' }));
+    applyDeskEvent(client, event);
+    expect(client.getQueryState(visitorKeys.onSite())!.isInvalidated).toBe(true);
+  });
+
+  it('reads again one read at a time when told again and again, the last read after the last change', async () => {
+    const observer = new InfiniteQueryObserver(client, onSiteQuery(server.token, true));
+    const unsubscribe = observer.subscribe(() => undefined);
+    const realFetch = globalThis.fetch;
+    let reads = 0;
+    globalThis.fetch = (input, init) => {
+      if (typeof input === 'string' && input.startsWith('/v1/log/')) reads++;
+      return realFetch(input, init);
+    };
+    try {
+      // A company server's sites may each say so within one second.
+      for (let i = 0; i < 20; i++) applyDeskEvent(client, { type: 'log.changed' });
+      await server.api('/v1/add/', { method: 'POST', body: checkInForm(jpeg, { name: 'Eve Fifth' }) });
+      applyDeskEvent(client, { type: 'log.changed' });
+      await expect.poll(() => names(onSite()), { timeout: 10_000 }).toContain('Eve Fifth');
+      await expect.poll(() => client.isFetching()).toBe(0);
+      // One read, one after the burst, one after the last: never one started per event and cancelled.
+      expect(reads).toBeLessThanOrEqual(3);
+    } finally {
+      globalThis.fetch = realFetch;
+      unsubscribe();
+    }
   });
 
   it('re-reads everything when another process says the data changed', () => {

@@ -121,15 +121,13 @@ export function companySites(company: AppContext, options: Pick<ContextOptions, 
   /**
    * Every site's changes, for GET /v1/events (API contract Part 3, Live updates): what this
    * instance takes in, from each site's own events; what another instance or a command beside
-   * it wrote, as `log.changed`, found by one query a second over every site's data version.
-   * A site whose version moved is told of only if its changes reach further too: the other
-   * instances' "last heard" writes move the version every few seconds and show nothing. Both
-   * run only while a stream listens.
+   * it wrote, as `log.changed`, found by one query a second over every site's data version
+   * (the exchanges' own bookkeeping does not move it: db/postgres/data-version.ts). Both run
+   * only while a stream listens.
    */
   const siteListeners = new Set<(event: DeskEvent, siteId: string) => void>();
   const hearing = new Map<AppContext, () => void>();
   const versions = new Map<AppContext, number>();
-  const reaches = new Map<AppContext, number>();
   let watching: NodeJS.Timeout | undefined;
 
   function tellListeners(event: DeskEvent, siteId: string): void {
@@ -140,22 +138,20 @@ export function companySites(company: AppContext, options: Pick<ContextOptions, 
   function watchSites(): void {
     try {
       const watched = members();
-      for (const [siteId, site] of watched) {
-        if (hearing.has(site)) continue;
-        hearing.set(
-          site,
-          site.events.hear((event) => tellListeners(event, siteId)),
-        );
-      }
       const now = db.externalChangesOf(watched.map(([, site]) => site.db as PgDatabase));
       watched.forEach(([siteId, site], i) => {
         const before = versions.get(site);
-        if (before === now[i]) return;
-        // Read before the version is kept: when this fails, the site is looked at again.
-        const reach = site.replication.reach();
-        if (before !== undefined && reach !== reaches.get(site)) tellListeners({ type: 'log.changed' }, siteId);
-        reaches.set(site, reach);
         versions.set(site, now[i]!);
+        if (!hearing.has(site)) {
+          hearing.set(
+            site,
+            site.events.hear((event) => tellListeners(event, siteId)),
+          );
+          // A site taken on while streams listen may have changed before it was heard.
+          if (watching) tellListeners({ type: 'log.changed' }, siteId);
+        } else if (before !== now[i]) {
+          tellListeners({ type: 'log.changed' }, siteId);
+        }
       });
     } catch (error) {
       // The database down a moment: looked for again in a second.
@@ -169,7 +165,6 @@ export function companySites(company: AppContext, options: Pick<ContextOptions, 
     for (const stop of hearing.values()) stop();
     hearing.clear();
     versions.clear();
-    reaches.clear();
   }
 
   /** Notes which site a visitor shown to head office is of (a bounded memory; a miss looks through every site). */

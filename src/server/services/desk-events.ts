@@ -21,7 +21,13 @@ export function deskEvents(deps: { externalChangeCounter: () => number; pollMs?:
   }
 
   function pollForeignChanges(): void {
-    const now = deps.externalChangeCounter();
+    let now: number;
+    try {
+      now = deps.externalChangeCounter();
+    } catch {
+      // A company server's database down a moment (its requests answer 5501): asked again next time.
+      return;
+    }
     if (now === seen) return;
     seen = now;
     publish({ type: 'log.changed' });

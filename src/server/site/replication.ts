@@ -253,11 +253,6 @@ export function replication(deps: {
     changesFor,
     pullFrom,
     round,
-    /**
-     * How far the changes this store holds reach, summed over every desk: it moves with each
-     * change a screen can show, and not with bookkeeping ("last heard", what a desk has).
-     */
-    reach: (): number => Object.values(changeLog.vector()).reduce((sum, seq) => sum + seq, 0),
     /** Starts asking every PULL_INTERVAL_MS; returns the function that stops it. */
     start(): () => void {
       // Reading its desks can fail too (a company server's database down): said, and tried

@@ -1,4 +1,4 @@
-import type { InfiniteData, QueryClient } from '@tanstack/react-query';
+import type { InfiniteData, InvalidateQueryFilters, QueryClient } from '@tanstack/react-query';
 import type { Visitor, VisitorLogResponse } from '../../../shared/api-types';
 import type { DeskEvent } from '../../../shared/events';
 import { evacuationKeys } from './evacuations';
@@ -51,9 +51,29 @@ function remove(data: LogPages, visitorId: string): LogPages {
   }));
 }
 
+/** Visitors taken off "On site now" here, whose exit event is still to come: it finds them gone. */
+const takenOff = new WeakMap<QueryClient, Set<string>>();
+const TAKEN_OFF_MAX = 1000;
+
 /** Takes a visitor off "On site now" (an exit recorded here, or seen from elsewhere). */
 export function removeFromOnSite(client: QueryClient, visitorId: string): void {
+  let taken = takenOff.get(client);
+  if (!taken) takenOff.set(client, (taken = new Set()));
+  taken.add(visitorId);
+  if (taken.size > TAKEN_OFF_MAX) taken.delete(taken.values().next().value!);
   client.setQueryData<LogPages>(visitorKeys.onSite(), (data) => data && remove(data, visitorId));
+}
+
+/**
+ * An exit's event: off "On site now" if it is held. One neither held nor taken off here (one
+ * of thousands on the premises, below the pages held) changes how many are left, which only
+ * the server can say.
+ */
+function leftOnSite(client: QueryClient, visitorId: string): void {
+  const onSite = client.getQueryData<LogPages>(visitorKeys.onSite());
+  if (!onSite) return;
+  if (contains(onSite, visitorId)) removeFromOnSite(client, visitorId);
+  else if (!takenOff.get(client)?.delete(visitorId)) reread(client, 'on-site', { queryKey: visitorKeys.onSite() });
 }
 
 /**
@@ -62,6 +82,33 @@ export function removeFromOnSite(client: QueryClient, visitorId: string): void {
  */
 export const latestVisitorKey = (visitorId: string) => ['visitor-latest', visitorId] as const;
 
+const rereads = new WeakMap<QueryClient, Map<string, { again: boolean }>>();
+
+/**
+ * Reads again what `filters` names, one re-read of each kind at a time. Events can say "read
+ * again" every second (a company server's sites), and a re-read of many pages cancelled by
+ * the next one would never finish: one asked for while a re-read runs waits for it, then one
+ * more follows. A read already running when asked (a page scrolled to) may predate the change,
+ * so one more follows it too.
+ */
+function reread(client: QueryClient, kind: string, ...filters: InvalidateQueryFilters[]): void {
+  let running = rereads.get(client);
+  if (!running) rereads.set(client, (running = new Map<string, { again: boolean }>()));
+  const current = running.get(kind);
+  if (current) {
+    current.again = true;
+    return;
+  }
+  const state = { again: filters.some((filter) => client.isFetching(filter) > 0) };
+  running.set(kind, state);
+  void Promise.allSettled(filters.map((filter) => client.invalidateQueries(filter, { cancelRefetch: false }))).then(
+    () => {
+      running.delete(kind);
+      if (state.again) reread(client, kind, ...filters);
+    },
+  );
+}
+
 export function applyDeskEvent(client: QueryClient, event: DeskEvent): void {
   switch (event.type) {
     case 'visitor.checkin':
@@ -69,16 +116,17 @@ export function applyDeskEvent(client: QueryClient, event: DeskEvent): void {
       client.setQueryData<LogPages>(visitorKeys.onSite(), (data) => data && prepend(data, event.visitor, 1));
       client.setQueryData<LogPages>(visitorKeys.log(''), (data) => data && prepend(data, event.visitor, 0));
       // Whether the newcomer matches a search or a date range only the server can say.
-      void client.invalidateQueries({ queryKey: visitorKeys.logs(), predicate: isFiltered });
+      reread(client, 'filtered', { queryKey: visitorKeys.logs(), predicate: isFiltered });
       return;
     case 'visitor.exit':
     case 'visitor.erased':
       client.setQueryData(latestVisitorKey(event.visitor_id), event.visitor);
-      // An exit leaves "On site now"; an erasure changes the person wherever they are listed.
-      if (event.type === 'visitor.exit') removeFromOnSite(client, event.visitor_id);
+      // An erasure changes the person wherever they are listed; an exit leaves "On site now"
+      // (after the lists are written: writing one ends a re-read asked of it).
       for (const [key] of client.getQueriesData<LogPages>({ queryKey: visitorKeys.all })) {
         client.setQueryData<LogPages>(key, (data) => data && replace(data, event.visitor));
       }
+      if (event.type === 'visitor.exit') leftOnSite(client, event.visitor_id);
       return;
     case 'visitor.updated': {
       client.setQueryData(latestVisitorKey(event.visitor_id), event.visitor);
@@ -88,21 +136,20 @@ export function applyDeskEvent(client: QueryClient, event: DeskEvent): void {
       // Back on site after an exit undone: its place in the list is the server's to say.
       const onSite = client.getQueryData<LogPages>(visitorKeys.onSite());
       if (event.visitor.exit_time === null && onSite && !contains(onSite, event.visitor_id)) {
-        void client.invalidateQueries({ queryKey: visitorKeys.onSite() });
+        reread(client, 'on-site', { queryKey: visitorKeys.onSite() });
       }
       // A corrected name may match a search, or no longer: only the server can say.
-      void client.invalidateQueries({ queryKey: visitorKeys.logs(), predicate: isFiltered });
+      reread(client, 'filtered', { queryKey: visitorKeys.logs(), predicate: isFiltered });
       return;
     }
     case 'expected.changed':
-      void client.invalidateQueries({ queryKey: expectedKeys.all });
+      reread(client, 'expected', { queryKey: expectedKeys.all });
       return;
     case 'evacuation.changed':
       void client.invalidateQueries({ queryKey: evacuationKeys.all });
       return;
     case 'log.changed':
-      void client.invalidateQueries({ queryKey: visitorKeys.all });
-      void client.invalidateQueries({ queryKey: expectedKeys.all });
+      reread(client, 'all', { queryKey: visitorKeys.all }, { queryKey: expectedKeys.all });
       return;
   }
 }

@@ -18,15 +18,30 @@ export const DATA_VERSION_TABLE = `
   CREATE OR REPLACE FUNCTION data_version_move() RETURNS trigger LANGUAGE plpgsql AS $$${DATA_VERSION_MOVE}$$;`;
 
 /**
+ * A desk row's own bookkeeping of another desk (when it last heard from it, what it has), which
+ * every exchange may write and which no screen shows: it does not move data_version, or every
+ * instance of a company server would tell its streams that another's exchanges changed the data.
+ */
+const QUIET_COLUMNS = { desks: ['last_heard_at', 'their_vector'] } as const;
+
+/**
  * A trigger on every table of the schema that moves data_version, but the version tables
- * and the sign-in throttle's (a guess is not a change anyone's screen must hear of).
+ * and the sign-in throttle's (a guess is not a change anyone's screen must hear of), and a
+ * table's QUIET_COLUMNS only written: an UPDATE of its other columns moves it.
  */
 export const DATA_VERSION_TRIGGERS = `DO $$
-  DECLARE t text;
+  DECLARE t text; updated text;
   BEGIN
     FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema()
               AND tablename NOT IN ('data_version', 'schema_version', 'sign_in_attempts') LOOP
-      EXECUTE format('CREATE OR REPLACE TRIGGER data_version_move AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
-                        ON %I FOR EACH STATEMENT EXECUTE FUNCTION data_version_move()', t);
+      updated := 'UPDATE';
+      IF t = 'desks' THEN
+        SELECT 'UPDATE OF ' || string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) INTO updated
+          FROM information_schema.columns
+         WHERE table_schema = current_schema() AND table_name = t
+           AND column_name NOT IN (${QUIET_COLUMNS.desks.map((column) => `'${column}'`).join(', ')});
+      END IF;
+      EXECUTE format('CREATE OR REPLACE TRIGGER data_version_move AFTER INSERT OR %s OR DELETE OR TRUNCATE
+                        ON %I FOR EACH STATEMENT EXECUTE FUNCTION data_version_move()', updated, t);
     END LOOP;
   END $$;`;

@@ -15,6 +15,17 @@ export const SIGN_IN_ATTEMPTS_TABLE = `
   CREATE UNLOGGED TABLE IF NOT EXISTS sign_in_attempts (
     key TEXT PRIMARY KEY, failures BIGINT NOT NULL, last_failure_at BIGINT NOT NULL);`;
 
+/** Whether the desks table's data_version trigger leaves its quiet columns out (an UPDATE OF list). */
+function quietDesks(db: PgDatabase): boolean {
+  const definition = db
+    .prepare(
+      `SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = 'desks'::regclass AND tgname = 'data_version_move'`,
+    )
+    .pluck()
+    .get() as string | undefined;
+  return definition?.includes('UPDATE OF') ?? false;
+}
+
 /**
  * Brings a company server's database to the latest schema by the data folder's rules
  * (db/migrate.ts): a database newer than this server is refused, and the whole upgrade is
@@ -42,6 +53,7 @@ export function migratePostgres(
       ).run(step.version);
       log.info(`applied ${step.version} ${step.name}`);
     }
-    if (current < latest) db.exec(DATA_VERSION_TRIGGERS);
+    // Also where the schema is current but its triggers predate QUIET_COLUMNS (data-version.ts).
+    if (current < latest || !quietDesks(db)) db.exec(DATA_VERSION_TRIGGERS);
   });
 }

@@ -246,7 +246,8 @@ export class PgDatabase implements SqlDatabase {
         (store, i) => `SELECT ${i} AS i, n FROM ${store.schema ? `${quoteIdentifier(store.schema)}.` : ''}data_version`,
       )
       .join(' UNION ALL ');
-    const versions = new Map(this.query(sql).rows.map(([i, n]) => [i as number, n as number]));
+    // Prepared: planned once per set of stores, not every second.
+    const versions = new Map(this.query(sql, [], true).rows.map(([i, n]) => [i as number, n as number]));
     return stores.map((store, i) => (versions.get(i) ?? 0) - store.ownWrites);
   }
 

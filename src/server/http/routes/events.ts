@@ -31,8 +31,9 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext, sites: Compan
           'One event per check-in (`visitor.checkin`) and exit (`visitor.exit`), with the visitor in its JSON ' +
           '`data`, within a second of the change; `log.changed` when another process changed the data (re-read). ' +
           `A comment line at least every ${EVENTS_KEEPALIVE_MS / 1000} s. A client that reconnects re-reads the log. ` +
-          'On a company server every site’s changes come too, each event and its visitor with `site_id` ' +
-          '(null for the company server’s own); what another instance took in comes as `log.changed` with its `site_id`.',
+          'On a company server every site’s changes come too, each with the site’s `site_id` (none for the ' +
+          'company server’s own), and every visitor with its `site_id` as in the log (null for the company ' +
+          'server’s own); what another instance took in comes as `log.changed` with its `site_id`.',
         tags: ['Live updates'],
         success: { media: ['text/event-stream'] },
       }),
