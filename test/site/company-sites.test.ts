@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -238,6 +239,43 @@ describeWithPostgres('sites on a company server', () => {
     expect(times).toEqual([...times].sort().reverse());
     expect(seen.find((visitor) => visitor.name === 'Sara South')?.site_id).toBe(siteIds.south);
 
+    // The CSV export: every store's rows merged by entry time, each naming its site; one site's
+    // with site_id; head office's export on the trail of each site it read.
+    const exported = async (query: string): Promise<Record<string, string>[]> => {
+      const answer = await fetch(`${company!.url}/v1/log/export.csv${query}`, {
+        headers: { authorization: `Token ${token}` },
+      });
+      expect(answer.status).toBe(200);
+      return parse<Record<string, string>>(await answer.text(), { columns: true });
+    };
+    const everySite = await exported('');
+    // Newest entry first, to the millisecond, across the sites.
+    expect(everySite.map((row) => [row.name, row.site])).toEqual([
+      ['Sven South', 'South campus'],
+      ['Nils North', 'North campus'],
+      ['Sara South', 'South campus'],
+      ['Noah North', 'North campus'],
+      ['Nina North', 'North campus'],
+    ]);
+    expect((await exported(`?site_id=${siteIds.south}&q=sven`)).map((row) => [row.name, row.site])).toEqual([
+      ['Sven South', 'South campus'],
+    ]);
+    const exportsAt = async (siteId: string) =>
+      (
+        await get<{ data: { action: string; detail: string; user_id: number | null }[] }>(
+          `/v1/admin/audit?site_id=${siteId}&action=log.export&limit=200`,
+        )
+      ).data;
+    expect((await exportsAt(siteIds.north)).map((entry) => [entry.detail, entry.user_id])).toEqual([
+      [`head office (${STAFF.username}): from the start to today`, null],
+    ]);
+    expect((await exportsAt(siteIds.south)).map((entry) => entry.detail)).toEqual([
+      `head office (${STAFF.username}): from the start to today, with a search`,
+      `head office (${STAFF.username}): from the start to today`,
+    ]);
+    // At a desk, site_id is refused as on every list.
+    expect((await north.api(`/v1/log/export.csv?site_id=${siteIds.north}`)).status).toBe(400);
+
     // Whoever is on the premises anywhere, oldest first; one of them by ID without naming the site.
     const onPremises = (await get<{ data: Listed[] }>('/v1/get')).data;
     expect(onPremises.map((visitor) => visitor.name)).toHaveLength(5);
@@ -367,9 +405,16 @@ describeWithPostgres('sites on a company server', () => {
         openStream({ url: company!.url, token: await headOffice() }),
         openStream({ url: second.url, token }),
       ]);
-      // A few rounds of both asking, and nothing to show: neither tells of the other's bookkeeping.
-      await new Promise((resolve) => setTimeout(resolve, 6_000));
-      for (const stream of streams) expect(stream.received).toEqual([]);
+      /** Waits for 6 s in which neither stream is told anything: "last heard" is written every 5 s. */
+      const quiet = () =>
+        eventually(async () => {
+          const counts = streams.map((stream) => stream.received.length);
+          await new Promise((resolve) => setTimeout(resolve, 6_000));
+          return streams.every((stream, i) => stream.received.length === counts[i]);
+        }, 40_000);
+      // Rounds of both asking, and nothing to show: once what the second's start wrote (where it
+      // listens, trail entries) is told, neither tells of the other's bookkeeping.
+      await quiet();
       const added = await Promise.all([north.checkIn('Tia Twice', 31), north.checkIn('Uma Twice', 32)]);
       for (const stream of streams) {
         for (const visitorId of added) {
@@ -379,8 +424,11 @@ describeWithPostgres('sites on a company server', () => {
               (event.type === 'log.changed' || (event.type === 'visitor.checkin' && event.visitor_id === visitorId)),
           );
         }
-        stream.close();
       }
+      // Once both hold everything, their exchanges go on every second and neither tells of them:
+      // not of the other's "last heard", nor its own changes again.
+      await quiet();
+      for (const stream of streams) stream.close();
       const seenBySecond = await eventually(async () => {
         const answer = await fetch(`${second.url}/v1/sites`, { headers: { authorization: `Token ${token}` } });
         const north = ((await answer.json()) as { data: CompanySite[] }).data.find(
@@ -460,6 +508,8 @@ describeWithPostgres('sites on a company server', () => {
   }, 120_000);
 
   it('keeps running while PostgreSQL is down, answering 5501, and serves again when it is back', async () => {
+    // A stream open throughout: its looks for other writers' changes fail while the database is down.
+    const stream = await openStream({ url: company!.url, token: await headOffice() });
     cluster().stop();
     try {
       await new Promise((resolve) => setTimeout(resolve, 3_000));
@@ -474,5 +524,6 @@ describeWithPostgres('sites on a company server', () => {
     }
     expect(await eventually(async () => (await sites()).length)).toBe(2);
     expect(company!.child.exitCode).toBeNull();
+    stream.close();
   }, 90_000);
 });

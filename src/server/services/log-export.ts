@@ -29,7 +29,13 @@ export function neutraliseFormula(cell: string): string {
   return /^[" ]*[=+\-@\t\r]/.test(inner) ? `'${inner}` : inner;
 }
 
-function toRow(visitor: VisitorRecord): string[] {
+/** A company server's export (API contract Part 6): every row says its site, by name (empty: the company server's own). */
+export const SITE_EXPORT_COLUMNS = [...EXPORT_COLUMNS, 'site'] as const;
+
+/** A row of a company server's export: a visitor and the name of the site whose store holds them. */
+export type SiteVisitorRecord = VisitorRecord & { site: string };
+
+function toRow(visitor: VisitorRecord | SiteVisitorRecord): string[] {
   return [
     visitor.visitor_id,
     String(visitor.card_no),
@@ -41,6 +47,7 @@ function toRow(visitor: VisitorRecord): string[] {
     visitor.exit_at === null ? '' : formatLocalTime(visitor.exit_at),
     visitor.exit_kind ?? '',
     visitor.type_name ?? '',
+    ...('site' in visitor ? [visitor.site] : []),
   ].map(neutraliseFormula);
 }
 
@@ -51,9 +58,12 @@ function toRow(visitor: VisitorRecord): string[] {
  * Between batches the export steps aside (setImmediate), so a desk's other requests are
  * answered while a million rows stream out, not after.
  */
-export function exportCsv(batches: Iterable<VisitorRecord[]>): Readable {
+export function exportCsv(
+  batches: Iterable<VisitorRecord[]> | Iterable<SiteVisitorRecord[]>,
+  columns: readonly string[] = EXPORT_COLUMNS,
+): Readable {
   async function* lines(): AsyncGenerator<string> {
-    yield stringify([[...EXPORT_COLUMNS]], { record_delimiter: '\r\n' });
+    yield stringify([[...columns]], { record_delimiter: '\r\n' });
     for (const batch of batches) {
       yield stringify(batch.map(toRow), { record_delimiter: '\r\n', quoted: true, quoted_empty: true });
       await new Promise((resolve) => setImmediate(resolve));

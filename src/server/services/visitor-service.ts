@@ -329,18 +329,20 @@ export function visitorService(deps: {
    */
   function exportLog(
     query: Omit<LogQuery, 'cursor' | 'limit' | 'on_site'>,
-    userId: number,
+    /** An account of this store, or a company admin exporting a site's log (no account of the site's). */
+    by: number | { headOffice: string },
     options: { audited: boolean },
   ): Generator<VisitorRecord[]> {
     const batches = matching(query);
     const first = batches.next();
+    // The filter's shape only: search text may be someone's name.
+    const filter = `from ${query.from ?? 'the start'} to ${query.to ?? 'today'}${query.q ? ', with a search' : ''}`;
     if (options.audited)
       writes.run((unit) =>
         unit.audit({
           action: 'log.export',
-          userId,
-          // The filter's shape only: search text may be someone's name.
-          detail: `from ${query.from ?? 'the start'} to ${query.to ?? 'today'}${query.q ? ', with a search' : ''}`,
+          userId: typeof by === 'number' ? by : null,
+          detail: typeof by === 'number' ? filter : `head office (${by.headOffice}): ${filter}`,
         }),
       );
     return first.done ? batches : prepend(first.value, batches);

@@ -316,6 +316,8 @@ export function siteService(deps: {
     othersHeard,
     revoke,
     isMember: (): boolean => site.site() !== undefined,
+    /** The site's name; undefined before it is one. */
+    name: (): string | undefined => site.site()?.name,
     acceptJoin,
     join,
     credentials: (): DeskCredentials | undefined => credentials,

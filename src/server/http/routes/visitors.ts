@@ -37,7 +37,8 @@ import type { CompanySites } from '../../company/company-sites';
 import { mergedLog } from '../../company/merged-log';
 import { firstFound, fromEachStore, ofSite, siteQuerySchema, storesOf, type Scoped } from '../site-scope';
 import { parseNumericId } from '../../ids';
-import { EXPORT_COLUMNS, exportCsv } from '../../services/log-export';
+import { EXPORT_COLUMNS, exportCsv, SITE_EXPORT_COLUMNS } from '../../services/log-export';
+import { mergedExport } from '../../company/merged-export';
 import { discardPhoto, photoSlot, type PhotoSlot } from '../../media/photo-memory';
 import type { RequestTimeouts } from '../node-server';
 import { readForm, type SubmittedForm } from '../form';
@@ -426,23 +427,41 @@ export function visitorRoutes(
           'RFC 4180, newest first, header `' +
           EXPORT_COLUMNS.join(',') +
           "`; a cell that a spreadsheet would run as a formula starts with `'`. Streamed: memory does not " +
-          'grow with the number of rows. Every export is audited.',
+          'grow with the number of rows. Every export is audited. On a company server a last column, `site`, ' +
+          'names each row’s site (empty for the company server’s own); `site_id` exports one site’s log, and ' +
+          'without it every store’s rows come merged by entry time, the export on each site’s trail.',
         tags: TAGS,
-        querystring: logFilterSchema,
+        querystring: logFilterSchema.and(siteQuerySchema),
         success: { media: ['text/csv'] },
       }),
     },
     async (request, reply) => {
-      const { q, from, to, type_id } = request.query;
+      const { q, from, to, type_id, site_id } = request.query;
+      const filter = { q, from, to, type_id };
       // The first batch is read before the answer starts, so a search that is refused is a
       // JSON error, not a broken file. A HEAD sends no rows: nothing was exported.
-      const batches = ctx.visitors.exportLog({ q, from, to, type_id }, request.userId!, {
-        audited: request.method !== 'HEAD',
-      });
+      const options = { audited: request.method !== 'HEAD' };
+      const stores = storesOf(ctx, sites, site_id);
+      let csv;
+      if (!sites) {
+        csv = exportCsv(ctx.visitors.exportLog(filter, request.userId!, options));
+      } else {
+        // Every site's trail says head office exported its log, naming who.
+        const headOffice = ctx.repositories.users.byId(request.userId!)!.username;
+        const sources = stores.map((store) => ({
+          site: store.siteId === null ? '' : (store.ctx.site.name() ?? ''),
+          batches: store.ctx.visitors.exportLog(
+            filter,
+            store.siteId === null ? request.userId! : { headOffice },
+            options,
+          ),
+        }));
+        csv = exportCsv(mergedExport(sources), SITE_EXPORT_COLUMNS);
+      }
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="export.csv"')
-        .send(exportCsv(batches));
+        .send(csv);
     },
   );
 }
