@@ -138,6 +138,19 @@ test('head office: every site, its people on the premises, an open roll call fir
     await expect(chloe.locator('.site-tag')).toHaveText('South campus', { timeout: 30_000 });
     await expect(chloe.locator('img.thumb')).toBeVisible();
     await screenshot(page, 'head-office-live');
+
+    // Head office looks at one site: who is on its premises, then its history.
+    const siteFilter = page.getByRole('combobox', { name: /^Site/ });
+    await siteFilter.selectOption({ label: 'North campus' });
+    await expect(page.locator('.card')).toHaveCount(2);
+    await expect(page.getByRole('status').filter({ hasText: 'visitors match' })).toHaveText('2 visitors match');
+    await expect(page.locator('.card').filter({ hasText: 'Chloé Martin' })).toHaveCount(0);
+    await screenshot(page, 'head-office-one-site');
+    await page.getByRole('button', { name: /^History/ }).click();
+    await siteFilter.selectOption({ label: 'South campus' });
+    await expect(page.locator('.card')).toHaveCount(1);
+    await expect(page.locator('.card')).toContainText('Chloé Martin');
+    await screenshot(page, 'head-office-history-one-site');
   } finally {
     for (const child of children.reverse()) await stopServe(child);
     cluster?.remove();

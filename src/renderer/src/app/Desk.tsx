@@ -23,6 +23,7 @@ import { ScanInvitation } from '../features/checkin/ScanInvitation';
 import { DeskMenu } from '../features/desk/DeskMenu';
 import { SiteStatus } from '../features/site/SiteStatus';
 import { HeadOffice } from '../features/company/HeadOffice';
+import { SiteFilter } from '../features/company/SiteFilter';
 import { companySitesQuery } from '../queries/site';
 import { DensityPicker, useDensity } from '../features/log/density';
 import { ExitDialog } from '../features/log/ExitDialog';
@@ -99,7 +100,9 @@ export function Desk() {
   const searchRef = useRef<HTMLInputElement>(null);
   const today = useToday();
   const [typeFilter, setTypeFilter] = useState<number | undefined>();
-  const range = { ...rangeOf(dates, today), typeId: typeFilter };
+  // Head office's lists of one site, or of every site.
+  const [atSite, setAtSite] = useState<string | undefined>();
+  const range = { ...rangeOf(dates, today), typeId: typeFilter, siteId: atSite };
   const me = useQuery(meQuery(session.token));
   const isAdmin = me.data?.role === 'admin';
   // Asked once a sign-in (this session) until an admin chooses: "Keep for now" waits for the next.
@@ -115,7 +118,7 @@ export function Desk() {
 
   const onSite = useInfiniteQuery(onSiteQuery(session.token, live, isCompany));
   const history = useInfiniteQuery({
-    ...logQuery(session.token, q, live, range, isCompany),
+    ...logQuery(session.token, q, live, range, isCompany && !atSite),
     enabled: view === 'history',
   });
   const shown = view === 'on-site' ? onSite : history;
@@ -130,11 +133,16 @@ export function Desk() {
     }
   }
   const held = (view === 'on-site' ? onSite.data : history.data)?.visitors ?? [];
-  const visitors = view === 'on-site' && siteQ ? held.filter((visitor) => matchesOnSiteSearch(visitor, siteQ)) : held;
-  // A search of who is on site looks at all of them: the pages not yet read are read now.
+  // Who is on site, searched and at one site: of all of them, so the pages not yet read are read now.
+  const narrowed = view === 'on-site' && Boolean(siteQ || atSite);
+  const visitors = narrowed
+    ? held.filter(
+        (visitor) => (!siteQ || matchesOnSiteSearch(visitor, siteQ)) && (!atSite || visitor.site_id === atSite),
+      )
+    : held;
   useEffect(() => {
-    if (view === 'on-site' && siteQ && onSite.hasNextPage && !onSite.isFetchingNextPage) void onSite.fetchNextPage();
-  }, [view, siteQ, onSite]);
+    if (narrowed && onSite.hasNextPage && !onSite.isFetchingNextPage) void onSite.fetchNextPage();
+  }, [narrowed, onSite]);
   const loading = view === 'on-site' ? onSite.isPending : history.isPending;
   const failed = view === 'on-site' ? onSite.error : history.error;
 
@@ -254,7 +262,8 @@ export function Desk() {
             value={siteSearch}
             onChange={setSiteSearch}
           />
-          {siteQ && (
+          {isCompany && <SiteFilter value={atSite} onChange={setAtSite} />}
+          {narrowed && (
             <span className="hint" role="status">
               {visitors.length === 1 ? '1 visitor matches' : `${visitors.length} visitors match`}
             </span>
@@ -272,6 +281,7 @@ export function Desk() {
           />
           <DateFilter value={dates} onChange={setDates} />
           <TypeFilter value={typeFilter} onChange={setTypeFilter} />
+          {isCompany && <SiteFilter value={atSite} onChange={setAtSite} />}
           <button type="button" onClick={() => void exportCsv()} title="Download what this list shows as a CSV file">
             Export CSV
           </button>
@@ -324,8 +334,12 @@ export function Desk() {
               loading ? (
                 'Loading…'
               ) : view === 'on-site' ? (
-                siteQ ? (
-                  `Nobody on site matches “${siteQ}”.`
+                narrowed ? (
+                  siteQ ? (
+                    `Nobody on site matches “${siteQ}”${atSite ? ' at this site' : ''}.`
+                  ) : (
+                    'Nobody is on the premises at this site.'
+                  )
                 ) : (
                   <GettingStarted
                     isAdmin={isAdmin}
@@ -367,7 +381,7 @@ export function Desk() {
             openIndex >= 0
               ? {
                   index: openIndex,
-                  total: view === 'on-site' && !siteQ ? (onSite.data?.count ?? visitors.length) : visitors.length,
+                  total: view === 'on-site' && !narrowed ? (onSite.data?.count ?? visitors.length) : visitors.length,
                 }
               : null
           }

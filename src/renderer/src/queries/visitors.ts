@@ -12,14 +12,18 @@ export const visitorKeys = {
   /** The whole log and every search and date range of it. */
   logs: () => [...visitorKeys.all, 'log'] as const,
   log: (q: string, range: DateRange = {}) =>
-    [...visitorKeys.logs(), q, range.from ?? '', range.to ?? '', range.typeId ?? 0] as const,
+    [...visitorKeys.logs(), q, range.from ?? '', range.to ?? '', range.typeId ?? 0, range.siteId ?? ''] as const,
 };
 
-/** Days of entry, inclusive, YYYY-MM-DD; either end may be open; and one visitor type, or all. */
+/**
+ * Days of entry, inclusive, YYYY-MM-DD; either end may be open; one visitor type, or all;
+ * and on a company server one site, or all.
+ */
 export interface DateRange {
   from?: string | undefined;
   to?: string | undefined;
   typeId?: number | undefined;
+  siteId?: string | undefined;
 }
 
 /** The query string of a log filter, for a page of it and for its CSV export alike. */
@@ -29,6 +33,7 @@ export function logFilterParams(q: string, range: DateRange): Record<string, str
     ...(range.from ? { from: range.from } : {}),
     ...(range.to ? { to: range.to } : {}),
     ...(range.typeId ? { type_id: String(range.typeId) } : {}),
+    ...(range.siteId ? { site_id: range.siteId } : {}),
   };
 }
 
