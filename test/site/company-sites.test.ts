@@ -426,8 +426,11 @@ describeWithPostgres('sites on a company server', () => {
         }
       }
       // Once both hold everything, their exchanges go on every second and neither tells of them:
-      // not of the other's "last heard", nor its own changes again.
+      // not of the other's "last heard", nor its own changes again; for 20 s after a quiet spell.
       await quiet();
+      const counts = streams.map((stream) => stream.received.length);
+      await new Promise((resolve) => setTimeout(resolve, 20_000));
+      expect(streams.map((stream, i) => stream.received.slice(counts[i]))).toEqual([[], []]);
       for (const stream of streams) stream.close();
       const seenBySecond = await eventually(async () => {
         const answer = await fetch(`${second.url}/v1/sites`, { headers: { authorization: `Token ${token}` } });

@@ -323,29 +323,31 @@ export function visitorService(deps: {
   }
 
   /**
-   * The log as the export sends it (matching), its first batch read before the export is
-   * recorded, so a search that is refused records nothing. `audited: false` for a HEAD,
-   * which sends no rows.
+   * The log as the export sends it (matching), its first batch read before anything is
+   * recorded, so a search that is refused records nothing; `record` puts the export on the
+   * trail (not for a HEAD, which sends no rows), once every store an export reads has
+   * answered its first batch.
    */
   function exportLog(
     query: Omit<LogQuery, 'cursor' | 'limit' | 'on_site'>,
     /** An account of this store, or a company admin exporting a site's log (no account of the site's). */
     by: number | { headOffice: string },
-    options: { audited: boolean },
-  ): Generator<VisitorRecord[]> {
+  ): { batches: Generator<VisitorRecord[]>; record: () => void } {
     const batches = matching(query);
     const first = batches.next();
     // The filter's shape only: search text may be someone's name.
     const filter = `from ${query.from ?? 'the start'} to ${query.to ?? 'today'}${query.q ? ', with a search' : ''}`;
-    if (options.audited)
-      writes.run((unit) =>
-        unit.audit({
-          action: 'log.export',
-          userId: typeof by === 'number' ? by : null,
-          detail: typeof by === 'number' ? filter : `head office (${by.headOffice}): ${filter}`,
-        }),
-      );
-    return first.done ? batches : prepend(first.value, batches);
+    return {
+      batches: first.done ? batches : prepend(first.value, batches),
+      record: () =>
+        writes.run((unit) =>
+          unit.audit({
+            action: 'log.export',
+            userId: typeof by === 'number' ? by : null,
+            detail: typeof by === 'number' ? filter : `head office (${by.headOffice}): ${filter}`,
+          }),
+        ),
+    };
   }
 
   /**

@@ -132,7 +132,9 @@ export function replication(deps: {
             if (done.ok) effects.push(done.value);
             else log.error({ err: done.error }, `could not apply ${thing.kind} ${thing.key} from ${desk.name}`);
           }
-          convergence.keepAnAdmin();
+          // Only after something was applied: a statement that changes nothing still moves a
+          // company store's data version, which other instances tell their streams of.
+          if (answer.things.length > 0) convergence.keepAnAdmin();
           for (const change of unknown) changeLog.received(change);
           const trailTaken = trail.take(answer.audit, answer.audit_heads);
           trailRefused = trailTaken.problems.join('; ') || undefined;

@@ -141,7 +141,8 @@ export function Desk() {
       )
     : held;
   useEffect(() => {
-    if (narrowed && onSite.hasNextPage && !onSite.isFetchingNextPage) void onSite.fetchNextPage();
+    // A re-read under way (queries/visitor-cache.ts) is let finish, not cancelled.
+    if (narrowed && onSite.hasNextPage && !onSite.isFetching) void onSite.fetchNextPage({ cancelRefetch: false });
   }, [narrowed, onSite]);
   const loading = view === 'on-site' ? onSite.isPending : history.isPending;
   const failed = view === 'on-site' ? onSite.error : history.error;
@@ -337,6 +338,8 @@ export function Desk() {
                 narrowed ? (
                   siteQ ? (
                     `Nobody on site matches “${siteQ}”${atSite ? ' at this site' : ''}.`
+                  ) : onSite.hasNextPage ? (
+                    'Loading…'
                   ) : (
                     'Nobody is on the premises at this site.'
                   )
@@ -363,7 +366,7 @@ export function Desk() {
             hasMore={shown.hasNextPage}
             loadMore={() => {
               // One page at a time: a scroll event storm must not queue the same page twice.
-              if (!shown.isFetchingNextPage) void shown.fetchNextPage();
+              if (!shown.isFetchingNextPage) void shown.fetchNextPage({ cancelRefetch: false });
             }}
             hasPrevious={shown.hasPreviousPage}
             loadPrevious={() => {

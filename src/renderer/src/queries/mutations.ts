@@ -15,16 +15,20 @@ export function useRecordExit(token: string, visitorId: string, onDone: () => vo
   return useMutation({
     mutationFn: () => apiJson(`/v1/exit/${visitorId}`, { method: 'POST', token }),
     onMutate: async () => {
+      // A read under way would bring the visitor back: it is cancelled, and made again once
+      // the exit is recorded (it may have been a re-read another desk's change asked for).
+      const reading = client.isFetching({ queryKey: visitorKeys.onSite() }) > 0;
       await client.cancelQueries({ queryKey: visitorKeys.onSite() });
       const previous = client.getQueryData<LogPages>(visitorKeys.onSite());
       removeFromOnSite(client, visitorId);
-      return { previous };
+      return { previous, reading };
     },
     onError: (_error, _vars, context) => {
       client.setQueryData(visitorKeys.onSite(), context?.previous);
       void client.invalidateQueries({ queryKey: visitorKeys.onSite() });
     },
-    onSuccess: () => {
+    onSuccess: (_answer, _vars, context) => {
+      if (context.reading) void client.invalidateQueries({ queryKey: visitorKeys.onSite() });
       // History shows the exit time: mark it stale (it refetches when shown, if the event has not come).
       void client.invalidateQueries({ queryKey: visitorKeys.logs() });
       onDone();

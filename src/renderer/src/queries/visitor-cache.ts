@@ -55,7 +55,7 @@ function remove(data: LogPages, visitorId: string): LogPages {
 const takenOff = new WeakMap<QueryClient, Set<string>>();
 const TAKEN_OFF_MAX = 1000;
 
-/** Takes a visitor off "On site now" (an exit recorded here, or seen from elsewhere). */
+/** Takes a visitor off "On site now" for an exit recorded here, before its event comes. */
 export function removeFromOnSite(client: QueryClient, visitorId: string): void {
   let taken = takenOff.get(client);
   if (!taken) takenOff.set(client, (taken = new Set()));
@@ -72,7 +72,7 @@ export function removeFromOnSite(client: QueryClient, visitorId: string): void {
 function leftOnSite(client: QueryClient, visitorId: string): void {
   const onSite = client.getQueryData<LogPages>(visitorKeys.onSite());
   if (!onSite) return;
-  if (contains(onSite, visitorId)) removeFromOnSite(client, visitorId);
+  if (contains(onSite, visitorId)) client.setQueryData<LogPages>(visitorKeys.onSite(), remove(onSite, visitorId));
   else if (!takenOff.get(client)?.delete(visitorId)) reread(client, 'on-site', { queryKey: visitorKeys.onSite() });
 }
 
@@ -101,10 +101,19 @@ function reread(client: QueryClient, kind: string, ...filters: InvalidateQueryFi
   }
   const state = { again: filters.some((filter) => client.isFetching(filter) > 0) };
   running.set(kind, state);
+  const started = Date.now();
   void Promise.allSettled(filters.map((filter) => client.invalidateQueries(filter, { cancelRefetch: false }))).then(
     () => {
       running.delete(kind);
-      if (state.again) reread(client, kind, ...filters);
+      // A re-read cancelled by another read (a page scrolled to) leaves its query stale
+      // without an error: it is read again. One that failed waits for the next word.
+      const cancelled = filters.some((filter) =>
+        client
+          .getQueryCache()
+          .findAll({ ...filter, type: 'active' })
+          .some((query) => query.state.isInvalidated && query.state.errorUpdatedAt < started),
+      );
+      if (state.again || cancelled) reread(client, kind, ...filters);
     },
   );
 }

@@ -21,6 +21,9 @@ export const DATA_VERSION_TABLE = `
  * A desk row's own bookkeeping of another desk (when it last heard from it, what it has), which
  * every exchange may write and which no screen shows: it does not move data_version, or every
  * instance of a company server would tell its streams that another's exchanges changed the data.
+ * The desks trigger names the table's other columns, so a migration that drops or adds one of
+ * them makes it again (DATA_VERSION_TRIGGERS runs after every upgrade; a drop needs the trigger
+ * dropped first).
  */
 const QUIET_COLUMNS = { desks: ['last_heard_at', 'their_vector'] } as const;
 

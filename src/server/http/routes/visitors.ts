@@ -427,37 +427,34 @@ export function visitorRoutes(
           'RFC 4180, newest first, header `' +
           EXPORT_COLUMNS.join(',') +
           "`; a cell that a spreadsheet would run as a formula starts with `'`. Streamed: memory does not " +
-          'grow with the number of rows. Every export is audited. On a company server a last column, `site`, ' +
-          'names each row’s site (empty for the company server’s own); `site_id` exports one site’s log, and ' +
-          'without it every store’s rows come merged by entry time, the export on each site’s trail.',
+          'grow with the number of rows. Every export is audited. On a company server that holds sites a last ' +
+          'column, `site`, names each row’s site (empty for the company server’s own); `site_id` exports one ' +
+          'site’s log, and without it every store’s rows come merged by entry time, the export on each site’s trail.',
         tags: TAGS,
         querystring: logFilterSchema.and(siteQuerySchema),
         success: { media: ['text/csv'] },
+        errors: { 400: ['2400'], 404: ['3404'] },
       }),
     },
     async (request, reply) => {
       const { q, from, to, type_id, site_id } = request.query;
       const filter = { q, from, to, type_id };
-      // The first batch is read before the answer starts, so a search that is refused is a
-      // JSON error, not a broken file. A HEAD sends no rows: nothing was exported.
-      const options = { audited: request.method !== 'HEAD' };
       const stores = storesOf(ctx, sites, site_id);
-      let csv;
-      if (!sites) {
-        csv = exportCsv(ctx.visitors.exportLog(filter, request.userId!, options));
-      } else {
-        // Every site's trail says head office exported its log, naming who.
-        const headOffice = ctx.repositories.users.byId(request.userId!)!.username;
-        const sources = stores.map((store) => ({
-          site: store.siteId === null ? '' : (store.ctx.site.name() ?? ''),
-          batches: store.ctx.visitors.exportLog(
-            filter,
-            store.siteId === null ? request.userId! : { headOffice },
-            options,
-          ),
-        }));
-        csv = exportCsv(mergedExport(sources), SITE_EXPORT_COLUMNS);
-      }
+      // A company admin is no account of a site's: its trail names them as head office.
+      const headOffice = sites ? ctx.repositories.users.byId(request.userId!)!.username : '';
+      // Every store's first batch is read before the answer starts and before anything is
+      // recorded, so a search that is refused is a JSON error, not a broken file, and no trail
+      // says an export happened that did not. A HEAD sends no rows: nothing was exported.
+      const exports = stores.map((store) => ({
+        site: store.siteId === null ? '' : (store.ctx.site.name() ?? ''),
+        ...store.ctx.visitors.exportLog(filter, store.siteId === null ? request.userId! : { headOffice }),
+      }));
+      if (request.method !== 'HEAD') for (const store of exports) store.record();
+      // A company server that holds sites says each row's site; one that holds none is a desk's store.
+      const csv =
+        sites && sites.all().length > 0
+          ? exportCsv(mergedExport(exports), SITE_EXPORT_COLUMNS)
+          : exportCsv(exports[0]!.batches);
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="export.csv"')
