@@ -123,9 +123,9 @@ export async function benchInterface(quick: boolean): Promise<InterfaceResult> {
     clis[build] = built.cli;
   }
   const visitors = quick ? 300 : 10_000;
-  const rounds = quick ? 1 : 6;
+  const rounds = quick ? 1 : 8;
   const seconds = quick ? 1 : 2;
-  const checkIns = quick ? 3 : 30;
+  const checkIns = quick ? 3 : 40;
   const seeded = tempDir('interface-seeded');
   log(`interface: seeding ${visitors} visitors with ${BUILDS.before}'s build`);
   const silent = { ...process.env, FRONTDESK_LOG: 'silent' };
