@@ -440,7 +440,7 @@ export function visitorRoutes(
       const { q, from, to, type_id, site_id } = request.query;
       const filter = { q, from, to, type_id };
       const stores = storesOf(ctx, sites, site_id);
-      // A company admin is no account of a site's: its trail names them as head office.
+      // A company account is no account of a site's: the site's trail names them as head office.
       const headOffice = sites ? ctx.repositories.users.byId(request.userId!)!.username : '';
       // Every store's first batch is read before the answer starts and before anything is
       // recorded, so a search that is refused is a JSON error, not a broken file, and no trail
