@@ -22,6 +22,13 @@ export async function cameraJpeg(): Promise<Buffer> {
     .toBuffer();
 }
 
+/** A kiosk webcam's frame of the seeded portrait, without grain: the same bytes for every check-in made with it. */
+export function webcamFrame(width: number, height: number, quality: number): Promise<Buffer> {
+  return sharp(portraitPixels(width, height, 7), { raw: { width, height, channels: 3 } })
+    .jpeg({ quality })
+    .toBuffer();
+}
+
 /** The floor: sharp alone making the same thumbnail from the same bytes, in this process. */
 function bareThumbnail(bytes: Buffer): Promise<Buffer> {
   return sharp(bytes)

@@ -3,10 +3,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import sharp from 'sharp';
-import { portraitPixels } from '../src/cli/seed/portrait';
 import { DATABASE_FILE } from '../src/server/context';
-import { collectGarbage, multipartBody, post, settle } from './checkin';
+import { collectGarbage, multipartBody, post, settle, webcamFrame } from './checkin';
 import {
   BENCH_STAFF,
   CLI,
@@ -81,13 +79,6 @@ function buildOf(commit: string): { cli: string } | { missing: string } {
   });
   if (build.status !== 0) throw new Error(`the build of ${commit} failed: ${build.stderr}${build.stdout}`);
   return { cli: path.join(tree, 'out/main/cli.js') };
-}
-
-/** A camera frame of a desk's webcam, 1280 × 960, as the check-in sends it. */
-function webcamJpeg(): Promise<Buffer> {
-  return sharp(portraitPixels(1280, 960, 7), { raw: { width: 1280, height: 960, channels: 3 } })
-    .jpeg({ quality: 90 })
-    .toBuffer();
 }
 
 function figures(runs: Record<Build, number[]>, digits: number): PathFigures {
@@ -183,7 +174,7 @@ export async function benchInterface(quick: boolean): Promise<InterfaceResult> {
       }
     }
 
-    const image = await webcamJpeg();
+    const image = await webcamFrame(1280, 960, 90);
     let next = 0;
     const checkIn = async (build: Build): Promise<number> => {
       const { body, contentType } = await multipartBody(freeCards[next++]!, image);

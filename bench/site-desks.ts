@@ -1,7 +1,6 @@
-import sharp from 'sharp';
-import { portraitPixels } from '../src/cli/seed/portrait';
 import { openContext, type AppContext } from '../src/server/context';
 import { peerListener, type PeerListener } from '../src/server/site/peer-listener';
+import { webcamFrame } from './checkin';
 
 /**
  * Many desks in one process, for the sites simulation (sites.ts): each is a real desk (its
@@ -44,15 +43,6 @@ interface Desk {
 const desks: Desk[] = [];
 const send = (message: FromDesks): void => void process.send!(message);
 
-/** A kiosk camera's frame (1280×720), the same bytes for every check-in: each is decoded and thumbnailed all the same. */
-async function cameraFrame(): Promise<Buffer> {
-  const width = 1280;
-  const height = 720;
-  return sharp(portraitPixels(width, height, 7), { raw: { width, height, channels: 3 } })
-    .jpeg({ quality: 85 })
-    .toBuffer();
-}
-
 async function join(companyPeer: string, plans: DeskPlan[]): Promise<void> {
   for (const plan of plans) {
     const ctx = await openContext({ dataDir: plan.dataDir });
@@ -68,7 +58,8 @@ async function join(companyPeer: string, plans: DeskPlan[]): Promise<void> {
  * `perDeskPerSecond`), each with the camera frame, through the same check-in as the API's.
  */
 async function morning(seconds: number, perDeskPerSecond: number): Promise<void> {
-  const frame = await cameraFrame();
+  // A kiosk camera's frame (1280×720): each check-in's is decoded and thumbnailed all the same.
+  const frame = await webcamFrame(1280, 720, 85);
   const visits: Array<[string, string, number]> = [];
   let failed = 0;
   const until = Date.now() + seconds * 1000;

@@ -25,12 +25,12 @@ export const DATA_VERSION_TABLE = `
  * them makes it again (DATA_VERSION_TRIGGERS runs after every upgrade; a drop needs the trigger
  * dropped first).
  */
-const QUIET_COLUMNS = { desks: ['last_heard_at', 'their_vector'] } as const;
+const QUIET_DESK_COLUMNS = ['last_heard_at', 'their_vector'];
 
 /**
  * A trigger on every table of the schema that moves data_version, but the version tables
  * and the sign-in throttle's (a guess is not a change anyone's screen must hear of), and a
- * table's QUIET_COLUMNS only written: an UPDATE of its other columns moves it.
+ * desks' QUIET_DESK_COLUMNS only written: an UPDATE of its other columns moves it.
  */
 export const DATA_VERSION_TRIGGERS = `DO $$
   DECLARE t text; updated text;
@@ -42,7 +42,7 @@ export const DATA_VERSION_TRIGGERS = `DO $$
         SELECT 'UPDATE OF ' || string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) INTO updated
           FROM information_schema.columns
          WHERE table_schema = current_schema() AND table_name = t
-           AND column_name NOT IN (${QUIET_COLUMNS.desks.map((column) => `'${column}'`).join(', ')});
+           AND column_name NOT IN (${QUIET_DESK_COLUMNS.map((column) => `'${column}'`).join(', ')});
       END IF;
       EXECUTE format('CREATE OR REPLACE TRIGGER data_version_move AFTER INSERT OR %s OR DELETE OR TRUNCATE
                         ON %I FOR EACH STATEMENT EXECUTE FUNCTION data_version_move()', updated, t);

@@ -53,7 +53,7 @@ export function migratePostgres(
       ).run(step.version);
       log.info(`applied ${step.version} ${step.name}`);
     }
-    // Also where the schema is current but its triggers predate QUIET_COLUMNS (data-version.ts).
+    // Also where the schema is current but its triggers predate QUIET_DESK_COLUMNS (data-version.ts).
     if (current < latest || !quietDesks(db)) db.exec(DATA_VERSION_TRIGGERS);
   });
 }
