@@ -31,7 +31,9 @@ export const rollDeskSchema = z
     last_heard_time: z
       .string()
       .nullable()
-      .describe('When this desk last exchanged changes with that desk: the roll has what it had then.'),
+      .describe(
+        'When this desk last exchanged changes with that desk (its last answer): the roll has what that desk had then.',
+      ),
   })
   .meta({ id: 'RollDesk' });
 export type RollDesk = z.infer<typeof rollDeskSchema>;

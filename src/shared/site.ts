@@ -6,7 +6,10 @@ export const siteDeskSchema = z.object({
   name: z.string(),
   /** Where this desk reaches it: the address set here, else the one it gave. */
   address: z.string().nullable(),
-  /** When this desk last exchanged changes with it, local time; null for this desk itself. */
+  /**
+   * When this desk last exchanged changes with it (its last answer to this desk's asking: being
+   * asked brings nothing of its own), local time; null for this desk itself.
+   */
   last_heard_time: z.string().nullable(),
   revoked: z.boolean(),
   /** Changes this desk has that it lacks, as far as this desk knows. */
@@ -92,7 +95,6 @@ export const inviteResponseSchema = z.object({
 });
 export type InviteResponse = z.infer<typeof inviteResponseSchema>;
 
-/** One other desk as every staff member may see it: its name and when this desk last heard from it. */
 /** Another desk of the site, and when this desk last heard from it (null: never). */
 const heardDeskSchema = z.object({ desk_id: z.string(), name: z.string(), last_heard_time: z.string().nullable() });
 

@@ -219,6 +219,45 @@ describe('one site, two desks', () => {
     );
   }, 90_000);
 
+  it('counts only a desk’s answers as hearing from it: over a link that works one way, it is not shown as recent', async () => {
+    interface Heard {
+      desk_id: string;
+      last_heard_time: string | null;
+      pending_from: number;
+    }
+    const sideId = await side.deskId();
+    const onSitePanel = async () =>
+      (await front.json<{ data: { desks: Heard[] } }>('/v1/admin/site')).data.desks.find(
+        (desk) => desk.desk_id === sideId,
+      )!;
+    // What a roll call and the top bar show (GET /v1/site).
+    const onStatus = async () =>
+      (await front.json<{ data: { site: { desks: Heard[] } } }>('/v1/site')).data.site.desks.find(
+        (desk) => desk.desk_id === sideId,
+      )!;
+    // The front desk no longer reaches the side door, which still asks the front desk every second.
+    await front.reach(side, 'https://127.0.0.1:9');
+    // An exchange begun over the old address is over by then.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const late = await side.checkIn('Una Oneway', 61);
+    const entered = (
+      await side.json<{ data: { visitor_id: string; entry_time: string }[] }>('/v1/log/?limit=100')
+    ).data.find((visitor) => visitor.visitor_id === late)!.entry_time;
+    // The side door has asked since its check-in: the front desk knows what it lacks...
+    const lacking = await eventually(async () => {
+      const desk = await onSitePanel();
+      return desk.pending_from > 0 && desk;
+    });
+    // ...and says it last heard from the side door before it, on Administration → Site and on a roll call alike.
+    expect((await front.log()).map((visitor) => visitor.visitor_id)).not.toContain(late);
+    expect(lacking.last_heard_time! < entered).toBe(true);
+    expect((await onStatus()).last_heard_time).toBe(lacking.last_heard_time);
+
+    await front.reach(side, side.server.peerAddress!);
+    await eventually(async () => (await front.log()).some((visitor) => visitor.visitor_id === late));
+    expect((await onStatus()).last_heard_time! >= entered).toBe(true);
+  }, 60_000);
+
   it('keeps both accounts of one username made at the two desks apart, and the check-ins made with each', async () => {
     await front.reach(side, 'https://127.0.0.1:9');
     await side.reach(front, 'https://127.0.0.1:9');

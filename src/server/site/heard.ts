@@ -1,10 +1,10 @@
 import type { DeskRow } from '../db/repositories/site';
 
 /**
- * How old a desk's "last heard" may grow before an exchange that brought nothing else is
- * written for it alone. Desks ask each other every second, and a commit each time, on both
- * sides of every pair, was most of what a quiet site cost (bench/sites.ts); the screens show
- * the minute, and a desk is "in sync" while heard from within 15 s.
+ * How old a desk's "last heard" (its last answer to this desk's asking) may grow before an
+ * answer that brought nothing else is written for it alone. Desks ask each other every
+ * second, and a commit for each answer was most of what a quiet site cost (bench/sites.ts);
+ * the screens show the minute, and a desk is "in sync" while heard from within 15 s.
  */
 export const HEARD_REFRESH_MS = 5_000;
 

@@ -18,7 +18,6 @@ import {
 } from './desk-certificate';
 import { hashSecret, JOIN_CODE_LIFETIME_MS, newJoinCode, parseJoinCode } from './join-code';
 import { parsePeerAddress } from './peer-address';
-import { heardLongAgo } from './heard';
 import { callPeer, presentedCertificate } from './peer-client';
 import { joinResponseSchema, type DeskState, type JoinResponse } from './protocol';
 import type { Replication } from './replication';
@@ -327,18 +326,17 @@ export function siteService(deps: {
       return desk && desk.revoked_at === null ? desk : undefined;
     },
     /**
-     * A desk of the site called: when it was last heard from is shown beside it, and the
-     * address it says it listens on is taken (a change, so that every desk learns it).
-     * Returns which desk it is.
+     * A desk of the site called: what it holds is kept (what each side still lacks, on
+     * Administration → Site), and the address it says it listens on is taken (a change, so
+     * that every desk learns it). Being asked is not hearing from it: only its answers bring
+     * its changes (replication.ts), so over a link that works one way a roll call does not
+     * show as recent a desk whose check-ins it lacks. Returns which desk it is.
      */
     calledFrom(desk: DeskRow, request: { address: string | null; have: Record<string, number> }): string {
       const said = request.address === null ? undefined : parsePeerAddress(request.address);
-      const now = deps.now();
       const moved = said !== undefined && said !== desk.address;
-      // Nothing written when nothing changed but the time, and that recently (heard.ts).
-      if (moved || desk.their_vector !== JSON.stringify(request.have) || heardLongAgo(desk, now)) {
+      if (moved || desk.their_vector !== JSON.stringify(request.have)) {
         writes.run(() => {
-          site.heardFrom(desk.desk_id, now);
           site.theyHave(desk.desk_id, request.have);
           if (moved) site.setAddress(desk.desk_id, said);
         });
