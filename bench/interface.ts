@@ -11,6 +11,7 @@ import {
   cpuSeconds,
   log,
   median,
+  quantile,
   round,
   ROOT,
   signIn,
@@ -37,10 +38,16 @@ export interface PathFigures {
   before: number;
   interface: number;
   now: number;
-  /** interface / before − 1: what the interface cost. */
+  /**
+   * What the interface cost: the median, over the rounds, of interface / before − 1 within a
+   * round (the two runs side by side in time, so that the machine's drift falls on both).
+   */
   interface_change: number;
-  /** now / before − 1: what everything since it costs. */
+  /** What everything since it costs: the same for now / before. */
   now_change: number;
+  /** The middle half of the rounds' changes, [lower, upper] quartile: how far one round is to be trusted. */
+  interface_change_iqr: [number, number];
+  now_change_iqr: [number, number];
 }
 
 export type InterfaceResult =
@@ -81,14 +88,26 @@ function buildOf(commit: string): { cli: string } | { missing: string } {
   return { cli: path.join(tree, 'out/main/cli.js') };
 }
 
+/**
+ * Each build's median, and each later build's change against the one before the interface
+ * within each round (the same second under load, or neighbouring check-ins): this virtual
+ * machine's speed drifts by more than the 5 % sought from one minute to the next.
+ */
 function figures(runs: Record<Build, number[]>, digits: number): PathFigures {
   const [before, withInterface, now] = BUILD_NAMES.map((build) => median(runs[build]));
+  const changes = (build: Build): number[] => runs[build].map((value, i) => value / runs.before[i]! - 1);
+  const quartiles = (values: number[]): [number, number] => [
+    round(quantile(values, 0.25), 3),
+    round(quantile(values, 0.75), 3),
+  ];
   return {
     before: round(before!, digits),
     interface: round(withInterface!, digits),
     now: round(now!, digits),
-    interface_change: round(withInterface! / before! - 1, 3),
-    now_change: round(now! / before! - 1, 3),
+    interface_change: round(median(changes('interface')), 3),
+    now_change: round(median(changes('now')), 3),
+    interface_change_iqr: quartiles(changes('interface')),
+    now_change_iqr: quartiles(changes('now')),
   };
 }
 
@@ -98,10 +117,10 @@ const turnOrder = (round: number): Build[] => BUILD_NAMES.map((_, i) => BUILD_NA
 /**
  * The desk's hot paths, the builds of BUILDS side by side in one run: each serves its own copy
  * of one folder seeded by the build before the interface (the later ones migrate their copy as
- * a desk does on its first start), all on the server core, their turns alternating. Pages and
- * thumbnails: wrk on the other core, the server's own CPU time per request read from /proc
- * (what the desk spends, whatever the load generator does). Check-ins: one at a time, a
- * webcam frame each, in turn.
+ * a desk does on its first start), all on the server core. Pages and thumbnails: the three
+ * under load at once, wrk on the other core, each server's own CPU time per request read from
+ * /proc (what the desk spends, whatever the load generator does). Check-ins: one at a time,
+ * a webcam frame each, the builds in turn.
  */
 export async function benchInterface(quick: boolean): Promise<InterfaceResult> {
   const clis: Partial<Record<Build, string>> = { now: CLI };
@@ -114,9 +133,9 @@ export async function benchInterface(quick: boolean): Promise<InterfaceResult> {
     clis[build] = built.cli;
   }
   const visitors = quick ? 300 : 10_000;
-  const rounds = quick ? 1 : 8;
+  const rounds = quick ? 1 : 12;
   const seconds = quick ? 1 : 2;
-  const checkIns = quick ? 3 : 40;
+  const checkIns = quick ? 3 : 120;
   const seeded = tempDir('interface-seeded');
   log(`interface: seeding ${visitors} visitors with ${BUILDS.before}'s build`);
   const silent = { ...process.env, FRONTDESK_LOG: 'silent' };
@@ -157,20 +176,31 @@ export async function benchInterface(quick: boolean): Promise<InterfaceResult> {
       requests[kind] = {} as Record<Build, string[]>;
       for (const build of BUILD_NAMES) requests[kind][build] = await kinds[kind](build);
     }
-    const cpuPerRequest = (build: Build, kind: keyof typeof kinds): number => {
-      const pid = server(build).child.pid!;
-      const start = cpuSeconds(pid);
-      const load = runLoad(server(build).url, requests[kind][build], seconds);
-      return ((cpuSeconds(pid) - start) * 1e6) / load.total;
+    /**
+     * Each build's server CPU per request, the three loaded at once: one wrk each, all on the
+     * load core, the servers sharing theirs. Whatever slows the machine in that second slows
+     * all three alike; taken in turn, one build's run could be 15 % off the next's.
+     */
+    const cpuPerRequest = async (kind: keyof typeof kinds): Promise<Record<Build, number>> => {
+      const pids = BUILD_NAMES.map((build) => server(build).child.pid!);
+      const start = pids.map(cpuSeconds);
+      const loads = await Promise.all(
+        BUILD_NAMES.map((build) => runLoad(server(build).url, requests[kind][build], seconds)),
+      );
+      const spent = pids.map((pid, i) => cpuSeconds(pid) - start[i]!);
+      return Object.fromEntries(BUILD_NAMES.map((build, i) => [build, (spent[i]! * 1e6) / loads[i]!.total])) as Record<
+        Build,
+        number
+      >;
     };
     const empty = (): Record<Build, number[]> => ({ before: [], interface: [], now: [] });
     const cpu = { log: empty(), search: empty(), thumbs: empty() };
     // Every build compiled and warm before anything counts.
-    for (const build of BUILD_NAMES)
-      for (const kind of Object.keys(cpu) as (keyof typeof cpu)[]) cpuPerRequest(build, kind);
+    for (const kind of Object.keys(cpu) as (keyof typeof cpu)[]) await cpuPerRequest(kind);
     for (let r = 0; r < rounds; r++) {
       for (const kind of Object.keys(cpu) as (keyof typeof cpu)[]) {
-        for (const build of turnOrder(r)) cpu[kind][build].push(cpuPerRequest(build, kind));
+        const spent = await cpuPerRequest(kind);
+        for (const build of BUILD_NAMES) cpu[kind][build].push(spent[build]);
       }
     }
 

@@ -7,11 +7,15 @@ import type { StoreOf } from '../test/helpers/another-process';
 export const ROOT = path.resolve(__dirname, '..');
 export const CLI = path.join(ROOT, 'out/main/cli.js');
 
-export function median(values: number[]): number {
+/** The value below which the fraction q of values lie, between the two nearest where it falls between. */
+export function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const at = (sorted.length - 1) * q;
+  const below = Math.floor(at);
+  return sorted[below]! + (sorted[Math.ceil(at)]! - sorted[below]!) * (at - below);
 }
+
+export const median = (values: number[]): number => quantile(values, 0.5);
 
 export const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
 

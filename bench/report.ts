@@ -257,11 +257,12 @@ function gridRows(g: GridResult): Row[] {
 function interfaceRows(i: InterfaceResult): Row[] {
   if ('skipped' in i) return [['The desk before and after the storage interface', 'not measured', i.skipped, '', '']];
   const percent = (change: number): string => `${change > 0 ? '+' : ''}${round(change * 100, 1)} %`;
+  const spread = ([lower, upper]: [number, number]): string => `middle half ${percent(lower)} to ${percent(upper)}`;
   const row = (figure: string, f: PathFigures, unit: string): Row => [
     `${figure}: with the storage interface (${i.builds.interface}) / now`,
     `${f.interface} / ${f.now} ${unit}`,
     `before it (${i.builds.before}) ${f.before} ${unit}`,
-    `${percent(f.interface_change)} / ${percent(f.now_change)}`,
+    `${percent(f.interface_change)} (${spread(f.interface_change_iqr)}) / ${percent(f.now_change)} (${spread(f.now_change_iqr)})`,
     `≤ +5 %: ${verdict(f.interface_change <= 0.05)} / ${verdict(f.now_change <= 0.05)}`,
   ];
   const load = `${i.rounds} runs of ${i.seconds_per_run} s each, ${i.visitors.toLocaleString('en')} visitors`;

@@ -1,6 +1,7 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { seedVisitors } from '../src/cli/seed/seed';
 import type { VisitorLogResponse } from '../src/shared/api-types';
 import { openContext } from '../src/server/context';
@@ -21,6 +22,8 @@ import {
   ROOT,
 } from './lib';
 
+const execFileAsync = promisify(execFile);
+
 export interface LoadFigures {
   requests_per_second: number;
   p50_ms: number;
@@ -32,24 +35,28 @@ export interface LoadFigures {
 }
 
 /**
- * One load run: Debian's wrk, one thread and 32 connections on its own core, cycling
+ * One load run: Debian's wrk, one thread and `connections` (32) on its own core, cycling
  * through `requests` (a path, then tab-separated headers; see wrk-rotate.lua). wrk is C:
  * unlike a load generator in Node, it is not the limit of what it measures (the
  * in-memory ceiling checks that, every run). Only 2xx answers count: a figure made of
  * errors would flatter whoever returned them fastest, so any other status, error or
- * timeout fails the run.
+ * timeout fails the run. Runs may overlap (bench/interface.ts loads three servers at once).
  */
-export function runLoad(url: string, requests: string[], seconds: number): LoadFigures {
+export async function runLoad(
+  url: string,
+  requests: string[],
+  seconds: number,
+  connections = 32,
+): Promise<LoadFigures> {
   const listFile = path.join(tempDir('load'), 'requests.tsv');
   fs.writeFileSync(listFile, `${requests.join('\n')}\n`);
   const [command, args] = onCpu(LOAD_CPU, 'wrk', [
-    ...['-t1', '-c32', `-d${seconds}s`, '--timeout', '10s', '-s', path.join(__dirname, 'wrk-rotate.lua')],
+    ...['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', path.join(__dirname, 'wrk-rotate.lua')],
     ...[`${url}/`, '--', listFile],
   ]);
-  const result = spawnSync(command, args, { encoding: 'utf8' });
-  if (result.error || result.status !== 0) {
-    throw new Error(`wrk failed (Debian's wrk package must be installed): ${result.error?.message ?? result.stderr}`);
-  }
+  const result = await execFileAsync(command, args).catch((error: Error & { stderr?: string }) => {
+    throw new Error(`wrk failed (Debian's wrk package must be installed): ${error.stderr || error.message}`);
+  });
   const line = /^WRK_RESULT (.*)$/m.exec(result.stdout)?.[1];
   if (!line) throw new Error(`wrk printed no result: ${result.stdout}`);
   const raw = JSON.parse(line) as Record<string, number>;
@@ -194,7 +201,7 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
     const rounds = quick ? 1 : 3;
     const seconds = quick ? 3 : 5;
     // The server's code is compiled and optimised by the time it is measured, on both paths.
-    for (const warmUp of [requests.thumb, requests.signed]) runLoad(server.url, warmUp, quick ? 2 : 5);
+    for (const warmUp of [requests.thumb, requests.signed]) await runLoad(server.url, warmUp, quick ? 2 : 5);
     const runs = {
       thumbOurs: [] as LoadFigures[],
       thumbSigned: [] as LoadFigures[],
@@ -222,19 +229,19 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
     };
     const entriesBefore = await auditEntries();
     for (let i = 0; i < rounds; i++) {
-      runs.thumbOurs.push(runLoad(server.url, requests.thumb, seconds));
-      runs.thumbFloor.push(runLoad(floor.url, paths.floorThumb, seconds));
-      runs.thumbSigned.push(runLoad(server.url, requests.signed, seconds));
-      runs.thumbCeiling.push(runLoad(ceiling.url, paths.floorThumb, seconds));
-      runs.fullOurs.push(runLoad(server.url, requests.full, seconds));
-      runs.fullFloor.push(runLoad(floor.url, paths.floorFull, seconds));
-      runs.fullCeiling.push(runLoad(ceiling.url, paths.floorFull, seconds));
-      runs.audited.push(runLoad(audited.url, requests.audited, seconds));
-      runs.unaudited.push(runLoad(unaudited.url, requests.unaudited, seconds));
-      runs.logPage.push(runLoad(server.url, requests.logPage, seconds));
-      runs.logPageFloor.push(runLoad(logFloor.url, [LOG_PAGE], seconds));
-      runs.logSearch.push(runLoad(server.url, requests.logSearch, seconds));
-      runs.logSearchFloor.push(runLoad(logFloor.url, [LOG_SEARCH], seconds));
+      runs.thumbOurs.push(await runLoad(server.url, requests.thumb, seconds));
+      runs.thumbFloor.push(await runLoad(floor.url, paths.floorThumb, seconds));
+      runs.thumbSigned.push(await runLoad(server.url, requests.signed, seconds));
+      runs.thumbCeiling.push(await runLoad(ceiling.url, paths.floorThumb, seconds));
+      runs.fullOurs.push(await runLoad(server.url, requests.full, seconds));
+      runs.fullFloor.push(await runLoad(floor.url, paths.floorFull, seconds));
+      runs.fullCeiling.push(await runLoad(ceiling.url, paths.floorFull, seconds));
+      runs.audited.push(await runLoad(audited.url, requests.audited, seconds));
+      runs.unaudited.push(await runLoad(unaudited.url, requests.unaudited, seconds));
+      runs.logPage.push(await runLoad(server.url, requests.logPage, seconds));
+      runs.logPageFloor.push(await runLoad(logFloor.url, [LOG_PAGE], seconds));
+      runs.logSearch.push(await runLoad(server.url, requests.logSearch, seconds));
+      runs.logSearchFloor.push(await runLoad(logFloor.url, [LOG_SEARCH], seconds));
     }
     const auditedFigures = medianFigures(runs.audited);
     const unauditedFigures = medianFigures(runs.unaudited);
