@@ -103,6 +103,8 @@ export function replication(deps: {
     let asked = first;
     for (;;) {
       const { have } = asked;
+      // What the answer holds is that desk's as of now, whatever the photos' fetching takes after.
+      const askedAt = deps.now();
       const answer = await callPeer({
         address,
         path: '/peer/v1/changes',
@@ -139,8 +141,10 @@ export function replication(deps: {
           const trailTaken = trail.take(answer.audit, answer.audit_heads);
           trailRefused = trailTaken.problems.join('; ') || undefined;
           newEntries = trailTaken.taken;
-          // In the same commit: when this desk last heard from that one is its own, never a change.
-          site.heardFrom(desk.desk_id, deps.now());
+          // In the same commit: when this desk last heard from that one is its own, never a
+          // change. Only with its last batch: while more is to come, this desk still lacks some
+          // of what that desk had, and its roll call must not show it as heard from.
+          if (!answer.more) site.heardFrom(desk.desk_id, askedAt);
           return unknown.length;
         },
         { received: true },
