@@ -35,24 +35,26 @@ const BUILD_NAMES = Object.keys(BUILDS) as Build[];
 const MAX_SLOWER = 0.05;
 
 export interface PathFigures {
-  /** Server CPU per request under load (µs), or a check-in's latency (ms): medians of the runs. */
+  /**
+   * Server CPU per request under load (µs), or a check-in's latency (ms): medians of the
+   * runs; `before` is the mean of its two processes in each run.
+   */
   before: number;
-  again: number;
   interface: number;
   now: number;
   /**
    * What the interface cost: the median, over the rounds, of interface / before − 1 within a
-   * round (the two runs side by side in time, so that the machine's drift falls on both).
+   * round (the runs side by side in time, so that the machine's drift falls on all).
    */
   interface_change: number;
   /** What everything since it costs: the same for now / before. */
   now_change: number;
-  /** The same for the second process of the build before: the bench's own error. */
-  again_change: number;
+  /** The control: the second process of the build before against the first, the same way. */
+  control_change: number;
   /** The middle half of the rounds' changes, [lower, upper] quartile: how far one round is to be trusted. */
   interface_change_iqr: [number, number];
   now_change_iqr: [number, number];
-  again_change_iqr: [number, number];
+  control_change_iqr: [number, number];
 }
 
 export type InterfaceResult =
@@ -94,29 +96,34 @@ function buildOf(commit: string): { cli: string } | { missing: string } {
 }
 
 /**
- * Each build's median, and each later build's change against the one before the interface
- * within each round (the same second under load, or neighbouring check-ins): this virtual
- * machine's speed drifts by more than the 5 % sought from one minute to the next.
+ * Each build's median, and each later build's change against the build before the interface
+ * within each round (the same seconds under load, or neighbouring check-ins): this virtual
+ * machine's speed drifts by more than the 5 % sought from one minute to the next. The build
+ * before is the mean of its two processes: one process can be a few per cent off another of
+ * the same build for as long as it lives (the control says by how much).
  */
 function figures(runs: Record<Build, number[]>, digits: number): PathFigures {
-  const of = (build: Build): number => round(median(runs[build]), digits);
-  const changes = (build: Build): number[] => runs[build].map((value, i) => value / runs.before[i]! - 1);
-  const change = (build: Build): number => round(median(changes(build)), 3);
-  const quartiles = (build: Build): [number, number] => [
-    round(quantile(changes(build), 0.25), 3),
-    round(quantile(changes(build), 0.75), 3),
+  const before = runs.before.map((first, i) => (first + runs.again[i]!) / 2);
+  const against = (values: number[], base: number[]): number[] => values.map((value, i) => value / base[i]! - 1);
+  const changes = {
+    interface: against(runs.interface, before),
+    now: against(runs.now, before),
+    control: against(runs.again, runs.before),
+  };
+  const quartiles = (values: number[]): [number, number] => [
+    round(quantile(values, 0.25), 3),
+    round(quantile(values, 0.75), 3),
   ];
   return {
-    before: of('before'),
-    again: of('again'),
-    interface: of('interface'),
-    now: of('now'),
-    interface_change: change('interface'),
-    now_change: change('now'),
-    again_change: change('again'),
-    interface_change_iqr: quartiles('interface'),
-    now_change_iqr: quartiles('now'),
-    again_change_iqr: quartiles('again'),
+    before: round(median(before), digits),
+    interface: round(median(runs.interface), digits),
+    now: round(median(runs.now), digits),
+    interface_change: round(median(changes.interface), 3),
+    now_change: round(median(changes.now), 3),
+    control_change: round(median(changes.control), 3),
+    interface_change_iqr: quartiles(changes.interface),
+    now_change_iqr: quartiles(changes.now),
+    control_change_iqr: quartiles(changes.control),
   };
 }
 
@@ -126,7 +133,7 @@ const turnOrder = (round: number): Build[] => BUILD_NAMES.map((_, i) => BUILD_NA
 /**
  * The desk's hot paths, the builds of BUILDS side by side in one run: each serves its own copy
  * of one folder seeded by the build before the interface (the later ones migrate their copy as
- * a desk does on its first start), all on the server core. Pages and thumbnails: the three
+ * a desk does on its first start), all on the server core. Pages and thumbnails: the four
  * under load at once, wrk on the other core, each server's own CPU time per request read from
  * /proc (what the desk spends, whatever the load generator does). Check-ins: one at a time,
  * a webcam frame each, the builds in turn.
@@ -144,7 +151,8 @@ export async function benchInterface(quick: boolean): Promise<InterfaceResult> {
   clis.again = clis.before;
   const visitors = quick ? 300 : 10_000;
   const rounds = quick ? 1 : 12;
-  const seconds = quick ? 1 : 2;
+  // Four servers share a core: each gets about a quarter of it, counted in ticks of 10 ms.
+  const seconds = quick ? 1 : 3;
   const checkIns = quick ? 3 : 120;
   const seeded = tempDir('interface-seeded');
   log(`interface: seeding ${visitors} visitors with ${BUILDS.before}'s build`);
@@ -187,18 +195,25 @@ export async function benchInterface(quick: boolean): Promise<InterfaceResult> {
       for (const build of BUILD_NAMES) requests[kind][build] = await kinds[kind](build);
     }
     /**
-     * Each build's server CPU per request, the three loaded at once: one wrk each, all on the
-     * load core, the servers sharing theirs. Whatever slows the machine in that second slows
-     * all three alike; taken in turn, one build's run could be 15 % off the next's.
+     * Each server's CPU per request, the four loaded at once: one wrk each, all on the load
+     * core, the servers sharing theirs, started in the round's order. Whatever slows the
+     * machine in those seconds slows all alike; taken in turn, one build's run could be 15 %
+     * off the next's.
      */
-    const cpuPerRequest = async (kind: keyof typeof kinds): Promise<Record<Build, number>> => {
-      const pids = BUILD_NAMES.map((build) => server(build).child.pid!);
+    const cpuPerRequest = async (kind: keyof typeof kinds, round: number): Promise<Record<Build, number>> => {
+      const order = turnOrder(round);
+      const pids = order.map((build) => server(build).child.pid!);
       const start = pids.map(cpuSeconds);
-      const loads = await Promise.all(
-        BUILD_NAMES.map((build) => runLoad(server(build).url, requests[kind][build], seconds)),
+      const settled = await Promise.allSettled(
+        order.map((build) => runLoad(server(build).url, requests[kind][build], seconds)),
       );
       const spent = pids.map((pid, i) => cpuSeconds(pid) - start[i]!);
-      return Object.fromEntries(BUILD_NAMES.map((build, i) => [build, (spent[i]! * 1e6) / loads[i]!.total])) as Record<
+      // Every load ends before a failed one is told: none is left running on a server being stopped.
+      const loads = settled.map((outcome) => {
+        if (outcome.status === 'rejected') throw outcome.reason;
+        return outcome.value;
+      });
+      return Object.fromEntries(order.map((build, i) => [build, (spent[i]! * 1e6) / loads[i]!.total])) as Record<
         Build,
         number
       >;
@@ -206,10 +221,10 @@ export async function benchInterface(quick: boolean): Promise<InterfaceResult> {
     const empty = (): Record<Build, number[]> => ({ before: [], again: [], interface: [], now: [] });
     const cpu = { log: empty(), search: empty(), thumbs: empty() };
     // Every build compiled and warm before anything counts.
-    for (const kind of Object.keys(cpu) as (keyof typeof cpu)[]) await cpuPerRequest(kind);
+    for (const kind of Object.keys(cpu) as (keyof typeof cpu)[]) await cpuPerRequest(kind, 0);
     for (let r = 0; r < rounds; r++) {
       for (const kind of Object.keys(cpu) as (keyof typeof cpu)[]) {
-        const spent = await cpuPerRequest(kind);
+        const spent = await cpuPerRequest(kind, r);
         for (const build of BUILD_NAMES) cpu[kind][build].push(spent[build]);
       }
     }
@@ -250,9 +265,9 @@ export async function benchInterface(quick: boolean): Promise<InterfaceResult> {
     };
     const paths = [result.log_page_cpu_us, result.search_cpu_us, result.thumb_cpu_us, result.check_in_ms];
     const changes = (name: string, f: PathFigures) =>
-      `${name} ${f.interface_change} / ${f.now_change} / ${f.again_change}`;
+      `${name} ${f.interface_change} / ${f.now_change} / ${f.control_change}`;
     log(
-      `interface: with it / now / a second process of before, against before: ${changes('log', result.log_page_cpu_us)}, ` +
+      `interface: with it / now / the control (before's second process against its first), against before: ${changes('log', result.log_page_cpu_us)}, ` +
         `${changes('search', result.search_cpu_us)}, ${changes('thumbs', result.thumb_cpu_us)}, ` +
         changes('check-in', result.check_in_ms),
     );

@@ -12,7 +12,8 @@ export function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (sorted.length - 1) * q;
   const below = Math.floor(at);
-  return sorted[below]! + (sorted[Math.ceil(at)]! - sorted[below]!) * (at - below);
+  if (below === at) return sorted[below]!;
+  return sorted[below]! + (sorted[below + 1]! - sorted[below]!) * (at - below);
 }
 
 export const median = (values: number[]): number => quantile(values, 0.5);

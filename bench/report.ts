@@ -261,7 +261,7 @@ function interfaceRows(i: InterfaceResult): Row[] {
   const row = (figure: string, f: PathFigures, unit: string): Row => [
     `${figure}: with the storage interface (${i.builds.interface}) / now`,
     `${f.interface} / ${f.now} ${unit}`,
-    `before it (${i.builds.before}) ${f.before} ${unit}; a second process of it ${percent(f.again_change)} (${spread(f.again_change_iqr)})`,
+    `before it (${i.builds.before}, two processes) ${f.before} ${unit}; the one against the other ${percent(f.control_change)} (${spread(f.control_change_iqr)})`,
     `${percent(f.interface_change)} (${spread(f.interface_change_iqr)}) / ${percent(f.now_change)} (${spread(f.now_change_iqr)})`,
     `≤ +5 %: ${verdict(f.interface_change <= 0.05)} / ${verdict(f.now_change <= 0.05)}`,
   ];

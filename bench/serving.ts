@@ -40,7 +40,7 @@ export interface LoadFigures {
  * unlike a load generator in Node, it is not the limit of what it measures (the
  * in-memory ceiling checks that, every run). Only 2xx answers count: a figure made of
  * errors would flatter whoever returned them fastest, so any other status, error or
- * timeout fails the run. Runs may overlap (bench/interface.ts loads three servers at once).
+ * timeout fails the run. Runs may overlap (bench/interface.ts loads four servers at once).
  */
 export async function runLoad(
   url: string,
