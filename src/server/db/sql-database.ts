@@ -73,3 +73,14 @@ export interface SqlDatabase {
   externalChanges(): number;
   close(): void | Promise<void>;
 }
+
+/** The code of a write the database was asked to commit and did not say whether it did. */
+export const COMMIT_UNKNOWN = 'COMMIT_UNKNOWN';
+
+/**
+ * Whether a failed write may have committed all the same: a company server's PostgreSQL went
+ * between the commit and its answer (db/postgres/pg-sync.ts). A desk's SQLite always knows.
+ */
+export function mayHaveCommitted(error: unknown): boolean {
+  return (error as { code?: unknown } | null | undefined)?.code === COMMIT_UNKNOWN;
+}

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../api-error';
 import { logger, pathOf } from '../log';
+import { COMMIT_UNKNOWN } from '../db/sql-database';
 import { imageTooLarge } from './form';
 
 const log = logger('http');
@@ -52,7 +53,7 @@ export function toApiError(error: unknown): ApiError {
     case 'EACCES':
     case 'EPERM':
     case 'EIO':
-    case 'COMMIT_UNKNOWN':
+    case COMMIT_UNKNOWN:
       return new ApiError(
         '5501',
         'The database did not confirm the change; it may have been saved. Look before trying again.',

@@ -4,6 +4,7 @@ import { ApiError } from '../api-error';
 import type { PhotoIntentsRepository } from '../db/repositories/photo-intents';
 import type { VisiteesRepository } from '../db/repositories/visitees';
 import type { ExpectedVisitsRepository } from '../db/repositories/expected-visits';
+import { mayHaveCommitted } from '../db/sql-database';
 import { ExpectedVisitNotOpenError, type VisitorRecord, type VisitorsRepository } from '../db/repositories/visitors';
 import { formatLocalDate } from '../../shared/dates';
 import { isVisitorId, newVisitorId } from '../ids';
@@ -232,7 +233,9 @@ export function visitorService(deps: {
       await store.writeFile(visitorId, 'thumb', photo.format, photo.thumb);
       commit({ ...photo, thumbhash: await placeholder }, image.length);
     } catch (error) {
-      await undo();
+      // A commit the database did not confirm may stand, and its visitor needs the photo. If
+      // it did not, its intent stands instead, and the sweep removes the files it names.
+      if (!mayHaveCommitted(error)) await undo();
       throw answerFor(error, expectedId, userId);
     }
     return visitorId;

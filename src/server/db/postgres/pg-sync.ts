@@ -1,4 +1,5 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { COMMIT_UNKNOWN } from '../sql-database';
 import type { PgAnswer, PgRequest, PgRows, PgWorkerData } from './pg-protocol';
 
 /**
@@ -30,7 +31,7 @@ export class DatabaseUnavailableError extends Error {
  * between the two): the change may stand. Never reported as "nothing was saved".
  */
 export class CommitUnknownError extends Error {
-  readonly code = 'COMMIT_UNKNOWN';
+  readonly code = COMMIT_UNKNOWN;
 }
 
 /** PostgreSQL refused a statement: `code` is its SQLSTATE (23505: a unique key taken). */
