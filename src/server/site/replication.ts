@@ -119,7 +119,8 @@ export function replication(deps: {
       const signatures = await fetchSignatures(desk, address, credentials, answer.things);
       // An answer with nothing in it is written only now and then, for when the desk was heard from (heard.ts).
       const empty = answer.changes.length === 0 && answer.things.length === 0 && answer.audit.length === 0;
-      if (empty && !heardLongAgo(desk, deps.now())) return applied;
+      // Against when it was asked, the time written: a slow answer must not make every one a write.
+      if (empty && !heardLongAgo(desk, askedAt)) return applied;
       const effects: Applied[] = [];
       let trailRefused: string | undefined;
       let newEntries = 0;
