@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 
 /**
@@ -21,8 +22,15 @@ export interface PostgresCluster {
   crashAndRestart: () => void;
   stop: () => void;
   start: () => void;
+  /**
+   * The same, without blocking the caller: for a test whose clients keep sending while the
+   * server goes (a frozen client would leave its uploads half-sent, and be refused for that).
+   */
+  whileServing: { crashAndRestart: () => Promise<void>; stop: () => Promise<void>; start: () => Promise<void> };
   remove: () => void;
 }
+
+const execFileAsync = promisify(execFile);
 
 /** Where the server's binaries are, or why there are none (a test prints it and skips). */
 export function postgresBinaries(): { bin: string } | { missing: string } {
@@ -71,18 +79,23 @@ export async function startPostgres(bin: string): Promise<PostgresCluster> {
   const data = path.join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
   if (asRoot) execFileSync('chown', ['postgres:postgres', dir]);
-  const run = (tool: string, args: string[]): void => {
+  const commandOf = (tool: string, args: string[]): [string, string[]] => {
     const command = path.join(bin, tool);
-    execFileSync(asRoot ? 'runuser' : command, asRoot ? ['-u', 'postgres', '--', command, ...args] : args, {
-      stdio: 'pipe',
-      cwd: dir,
-    });
+    return asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+  };
+  const run = (tool: string, args: string[]): void => {
+    execFileSync(...commandOf(tool, args), { stdio: 'pipe', cwd: dir });
+  };
+  const runAsync = async (tool: string, args: string[]): Promise<void> => {
+    await execFileAsync(...commandOf(tool, args), { cwd: dir });
   };
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
   const port = await freePort();
   const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=on`;
-  const start = (): void => run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', 'start']);
-  const stop = (mode: 'fast' | 'immediate' = 'fast'): void => run('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
+  const startArgs = ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', 'start'];
+  const stopArgs = (mode: 'fast' | 'immediate') => ['-D', data, '-m', mode, '-w', 'stop'];
+  const start = (): void => run('pg_ctl', startArgs);
+  const stop = (mode: 'fast' | 'immediate' = 'fast'): void => run('pg_ctl', stopArgs(mode));
   start();
   let running = true;
   return {
@@ -101,8 +114,26 @@ export async function startPostgres(bin: string): Promise<PostgresCluster> {
       start();
       running = true;
     },
+    whileServing: {
+      async crashAndRestart() {
+        await runAsync('pg_ctl', stopArgs('immediate'));
+        await runAsync('pg_ctl', startArgs);
+      },
+      async stop() {
+        await runAsync('pg_ctl', stopArgs('fast'));
+        running = false;
+      },
+      async start() {
+        await runAsync('pg_ctl', startArgs);
+        running = true;
+      },
+    },
     remove() {
-      if (running) stop('immediate');
+      try {
+        if (running) stop('immediate');
+      } catch {
+        // Already down (a start that failed): the folder goes all the same.
+      }
       running = false;
       fs.rmSync(dir, { recursive: true, force: true });
     },
