@@ -18,15 +18,19 @@ export interface PostgresCluster {
   dataDir: string;
   /** A new, empty database on the cluster: its connection string. */
   createDatabase: (name: string) => Promise<string>;
-  /** Stops the server at once, as a power cut would (no checkpoint), and starts it again. */
-  crashAndRestart: () => void;
-  stop: () => void;
-  start: () => void;
   /**
-   * The same, without blocking the caller: for a test whose clients keep sending while the
-   * server goes (a frozen client would leave its uploads half-sent, and be refused for that).
+   * Stops the server at once, as a power cut would (no checkpoint), and starts it again,
+   * blocking: it can be called in the middle of a transaction's synchronous work.
    */
-  whileServing: { crashAndRestart: () => Promise<void>; stop: () => Promise<void>; start: () => Promise<void> };
+  crashAndRestart: () => void;
+  /**
+   * Stops the server at once (`crash`) or cleanly, and starts it: without blocking the caller,
+   * whose clients may keep sending meanwhile (a frozen client would leave its uploads
+   * half-sent, and be refused for that).
+   */
+  crash: () => Promise<void>;
+  stop: () => Promise<void>;
+  start: () => Promise<void>;
   remove: () => void;
 }
 
@@ -94,43 +98,29 @@ export async function startPostgres(bin: string): Promise<PostgresCluster> {
   const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=on`;
   const startArgs = ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', 'start'];
   const stopArgs = (mode: 'fast' | 'immediate') => ['-D', data, '-m', mode, '-w', 'stop'];
-  const start = (): void => run('pg_ctl', startArgs);
-  const stop = (mode: 'fast' | 'immediate' = 'fast'): void => run('pg_ctl', stopArgs(mode));
-  start();
+  run('pg_ctl', startArgs);
   let running = true;
+  const stopped = async (mode: 'fast' | 'immediate'): Promise<void> => {
+    await runAsync('pg_ctl', stopArgs(mode));
+    running = false;
+  };
   return {
     port,
     dataDir: data,
     createDatabase: (name) => createDatabase(`postgres://postgres@127.0.0.1:${port}`, name),
     crashAndRestart() {
-      stop('immediate');
-      start();
+      run('pg_ctl', stopArgs('immediate'));
+      run('pg_ctl', startArgs);
     },
-    stop() {
-      stop();
-      running = false;
-    },
-    start() {
-      start();
+    crash: () => stopped('immediate'),
+    stop: () => stopped('fast'),
+    async start() {
+      await runAsync('pg_ctl', startArgs);
       running = true;
-    },
-    whileServing: {
-      async crashAndRestart() {
-        await runAsync('pg_ctl', stopArgs('immediate'));
-        await runAsync('pg_ctl', startArgs);
-      },
-      async stop() {
-        await runAsync('pg_ctl', stopArgs('fast'));
-        running = false;
-      },
-      async start() {
-        await runAsync('pg_ctl', startArgs);
-        running = true;
-      },
     },
     remove() {
       try {
-        if (running) stop('immediate');
+        if (running) run('pg_ctl', stopArgs('immediate'));
       } catch {
         // Already down (a start that failed): the folder goes all the same.
       }

@@ -90,15 +90,16 @@ describeWithPostgres('a company server while PostgreSQL crashes, stops and start
     try {
       await untilMore(5, (attempt) => attempt.status === 200);
       // A crash of PostgreSQL (immediate stop: no checkpoint, clients cut) and its restart.
-      await cluster().whileServing.crashAndRestart();
+      await cluster().crash();
+      await cluster().start();
       await untilMore(succeeded() + 5, (attempt) => attempt.status === 200);
       // Down for a while: refused as unavailable, each in seconds.
-      await cluster().whileServing.stop();
+      await cluster().stop();
       const refusedBefore = attempts.filter((attempt) => attempt.code === '5501').length;
       try {
         await untilMore(refusedBefore + 5, (attempt) => attempt.code === '5501');
       } finally {
-        await cluster().whileServing.start();
+        await cluster().start();
       }
       await untilMore(succeeded() + 5, (attempt) => attempt.status === 200);
     } finally {

@@ -513,7 +513,7 @@ describeWithPostgres('sites on a company server', () => {
   it('keeps running while PostgreSQL is down, answering 5501, and serves again when it is back', async () => {
     // A stream open throughout: its looks for other writers' changes fail while the database is down.
     const stream = await openStream({ url: company!.url, token: await headOffice() });
-    cluster().stop();
+    await cluster().stop();
     try {
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       expect(company!.child.exitCode).toBeNull();
@@ -523,7 +523,7 @@ describeWithPostgres('sites on a company server', () => {
       });
       expect(((await down.json()) as { errors: { code: string } }).errors.code).toBe('5501');
     } finally {
-      cluster().start();
+      await cluster().start();
     }
     expect(await eventually(async () => (await sites()).length)).toBe(2);
     expect(company!.child.exitCode).toBeNull();

@@ -171,14 +171,14 @@ describeWithPostgres('a PostgreSQL database answered synchronously', () => {
   });
 
   it('answers "unavailable" while the server is down, rather than waiting for it, and recovers by itself', async () => {
-    cluster().stop();
+    await cluster().stop();
     try {
       expect(() => db.prepare('SELECT 1').get()).toThrow(DatabaseUnavailableError);
       // Refused at once now: the server's thread does not wait on a database it just found gone.
       expect(() => db.write(() => db.prepare('UPDATE counter SET n = 5').run())).toThrow(/a moment ago/);
       expect(db.inTransaction).toBe(false);
     } finally {
-      cluster().start();
+      await cluster().start();
     }
     expect(await answered(() => db.prepare('SELECT n FROM counter').pluck().get())).toBe(0);
   });
