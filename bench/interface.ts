@@ -11,7 +11,7 @@ import {
   cpuSeconds,
   log,
   median,
-  quantile,
+  middleHalf,
   round,
   ROOT,
   signIn,
@@ -110,10 +110,6 @@ function figures(runs: Record<Build, number[]>, digits: number): PathFigures {
     now: against(runs.now, before),
     control: against(runs.again, runs.before),
   };
-  const quartiles = (values: number[]): [number, number] => [
-    round(quantile(values, 0.25), 3),
-    round(quantile(values, 0.75), 3),
-  ];
   return {
     before: round(median(before), digits),
     interface: round(median(runs.interface), digits),
@@ -121,9 +117,9 @@ function figures(runs: Record<Build, number[]>, digits: number): PathFigures {
     interface_change: round(median(changes.interface), 3),
     now_change: round(median(changes.now), 3),
     control_change: round(median(changes.control), 3),
-    interface_change_iqr: quartiles(changes.interface),
-    now_change_iqr: quartiles(changes.now),
-    control_change_iqr: quartiles(changes.control),
+    interface_change_iqr: middleHalf(changes.interface, 3),
+    now_change_iqr: middleHalf(changes.now, 3),
+    control_change_iqr: middleHalf(changes.control, 3),
   };
 }
 

@@ -20,6 +20,27 @@ export const median = (values: number[]): number => quantile(values, 0.5);
 
 export const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
 
+/** The first and third quartiles: the middle half of the values lies between them. */
+export function middleHalf(values: number[], digits: number): [number, number] {
+  return [round(quantile(values, 0.25), digits), round(quantile(values, 0.75), digits)];
+}
+
+/**
+ * A figure against its floor, measured side by side round after round: the median of the
+ * rounds' own ratios, and their middle half. Each round's pair shares the machine's moment;
+ * this virtual machine's speed drifts by 10–20 % from one minute to the next, which a ratio
+ * of two medians taken minutes apart would carry whole.
+ */
+export interface PairedRatio {
+  ratio: number;
+  ratio_middle_half: [number, number];
+}
+
+export function pairedRatio(values: number[], floors: number[]): PairedRatio {
+  const ratios = values.map((value, i) => value / floors[i]!);
+  return { ratio: round(median(ratios)), ratio_middle_half: middleHalf(ratios, 2) };
+}
+
 const created: string[] = [];
 
 /** A scratch folder for one part of the run; all of them are removed when the run ends. */

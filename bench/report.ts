@@ -7,7 +7,7 @@ import type { DeskLoadResult } from './desk-load';
 import type { GridResult } from './grid';
 import type { InterfaceResult, PathFigures } from './interface';
 import { LOG_QUERIES, type LogScalingResult } from './log-scaling';
-import { round } from './lib';
+import { round, type PairedRatio } from './lib';
 import type { ServingResult } from './serving';
 import type { CpuShares, SitesResult } from './sites';
 
@@ -40,15 +40,15 @@ function checkInRows(c: CheckInResult): Row[] {
       'Check-in of a 12 MP JPEG, median',
       `${c.checkin_median_ms} ms`,
       `bare sharp thumbnail ${c.bare_sharp_median_ms} ms`,
-      `${c.ratio}×`,
+      paired(c),
       `≤ 1.3×: ${verdict(c.ratio <= 1.3)}`,
     ],
     [
       'Check-in as the desk sends it (FormData + fetch), median',
       `${c.desk_median_ms} ms`,
       `bare sharp thumbnail ${c.bare_sharp_median_ms} ms`,
-      `${c.desk_ratio}×`,
-      `≤ 1.5×: ${verdict(c.desk_ratio <= 1.5)}`,
+      paired(c.desk),
+      `≤ 1.5×: ${verdict(c.desk.ratio <= 1.5)}`,
     ],
     [
       'Check-in service in-process (no HTTP), median',
@@ -93,13 +93,19 @@ function deskLoadRows(d: DeskLoadResult): Row[] {
   ];
 }
 
+/** A ratio paired round by round (lib.ts pairedRatio), with the middle half of the rounds' ratios. */
+function paired(figure: PairedRatio): string {
+  const [lower, upper] = figure.ratio_middle_half;
+  return `${figure.ratio}× (middle half ${lower}–${upper}×)`;
+}
+
 function servingRows(s: ServingResult): Row[] {
   return [
     [
       'Thumbnails, req/s (32 connections)',
       `${s.thumb.ours.requests_per_second}`,
       `readFile server ${s.thumb.floor.requests_per_second}; from memory ${s.thumb.ceiling.requests_per_second}`,
-      `${s.thumb.ratio}× (${s.thumb.ceiling_ratio}× of memory)`,
+      `${paired(s.thumb)} (${s.thumb.ceiling_ratio}× of memory)`,
       `≥ 0.8× readFile: ${verdict(s.thumb.ratio >= 0.8)}`,
     ],
     [
@@ -113,14 +119,14 @@ function servingRows(s: ServingResult): Row[] {
       'Thumbnails by signed URL (the desk’s `<img src>`), req/s; p50 / p99',
       `${s.thumb_signed.ours.requests_per_second}; ${s.thumb_signed.ours.p50_ms} / ${s.thumb_signed.ours.p99_ms} ms`,
       `readFile server ${s.thumb.floor.requests_per_second}`,
-      `${s.thumb_signed.ratio}×`,
+      paired(s.thumb_signed),
       `≥ 0.8× readFile, p99 < 10 ms: ${verdict(s.thumb_signed.ratio >= 0.8 && s.thumb_signed.ours.p99_ms < 10)}`,
     ],
     [
       'Run valid: the in-memory ceiling above twice the readFile floor (else the generator was the limit)',
       `${s.valid ? 'valid' : '**INVALID**'}`,
       `wrk, 1 thread, 32 connections${s.pinned ? '; servers on core 0, wrk on core 1' : ', unpinned (one core)'}`,
-      `${round(s.thumb.ceiling.requests_per_second / s.thumb.floor.requests_per_second)}×`,
+      `${s.ceiling_over_floor}×`,
       '> 2×',
     ],
     ...(
@@ -132,14 +138,14 @@ function servingRows(s: ServingResult): Row[] {
       `${what}, req/s; p99 (32 connections)`,
       `${figures.ours.requests_per_second}; ${figures.ours.p99_ms} ms`,
       `same statement + JSON.stringify in node:http ${figures.floor.requests_per_second}; ${figures.floor.p99_ms} ms`,
-      `${figures.ratio}×`,
+      paired(figures),
       `≥ 0.7×: ${verdict(figures.ratio >= 0.7)}`,
     ]),
     [
       'Full photos, req/s (32 connections)',
       `${s.full.ours.requests_per_second}`,
       `readFile server ${s.full.floor.requests_per_second}; from memory ${s.full.ceiling.requests_per_second}`,
-      `${s.full.ratio}× (${s.full.ceiling_ratio}× of memory)`,
+      `${paired(s.full)} (${s.full.ceiling_ratio}× of memory)`,
       '',
     ],
     [
@@ -153,7 +159,7 @@ function servingRows(s: ServingResult): Row[] {
       'Full photos with each view audited vs the same server without, req/s',
       `${s.audit.audited.requests_per_second}`,
       `unaudited ${s.audit.unaudited.requests_per_second}`,
-      `${s.audit.ratio}×`,
+      paired(s.audit),
       `≥ 0.9×: ${verdict(s.audit.ratio >= 0.9)}`,
     ],
     [

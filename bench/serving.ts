@@ -11,6 +11,7 @@ import {
   log,
   median,
   onCpu,
+  pairedRatio,
   peakRss,
   round,
   SERVER_CPU,
@@ -18,6 +19,7 @@ import {
   startScriptServer,
   startServe,
   tempDir,
+  type PairedRatio,
   PINNED,
   ROOT,
 } from './lib';
@@ -98,27 +100,40 @@ async function startFloor(script: string, args: string[]): Promise<{ url: string
   return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => child.kill() };
 }
 
+/**
+ * A photo path against its floors: every ratio is paired round by round (lib.ts
+ * pairedRatio); `floor` is the readFile static server, `ceiling` the same bytes from memory.
+ */
+type AgainstFloors = {
+  ours: LoadFigures;
+  floor: LoadFigures;
+  ceiling: LoadFigures;
+  ceiling_ratio: number;
+} & PairedRatio;
+
 export interface ServingResult {
   visitors: number;
   rounds: number;
   seconds_per_round: number;
   /** `floor`: the readFile static server; `ceiling`: the same bytes from memory. */
-  thumb: { ours: LoadFigures; floor: LoadFigures; ceiling: LoadFigures; ratio: number; ceiling_ratio: number };
+  thumb: AgainstFloors;
   /** Thumbnails by the signed URLs the desk's `<img src>` uses, against the same floor. */
-  thumb_signed: { ours: LoadFigures; ratio: number };
+  thumb_signed: { ours: LoadFigures } & PairedRatio;
   /**
    * Whether the run can be believed: node:http from memory must be clearly faster than
-   * from disk (more than 2×), or the load generator, not the servers, was the limit.
+   * from disk (more than 2×, `ceiling_over_floor`), or the load generator, not the
+   * servers, was the limit.
    */
   valid: boolean;
+  ceiling_over_floor: number;
   pinned: boolean;
-  full: { ours: LoadFigures; floor: LoadFigures; ceiling: LoadFigures; ratio: number; ceiling_ratio: number };
+  full: AgainstFloors;
   /**
    * The first page of the log (50 visitors) and a common prefix search, under the same
    * load, against plain node:http running the same statement and JSON.stringify.
    */
-  log_page: { ours: LoadFigures; floor: LoadFigures; ratio: number };
-  log_search: { ours: LoadFigures; floor: LoadFigures; ratio: number };
+  log_page: { ours: LoadFigures; floor: LoadFigures } & PairedRatio;
+  log_search: { ours: LoadFigures; floor: LoadFigures } & PairedRatio;
   /**
    * Full photos from the same server code run twice, with the view recorded on the audit
    * trail and with the recording removed: `ratio` is audited / unaudited throughput.
@@ -127,6 +142,7 @@ export interface ServingResult {
     audited: LoadFigures;
     unaudited: LoadFigures;
     ratio: number;
+    ratio_middle_half: [number, number];
     /** photo.view entries written during the run, and the full photos answered by audited servers. */
     entries_written: number;
     views_served: number;
@@ -198,25 +214,40 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
       logPage: withToken([LOG_PAGE], token),
       logSearch: withToken([LOG_SEARCH], token),
     };
-    const rounds = quick ? 1 : 3;
-    const seconds = quick ? 3 : 5;
+    const rounds = quick ? 1 : 6;
+    const seconds = 3;
     // The server's code is compiled and optimised by the time it is measured, on both paths.
     for (const warmUp of [requests.thumb, requests.signed]) await runLoad(server.url, warmUp, quick ? 2 : 5);
-    const runs = {
-      thumbOurs: [] as LoadFigures[],
-      thumbSigned: [] as LoadFigures[],
-      thumbFloor: [] as LoadFigures[],
-      fullOurs: [] as LoadFigures[],
-      fullFloor: [] as LoadFigures[],
-      thumbCeiling: [] as LoadFigures[],
-      fullCeiling: [] as LoadFigures[],
-      audited: [] as LoadFigures[],
-      unaudited: [] as LoadFigures[],
-      logPage: [] as LoadFigures[],
-      logPageFloor: [] as LoadFigures[],
-      logSearch: [] as LoadFigures[],
-      logSearchFloor: [] as LoadFigures[],
-    };
+    /** Each series of runs: the server it loads and the requests it cycles through. */
+    const loads = {
+      thumbOurs: [server.url, requests.thumb],
+      thumbFloor: [floor.url, paths.floorThumb],
+      thumbSigned: [server.url, requests.signed],
+      thumbCeiling: [ceiling.url, paths.floorThumb],
+      fullOurs: [server.url, requests.full],
+      fullFloor: [floor.url, paths.floorFull],
+      fullCeiling: [ceiling.url, paths.floorFull],
+      audited: [audited.url, requests.audited],
+      unaudited: [unaudited.url, requests.unaudited],
+      logPage: [server.url, requests.logPage],
+      logPageFloor: [logFloor.url, [LOG_PAGE]],
+      logSearch: [server.url, requests.logSearch],
+      logSearchFloor: [logFloor.url, [LOG_SEARCH]],
+    } satisfies Record<string, [string, string[]]>;
+    type Series = keyof typeof loads;
+    // What is compared is measured in the same round, one after the other, and who goes first
+    // moves on each round: the machine's drift falls on a figure and its floor alike.
+    const groups: Series[][] = [
+      ['thumbOurs', 'thumbFloor', 'thumbSigned', 'thumbCeiling'],
+      ['fullOurs', 'fullFloor', 'fullCeiling'],
+      ['audited', 'unaudited'],
+      ['logPage', 'logPageFloor'],
+      ['logSearch', 'logSearchFloor'],
+    ];
+    const runs = Object.fromEntries(Object.keys(loads).map((series) => [series, [] as LoadFigures[]])) as Record<
+      Series,
+      LoadFigures[]
+    >;
     const auditEntries = () => {
       const check = openContext({ dataDir });
       return check.then((c) => {
@@ -229,58 +260,51 @@ export async function benchServing(quick: boolean, dataDir = tempDir('serving'))
     };
     const entriesBefore = await auditEntries();
     for (let i = 0; i < rounds; i++) {
-      runs.thumbOurs.push(await runLoad(server.url, requests.thumb, seconds));
-      runs.thumbFloor.push(await runLoad(floor.url, paths.floorThumb, seconds));
-      runs.thumbSigned.push(await runLoad(server.url, requests.signed, seconds));
-      runs.thumbCeiling.push(await runLoad(ceiling.url, paths.floorThumb, seconds));
-      runs.fullOurs.push(await runLoad(server.url, requests.full, seconds));
-      runs.fullFloor.push(await runLoad(floor.url, paths.floorFull, seconds));
-      runs.fullCeiling.push(await runLoad(ceiling.url, paths.floorFull, seconds));
-      runs.audited.push(await runLoad(audited.url, requests.audited, seconds));
-      runs.unaudited.push(await runLoad(unaudited.url, requests.unaudited, seconds));
-      runs.logPage.push(await runLoad(server.url, requests.logPage, seconds));
-      runs.logPageFloor.push(await runLoad(logFloor.url, [LOG_PAGE], seconds));
-      runs.logSearch.push(await runLoad(server.url, requests.logSearch, seconds));
-      runs.logSearchFloor.push(await runLoad(logFloor.url, [LOG_SEARCH], seconds));
+      for (const group of groups) {
+        for (let j = 0; j < group.length; j++) {
+          const series = group[(i + j) % group.length]!;
+          const [url, list] = loads[series];
+          runs[series].push(await runLoad(url, list, seconds));
+        }
+      }
     }
-    const auditedFigures = medianFigures(runs.audited);
-    const unauditedFigures = medianFigures(runs.unaudited);
-    const thumb = {
-      ours: medianFigures(runs.thumbOurs),
-      floor: medianFigures(runs.thumbFloor),
-      ceiling: medianFigures(runs.thumbCeiling),
-    };
-    const full = {
-      ours: medianFigures(runs.fullOurs),
-      floor: medianFigures(runs.fullFloor),
-      ceiling: medianFigures(runs.fullCeiling),
-    };
-    const ratios = (figures: typeof thumb) => ({
-      ratio: round(figures.ours.requests_per_second / figures.floor.requests_per_second),
-      ceiling_ratio: round(figures.ours.requests_per_second / figures.ceiling.requests_per_second),
+    const against = (ours: Series, base: Series): PairedRatio =>
+      pairedRatio(
+        ...([ours, base].map((series) => runs[series].map((r) => r.requests_per_second)) as [number[], number[]]),
+      );
+    const withCeiling = (ours: Series, base: Series, ceilingSeries: Series) => ({
+      ours: medianFigures(runs[ours]),
+      floor: medianFigures(runs[base]),
+      ceiling: medianFigures(runs[ceilingSeries]),
+      ...against(ours, base),
+      ceiling_ratio: against(ours, ceilingSeries).ratio,
     });
-    const signed = medianFigures(runs.thumbSigned);
-    const versus = (ours: LoadFigures[], floorRuns: LoadFigures[]) => {
-      const figures = { ours: medianFigures(ours), floor: medianFigures(floorRuns) };
-      return { ...figures, ratio: round(figures.ours.requests_per_second / figures.floor.requests_per_second) };
-    };
-    const valid = thumb.ceiling.requests_per_second > 2 * thumb.floor.requests_per_second;
+    const versus = (ours: Series, base: Series) => ({
+      ours: medianFigures(runs[ours]),
+      floor: medianFigures(runs[base]),
+      ...against(ours, base),
+    });
+    const ceilingOverFloor = against('thumbCeiling', 'thumbFloor').ratio;
+    const valid = ceilingOverFloor > 2;
     if (!valid) log('serving: INVALID RUN: the in-memory ceiling is not above twice the readFile floor');
+    const audit = versus('audited', 'unaudited');
     const result: ServingResult = {
       visitors,
       rounds,
       seconds_per_round: seconds,
       valid,
+      ceiling_over_floor: ceilingOverFloor,
       pinned: PINNED,
-      thumb: { ...thumb, ...ratios(thumb) },
-      thumb_signed: { ours: signed, ratio: round(signed.requests_per_second / thumb.floor.requests_per_second) },
-      full: { ...full, ...ratios(full) },
-      log_page: versus(runs.logPage, runs.logPageFloor),
-      log_search: versus(runs.logSearch, runs.logSearchFloor),
+      thumb: withCeiling('thumbOurs', 'thumbFloor', 'thumbCeiling'),
+      thumb_signed: { ours: medianFigures(runs.thumbSigned), ...against('thumbSigned', 'thumbFloor') },
+      full: withCeiling('fullOurs', 'fullFloor', 'fullCeiling'),
+      log_page: versus('logPage', 'logPageFloor'),
+      log_search: versus('logSearch', 'logSearchFloor'),
       audit: {
-        audited: auditedFigures,
-        unaudited: unauditedFigures,
-        ratio: round(auditedFigures.requests_per_second / unauditedFigures.requests_per_second),
+        audited: audit.ours,
+        unaudited: audit.floor,
+        ratio: audit.ratio,
+        ratio_middle_half: audit.ratio_middle_half,
         entries_written: 0,
         views_served: [...runs.fullOurs, ...runs.audited].reduce((sum, run) => sum + run.total - run.non_2xx, 0),
       },
