@@ -13,6 +13,12 @@ walk(results, 'results');
 const required = [
   results.check_in?.checkin_median_ms,
   results.check_in?.desk_median_ms,
+  results.check_in?.ratio,
+  results.check_in?.desk?.ratio,
+  results.check_in?.service?.ratio,
+  results.serving?.thumb?.ratio,
+  results.serving?.thumb_signed?.ratio,
+  results.serving?.ceiling_over_floor?.ratio,
   results.serving?.thumb_signed?.ours?.requests_per_second,
   results.serving?.log_page?.ratio,
   results.serving?.log_search?.ratio,

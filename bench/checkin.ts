@@ -2,7 +2,18 @@ import http from 'node:http';
 import sharp from 'sharp';
 import { portraitPixels } from '../src/cli/seed/portrait';
 import { openContext } from '../src/server/context';
-import { BENCH_STAFF, log, median, pairedRatio, round, signIn, startServe, tempDir, type PairedRatio } from './lib';
+import {
+  balancedOrder,
+  BENCH_STAFF,
+  log,
+  median,
+  pairedRatio,
+  round,
+  signIn,
+  startServe,
+  tempDir,
+  type PairedRatio,
+} from './lib';
 
 /**
  * A 12-megapixel camera-like JPEG of about 3.5 MB: a portrait with the sensor grain of a
@@ -102,7 +113,7 @@ export interface CheckInResult extends PairedRatio {
   desk: PairedRatio;
   /** The check-in service called in-process: no upload, no multipart parsing. */
   service_median_ms: number;
-  service_ratio: number;
+  service: PairedRatio;
   bare_sharp_median_ms: number;
   per_second: Record<string, number>;
   server_peak_rss_mib: number;
@@ -162,42 +173,37 @@ export async function benchCheckIn(quick: boolean): Promise<CheckInResult> {
       return performance.now() - started;
     };
 
-    // Warm both paths up before measuring: the server's multipart parser and sharp are
-    // compiled and sized after a few check-ins, as on a desk after its first visitors.
-    for (let i = 0; i < (quick ? 2 : 8); i++) {
-      await checkIn();
-      await deskCheckIn();
-      await bare();
-    }
-    const rounds = quick ? 3 : 25;
-    const ours: number[] = [];
-    const desk: number[] = [];
-    const floor: number[] = [];
-    for (let i = 0; i < rounds; i++) {
-      // A desk's check-ins are seconds apart: what one leaves running in the background
-      // (the server's garbage collection after a photo) must not land in the next figure.
-      await settle();
-      ours.push(await checkIn());
-      await settle();
-      desk.push(await deskCheckIn());
-      await settle();
-      floor.push(await bare());
-    }
-
-    // The same check-in without HTTP: decoding, thumbnail, durable files and commits only.
+    // The same check-in without HTTP (decoding, thumbnail, durable files and commits only),
+    // on a store of its own in this process.
     const service = await openContext({ dataDir: tempDir('checkin-service') });
     const staff = service.writes.run(() => service.repositories.users.insert('bench', 'unused', 0));
-    const inProcess: number[] = [];
-    for (let i = 0; i < rounds; i++) {
+    const inProcessCheckIn = async (): Promise<number> => {
+      collectGarbage();
       const started = performance.now();
       await service.visitors.checkIn(
-        { cardno: i + 1, name: 'Bench', mobile: '1234567', purpose: 'Bench' },
+        { cardno: card++, name: 'Bench', mobile: '1234567', purpose: 'Bench' },
         image,
         staff,
       );
-      inProcess.push(performance.now() - started);
+      return performance.now() - started;
+    };
+
+    // Warm every path up before measuring: the server's multipart parser and sharp are
+    // compiled and sized after a few check-ins, as on a desk after its first visitors.
+    const kinds = { ours: checkIn, desk: deskCheckIn, floor: bare, inProcess: inProcessCheckIn };
+    for (let i = 0; i < (quick ? 2 : 8); i++) for (const measure of Object.values(kinds)) await measure();
+    const rounds = quick ? 3 : 25;
+    const times = { ours: [] as number[], desk: [] as number[], floor: [] as number[], inProcess: [] as number[] };
+    for (let i = 0; i < rounds; i++) {
+      for (const kind of balancedOrder(Object.keys(kinds) as (keyof typeof kinds)[], i)) {
+        // A desk's check-ins are seconds apart: what one leaves running in the background
+        // (the server's garbage collection after a photo) must not land in the next figure.
+        await settle();
+        times[kind].push(await kinds[kind]());
+      }
     }
     service.close();
+    const { ours, desk, floor, inProcess } = times;
 
     const perSecond: Record<string, number> = {};
     for (const clients of [1, 2, 8]) {
@@ -218,7 +224,7 @@ export async function benchCheckIn(quick: boolean): Promise<CheckInResult> {
       desk_median_ms: round(median(desk)),
       desk: pairedRatio(desk, floor),
       service_median_ms: round(median(inProcess)),
-      service_ratio: round(median(inProcess) / median(floor)),
+      service: pairedRatio(inProcess, floor),
       bare_sharp_median_ms: round(median(floor)),
       ...pairedRatio(ours, floor),
       per_second: perSecond,

@@ -37,8 +37,22 @@ export interface PairedRatio {
 }
 
 export function pairedRatio(values: number[], floors: number[]): PairedRatio {
+  if (values.length === 0 || values.length !== floors.length) {
+    throw new Error(`a paired ratio needs one floor per figure: ${values.length} figures, ${floors.length} floors`);
+  }
   const ratios = values.map((value, i) => value / floors[i]!);
   return { ratio: round(median(ratios)), ratio_middle_half: middleHalf(ratios, 2) };
+}
+
+/**
+ * The order of `items` in a round of a bench: rotated by one every other round, and reversed
+ * in odd rounds, so that over an even number of rounds each of two items goes before the
+ * other in exactly half of them, whatever the group's size.
+ */
+export function balancedOrder<T>(items: readonly T[], round: number): T[] {
+  const shift = Math.floor(round / 2) % items.length;
+  const rotated = [...items.slice(shift), ...items.slice(0, shift)];
+  return round % 2 === 1 ? rotated.reverse() : rotated;
 }
 
 const created: string[] = [];

@@ -54,7 +54,7 @@ function checkInRows(c: CheckInResult): Row[] {
       'Check-in service in-process (no HTTP), median',
       `${c.service_median_ms} ms`,
       `bare sharp thumbnail ${c.bare_sharp_median_ms} ms`,
-      `${c.service_ratio}×`,
+      paired(c.service),
       '',
     ],
     [
@@ -123,11 +123,11 @@ function servingRows(s: ServingResult): Row[] {
       `≥ 0.8× readFile, p99 < 10 ms: ${verdict(s.thumb_signed.ratio >= 0.8 && s.thumb_signed.ours.p99_ms < 10)}`,
     ],
     [
-      'Run valid: the in-memory ceiling above twice the readFile floor (else the generator was the limit)',
+      'Run valid: the in-memory ceiling above twice the readFile floor in most rounds (else the generator was the limit)',
       `${s.valid ? 'valid' : '**INVALID**'}`,
       `wrk, 1 thread, 32 connections${s.pinned ? '; servers on core 0, wrk on core 1' : ', unpinned (one core)'}`,
-      `${s.ceiling_over_floor}×`,
-      '> 2×',
+      paired(s.ceiling_over_floor),
+      'lower end of the middle half > 2×',
     ],
     ...(
       [
@@ -421,6 +421,9 @@ export function toMarkdown(r: BenchResults): string {
   const m = r.machine;
   return [
     `Run ${r.date} (${r.mode}, ${r.seconds} s) on ${m.cpus} × ${m.cpu_model}, ${m.memory_gib} GiB, Node ${m.node}, ${m.platform}.`,
+    '',
+    'A ratio with a middle half is the median of the rounds’ own ratios (a figure against its floor in the same round), ' +
+      'so it need not be the quotient of the two medians beside it.',
     '',
     ...table,
     '',
