@@ -119,6 +119,29 @@ export interface CheckInResult extends PairedRatio {
   server_peak_rss_mib: number;
 }
 
+/**
+ * Timed calls in rounds, after `warmUps` rounds untimed: each round calls every kind once, in
+ * a balanced order (lib.ts), each after a pause. A desk's check-ins are seconds apart: what one
+ * leaves running in the background (the server's collection after a photo) must not land in
+ * the next figure.
+ */
+async function inRounds<K extends string>(
+  kinds: Record<K, () => Promise<number>>,
+  warmUps: number,
+  rounds: number,
+): Promise<Record<K, number[]>> {
+  const names = Object.keys(kinds) as K[];
+  for (let i = 0; i < warmUps; i++) for (const name of names) await kinds[name]();
+  const times = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
+  for (let i = 0; i < rounds; i++) {
+    for (const name of balancedOrder(names, i)) {
+      await settle();
+      times[name].push(await kinds[name]());
+    }
+  }
+  return times;
+}
+
 export async function benchCheckIn(quick: boolean): Promise<CheckInResult> {
   const dataDir = tempDir('checkin');
   const ctx = await openContext({ dataDir });
@@ -173,8 +196,16 @@ export async function benchCheckIn(quick: boolean): Promise<CheckInResult> {
       return performance.now() - started;
     };
 
-    // The same check-in without HTTP (decoding, thumbnail, durable files and commits only),
-    // on a store of its own in this process.
+    // Warm every path up before measuring: the server's multipart parser and sharp are
+    // compiled and sized after a few check-ins, as on a desk after its first visitors.
+    const warmUps = quick ? 2 : 8;
+    const rounds = quick ? 3 : 25;
+    const { ours, desk, floor } = await inRounds({ ours: checkIn, desk: deskCheckIn, floor: bare }, warmUps, rounds);
+
+    // The same check-in without HTTP (decoding, thumbnail, durable files and commits only), on
+    // a store of its own in this process, against bare thumbnails of its own rounds: opened
+    // only now, so that its store's chores and collections in this process fall on none of
+    // the server's check-ins.
     const service = await openContext({ dataDir: tempDir('checkin-service') });
     const staff = service.writes.run(() => service.repositories.users.insert('bench', 'unused', 0));
     const inProcessCheckIn = async (): Promise<number> => {
@@ -187,23 +218,9 @@ export async function benchCheckIn(quick: boolean): Promise<CheckInResult> {
       );
       return performance.now() - started;
     };
-
-    // Warm every path up before measuring: the server's multipart parser and sharp are
-    // compiled and sized after a few check-ins, as on a desk after its first visitors.
-    const kinds = { ours: checkIn, desk: deskCheckIn, floor: bare, inProcess: inProcessCheckIn };
-    for (let i = 0; i < (quick ? 2 : 8); i++) for (const measure of Object.values(kinds)) await measure();
-    const rounds = quick ? 3 : 25;
-    const times = { ours: [] as number[], desk: [] as number[], floor: [] as number[], inProcess: [] as number[] };
-    for (let i = 0; i < rounds; i++) {
-      for (const kind of balancedOrder(Object.keys(kinds) as (keyof typeof kinds)[], i)) {
-        // A desk's check-ins are seconds apart: what one leaves running in the background
-        // (the server's garbage collection after a photo) must not land in the next figure.
-        await settle();
-        times[kind].push(await kinds[kind]());
-      }
-    }
+    const inProcessTimes = await inRounds({ inProcess: inProcessCheckIn, floor: bare }, warmUps, rounds);
     service.close();
-    const { ours, desk, floor, inProcess } = times;
+    const inProcess = inProcessTimes.inProcess;
 
     const perSecond: Record<string, number> = {};
     for (const clients of [1, 2, 8]) {
@@ -224,7 +241,7 @@ export async function benchCheckIn(quick: boolean): Promise<CheckInResult> {
       desk_median_ms: round(median(desk)),
       desk: pairedRatio(desk, floor),
       service_median_ms: round(median(inProcess)),
-      service: pairedRatio(inProcess, floor),
+      service: pairedRatio(inProcess, inProcessTimes.floor),
       bare_sharp_median_ms: round(median(floor)),
       ...pairedRatio(ours, floor),
       per_second: perSecond,
