@@ -113,6 +113,7 @@ export interface CheckInResult extends PairedRatio {
   desk: PairedRatio;
   /** The check-in service called in-process: no upload, no multipart parsing. */
   service_median_ms: number;
+  /** Against the bare thumbnails of its own rounds, after the server's. */
   service: PairedRatio;
   bare_sharp_median_ms: number;
   per_second: Record<string, number>;
