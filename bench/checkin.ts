@@ -80,6 +80,19 @@ export function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
+/**
+ * How long `call` takes, started once this process has collected its garbage and then paused
+ * (settle): a collection leaves sweeping to background threads, which on two cores run beside
+ * whatever follows (a small sharp call right after one took 7–9 ms, 4 ms after the pause).
+ */
+export async function timeQuietly(call: () => Promise<unknown>): Promise<number> {
+  collectGarbage();
+  await settle();
+  const started = performance.now();
+  await call();
+  return performance.now() - started;
+}
+
 /** The check-in form, as the desk's renderer builds it. */
 export function checkInForm(card: number, photo: Blob, visiteeNo?: number): FormData {
   const form = new FormData();
@@ -122,7 +135,7 @@ export interface CheckInResult extends PairedRatio {
 
 /**
  * Timed calls in rounds, after `warmUps` rounds untimed: each round calls every kind once, in
- * a balanced order (lib.ts), each after a pause. A desk's check-ins are seconds apart: what one
+ * a balanced order (lib.ts), each after a pause (timeQuietly). A desk's check-ins are seconds apart: what one
  * leaves running in the background (the server's collection after a photo) must not land in
  * the next figure.
  */
@@ -135,10 +148,7 @@ async function inRounds<K extends string>(
   for (let i = 0; i < warmUps; i++) for (const name of names) await kinds[name]();
   const times = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
   for (let i = 0; i < rounds; i++) {
-    for (const name of balancedOrder(names, i)) {
-      await settle();
-      times[name].push(await kinds[name]());
-    }
+    for (const name of balancedOrder(names, i)) times[name].push(await kinds[name]());
   }
   return times;
 }
@@ -159,10 +169,7 @@ export async function benchCheckIn(quick: boolean): Promise<CheckInResult> {
     // one buffer by node:http, and this process collects its own garbage before each timed
     // call (the floor's too), so neither the client's encoder, its copies nor its pauses
     // are counted.
-    const checkIn = async (): Promise<number> => {
-      const { body, contentType } = await multipartBody(card++, image);
-      collectGarbage();
-      const started = performance.now();
+    const send = async ({ body, contentType }: { body: Buffer; contentType: string }): Promise<void> => {
       const { status, text } = await post(
         `${server.url}/v1/add/`,
         body,
@@ -173,29 +180,26 @@ export async function benchCheckIn(quick: boolean): Promise<CheckInResult> {
         agent,
       );
       if (status !== 200) throw new Error(`check-in failed: ${text}`);
-      return performance.now() - started;
+    };
+    const checkIn = async (): Promise<number> => {
+      const form = await multipartBody(card++, image);
+      return timeQuietly(() => send(form));
     };
     // The desk's own way (renderer/src/api): a FormData of the photo's Blob sent by fetch,
     // the clock around building and sending it; the same pauses and collections as above.
     const deskCheckIn = async (): Promise<number> => {
       const photo = new Blob([new Uint8Array(image)], { type: 'image/jpeg' });
-      collectGarbage();
-      const started = performance.now();
-      const response = await fetch(`${server.url}/v1/add/`, {
-        method: 'POST',
-        headers: { authorization: `Token ${token}` },
-        body: checkInForm(card++, photo),
+      return timeQuietly(async () => {
+        const response = await fetch(`${server.url}/v1/add/`, {
+          method: 'POST',
+          headers: { authorization: `Token ${token}` },
+          body: checkInForm(card++, photo),
+        });
+        const text = await response.text();
+        if (response.status !== 200) throw new Error(`check-in failed: ${text}`);
       });
-      const text = await response.text();
-      if (response.status !== 200) throw new Error(`check-in failed: ${text}`);
-      return performance.now() - started;
     };
-    const bare = async (): Promise<number> => {
-      collectGarbage();
-      const started = performance.now();
-      await bareThumbnail(image);
-      return performance.now() - started;
-    };
+    const bare = (): Promise<number> => timeQuietly(() => bareThumbnail(image));
 
     // Warm every path up before measuring: the server's multipart parser and sharp are
     // compiled and sized after a few check-ins, as on a desk after its first visitors.
@@ -209,16 +213,10 @@ export async function benchCheckIn(quick: boolean): Promise<CheckInResult> {
     // the server's check-ins.
     const service = await openContext({ dataDir: tempDir('checkin-service') });
     const staff = service.writes.run(() => service.repositories.users.insert('bench', 'unused', 0));
-    const inProcessCheckIn = async (): Promise<number> => {
-      collectGarbage();
-      const started = performance.now();
-      await service.visitors.checkIn(
-        { cardno: card++, name: 'Bench', mobile: '1234567', purpose: 'Bench' },
-        image,
-        staff,
+    const inProcessCheckIn = (): Promise<number> =>
+      timeQuietly(() =>
+        service.visitors.checkIn({ cardno: card++, name: 'Bench', mobile: '1234567', purpose: 'Bench' }, image, staff),
       );
-      return performance.now() - started;
-    };
     const inProcessTimes = await inRounds({ inProcess: inProcessCheckIn, floor: bare }, warmUps, rounds);
     service.close();
     const inProcess = inProcessTimes.inProcess;
@@ -230,7 +228,7 @@ export async function benchCheckIn(quick: boolean): Promise<CheckInResult> {
       const started = performance.now();
       await Promise.all(
         Array.from({ length: clients }, async () => {
-          while (next++ < total) await checkIn();
+          while (next++ < total) await send(await multipartBody(card++, image));
         }),
       );
       perSecond[`clients_${clients}`] = round(total / ((performance.now() - started) / 1000));

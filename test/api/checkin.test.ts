@@ -161,6 +161,34 @@ describe('POST /v1/add/', () => {
     expect(await sharp(thumb).metadata()).toMatchObject({ width: 200, height: 150 });
   });
 
+  it('lays a transparent photo on white, and makes every thumbnail a 3-channel sRGB JPEG', async () => {
+    const clear = { r: 0, g: 0, b: 0, alpha: 0 };
+    const photos = {
+      transparent: await sharp({ create: { width: 800, height: 600, channels: 4, background: clear } })
+        .png()
+        .toBuffer(),
+      cmyk: await sharp(await makeImage('png', 800, 600, 3))
+        .toColourspace('cmyk')
+        .jpeg()
+        .toBuffer(),
+      grey: await sharp(await makeImage('png', 800, 600, 5))
+        .toColourspace('b-w')
+        .png()
+        .toBuffer(),
+    };
+    for (const [kind, photo] of Object.entries(photos)) {
+      const response = await add(checkInForm(photo, {}, `${kind}.img`));
+      expect(response.status, kind).toBe(200);
+      const { visitor_id } = (await response.json()) as { visitor_id: string };
+      const thumb = Buffer.from(await (await server.api(`/v1/photo/thumb/${visitor_id}`)).arrayBuffer());
+      expect(await sharp(thumb).metadata(), kind).toMatchObject({ format: 'jpeg', space: 'srgb', channels: 3 });
+      if (kind === 'transparent') {
+        const { channels } = await sharp(thumb).stats();
+        expect(channels.map((channel) => channel.min)).toEqual([255, 255, 255]);
+      }
+    }
+  });
+
   describe('refuses bad input with the documented code and leaves nothing behind', () => {
     const cases: [string, () => FormData, string][] = [
       ['a missing cardno', () => checkInForm(jpeg, { cardno: undefined }), '2200'],
