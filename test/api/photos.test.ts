@@ -91,4 +91,23 @@ describe('GET /v1/photo/<id> and /v1/photo/thumb/<id>', () => {
     expect(await errorCode(await server.api(`/v1/photo/thumb/${removed}`))).toBe('4515');
     expect((await server.api(`/v1/photo/${removed}`)).status).toBe(200);
   });
+
+  it('serves a thumbnail file whole whatever its size or ending', async () => {
+    // A file the server did not write as it writes thumbnails (a restored backup, another
+    // build's): larger than one read, or not ending as a JPEG does, it is still served whole.
+    const ending = Buffer.from([0xff, 0xd9]);
+    const files = {
+      large: Buffer.concat([Buffer.alloc(300_000, 7), ending]),
+      unended: Buffer.alloc(5_000, 9),
+      exact: Buffer.concat([Buffer.alloc(128 * 1024 - 2, 3), ending]),
+      small: Buffer.concat([Buffer.alloc(40, 1), ending]),
+    };
+    for (const [kind, bytes] of Object.entries(files)) {
+      const response = await server.api('/v1/add/', { method: 'POST', body: checkInForm(original) });
+      const visitorId = ((await response.json()) as { visitor_id: string }).visitor_id;
+      fs.writeFileSync(server.context.store.pathOf(visitorId, 'thumb', 'webp'), bytes);
+      const served = Buffer.from(await (await server.api(`/v1/photo/thumb/${visitorId}`)).arrayBuffer());
+      expect(served.equals(bytes), kind).toBe(true);
+    }
+  });
 });

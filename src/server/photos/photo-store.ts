@@ -40,7 +40,9 @@ export class PhotoStore {
     if (!isVisitorId(visitorId)) throw new Error('refusing a path for a malformed visitor ID');
     const file = kind === 'thumb' ? `${visitorId}.jpg` : `${visitorId}.${EXTENSION[format]}`;
     const dir = kind === 'thumb' ? 'thumbs' : 'originals';
-    return path.join(this.root, dir, visitorId.slice(0, 2), visitorId.slice(2, 4), file);
+    // Joined by hand, not path.join: every part is already clean (root resolved, the ID
+    // checked above), and this runs for every thumbnail served.
+    return `${this.root}${path.sep}${dir}${path.sep}${visitorId.slice(0, 2)}${path.sep}${visitorId.slice(2, 4)}${path.sep}${file}`;
   }
 
   /**

@@ -28,6 +28,14 @@ export interface IssuedToken {
   expiry: number;
 }
 
+/** A signed thumbnail URL this process handed out, and what its signature is for. */
+interface IssuedUrl {
+  keyId: string;
+  visitorId: string;
+  expiry: number;
+  path: string;
+}
+
 export interface LoginAttempt {
   username: string;
   password: string;
@@ -203,9 +211,10 @@ export function authService(deps: {
       const known = issued.get(issuedAs);
       if (known) return known.path;
       const signature = thumbSignature(key.key, visitorId, expiry);
-      const path = signedThumbPath(key.id, visitorId, expiry, signature);
-      issued.set(issuedAs, { signature, path });
-      return path;
+      const url = { keyId: key.id, visitorId, expiry, path: signedThumbPath(key.id, visitorId, expiry, signature) };
+      issued.set(issuedAs, url);
+      issuedBySignature.set(signature.toString('base64url'), url);
+      return url.path;
     };
   }
 
@@ -218,9 +227,12 @@ export function authService(deps: {
    * computed and compared as before. The key must still be known and the token valid: a
    * revoked token's URLs are refused before this is asked. The URL is kept too, so a page
    * of faces listed again costs a lookup each. First signed goes first: an entry is the
-   * same whenever it is made again.
+   * same whenever it is made again. A request is matched by its signature as sent (a string
+   * the query already holds, so nothing is built or decoded to find it), then by what the
+   * signature was issued for.
    */
-  const issued = new BoundedMemory<string, { signature: Buffer; path: string }>(20_000);
+  const issued = new BoundedMemory<string, IssuedUrl>(20_000);
+  const issuedBySignature = new BoundedMemory<string, IssuedUrl>(20_000);
 
   /**
    * The user behind a signed thumbnail URL and the seconds the URL has left, or 1403 when
@@ -233,11 +245,13 @@ export function authService(deps: {
     if (expiryMs <= now() || expiryMs > now() + 2 * THUMB_URL_WINDOW_MS) throw refused();
     const known = urlKeyNamed(parts.keyId);
     if (!known) throw refused();
-    const expected =
-      issued.get(`${parts.keyId}/${visitorId}/${parts.expiry}`)?.signature ??
-      thumbSignature(known.key.key, visitorId, parts.expiry);
-    const given = Buffer.from(parts.signature, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw refused();
+    const url = issuedBySignature.get(parts.signature);
+    const wasIssued = url?.keyId === parts.keyId && url.visitorId === visitorId && url.expiry === parts.expiry;
+    if (!wasIssued) {
+      const expected = thumbSignature(known.key.key, visitorId, parts.expiry);
+      const given = Buffer.from(parts.signature, 'base64url');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw refused();
+    }
     return { userId: userOfValidToken(known.hash), secondsLeft: Math.floor((expiryMs - now()) / 1000) };
   }
 

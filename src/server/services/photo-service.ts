@@ -106,7 +106,7 @@ export function photoService(deps: {
      */
     read(file: PhotoFile): Buffer {
       try {
-        return fs.readFileSync(file.path);
+        return readThumbnail(file.path);
       } catch (error) {
         return missingIs4515(error as NodeJS.ErrnoException);
       }
@@ -129,6 +129,31 @@ export function photoService(deps: {
       };
     },
   };
+}
+
+/** Larger than any thumbnail: one is read whole in one call (15–25 KB as made, photo-processing.ts). */
+const THUMB_READ_BYTES = 128 * 1024;
+const thumbReadBuffer = Buffer.allocUnsafeSlow(THUMB_READ_BYTES);
+const JPEG_END = 0xffd9;
+
+/**
+ * A thumbnail's bytes in three calls (open, read, close) instead of readFileSync's four: its
+ * fstat, only there to learn the size, was 1.7 % of a signed thumbnail's CPU under wrk. A
+ * read that stops short of the buffer has reached the end of the file; what it read is
+ * trusted only if it ends as every JPEG the server wrote does, and anything else (a larger
+ * file, an interrupted read) is read again the ordinary way.
+ */
+function readThumbnail(file: string): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const read = fs.readSync(fd, thumbReadBuffer, 0, THUMB_READ_BYTES, 0);
+    if (read >= 2 && read < THUMB_READ_BYTES && thumbReadBuffer.readUInt16BE(read - 2) === JPEG_END) {
+      return Buffer.from(thumbReadBuffer.subarray(0, read));
+    }
+    return fs.readFileSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function missingIs4515(error: NodeJS.ErrnoException): never {
