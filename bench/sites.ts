@@ -326,11 +326,18 @@ async function simulate(cluster: PostgresCluster, name: string, siteCount: numbe
 async function desksHeardFrom(url: string, desks: number): Promise<number> {
   const token = await signIn(url, BENCH_STAFF.username, BENCH_STAFF.password);
   const deadline = Date.now() + 10 * 60_000;
+  let heard = 0;
   for (;;) {
     const answer = await fetch(`${url}/v1/sites`, { headers: { authorization: `Token ${token}` } });
-    const { data } = (await answer.json()) as { data: Array<{ desks: Array<{ last_heard_time: string | null }> }> };
-    // A site's desks as the company server lists them: itself not among them.
-    const heard = data.flatMap((site) => site.desks).filter((desk) => desk.last_heard_time !== null).length;
+    const text = await answer.text();
+    if (answer.ok) {
+      const { data } = JSON.parse(text) as { data: Array<{ desks: Array<{ last_heard_time: string | null }> }> };
+      // A site's desks as the company server lists them: itself not among them.
+      heard = data.flatMap((site) => site.desks).filter((desk) => desk.last_heard_time !== null).length;
+    } else {
+      // Asked again: hundreds of desks catching up at once may keep the server from answering.
+      log(`sites: GET /v1/sites answered ${answer.status}: ${text.slice(0, 200)}`);
+    }
     if (heard >= desks || Date.now() > deadline) return heard;
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }
