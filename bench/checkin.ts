@@ -50,7 +50,7 @@ function bareThumbnail(bytes: Buffer): Promise<Buffer> {
 }
 
 /** A POST of a prepared body; the answer's status and text. */
-export function post(
+function post(
   url: string,
   body: Buffer,
   headers: Record<string, string>,
@@ -73,10 +73,10 @@ export function post(
   });
 }
 
-export const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 150));
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 150));
 
 /** The bench process's own garbage collection, before a timed call rather than inside it. */
-export function collectGarbage(): void {
+function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
@@ -91,6 +91,22 @@ export async function timeQuietly(call: () => Promise<unknown>): Promise<number>
   const started = performance.now();
   await call();
   return performance.now() - started;
+}
+
+/** A check-in of a body encoded beforehand (multipartBody) to the server at `url`; throws unless it answers 200. */
+export async function sendCheckIn(
+  url: string,
+  token: string,
+  { body, contentType }: { body: Buffer; contentType: string },
+  agent: http.Agent,
+): Promise<void> {
+  const { status, text } = await post(
+    `${url}/v1/add/`,
+    body,
+    { authorization: `Token ${token}`, 'content-type': contentType },
+    agent,
+  );
+  if (status !== 200) throw new Error(`check-in at ${url} failed: ${text}`);
 }
 
 /** The check-in form, as the desk's renderer builds it. */
@@ -135,9 +151,9 @@ export interface CheckInResult extends PairedRatio {
 
 /**
  * Timed calls in rounds, after `warmUps` rounds untimed: each round calls every kind once, in
- * a balanced order (lib.ts), each after a pause (timeQuietly). A desk's check-ins are seconds apart: what one
- * leaves running in the background (the server's collection after a photo) must not land in
- * the next figure.
+ * a balanced order (lib.ts), each after a pause (timeQuietly). A desk's check-ins are seconds
+ * apart: what one leaves running in the background (the server's collection after a photo)
+ * must not land in the next figure.
  */
 async function inRounds<K extends string>(
   kinds: Record<K, () => Promise<number>>,
@@ -169,21 +185,9 @@ export async function benchCheckIn(quick: boolean): Promise<CheckInResult> {
     // one buffer by node:http, and this process collects its own garbage before each timed
     // call (the floor's too), so neither the client's encoder, its copies nor its pauses
     // are counted.
-    const send = async ({ body, contentType }: { body: Buffer; contentType: string }): Promise<void> => {
-      const { status, text } = await post(
-        `${server.url}/v1/add/`,
-        body,
-        {
-          authorization: `Token ${token}`,
-          'content-type': contentType,
-        },
-        agent,
-      );
-      if (status !== 200) throw new Error(`check-in failed: ${text}`);
-    };
     const checkIn = async (): Promise<number> => {
       const form = await multipartBody(card++, image);
-      return timeQuietly(() => send(form));
+      return timeQuietly(() => sendCheckIn(server.url, token, form, agent));
     };
     // The desk's own way (renderer/src/api): a FormData of the photo's Blob sent by fetch,
     // the clock around building and sending it; the same pauses and collections as above.
@@ -228,7 +232,7 @@ export async function benchCheckIn(quick: boolean): Promise<CheckInResult> {
       const started = performance.now();
       await Promise.all(
         Array.from({ length: clients }, async () => {
-          while (next++ < total) await send(await multipartBody(card++, image));
+          while (next++ < total) await sendCheckIn(server.url, token, await multipartBody(card++, image), agent);
         }),
       );
       perSecond[`clients_${clients}`] = round(total / ((performance.now() - started) / 1000));

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { openContext } from '../src/server/context';
 import { startMailServer } from '../test/helpers/mail-server';
-import { cameraJpeg, collectGarbage, multipartBody, post, settle } from './checkin';
+import { cameraJpeg, multipartBody, sendCheckIn, timeQuietly } from './checkin';
 import { BENCH_STAFF, log, median, round, signIn, startServe, tempDir, type ServeProcess } from './lib';
 
 export interface NotifyResult {
@@ -61,17 +61,8 @@ export async function benchNotify(quick: boolean): Promise<NotifyResult> {
   const image = await cameraJpeg();
   let card = 1;
   const checkIn = async (at: Desk): Promise<number> => {
-    const { body, contentType } = await multipartBody(card++, image, at.host);
-    collectGarbage();
-    const started = performance.now();
-    const { status, text } = await post(
-      `${at.server.url}/v1/add/`,
-      body,
-      { authorization: `Token ${at.token}`, 'content-type': contentType },
-      agent,
-    );
-    if (status !== 200) throw new Error(`check-in failed: ${text}`);
-    return performance.now() - started;
+    const form = await multipartBody(card++, image, at.host);
+    return timeQuietly(() => sendCheckIn(at.server.url, at.token, form, agent));
   };
   try {
     for (let i = 0; i < (quick ? 2 : 6); i++) {
@@ -83,10 +74,7 @@ export async function benchNotify(quick: boolean): Promise<NotifyResult> {
     const without: number[] = [];
     for (let i = 0; i < rounds; i++) {
       // Which desk goes first alternates: neither gets the quieter moment every time.
-      for (const at of i % 2 === 0 ? [on, off] : [off, on]) {
-        await settle();
-        (at === on ? withNotices : without).push(await checkIn(at));
-      }
+      for (const at of i % 2 === 0 ? [on, off] : [off, on]) (at === on ? withNotices : without).push(await checkIn(at));
     }
     const result: NotifyResult = {
       rounds,
